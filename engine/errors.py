@@ -1,0 +1,92 @@
+"""Errors as data.
+
+Every mistake a user can make (in a ruleset, in a data file, on the command
+line) becomes a `Problem`: where it is and what to do about it.  Stages collect
+problems instead of raising on the first one, so a user sees every mistake in
+one run; `KaopingError` carries them to the CLI, which renders them in one
+place (`render_problems`).  Anything that is not a `KaopingError` is a bug.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Iterable
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One user mistake, located in a file.
+
+    `line` and `col` are 1-based; 0 means "the whole file" (or "the whole row").
+    `source` is the text of the offending line, shown with a caret under `col`.
+    """
+
+    file: str
+    line: int
+    col: int
+    message: str
+    hint: str = ""
+    source: str = ""
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.file, self.line, self.col, self.message)
+
+
+class KaopingError(Exception):
+    """The user's ruleset, data or command is wrong: exit 1, no traceback."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(sorted(problems, key=Problem.sort_key))
+        super().__init__("\n".join(p.message for p in self.problems))
+
+
+def fail(file: str, message: str, hint: str = "", line: int = 0, col: int = 0) -> KaopingError:
+    """A one-problem error, for mistakes that stop a stage at once."""
+    return KaopingError([Problem(file, line, col, message, hint)])
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A hint naming the closest choice, or "" when nothing is close enough."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+def render_problem(p: Problem) -> str:
+    """`file:line:col: message`, then the hint and the source line with a caret."""
+    where = p.file
+    if p.line:
+        where += f":{p.line}"
+        if p.col:
+            where += f":{p.col}"
+    lines = [f"{where}: {p.message}"]
+    if p.hint:
+        lines.append(f"    hint: {p.hint}")
+    if p.source and p.col:
+        source, col = _clip(p.source, p.col)
+        lines.append(f"    {p.line:>4} | {source}")
+        lines.append(f"         | {_caret_pad(source, col)}^")
+    return "\n".join(lines)
+
+
+def render_problems(problems: Iterable[Problem]) -> str:
+    """All problems, sorted by file and line, and a count."""
+    problems = sorted(problems, key=Problem.sort_key)
+    body = "\n".join(render_problem(p) for p in problems)
+    n = len(problems)
+    return f"{body}\n{n} error{'s' if n != 1 else ''}"
+
+
+def _clip(source: str, col: int, width: int = 100) -> tuple[str, int]:
+    """A window of a very long source line around `col`, and `col` within it."""
+    if len(source) <= width:
+        return source, col
+    start = max(0, min(col - width // 2, len(source) - width))
+    return source[start : start + width], col - start
+
+
+def _caret_pad(source: str, col: int) -> str:
+    """Spaces up to column `col`, two cells wide under wide (CJK) characters."""
+    from rich.cells import cell_len
+
+    return " " * cell_len(source[: col - 1])

@@ -1,0 +1,264 @@
+"""Formulas: a small, safe expression language with Python syntax.
+
+A formula is parsed once, when the ruleset loads, and checked against an
+allowlist before anything evaluates it: arithmetic (+ - * /), comparisons,
+and/or/not, `a if cond else b`, numbers, declared names and calls to the
+helpers below.  Everything else (attributes, subscripts, strings, `**`, `%`,
+lambdas, comprehensions, keyword arguments, ...) is refused with a message
+that names the construct.  Length and nesting are capped before Python's own
+parser sees the text, so hostile input is refused quickly.
+
+Evaluation goes through simpleeval, given only these operators and helpers;
+the allowlist check is what makes a formula safe, simpleeval is a second wall.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator as op
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+from simpleeval import SimpleEval
+
+from .numbers import spreadsheet_round
+
+MAX_LENGTH = 1000
+MAX_DEPTH = 30
+MAX_LITERAL = 1e15
+
+Number = int | float
+
+
+class FormulaError(Exception):
+    """A formula that cannot be accepted; `offset` is 0-based within the text."""
+
+    def __init__(self, message: str, offset: int = 0, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+        self.hint = hint
+
+
+def ratio(numerator: Number, denominator: Number, if_zero: Number) -> Number:
+    """numerator / denominator, or the declared `if_zero` when the denominator is 0."""
+    return if_zero if denominator == 0 else numerator / denominator
+
+
+def clamp(value: Number, low: Number, high: Number) -> Number:
+    """`value` limited to the range [low, high]."""
+    return max(low, min(high, value))
+
+
+def round_(value: Number, places: Number = 0) -> float:
+    """Round half away from zero, as a spreadsheet's ROUND does."""
+    return spreadsheet_round(value, int(places))
+
+
+@dataclass(frozen=True, slots=True)
+class Helper:
+    function: Callable[..., Number]
+    min_args: int
+    max_args: int | None
+    usage: str
+
+
+HELPERS: Mapping[str, Helper] = {
+    "ratio": Helper(ratio, 3, 3, "ratio(numerator, denominator, value_if_denominator_is_0)"),
+    "clamp": Helper(clamp, 3, 3, "clamp(value, low, high)"),
+    "min": Helper(min, 2, None, "min(a, b, ...)"),
+    "max": Helper(max, 2, None, "max(a, b, ...)"),
+    "abs": Helper(abs, 1, 1, "abs(x)"),
+    "round": Helper(round_, 1, 2, "round(x, places)"),
+}
+
+OPERATORS: Mapping[type, Callable[..., object]] = {
+    ast.Add: op.add,
+    ast.Sub: op.sub,
+    ast.Mult: op.mul,
+    ast.Div: op.truediv,
+    ast.USub: op.neg,
+    ast.UAdd: op.pos,
+    ast.Not: op.not_,
+    ast.Eq: op.eq,
+    ast.NotEq: op.ne,
+    ast.Lt: op.lt,
+    ast.LtE: op.le,
+    ast.Gt: op.gt,
+    ast.GtE: op.ge,
+}
+
+_STRUCTURAL = (ast.Expr, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.IfExp, ast.Load, ast.And, ast.Or)
+
+_REFUSED: Mapping[type, str] = {
+    ast.Attribute: "attribute access (a.b) is not allowed in a formula",
+    ast.Subscript: "indexing (a[...]) is not allowed in a formula",
+    ast.Pow: "'**' is not allowed in a formula; write the multiplication out",
+    ast.Mod: "'%' is not allowed in a formula",
+    ast.FloorDiv: "'//' is not allowed in a formula; use round(...) if you mean rounding",
+    ast.Lambda: "lambda is not allowed in a formula",
+    ast.ListComp: "comprehensions are not allowed in a formula",
+    ast.SetComp: "comprehensions are not allowed in a formula",
+    ast.DictComp: "comprehensions are not allowed in a formula",
+    ast.GeneratorExp: "comprehensions are not allowed in a formula",
+    ast.JoinedStr: "text (strings) is not allowed in a formula",
+    ast.List: "lists are not allowed in a formula",
+    ast.Tuple: "tuples are not allowed in a formula",
+    ast.Dict: "dictionaries are not allowed in a formula",
+    ast.Set: "sets are not allowed in a formula",
+    ast.NamedExpr: "':=' is not allowed in a formula",
+    ast.Starred: "'*' unpacking is not allowed in a formula",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Formula:
+    """A formula checked and parsed once; `names` are the names it reads."""
+
+    text: str
+    tree: ast.Expr
+    names: tuple[str, ...]
+    name_offsets: tuple[tuple[str, int], ...]
+
+
+def compile_formula(text: str) -> Formula:
+    """Parse and check a formula, or raise FormulaError saying what is wrong."""
+    if len(text) > MAX_LENGTH:
+        raise FormulaError(f"the formula is longer than {MAX_LENGTH} characters")
+    _check_bracket_depth(text)
+    tree = _parse(text)
+    offsets = _check_tree(tree, _line_starts(text), text)
+    names = tuple(dict.fromkeys(name for name, _ in offsets))
+    return Formula(text, tree, names, tuple(offsets))
+
+
+def _check_bracket_depth(text: str) -> None:
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += (ch in "([{") - (ch in ")]}")
+        if depth > MAX_DEPTH:
+            raise FormulaError(f"the formula nests brackets more than {MAX_DEPTH} deep", i)
+
+
+def _parse(text: str) -> ast.Expr:
+    stripped = text.strip()
+    if not stripped:
+        raise FormulaError("the formula is empty")
+    try:
+        module = ast.parse(stripped if "\n" not in stripped else f"({stripped})")
+    except SyntaxError as e:
+        lead = len(text) - len(text.lstrip())
+        offset = max((e.offset or 1) - 1, 0) + lead
+        if "\n" in stripped:
+            offset = 0
+        raise FormulaError(f"the formula is not a valid expression ({e.msg})", offset) from None
+    except (ValueError, RecursionError, MemoryError):
+        raise FormulaError("the formula cannot be read") from None
+    if len(module.body) != 1 or not isinstance(module.body[0], ast.Expr):
+        raise FormulaError("a formula is one expression, not a statement or several")
+    return module.body[0]
+
+
+def _line_starts(text: str) -> list[int]:
+    lead = len(text) - len(text.lstrip())
+    starts = [lead]
+    for i, ch in enumerate(text):
+        if ch == "\n" and i >= lead:
+            starts.append(i + 1)
+    return starts
+
+
+def _check_tree(tree: ast.Expr, line_starts: list[int], text: str) -> list[tuple[str, int]]:
+    """Walk the tree without recursion; return (name, offset) for every name read.
+
+    Operator nodes carry no position; a binary operator is pointed at where it
+    is written (the first character after its left operand), others at their
+    parent expression.
+    """
+    names: list[tuple[str, int]] = []
+    stack: list[tuple[ast.AST, int, int]] = [(tree, 0, 0)]
+    while stack:
+        node, depth, parent_offset = stack.pop()
+        offset = _offset(node, line_starts) if hasattr(node, "lineno") else parent_offset
+        if depth > MAX_DEPTH:
+            raise FormulaError(f"the formula is nested more than {MAX_DEPTH} levels deep", offset)
+        _check_node(node, offset)
+        if isinstance(node, ast.Name):
+            names.append((node.id, offset))
+        if isinstance(node, ast.BinOp):
+            stack.append((node.op, depth + 1, _operator_offset(node.left, line_starts, text)))
+        children = node.args if isinstance(node, ast.Call) else ast.iter_child_nodes(node)
+        stack.extend((c, depth + 1, offset) for c in children if not isinstance(c, ast.operator))
+    names.sort(key=lambda pair: pair[1])
+    return names
+
+
+def _operator_offset(left: ast.expr, line_starts: list[int], text: str) -> int:
+    end = _offset(left, line_starts, "end_lineno", "end_col_offset")
+    while end < len(text) and text[end] in " \t\n)":
+        end += 1
+    return end
+
+
+def _offset(node: ast.AST, line_starts: list[int], line_attr: str = "lineno", col_attr: str = "col_offset") -> int:
+    line = getattr(node, line_attr, 1) or 1
+    col = getattr(node, col_attr, 0) or 0
+    if len(line_starts) > 1:  # multi-line formulas were wrapped in "(...)"
+        col -= 1 if line == 1 else 0
+    return line_starts[min(line, len(line_starts)) - 1] + max(col, 0)
+
+
+def _check_node(node: ast.AST, offset: int) -> None:
+    kind = type(node)
+    if kind in _REFUSED:
+        raise FormulaError(_REFUSED[kind], offset)
+    if isinstance(node, ast.Constant):
+        _check_constant(node, offset)
+    elif isinstance(node, ast.Call):
+        _check_call(node, offset)
+    elif kind in OPERATORS or isinstance(node, _STRUCTURAL) or isinstance(node, ast.Name):
+        return
+    else:
+        raise FormulaError(f"'{kind.__name__}' is not allowed in a formula", offset)
+
+
+def _check_constant(node: ast.Constant, offset: int) -> None:
+    value = node.value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise FormulaError("only numbers may be written in a formula (no text, True/False or None)", offset)
+    if not math.isfinite(value) or abs(value) > MAX_LITERAL:
+        raise FormulaError("that number is too large for a formula", offset)
+
+
+def _check_call(node: ast.Call, offset: int) -> None:
+    if not isinstance(node.func, ast.Name):
+        raise FormulaError("only the helper functions can be called in a formula", offset)
+    name = node.func.id
+    helper = HELPERS.get(name)
+    if helper is None:
+        from .errors import did_you_mean
+
+        hint = did_you_mean(name, HELPERS) or f"the helpers are: {', '.join(HELPERS)}"
+        raise FormulaError(f"unknown function '{name}'", offset, hint)
+    if node.keywords:
+        raise FormulaError(f"{name}(...) takes plain arguments, not name=value", offset, helper.usage)
+    n = len(node.args)
+    if n < helper.min_args or (helper.max_args is not None and n > helper.max_args):
+        raise FormulaError(f"{name}(...) is given {n} argument{'s' if n != 1 else ''}", offset, f"write {helper.usage}")
+
+
+class Evaluator:
+    """Evaluates checked formulas against a mapping of names to numbers."""
+
+    def __init__(self) -> None:
+        functions = {name: h.function for name, h in HELPERS.items()}
+        self._simple = SimpleEval(operators=dict(OPERATORS), functions=functions, names={})
+
+    def evaluate(self, formula: Formula, names: Mapping[str, Number]) -> Number:
+        """The formula's value; ZeroDivisionError and OverflowError pass to the caller."""
+        self._simple.names = names
+        value = self._simple.eval(formula.text, previously_parsed=formula.tree)
+        if isinstance(value, bool):
+            return int(value)
+        return value

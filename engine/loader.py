@@ -1,0 +1,334 @@
+"""Loading a ruleset: parse -> format version -> schema -> meaning -> build.
+
+Each stage reports every problem it finds; a later stage runs only when the
+earlier ones found nothing, so a user never sees errors caused by other
+errors.  The meaning checks and the build are one pass: formulas are parsed
+once here, their names checked against what the ruleset declares, and the
+frozen model is built from the same objects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from yaml.nodes import Node, ScalarNode
+
+from .errors import KaopingError, Problem, did_you_mean
+from .expr import HELPERS, Formula, FormulaError, compile_formula
+from .model import (
+    SPECIAL_FIELDS,
+    Aggregate,
+    Column,
+    ColumnGroup,
+    Indicator,
+    Input,
+    Ranking,
+    Report,
+    ReportItem,
+    Rounding,
+    Ruleset,
+    Total,
+    placeholders,
+)
+from .schema import check_format_version, check_schema, item_path
+from .yamlsrc import Source, child, locate, read_yaml
+
+RESERVED = frozenset({*SPECIAL_FIELDS, "weight", "year", "month", "period", *HELPERS, "true", "false", "none"})
+WEIGHT_TOLERANCE = 1e-9
+TITLE_FIELDS = ("{year}", "{month}", "{period}")
+
+
+def load_ruleset(path: Path, display: str | None = None) -> Ruleset:
+    """The validated model of the ruleset at `path`, or KaopingError with every problem."""
+    display = display or str(path)
+    src = read_yaml(path, display)
+    for stage in (check_format_version, check_schema):
+        problems = stage(src)
+        if problems:
+            raise KaopingError(problems)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return _Builder(src).build(digest)
+
+
+class _Builder:
+    """Builds the model from schema-valid data, collecting every meaning problem."""
+
+    def __init__(self, src: Source) -> None:
+        self.src = src
+        self.data: dict[str, Any] = src.data
+        self.problems: list[Problem] = []
+
+    def build(self, digest: str) -> Ruleset:
+        d = self.data
+        self._check_unique_ids()
+        inputs = tuple(self._input(i, raw) for i, raw in enumerate(d["inputs"]))
+        self.inputs = {i.id: i for i in inputs}
+        self.aggregate_ids = [a["id"] for a in d.get("aggregates", [])]
+        self.indicator_ids = [i["id"] for i in d["indicators"]]
+        key = self._entity_key()
+        aggregates = tuple(self._aggregate(i, raw) for i, raw in enumerate(d.get("aggregates", [])))
+        indicators = tuple(self._indicator(i, raw) for i, raw in enumerate(d["indicators"]))
+        total = self._total(indicators)
+        ranking = self._ranking()
+        report = self._report(inputs, indicators)
+        steps = self._steps(aggregates, indicators)
+        if self.problems:
+            raise KaopingError(self.problems)
+        return Ruleset(
+            name=d["name"], version=d["version"], title=d["title"], effective=d["effective"],
+            description=d.get("description", ""), key=key, inputs=inputs, aggregates=aggregates,
+            indicators=indicators, total=total,
+            rounding=Rounding(d["rounding"]["places"], d["rounding"].get("mode", "half_away_from_zero")),
+            ranking=ranking, report=report, steps=steps, path=self.src.file, sha256=digest,
+        )
+
+    # -- reporting --------------------------------------------------------
+
+    def _node(self, path: list[Any], key: bool = False) -> Node:
+        return locate(self.src.root, path, key=key)
+
+    def _where(self, path: list[Any]) -> str:
+        return item_path(self.data, path)
+
+    def _problem(self, path: list[Any], message: str, hint: str = "", key: bool = False) -> None:
+        self.problems.append(self.src.problem(self._node(path, key), message, hint))
+
+    def _problem_in_text(self, path: list[Any], offset: int, message: str, hint: str = "") -> None:
+        """A problem at a character inside a scalar (a formula, a header)."""
+        node = self._node(path)
+        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        if isinstance(node, ScalarNode) and node.style in (None, "'", '"') and node.start_mark.line == node.end_mark.line:
+            col += offset + (1 if node.style else 0)
+        self.problems.append(self.src.problem_at(line, col, message, hint))
+
+    # -- ids --------------------------------------------------------------
+
+    def _check_unique_ids(self) -> None:
+        seen: dict[str, list[Any]] = {}
+        for section in ("inputs", "aggregates", "indicators"):
+            for i, raw in enumerate(self.data.get(section, [])):
+                ident, path = raw["id"], [section, i, "id"]
+                if ident in RESERVED:
+                    self._problem(path, f"'{ident}' is a reserved name and cannot be an id", "choose another id")
+                elif ident in seen:
+                    first = self._node(seen[ident]).start_mark.line + 1
+                    self._problem(path, f"the id '{ident}' is used twice (first on line {first})", "every input, aggregate and indicator needs its own id")
+                else:
+                    seen[ident] = path
+
+    # -- inputs -----------------------------------------------------------
+
+    def _input(self, index: int, raw: dict[str, Any]) -> Input:
+        path = ["inputs", index]
+        for bound in ("min", "max"):
+            ref = raw.get(bound)
+            if isinstance(ref, str) and not self._numeric_input(ref):
+                hint = did_you_mean(ref, [r["id"] for r in self.data["inputs"]])
+                self._problem([*path, bound], f"{self._where([*path, bound])} names '{ref}', which is not a numeric input", hint)
+        default = raw.get("default")
+        if default is not None and (raw["type"] == "text") != isinstance(default, str):
+            self._problem([*path, "default"], f"{self._where([*path, 'default'])} must be {'text' if raw['type'] == 'text' else 'a number'}")
+        if raw["type"] == "integer" and isinstance(default, float) and not default.is_integer():
+            self._problem([*path, "default"], f"{self._where([*path, 'default'])} must be a whole number")
+        return Input(
+            id=raw["id"], type=raw["type"], label=raw["label"], aliases=tuple(raw.get("aliases", ())),
+            min=raw.get("min"), max=raw.get("max"), default=default, description=raw.get("description", ""),
+        )
+
+    def _numeric_input(self, ident: str) -> bool:
+        return any(r["id"] == ident and r["type"] != "text" for r in self.data["inputs"])
+
+    def _entity_key(self) -> str:
+        key = self.data["entity"]["key"]
+        found = self.inputs.get(key)
+        if found is None:
+            self._problem(["entity", "key"], f"entity.key names '{key}', which is not an input", did_you_mean(key, self.inputs))
+        elif found.type != "text":
+            self._problem(["entity", "key"], f"entity.key '{key}' must be a text input (the unit's name)")
+        elif found.default is not None:
+            self._problem(["entity", "key"], f"entity.key '{key}' cannot have a default: every row must name its unit")
+        return key
+
+    # -- formulas ---------------------------------------------------------
+
+    def _formula(self, path: list[Any], allowed: dict[str, str]) -> Formula | None:
+        """Compile the formula at `path`; every name must be a key of `allowed`.
+
+        `allowed` maps the names the formula may read to what they are; a name
+        that exists in the ruleset but not here gets a message saying why not.
+        """
+        text = self._value(path)
+        try:
+            formula = compile_formula(text)
+        except FormulaError as e:
+            self._problem_in_text(path, e.offset, f"in {self._where(path)}: {e.message}", e.hint)
+            return None
+        ok = True
+        for name, offset in formula.name_offsets:
+            if name not in allowed:
+                ok = False
+                self._problem_in_text(path, offset, f"in {self._where(path)}: {self._unknown_name(name)}", did_you_mean(name, allowed))
+        return formula if ok else None
+
+    def _value(self, path: list[Any]) -> Any:
+        node: Any = self.data
+        for step in path:
+            node = node[step]
+        return node
+
+    def _unknown_name(self, name: str) -> str:
+        if name in self.inputs and not self.inputs[name].numeric:
+            return f"'{name}' is a text input; formulas work on numbers"
+        if name == "weight":
+            return "'weight' can only be used in an indicator's own formula"
+        if name in self.aggregate_ids:
+            return f"'{name}' is an aggregate, which cannot be used here"
+        return f"unknown name '{name}'"
+
+    def _numeric_names(self) -> dict[str, str]:
+        return {i.id: "input" for i in self.inputs.values() if i.numeric}
+
+    # -- aggregates and indicators ---------------------------------------
+
+    def _aggregate(self, index: int, raw: dict[str, Any]) -> Aggregate:
+        path = ["aggregates", index]
+        of = None
+        if "of" in raw:
+            per_record = {**self._numeric_names(), **{i: "indicator" for i in self.indicator_ids}}
+            of = self._formula([*path, "of"], per_record)
+        elif raw["function"] != "count":
+            self._problem(path, f"{self._where(path)} needs `of:` saying what to {raw['function']}", "e.g. of: overdue_returns")
+        return Aggregate(raw["id"], raw.get("label", raw["id"]), raw["function"], of)
+
+    def _indicator(self, index: int, raw: dict[str, Any]) -> Indicator:
+        path = ["indicators", index, "formula"]
+        names = {**self._numeric_names(), **{a: "aggregate" for a in self.aggregate_ids}, "weight": "weight"}
+        names.update({i: "indicator" for i in self.indicator_ids if i != raw["id"]})
+        formula = self._formula(path, names)
+        return Indicator(raw["id"], raw["label"], float(raw["weight"]), formula)  # type: ignore[arg-type]
+
+    def _total(self, indicators: tuple[Indicator, ...]) -> Total:
+        raw = self.data["total"]
+        formula = None
+        if "formula" in raw:
+            names = {**self._numeric_names(), **{a: "aggregate" for a in self.aggregate_ids}}
+            names.update({i: "indicator" for i in self.indicator_ids})
+            formula = self._formula(["total", "formula"], names)
+        else:
+            weights = sum(i.weight for i in indicators)
+            if abs(weights - raw["max"]) > WEIGHT_TOLERANCE:
+                listing = " + ".join(f"{i.id} {i.weight:g}" for i in indicators)
+                self._problem(
+                    ["total", "max"],
+                    f"the indicators' weights add up to {weights:g}, but total.max is {raw['max']:g}",
+                    f"{listing} = {weights:g}; change a weight or total.max",
+                )
+        return Total(float(raw["max"]), raw.get("label", "总分"), formula)
+
+    def _ranking(self) -> Ranking:
+        raw = self.data["ranking"]
+        by = raw.get("by", "total")
+        if by != "total" and by not in self.indicator_ids:
+            self._problem(["ranking", "by"], f"ranking.by names '{by}', which is neither total nor an indicator", did_you_mean(by, ["total", *self.indicator_ids]))
+        return Ranking(by, raw.get("order", "descending"), raw.get("ties", "sequential"))
+
+    # -- evaluation order -------------------------------------------------
+
+    def _steps(self, aggregates: tuple[Aggregate, ...], indicators: tuple[Indicator, ...]) -> tuple[str, ...]:
+        """Aggregates and indicators in an order where each comes after what it reads."""
+        deps: dict[str, list[str]] = {}
+        paths: dict[str, list[Any]] = {}
+        for i, a in enumerate(aggregates):
+            deps[a.id] = list(a.of.names) if a.of else []
+            paths[a.id] = ["aggregates", i, "of"]
+        for i, ind in enumerate(indicators):
+            deps[ind.id] = list(ind.formula.names) if ind.formula else []
+            paths[ind.id] = ["indicators", i, "formula"]
+        order, cycle = _topological(deps)
+        if cycle:
+            chain = " -> ".join([*cycle, cycle[0]])
+            self._problem(paths[cycle[0]], f"these formulas depend on each other in a circle: {chain}", "one of them must not read the others")
+        return tuple(order)
+
+    # -- report -----------------------------------------------------------
+
+    def _report(self, inputs: tuple[Input, ...], indicators: tuple[Indicator, ...]) -> Report:
+        raw = self.data.get("report", {})
+        title = raw.get("title", self.data["title"])
+        if "columns" in raw:
+            items = tuple(self._report_item(i, c) for i, c in enumerate(raw["columns"]))
+        else:
+            items = self._default_columns(inputs, indicators)
+        return Report(title, items)
+
+    def _default_columns(self, inputs: tuple[Input, ...], indicators: tuple[Indicator, ...]) -> tuple[ReportItem, ...]:
+        key = self.inputs.get(self.data["entity"]["key"])
+        cols = [Column("rank", "排名"), Column(key.id, key.label) if key else None]
+        cols += [Column(i.id, f"{i.label}（{{{i.id}.weight}}分）") for i in indicators]
+        cols.append(Column("total", self.data["total"].get("label", "总分")))
+        return tuple(c for c in cols if c)
+
+    def _report_item(self, index: int, raw: Any) -> ReportItem:
+        path = ["report", "columns", index]
+        if isinstance(raw, dict) and "header" in raw:
+            self._check_label(raw["header"], [*path, "header"])
+            cols = tuple(self._column([*path, "columns", j], c) for j, c in enumerate(raw["columns"]))
+            return ColumnGroup(raw["header"], cols)
+        return self._column(path, raw)
+
+    def _column(self, path: list[Any], raw: Any) -> Column:
+        field = raw if isinstance(raw, str) else raw["field"]
+        field_path = path if isinstance(raw, str) else [*path, "field"]
+        known = self._field_labels()
+        if field not in known:
+            self._problem(field_path, f"the report column '{field}' is not rank, total, an input, an aggregate or an indicator", did_you_mean(field, known))
+        label = raw.get("label") if isinstance(raw, dict) else None
+        if label is not None:
+            self._check_label(label, [*path, "label"])
+        return Column(field, label if label is not None else known.get(field, field))
+
+    def _field_labels(self) -> dict[str, str]:
+        d = self.data
+        labels = {"rank": "排名", "total": d["total"].get("label", "总分")}
+        labels.update({i["id"]: i["label"] for i in d["inputs"]})
+        labels.update({a["id"]: a.get("label", a["id"]) for a in d.get("aggregates", [])})
+        labels.update({i["id"]: i["label"] for i in d["indicators"]})
+        return labels
+
+    def _check_label(self, text: str, path: list[Any]) -> None:
+        for ident, attr, offset in placeholders(text):
+            ok = (ident == "total" and attr == "max") or (ident in self.indicator_ids and attr == "weight")
+            if not ok:
+                hint = did_you_mean(ident, self.indicator_ids) or "write {<indicator id>.weight} or {total.max}"
+                self._problem_in_text(path, offset, f"the header placeholder '{{{ident}.{attr}}}' names nothing in this ruleset", hint)
+
+
+def _topological(deps: dict[str, list[str]]) -> tuple[list[str], list[str]]:
+    """(order, []) for an acyclic graph, else ([], one cycle).  Iterative DFS."""
+    state: dict[str, int] = {}
+    order: list[str] = []
+    for start in deps:
+        if start in state:
+            continue
+        stack: list[tuple[str, int]] = [(start, 0)]
+        trail: list[str] = []
+        while stack:
+            node, i = stack.pop()
+            if i == 0:
+                state[node] = 1
+                trail.append(node)
+            targets = [t for t in deps.get(node, []) if t in deps]
+            if i < len(targets):
+                stack.append((node, i + 1))
+                nxt = targets[i]
+                if state.get(nxt) == 1:
+                    return [], trail[trail.index(nxt):]
+                if nxt not in state:
+                    stack.append((nxt, 0))
+            else:
+                state[node] = 2
+                trail.pop()
+                order.append(node)
+    return order, []

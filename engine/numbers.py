@@ -1,0 +1,34 @@
+"""Rounding the way the offices' spreadsheets do.
+
+Scores are binary floats, as in a spreadsheet.  A spreadsheet's ROUND first
+sees the value as 15 significant decimal digits, then rounds half away from
+zero: 35 * 107 / 1400 is stored as 2.67499999999999982236431605997495353221893310546875
+but shows, and rounds, as 2.675 -> 2.68.  Python's round() gives 2.67 there
+and 0.12 for 0.125, so it must not be used for published numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+
+MODES = {"half_away_from_zero": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
+
+
+def spreadsheet_decimal(value: float, places: int, mode: str = "half_away_from_zero") -> Decimal:
+    """`value` seen at 15 significant digits, rounded to `places` decimals."""
+    if not math.isfinite(value):
+        raise ValueError(f"cannot round {value}")
+    seen = Decimal(format(value, ".15g"))
+    return seen.quantize(Decimal(1).scaleb(-places), rounding=MODES[mode])
+
+
+def spreadsheet_round(value: float, places: int = 0, mode: str = "half_away_from_zero") -> float:
+    """As spreadsheet_decimal, as a float (for formulas that round a rate before scoring)."""
+    return float(spreadsheet_decimal(value, places, mode))
+
+
+def format_fixed(value: float, places: int, mode: str = "half_away_from_zero") -> str:
+    """The text a published table shows: rounded, exactly `places` decimals, no '-0'."""
+    text = f"{spreadsheet_decimal(value, places, mode):f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text

@@ -1,0 +1,131 @@
+"""The ranked table on screen, with the published two-level header.
+
+Rich's Table has one header row and no column spans, but the published
+table puts a group header (办结得分（35分）) over its count and score
+columns.  So the grid is drawn here, line by line, measuring text with
+Rich's `cell_len` (a Chinese character takes two cells) and printed through
+a Rich Console, which handles colour and terminals.  Columns that are not in
+a group have their header on the middle header line, centred vertically.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from rich.cells import cell_len
+from rich.console import Console
+from rich.text import Text
+
+from .ranking import Evaluation
+from .report import Leaf, cell, leaves, title
+
+
+def render_table(evaluation: Evaluation, console: Console, period: str | None = None) -> None:
+    cols = leaves(evaluation.ruleset)
+    rows = [[cell(evaluation, r, c.field) for c in cols] for r in evaluation.results]
+    widths = _widths(cols, rows)
+    lines = table_lines(cols, rows, widths)
+    heading = title(evaluation.ruleset, period)
+    console.print(Text(_centre(heading, cell_len(lines[0])).rstrip(), style="bold"), soft_wrap=True)
+    for i, line in enumerate(lines):
+        console.print(Text(line, style="bold" if 0 < i < 4 else ""), soft_wrap=True, highlight=False)
+    console.print(Text(footer(evaluation), style="dim"), soft_wrap=True, highlight=False)
+
+
+def footer(evaluation: Evaluation) -> str:
+    r, t = evaluation.ruleset, evaluation.table
+    return f"{r.ref} (sha256 {r.sha256[:12]}) · {t.path} (sha256 {t.sha256[:12]}) · {len(evaluation.results)} units"
+
+
+def _widths(cols: Sequence[Leaf], rows: Sequence[Sequence[str]]) -> list[int]:
+    widths = [max([cell_len(c.label), *(cell_len(r[i]) for r in rows)]) for i, c in enumerate(cols)]
+    for start, end, header in _groups(cols):
+        inner = sum(widths[start:end]) + 3 * (end - start - 1)
+        short = cell_len(header) - inner
+        for k in range(max(short, 0)):
+            widths[start + k % (end - start)] += 1
+    return widths
+
+
+def _groups(cols: Sequence[Leaf]) -> list[tuple[int, int, str]]:
+    """(first, past-last, header) of every run of columns under one group header."""
+    spans: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(cols):
+        j = i + 1
+        if cols[i].group is not None:
+            while j < len(cols) and cols[j].group == cols[i].group:
+                j += 1
+            spans.append((i, j, cols[i].group))  # type: ignore[arg-type]
+        i = j
+    return spans
+
+
+def table_lines(cols: Sequence[Leaf], rows: Sequence[Sequence[str]], widths: Sequence[int]) -> list[str]:
+    """Every line of the table as plain text: borders, three header lines, rows."""
+    grouped = [c.group is not None for c in cols]
+    same = [i + 1 < len(cols) and grouped[i] and cols[i].group == cols[i + 1].group for i in range(len(cols))]
+    top = _rule("┌", "┐", ["─" if s else "┬" for s in same[:-1]], widths)
+    upper = _header_line(cols, widths, same, upper=True)
+    middle = _middle_line(cols, widths, grouped, same)
+    lower = _header_line(cols, widths, same, upper=False)
+    sep = _rule("├", "┤", ["┼"] * (len(cols) - 1), widths)
+    body = ["│" + "│".join(_pad(v, w, "right" if c.numeric else "left") for v, c, w in zip(r, cols, widths)) + "│" for r in rows]
+    bottom = _rule("└", "┘", ["┴"] * (len(cols) - 1), widths)
+    return [top, upper, middle, lower, sep, *body, bottom]
+
+
+def _rule(left: str, right: str, joins: Sequence[str], widths: Sequence[int]) -> str:
+    parts = ["─" * (w + 2) for w in widths]
+    return left + "".join(p + j for p, j in zip(parts, [*joins, ""])) + right
+
+
+def _header_line(cols: Sequence[Leaf], widths: Sequence[int], same: Sequence[bool], upper: bool) -> str:
+    out = "│"
+    i = 0
+    while i < len(cols):
+        if upper and cols[i].group is not None:
+            j = i
+            while same[j]:
+                j += 1
+            span = sum(widths[i : j + 1]) + 3 * (j - i)
+            out += _pad(cols[i].group or "", span, "centre") + "│"
+            i = j + 1
+            continue
+        text = cols[i].label if (not upper and cols[i].group is not None) else ""
+        out += _pad(text, widths[i], "centre") + "│"
+        i += 1
+    return out
+
+
+def _middle_line(cols: Sequence[Leaf], widths: Sequence[int], grouped: Sequence[bool], same: Sequence[bool]) -> str:
+    """Ungrouped columns show their header here; grouped ones a rule under the group header."""
+    out = "├" if grouped[0] else "│"
+    for i, c in enumerate(cols):
+        out += "─" * (widths[i] + 2) if grouped[i] else _pad(c.label, widths[i], "centre")
+        if i + 1 == len(cols):
+            out += "┤" if grouped[i] else "│"
+        elif same[i]:
+            out += "┬"
+        else:
+            out += _junction(grouped[i], grouped[i + 1])
+    return out
+
+
+def _junction(left_ruled: bool, right_ruled: bool) -> str:
+    return {(True, True): "┼", (True, False): "┤", (False, True): "├", (False, False): "│"}[(left_ruled, right_ruled)]
+
+
+def _pad(text: str, width: int, align: str) -> str:
+    gap = width - cell_len(text)
+    if align == "right":
+        return " " + " " * gap + text + " "
+    if align == "left":
+        return " " + text + " " * gap + " "
+    left = gap // 2
+    return " " + " " * left + text + " " * (gap - left) + " "
+
+
+def _centre(text: str, width: int) -> str:
+    gap = max(width - cell_len(text), 0)
+    return " " * (gap // 2) + text

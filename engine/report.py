@@ -1,0 +1,88 @@
+"""The report layout: which columns a published table shows, and their text.
+
+Shared by every renderer (the terminal table, CSV, later xlsx and HTML), so a
+number reads the same wherever it is printed: scores and totals as rounded by
+the ruleset, whole-number inputs and aggregates as integers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .errors import fail
+from .model import Column, ColumnGroup, Ruleset
+from .numbers import format_fixed
+from .ranking import Evaluation, UnitResult
+
+PERIOD = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+@dataclass(frozen=True, slots=True)
+class Leaf:
+    """A printed column: its field, its lower header, its group header (if any)."""
+
+    field: str
+    label: str
+    group: str | None
+    numeric: bool
+
+
+def leaves(ruleset: Ruleset) -> tuple[Leaf, ...]:
+    """The report's columns left to right, headers filled in (weights may change)."""
+    out: list[Leaf] = []
+    for item in ruleset.report.columns:
+        if isinstance(item, ColumnGroup):
+            header = ruleset.fill_label(item.header)
+            out += [_leaf(ruleset, c, header) for c in item.columns]
+        else:
+            out.append(_leaf(ruleset, item, None))
+    return tuple(out)
+
+
+def _leaf(ruleset: Ruleset, column: Column, group: str | None) -> Leaf:
+    kind = ruleset.kind_of(column.field)
+    numeric = kind != "input" or ruleset.input(column.field).numeric
+    return Leaf(column.field, ruleset.fill_label(column.label), group, numeric)
+
+
+def cell(evaluation: Evaluation, result: UnitResult, field: str) -> str:
+    """The text a published table shows for `field` of one unit."""
+    ruleset = evaluation.ruleset
+    if field == "rank":
+        return str(result.rank)
+    if field in result.display:
+        return result.display[field]
+    if field in result.inputs:
+        return number_text(result.inputs[field], ruleset.rounding.places)
+    return number_text(evaluation.aggregates[field], ruleset.rounding.places)
+
+
+def number_text(value: int | float | str, places: int) -> str:
+    """Whole numbers as integers; other numbers rounded like scores."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) or float(value).is_integer():
+        return str(int(value))
+    return format_fixed(value, places)
+
+
+def title(ruleset: Ruleset, period: str | None) -> str:
+    """The report title with {year}, {month} and {period} filled from --period (YYYY-MM).
+
+    Without a period a title that needs one falls back to the ruleset's title.
+    """
+    template = ruleset.report.title
+    if not any(f in template for f in ("{year}", "{month}", "{period}")):
+        return template
+    if period is None:
+        return ruleset.title
+    year, month = parse_period(period)
+    return template.replace("{year}", str(year)).replace("{month}", str(month)).replace("{period}", period)
+
+
+def parse_period(period: str) -> tuple[int, int]:
+    m = PERIOD.match(period)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise fail("--period", f"'{period}' is not a month", "write it as YYYY-MM, e.g. --period 2024-02")
+    return int(m.group(1)), int(m.group(2))

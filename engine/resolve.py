@@ -1,0 +1,73 @@
+"""Finding rulesets: `rulesets/<name>/<version>.yaml`, named as a path or `name@version`.
+
+A bare `name` means its latest version, versions being compared part by part
+as numbers where they are numbers (2024.10 comes after 2024.9).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import did_you_mean, fail
+
+BUNDLED = Path(__file__).resolve().parent.parent / "rulesets"
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    name: str
+    version: str
+    path: Path
+
+
+def rulesets_dir(option: str | None) -> Path:
+    """--rulesets, else $KAOPING_RULESETS, else ./rulesets, else the bundled folder."""
+    if option:
+        return Path(option)
+    if os.environ.get("KAOPING_RULESETS"):
+        return Path(os.environ["KAOPING_RULESETS"])
+    here = Path("rulesets")
+    return here if here.is_dir() else BUNDLED
+
+
+def version_key(version: str) -> tuple[tuple[int, int | str], ...]:
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"[.\-]", version))
+
+
+def find_all(root: Path) -> list[Found]:
+    """Every ruleset file under `root`, by name, then version."""
+    if not root.is_dir():
+        return []
+    found = [
+        Found(d.name, f.stem, f)
+        for d in sorted(root.iterdir())
+        if d.is_dir()
+        for f in d.iterdir()
+        if f.suffix in (".yaml", ".yml") and f.is_file()
+    ]
+    return sorted(found, key=lambda f: (f.name, version_key(f.version)))
+
+
+def resolve(ref: str, root: Path) -> Path:
+    """The file a RULESET argument names, or KaopingError saying what exists."""
+    if ref.endswith((".yaml", ".yml")) or "/" in ref or os.sep in ref:
+        path = Path(ref)
+        if not path.is_file():
+            raise fail(ref, "no such ruleset file", "give a path to a .yaml file, or name@version")
+        return path
+    name, _, version = ref.partition("@")
+    found = [f for f in find_all(root) if f.name == name]
+    if not found:
+        names = sorted({f.name for f in find_all(root)})
+        hint = did_you_mean(name, names) or (f"known rulesets: {', '.join(names)}" if names else f"no rulesets found under {root}/")
+        raise fail(ref, f"no ruleset named '{name}' under {root}/", hint)
+    if not version:
+        return found[-1].path
+    for f in found:
+        if f.version == version:
+            return f.path
+    versions = [f.version for f in found]
+    raise fail(ref, f"ruleset '{name}' has no version '{version}'", f"its versions are: {', '.join(versions)}")

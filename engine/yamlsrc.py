@@ -1,0 +1,230 @@
+"""Reading a ruleset's YAML safely, keeping where every value came from.
+
+A ruleset is text written by a person and possibly by an adversary, so the
+reader refuses what plain YAML allows but a ruleset never needs: anchors and
+aliases (the "billion laughs" bomb), explicit tags (`!!python/object`),
+duplicate keys (the second silently wins in PyYAML), nesting deeper than any
+real ruleset, and files larger than any real ruleset.  Dates and YAML 1.1
+booleans such as `no`/`on` stay strings, so the JSON Schema sees what the
+author typed.
+
+The document is composed once into a node tree; `locate` follows a path
+(as JSON Schema reports it) back to the node, for line and column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.events import AliasEvent, NodeEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import Resolver
+from yaml.scanner import Scanner
+
+from .errors import KaopingError, Problem, fail
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 40
+ALLOWED_TAGS = frozenset(
+    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq")
+)
+
+
+class _Resolver(Resolver):
+    """YAML 1.2-like implicit types: true/false only, no timestamps."""
+
+
+_Resolver.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in pairs if not tag.endswith(("timestamp", "bool"))]
+    for first, pairs in Resolver.yaml_implicit_resolvers.items()
+}
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+class _Refused(Exception):
+    def __init__(self, mark: Any, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+        self.hint = hint
+
+
+class _GuardedComposer(Composer):
+    """A composer that refuses aliases, anchors, tags and deep nesting as it goes."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
+        event = self.peek_event()
+        if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor):
+            raise _Refused(
+                event.start_mark,
+                "YAML anchors and aliases (& and *) are not allowed in a ruleset",
+                "write the value out in full where it is used",
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _Refused(event.start_mark, f"the YAML is nested more than {MAX_DEPTH} levels deep")
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+        if node.tag not in ALLOWED_TAGS:
+            raise _Refused(
+                node.start_mark,
+                f"the YAML tag '{node.tag.replace('tag:yaml.org,2002:', '!!')}' is not allowed in a ruleset",
+                "remove the '!!' tag; write plain values",
+            )
+        return node
+
+
+class _Loader(Reader, Scanner, Parser, _GuardedComposer, SafeConstructor, _Resolver):
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        _GuardedComposer.__init__(self)
+        SafeConstructor.__init__(self)
+        _Resolver.__init__(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A parsed YAML document: its file name, text lines, node tree and data."""
+
+    file: str
+    lines: tuple[str, ...]
+    root: Node
+    data: Any
+
+    def problem(self, node: Node | None, message: str, hint: str = "", col_offset: int = 0) -> Problem:
+        """A problem pointing at `node` (the whole file when None)."""
+        if node is None:
+            return Problem(self.file, 1, 1, message, hint)
+        return self.problem_at(node.start_mark.line + 1, node.start_mark.column + 1 + col_offset, message, hint)
+
+    def problem_at(self, line: int, col: int, message: str, hint: str = "") -> Problem:
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        return Problem(self.file, line, col, message, hint, text)
+
+
+def read_yaml(path: Path, display: str) -> Source:
+    """Read and compose a ruleset file, or raise KaopingError saying why not."""
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise fail(display, f"cannot read the file: {e.strerror}") from None
+    if len(raw) > MAX_BYTES:
+        raise fail(display, f"the file is larger than {MAX_BYTES // 1000} kB; a ruleset is never this big")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise fail(display, f"the file is not UTF-8 text (byte {e.start})", "save it as UTF-8") from None
+    return parse_yaml(text, display)
+
+
+def parse_yaml(text: str, display: str) -> Source:
+    """Compose `text` under the guards above and construct plain Python data."""
+    lines = tuple(text.splitlines())
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            raise fail(display, "the file is empty", line=1, col=1)
+        dup = _find_duplicate_keys(root)
+        if dup:
+            raise KaopingError(dup_problem(display, lines, *d) for d in dup)
+        data = loader.construct_document(root)
+    except _Refused as e:
+        line, col = e.mark.line + 1, e.mark.column + 1
+        raise KaopingError([Problem(display, line, col, e.message, e.hint, _line(lines, line))]) from None
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = f"this is not valid YAML: {e.problem or e.context}"
+        raise KaopingError([Problem(display, line, col, message, "", _line(lines, line))]) from None
+    except yaml.YAMLError as e:
+        raise fail(display, f"this is not valid YAML: {e}") from None
+    finally:
+        loader.dispose()
+    return Source(display, lines, root, data)
+
+
+def dup_problem(file: str, lines: Sequence[str], key: ScalarNode, first: ScalarNode) -> Problem:
+    line = key.start_mark.line + 1
+    return Problem(
+        file,
+        line,
+        key.start_mark.column + 1,
+        f"the key '{key.value}' appears twice in this mapping (first on line {first.start_mark.line + 1})",
+        "keep one of them",
+        _line(lines, line),
+    )
+
+
+def _find_duplicate_keys(root: Node) -> list[tuple[ScalarNode, ScalarNode]]:
+    """Pairs (duplicate, first) for every repeated key, walking without recursion."""
+    found: list[tuple[ScalarNode, ScalarNode]] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, MappingNode):
+            seen: dict[str, ScalarNode] = {}
+            for key, value in node.value:
+                if isinstance(key, ScalarNode):
+                    if key.value in seen:
+                        found.append((key, seen[key.value]))
+                    else:
+                        seen[key.value] = key
+                stack.append(value)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+    return found
+
+
+def _line(lines: Sequence[str], line: int) -> str:
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def locate(root: Node, path: Sequence[Any], key: bool = False) -> Node:
+    """The node at `path` (keys and indexes), or the deepest one that exists.
+
+    With `key=True` and a mapping key last in the path, the key node itself is
+    returned: that is where an unknown or misspelt key should be pointed at.
+    """
+    node = root
+    for i, step in enumerate(path):
+        last = i == len(path) - 1
+        if isinstance(node, MappingNode):
+            for k, v in node.value:
+                if isinstance(k, ScalarNode) and k.value == str(step):
+                    node = k if (key and last) else v
+                    break
+            else:
+                return node
+        elif isinstance(node, SequenceNode) and isinstance(step, int) and step < len(node.value):
+            node = node.value[step]
+        else:
+            return node
+    return node
+
+
+def child(node: Node, name: str, key: bool = False) -> Node | None:
+    """The value (or key) node of `name` in a mapping node, if present."""
+    if isinstance(node, MappingNode):
+        for k, v in node.value:
+            if isinstance(k, ScalarNode) and k.value == name:
+                return k if key else v
+    return None
