@@ -8,6 +8,7 @@ Exit codes: 0 success; 1 the ruleset, the data or a value given is wrong
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
@@ -75,7 +76,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     """Run one command; return its exit code (tests call this directly)."""
     out, err = stdout or sys.stdout, stderr or sys.stderr
     try:
-        args = build_parser().parse_args(argv)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            args = build_parser().parse_args(argv)
     except SystemExit as e:
         return int(e.code or 0)
     commands: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {

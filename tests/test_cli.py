@@ -1,0 +1,145 @@
+"""The command line: commands, ruleset references, outputs and exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, SEED_INPUT, SEED_RULESET, run_cli
+
+
+def test_list_shows_each_version_with_its_title_and_effective_date():
+    run = run_cli("list")
+    assert run.code == 0
+    line = next(line for line in run.out.splitlines() if line.startswith("jintai-hotline"))
+    assert "2024.02" in line and "2024-02-01" in line and "金台区区级各部门市民热线办理考评" in line
+
+
+def test_validate_accepts_the_seed_ruleset_by_path_and_by_name():
+    for ref in (SEED_RULESET, "jintai-hotline@2024.02", "jintai-hotline"):
+        run = run_cli("validate", ref)
+        assert run.code == 0, run.err
+        assert "ok (jintai-hotline@2024.02, 6 indicators)" in run.out
+
+
+def test_a_bare_name_means_the_latest_version(tmp_path):
+    folder = tmp_path / "jintai-hotline"
+    folder.mkdir()
+    for version in ("2024.9", "2024.10", "2023.12"):
+        text = SEED_RULESET.read_text(encoding="utf-8").replace('version: "2024.02"', f'version: "{version}"')
+        (folder / f"{version}.yaml").write_text(text, encoding="utf-8")
+    run = run_cli("validate", "jintai-hotline", "--rulesets", tmp_path)
+    assert "jintai-hotline@2024.10" in run.out  # 10 > 9: versions compare as numbers
+
+
+def test_the_rulesets_folder_can_come_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("KAOPING_RULESETS", str(tmp_path))
+    run = run_cli("validate", "jintai-hotline@2024.02")
+    assert run.code == 1
+    assert "no ruleset named 'jintai-hotline'" in run.err
+
+
+def test_an_unknown_ruleset_name_gets_a_suggestion():
+    run = run_cli("validate", "jintai-hotlne@2024.02")
+    assert run.code == 1
+    assert run.err.startswith("jintai-hotlne@2024.02: no ruleset named 'jintai-hotlne' under rulesets/")
+    assert "did you mean 'jintai-hotline'?" in run.err
+
+
+def test_an_unknown_version_lists_the_versions_there_are():
+    run = run_cli("evaluate", "-r", "jintai-hotline@2099.01", SEED_INPUT)
+    assert run.code == 1
+    assert "has no version '2099.01'" in run.err and "its versions are: 2024.02" in run.err
+
+
+def test_bad_command_lines_exit_2():
+    assert run_cli("evaluate", SEED_INPUT).code == 2  # no -r
+    assert run_cli("evaluate", "-r", "jintai-hotline", SEED_INPUT, "-f", "pdf").code == 2
+    assert run_cli("frobnicate").code == 2
+
+
+def test_a_bad_period_is_a_user_error():
+    run = run_cli("evaluate", "-r", "jintai-hotline", SEED_INPUT, "--period", "2024-13")
+    assert run.code == 1
+    assert "'2024-13' is not a month" in run.err and "YYYY-MM" in run.err
+
+
+def test_a_missing_input_file_is_a_user_error():
+    run = run_cli("evaluate", "-r", "jintai-hotline", "nowhere.csv")
+    assert (run.code, run.err.splitlines()[0]) == (1, "nowhere.csv: no such input file")
+
+
+def test_csv_output_has_the_published_headers_and_numbers(tmp_path):
+    out = tmp_path / "table.csv"
+    run = run_cli("evaluate", "-r", "jintai-hotline", SEED_INPUT, "-f", "csv", "-o", out)
+    assert run.code == 0 and run.out == ""
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert rows[0][:4] == ["序号", "部门名称", "应办结工单数", "办结得分（35分）/工单数"]
+    assert rows[0][-2:] == ["返工工单得分（5分）", "最终得分"]
+    # published row 24: 区市场监督管理局 ... 93.26
+    assert rows[24][:2] == ["24", "区市场监督管理局"] and rows[24][-1] == "93.26"
+
+
+def test_table_output_to_a_file_is_plain_text(tmp_path):
+    out = tmp_path / "table.txt"
+    run = run_cli("evaluate", "-r", "jintai-hotline", SEED_INPUT, "--period", "2024-02", "-o", out)
+    assert run.code == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.splitlines()[0].strip() == "2024年2月区级各部门市民热线办理考评表"
+    assert "\x1b[" not in text  # no colour codes in a file
+
+
+def test_without_a_period_the_title_is_the_rulesets_own(tmp_path):
+    run = run_cli("evaluate", "-r", "jintai-hotline", SEED_INPUT)
+    assert run.out.splitlines()[0].strip() == "金台区区级各部门市民热线办理考评"
+
+
+def test_output_into_a_missing_folder_fails_cleanly(tmp_path):
+    run = run_cli("evaluate", "-r", "jintai-hotline", SEED_INPUT, "-f", "json", "-o", tmp_path / "no" / "x.json")
+    assert run.code == 1 and "does not exist" in run.err
+    assert not (tmp_path / "no").exists()
+
+
+def test_a_failed_evaluation_leaves_an_existing_output_file_untouched(tmp_path):
+    out = tmp_path / "result.json"
+    out.write_text("last month's result", encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("部门名称,应办结工单数\nX,1\n", encoding="utf-8")
+    run = run_cli("evaluate", "-r", "jintai-hotline", bad, "-f", "json", "-o", out)
+    assert run.code == 1
+    assert out.read_text(encoding="utf-8") == "last month's result"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv", "result.json"]
+
+
+def test_an_unexpected_exception_is_reported_as_a_bug_with_exit_3(monkeypatch):
+    import cli
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cli, "evaluate", broken)
+    run = run_cli("evaluate", "-r", "jintai-hotline", SEED_INPUT)
+    assert run.code == 3
+    assert "this is a bug in kaoping" in run.err and "RuntimeError: boom" in run.err
+
+
+def test_python_cli_py_is_the_same_program():
+    proc = subprocess.run(
+        [sys.executable, "cli.py", "evaluate", "-r", "jintai-hotline@2024.02", str(SEED_INPUT), "-f", "json"],
+        cwd=ROOT, capture_output=True, text=True, encoding="utf-8",
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["results"][0]["display"]["total"] == "99.88"
+
+
+def test_help_names_every_command():
+    run = run_cli("--help")
+    assert run.code == 0
+    for command in ("list", "validate", "evaluate"):
+        assert command in run.out
