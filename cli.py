@@ -19,7 +19,7 @@ from typing import Callable, Sequence, TextIO
 from rich.console import Console
 
 from engine import __version__
-from engine.errors import KaopingError, fail, render_problems
+from engine.errors import KaopingError, Problem, fail, render_problems
 from engine.loader import load_ruleset
 from engine.model import Ruleset
 from engine.output import to_csv, to_json
@@ -118,7 +118,7 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     root = rulesets_dir(args.rulesets)
-    problems = []
+    problems: list[Problem] = []
     for ref in args.rulesets_to_check:
         try:
             ruleset = load_ruleset(resolve(ref, root), None)

@@ -114,11 +114,33 @@ def _map_header(
         else:
             columns[target.id] = col
     for item in inputs:
-        if item.required and item.id not in columns:
+        if item.id in columns:
+            continue
+        if item.required:
             problems.append(_missing_column(item, ignored, display, line))
+        else:
+            problems += _near_misses(item, header, ignored, display, line)
     if problems:
         raise KaopingError(problems)
     return columns, ignored
+
+
+def _near_misses(item: Input, header: Sequence[str], unclaimed: Sequence[str], display: str, line: int) -> list[Problem]:
+    """An optional input whose column is absent but a header looks like it.
+
+    Ignoring such a column would silently score every unit with the default,
+    so a near miss is an error, not a note.
+    """
+    names = [_normalise(n) for n in (item.label, *item.aliases)]
+    return [
+        Problem(
+            display, line, [h.strip() for h in header].index(candidate) + 1,
+            f"the column '{candidate}' is not an input of the ruleset, so {item.label} ({item.id}) would be {item.default} for every row",
+            f"did you mean '{item.label}'? rename the column, or add '{candidate}' to the input's aliases",
+        )
+        for candidate in unclaimed
+        if did_you_mean(_normalise(candidate), names)
+    ]
 
 
 def _missing_column(item: Input, unclaimed: Sequence[str], display: str, line: int) -> Problem:

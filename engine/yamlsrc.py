@@ -67,7 +67,7 @@ class _GuardedComposer(Composer):
     _depth = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[attr-defined]
         if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor):
             raise _Refused(
                 event.start_mark,
@@ -78,7 +78,7 @@ class _GuardedComposer(Composer):
         try:
             if self._depth > MAX_DEPTH:
                 raise _Refused(event.start_mark, f"the YAML is nested more than {MAX_DEPTH} levels deep")
-            node = super().compose_node(parent, index)
+            node: Node = super().compose_node(parent, index)  # type: ignore[assignment]
         finally:
             self._depth -= 1
         if node.tag not in ALLOWED_TAGS:
