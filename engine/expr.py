@@ -25,7 +25,8 @@ from simpleeval import SimpleEval
 from .numbers import spreadsheet_round
 
 MAX_LENGTH = 1000
-MAX_DEPTH = 30
+MAX_BRACKETS = 30
+MAX_DEPTH = 100  # each level costs simpleeval a few Python frames; 100 stays far below the recursion limit
 MAX_LITERAL = 1e15
 
 Number = int | float
@@ -137,8 +138,8 @@ def _check_bracket_depth(text: str) -> None:
     depth = 0
     for i, ch in enumerate(text):
         depth += (ch in "([{") - (ch in ")]}")
-        if depth > MAX_DEPTH:
-            raise FormulaError(f"the formula nests brackets more than {MAX_DEPTH} deep", i)
+        if depth > MAX_BRACKETS:
+            raise FormulaError(f"the formula nests brackets more than {MAX_BRACKETS} deep", i)
 
 
 def _parse(text: str) -> ast.Expr:
@@ -227,7 +228,7 @@ def _check_constant(node: ast.Constant, offset: int) -> None:
     value = node.value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise FormulaError("only numbers may be written in a formula (no text, True/False or None)", offset)
-    if not math.isfinite(value) or abs(value) > MAX_LITERAL:
+    if abs(value) > MAX_LITERAL or not math.isfinite(value):  # an int too big for a float fails the first test
         raise FormulaError("that number is too large for a formula", offset)
 
 
@@ -243,6 +244,8 @@ def _check_call(node: ast.Call, offset: int) -> None:
         raise FormulaError(f"unknown function '{name}'", offset, hint)
     if node.keywords:
         raise FormulaError(f"{name}(...) takes plain arguments, not name=value", offset, helper.usage)
+    if any(type(arg) in _REFUSED for arg in node.args):
+        return  # the walk reaches the refused argument next and names it
     n = len(node.args)
     if n < helper.min_args or (helper.max_args is not None and n > helper.max_args):
         raise FormulaError(f"{name}(...) is given {n} argument{'s' if n != 1 else ''}", offset, f"write {helper.usage}")

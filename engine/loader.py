@@ -33,7 +33,7 @@ from .model import (
     placeholders,
 )
 from .schema import check_format_version, check_schema, item_path
-from .yamlsrc import Source, child, locate, read_yaml
+from .yamlsrc import Source, locate, read_yaml, scalar_column
 
 RESERVED = frozenset({*SPECIAL_FIELDS, "weight", "year", "month", "period", *HELPERS, "true", "false", "none"})
 WEIGHT_TOLERANCE = 1e-9
@@ -100,7 +100,8 @@ class _Builder:
         node = self._node(path)
         line, col = node.start_mark.line + 1, node.start_mark.column + 1
         if isinstance(node, ScalarNode) and node.style in (None, "'", '"') and node.start_mark.line == node.end_mark.line:
-            col += offset + (1 if node.style else 0)
+            raw = self.src.lines[line - 1][node.start_mark.column : node.end_mark.column]
+            col += scalar_column(raw, offset, node.style)
         self.problems.append(self.src.problem_at(line, col, message, hint))
 
     # -- ids --------------------------------------------------------------

@@ -96,8 +96,12 @@ def _message(error: ValidationError, where: str) -> str:
         return f"{subject}: {instance!r} is not allowed here ({schema.get('description') or 'see the authoring guide'})"
     if v in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         return f"{subject} is {instance!r}, which is out of range ({error.message.split(' is ', 1)[-1]})"
-    if v in ("minItems", "maxItems", "minLength", "maxLength"):
-        return f"{subject}: {error.message}"
+    if v == "maxLength":
+        return f"{subject} is {len(instance)} characters long; at most {error.validator_value} are allowed"
+    if v == "minLength":
+        return f"{subject} is empty"
+    if v in ("minItems", "maxItems"):
+        return f"{subject} has {len(instance)} items; {'at least' if v == 'minItems' else 'at most'} {error.validator_value} are allowed"
     return f"{subject}: {error.message}"
 
 

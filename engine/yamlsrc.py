@@ -131,14 +131,28 @@ def read_yaml(path: Path, display: str) -> Source:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise fail(display, f"the file is not UTF-8 text (byte {e.start})", "save it as UTF-8") from None
+        line, col = _byte_position(raw, e.start)
+        raise fail(display, "the file is not UTF-8 text", "save it as UTF-8 (in Notepad: Save as, Encoding UTF-8)", line, col) from None
     return parse_yaml(text, display)
+
+
+def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    """Line and column (in characters) of a byte offset."""
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    col = len(raw[line_start:offset].decode("utf-8", "replace")) + 1
+    return raw.count(b"\n", 0, offset) + 1, col
 
 
 def parse_yaml(text: str, display: str) -> Source:
     """Compose `text` under the guards above and construct plain Python data."""
     lines = tuple(text.splitlines())
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as e:
+        line = text.count("\n", 0, e.position) + 1
+        col = e.position - (text.rfind("\n", 0, e.position) + 1) + 1
+        message = f"the file contains a character YAML does not allow (code {e.character!r})"
+        raise KaopingError([Problem(display, line, col, message, "is this a text file? remove the character")]) from None
     try:
         root = loader.get_single_node()
         if root is None:
@@ -219,6 +233,26 @@ def locate(root: Node, path: Sequence[Any], key: bool = False) -> Node:
         else:
             return node
     return node
+
+
+def scalar_column(raw: str, offset: int, style: str | None) -> int:
+    """Where character `offset` of a one-line scalar's value sits in its source text `raw`.
+
+    Quotes and escapes ('' in single quotes, \\x.. in double quotes) make the
+    source longer than the value, so a caret needs this mapping.
+    """
+    if style is None:
+        return offset
+    i, seen = 1, 0
+    while seen < offset and i < len(raw) - 1:
+        if style == "'" and raw.startswith("''", i):
+            i += 2
+        elif style == '"' and raw[i] == "\\":
+            i += {"x": 4, "u": 6, "U": 10}.get(raw[i + 1 : i + 2], 2)
+        else:
+            i += 1
+        seen += 1
+    return i
 
 
 def child(node: Node, name: str, key: bool = False) -> Node | None:
