@@ -88,7 +88,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     try:
         return commands[args.command](args, out, err)
     except KaopingError as e:
-        err.write(render_problems(e.problems) + "\n")
+        err.write(render_problems(e.problems, e.total) + "\n")
         return EXIT_USER
     except Exception:  # noqa: BLE001 - anything else is a bug, said as such
         err.write("kaoping: internal error — this is a bug in kaoping, not in your files. Please report it with:\n")
@@ -122,7 +122,8 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for ref in args.rulesets_to_check:
         try:
             ruleset = load_ruleset(resolve(ref, root), None)
-            out.write(f"{ruleset.path}: ok ({ruleset.ref}, {len(ruleset.indicators)} indicators)\n")
+            n = len(ruleset.indicators)
+            out.write(f"{ruleset.path}: ok ({ruleset.ref}, {n} indicator{'s' if n != 1 else ''})\n")
         except KaopingError as e:
             problems += e.problems
     if problems:

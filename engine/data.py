@@ -61,7 +61,7 @@ def read_table(path: Path, ruleset: Ruleset, display: str | None = None) -> Tabl
     if not records and not problems:
         problems.append(Problem(display, header_line + 1, 0, "the file has a header but no data rows"))
     if problems:
-        raise KaopingError(problems[:MAX_PROBLEMS])
+        raise KaopingError(problems, limit=MAX_PROBLEMS)
     return Table(display, hashlib.sha256(raw).hexdigest(), encoding, tuple(records), tuple(ignored))
 
 

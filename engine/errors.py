@@ -36,8 +36,10 @@ class Problem:
 class KaopingError(Exception):
     """The user's ruleset, data or command is wrong: exit 1, no traceback."""
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = tuple(sorted(problems, key=Problem.sort_key))
+    def __init__(self, problems: Iterable[Problem], limit: int | None = None) -> None:
+        ordered = sorted(problems, key=Problem.sort_key)
+        self.total = len(ordered)
+        self.problems = tuple(ordered[:limit] if limit else ordered)
         super().__init__("\n".join(p.message for p in self.problems))
 
 
@@ -69,11 +71,13 @@ def render_problem(p: Problem) -> str:
     return "\n".join(lines)
 
 
-def render_problems(problems: Iterable[Problem]) -> str:
-    """All problems, sorted by file and line, and a count."""
+def render_problems(problems: Iterable[Problem], total: int | None = None) -> str:
+    """All problems, sorted by file and line, and a count (of how many, when some were left out)."""
     problems = sorted(problems, key=Problem.sort_key)
     body = "\n".join(render_problem(p) for p in problems)
     n = len(problems)
+    if total is not None and total > n:
+        return f"{body}\nthe first {n} of {total} errors are shown; fix these and run again"
     return f"{body}\n{n} error{'s' if n != 1 else ''}"
 
 

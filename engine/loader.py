@@ -33,7 +33,7 @@ from .model import (
     placeholders,
 )
 from .schema import check_format_version, check_schema, item_path
-from .yamlsrc import Source, locate, read_yaml, scalar_column
+from .yamlsrc import Source, block_position, locate, read_yaml, scalar_column
 
 RESERVED = frozenset({*SPECIAL_FIELDS, "weight", "year", "month", "period", *HELPERS, "true", "false", "none"})
 WEIGHT_TOLERANCE = 1e-9
@@ -59,6 +59,7 @@ class _Builder:
         self.src = src
         self.data: dict[str, Any] = src.data
         self.problems: list[Problem] = []
+        self.duplicate_ids = False
 
     def build(self, digest: str) -> Ruleset:
         d = self.data
@@ -80,7 +81,7 @@ class _Builder:
             name=d["name"], version=d["version"], title=d["title"], effective=d["effective"],
             description=d.get("description", ""), key=key, inputs=inputs, aggregates=aggregates,
             indicators=indicators, total=total,
-            rounding=Rounding(d["rounding"]["places"], d["rounding"].get("mode", "half_away_from_zero")),
+            rounding=Rounding(int(d["rounding"]["places"]), d["rounding"].get("mode", "half_away_from_zero")),
             ranking=ranking, report=report, steps=steps, path=self.src.file, sha256=digest,
         )
 
@@ -102,6 +103,8 @@ class _Builder:
         if isinstance(node, ScalarNode) and node.style in (None, "'", '"') and node.start_mark.line == node.end_mark.line:
             raw = self.src.lines[line - 1][node.start_mark.column : node.end_mark.column]
             col += scalar_column(raw, offset, node.style)
+        elif isinstance(node, ScalarNode) and node.style in ("|", ">"):
+            line, col = block_position(self.src.lines, node.start_mark.line + 1, offset)
         self.problems.append(self.src.problem_at(line, col, message, hint))
 
     # -- ids --------------------------------------------------------------
@@ -114,6 +117,7 @@ class _Builder:
                 if ident in RESERVED:
                     self._problem(path, f"'{ident}' is a reserved name and cannot be an id", "choose another id")
                 elif ident in seen:
+                    self.duplicate_ids = True
                     first = self._node(seen[ident]).start_mark.line + 1
                     self._problem(path, f"the id '{ident}' is used twice (first on line {first})", "every input, aggregate and indicator needs its own id")
                 else:
@@ -154,7 +158,7 @@ class _Builder:
 
     # -- formulas ---------------------------------------------------------
 
-    def _formula(self, path: list[Any], allowed: dict[str, str]) -> Formula | None:
+    def _formula(self, path: list[Any], allowed: dict[str, str], own: str = "") -> Formula | None:
         """Compile the formula at `path`; every name must be a key of `allowed`.
 
         `allowed` maps the names the formula may read to what they are; a name
@@ -170,7 +174,8 @@ class _Builder:
         for name, offset in formula.name_offsets:
             if name not in allowed:
                 ok = False
-                self._problem_in_text(path, offset, f"in {self._where(path)}: {self._unknown_name(name)}", did_you_mean(name, allowed))
+                message, hint = self._unknown_name(name, own), did_you_mean(name, allowed)
+                self._problem_in_text(path, offset, f"in {self._where(path)}: {message}", "" if name == own else hint)
         return formula if ok else None
 
     def _value(self, path: list[Any]) -> Any:
@@ -179,7 +184,9 @@ class _Builder:
             node = node[step]
         return node
 
-    def _unknown_name(self, name: str) -> str:
+    def _unknown_name(self, name: str, own: str) -> str:
+        if name == own:
+            return f"an indicator cannot read its own score ('{name}' is this indicator)"
         if name in self.inputs and not self.inputs[name].numeric:
             return f"'{name}' is a text input; formulas work on numbers"
         if name == "weight":
@@ -200,14 +207,15 @@ class _Builder:
             per_record = {**self._numeric_names(), **{i: "indicator" for i in self.indicator_ids}}
             of = self._formula([*path, "of"], per_record)
         elif raw["function"] != "count":
-            self._problem(path, f"{self._where(path)} needs `of:` saying what to {raw['function']}", "e.g. of: overdue_returns")
+            example = next((i.id for i in self.inputs.values() if i.numeric), "<input id>")
+            self._problem(path, f"{self._where(path)} ({raw['function']}) needs `of:`, the value it is taken over", f"e.g. of: {example}")
         return Aggregate(raw["id"], raw.get("label", raw["id"]), raw["function"], of)
 
     def _indicator(self, index: int, raw: dict[str, Any]) -> Indicator:
         path = ["indicators", index, "formula"]
         names = {**self._numeric_names(), **{a: "aggregate" for a in self.aggregate_ids}, "weight": "weight"}
         names.update({i: "indicator" for i in self.indicator_ids if i != raw["id"]})
-        formula = self._formula(path, names)
+        formula = self._formula(path, names, own=raw["id"])
         return Indicator(raw["id"], raw["label"], float(raw["weight"]), formula)  # type: ignore[arg-type]
 
     def _total(self, indicators: tuple[Indicator, ...]) -> Total:
@@ -248,7 +256,7 @@ class _Builder:
             deps[ind.id] = list(ind.formula.names) if ind.formula else []
             paths[ind.id] = ["indicators", i, "formula"]
         order, cycle = _topological(deps)
-        if cycle:
+        if cycle and not self.duplicate_ids:  # with an id used twice, the graph itself is wrong
             chain = " -> ".join([*cycle, cycle[0]])
             self._problem(paths[cycle[0]], f"these formulas depend on each other in a circle: {chain}", "one of them must not read the others")
         return tuple(order)
@@ -272,11 +280,22 @@ class _Builder:
         return tuple(c for c in cols if c)
 
     def _report_item(self, index: int, raw: Any) -> ReportItem:
+        """A column (a field id, or {field, label}) or a group {header, columns}."""
         path = ["report", "columns", index]
-        if isinstance(raw, dict) and "header" in raw:
+        if isinstance(raw, dict) and ("header" in raw or "columns" in raw):
+            for key in ("field", "label"):
+                if key in raw:
+                    self._problem([*path, key], f"a column group has a header and columns, not a {key}", "move it into one of the group's columns", key=True)
+            if "header" not in raw or "columns" not in raw:
+                missing = "header" if "header" not in raw else "columns"
+                self._problem(path, f"{self._where(path)} is a column group without its {missing}", "write header: <text> and columns: [...]")
+                return ColumnGroup("", ())
             self._check_label(raw["header"], [*path, "header"])
             cols = tuple(self._column([*path, "columns", j], c) for j, c in enumerate(raw["columns"]))
             return ColumnGroup(raw["header"], cols)
+        if isinstance(raw, dict) and "field" not in raw:
+            self._problem(path, f"{self._where(path)} is missing the key 'field'", "write {field: <id>, label: <header text>}")
+            return Column("", "")
         return self._column(path, raw)
 
     def _column(self, path: list[Any], raw: Any) -> Column:

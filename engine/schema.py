@@ -9,6 +9,7 @@ and a did-you-mean for misspelt keys and choices.
 
 from __future__ import annotations
 
+import difflib
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +19,8 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
 from .errors import Problem, did_you_mean
+from yaml.nodes import ScalarNode
+
 from .yamlsrc import Source, child, locate
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "ruleset.schema.json"
@@ -43,16 +46,37 @@ def check_format_version(src: Source) -> list[Problem]:
         return [src.problem(src.root, "the ruleset does not say which format it is written in", "add `schema: 1` as its first key")]
     if data["schema"] != FORMAT_VERSION or isinstance(data["schema"], bool):
         node = child(src.root, "schema")
-        return [src.problem(node, f"unknown ruleset format {data['schema']!r}", f"this kaoping reads `schema: {FORMAT_VERSION}`")]
+        said = node.value if isinstance(node, ScalarNode) else "this"
+        return [src.problem(node, f"unknown ruleset format '{said}'", f"this kaoping reads `schema: {FORMAT_VERSION}`")]
     return []
 
 
 def check_schema(src: Source) -> list[Problem]:
     """Every structural mistake in the file, each at its line and column."""
+    errors = [_most_relevant(e) for e in _validator().iter_errors(src.data)]
+    misspelt = _misspelt_keys(errors)
     problems: list[Problem] = []
-    for error in _validator().iter_errors(src.data):
-        problems.extend(_to_problems(src, _most_relevant(error)))
+    for error in errors:
+        if error.validator == "required":
+            absent = [k for k in error.validator_value if k not in error.instance]
+            if all((tuple(error.absolute_path), k) in misspelt for k in absent):
+                continue  # the unknown-key error already says "did you mean"
+        problems.extend(_to_problems(src, error))
     return problems
+
+
+def _misspelt_keys(errors: list[ValidationError]) -> set[tuple[tuple[Any, ...], str]]:
+    """(mapping path, allowed key) for every unknown key that is a near miss of it."""
+    found = set()
+    for error in errors:
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = list(error.schema.get("properties", {}))
+            for key in error.instance:
+                if key not in allowed:
+                    close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+                    if close:
+                        found.add((tuple(error.absolute_path), close[0]))
+    return found
 
 
 def _most_relevant(error: ValidationError) -> ValidationError:
@@ -93,7 +117,7 @@ def _message(error: ValidationError, where: str) -> str:
     if v == "type":
         return f"{subject} must be {_type_words(error.validator_value)}, not {_type_of(instance)}"
     if v == "pattern":
-        return f"{subject}: {instance!r} is not allowed here ({schema.get('description') or 'see the authoring guide'})"
+        return f"{subject}: '{instance}' is not {_PATTERN_WORDS.get(schema.get('pattern', ''), 'allowed here')}"
     if v in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         return f"{subject} is {instance!r}, which is out of range ({error.message.split(' is ', 1)[-1]})"
     if v == "maxLength":
@@ -105,13 +129,29 @@ def _message(error: ValidationError, where: str) -> str:
     return f"{subject}: {error.message}"
 
 
+_PATTERN_WORDS = {
+    "^[a-z_][a-z0-9_]*$": "a valid id",
+    "^[a-z0-9][a-z0-9-]*$": "a valid ruleset name",
+    "^[0-9A-Za-z][0-9A-Za-z.-]*$": "a valid version",
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "a date written YYYY-MM-DD",
+}
+_PATTERN_HINTS = {
+    "^[a-z_][a-z0-9_]*$": "ids are lowercase letters a-z, digits and _, not starting with a digit, e.g. on_time",
+    "^[a-z0-9][a-z0-9-]*$": "a ruleset name is lowercase letters, digits and -, e.g. jintai-hotline",
+    "^[0-9A-Za-z][0-9A-Za-z.-]*$": "a version is letters, digits, . and -, e.g. \"2024.02\"",
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "e.g. \"2024-02-01\"",
+}
+
+
 def _hint(error: ValidationError) -> str:
     if error.validator == "enum" and isinstance(error.instance, str):
         return did_you_mean(error.instance, [str(x) for x in error.validator_value])
-    if error.validator == "pattern" and error.schema.get("pattern", "").startswith("^[a-z_]"):
-        return "ids are lowercase letters, digits and _, e.g. on_time"
-    if error.validator == "type" and error.validator_value == "string" and isinstance(error.instance, (int, float)):
-        return "put the value in quotes, e.g. \"2024.10\""
+    if error.validator == "pattern":
+        return _PATTERN_HINTS.get(error.schema.get("pattern", ""), "")
+    path = list(error.absolute_path)
+    quotable = path and path[-1] in ("version", "effective", "title", "label", "name")
+    if error.validator == "type" and error.validator_value == "string" and isinstance(error.instance, (int, float)) and quotable:
+        return f'put it in quotes: "{error.instance}"'
     return ""
 
 

@@ -157,23 +157,65 @@ def parse_yaml(text: str, display: str) -> Source:
         root = loader.get_single_node()
         if root is None:
             raise fail(display, "the file is empty", line=1, col=1)
-        dup = _find_duplicate_keys(root)
-        if dup:
-            raise KaopingError(dup_problem(display, lines, *d) for d in dup)
+        problems = [dup_problem(display, lines, *d) for d in _find_duplicate_keys(root)]
+        problems += [_non_finite_problem(display, lines, n) for n in _non_finite_numbers(root)]
+        if problems:
+            raise KaopingError(problems)
         data = loader.construct_document(root)
     except _Refused as e:
         line, col = e.mark.line + 1, e.mark.column + 1
         raise KaopingError([Problem(display, line, col, e.message, e.hint, _line(lines, line))]) from None
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = f"this is not valid YAML: {e.problem or e.context}"
-        raise KaopingError([Problem(display, line, col, message, "", _line(lines, line))]) from None
+        raise KaopingError([_syntax_problem(display, lines, e)]) from None
     except yaml.YAMLError as e:
         raise fail(display, f"this is not valid YAML: {e}") from None
     finally:
         loader.dispose()
     return Source(display, lines, root, data)
+
+
+# PyYAML's words -> (what an office worker reads, what to do, point at the context mark?)
+_SYNTAX: tuple[tuple[str, str, str, bool], ...] = (
+    ("could not find expected ':'", "a key on this line has no ':' after it", "write it as key: value", True),
+    ("mapping values are not allowed", "a ': ' inside a value that is not in quotes",
+     'put the whole value in quotes, e.g. label: "工作量: 按办结量"', False),
+    ("'\\t'", "a tab is used to indent this line", "indent with spaces, never tabs", False),
+    ("but found '<block mapping start>'", "this line is indented differently from the lines above it",
+     "line it up with the other keys at the same level", False),
+    ("end of stream", "a quote opened here is never closed", "add the closing quote", True),
+)
+
+
+def _syntax_problem(display: str, lines: Sequence[str], e: yaml.MarkedYAMLError) -> Problem:
+    raw = f"{e.problem or ''} {e.context or ''}"
+    message, hint, at_context = f"this is not valid YAML: {e.problem or e.context}", "", False
+    for words, said, todo, context in _SYNTAX:
+        if words in raw:
+            message, hint, at_context = said, todo, context
+            break
+    else:
+        hint = "check this line and the ones above it for an unclosed quote or a mis-indented key"
+    mark = (e.context_mark if at_context else None) or e.problem_mark or e.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    unclosed = _unclosed_quote(lines, line)
+    if unclosed and "found '<scalar>'" in raw:
+        line, col = unclosed
+        message, hint = "a quote opened here is never closed", "add the closing \" on this line"
+    return Problem(display, line, col, message, hint, _line(lines, line))
+
+
+def _unclosed_quote(lines: Sequence[str], before: int) -> tuple[int, int] | None:
+    """The first line above `before` with an odd number of double quotes, and that quote's column.
+
+    A double-quoted YAML string may run over several lines, so PyYAML only
+    stumbles where the NEXT quote in the file is; the opening one is the culprit.
+    """
+    for number, text in enumerate(lines[: before - 1], start=1):
+        code = text.split(" #", 1)[0]
+        quotes = [i for i, ch in enumerate(code) if ch == '"' and (i == 0 or code[i - 1] != "\\")]
+        if len(quotes) % 2:
+            return number, quotes[-1] + 1
+    return None
 
 
 def dup_problem(file: str, lines: Sequence[str], key: ScalarNode, first: ScalarNode) -> Problem:
@@ -186,6 +228,38 @@ def dup_problem(file: str, lines: Sequence[str], key: ScalarNode, first: ScalarN
         "keep one of them",
         _line(lines, line),
     )
+
+
+def _non_finite_problem(file: str, lines: Sequence[str], node: ScalarNode) -> Problem:
+    line = node.start_mark.line + 1
+    message = f"'{node.value}' is not a number a ruleset can use"
+    return Problem(file, line, node.start_mark.column + 1, message, "write an ordinary number", _line(lines, line))
+
+
+def _non_finite_numbers(root: Node) -> list[ScalarNode]:
+    """Scalars YAML reads as infinity or NaN (.inf, .nan): no score may be built on them."""
+    return [
+        node
+        for node in _walk(root)
+        if isinstance(node, ScalarNode)
+        and node.tag == "tag:yaml.org,2002:float"
+        and node.value.lower().lstrip("+-") in (".inf", ".nan")
+    ]
+
+
+def _walk(root: Node) -> list[Node]:
+    """Every node of the tree, keys included, without recursion."""
+    nodes: list[Node] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        nodes.append(node)
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                stack += [key, value]
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+    return nodes
 
 
 def _find_duplicate_keys(root: Node) -> list[tuple[ScalarNode, ScalarNode]]:
@@ -253,6 +327,23 @@ def scalar_column(raw: str, offset: int, style: str | None) -> int:
             i += 1
         seen += 1
     return i
+
+
+def block_position(lines: Sequence[str], first: int, offset: int) -> tuple[int, int]:
+    """Line and column of character `offset` of a block scalar (| or >) whose text starts on line `first` + 1.
+
+    Each source line gives the value its text less the indentation, plus one
+    character (a newline, or the space a folded scalar turns it into).
+    """
+    body = [text for text in lines[first:]]
+    indent = len(body[0]) - len(body[0].lstrip()) if body else 0
+    remaining = offset
+    for number, text in enumerate(body, start=first + 1):
+        content = text[indent:]
+        if remaining <= len(content):
+            return number, indent + remaining + 1
+        remaining -= len(content) + 1
+    return first + 1, indent + 1
 
 
 def child(node: Node, name: str, key: bool = False) -> Node | None:

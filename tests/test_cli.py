@@ -143,3 +143,21 @@ def test_help_names_every_command():
     assert run.code == 0
     for command in ("list", "validate", "evaluate"):
         assert command in run.out
+
+
+def test_rounding_places_written_as_2_point_0_works_like_2(tmp_path):
+    ruleset = tmp_path / "r.yaml"
+    ruleset.write_text(SEED_RULESET.read_text(encoding="utf-8").replace("  places: 2\n", "  places: 2.0\n"), encoding="utf-8")
+    run = run_cli("evaluate", "-r", ruleset, SEED_INPUT, "-f", "json")
+    assert run.code == 0, run.err
+    assert json.loads(run.out)["results"][0]["display"]["total"] == "99.88"
+
+
+def test_only_the_first_100_data_errors_are_shown_and_the_count_says_so(tmp_path):
+    data = tmp_path / "many.csv"
+    rows = [f"单位{i},x,1,1,0,0" for i in range(150)]  # 150 rows, each with a non-number in 应办结工单数
+    data.write_text("部门名称,应办结工单数,办结工单数,按期办结工单数,逾期退单工单数,告警工单数\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    run = run_cli("evaluate", "-r", "jintai-hotline", data)
+    assert run.code == 1
+    assert run.err.count("'x' is not a number") == 100
+    assert run.err.rstrip().endswith("the first 100 of 150 errors are shown; fix these and run again")
