@@ -9,9 +9,8 @@ frozen model is built from the same objects.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from yaml.nodes import Node, ScalarNode
 
@@ -22,6 +21,7 @@ from .model import (
     Aggregate,
     Column,
     ColumnGroup,
+    GoldenCase,
     Indicator,
     Input,
     Ranking,
@@ -33,6 +33,8 @@ from .model import (
     placeholders,
 )
 from .schema import check_format_version, check_schema, item_path
+from .versions import check_unchanged
+from .whatif import Override, apply_overrides
 from .yamlsrc import Source, block_position, locate, read_yaml, scalar_column
 
 RESERVED = frozenset({*SPECIAL_FIELDS, "weight", "year", "month", "period", *HELPERS, "true", "false", "none"})
@@ -40,16 +42,31 @@ WEIGHT_TOLERANCE = 1e-9
 TITLE_FIELDS = ("{year}", "{month}", "{period}")
 
 
-def load_ruleset(path: Path, display: str | None = None) -> Ruleset:
-    """The validated model of the ruleset at `path`, or KaopingError with every problem."""
+def load_ruleset(path: Path, display: str | None = None, overrides: Sequence[Override] = ()) -> Ruleset:
+    """The validated model of the ruleset at `path`, or KaopingError with every problem.
+
+    A released version whose bytes changed is refused first; `overrides`
+    (what-if `--set` values) are applied before any check, so the changed
+    ruleset is validated as a whole.
+    """
     display = display or str(path)
+    check_unchanged(path, display)
     src = read_yaml(path, display)
-    for stage in (check_format_version, check_schema):
-        problems = stage(src)
-        if problems:
-            raise KaopingError(problems)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return _Builder(src).build(digest)
+    if overrides and isinstance(src.data, dict):
+        src = apply_overrides(src, overrides)
+    digest = src.sha256
+    try:
+        for stage in (check_format_version, check_schema):
+            problems = stage(src)
+            if problems:
+                raise KaopingError(problems)
+        return _Builder(src).build(digest, tuple(o.text for o in overrides))
+    except KaopingError as e:
+        if not overrides:
+            raise
+        said = ", ".join(o.text for o in overrides)
+        note = Problem("--set", 0, 0, f"with {said}, the ruleset is no longer valid:", "change the --set values")
+        raise KaopingError([note, *e.problems]) from None
 
 
 class _Builder:
@@ -61,7 +78,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self.duplicate_ids = False
 
-    def build(self, digest: str) -> Ruleset:
+    def build(self, digest: str, overrides: tuple[str, ...]) -> Ruleset:
         d = self.data
         self._check_unique_ids()
         inputs = tuple(self._input(i, raw) for i, raw in enumerate(d["inputs"]))
@@ -75,6 +92,7 @@ class _Builder:
         ranking = self._ranking()
         report = self._report(inputs, indicators)
         steps = self._steps(aggregates, indicators)
+        tests = self._tests()
         if self.problems:
             raise KaopingError(self.problems)
         return Ruleset(
@@ -83,6 +101,7 @@ class _Builder:
             indicators=indicators, total=total,
             rounding=Rounding(int(d["rounding"]["places"]), d["rounding"].get("mode", "half_away_from_zero")),
             ranking=ranking, report=report, steps=steps, path=self.src.file, sha256=digest,
+            overrides=overrides, tests=tests,
         )
 
     # -- reporting --------------------------------------------------------
@@ -323,6 +342,18 @@ class _Builder:
             if not ok:
                 hint = did_you_mean(ident, self.indicator_ids) or "write {<indicator id>.weight} or {total.max}"
                 self._problem_in_text(path, offset, f"the header placeholder '{{{ident}.{attr}}}' names nothing in this ruleset", hint)
+
+
+    # -- golden cases -----------------------------------------------------
+
+    def _tests(self) -> tuple[GoldenCase, ...]:
+        cases = []
+        for index, raw in enumerate(self.data.get("tests", [])):
+            for key in ("input", "expect"):
+                if ".." in Path(raw[key]).parts:
+                    self._problem(["tests", index, key], f"tests[{index + 1}].{key}: '{raw[key]}' leaves the ruleset's folder", "keep a case's files in the ruleset's folder, e.g. cases/2024-02-input.csv")
+            cases.append(GoldenCase(raw["name"], raw["input"], raw["expect"], raw.get("period")))
+        return tuple(cases)
 
 
 def _topological(deps: dict[str, list[str]]) -> tuple[list[str], list[str]]:

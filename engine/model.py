@@ -103,6 +103,16 @@ class Report:
 
 
 @dataclass(frozen=True, slots=True)
+class GoldenCase:
+    """A ruleset's own test: an input and the table it must produce (paths relative to the ruleset)."""
+
+    name: str
+    input: str
+    expect: str
+    period: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Ruleset:
     """A validated ruleset.  `steps` is the evaluation order of aggregates and indicators."""
 
@@ -122,10 +132,17 @@ class Ruleset:
     steps: tuple[str, ...]
     path: str
     sha256: str
+    overrides: tuple[str, ...] = ()
+    tests: tuple[GoldenCase, ...] = ()
 
     @property
     def ref(self) -> str:
         return f"{self.name}@{self.version}"
+
+    @property
+    def label(self) -> str:
+        """name@version, marked as a what-if when --set changed it."""
+        return f"{self.ref} (what-if: {', '.join(self.overrides)})" if self.overrides else self.ref
 
     def input(self, id: str) -> Input:
         return next(i for i in self.inputs if i.id == id)

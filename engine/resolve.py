@@ -51,23 +51,31 @@ def find_all(root: Path) -> list[Found]:
     return sorted(found, key=lambda f: (f.name, version_key(f.version)))
 
 
-def resolve(ref: str, root: Path) -> Path:
-    """The file a RULESET argument names, or KaopingError saying what exists."""
-    if ref.endswith((".yaml", ".yml")) or "/" in ref or os.sep in ref:
-        path = Path(ref)
-        if not path.is_file():
-            raise fail(ref, "no such ruleset file", "give a path to a .yaml file, or name@version")
-        return path
-    name, _, version = ref.partition("@")
-    found = [f for f in find_all(root) if f.name == name]
+def is_path(ref: str) -> bool:
+    return ref.endswith((".yaml", ".yml")) or "/" in ref or os.sep in ref
+
+
+def file_ref(ref: str) -> Path:
+    path = Path(ref)
+    if not path.is_file():
+        raise fail(ref, "no such ruleset file", "give a path to a .yaml file, or name@version")
+    return path
+
+
+def named(root: Path, name: str, ref: str) -> list[Found]:
+    """Every version of ruleset `name`, oldest first, or KaopingError naming what exists."""
+    everything = find_all(root)
+    found = [f for f in everything if f.name == name]
     if not found:
-        names = sorted({f.name for f in find_all(root)})
+        names = sorted({f.name for f in everything})
         hint = did_you_mean(name, names) or (f"known rulesets: {', '.join(names)}" if names else f"no rulesets found under {root}/")
         raise fail(ref, f"no ruleset named '{name}' under {root}/", hint)
-    if not version:
-        return found[-1].path
+    return found
+
+
+def exact(found: list[Found], version: str, ref: str) -> Found:
     for f in found:
         if f.version == version:
-            return f.path
+            return f
     versions = [f.version for f in found]
-    raise fail(ref, f"ruleset '{name}' has no version '{version}'", f"its versions are: {', '.join(versions)}")
+    raise fail(ref, f"ruleset '{found[0].name}' has no version '{version}'", f"its versions are: {', '.join(versions)}")

@@ -15,7 +15,8 @@ The document is composed once into a node tree; `locate` follows a path
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -108,6 +109,7 @@ class Source:
     lines: tuple[str, ...]
     root: Node
     data: Any
+    sha256: str = ""
 
     def problem(self, node: Node | None, message: str, hint: str = "", col_offset: int = 0) -> Problem:
         """A problem pointing at `node` (the whole file when None)."""
@@ -133,7 +135,7 @@ def read_yaml(path: Path, display: str) -> Source:
     except UnicodeDecodeError as e:
         line, col = _byte_position(raw, e.start)
         raise fail(display, "the file is not UTF-8 text", "save it as UTF-8 (in Notepad: Save as, Encoding UTF-8)", line, col) from None
-    return parse_yaml(text, display)
+    return replace(parse_yaml(text, display), sha256=hashlib.sha256(raw).hexdigest())
 
 
 def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:

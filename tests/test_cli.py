@@ -123,7 +123,7 @@ def test_an_unexpected_exception_is_reported_as_a_bug_with_exit_3(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cli, "evaluate", broken)
+    monkeypatch.setattr(cli.commands, "evaluate_input", broken)
     run = run_cli("evaluate", "-r", "jintai-hotline", SEED_INPUT)
     assert run.code == 3
     assert "this is a bug in kaoping" in run.err and "RuntimeError: boom" in run.err

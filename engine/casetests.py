@@ -1,0 +1,61 @@
+"""A ruleset's own golden cases, run by `kaoping test`.
+
+A case names an input file and the table it must produce, both beside the
+ruleset.  The expected file is a CSV whose header names `rank`, the entity
+key, and any indicator ids or `total`; each row is what the table must show,
+in rank order.  A version carrying the published table as its case cannot
+drift from it unnoticed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import KaopingError, render_problems
+from .model import GoldenCase, Ruleset
+from .pipeline import evaluate
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    ruleset: str
+    case: str
+    units: int
+    failures: tuple[str, ...]
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+def run_case(ruleset: Ruleset, case: GoldenCase, folder: Path) -> Outcome:
+    missing = [name for name in (case.input, case.expect) if not (folder / name).is_file()]
+    if missing:
+        return Outcome(ruleset.ref, case.name, 0, tuple(f"no file {folder / name}" for name in missing))
+    try:
+        evaluation = evaluate(ruleset, folder / case.input, str(folder / case.input))
+    except KaopingError as e:
+        return Outcome(ruleset.ref, case.name, 0, (render_problems(e.problems, e.total),))
+    expected = _expected(folder / case.expect)
+    known = {"rank", ruleset.key, *evaluation.results[0].display} if evaluation.results else set()
+    failures = [f"{case.expect} has a column '{c}', which is not rank, {ruleset.key}, an indicator or total" for c in (expected[0] if expected else {}) if c not in known]
+    if len(expected) != len(evaluation.results):
+        failures.append(f"{len(evaluation.results)} units ranked, {len(expected)} expected")
+    for number, (want, got) in enumerate(zip(expected, evaluation.results), start=1):
+        shown = {"rank": str(got.rank), ruleset.key: got.entity, **got.display}
+        for column, value in want.items():
+            if shown.get(column) != value:
+                failures.append(f"row {number} ({want.get(ruleset.key, got.entity)}): {column} is {shown.get(column)!r}, expected {value!r}")
+    return Outcome(ruleset.ref, case.name, len(evaluation.results), tuple(failures))
+
+
+def _expected(path: Path) -> list[dict[str, str]]:
+    text = path.read_text(encoding="utf-8-sig")
+    return [{k.strip(): v.strip() for k, v in row.items()} for row in csv.DictReader(io.StringIO(text))]
+
+
+def run_all(ruleset: Ruleset, folder: Path) -> list[Outcome]:
+    return [run_case(ruleset, case, folder) for case in ruleset.tests]

@@ -1,0 +1,196 @@
+"""The CLI's commands, one function each: parsed arguments in, exit code out.
+
+User mistakes are raised as KaopingError and rendered by cli.main; output
+files are written only once the whole output exists (engine.files).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+from pathlib import Path
+from typing import TextIO
+
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .casetests import run_all
+from .diff import diff
+from .errors import KaopingError, Problem, fail
+from .explain import explain, render
+from .files import write_atomically
+from .loader import load_ruleset
+from .model import Ruleset
+from .output import to_csv, to_json
+from .pipeline import evaluate
+from .ranking import Evaluation
+from .render_diff import diff_json, render_diff
+from .render_table import render_table
+from .report import parse_period
+from .resolve import exact, find_all, named, rulesets_dir
+from .versions import choose, effective_date, new_version, release, status
+from .whatif import parse_overrides
+
+OK = 0
+
+
+def console_for(stream: TextIO) -> Console:
+    return Console(file=stream, highlight=False, soft_wrap=True)
+
+
+def load(args: argparse.Namespace, ref: str, err: TextIO, with_overrides: bool = True) -> Ruleset:
+    """The ruleset `ref` names (with --as-of and --set applied), saying which one was chosen when it matters."""
+    path, note = choose(ref, rulesets_dir(args.rulesets), getattr(args, "as_of", None))
+    if note:
+        err.write(f"note: {note}\n")
+    overrides = parse_overrides(getattr(args, "set", None) or []) if with_overrides else ()
+    return load_ruleset(path, str(path), overrides)
+
+
+def evaluate_input(ruleset: Ruleset, input_arg: str, err: TextIO) -> Evaluation:
+    path = Path(input_arg)
+    if not path.is_file():
+        raise fail(input_arg, "no such input file", "give the path of the month's CSV export")
+    evaluation = evaluate(ruleset, path, input_arg)
+    if evaluation.table.ignored_columns:
+        err.write(f"note: columns not used by {ruleset.ref}: {', '.join(evaluation.table.ignored_columns)}\n")
+    return evaluation
+
+
+def emit(text: str, output: str | None, out: TextIO, err: TextIO) -> None:
+    if output is None:
+        out.write(text)
+    else:
+        write_atomically(Path(output), text)
+        err.write(f"wrote {output}\n")
+
+
+def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    root = rulesets_dir(args.rulesets)
+    found = find_all(root)
+    if not found:
+        err.write(f"no rulesets under {root}/\n")
+        return OK
+    table = Table("ruleset", "version", "effective", "status", "title", box=None, pad_edge=False)
+    for f in found:
+        try:
+            title = load_ruleset(f.path, str(f.path)).title
+        except KaopingError as e:
+            title = f"INVALID ({len(e.problems)} errors): kaoping validate {f.path}"
+        table.add_row(f.name, f.version, effective_date(f.path) or "", status(f), title)
+    console_for(out).print(table)
+    return OK
+
+
+def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    problems: list[Problem] = []
+    for ref in args.rulesets_to_check:
+        try:
+            ruleset = load(args, ref, err)
+            n = len(ruleset.indicators)
+            out.write(f"{ruleset.path}: ok ({ruleset.label}, {n} indicator{'s' if n != 1 else ''})\n")
+        except KaopingError as e:
+            problems += e.problems
+    if problems:
+        raise KaopingError(problems)
+    return OK
+
+
+def cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.period:
+        parse_period(args.period)
+    ruleset = load(args, args.ruleset, err)
+    evaluation = evaluate_input(ruleset, args.input, err)
+    if args.format == "table" and args.output is None:
+        render_table(evaluation, console_for(out), args.period)
+        return OK
+    emit(_text(evaluation, args.format, args.period), args.output, out, err)
+    if args.format == "csv" and args.output is not None:
+        sidecar = f"{args.output}.meta.json"
+        emit(provenance(evaluation, args.period), sidecar, out, err)
+    return OK
+
+
+def _text(evaluation: Evaluation, fmt: str, period: str | None) -> str:
+    if fmt == "json":
+        return to_json(evaluation, period)
+    if fmt == "csv":
+        return to_csv(evaluation, period)
+    buffer = io.StringIO()
+    render_table(evaluation, Console(file=buffer, width=10_000, color_system=None, highlight=False), period)
+    return buffer.getvalue()
+
+
+def provenance(evaluation: Evaluation, period: str | None) -> str:
+    """What a CSV (which has no room for it) was derived from, as a JSON sidecar."""
+    r, t = evaluation.ruleset, evaluation.table
+    document = {
+        "kaoping": __version__,
+        "ruleset": {"name": r.name, "version": r.version, "sha256": r.sha256, "what_if": list(r.overrides)},
+        "input": {"path": t.path, "sha256": t.sha256, "records": len(t.records)},
+        "period": period,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    refs = args.ruleset
+    if len(refs) > 2 or (len(refs) == 1 and not args.set):
+        raise fail("-r", "diff compares two rulesets: give -r OLD -r NEW, or -r OLD with --set changes", "e.g. kaoping diff -r jintai-hotline --set timeliness.weight=45 --set completion.weight=30 INPUT")
+    old = load(args, refs[0], err, with_overrides=False)
+    new = load(args, refs[-1], err, with_overrides=True)
+    result = diff(evaluate_input(old, args.input, err), evaluate_input(new, args.input, err))
+    if args.format == "json":
+        emit(diff_json(result), args.output, out, err)
+    elif args.output is None:
+        render_diff(result, console_for(out))
+    else:
+        buffer = io.StringIO()
+        render_diff(result, Console(file=buffer, width=200, color_system=None))
+        emit(buffer.getvalue(), args.output, out, err)
+    return OK
+
+
+def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    ruleset = load(args, args.ruleset, err)
+    out.write(render(explain(evaluate_input(ruleset, args.input, err), args.unit)))
+    return OK
+
+
+def cmd_new_version(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    path = new_version(rulesets_dir(args.rulesets), args.name, args.version, args.effective, args.source)
+    load_ruleset(path, str(path))
+    out.write(f"created {path} (a draft; edit it, then: kaoping release {args.name}@{args.version})\n")
+    return OK
+
+
+def cmd_release(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if "@" not in args.ref:
+        raise fail(args.ref, "release takes name@version", f"e.g. kaoping release {args.ref}@2025.01")
+    name, _, version = args.ref.partition("@")
+    found = exact(named(rulesets_dir(args.rulesets), name, args.ref), version, args.ref)
+    ruleset = load_ruleset(found.path, str(found.path))
+    failed = [o for o in run_all(ruleset, found.path.parent) if not o.passed]
+    if failed:
+        raise fail(str(found.path), f"{len(failed)} of its golden cases fail", f"kaoping test {args.ref} shows them")
+    entry = release(found)
+    out.write(f"released {args.ref} (sha256 {entry.sha256[:12]}); its file must not change from now on\n")
+    return OK
+
+
+def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    root = rulesets_dir(args.rulesets)
+    paths = [choose(ref, root)[0] for ref in args.refs] if args.refs else [f.path for f in find_all(root)]
+    passed = failed = 0
+    for path in paths:
+        ruleset = load_ruleset(path, str(path))
+        for outcome in run_all(ruleset, path.parent):
+            word = "PASS" if outcome.passed else "FAIL"
+            out.write(f"{word} {outcome.ruleset}: {outcome.case} ({outcome.units} units)\n")
+            for failure in outcome.failures[:20]:
+                out.write(f"    {failure}\n")
+            passed, failed = passed + outcome.passed, failed + (not outcome.passed)
+    out.write(f"{passed} passed, {failed} failed\n")
+    return 1 if failed else OK

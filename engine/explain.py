@@ -1,0 +1,149 @@
+"""Explain: how one unit's result came about, for "why did we get 89.27?".
+
+For one unit: the aggregates with their values; each indicator's formula,
+the same formula with the unit's values written in, its unrounded and shown
+score; the total; the rank; and the units just above and below with the
+indicator differences that separate them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+from .errors import did_you_mean, fail
+from .expr import Formula
+from .model import Ruleset
+from .numbers import format_fixed
+from .ranking import Evaluation, UnitResult
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One indicator of the explanation."""
+
+    id: str
+    label: str
+    weight: float
+    formula: str
+    substituted: str
+    score: float
+    shown: str
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbour:
+    result: UnitResult
+    differences: tuple[tuple[str, float], ...]  # (indicator id, this unit's score minus the neighbour's)
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    evaluation: Evaluation
+    unit: UnitResult
+    aggregates: tuple[tuple[str, str, str, int | float], ...]  # id, label, how, value
+    lines: tuple[Line, ...]
+    above: Neighbour | None
+    below: Neighbour | None
+
+
+def find_unit(evaluation: Evaluation, query: str) -> UnitResult:
+    """The unit named `query`: an exact name, else the one name containing it."""
+    results = evaluation.results
+    for r in results:
+        if r.entity == query:
+            return r
+    partial = [r for r in results if query in r.entity]
+    if len(partial) == 1:
+        return partial[0]
+    if partial:
+        names = ", ".join(r.entity for r in partial[:10])
+        raise fail(query, f"'{query}' matches {len(partial)} units: {names}", "give more of the name")
+    hint = did_you_mean(query, [r.entity for r in results]) or "kaoping evaluate shows every unit's name"
+    raise fail(query, f"no unit named '{query}' in {evaluation.table.path}", hint)
+
+
+def explain(evaluation: Evaluation, query: str) -> Explanation:
+    unit = find_unit(evaluation, query)
+    ruleset = evaluation.ruleset
+    index = evaluation.results.index(unit)
+    above = evaluation.results[index - 1] if index > 0 else None
+    below = evaluation.results[index + 1] if index + 1 < len(evaluation.results) else None
+    return Explanation(
+        evaluation,
+        unit,
+        tuple((a.id, a.label, f"{a.function} of {a.of.text}" if a.of else "count of units", evaluation.aggregates[a.id]) for a in ruleset.aggregates),
+        tuple(_line(ruleset, evaluation, unit, i.id) for i in ruleset.indicators),
+        _neighbour(ruleset, unit, above),
+        _neighbour(ruleset, unit, below),
+    )
+
+
+def _line(ruleset: Ruleset, evaluation: Evaluation, unit: UnitResult, id: str) -> Line:
+    indicator = ruleset.indicator(id)
+    values: dict[str, int | float | str] = {**unit.inputs, **evaluation.aggregates, **unit.scores, "weight": indicator.weight}
+    score = unit.scores[id]
+    return Line(id, indicator.label, indicator.weight, indicator.formula.text.strip(), substitute(indicator.formula, values), score, unit.display[id])
+
+
+def substitute(formula: Formula, values: Mapping[str, int | float | str]) -> str:
+    """The formula's text with every name replaced by its value."""
+    text = formula.text.strip()
+    lead = len(formula.text) - len(formula.text.lstrip())
+    out, last = [], 0
+    for name, offset in formula.name_offsets:
+        start = offset - lead
+        out += [text[last:start], number(values[name])]
+        last = start + len(name)
+    out.append(text[last:])
+    return " ".join("".join(out).split())
+
+
+def number(value: int | float | str) -> str:
+    """A value as a person reads it: whole numbers plain, others to 6 significant digits."""
+    if isinstance(value, str):
+        return value
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.6g}"
+
+
+def _neighbour(ruleset: Ruleset, unit: UnitResult, other: UnitResult | None) -> Neighbour | None:
+    if other is None:
+        return None
+    diffs = [(i.id, unit.scores[i.id] - other.scores[i.id]) for i in ruleset.indicators]
+    diffs = [d for d in diffs if abs(d[1]) >= 0.005]
+    diffs.sort(key=lambda d: -abs(d[1]))
+    return Neighbour(other, tuple(diffs))
+
+
+def render(x: Explanation) -> str:
+    """The explanation as plain text (labels from the ruleset)."""
+    ev, unit, ruleset = x.evaluation, x.unit, x.evaluation.ruleset
+    places, mode = ruleset.rounding.places, ruleset.rounding.mode
+    out = [f"{unit.entity}: rank {unit.rank} of {len(ev.results)}, total {unit.display['total']} under {ruleset.label}", ""]
+    if x.aggregates:
+        out.append("aggregates (over all units):")
+        out += [f"  {label} {id} = {number(value)}    ({how})" for id, label, how, value in x.aggregates]
+        out.append("")
+    out.append("indicators:")
+    for line in x.lines:
+        out.append(f"  {line.label} {line.id} (weight {number(line.weight)})")
+        out.append(f"      {line.formula}")
+        out.append(f"    = {line.substituted}")
+        out.append(f"    = {line.score!r} -> {line.shown}")
+    total_how = "sum of the unrounded scores" if ruleset.total.formula is None else ruleset.total.formula.text.strip()
+    out += ["", f"total = {total_how}", f"      = {unit.total!r} -> {unit.display['total']}"]
+    out.append(f"rank {unit.rank} (by {ruleset.ranking.by}, {ruleset.ranking.order}, ties {ruleset.ranking.ties})")
+    for word, n in (("above", x.above), ("below", x.below)):
+        if n is None:
+            continue
+        gap = unit.total - n.result.total
+        parts = ", ".join(f"{ruleset.indicator(i).label} {format_signed(d, places, mode)}" for i, d in n.differences) or "no indicator differs"
+        out.append(f"  {word}: {n.result.rank} {n.result.entity} {n.result.display['total']} ({format_signed(gap, places, mode)}): {parts}")
+    return "\n".join(out) + "\n"
+
+
+def format_signed(value: float, places: int, mode: str) -> str:
+    text = format_fixed(value, places, mode)
+    return text if text.startswith("-") else f"+{text}"

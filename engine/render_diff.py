@@ -1,0 +1,83 @@
+"""The diff on screen and as JSON."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .diff import Diff, UnitChange
+from .numbers import format_fixed
+
+
+def render_diff(d: Diff, console: Console) -> None:
+    old, new = d.old.ruleset, d.new.ruleset
+    console.print(Text(f"{old.label}  ->  {new.label}", style="bold"))
+    console.print(Text(f"input: {d.old.table.path} ({len(d.old.results)} units)", style="dim"))
+    console.print()
+    if d.rules:
+        console.print(Text("rules changed:", style="bold"))
+        for change in d.rules:
+            console.print(f"  {change.what}: {change.old} -> {change.new}", highlight=False)
+    else:
+        console.print("rules: no change")
+    console.print()
+    table = Table("unit", "old total", "new total", "delta", "old rank", "new rank", "moved", box=None, pad_edge=False)
+    places, mode = new.rounding.places, new.rounding.mode
+    for u in d.units:
+        table.add_row(u.entity, u.old_shown, u.new_shown, _delta(u, places, mode), _rank(u.old_rank), _rank(u.new_rank), movement(u))
+    console.print(table)
+    console.print()
+    console.print(f"{d.moved} of {len(d.units)} units changed rank; Kendall's tau-b between the rankings = {d.tau:.4f}", highlight=False)
+
+
+def movement(u: UnitChange) -> str:
+    if u.old_rank is None:
+        return "new"
+    if u.new_rank is None:
+        return "gone"
+    return f"↑{u.movement}" if u.movement > 0 else f"↓{-u.movement}" if u.movement < 0 else "="
+
+
+def _delta(u: UnitChange, places: int, mode: str) -> str:
+    if math.isnan(u.delta):
+        return ""
+    text = format_fixed(u.delta, places, mode)
+    return text if text.startswith("-") else f"+{text}"
+
+
+def _rank(rank: int | None) -> str:
+    return "" if rank is None else str(rank)
+
+
+def diff_json(d: Diff) -> str:
+    def side(ev: Any) -> dict[str, Any]:
+        r = ev.ruleset
+        return {"name": r.name, "version": r.version, "sha256": r.sha256, "what_if": list(r.overrides)}
+
+    document = {
+        "old": side(d.old),
+        "new": side(d.new),
+        "input": {"path": d.old.table.path, "sha256": d.old.table.sha256, "records": len(d.old.results)},
+        "rules": [{"what": c.what, "old": c.old, "new": c.new} for c in d.rules],
+        "units": [
+            {
+                "entity": u.entity,
+                "old_total": None if math.isnan(u.old_total) else u.old_total,
+                "new_total": None if math.isnan(u.new_total) else u.new_total,
+                "old_display": u.old_shown,
+                "new_display": u.new_shown,
+                "delta": None if math.isnan(u.delta) else u.delta,
+                "old_rank": u.old_rank,
+                "new_rank": u.new_rank,
+                "movement": u.movement,
+            }
+            for u in d.units
+        ],
+        "summary": {"moved": d.moved, "units": len(d.units), "kendall_tau_b": d.tau},
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
