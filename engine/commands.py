@@ -174,7 +174,7 @@ def cmd_release(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     ruleset = load_ruleset(found.path, str(found.path))
     failed = [o for o in run_all(ruleset, found.path.parent) if not o.passed]
     if failed:
-        raise fail(str(found.path), f"{len(failed)} of its golden cases fail", f"kaoping test {args.ref} shows them")
+        raise fail(str(found.path), f"{len(failed)} of its golden cases fail", f"kaoping test {args.ref} shows them; fix the ruleset, or update the case's expected file if the change is intended")
     entry = release(found)
     out.write(f"released {args.ref} (sha256 {entry.sha256[:12]}); its file must not change from now on\n")
     return OK

@@ -117,8 +117,9 @@ def rule_changes(a: Ruleset, b: Ruleset) -> list[RuleChange]:
     changes += _compare("rounding.mode", a.rounding.mode, b.rounding.mode)
     for key in ("by", "order", "ties"):
         changes += _compare(f"ranking.{key}", getattr(a.ranking, key), getattr(b.ranking, key))
-    if a.report != b.report:
-        changes.append(RuleChange("report", "layout", "changed layout"))
+    changes += _compare("report.title", a.report.title, b.report.title)
+    if a.report.columns != b.report.columns:
+        changes.append(RuleChange("report.columns", "", "the layout changed"))
     return changes
 
 

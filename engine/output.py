@@ -21,7 +21,7 @@ def to_json(evaluation: Evaluation, period: str | None = None) -> str:
     r, t = evaluation.ruleset, evaluation.table
     document: dict[str, Any] = {
         "kaoping": __version__,
-        "ruleset": {"name": r.name, "version": r.version, "sha256": r.sha256, "path": r.path},
+        "ruleset": {"name": r.name, "version": r.version, "sha256": r.sha256, "path": r.path, "what_if": list(r.overrides)},
         "input": {"path": t.path, "sha256": t.sha256, "records": len(t.records), "encoding": t.encoding},
         "period": period,
         "title": title(r, period),

@@ -22,11 +22,14 @@ def render_diff(d: Diff, console: Console) -> None:
     if d.rules:
         console.print(Text("rules changed:", style="bold"))
         for change in d.rules:
-            console.print(f"  {change.what}: {change.old} -> {change.new}", highlight=False)
+            said = change.new if not change.old else f"{change.old} -> {change.new}"
+            console.print(f"  {change.what}: {said}", highlight=False)
     else:
         console.print("rules: no change")
     console.print()
-    table = Table("unit", "old total", "new total", "delta", "old rank", "new rank", "moved", box=None, pad_edge=False)
+    table = Table("unit", box=None, pad_edge=False)
+    for heading in ("old total", "new total", "delta", "old rank", "new rank", "moved"):
+        table.add_column(heading, justify="right")
     places, mode = new.rounding.places, new.rounding.mode
     for u in d.units:
         table.add_row(u.entity, u.old_shown, u.new_shown, _delta(u, places, mode), _rank(u.old_rank), _rank(u.new_rank), movement(u))

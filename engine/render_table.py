@@ -16,6 +16,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
+from . import __version__
 from .ranking import Evaluation
 from .report import Leaf, cell, leaves, title
 
@@ -26,6 +27,8 @@ def render_table(evaluation: Evaluation, console: Console, period: str | None = 
     widths = _widths(cols, rows)
     lines = table_lines(cols, rows, widths)
     heading = title(evaluation.ruleset, period)
+    if evaluation.ruleset.overrides:
+        console.print(Text(f"WHAT-IF, not an adopted ruleset: {evaluation.ruleset.label}", style="bold yellow"), soft_wrap=True)
     console.print(Text(_centre(heading, cell_len(lines[0])).rstrip(), style="bold"), soft_wrap=True)
     for i, line in enumerate(lines):
         console.print(Text(line, style="bold" if 0 < i < 4 else ""), soft_wrap=True, highlight=False)
@@ -34,7 +37,10 @@ def render_table(evaluation: Evaluation, console: Console, period: str | None = 
 
 def footer(evaluation: Evaluation) -> str:
     r, t = evaluation.ruleset, evaluation.table
-    return f"{r.ref} (sha256 {r.sha256[:12]}) · {t.path} (sha256 {t.sha256[:12]}) · {len(evaluation.results)} units"
+    return (
+        f"{r.label} (sha256 {r.sha256[:12]}) · {t.path} (sha256 {t.sha256[:12]}) · "
+        f"{len(evaluation.results)} units · kaoping {__version__}"
+    )
 
 
 def _widths(cols: Sequence[Leaf], rows: Sequence[Sequence[str]]) -> list[int]:

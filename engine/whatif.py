@@ -80,7 +80,7 @@ def _path(data: dict[str, Any], key: str) -> list[Any] | Problem:
                 return [section, index, rest] if rest and "." not in rest else _bad(key, [f"{head}.weight", f"{head}.formula"])
     if isinstance(data.get(head), dict) and rest and "." not in rest:
         return [head, rest]
-    if not rest and head in data and not isinstance(data[head], (dict, list)):
+    if not rest and head in data:
         return [head]
     return _bad(key, _candidates(data))
 

@@ -1,0 +1,75 @@
+"""Diff: the rules that changed and what it did to every unit's score and rank."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from engine.diff import kendall_tau_b
+
+from .conftest import SEED_INPUT, run_cli
+
+SWAP = "tests/cases/diff"
+
+
+def diff_json(*args: str) -> dict:
+    run = run_cli("diff", *args, "-f", "json")
+    assert run.code == 0, run.err
+    return json.loads(run.out)
+
+
+def test_a_version_against_itself_changes_nothing():
+    d = diff_json("-r", "jintai-hotline@2024.02", "-r", "jintai-hotline@2024.02", str(SEED_INPUT))
+    assert d["rules"] == []
+    assert d["summary"] == {"moved": 0, "units": 32, "kendall_tau_b": 1.0}
+    assert all(u["delta"] == 0 and u["movement"] == 0 for u in d["units"])
+
+
+def test_two_versions_that_swap_two_units_show_exactly_that_movement():
+    # old weights x 60 / y 40, new 40 / 60; units R (a=1, b=1), P (1, 0), Q (0, 1)
+    d = diff_json("-r", f"{SWAP}/swap-old.yaml", "-r", f"{SWAP}/swap-new.yaml", f"{SWAP}/swap.csv")
+    assert {(r["what"], r["old"], r["new"]) for r in d["rules"]} >= {("x.weight", "60", "40"), ("y.weight", "40", "60")}
+    moves = {u["entity"]: (u["old_display"], u["new_display"], u["old_rank"], u["new_rank"], u["movement"]) for u in d["units"]}
+    assert moves == {
+        "R": ("100.00", "100.00", 1, 1, 0),
+        "P": ("60.00", "40.00", 2, 3, -1),
+        "Q": ("40.00", "60.00", 3, 2, 1),
+    }
+    assert [u["entity"] for u in d["units"]][:2] in (["P", "Q"], ["Q", "P"])  # largest movement first
+    # pairs (R,P) and (R,Q) keep their order, (P,Q) swaps: tau = (2 − 1) / 3
+    assert d["summary"]["moved"] == 2 and d["summary"]["kendall_tau_b"] == pytest.approx(1 / 3)
+
+
+def test_a_what_if_can_be_diffed_against_its_version():
+    d = diff_json("-r", "jintai-hotline@2024.02", "--set", "timeliness.weight=45", "--set", "completion.weight=30", str(SEED_INPUT))
+    assert ("timeliness.weight", "40", "45") in {(r["what"], r["old"], r["new"]) for r in d["rules"]}
+    assert d["new"]["what_if"] == ["timeliness.weight=45", "completion.weight=30"]
+    forestry = next(u for u in d["units"] if u["entity"] == "区林业局")
+    assert (forestry["old_display"], forestry["new_display"]) == ("89.27", "88.56")  # published; hand-computed in test_whatif
+
+
+def test_the_table_form_has_a_summary_line():
+    run = run_cli("diff", "-r", f"{SWAP}/swap-old.yaml", "-r", f"{SWAP}/swap-new.yaml", f"{SWAP}/swap.csv")
+    assert run.code == 0
+    assert "x.weight: 60 -> 40" in run.out
+    assert run.out.rstrip().endswith("2 of 3 units changed rank; Kendall's tau-b between the rankings = 0.3333")
+
+
+def test_diff_needs_two_rulesets_or_a_what_if():
+    run = run_cli("diff", "-r", "jintai-hotline", str(SEED_INPUT))
+    assert run.code == 1 and "diff compares two rulesets" in run.err
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "tau"),
+    [([1, 2, 3, 4], [1, 2, 3, 4], 1.0), ([1, 2, 3, 4], [4, 3, 2, 1], -1.0), ([1, 2, 3], [1, 3, 2], 1 / 3)],
+)
+def test_kendall_tau_b_by_hand(x, y, tau):
+    assert kendall_tau_b(x, y) == pytest.approx(tau)
+
+
+def test_kendall_tau_b_with_shared_ranks():
+    # x ties the first two units; pairs: (1,2) tied in x only, (1,3) and (2,3) concordant
+    # tau-b = (C − D) / sqrt((C + D + ties_x) · (C + D + ties_y)) = (2 − 0) / sqrt((2 + 0 + 1) · (2 + 0 + 0)) = 2 / sqrt(6)
+    assert kendall_tau_b([1, 1, 3], [1, 2, 3]) == pytest.approx(2 / 6**0.5)

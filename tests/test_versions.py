@@ -1,0 +1,128 @@
+"""Versions: drafts and releases, the release lock, --as-of, new-version."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, SEED_INPUT, SEED_RULESET, run_cli
+
+
+@pytest.fixture
+def rulesets(tmp_path: Path) -> Path:
+    """A copy of the shipped rulesets folder, lock file and golden cases included."""
+    target = tmp_path / "rulesets"
+    shutil.copytree(ROOT / "rulesets", target)
+    return target
+
+
+def test_the_seed_version_is_released_and_listed_as_such():
+    run = run_cli("list")
+    line = next(line for line in run.out.splitlines() if line.startswith("jintai-hotline"))
+    assert line.split()[:4] == ["jintai-hotline", "2024.02", "2024-02-01", "released"]
+
+
+def test_a_released_file_changed_by_one_byte_is_refused_by_validate_and_evaluate(rulesets):
+    path = rulesets / "jintai-hotline" / "2024.02.yaml"
+    path.write_bytes(path.read_bytes().replace(b"weight: 35", b"weight: 36", 1).replace(b"weight: 40", b"weight: 39", 1))
+    for args in (("validate", path), ("evaluate", "-r", path, SEED_INPUT), ("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "--rulesets", rulesets)):
+        run = run_cli(*args)
+        assert run.code == 1, args
+        assert "jintai-hotline@2024.02 was released on" in run.err and "its file has changed since" in run.err
+        assert "kaoping new-version jintai-hotline <new version>" in run.err
+        assert run.out == ""
+
+
+def test_new_version_then_edit_then_release(rulesets):
+    run = run_cli("new-version", "jintai-hotline", "2025.01", "--rulesets", rulesets)
+    assert run.code == 0, run.err
+    draft = rulesets / "jintai-hotline" / "2025.01.yaml"
+    text = draft.read_text(encoding="utf-8")
+    assert 'version: "2025.01"' in text and 'effective: "2025-01-01"' in text
+    assert text.splitlines()[0].startswith("# yaml-language-server")  # comments survive the copy
+    listed = run_cli("list", "--rulesets", rulesets).out
+    assert any(line.split()[:4] == ["jintai-hotline", "2025.01", "2025-01-01", "draft"] for line in listed.splitlines())
+
+    draft.write_text(text.replace("title: 金台区", "title: 2025年起金台区"), encoding="utf-8")  # a draft may be edited
+    assert run_cli("validate", draft).code == 0
+    released = run_cli("release", "jintai-hotline@2025.01", "--rulesets", rulesets)
+    assert released.code == 0, released.err
+    lock = (rulesets / "jintai-hotline" / "release.lock").read_text(encoding="utf-8")
+    assert [line.split()[0] for line in lock.splitlines() if not line.startswith("#")] == ["2024.02", "2025.01"]
+    # the bare name now means the new release
+    assert "jintai-hotline@2025.01" in run_cli("validate", "jintai-hotline", "--rulesets", rulesets).out
+    again = run_cli("release", "jintai-hotline@2025.01", "--rulesets", rulesets)
+    assert again.code == 1 and "is released already" in again.err
+
+
+def test_new_version_refuses_an_existing_version(rulesets):
+    run = run_cli("new-version", "jintai-hotline", "2024.02", "--rulesets", rulesets)
+    assert run.code == 1 and "that version exists already" in run.err
+
+
+def test_release_refuses_a_version_whose_golden_case_fails(rulesets):
+    run_cli("new-version", "jintai-hotline", "2025.01", "--rulesets", rulesets)
+    draft = rulesets / "jintai-hotline" / "2025.01.yaml"
+    draft.write_text(draft.read_text(encoding="utf-8").replace("weight: 40", "weight: 39").replace("weight: 35", "weight: 36"), encoding="utf-8")
+    run = run_cli("release", "jintai-hotline@2025.01", "--rulesets", rulesets)
+    assert run.code == 1 and "1 of its golden cases fail" in run.err
+    assert "2025.01" not in (rulesets / "jintai-hotline" / "release.lock").read_text(encoding="utf-8")
+
+
+def three_versions(tmp_path: Path) -> Path:
+    """Released versions taking effect 2023-01-01, 2024-02-01 and 2025-07-01, and a later draft."""
+    folder = tmp_path / "rs" / "jintai-hotline"
+    folder.mkdir(parents=True)
+    base = SEED_RULESET.read_text(encoding="utf-8").split("\ntests:")[0] + "\n"
+    for version, effective in (("2023.01", "2023-01-01"), ("2024.02", "2024-02-01"), ("2025.07", "2025-07-01"), ("2026.01", "2026-01-01")):
+        text = base.replace('version: "2024.02"', f'version: "{version}"').replace('effective: "2024-02-01"', f'effective: "{effective}"')
+        (folder / f"{version}.yaml").write_text(text, encoding="utf-8")
+        if version != "2026.01":
+            assert run_cli("release", f"jintai-hotline@{version}", "--rulesets", folder.parent).code == 0
+    return folder.parent
+
+
+@pytest.mark.parametrize(
+    ("day", "version"),
+    [("2023-06-30", "2023.01"), ("2024-02-01", "2024.02"), ("2025-06-30", "2024.02"), ("2025-07-01", "2025.07"), ("2026-05-01", "2025.07")],
+)
+def test_as_of_picks_the_released_version_in_effect_that_day(tmp_path, day, version):
+    root = three_versions(tmp_path)
+    run = run_cli("validate", "jintai-hotline", "--as-of", day, "--rulesets", root)
+    assert run.code == 0, run.err
+    assert f"(jintai-hotline@{version}," in run.out
+    assert f"note: jintai-hotline@{version} was in effect on {day}" in run.err
+
+
+def test_as_of_says_so_when_no_version_was_in_effect(tmp_path):
+    root = three_versions(tmp_path)
+    run = run_cli("evaluate", "-r", "jintai-hotline", SEED_INPUT, "--as-of", "2022-12-31", "--rulesets", root)
+    assert run.code == 1
+    assert "no released version of jintai-hotline was in effect on 2022-12-31" in run.err
+    assert "2023.01 from 2023-01-01" in run.err
+
+
+def test_a_bare_name_skips_drafts(tmp_path):
+    root = three_versions(tmp_path)
+    assert "jintai-hotline@2025.07" in run_cli("validate", "jintai-hotline", "--rulesets", root).out
+
+
+def test_a_bad_as_of_date_is_a_user_error(tmp_path):
+    run = run_cli("validate", "jintai-hotline", "--as-of", "2024-02-30")
+    assert run.code == 1 and "'2024-02-30' is not a date" in run.err
+
+
+def test_provenance_is_in_every_output(tmp_path):
+    import json
+
+    document = json.loads(run_cli("evaluate", "-r", "jintai-hotline", SEED_INPUT, "-f", "json").out)
+    assert document["kaoping"] and len(document["ruleset"]["sha256"]) == 64 and len(document["input"]["sha256"]) == 64
+    table = run_cli("evaluate", "-r", "jintai-hotline", SEED_INPUT).out
+    footer = table.rstrip().splitlines()[-1]
+    assert footer.startswith("jintai-hotline@2024.02 (sha256 ") and "kaoping " in footer
+    out = tmp_path / "t.csv"
+    assert run_cli("evaluate", "-r", "jintai-hotline", SEED_INPUT, "-f", "csv", "-o", out).code == 0
+    meta = json.loads(Path(f"{out}.meta.json").read_text(encoding="utf-8"))
+    assert meta["ruleset"]["sha256"] == document["ruleset"]["sha256"] and meta["input"]["sha256"] == document["input"]["sha256"]

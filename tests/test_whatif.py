@@ -1,0 +1,102 @@
+"""What-if: --set changes a ruleset in memory, re-validates it, and says so in the output."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from .conftest import PUBLISHED, SEED_INPUT, run_cli
+
+WHAT_IF = ("--set", "timeliness.weight=45", "--set", "completion.weight=30")
+
+
+def seed_inputs() -> dict[str, dict[str, int]]:
+    with open(PUBLISHED, encoding="utf-8") as f:
+        return {r["department"]: {k: int(r[k]) for k in ("due", "completed", "on_time", "overdue_returns", "alerts")} for r in csv.DictReader(f)}
+
+
+def by_hand(u: dict[str, int]) -> float:
+    """The seed's formulas with completion 30 and timeliness 45; Σ overdue returns 44, Σ alerts 3, max completed 343."""
+    return (
+        30 * u["completed"] / u["due"]
+        + 45 * u["on_time"] / u["due"]
+        + 5 * (1 - u["overdue_returns"] / 44)
+        + 10 * (1 - u["alerts"] / 3)
+        + 5 * u["completed"] / 343
+        + 5  # no reworks anywhere: no deduction
+    )
+
+
+@pytest.fixture(scope="module")
+def what_if() -> dict:
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "json", *WHAT_IF)
+    assert run.code == 0, run.err
+    return json.loads(run.out)
+
+
+def test_the_new_totals_match_a_hand_calculation(what_if):
+    results = {r["entity"]: r for r in what_if["results"]}
+    # 区林业局: 30·7/7 + 45·6/7 + 5·(1 − 1/44) + 10 + 5·7/343 + 5 = 88.5598… → 88.56
+    assert results["区林业局"]["total"] == pytest.approx(30 + 45 * 6 / 7 + 5 * (1 - 1 / 44) + 10 + 5 * 7 / 343 + 5, abs=1e-9)
+    assert results["区林业局"]["display"]["total"] == "88.56"
+    # 区医疗保障局: 30 + 45·5/6 + 5 + 10 + 5·6/343 + 5 = 87.5875 → 87.59
+    assert results["区医疗保障局"]["total"] == pytest.approx(30 + 37.5 + 5 + 10 + 5 * 6 / 343 + 5, abs=1e-9)
+    assert results["区医疗保障局"]["display"]["total"] == "87.59"
+
+
+def test_the_bottom_five_are_reordered_as_the_hand_calculation_says(what_if):
+    totals = {name: by_hand(u) for name, u in seed_inputs().items()}
+    expected = sorted(totals, key=lambda name: -totals[name])[-5:]
+    assert [r["entity"] for r in what_if["results"][-5:]] == expected
+    assert expected == ["市自然资源和规划局金台分局", "区应急管理局", "区发展和改革局", "区交通运输局", "长乐塬管委办"]
+
+
+def test_a_what_if_is_marked_as_such(what_if):
+    assert what_if["ruleset"]["what_if"] == ["timeliness.weight=45", "completion.weight=30"]
+    table = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, *WHAT_IF).out
+    assert table.splitlines()[0] == "WHAT-IF, not an adopted ruleset: jintai-hotline@2024.02 (what-if: timeliness.weight=45, completion.weight=30)"
+    assert "按期办结得分（45分）" in table and "办结得分（30分）" in table  # headers follow the weights
+
+
+def test_a_what_if_is_validated_again():
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "--set", "timeliness.weight=50")
+    assert run.code == 1
+    assert run.err.startswith("--set: with timeliness.weight=50, the ruleset is no longer valid:")
+    assert "the indicators' weights add up to 110, but total.max is 100" in run.err
+
+
+@pytest.mark.parametrize(
+    ("setting", "shows"),
+    [
+        ("rounding.places=1", "99.9"),  # 99.883… to one place
+        ("ranking.ties=shared", None),
+        ("completion.formula=weight", "99.88"),
+    ],
+)
+def test_any_scalar_of_the_ruleset_can_be_changed(setting, shows):
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "json", "--set", setting)
+    assert run.code == 0, run.err
+    results = json.loads(run.out)["results"]
+    if shows:
+        assert results[0]["display"]["total"] == shows
+    if setting == "ranking.ties=shared":
+        assert [r["rank"] for r in results[15:17]] == [16, 16]
+
+
+def test_an_unknown_key_gets_a_suggestion():
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "--set", "timelines.weight=45")
+    assert run.code == 1
+    assert "--set: 'timelines.weight' names nothing in this ruleset" in run.err
+    assert "did you mean 'timeliness.weight'?" in run.err
+
+
+def test_a_whole_section_cannot_be_replaced():
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "--set", "rounding=2")
+    assert run.code == 1 and "'rounding' is a whole section, not one value" in run.err
+
+
+def test_a_set_without_a_value_is_refused():
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "--set", "timeliness.weight")
+    assert run.code == 1 and "'timeliness.weight' is not KEY=VALUE" in run.err
