@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import sys
 import traceback
 from typing import Callable, Sequence, TextIO
 
 from engine import __version__, commands
 from engine.errors import KaopingError, render_problems
+from engine.report import canonical_period
 
 EXIT_USER, EXIT_BUG = 1, 3
 
@@ -31,6 +33,22 @@ exit codes: 0 ok; 1 the ruleset or data is wrong (see the messages);
 Command = Callable[[argparse.Namespace, TextIO, TextIO], int]
 
 
+def month(text: str) -> str:
+    """--period: YYYY-MM, else a usage error (exit 2)."""
+    try:
+        return canonical_period(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def day(text: str) -> str:
+    """--as-of and --effective: YYYY-MM-DD, else a usage error (exit 2)."""
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date: write it as YYYY-MM-DD, e.g. 2024-03-15") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kaoping",
@@ -41,10 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kaoping {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    rulesets_help = "where rulesets are looked up by name (default: $KAOPING_RULESETS, else ./rulesets, else the shipped ones)"
+    parser.add_argument("--rulesets", metavar="DIR", help=rulesets_help)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--rulesets", metavar="DIR", help="where rulesets are looked up by name (default: ./rulesets)")
+    common.add_argument("--rulesets", metavar="DIR", default=argparse.SUPPRESS, help=rulesets_help)
     chosen = argparse.ArgumentParser(add_help=False)
-    chosen.add_argument("--as-of", metavar="YYYY-MM-DD", help="with a bare ruleset name: the released version in effect on that date")
+    chosen.add_argument("--as-of", metavar="YYYY-MM-DD", type=day, help="with a bare ruleset name: the released version in effect on that date")
     whatif = argparse.ArgumentParser(add_help=False)
     whatif.add_argument("--set", action="append", metavar="KEY=VALUE", help="what-if: change one value of the ruleset in memory, e.g. timeliness.weight=45 (repeatable)")
 
@@ -63,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", metavar="INPUT", help="the month's records: CSV in UTF-8, UTF-8 with BOM, or GBK")
     p.add_argument("-f", "--format", choices=("table", "json", "csv"), default="table", help="output format (default: table)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (only if all went well); -f csv also writes FILE.meta.json")
-    p.add_argument("--period", metavar="YYYY-MM", help="the month assessed; fills the report title, e.g. 2024-02")
+    p.add_argument("--period", metavar="YYYY-MM", type=month, help="the month assessed, e.g. 2024-02: fills the report title and, with a bare ruleset name, picks the version in effect that month")
 
     p = add("diff", commands.cmd_diff, "what changes between two rulesets (or a ruleset and a what-if) on one INPUT", [whatif])
     p.add_argument("-r", "--ruleset", action="append", required=True, metavar="RULESET", help="give twice: -r OLD -r NEW; or once with --set")
@@ -80,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", metavar="NAME")
     p.add_argument("version", metavar="VERSION", help='e.g. 2025.01')
     p.add_argument("--from", dest="source", metavar="VERSION", help="copy this version instead of the latest")
-    p.add_argument("--effective", metavar="YYYY-MM-DD", help="its effective date (default: from a YYYY.MM version, else today)")
+    p.add_argument("--effective", metavar="YYYY-MM-DD", type=day, help="its effective date (default: from a YYYY.MM version, else today)")
 
     p = add("release", commands.cmd_release, "release a draft: its golden cases must pass; its file is then locked", [])
     p.add_argument("ref", metavar="NAME@VERSION")

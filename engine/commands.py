@@ -28,7 +28,6 @@ from .pipeline import evaluate
 from .ranking import Evaluation
 from .render_diff import diff_json, render_diff
 from .render_table import render_table
-from .report import parse_period
 from .resolve import exact, find_all, named, rulesets_dir
 from .versions import choose, effective_date, new_version, release, status
 from .whatif import parse_overrides
@@ -41,12 +40,12 @@ def console_for(stream: TextIO) -> Console:
 
 
 def load(args: argparse.Namespace, ref: str, err: TextIO, with_overrides: bool = True) -> Ruleset:
-    """The ruleset `ref` names (with --as-of and --set applied), saying which one was chosen when it matters."""
-    path, note = choose(ref, rulesets_dir(args.rulesets), getattr(args, "as_of", None))
-    if note:
-        err.write(f"note: {note}\n")
+    """The ruleset `ref` names (with --as-of, --period and --set applied), saying which one was chosen when it matters."""
+    choice = choose(ref, rulesets_dir(args.rulesets), getattr(args, "as_of", None), getattr(args, "period", None))
+    if choice.note:
+        err.write(f"note: {choice.note}\n")
     overrides = parse_overrides(getattr(args, "set", None) or []) if with_overrides else ()
-    return load_ruleset(path, str(path), overrides)
+    return load_ruleset(choice.path, str(choice.path), overrides, expect=choice.found)
 
 
 def evaluate_input(ruleset: Ruleset, input_arg: str, err: TextIO) -> Evaluation:
@@ -69,6 +68,8 @@ def emit(text: str, output: str | None, out: TextIO, err: TextIO) -> None:
 
 def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     root = rulesets_dir(args.rulesets)
+    if not root.is_dir():
+        raise fail(str(root), "no such folder", "give --rulesets the folder that holds <name>/<version>.yaml files")
     found = find_all(root)
     if not found:
         err.write(f"no rulesets under {root}/\n")
@@ -76,11 +77,12 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     table = Table("ruleset", "version", "effective", "status", "title", box=None, pad_edge=False)
     for f in found:
         try:
-            title = load_ruleset(f.path, str(f.path)).title
+            title = load_ruleset(f.path, str(f.path), expect=f).title
         except KaopingError as e:
-            title = f"INVALID ({len(e.problems)} errors): kaoping validate {f.path}"
+            n = len(e.problems)
+            title = f"INVALID ({n} error{'s' if n != 1 else ''}): kaoping validate {f.path}"
         table.add_row(f.name, f.version, effective_date(f.path) or "", status(f), title)
-    console_for(out).print(table)
+    Console(file=out, highlight=False, soft_wrap=True, width=None if out.isatty() else 10_000).print(table)
     return OK
 
 
@@ -99,8 +101,6 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    if args.period:
-        parse_period(args.period)
     ruleset = load(args, args.ruleset, err)
     evaluation = evaluate_input(ruleset, args.input, err)
     if args.format == "table" and args.output is None:
@@ -182,7 +182,7 @@ def cmd_release(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     root = rulesets_dir(args.rulesets)
-    paths = [choose(ref, root)[0] for ref in args.refs] if args.refs else [f.path for f in find_all(root)]
+    paths = [choose(ref, root).path for ref in args.refs] if args.refs else [f.path for f in find_all(root)]
     passed = failed = 0
     for path in paths:
         ruleset = load_ruleset(path, str(path))

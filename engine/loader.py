@@ -33,6 +33,7 @@ from .model import (
     placeholders,
 )
 from .schema import check_format_version, check_schema, item_path
+from .resolve import Found
 from .versions import check_unchanged
 from .whatif import Override, apply_overrides
 from .yamlsrc import Source, block_position, locate, read_yaml, scalar_column
@@ -42,12 +43,13 @@ WEIGHT_TOLERANCE = 1e-9
 TITLE_FIELDS = ("{year}", "{month}", "{period}")
 
 
-def load_ruleset(path: Path, display: str | None = None, overrides: Sequence[Override] = ()) -> Ruleset:
+def load_ruleset(path: Path, display: str | None = None, overrides: Sequence[Override] = (), expect: Found | None = None) -> Ruleset:
     """The validated model of the ruleset at `path`, or KaopingError with every problem.
 
     A released version whose bytes changed is refused first; `overrides`
     (what-if `--set` values) are applied before any check, so the changed
-    ruleset is validated as a whole.
+    ruleset is validated as a whole.  `expect` is where the file was found
+    by name: its `name:` and `version:` must agree with its folder and file.
     """
     display = display or str(path)
     check_unchanged(path, display)
@@ -60,7 +62,7 @@ def load_ruleset(path: Path, display: str | None = None, overrides: Sequence[Ove
             problems = stage(src)
             if problems:
                 raise KaopingError(problems)
-        return _Builder(src).build(digest, tuple(o.text for o in overrides))
+        return _Builder(src, expect).build(digest, tuple(o.text for o in overrides))
     except KaopingError as e:
         if not overrides:
             raise
@@ -72,8 +74,9 @@ def load_ruleset(path: Path, display: str | None = None, overrides: Sequence[Ove
 class _Builder:
     """Builds the model from schema-valid data, collecting every meaning problem."""
 
-    def __init__(self, src: Source) -> None:
+    def __init__(self, src: Source, expect: Found | None) -> None:
         self.src = src
+        self.expect = expect
         self.data: dict[str, Any] = src.data
         self.problems: list[Problem] = []
         self.duplicate_ids = False
@@ -93,6 +96,7 @@ class _Builder:
         report = self._report(inputs, indicators)
         steps = self._steps(aggregates, indicators)
         tests = self._tests()
+        self._check_place()
         if self.problems:
             raise KaopingError(self.problems)
         return Ruleset(
@@ -343,6 +347,15 @@ class _Builder:
                 hint = did_you_mean(ident, self.indicator_ids) or "write {<indicator id>.weight} or {total.max}"
                 self._problem_in_text(path, offset, f"the header placeholder '{{{ident}.{attr}}}' names nothing in this ruleset", hint)
 
+
+    def _check_place(self) -> None:
+        """A version's file is named after it, in a folder named after the ruleset."""
+        if self.expect is None:
+            return
+        for key, wanted, where in (("name", self.expect.name, "folder"), ("version", self.expect.version, "file")):
+            if self.data[key] != wanted:
+                self._problem([key], f"this file says {key} '{self.data[key]}', but its {where} says '{wanted}'",
+                              f"set {key}: \"{wanted}\", or make a new version with kaoping new-version")
 
     # -- golden cases -----------------------------------------------------
 

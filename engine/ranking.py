@@ -52,7 +52,14 @@ def rank(ruleset: Ruleset, table: Table, scoring: Scoring) -> Evaluation:
 
 
 def _rank_value(ruleset: Ruleset, unit: Scored) -> float:
-    return unit.total if ruleset.ranking.by == "total" else unit.scores[ruleset.ranking.by]
+    """The value ranked on, as a spreadsheet sees it (15 significant digits).
+
+    96.66666666666667 and 96.66666666666666 are the same score on paper (12
+    orders at 11 on time, 4 at 4): seen at 15 digits they tie, as they must
+    for shared (并列) and dense ranks.
+    """
+    value = unit.total if ruleset.ranking.by == "total" else unit.scores[ruleset.ranking.by]
+    return float(format(value, ".15g"))
 
 
 def _ordered(ruleset: Ruleset, units: Sequence[Scored]) -> list[Scored]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import fail
 from .model import Column, ColumnGroup, Ruleset
 from .numbers import format_fixed
 from .ranking import Evaluation, UnitResult
@@ -53,18 +52,17 @@ def cell(evaluation: Evaluation, result: UnitResult, field: str) -> str:
         return str(result.rank)
     if field in result.display:
         return result.display[field]
-    if field in result.inputs:
-        return number_text(result.inputs[field], ruleset.rounding.places)
-    return number_text(evaluation.aggregates[field], ruleset.rounding.places)
+    value = result.inputs[field] if field in result.inputs else evaluation.aggregates[field]
+    return number_text(value, ruleset.rounding.places, ruleset.rounding.mode)
 
 
-def number_text(value: int | float | str, places: int) -> str:
+def number_text(value: int | float | str, places: int, mode: str) -> str:
     """Whole numbers as integers; other numbers rounded like scores."""
     if isinstance(value, str):
         return value
     if isinstance(value, int) or float(value).is_integer():
         return str(int(value))
-    return format_fixed(value, places)
+    return format_fixed(value, places, mode)
 
 
 def title(ruleset: Ruleset, period: str | None) -> str:
@@ -72,7 +70,7 @@ def title(ruleset: Ruleset, period: str | None) -> str:
 
     Without a period a title that needs one falls back to the ruleset's title.
     """
-    template = ruleset.report.title
+    template = ruleset.fill_label(ruleset.report.title)
     if not any(f in template for f in ("{year}", "{month}", "{period}")):
         return template
     if period is None:
@@ -84,5 +82,11 @@ def title(ruleset: Ruleset, period: str | None) -> str:
 def parse_period(period: str) -> tuple[int, int]:
     m = PERIOD.match(period)
     if not m or not 1 <= int(m.group(2)) <= 12:
-        raise fail("--period", f"'{period}' is not a month", "write it as YYYY-MM, e.g. --period 2024-02")
+        raise ValueError(f"'{period}' is not a month: write it as YYYY-MM, e.g. --period 2024-02")
     return int(m.group(1)), int(m.group(2))
+
+
+def canonical_period(text: str) -> str:
+    """A month as YYYY-MM (2024-2 -> 2024-02); ValueError if it is not one."""
+    year, month = parse_period(text)
+    return f"{year:04d}-{month:02d}"

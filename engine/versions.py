@@ -167,25 +167,41 @@ def release(found: Found) -> Release:
     return entry
 
 
-def choose(ref: str, root: Path, as_of: str | None = None) -> tuple[Path, str]:
-    """The file a RULESET argument means, and a note to show the user ("" if none).
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """The file a RULESET argument means; `found` when it was named (not a path); a note for the user."""
 
-    A path or name@version is taken as given; a bare name is its latest
-    released version (or, with `as_of`, the one in effect on that date).
+    path: Path
+    found: Found | None
+    note: str = ""
+
+
+def choose(ref: str, root: Path, as_of: str | None = None, period: str | None = None) -> Choice:
+    """Resolve a RULESET argument.
+
+    A path or name@version is taken as given.  A bare name is the released
+    version in effect on `as_of`, else on the first day of `period` (so an
+    old month is scored under the rules of its time), else its latest
+    released version; with nothing released yet, its latest draft.
     """
     if is_path(ref) or "@" in ref:
         if as_of:
             raise fail(f"--as-of {as_of}", "--as-of picks a version by date, so give the ruleset by name alone", f"e.g. -r {ref.split('@')[0]} --as-of {as_of}")
         if is_path(ref):
-            return file_ref(ref), ""
+            return Choice(file_ref(ref), None)
         name, _, version = ref.partition("@")
-        return exact(named(root, name, ref), version, ref).path, ""
+        found = exact(named(root, name, ref), version, ref)
+        return Choice(found.path, found)
     versions = named(root, ref, ref)
-    if as_of:
-        chosen = in_effect(versions, as_of)
-        return chosen.path, f"{chosen.name}@{chosen.version} was in effect on {as_of} (effective {effective_date(chosen.path)})"
+    day = as_of or (f"{period}-01" if period else None)
+    if day:
+        chosen = in_effect(versions, day)
+        why = f"--as-of {as_of}" if as_of else f"--period {period}"
+        return Choice(chosen.path, chosen, f"using {chosen.name}@{chosen.version}, in effect on {day} ({why})")
     latest = latest_released(versions)
-    if latest is not None:
-        return latest.path, ""
-    draft = versions[-1]
-    return draft.path, f"{ref} has no released version yet; using the latest draft, {draft.version}"
+    if latest is None:
+        draft = versions[-1]
+        return Choice(draft.path, draft, f"{ref} has no released version yet; using the latest draft, {draft.version}")
+    newer = [f.version for f in versions if version_key(f.version) > version_key(latest.version)]
+    note = f"using {ref}@{latest.version}, the latest released; not the draft {', '.join(newer)} (name it as {ref}@{newer[-1]})" if newer else ""
+    return Choice(latest.path, latest, note)

@@ -64,10 +64,11 @@ def test_bad_command_lines_exit_2():
     assert run_cli("frobnicate").code == 2
 
 
-def test_a_bad_period_is_a_user_error():
-    run = run_cli("evaluate", "-r", "jintai-hotline", SEED_INPUT, "--period", "2024-13")
-    assert run.code == 1
-    assert "'2024-13' is not a month" in run.err and "YYYY-MM" in run.err
+@pytest.mark.parametrize("period", ["2024-13", "202402", "2024年2月"])
+def test_a_bad_period_is_a_command_line_error(period):
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "--period", period)
+    assert run.code == 2
+    assert f"'{period}' is not a month" in run.err and "YYYY-MM" in run.err
 
 
 def test_a_missing_input_file_is_a_user_error():

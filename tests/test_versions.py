@@ -93,7 +93,7 @@ def test_as_of_picks_the_released_version_in_effect_that_day(tmp_path, day, vers
     run = run_cli("validate", "jintai-hotline", "--as-of", day, "--rulesets", root)
     assert run.code == 0, run.err
     assert f"(jintai-hotline@{version}," in run.out
-    assert f"note: jintai-hotline@{version} was in effect on {day}" in run.err
+    assert f"note: using jintai-hotline@{version}, in effect on {day} (--as-of {day})" in run.err
 
 
 def test_as_of_says_so_when_no_version_was_in_effect(tmp_path):
@@ -109,9 +109,9 @@ def test_a_bare_name_skips_drafts(tmp_path):
     assert "jintai-hotline@2025.07" in run_cli("validate", "jintai-hotline", "--rulesets", root).out
 
 
-def test_a_bad_as_of_date_is_a_user_error(tmp_path):
+def test_a_bad_as_of_date_is_a_command_line_error(tmp_path):
     run = run_cli("validate", "jintai-hotline", "--as-of", "2024-02-30")
-    assert run.code == 1 and "'2024-02-30' is not a date" in run.err
+    assert run.code == 2 and "'2024-02-30' is not a date" in run.err
 
 
 def test_provenance_is_in_every_output(tmp_path):
@@ -126,3 +126,26 @@ def test_provenance_is_in_every_output(tmp_path):
     assert run_cli("evaluate", "-r", "jintai-hotline", SEED_INPUT, "-f", "csv", "-o", out).code == 0
     meta = json.loads(Path(f"{out}.meta.json").read_text(encoding="utf-8"))
     assert meta["ruleset"]["sha256"] == document["ruleset"]["sha256"] and meta["input"]["sha256"] == document["input"]["sha256"]
+
+
+def test_period_picks_the_version_in_effect_that_month(tmp_path):
+    root = three_versions(tmp_path)
+    run = run_cli("evaluate", "-r", "jintai-hotline", SEED_INPUT, "--period", "2024-02", "-f", "json", "--rulesets", root)
+    assert run.code == 0, run.err
+    assert "note: using jintai-hotline@2024.02, in effect on 2024-02-01 (--period 2024-02)" in run.err
+
+
+def test_a_newer_draft_is_mentioned_when_a_bare_name_skips_it(tmp_path):
+    root = three_versions(tmp_path)
+    run = run_cli("validate", "jintai-hotline", "--rulesets", root)
+    assert "note: using jintai-hotline@2025.07, the latest released; not the draft 2026.01 (name it as jintai-hotline@2026.01)" in run.err
+
+
+def test_a_version_file_must_say_its_own_version(rulesets):
+    copy = rulesets / "jintai-hotline" / "2024.04.yaml"
+    copy.write_bytes((rulesets / "jintai-hotline" / "2024.02.yaml").read_bytes())
+    run = run_cli("validate", "jintai-hotline@2024.04", "--rulesets", rulesets)
+    assert run.code == 1
+    assert f"{copy}:4:10: this file says version '2024.02', but its file says '2024.04'" in run.err
+    listed = run_cli("list", "--rulesets", rulesets).out
+    assert "INVALID (1 error)" in next(line for line in listed.splitlines() if "2024.04" in line)
