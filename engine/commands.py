@@ -58,11 +58,12 @@ def evaluate_input(ruleset: Ruleset, input_arg: str, err: TextIO) -> Evaluation:
     return evaluation
 
 
-def emit(text: str, output: str | None, out: TextIO, err: TextIO) -> None:
+def emit(text: str, output: str | None, out: TextIO, err: TextIO, inputs: tuple[str, ...] = ()) -> None:
+    """`text` to the screen, or whole to the file `output` (never over one of the run's `inputs`)."""
     if output is None:
         out.write(text)
     else:
-        write_atomically(Path(output), text)
+        write_atomically(Path(output), text, protect=tuple(Path(i) for i in inputs))
         err.write(f"wrote {output}\n")
 
 
@@ -106,10 +107,10 @@ def cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format == "table" and args.output is None:
         render_table(evaluation, console_for(out), args.period)
         return OK
-    emit(_text(evaluation, args.format, args.period), args.output, out, err)
+    inputs = (args.input, evaluation.ruleset.path)
+    emit(_text(evaluation, args.format, args.period), args.output, out, err, inputs)
     if args.format == "csv" and args.output is not None:
-        sidecar = f"{args.output}.meta.json"
-        emit(provenance(evaluation, args.period), sidecar, out, err)
+        emit(provenance(evaluation, args.period), f"{args.output}.meta.json", out, err, inputs)
     return OK
 
 

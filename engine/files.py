@@ -3,26 +3,56 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 from .errors import fail
 
 
-def write_atomically(path: Path, data: str | bytes) -> None:
+def write_atomically(path: Path, data: str | bytes, protect: tuple[Path, ...] = ()) -> None:
     """Write the whole file or nothing: a temporary file beside it, renamed into place.
 
     A failed run (bad data, a bug, Ctrl-C) never leaves half a file, and an
-    existing file is replaced only by a complete new one.
+    existing file is replaced only by a complete new one, keeping its
+    permissions.  A link is written through, not replaced; folders, devices
+    and the files in `protect` (the run's own inputs) are refused.
     """
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise fail(str(path), f"the folder {folder}/ does not exist", "create it first, or write somewhere else")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    target = path.resolve() if path.is_symlink() else path
+    _check_target(path, target, protect)
+    folder = target.parent
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as e:
+        raise fail(str(path), f"cannot write here: {e.strerror}", "choose a folder you can write to") from None
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.replace(tmp, path)
+        os.chmod(tmp, stat.S_IMODE(target.stat().st_mode) if target.exists() else _default_mode())
+        os.replace(tmp, target)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise fail(str(path), f"cannot write the file: {e.strerror}", "check the disk and the folder's permissions") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _check_target(path: Path, target: Path, protect: tuple[Path, ...]) -> None:
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise fail(str(path), f"the folder {folder}/ does not exist", "create it first, or write somewhere else")
+    if target.is_dir():
+        raise fail(str(path), "that is a folder, not a file", f"give a file name, e.g. {path / 'result.csv'}")
+    if target.exists() and not target.is_file():
+        raise fail(str(path), "that is not an ordinary file", "write to an ordinary file")
+    for other in protect:
+        if target.exists() and other.exists() and os.path.samefile(target, other):
+            raise fail(str(path), "that is an input of this run; writing there would destroy it", "write the result to another file")
+
+
+def _default_mode() -> int:
+    """0o666 less the umask: what a file created the ordinary way would get."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask

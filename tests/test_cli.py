@@ -22,7 +22,7 @@ def test_list_shows_each_version_with_its_title_and_effective_date():
 
 
 def test_validate_accepts_the_seed_ruleset_by_path_and_by_name():
-    for ref in (SEED_RULESET, "jintai-hotline@2024.02", "jintai-hotline"):
+    for ref in (SEED_RULESET, "jintai-hotline@2024.02"):
         run = run_cli("validate", ref)
         assert run.code == 0, run.err
         assert "ok (jintai-hotline@2024.02, 6 indicators)" in run.out
@@ -60,7 +60,7 @@ def test_an_unknown_version_lists_the_versions_there_are():
 
 def test_bad_command_lines_exit_2():
     assert run_cli("evaluate", SEED_INPUT).code == 2  # no -r
-    assert run_cli("evaluate", "-r", "jintai-hotline", SEED_INPUT, "-f", "pdf").code == 2
+    assert run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "pdf").code == 2
     assert run_cli("frobnicate").code == 2
 
 
@@ -72,13 +72,13 @@ def test_a_bad_period_is_a_command_line_error(period):
 
 
 def test_a_missing_input_file_is_a_user_error():
-    run = run_cli("evaluate", "-r", "jintai-hotline", "nowhere.csv")
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", "nowhere.csv")
     assert (run.code, run.err.splitlines()[0]) == (1, "nowhere.csv: no such input file")
 
 
 def test_csv_output_has_the_published_headers_and_numbers(tmp_path):
     out = tmp_path / "table.csv"
-    run = run_cli("evaluate", "-r", "jintai-hotline", SEED_INPUT, "-f", "csv", "-o", out)
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "csv", "-o", out)
     assert run.code == 0 and run.out == ""
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert rows[0][:4] == ["序号", "部门名称", "应办结工单数", "办结得分（35分）/工单数"]
@@ -89,7 +89,7 @@ def test_csv_output_has_the_published_headers_and_numbers(tmp_path):
 
 def test_table_output_to_a_file_is_plain_text(tmp_path):
     out = tmp_path / "table.txt"
-    run = run_cli("evaluate", "-r", "jintai-hotline", SEED_INPUT, "--period", "2024-02", "-o", out)
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "--period", "2024-02", "-o", out)
     assert run.code == 0
     text = out.read_text(encoding="utf-8")
     assert text.splitlines()[0].strip() == "2024年2月区级各部门市民热线办理考评表"
@@ -97,12 +97,12 @@ def test_table_output_to_a_file_is_plain_text(tmp_path):
 
 
 def test_without_a_period_the_title_is_the_rulesets_own(tmp_path):
-    run = run_cli("evaluate", "-r", "jintai-hotline", SEED_INPUT)
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT)
     assert run.out.splitlines()[0].strip() == "金台区区级各部门市民热线办理考评"
 
 
 def test_output_into_a_missing_folder_fails_cleanly(tmp_path):
-    run = run_cli("evaluate", "-r", "jintai-hotline", SEED_INPUT, "-f", "json", "-o", tmp_path / "no" / "x.json")
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "json", "-o", tmp_path / "no" / "x.json")
     assert run.code == 1 and "does not exist" in run.err
     assert not (tmp_path / "no").exists()
 
@@ -112,7 +112,7 @@ def test_a_failed_evaluation_leaves_an_existing_output_file_untouched(tmp_path):
     out.write_text("last month's result", encoding="utf-8")
     bad = tmp_path / "bad.csv"
     bad.write_text("部门名称,应办结工单数\nX,1\n", encoding="utf-8")
-    run = run_cli("evaluate", "-r", "jintai-hotline", bad, "-f", "json", "-o", out)
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", bad, "-f", "json", "-o", out)
     assert run.code == 1
     assert out.read_text(encoding="utf-8") == "last month's result"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv", "result.json"]
@@ -125,7 +125,7 @@ def test_an_unexpected_exception_is_reported_as_a_bug_with_exit_3(monkeypatch):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(cli.commands, "evaluate_input", broken)
-    run = run_cli("evaluate", "-r", "jintai-hotline", SEED_INPUT)
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT)
     assert run.code == 3
     assert "this is a bug in kaoping" in run.err and "RuntimeError: boom" in run.err
 
@@ -158,7 +158,40 @@ def test_only_the_first_100_data_errors_are_shown_and_the_count_says_so(tmp_path
     data = tmp_path / "many.csv"
     rows = [f"单位{i},x,1,1,0,0" for i in range(150)]  # 150 rows, each with a non-number in 应办结工单数
     data.write_text("部门名称,应办结工单数,办结工单数,按期办结工单数,逾期退单工单数,告警工单数\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    run = run_cli("evaluate", "-r", "jintai-hotline", data)
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", data)
     assert run.code == 1
     assert run.err.count("'x' is not a number") == 100
     assert run.err.rstrip().endswith("the first 100 of 150 errors are shown; fix these and run again")
+
+
+def test_output_onto_a_folder_is_refused(tmp_path):
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "csv", "-o", tmp_path)
+    assert run.code == 1 and "that is a folder, not a file" in run.err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_output_onto_the_input_is_refused(tmp_path):
+    data = tmp_path / "in.csv"
+    data.write_bytes(SEED_INPUT.read_bytes())
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", data, "-f", "csv", "-o", data)
+    assert run.code == 1 and "that is an input of this run" in run.err
+    assert data.read_bytes() == SEED_INPUT.read_bytes()
+
+
+def test_output_files_get_ordinary_permissions_and_links_are_written_through(tmp_path):
+    import os
+    import stat
+
+    target = tmp_path / "result.json"
+    target.write_text("old", encoding="utf-8")
+    link = tmp_path / "latest.json"
+    link.symlink_to(target)
+    old_umask = os.umask(0o022)
+    try:
+        assert run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "json", "-o", link).code == 0
+        fresh = tmp_path / "fresh.json"
+        assert run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "json", "-o", fresh).code == 0
+    finally:
+        os.umask(old_umask)
+    assert link.is_symlink() and json.loads(target.read_text(encoding="utf-8"))["input"]["records"] == 32
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o644

@@ -98,7 +98,7 @@ def test_as_of_picks_the_released_version_in_effect_that_day(tmp_path, day, vers
 
 def test_as_of_says_so_when_no_version_was_in_effect(tmp_path):
     root = three_versions(tmp_path)
-    run = run_cli("evaluate", "-r", "jintai-hotline", SEED_INPUT, "--as-of", "2022-12-31", "--rulesets", root)
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "--as-of", "2022-12-31", "--rulesets", root)
     assert run.code == 1
     assert "no released version of jintai-hotline was in effect on 2022-12-31" in run.err
     assert "2023.01 from 2023-01-01" in run.err
@@ -117,20 +117,20 @@ def test_a_bad_as_of_date_is_a_command_line_error(tmp_path):
 def test_provenance_is_in_every_output(tmp_path):
     import json
 
-    document = json.loads(run_cli("evaluate", "-r", "jintai-hotline", SEED_INPUT, "-f", "json").out)
+    document = json.loads(run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "json").out)
     assert document["kaoping"] and len(document["ruleset"]["sha256"]) == 64 and len(document["input"]["sha256"]) == 64
-    table = run_cli("evaluate", "-r", "jintai-hotline", SEED_INPUT).out
+    table = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT).out
     footer = table.rstrip().splitlines()[-1]
     assert footer.startswith("jintai-hotline@2024.02 (sha256 ") and "kaoping " in footer
     out = tmp_path / "t.csv"
-    assert run_cli("evaluate", "-r", "jintai-hotline", SEED_INPUT, "-f", "csv", "-o", out).code == 0
+    assert run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "csv", "-o", out).code == 0
     meta = json.loads(Path(f"{out}.meta.json").read_text(encoding="utf-8"))
     assert meta["ruleset"]["sha256"] == document["ruleset"]["sha256"] and meta["input"]["sha256"] == document["input"]["sha256"]
 
 
 def test_period_picks_the_version_in_effect_that_month(tmp_path):
     root = three_versions(tmp_path)
-    run = run_cli("evaluate", "-r", "jintai-hotline", SEED_INPUT, "--period", "2024-02", "-f", "json", "--rulesets", root)
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "--period", "2024-02", "-f", "json", "--rulesets", root)
     assert run.code == 0, run.err
     assert "note: using jintai-hotline@2024.02, in effect on 2024-02-01 (--period 2024-02)" in run.err
 
