@@ -98,7 +98,7 @@ def test_as_of_picks_the_released_version_in_effect_that_day(tmp_path, day, vers
 
 def test_as_of_says_so_when_no_version_was_in_effect(tmp_path):
     root = three_versions(tmp_path)
-    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "--as-of", "2022-12-31", "--rulesets", root)
+    run = run_cli("evaluate", "-r", "jintai-hotline", SEED_INPUT, "--as-of", "2022-12-31", "--rulesets", root)
     assert run.code == 1
     assert "no released version of jintai-hotline was in effect on 2022-12-31" in run.err
     assert "2023.01 from 2023-01-01" in run.err
@@ -130,7 +130,7 @@ def test_provenance_is_in_every_output(tmp_path):
 
 def test_period_picks_the_version_in_effect_that_month(tmp_path):
     root = three_versions(tmp_path)
-    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "--period", "2024-02", "-f", "json", "--rulesets", root)
+    run = run_cli("evaluate", "-r", "jintai-hotline", SEED_INPUT, "--period", "2024-02", "-f", "json", "--rulesets", root)
     assert run.code == 0, run.err
     assert "note: using jintai-hotline@2024.02, in effect on 2024-02-01 (--period 2024-02)" in run.err
 
