@@ -13,7 +13,9 @@ from pathlib import Path
 
 from .errors import did_you_mean, fail
 
-BUNDLED = Path(__file__).resolve().parent.parent / "rulesets"
+_HERE = Path(__file__).resolve().parent
+# a source checkout keeps the shipped rulesets at its root; an installed kaoping, in the package
+BUNDLED = next((p for p in (_HERE.parent / "rulesets", _HERE / "rulesets") if p.is_dir()), _HERE.parent / "rulesets")
 
 
 @dataclass(frozen=True, slots=True)

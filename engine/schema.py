@@ -23,7 +23,12 @@ from yaml.nodes import ScalarNode
 
 from .yamlsrc import Source, child, locate
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "ruleset.schema.json"
+# In a source checkout the schema sits at the project's root; an installed kaoping carries it in the package.
+_HERE = Path(__file__).resolve().parent
+SCHEMA_PATH = next(
+    (p for p in (_HERE.parent / "schemas" / "ruleset.schema.json", _HERE / "schemas" / "ruleset.schema.json") if p.is_file()),
+    _HERE.parent / "schemas" / "ruleset.schema.json",
+)
 FORMAT_VERSION = 1
 
 

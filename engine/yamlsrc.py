@@ -69,6 +69,10 @@ class _GuardedComposer(Composer):
 
     def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
         event = self.peek_event()  # type: ignore[attr-defined]
+        explicit_tag = getattr(event, "tag", None) not in (None, "!")
+        if explicit_tag:
+            tag = str(event.tag).replace("tag:yaml.org,2002:", "!!")
+            raise _Refused(event.start_mark, f"the YAML tag '{tag}' is not allowed in a ruleset", "remove the '!!' tag; write plain values")
         if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor):
             raise _Refused(
                 event.start_mark,
