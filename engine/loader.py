@@ -9,6 +9,9 @@ frozen model is built from the same objects.
 
 from __future__ import annotations
 
+import datetime as dt
+import keyword
+import re
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -38,9 +41,11 @@ from .versions import check_unchanged
 from .whatif import Override, apply_overrides
 from .yamlsrc import Source, block_position, locate, read_yaml, scalar_column
 
-RESERVED = frozenset({*SPECIAL_FIELDS, "weight", "year", "month", "period", *HELPERS, "true", "false", "none"})
+RESERVED = frozenset({*SPECIAL_FIELDS, "weight", "year", "month", "period", *HELPERS, "true", "false", "none", *keyword.kwlist})
+ID = re.compile(r"[a-z_][a-z0-9_]*")
 WEIGHT_TOLERANCE = 1e-9
-TITLE_FIELDS = ("{year}", "{month}", "{period}")
+DEFAULT_TOTAL_LABEL = "总分"
+TITLE_FIELDS = ("year", "month", "period")
 
 
 def load_ruleset(path: Path, display: str | None = None, overrides: Sequence[Override] = (), expect: Found | None = None) -> Ruleset:
@@ -84,6 +89,8 @@ class _Builder:
     def build(self, digest: str, overrides: tuple[str, ...]) -> Ruleset:
         d = self.data
         self._check_unique_ids()
+        self._check_header_names()
+        self._check_effective()
         inputs = tuple(self._input(i, raw) for i, raw in enumerate(d["inputs"]))
         self.inputs = {i.id: i for i in inputs}
         self.aggregate_ids = [a["id"] for a in d.get("aggregates", [])]
@@ -137,7 +144,9 @@ class _Builder:
         for section in ("inputs", "aggregates", "indicators"):
             for i, raw in enumerate(self.data.get(section, [])):
                 ident, path = raw["id"], [section, i, "id"]
-                if ident in RESERVED:
+                if not ID.fullmatch(ident):
+                    self._problem(path, f"'{ident}' is not a valid id", "ids are lowercase letters a-z, digits and _, e.g. on_time")
+                elif ident in RESERVED:
                     self._problem(path, f"'{ident}' is a reserved name and cannot be an id", "choose another id")
                 elif ident in seen:
                     self.duplicate_ids = True
@@ -150,23 +159,48 @@ class _Builder:
 
     def _input(self, index: int, raw: dict[str, Any]) -> Input:
         path = ["inputs", index]
+        numeric = [r["id"] for r in self.data["inputs"] if r["type"] != "text" and r["id"] != raw["id"]]
         for bound in ("min", "max"):
             ref = raw.get(bound)
-            if isinstance(ref, str) and not self._numeric_input(ref):
-                hint = did_you_mean(ref, [r["id"] for r in self.data["inputs"]])
-                self._problem([*path, bound], f"{self._where([*path, bound])} names '{ref}', which is not a numeric input", hint)
-        default = raw.get("default")
-        if default is not None and (raw["type"] == "text") != isinstance(default, str):
-            self._problem([*path, "default"], f"{self._where([*path, 'default'])} must be {'text' if raw['type'] == 'text' else 'a number'}")
-        if raw["type"] == "integer" and isinstance(default, float) and not default.is_integer():
-            self._problem([*path, "default"], f"{self._where([*path, 'default'])} must be a whole number")
+            if isinstance(ref, str) and ref not in numeric:
+                what = "the input itself" if ref == raw["id"] else "not another numeric input"
+                self._problem([*path, bound], f"{self._where([*path, bound])} names '{ref}', which is {what}", did_you_mean(ref, numeric))
+        if raw["type"] == "text" and ("min" in raw or "max" in raw):
+            self._problem(path, f"{self._where(path)} is text, so it cannot have min or max")
+        low, high = raw.get("min"), raw.get("max")
+        if isinstance(low, (int, float)) and isinstance(high, (int, float)) and low > high:
+            self._problem([*path, "min"], f"{self._where(path)} has min {low:g} above max {high:g}", "swap them")
+        self._check_default(path, raw)
         return Input(
             id=raw["id"], type=raw["type"], label=raw["label"], aliases=tuple(raw.get("aliases", ())),
-            min=raw.get("min"), max=raw.get("max"), default=default, description=raw.get("description", ""),
+            min=raw.get("min"), max=raw.get("max"), default=raw.get("default"), description=raw.get("description", ""),
         )
 
-    def _numeric_input(self, ident: str) -> bool:
-        return any(r["id"] == ident and r["type"] != "text" for r in self.data["inputs"])
+    def _check_default(self, path: list[Any], raw: dict[str, Any]) -> None:
+        """A default must fit the input's type and its fixed bounds: the data is checked against them."""
+        default, where = raw.get("default"), self._where([*path, "default"])
+        if default is None:
+            return
+        if (raw["type"] == "text") != isinstance(default, str):
+            self._problem([*path, "default"], f"{where} must be {'text' if raw['type'] == 'text' else 'a number'}")
+        elif raw["type"] == "integer" and isinstance(default, float) and not default.is_integer():
+            self._problem([*path, "default"], f"{where} must be a whole number")
+        elif isinstance(default, (int, float)):
+            low, high = raw.get("min"), raw.get("max")
+            if (isinstance(low, (int, float)) and default < low) or (isinstance(high, (int, float)) and default > high):
+                self._problem([*path, "default"], f"{where} is {default:g}, outside the input's own min/max")
+
+    def _check_header_names(self) -> None:
+        """Every id, label and alias names one input only: a data file's header must map one way."""
+        owner: dict[str, tuple[str, list[Any]]] = {}
+        for i, raw in enumerate(self.data["inputs"]):
+            names = [("id", raw["id"]), ("label", raw["label"]), *(("aliases", a) for a in raw.get("aliases", []))]
+            for key, name in names:
+                folded = "".join(str(name).split())
+                path = ["inputs", i, key] if key != "aliases" else ["inputs", i, "aliases", raw["aliases"].index(name)]
+                if folded in owner and owner[folded][0] != raw["id"]:
+                    self._problem(path, f"'{name}' already names the input '{owner[folded][0]}'", "a column header must mean one input: rename or remove one")
+                owner.setdefault(folded, (raw["id"], path))
 
     def _entity_key(self) -> str:
         key = self.data["entity"]["key"]
@@ -257,7 +291,7 @@ class _Builder:
                     f"the indicators' weights add up to {weights:g}, but total.max is {raw['max']:g}",
                     f"{listing} = {weights:g}; change a weight or total.max",
                 )
-        return Total(float(raw["max"]), raw.get("label", "总分"), formula)
+        return Total(float(raw["max"]), raw.get("label", DEFAULT_TOTAL_LABEL), formula)
 
     def _ranking(self) -> Ranking:
         raw = self.data["ranking"]
@@ -289,6 +323,8 @@ class _Builder:
     def _report(self, inputs: tuple[Input, ...], indicators: tuple[Indicator, ...]) -> Report:
         raw = self.data.get("report", {})
         title = raw.get("title", self.data["title"])
+        if "title" in raw:
+            self._check_title(raw["title"])
         if "columns" in raw:
             items = tuple(self._report_item(i, c) for i, c in enumerate(raw["columns"]))
         else:
@@ -299,7 +335,7 @@ class _Builder:
         key = self.inputs.get(self.data["entity"]["key"])
         cols = [Column("rank", "排名"), Column(key.id, key.label) if key else None]
         cols += [Column(i.id, f"{i.label}（{{{i.id}.weight}}分）") for i in indicators]
-        cols.append(Column("total", self.data["total"].get("label", "总分")))
+        cols.append(Column("total", self.data["total"].get("label", DEFAULT_TOTAL_LABEL)))
         return tuple(c for c in cols if c)
 
     def _report_item(self, index: int, raw: Any) -> ReportItem:
@@ -334,11 +370,20 @@ class _Builder:
 
     def _field_labels(self) -> dict[str, str]:
         d = self.data
-        labels = {"rank": "排名", "total": d["total"].get("label", "总分")}
+        labels = {"rank": "排名", "total": d["total"].get("label", DEFAULT_TOTAL_LABEL)}
         labels.update({i["id"]: i["label"] for i in d["inputs"]})
         labels.update({a["id"]: a.get("label", a["id"]) for a in d.get("aggregates", [])})
         labels.update({i["id"]: i["label"] for i in d["indicators"]})
         return labels
+
+    def _check_title(self, text: str) -> None:
+        """{year}, {month}, {period} and the header placeholders; any other {...} is a typo."""
+        self._check_label(text, ["report", "title"])
+        for m in re.finditer(r"\{([^{}]*)\}", text):
+            name = m.group(1)
+            if name not in TITLE_FIELDS and not placeholders(m.group(0)):
+                hint = did_you_mean(name, TITLE_FIELDS) or "the title may use {year}, {month}, {period}, {<indicator>.weight} and {total.max}"
+                self._problem_in_text(["report", "title"], m.start(), f"the title placeholder '{{{name}}}' is unknown", hint)
 
     def _check_label(self, text: str, path: list[Any]) -> None:
         for ident, attr, offset in placeholders(text):
@@ -347,6 +392,12 @@ class _Builder:
                 hint = did_you_mean(ident, self.indicator_ids) or "write {<indicator id>.weight} or {total.max}"
                 self._problem_in_text(path, offset, f"the header placeholder '{{{ident}.{attr}}}' names nothing in this ruleset", hint)
 
+
+    def _check_effective(self) -> None:
+        try:
+            dt.date.fromisoformat(self.data["effective"])
+        except ValueError:
+            self._problem(["effective"], f"effective: '{self.data['effective']}' is not a date", 'write it as "YYYY-MM-DD", e.g. "2024-02-01"')
 
     def _check_place(self) -> None:
         """A version's file is named after it, in a folder named after the ruleset."""

@@ -10,17 +10,20 @@ and 0.12 for 0.125, so it must not be used for published numbers.
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 
 MODES = {"half_away_from_zero": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
+
+
+_WIDE = Context(prec=400)  # room for any float (up to 1e308) with its decimals
 
 
 def spreadsheet_decimal(value: float, places: int, mode: str = "half_away_from_zero") -> Decimal:
     """`value` seen at 15 significant digits, rounded to `places` decimals."""
     if not math.isfinite(value):
-        raise ValueError(f"cannot round {value}")
+        raise OverflowError(f"cannot round {value}")
     seen = Decimal(format(value, ".15g"))
-    return seen.quantize(Decimal(1).scaleb(-places), rounding=MODES[mode])
+    return seen.quantize(Decimal(1).scaleb(-places), rounding=MODES[mode], context=_WIDE)
 
 
 def spreadsheet_round(value: float, places: int = 0, mode: str = "half_away_from_zero") -> float:
@@ -32,3 +35,10 @@ def format_fixed(value: float, places: int, mode: str = "half_away_from_zero") -
     """The text a published table shows: rounded, exactly `places` decimals, no '-0'."""
     text = f"{spreadsheet_decimal(value, places, mode):f}"
     return text[1:] if text.startswith("-") and not text.strip("-0.") else text
+
+
+def plain_number(value: float | int) -> str:
+    """How a number reads in a header or an explanation: 35.0 -> '35', 12.3456789 stays whole."""
+    if isinstance(value, int) or float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return format(value, ".15g")

@@ -12,6 +12,7 @@ units are numbered is declared by the ruleset:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Mapping, Sequence
 
 from .data import Table
@@ -26,7 +27,6 @@ class UnitResult:
 
     rank: int
     entity: str
-    row: int
     inputs: Mapping[str, int | float | str]
     scores: Mapping[str, float]
     total: float
@@ -48,7 +48,7 @@ def rank(ruleset: Ruleset, table: Table, scoring: Scoring) -> Evaluation:
     values = [_rank_value(ruleset, u) for u in ordered]
     ranks = rank_numbers(values, ruleset.ranking.ties)
     results = tuple(_result(ruleset, unit, n) for unit, n in zip(ordered, ranks))
-    return Evaluation(ruleset, table, dict(scoring.aggregates), results)
+    return Evaluation(ruleset, table, scoring.aggregates, results)
 
 
 def _rank_value(ruleset: Ruleset, unit: Scored) -> float:
@@ -83,4 +83,4 @@ def _result(ruleset: Ruleset, unit: Scored, number: int) -> UnitResult:
     places, mode = ruleset.rounding.places, ruleset.rounding.mode
     display = {k: format_fixed(v, places, mode) for k, v in unit.scores.items()}
     display["total"] = format_fixed(unit.total, places, mode)
-    return UnitResult(number, unit.entity, unit.record.row, dict(unit.record.values), dict(unit.scores), unit.total, display)
+    return UnitResult(number, unit.entity, MappingProxyType(dict(unit.record.values)), unit.scores, unit.total, MappingProxyType(display))
