@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from .model import Ruleset
+from .numbers import plain_number
 from .ranking import Evaluation
 
 
@@ -81,24 +82,84 @@ def _unit_changes(old: Evaluation, new: Evaluation) -> list[UnitChange]:
 
 
 def kendall_tau_b(x: list[int], y: list[int]) -> float:
-    """Kendall's tau-b of two rankings of the same units (1.0: the same order; ties allowed)."""
+    """Kendall's tau-b of two rankings of the same units (1.0: the same order; ties allowed).
+
+    tau-b = (C - D) / sqrt((C + D + T) * (C + D + U)), with C and D the concordant
+    and discordant pairs, T the pairs tied in x only and U those tied in y only;
+    1.0 when the denominator is 0 (fewer than two units, or one ranking all tied).
+
+    Counting pair by pair is O(n^2): about 26 minutes for a city-wide diff of
+    200,000 units. This is Knight's O(n log n) method instead (W. R. Knight, "A
+    Computer Method for Calculating Kendall's Tau with Ungrouped Data", Journal
+    of the American Statistical Association 61(314), 1966, pp. 436-439): sort the
+    units by (x, y), count the pairs tied in x and those tied in both, then merge
+    sort y counting the swaps (each swap is one discordant pair, since x is
+    already in order and y is in order within ties in x), and count the pairs
+    tied in y. Every count is an exact integer, so the result is the same float
+    the pair-by-pair count gives.
+    """
     n = len(x)
-    concordant = discordant = ties_x = ties_y = 0
-    for i in range(n):
-        for j in range(i + 1, n):
-            dx, dy = x[i] - x[j], y[i] - y[j]
-            if dx == 0 and dy == 0:
+    if len(y) != n:
+        raise ValueError(f"kendall_tau_b needs two rankings of the same units, got {n} and {len(y)} ranks")
+    pairs = sorted(zip(x, y))
+    tied_x = _tied_pairs([a for a, _ in pairs])  # pairs tied in x (in both or not)
+    tied_xy = _tied_pairs(pairs)  # pairs tied in both
+    ys, discordant = _merge_sort_counting_swaps([b for _, b in pairs])
+    tied_y = _tied_pairs(ys)  # pairs tied in y (in both or not)
+    untied = n * (n - 1) // 2 - tied_x - tied_y + tied_xy  # C + D
+    concordant_minus_discordant = untied - 2 * discordant
+    denominator = math.sqrt((untied + tied_x - tied_xy) * (untied + tied_y - tied_xy))
+    return concordant_minus_discordant / denominator if denominator else 1.0
+
+
+def _tied_pairs(ordered: list[Any]) -> int:
+    """The number of pairs of equal items in a sorted list: k(k-1)/2 for each run of k."""
+    pairs = run = 0
+    previous: Any = object()
+    for item in ordered:
+        if item == previous:
+            run += 1
+            pairs += run  # the new item ties with each of the `run` before it
+        else:
+            run = 0
+            previous = item
+    return pairs
+
+
+def _merge_sort_counting_swaps(values: list[int]) -> tuple[list[int], int]:
+    """Sort by a bottom-up (iterative) merge sort; return the sorted list and the
+    number of inversions (pairs i < j with values[i] > values[j]; equal values are
+    never swapped). O(n log n) time, O(n) extra space, no recursion."""
+    n = len(values)
+    source, target = list(values), [0] * n
+    swaps = 0
+    width = 1
+    while width < n:
+        for low in range(0, n - width, 2 * width):
+            middle, high = low + width, min(low + 2 * width, n)
+            if source[middle - 1] <= source[middle]:  # already in order (common: rankings barely move)
+                target[low:high] = source[low:high]
                 continue
-            if dx == 0:
-                ties_x += 1
-            elif dy == 0:
-                ties_y += 1
-            elif (dx > 0) == (dy > 0):
-                concordant += 1
+            i, j, k = low, middle, low
+            while i < middle and j < high:
+                if source[j] < source[i]:
+                    target[k] = source[j]
+                    swaps += middle - i  # source[j] jumps over every item left in the first run
+                    j += 1
+                else:
+                    target[k] = source[i]
+                    i += 1
+                k += 1
+            if i < middle:
+                target[k:high] = source[i:middle]
             else:
-                discordant += 1
-    denominator = math.sqrt((concordant + discordant + ties_x) * (concordant + discordant + ties_y))
-    return (concordant - discordant) / denominator if denominator else 1.0
+                target[k:high] = source[j:high]
+        last = (n - 1) // width  # the run holding the last item
+        if last % 2 == 0:  # it has no partner this pass: carry it over as it is
+            target[last * width:n] = source[last * width:n]
+        source, target = target, source
+        width *= 2
+    return source, swaps
 
 
 def rule_changes(a: Ruleset, b: Ruleset) -> list[RuleChange]:
@@ -156,6 +217,6 @@ def _compare(what: str, old: Any, new: Any) -> list[RuleChange]:
 
 
 def _show(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return plain_number(value)
     return "(none)" if value is None else str(value)

@@ -14,7 +14,7 @@ from typing import Mapping
 from .errors import did_you_mean, fail
 from .expr import Formula
 from .model import Ruleset
-from .numbers import format_fixed
+from .numbers import plain_number, signed_fixed
 from .ranking import Evaluation, UnitResult
 
 
@@ -100,12 +100,10 @@ def substitute(formula: Formula, values: Mapping[str, int | float | str]) -> str
 
 
 def number(value: int | float | str) -> str:
-    """A value as a person reads it: whole numbers plain, others to 6 significant digits."""
+    """A value as a person reads it in a formula: whole numbers plain, others to 6 significant digits."""
     if isinstance(value, str):
         return value
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.6g}"
+    return plain_number(value) if float(value).is_integer() else f"{value:.6g}"
 
 
 def _neighbour(ruleset: Ruleset, unit: UnitResult, other: UnitResult | None) -> Neighbour | None:
@@ -139,11 +137,8 @@ def render(x: Explanation) -> str:
         if n is None:
             continue
         gap = unit.total - n.result.total
-        parts = ", ".join(f"{ruleset.indicator(i).label} {format_signed(d, places, mode)}" for i, d in n.differences) or "no indicator differs"
-        out.append(f"  {word}: {n.result.rank} {n.result.entity} {n.result.display['total']} ({format_signed(gap, places, mode)}): {parts}")
+        parts = ", ".join(f"{ruleset.indicator(i).label} {signed_fixed(d, places, mode)}" for i, d in n.differences) or "no indicator differs"
+        out.append(f"  {word}: {n.result.rank} {n.result.entity} {n.result.display['total']} ({signed_fixed(gap, places, mode)}): {parts}")
     return "\n".join(out) + "\n"
 
 
-def format_signed(value: float, places: int, mode: str) -> str:
-    text = format_fixed(value, places, mode)
-    return text if text.startswith("-") else f"+{text}"

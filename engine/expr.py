@@ -5,8 +5,9 @@ allowlist before anything evaluates it: arithmetic (+ - * /), comparisons,
 and/or/not, `a if cond else b`, numbers, declared names and calls to the
 helpers below.  Everything else (attributes, subscripts, strings, `**`, `%`,
 lambdas, comprehensions, keyword arguments, ...) is refused with a message
-that names the construct.  Length and nesting are capped before Python's own
-parser sees the text, so hostile input is refused quickly.
+that names the construct.  Length and bracket depth are capped before Python's
+own parser sees the text, and the tree's depth right after, so hostile input
+is refused quickly.
 
 Evaluation goes through simpleeval, given only these operators and helpers;
 the allowlist check is what makes a formula safe, simpleeval is a second wall.
@@ -22,6 +23,7 @@ from typing import Callable, Mapping
 
 from simpleeval import SimpleEval
 
+from .errors import did_you_mean
 from .numbers import spreadsheet_round
 
 MAX_LENGTH = 1000
@@ -147,12 +149,14 @@ def _parse(text: str) -> ast.Expr:
     if not stripped:
         raise FormulaError("the formula is empty")
     try:
-        module = ast.parse(stripped if "\n" not in stripped else f"({stripped})")
+        # a formula may span lines (a YAML block scalar): brackets on lines of their own let it,
+        # even when its last line ends in a comment
+        module = ast.parse(stripped if "\n" not in stripped else f"(\n{stripped}\n)")
     except SyntaxError as e:
         lead = len(text) - len(text.lstrip())
         offset = max((e.offset or 1) - 1, 0) + lead
         if "\n" in stripped:
-            offset = 0
+            offset = _line_starts(text)[min(max((e.lineno or 2) - 2, 0), len(_line_starts(text)) - 1)] + max((e.offset or 1) - 1, 0)
         raise FormulaError(f"the formula is not a valid expression ({e.msg})", offset) from None
     except (ValueError, RecursionError, MemoryError):
         raise FormulaError("the formula cannot be read") from None
@@ -183,7 +187,9 @@ def _check_tree(tree: ast.Expr, line_starts: list[int], text: str) -> list[tuple
         node, depth, parent_offset = stack.pop()
         offset = _offset(node, line_starts) if hasattr(node, "lineno") else parent_offset
         if depth > MAX_DEPTH:
-            raise FormulaError(f"the formula is nested more than {MAX_DEPTH} levels deep", offset)
+            raise FormulaError(
+                f"the formula is nested more than {MAX_DEPTH} levels deep (a chain of + or * counts one level a term)", offset
+            )
         _check_node(node, offset)
         if isinstance(node, ast.Name):
             names.append((node.id, offset))
@@ -205,9 +211,9 @@ def _operator_offset(left: ast.expr, line_starts: list[int], text: str) -> int:
 def _offset(node: ast.AST, line_starts: list[int], line_attr: str = "lineno", col_attr: str = "col_offset") -> int:
     line = getattr(node, line_attr, 1) or 1
     col = getattr(node, col_attr, 0) or 0
-    if len(line_starts) > 1:  # multi-line formulas were wrapped in "(...)"
-        col -= 1 if line == 1 else 0
-    return line_starts[min(line, len(line_starts)) - 1] + max(col, 0)
+    if len(line_starts) > 1:  # a multi-line formula was parsed as "(\n" + formula + "\n)"
+        line -= 1
+    return line_starts[max(min(line, len(line_starts)), 1) - 1] + max(col, 0)
 
 
 def _check_node(node: ast.AST, offset: int) -> None:
@@ -238,8 +244,6 @@ def _check_call(node: ast.Call, offset: int) -> None:
     name = node.func.id
     helper = HELPERS.get(name)
     if helper is None:
-        from .errors import did_you_mean
-
         hint = did_you_mean(name, HELPERS) or f"the helpers are: {', '.join(HELPERS)}"
         raise FormulaError(f"unknown function '{name}'", offset, hint)
     if node.keywords:
@@ -259,7 +263,7 @@ class Evaluator:
         self._simple = SimpleEval(operators=dict(OPERATORS), functions=functions, names={})
 
     def evaluate(self, formula: Formula, names: Mapping[str, Number]) -> Number:
-        """The formula's value; ZeroDivisionError and OverflowError pass to the caller."""
+        """The formula's value; arithmetic errors (division by zero, overflow) pass to the caller."""
         self._simple.names = names
         value = self._simple.eval(formula.text, previously_parsed=formula.tree)
         if isinstance(value, bool):

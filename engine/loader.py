@@ -124,10 +124,13 @@ class _Builder:
         return item_path(self.data, path)
 
     def _problem(self, path: list[Any], message: str, hint: str = "", key: bool = False) -> None:
-        self.problems.append(self.src.problem(self._node(path, key), message, hint))
+        self.problems.append(self.src.problem(self._node(path, key), message, hint, path))
 
     def _problem_in_text(self, path: list[Any], offset: int, message: str, hint: str = "") -> None:
         """A problem at a character inside a scalar (a formula, a header)."""
+        if self.src.override_of(path):
+            self.problems.append(self.src.problem(None, message, hint, path))
+            return
         node = self._node(path)
         line, col = node.start_mark.line + 1, node.start_mark.column + 1
         if isinstance(node, ScalarNode) and node.style in (None, "'", '"') and node.start_mark.line == node.end_mark.line:

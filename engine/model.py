@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Union
 
 from .expr import Formula
+from .numbers import plain_number
 
 SPECIAL_FIELDS = ("rank", "total")
 
@@ -164,7 +165,7 @@ class Ruleset:
 
     def fill_label(self, template: str) -> str:
         """A header with `{indicator.weight}` and `{total.max}` filled in."""
-        return _PLACEHOLDER.sub(lambda m: _number_text(self._placeholder_value(m.group(1), m.group(2))), template)
+        return _PLACEHOLDER.sub(lambda m: plain_number(self._placeholder_value(m.group(1), m.group(2))), template)
 
     def _placeholder_value(self, id: str, attr: str) -> float:
         if id == "total":
@@ -178,8 +179,3 @@ _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\.(weight|max)\}")
 def placeholders(template: str) -> list[tuple[str, str, int]]:
     """(id, attribute, offset) of every `{id.attr}` placeholder in a label."""
     return [(m.group(1), m.group(2), m.start()) for m in _PLACEHOLDER.finditer(template)]
-
-
-def _number_text(value: float) -> str:
-    """35.0 -> '35', 2.5 -> '2.5': how a weight reads in a header."""
-    return f"{value:g}" if value != int(value) else str(int(value))

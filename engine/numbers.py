@@ -42,3 +42,9 @@ def plain_number(value: float | int) -> str:
     if isinstance(value, int) or float(value).is_integer() and abs(value) < 1e15:
         return str(int(value))
     return format(value, ".15g")
+
+
+def signed_fixed(value: float, places: int, mode: str = "half_away_from_zero") -> str:
+    """A difference as shown: +0.93, -3.33, +0.00."""
+    text = format_fixed(value, places, mode)
+    return text if text.startswith("-") else f"+{text}"

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .diff import Diff, UnitChange
-from .numbers import format_fixed
+from .numbers import signed_fixed
 
 
 def render_diff(d: Diff, console: Console) -> None:
@@ -47,10 +47,7 @@ def movement(u: UnitChange) -> str:
 
 
 def _delta(u: UnitChange, places: int, mode: str) -> str:
-    if math.isnan(u.delta):
-        return ""
-    text = format_fixed(u.delta, places, mode)
-    return text if text.startswith("-") else f"+{text}"
+    return "" if math.isnan(u.delta) else signed_fixed(u.delta, places, mode)
 
 
 def _rank(rank: int | None) -> str:

@@ -107,7 +107,7 @@ def _to_problems(src: Source, error: ValidationError) -> Iterator[Problem]:
                 yield src.problem(node, f"unknown key '{key}' in {where or 'the ruleset'}", hint)
         return
     node = locate(src.root, path)
-    yield src.problem(node, _message(error, where), _hint(error))
+    yield src.problem(node, _message(error, where), _hint(error), path)
 
 
 def _message(error: ValidationError, where: str) -> str:

@@ -20,6 +20,8 @@ from .yamlsrc import Source, parse_yaml
 
 SECTIONS = ("inputs", "aggregates", "indicators")
 WHERE = "--set"
+# what identifies a ruleset version, or must stay as released: a what-if never changes these
+FIXED = frozenset({"schema", "name", "version", "effective", "tests"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,14 +54,19 @@ def parse_overrides(texts: Sequence[str]) -> tuple[Override, ...]:
 
 
 def apply_overrides(src: Source, overrides: Sequence[Override]) -> Source:
-    """A copy of `src` whose data has every override applied."""
+    """A copy of `src` whose data has every override applied, and which paths they changed."""
     data = copy.deepcopy(src.data)
     problems: list[Problem] = []
+    changed: dict[tuple[Any, ...], str] = {}
     for override in overrides:
         path = _path(data, override.key)
         if isinstance(path, Problem):
             problems.append(path)
             continue
+        if path[0] in FIXED:
+            problems.append(Problem(WHERE, 0, 0, f"'{override.key}' identifies the version and cannot be changed by a what-if", "make a new version with kaoping new-version"))
+            continue
+        changed[tuple(path)] = override.text
         parent = data
         for step in path[:-1]:
             parent = parent[step]
@@ -69,7 +76,7 @@ def apply_overrides(src: Source, overrides: Sequence[Override]) -> Source:
         parent[path[-1]] = override.value
     if problems:
         raise KaopingError(problems)
-    return replace(src, data=data)
+    return replace(src, data=data, overridden=changed)
 
 
 def _path(data: dict[str, Any], key: str) -> list[Any] | Problem:

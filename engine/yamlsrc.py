@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import re
 import hashlib
-from dataclasses import dataclass, replace
+import math
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import yaml
 from yaml.composer import Composer
@@ -86,6 +87,8 @@ class _GuardedComposer(Composer):
             node: Node = super().compose_node(parent, index)  # type: ignore[assignment]
         finally:
             self._depth -= 1
+        if node.tag == "tag:yaml.org,2002:merge":
+            raise _Refused(node.start_mark, "YAML merge keys (<<) are not allowed in a ruleset", "write the keys out in full")
         if node.tag not in ALLOWED_TAGS:
             raise _Refused(
                 node.start_mark,
@@ -114,12 +117,23 @@ class Source:
     root: Node
     data: Any
     sha256: str = ""
+    overridden: Mapping[tuple[Any, ...], str] = field(default_factory=dict)
 
-    def problem(self, node: Node | None, message: str, hint: str = "", col_offset: int = 0) -> Problem:
-        """A problem pointing at `node` (the whole file when None)."""
+    def problem(self, node: Node | None, message: str, hint: str = "", path: Sequence[Any] = ()) -> Problem:
+        """A problem pointing at `node` (the whole file when None), or at the --set that replaced the value at `path`."""
+        override = self.override_of(path)
+        if override:
+            return Problem(f"--set {override}", 0, 0, message, hint)
         if node is None:
             return Problem(self.file, 1, 1, message, hint)
-        return self.problem_at(node.start_mark.line + 1, node.start_mark.column + 1 + col_offset, message, hint)
+        return self.problem_at(node.start_mark.line + 1, node.start_mark.column + 1, message, hint)
+
+    def override_of(self, path: Sequence[Any]) -> str:
+        """The --set text that replaced the value at `path` (or a value inside it), else ""."""
+        for changed, text in self.overridden.items():
+            if tuple(path[: len(changed)]) == changed:
+                return text
+        return ""
 
     def problem_at(self, line: int, col: int, message: str, hint: str = "") -> Problem:
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
@@ -236,21 +250,36 @@ def dup_problem(file: str, lines: Sequence[str], key: ScalarNode, first: ScalarN
     )
 
 
+MAX_NUMBER_DIGITS = 20
+
+
 def _non_finite_problem(file: str, lines: Sequence[str], node: ScalarNode) -> Problem:
     line = node.start_mark.line + 1
-    message = f"'{node.value}' is not a number a ruleset can use"
+    message = f"'{_short(node.value)}' is not a number a ruleset can use"
     return Problem(file, line, node.start_mark.column + 1, message, "write an ordinary number", _line(lines, line))
 
 
+def _short(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _non_finite_numbers(root: Node) -> list[ScalarNode]:
-    """Scalars YAML reads as infinity or NaN (.inf, .nan): no score may be built on them."""
-    return [
-        node
-        for node in _walk(root)
-        if isinstance(node, ScalarNode)
-        and node.tag == "tag:yaml.org,2002:float"
-        and node.value.lower().lstrip("+-") in (".inf", ".nan")
-    ]
+    """Numbers no score may be built on: infinity, NaN (.inf, .nan, 1e400), and integers too long to be real."""
+    return [node for node in _walk(root) if isinstance(node, ScalarNode) and _unusable_number(node)]
+
+
+def _unusable_number(node: ScalarNode) -> bool:
+    if node.tag == "tag:yaml.org,2002:int":
+        return len(node.value) > MAX_NUMBER_DIGITS
+    if node.tag == "tag:yaml.org,2002:float":
+        text = node.value.lower().replace("_", "")
+        if text.lstrip("+-") in (".inf", ".nan"):
+            return True
+        try:
+            return not math.isfinite(float(text))
+        except ValueError:
+            return False
+    return False
 
 
 def _walk(root: Node) -> list[Node]:

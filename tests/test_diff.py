@@ -73,3 +73,77 @@ def test_kendall_tau_b_with_shared_ranks():
     # x ties the first two units; pairs: (1,2) tied in x only, (1,3) and (2,3) concordant
     # tau-b = (C − D) / sqrt((C + D + ties_x) · (C + D + ties_y)) = (2 − 0) / sqrt((2 + 0 + 1) · (2 + 0 + 0)) = 2 / sqrt(6)
     assert kendall_tau_b([1, 1, 3], [1, 2, 3]) == pytest.approx(2 / 6**0.5)
+
+
+def _tau_b_pair_by_pair(x: list[int], y: list[int]) -> float:
+    """The reference: tau-b from its definition, every pair looked at, O(n²)."""
+    n = len(x)
+    concordant = discordant = tied_x = tied_y = 0  # tied_x / tied_y include pairs tied in both
+    for i in range(n):
+        for j in range(i + 1, n):
+            sign = (x[i] > x[j]) - (x[i] < x[j])
+            sign *= (y[i] > y[j]) - (y[i] < y[j])
+            concordant += sign > 0
+            discordant += sign < 0
+            tied_x += x[i] == x[j]
+            tied_y += y[i] == y[j]
+    pairs = n * (n - 1) // 2
+    denominator = ((pairs - tied_x) * (pairs - tied_y)) ** 0.5
+    return (concordant - discordant) / denominator if denominator else 1.0
+
+
+def _shared_ranks(scores: list[int]) -> list[int]:
+    """Standard competition ranking, highest first: 1, 2, 2, 4."""
+    return [1 + sum(other > s for other in scores) for s in scores]
+
+
+def _dense_ranks(scores: list[int]) -> list[int]:
+    """Dense ranking, highest first: 1, 2, 2, 3."""
+    distinct = sorted(set(scores), reverse=True)
+    return [distinct.index(s) + 1 for s in scores]
+
+
+def test_the_rank_helpers_rank_as_their_names_say():
+    assert _shared_ranks([9, 7, 7, 5]) == [1, 2, 2, 4]
+    assert _dense_ranks([9, 7, 7, 5]) == [1, 2, 2, 3]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_kendall_tau_b_agrees_with_counting_every_pair(seed):
+    import random
+
+    rng = random.Random(seed)
+    for _ in range(100):  # 400 pairs of rankings over the four seeds
+        n = rng.randint(2, 80)
+        levels = rng.choice([1, 2, 3, 5, 10, 1000])  # few score levels: many ties
+        old_scores = [rng.randint(1, levels) for _ in range(n)]
+        # the new scores are mostly the old ones, moved a little, as a policy change does
+        new_scores = [s + rng.choice([0, 0, 1, -1, rng.randint(-levels, levels)]) for s in old_scores]
+        for x, y in [
+            (_shared_ranks(old_scores), _shared_ranks(new_scores)),
+            (_dense_ranks(old_scores), _dense_ranks(new_scores)),
+            (_shared_ranks(old_scores), _dense_ranks(new_scores)),
+            ([rng.randint(1, levels) for _ in range(n)], [rng.randint(1, levels) for _ in range(n)]),
+        ]:
+            assert kendall_tau_b(x, y) == pytest.approx(_tau_b_pair_by_pair(x, y), abs=1e-12), (x, y)
+
+
+@pytest.mark.parametrize(("x", "y"), [([], []), ([1], [1]), ([3], [7])])
+def test_kendall_tau_b_of_no_unit_or_one_unit_is_1(x, y):
+    assert kendall_tau_b(x, y) == 1.0
+
+
+def test_kendall_tau_b_is_1_when_a_ranking_is_all_tied():
+    assert kendall_tau_b([1, 1, 1, 1], [1, 2, 3, 4]) == 1.0
+    assert kendall_tau_b([1, 2, 3, 4], [2, 2, 2, 2]) == 1.0
+    assert kendall_tau_b([1, 1], [1, 1]) == 1.0
+
+
+def test_kendall_tau_b_of_a_long_reversal_is_minus_1():
+    n = 20_001  # odd: the merge sort carries an unpaired run over in most passes
+    assert kendall_tau_b(list(range(1, n + 1)), list(range(n, 0, -1))) == -1.0
+
+
+def test_kendall_tau_b_refuses_rankings_of_different_lengths():
+    with pytest.raises(ValueError, match="same units"):
+        kendall_tau_b([1, 2, 3], [1, 2])
