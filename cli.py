@@ -16,10 +16,10 @@ import traceback
 from typing import Callable, Sequence, TextIO
 
 from engine import __version__, commands
-from engine.errors import KaopingError, render_problems
+from engine.errors import KaopingError, UsageError, render_problems
 from engine.report import canonical_period
 
-EXIT_USER, EXIT_BUG = 1, 3
+EXIT_USER, EXIT_USAGE, EXIT_BUG = 1, 2, 3
 
 EPILOG = """\
 RULESET is a path to a .yaml file, name@version (e.g. jintai-hotline@2024.02),
@@ -123,6 +123,9 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     except KaopingError as e:
         err.write(render_problems(e.problems, e.total) + "\n")
         return EXIT_USER
+    except UsageError as e:
+        err.write(f"kaoping {args.command}: error: {e}\n")
+        return EXIT_USAGE
     except Exception:  # noqa: BLE001 - anything else is a bug, said as such
         err.write("kaoping: internal error — this is a bug in kaoping, not in your files. Please report it with:\n")
         err.write(traceback.format_exc())

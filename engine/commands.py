@@ -18,12 +18,12 @@ from rich.table import Table
 from . import __version__
 from .casetests import run_all
 from .diff import diff
-from .errors import KaopingError, Problem, fail
+from .errors import KaopingError, Problem, UsageError, fail
 from .explain import explain, render
-from .files import write_atomically
+from .files import write_files
 from .loader import load_ruleset
 from .model import Ruleset
-from .output import to_csv, to_json
+from .output import provenance_json, to_csv, to_json
 from .pipeline import evaluate
 from .ranking import Evaluation
 from .render_diff import diff_json, render_diff
@@ -58,13 +58,16 @@ def evaluate_input(ruleset: Ruleset, input_arg: str, err: TextIO) -> Evaluation:
     return evaluation
 
 
-def emit(text: str, output: str | None, out: TextIO, err: TextIO, inputs: tuple[str, ...] = ()) -> None:
-    """`text` to the screen, or whole to the file `output` (never over one of the run's `inputs`)."""
+def emit(text: str, output: str | None, out: TextIO, err: TextIO, inputs: tuple[str, ...] = (), sidecar: str = "") -> None:
+    """`text` to the screen, or whole to the file `output` (with its `sidecar`, never over one of the run's `inputs`)."""
     if output is None:
         out.write(text)
-    else:
-        write_atomically(Path(output), text, protect=tuple(Path(i) for i in inputs))
-        err.write(f"wrote {output}\n")
+        return
+    files: list[tuple[Path, str | bytes]] = [(Path(output), text)]
+    if sidecar:
+        files.append((Path(f"{output}.meta.json"), sidecar))
+    write_files(files, protect=tuple(Path(i) for i in inputs))
+    err.write("".join(f"wrote {path}\n" for path, _ in files))
 
 
 def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -107,10 +110,8 @@ def cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format == "table" and args.output is None:
         render_table(evaluation, console_for(out), args.period)
         return OK
-    inputs = (args.input, evaluation.ruleset.path)
-    emit(_text(evaluation, args.format, args.period), args.output, out, err, inputs)
-    if args.format == "csv" and args.output is not None:
-        emit(provenance(evaluation, args.period), f"{args.output}.meta.json", out, err, inputs)
+    sidecar = provenance_json(evaluation, args.period) if args.format == "csv" else ""
+    emit(_text(evaluation, args.format, args.period), args.output, out, err, (args.input, evaluation.ruleset.path), sidecar)
     return OK
 
 
@@ -124,22 +125,10 @@ def _text(evaluation: Evaluation, fmt: str, period: str | None) -> str:
     return buffer.getvalue()
 
 
-def provenance(evaluation: Evaluation, period: str | None) -> str:
-    """What a CSV (which has no room for it) was derived from, as a JSON sidecar."""
-    r, t = evaluation.ruleset, evaluation.table
-    document = {
-        "kaoping": __version__,
-        "ruleset": {"name": r.name, "version": r.version, "sha256": r.sha256, "what_if": list(r.overrides)},
-        "input": {"path": t.path, "sha256": t.sha256, "records": len(t.records)},
-        "period": period,
-    }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-
-
 def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     refs = args.ruleset
     if len(refs) > 2 or (len(refs) == 1 and not args.set):
-        raise fail("-r", "diff compares two rulesets: give -r OLD -r NEW, or -r OLD with --set changes", "e.g. kaoping diff -r jintai-hotline --set timeliness.weight=45 --set completion.weight=30 INPUT")
+        raise UsageError("diff compares two rulesets: give -r OLD -r NEW, or -r OLD with --set changes (e.g. kaoping diff -r jintai-hotline --set timeliness.weight=45 --set completion.weight=30 INPUT)")
     old = load(args, refs[0], err, with_overrides=False)
     new = load(args, refs[-1], err, with_overrides=True)
     result = diff(evaluate_input(old, args.input, err), evaluate_input(new, args.input, err))
@@ -169,7 +158,7 @@ def cmd_new_version(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_release(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if "@" not in args.ref:
-        raise fail(args.ref, "release takes name@version", f"e.g. kaoping release {args.ref}@2025.01")
+        raise UsageError(f"release takes NAME@VERSION, e.g. kaoping release {args.ref}@2025.01")
     name, _, version = args.ref.partition("@")
     found = exact(named(rulesets_dir(args.rulesets), name, args.ref), version, args.ref)
     ruleset = load_ruleset(found.path, str(found.path))

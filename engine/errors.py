@@ -10,8 +10,11 @@ place (`render_problems`).  Anything that is not a `KaopingError` is a bug.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
+
+from rich.cells import cell_len
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +46,10 @@ class KaopingError(Exception):
         super().__init__("\n".join(p.message for p in self.problems))
 
 
+class UsageError(Exception):
+    """The command line is wrong in a way argparse cannot see: exit 2, like argparse's own errors."""
+
+
 def fail(file: str, message: str, hint: str = "", line: int = 0, col: int = 0) -> KaopingError:
     """A one-problem error, for mistakes that stop a stage at once."""
     return KaopingError([Problem(file, line, col, message, hint)])
@@ -51,7 +58,12 @@ def fail(file: str, message: str, hint: str = "", line: int = 0, col: int = 0) -
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A hint naming the closest choice, or "" when nothing is close enough."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else ""
+    return f"did you mean {close[0]!r}?" if close else ""
+
+
+def safe_text(text: str) -> str:
+    """Text from a user's file made safe for a terminal: control characters shown as \\x1b, never sent."""
+    return "".join(ch if ch in "\n\t" or unicodedata.category(ch) != "Cc" else f"\\x{ord(ch):02x}" for ch in text)
 
 
 def render_problem(p: Problem) -> str:
@@ -74,7 +86,7 @@ def render_problem(p: Problem) -> str:
 def render_problems(problems: Iterable[Problem], total: int | None = None) -> str:
     """All problems, sorted by file and line, and a count (of how many, when some were left out)."""
     problems = sorted(problems, key=Problem.sort_key)
-    body = "\n".join(render_problem(p) for p in problems)
+    body = safe_text("\n".join(render_problem(p) for p in problems))
     n = len(problems)
     if total is not None and total > n:
         return f"{body}\nthe first {n} of {total} errors are shown; fix these and run again"
@@ -91,6 +103,4 @@ def _clip(source: str, col: int, width: int = 100) -> tuple[str, int]:
 
 def _caret_pad(source: str, col: int) -> str:
     """Spaces up to column `col`, two cells wide under wide (CJK) characters."""
-    from rich.cells import cell_len
-
     return " " * cell_len(source[: col - 1])

@@ -6,36 +6,58 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import Sequence
 
 from .errors import fail
 
 
 def write_atomically(path: Path, data: str | bytes, protect: tuple[Path, ...] = ()) -> None:
-    """Write the whole file or nothing: a temporary file beside it, renamed into place.
+    """Write the whole file or nothing (see write_files)."""
+    write_files([(path, data)], protect)
 
-    A failed run (bad data, a bug, Ctrl-C) never leaves half a file, and an
-    existing file is replaced only by a complete new one, keeping its
-    permissions.  A link is written through, not replaced; folders, devices
-    and the files in `protect` (the run's own inputs) are refused.
+
+def write_files(files: Sequence[tuple[Path, str | bytes]], protect: tuple[Path, ...] = ()) -> None:
+    """Write every file whole, or none: temporary files beside them, renamed into place together.
+
+    A failed run (bad data, a bug, Ctrl-C, a full disk) never leaves half a
+    file, nor a table without its sidecar; an existing file is replaced only
+    by a complete new one, keeping its permissions.  A link is written
+    through, not replaced; folders, devices and the files in `protect` (the
+    run's own inputs) are refused.
     """
-    target = path.resolve() if path.is_symlink() else path
-    _check_target(path, target, protect)
-    folder = target.parent
+    targets = [(path, path.resolve() if path.is_symlink() else path) for path, _ in files]
+    for path, target in targets:
+        _check_target(path, target, protect)
+    temporaries: list[str] = []
+    current = files[0][0]
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+        for (path, target), (_, data) in zip(targets, files):
+            current = path
+            temporaries.append(_temporary(path, target, data))
+        for tmp, (path, target) in zip(temporaries, targets):
+            current = path
+            os.replace(tmp, target)
+    except OSError as e:
+        raise fail(str(current), f"cannot write the file: {e.strerror}", "check the disk and the folder's permissions") from None
+    finally:
+        for tmp in temporaries:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def _temporary(path: Path, target: Path, data: str | bytes) -> str:
+    """A complete copy of `data` beside `target`, with the permissions the file will have."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as e:
         raise fail(str(path), f"cannot write here: {e.strerror}", "choose a folder you can write to") from None
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.chmod(tmp, stat.S_IMODE(target.stat().st_mode) if target.exists() else _default_mode())
-        os.replace(tmp, target)
-    except OSError as e:
-        Path(tmp).unlink(missing_ok=True)
-        raise fail(str(path), f"cannot write the file: {e.strerror}", "check the disk and the folder's permissions") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return tmp
 
 
 def _check_target(path: Path, target: Path, protect: tuple[Path, ...]) -> None:

@@ -148,7 +148,7 @@ class _Builder:
             for i, raw in enumerate(self.data.get(section, [])):
                 ident, path = raw["id"], [section, i, "id"]
                 if not ID.fullmatch(ident):
-                    self._problem(path, f"'{ident}' is not a valid id", "ids are lowercase letters a-z, digits and _, e.g. on_time")
+                    self._problem(path, f"{ident!r} is not a valid id", "ids are lowercase letters a-z, digits and _, e.g. on_time")
                 elif ident in RESERVED:
                     self._problem(path, f"'{ident}' is a reserved name and cannot be an id", "choose another id")
                 elif ident in seen:

@@ -12,19 +12,41 @@ import json
 from typing import Any
 
 from . import __version__
+from .data import Table
+from .model import Ruleset
 from .ranking import Evaluation
 from .report import cell, leaves, title
 
 
+def ruleset_info(r: Ruleset) -> dict[str, Any]:
+    """What identifies the rules a result was derived under (the file's bytes, and any what-if)."""
+    return {"name": r.name, "version": r.version, "sha256": r.sha256, "path": r.path, "what_if": list(r.overrides)}
+
+
+def input_info(t: Table) -> dict[str, Any]:
+    return {"path": t.path, "sha256": t.sha256, "records": len(t.records), "encoding": t.encoding}
+
+
+def provenance(evaluation: Evaluation, period: str | None) -> dict[str, Any]:
+    """Everything needed to re-derive and check a published table."""
+    return {
+        "kaoping": __version__,
+        "ruleset": ruleset_info(evaluation.ruleset),
+        "input": input_info(evaluation.table),
+        "period": period,
+    }
+
+
+def provenance_json(evaluation: Evaluation, period: str | None) -> str:
+    """The sidecar a CSV (which has no room for it) is written with."""
+    return json.dumps(provenance(evaluation, period), ensure_ascii=False, indent=2) + "\n"
+
+
 def to_json(evaluation: Evaluation, period: str | None = None) -> str:
     """The JSON contract of product.md: ruleset, input, aggregates, results."""
-    r, t = evaluation.ruleset, evaluation.table
     document: dict[str, Any] = {
-        "kaoping": __version__,
-        "ruleset": {"name": r.name, "version": r.version, "sha256": r.sha256, "path": r.path, "what_if": list(r.overrides)},
-        "input": {"path": t.path, "sha256": t.sha256, "records": len(t.records), "encoding": t.encoding},
-        "period": period,
-        "title": title(r, period),
+        **provenance(evaluation, period),
+        "title": title(evaluation.ruleset, period),
         "aggregates": dict(evaluation.aggregates),
         "results": [
             {
@@ -48,5 +70,10 @@ def to_csv(evaluation: Evaluation, period: str | None = None) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([f"{c.group}/{c.label}" if c.group else c.label for c in cols])
     for result in evaluation.results:
-        writer.writerow([cell(evaluation, result, c.field) for c in cols])
+        writer.writerow([_inert(cell(evaluation, result, c.field), c.numeric) for c in cols])
     return buffer.getvalue()
+
+
+def _inert(text: str, numeric: bool) -> str:
+    """Text a spreadsheet would run as a formula (=, +, -, @ first) gets a leading ' so it stays text."""
+    return f"'{text}" if not numeric and text[:1] in ("=", "+", "-", "@") else text

@@ -10,8 +10,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from . import __version__
 from .diff import Diff, UnitChange
 from .numbers import signed_fixed
+from .output import input_info, ruleset_info
 
 
 def render_diff(d: Diff, console: Console) -> None:
@@ -55,14 +57,11 @@ def _rank(rank: int | None) -> str:
 
 
 def diff_json(d: Diff) -> str:
-    def side(ev: Any) -> dict[str, Any]:
-        r = ev.ruleset
-        return {"name": r.name, "version": r.version, "sha256": r.sha256, "what_if": list(r.overrides)}
-
     document = {
-        "old": side(d.old),
-        "new": side(d.new),
-        "input": {"path": d.old.table.path, "sha256": d.old.table.sha256, "records": len(d.old.results)},
+        "kaoping": __version__,
+        "old": ruleset_info(d.old.ruleset),
+        "new": ruleset_info(d.new.ruleset),
+        "input": input_info(d.old.table),
         "rules": [{"what": c.what, "old": c.old, "new": c.new} for c in d.rules],
         "units": [
             {

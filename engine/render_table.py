@@ -60,7 +60,7 @@ def _groups(cols: Sequence[Leaf]) -> list[tuple[int, int, str]]:
     while i < len(cols):
         j = i + 1
         if cols[i].group is not None:
-            while j < len(cols) and cols[j].group == cols[i].group:
+            while j < len(cols) and cols[j].group_index == cols[i].group_index:
                 j += 1
             spans.append((i, j, cols[i].group))  # type: ignore[arg-type]
         i = j
@@ -70,7 +70,7 @@ def _groups(cols: Sequence[Leaf]) -> list[tuple[int, int, str]]:
 def table_lines(cols: Sequence[Leaf], rows: Sequence[Sequence[str]], widths: Sequence[int]) -> list[str]:
     """Every line of the table as plain text: borders, three header lines, rows."""
     grouped = [c.group is not None for c in cols]
-    same = [i + 1 < len(cols) and grouped[i] and cols[i].group == cols[i + 1].group for i in range(len(cols))]
+    same = [i + 1 < len(cols) and grouped[i] and cols[i].group_index == cols[i + 1].group_index for i in range(len(cols))]
     top = _rule("┌", "┐", ["─" if s else "┬" for s in same[:-1]], widths)
     upper = _header_line(cols, widths, same, upper=True)
     middle = _middle_line(cols, widths, grouped, same)

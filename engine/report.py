@@ -25,24 +25,25 @@ class Leaf:
     label: str
     group: str | None
     numeric: bool
+    group_index: int = -1  # which report item the column belongs to: two groups may share a header text
 
 
 def leaves(ruleset: Ruleset) -> tuple[Leaf, ...]:
     """The report's columns left to right, headers filled in (weights may change)."""
     out: list[Leaf] = []
-    for item in ruleset.report.columns:
+    for index, item in enumerate(ruleset.report.columns):
         if isinstance(item, ColumnGroup):
             header = ruleset.fill_label(item.header)
-            out += [_leaf(ruleset, c, header) for c in item.columns]
+            out += [_leaf(ruleset, c, header, index) for c in item.columns]
         else:
-            out.append(_leaf(ruleset, item, None))
+            out.append(_leaf(ruleset, item, None, index))
     return tuple(out)
 
 
-def _leaf(ruleset: Ruleset, column: Column, group: str | None) -> Leaf:
+def _leaf(ruleset: Ruleset, column: Column, group: str | None, index: int) -> Leaf:
     kind = ruleset.kind_of(column.field)
     numeric = kind != "input" or ruleset.input(column.field).numeric
-    return Leaf(column.field, ruleset.fill_label(column.label), group, numeric)
+    return Leaf(column.field, ruleset.fill_label(column.label), group, numeric, index)
 
 
 def cell(evaluation: Evaluation, result: UnitResult, field: str) -> str:

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import KaopingError, Problem, fail
+from .errors import KaopingError, Problem, UsageError, fail
 from .files import write_atomically
 from .resolve import Found, exact, file_ref, find_all, is_path, named, version_key
 
@@ -186,7 +186,7 @@ def choose(ref: str, root: Path, as_of: str | None = None, period: str | None = 
     """
     if is_path(ref) or "@" in ref:
         if as_of:
-            raise fail(f"--as-of {as_of}", "--as-of picks a version by date, so give the ruleset by name alone", f"e.g. -r {ref.split('@')[0]} --as-of {as_of}")
+            raise UsageError(f"--as-of picks a version by date, so give the ruleset by name alone, e.g. -r {ref.split('@')[0]} --as-of {as_of}")
         if is_path(ref):
             return Choice(file_ref(ref), None)
         name, _, version = ref.partition("@")

@@ -195,3 +195,41 @@ def test_output_files_get_ordinary_permissions_and_links_are_written_through(tmp
         os.umask(old_umask)
     assert link.is_symlink() and json.loads(target.read_text(encoding="utf-8"))["input"]["records"] == 32
     assert stat.S_IMODE(fresh.stat().st_mode) == 0o644
+
+
+def test_text_that_a_spreadsheet_would_run_as_a_formula_stays_text_in_csv(tmp_path):
+    data = tmp_path / "evil.csv"
+    data.write_text("部门名称,应办结工单数,办结工单数,按期办结工单数,逾期退单工单数,告警工单数\n"
+                    "=HYPERLINK(\"http://x\"),2,2,2,0,0\n@SUM(1),1,1,1,0,0\n", encoding="utf-8")
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", data, "-f", "csv")
+    rows = list(csv.reader(io.StringIO(run.out)))
+    assert rows[1][1] == "'=HYPERLINK(\"http://x\")" and rows[2][1] == "'@SUM(1)"
+    assert rows[1][-1] == "100.00"  # numbers are left alone
+
+
+def test_a_csv_and_its_sidecar_are_written_together_or_not_at_all(tmp_path):
+    out = tmp_path / "t.csv"
+    (tmp_path / "t.csv.meta.json").mkdir()  # the sidecar cannot be written
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "csv", "-o", out)
+    assert run.code == 1 and "that is a folder, not a file" in run.err
+    assert not out.exists()
+
+
+def test_release_without_a_version_is_a_command_line_error():
+    run = run_cli("release", "jintai-hotline")
+    assert run.code == 2 and "release takes NAME@VERSION" in run.err
+
+
+def test_as_of_with_an_exact_version_is_a_command_line_error():
+    run = run_cli("validate", "jintai-hotline@2024.02", "--as-of", "2024-03-01")
+    assert run.code == 2 and "--as-of picks a version by date" in run.err
+
+
+def test_adjacent_groups_with_the_same_header_stay_apart(tmp_path):
+    text = SEED_RULESET.read_text(encoding="utf-8").split("\ntests:")[0]
+    text = text.replace('"按期办结得分（{timeliness.weight}分）"', '"办结得分（{completion.weight}分）"')
+    ruleset = tmp_path / "r.yaml"
+    ruleset.write_text(text, encoding="utf-8")
+    run = run_cli("evaluate", "-r", ruleset, SEED_INPUT)
+    assert run.code == 0, run.err
+    assert run.out.splitlines()[2].count("办结得分（35分）") == 2  # two spans, not one merged over four columns

@@ -58,7 +58,7 @@ def test_the_table_form_has_a_summary_line():
 
 def test_diff_needs_two_rulesets_or_a_what_if():
     run = run_cli("diff", "-r", "jintai-hotline@2024.02", str(SEED_INPUT))
-    assert run.code == 1 and "diff compares two rulesets" in run.err
+    assert run.code == 2 and "diff compares two rulesets" in run.err
 
 
 @pytest.mark.parametrize(

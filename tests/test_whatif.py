@@ -100,3 +100,16 @@ def test_a_whole_section_cannot_be_replaced():
 def test_a_set_without_a_value_is_refused():
     run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "--set", "timeliness.weight")
     assert run.code == 1 and "'timeliness.weight' is not KEY=VALUE" in run.err
+
+
+def test_a_mistake_in_a_set_value_is_pointed_at_the_set_not_the_file():
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "--set", "completion.formula=weight * ratio(complted, due, 1)")
+    assert run.code == 1
+    assert "--set completion.formula=weight * ratio(complted, due, 1): in indicators[completion].formula: unknown name 'complted'" in run.err
+    assert "2024.02.yaml:" not in run.err  # the file's own formula is fine
+
+
+@pytest.mark.parametrize("key", ["version", "name", "effective", "schema"])
+def test_a_what_if_cannot_change_what_identifies_the_version(key):
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "--set", f"{key}=x")
+    assert run.code == 1 and f"'{key}' identifies the version and cannot be changed by a what-if" in run.err
