@@ -18,21 +18,32 @@ from rich.text import Text
 
 from . import __version__
 from .ranking import Evaluation
-from .report import Leaf, cell, leaves, title
+from .report import Leaf, cell, compact_leaves, leaves, title
 
 
 def render_table(evaluation: Evaluation, console: Console, period: str | None = None) -> None:
+    """The published table; on a terminal too narrow for it, the scores only, and a note saying so."""
     cols = leaves(evaluation.ruleset)
-    rows = [[cell(evaluation, r, c.field) for c in cols] for r in evaluation.results]
-    widths = _widths(cols, rows)
-    lines = table_lines(cols, rows, widths)
+    lines = _lines(evaluation, cols)
+    narrow = console.is_terminal and cell_len(lines[0]) > console.width
+    if narrow:
+        lines = _lines(evaluation, compact_leaves(evaluation.ruleset))
     heading = title(evaluation.ruleset, period)
     if evaluation.ruleset.overrides:
         console.print(Text(f"WHAT-IF, not an adopted ruleset: {evaluation.ruleset.label}", style="bold yellow"), soft_wrap=True)
     console.print(Text(_centre(heading, cell_len(lines[0])).rstrip(), style="bold"), soft_wrap=True)
+    header_lines = 3 if any(c.group for c in cols) and not narrow else 1
     for i, line in enumerate(lines):
-        console.print(Text(line, style="bold" if 0 < i < 4 else ""), soft_wrap=True, highlight=False)
+        console.print(Text(line, style="bold" if 0 < i <= header_lines else ""), soft_wrap=True, highlight=False)
     console.print(Text(footer(evaluation), style="dim"), soft_wrap=True, highlight=False)
+    if narrow:
+        note = "the window is too narrow for the full table, so only the scores are shown: widen it, or write the table with -o FILE or -f csv"
+        console.print(Text(note, style="yellow"), soft_wrap=True)
+
+
+def _lines(evaluation: Evaluation, cols: Sequence[Leaf]) -> list[str]:
+    rows = [[cell(evaluation, r, c.field) for c in cols] for r in evaluation.results]
+    return table_lines(cols, rows, _widths(cols, rows))
 
 
 def footer(evaluation: Evaluation) -> str:
@@ -72,13 +83,15 @@ def table_lines(cols: Sequence[Leaf], rows: Sequence[Sequence[str]], widths: Seq
     grouped = [c.group is not None for c in cols]
     same = [i + 1 < len(cols) and grouped[i] and cols[i].group_index == cols[i + 1].group_index for i in range(len(cols))]
     top = _rule("┌", "┐", ["─" if s else "┬" for s in same[:-1]], widths)
-    upper = _header_line(cols, widths, same, upper=True)
     middle = _middle_line(cols, widths, grouped, same)
-    lower = _header_line(cols, widths, same, upper=False)
+    if not any(grouped):  # a one-level header needs one line
+        header = [middle]
+    else:
+        header = [_header_line(cols, widths, same, upper=True), middle, _header_line(cols, widths, same, upper=False)]
     sep = _rule("├", "┤", ["┼"] * (len(cols) - 1), widths)
     body = ["│" + "│".join(_pad(v, w, "right" if c.numeric else "left") for v, c, w in zip(r, cols, widths)) + "│" for r in rows]
     bottom = _rule("└", "┘", ["┴"] * (len(cols) - 1), widths)
-    return [top, upper, middle, lower, sep, *body, bottom]
+    return [top, *header, sep, *body, bottom]
 
 
 def _rule(left: str, right: str, joins: Sequence[str], widths: Sequence[int]) -> str:

@@ -40,6 +40,16 @@ def leaves(ruleset: Ruleset) -> tuple[Leaf, ...]:
     return tuple(out)
 
 
+def compact_leaves(ruleset: Ruleset) -> tuple[Leaf, ...]:
+    """Rank, unit, each indicator under its short label, total: for a window too narrow for the report."""
+    full = {leaf.field: leaf for leaf in leaves(ruleset) if leaf.group is None}
+    rank = full.get("rank", Leaf("rank", "排名", None, True))
+    key = Leaf(ruleset.key, ruleset.input(ruleset.key).label, None, False)
+    scores = [Leaf(i.id, i.label, None, True, n) for n, i in enumerate(ruleset.indicators)]
+    total = full.get("total", Leaf("total", ruleset.total.label, None, True))
+    return (rank, key, *scores, total)
+
+
 def _leaf(ruleset: Ruleset, column: Column, group: str | None, index: int) -> Leaf:
     kind = ruleset.kind_of(column.field)
     numeric = kind != "input" or ruleset.input(column.field).numeric

@@ -19,13 +19,14 @@ from pathlib import Path
 from .errors import KaopingError, Problem, UsageError, fail
 from .files import write_atomically
 from .resolve import Found, exact, file_ref, find_all, is_path, named, version_key
+from .schema import ruleset_schema
+from .yamlsrc import read_yaml
 
 LOCK_NAME = "release.lock"
 LOCK_HEADER = (
     "# kaoping release lock: each released version of this ruleset and the sha256 of its file.\n"
     "# A released version is never edited; make a new one with `kaoping new-version`.\n"
 )
-_EFFECTIVE = re.compile(r"""^effective:\s*["']?(\d{4}-\d{2}-\d{2})["']?\s*(#.*)?$""", re.M)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,9 +86,16 @@ def status(found: Found) -> str:
 
 
 def effective_date(path: Path) -> str | None:
-    """The `effective:` date of a ruleset file, read without loading the whole ruleset."""
-    m = _EFFECTIVE.search(path.read_text(encoding="utf-8-sig", errors="replace"))
-    return m.group(1) if m else None
+    """The `effective:` date of a ruleset file, read by the same safe YAML reader as the loader."""
+    try:
+        data = read_yaml(path, str(path)).data
+    except KaopingError:
+        return None
+    value = data.get("effective") if isinstance(data, dict) else None
+    try:
+        return dt.date.fromisoformat(value).isoformat() if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def latest_released(versions: list[Found]) -> Found | None:
@@ -116,7 +124,7 @@ def parse_date(text: str, what: str) -> dt.date:
 
 def new_version(root: Path, name: str, version: str, effective: str | None, source: str | None) -> Path:
     """Copy the latest (or the `source`) version of `name` into a new draft file."""
-    if not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z.-]*", version):
+    if not re.fullmatch(ruleset_schema()["properties"]["version"]["pattern"].strip("^$"), version):
         raise fail(version, f"'{version}' is not a valid version", 'use letters, digits, . and -, e.g. "2025.01"')
     versions = [f for f in find_all(root) if f.name == name]
     if not versions:

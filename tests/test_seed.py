@@ -139,3 +139,26 @@ def _cells(line: str) -> str:
     from rich.cells import cell_len
 
     return "".join(ch * cell_len(ch) for ch in line)
+
+
+def test_a_narrow_terminal_gets_the_scores_only_and_a_note_saying_so():
+    import io
+    from pathlib import Path
+
+    from rich.cells import cell_len
+    from rich.console import Console
+
+    from engine.loader import load_ruleset
+    from engine.pipeline import evaluate
+    from engine.render_table import render_table
+
+    evaluation = evaluate(load_ruleset(Path("rulesets/jintai-hotline/2024.02.yaml")), SEED_INPUT)
+    buffer = io.StringIO()
+    render_table(evaluation, Console(file=buffer, width=120, force_terminal=True, color_system=None), "2024-02")
+    lines = buffer.getvalue().splitlines()
+    table = [line for line in lines if line[:1] in "┌│├└"]
+    assert max(cell_len(line) for line in table) <= 120
+    assert [c.strip() for c in table[1].strip("│").split("│")] == ["序号", "部门名称", "办结", "按期办结", "逾期退单", "告警工单", "工作量", "返工工单", "最终得分"]
+    # published row 24, scores only
+    assert [c.strip() for c in table[3 + 23].strip("│").split("│")] == ["24", "区市场监督管理局", "35.00", "40.00", "4.89", "6.67", "1.71", "5.00", "93.26"]
+    assert lines[-1].startswith("the window is too narrow for the full table")
