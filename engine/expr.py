@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import math
 import operator as op
+import re
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
@@ -125,11 +126,27 @@ class Formula:
     name_offsets: tuple[tuple[str, int], ...]
 
 
+# what spreadsheet users type, and how a formula says it
+SPREADSHEET_HINTS: Mapping[str, str] = {
+    "IF": "write a choice as: value_if_true if condition else value_if_false",
+    "IFERROR": "guard a division with ratio(a, b, value_if_b_is_0)",
+    "SUM": "add with +, e.g. a + b + c",
+    "AVERAGE": "write (a + b) / 2, or declare a mean aggregate",
+    "ROUND": "write round(x, places)",
+    "MIN": "write min(a, b)",
+    "MAX": "write max(a, b)",
+    "ABS": "write abs(x)",
+    "AND": "write: a and b",
+    "OR": "write: a or b",
+}
+
+
 def compile_formula(text: str) -> Formula:
     """Parse and check a formula, or raise FormulaError saying what is wrong."""
     if len(text) > MAX_LENGTH:
         raise FormulaError(f"the formula is longer than {MAX_LENGTH} characters")
     _check_bracket_depth(text)
+    _check_single_equals(text)
     tree = _parse(text)
     offsets = _check_tree(tree, _line_starts(text), text)
     names = tuple(dict.fromkeys(name for name, _ in offsets))
@@ -142,6 +159,12 @@ def _check_bracket_depth(text: str) -> None:
         depth += (ch in "([{") - (ch in ")]}")
         if depth > MAX_BRACKETS:
             raise FormulaError(f"the formula nests brackets more than {MAX_BRACKETS} deep", i)
+
+
+def _check_single_equals(text: str) -> None:
+    """A lone '=' is a spreadsheet habit (IF(due=0, ...)); Python's own message for it is cryptic."""
+    for m in re.finditer(r"(?<![=!<>:])=(?!=)", text):
+        raise FormulaError("'=' is not allowed in a formula", m.start(), "to compare, write == (due == 0); helpers take plain arguments: round(x, 2)")
 
 
 def _parse(text: str) -> ast.Expr:
@@ -244,7 +267,7 @@ def _check_call(node: ast.Call, offset: int) -> None:
     name = node.func.id
     helper = HELPERS.get(name)
     if helper is None:
-        hint = did_you_mean(name, HELPERS) or f"the helpers are: {', '.join(HELPERS)}"
+        hint = SPREADSHEET_HINTS.get(name.upper()) or did_you_mean(name, HELPERS) or f"the helpers are: {', '.join(HELPERS)}"
         raise FormulaError(f"unknown function '{name}'", offset, hint)
     if node.keywords:
         raise FormulaError(f"{name}(...) takes plain arguments, not name=value", offset, helper.usage)

@@ -234,7 +234,7 @@ class _Builder:
         for name, offset in formula.name_offsets:
             if name not in allowed:
                 ok = False
-                message, hint = self._unknown_name(name, own), did_you_mean(name, allowed)
+                message, hint = self._unknown_name(name, own), self._label_hint(name) or did_you_mean(name, allowed)
                 self._problem_in_text(path, offset, f"in {self._where(path)}: {message}", "" if name == own else hint)
         return formula if ok else None
 
@@ -243,6 +243,13 @@ class _Builder:
         for step in path:
             node = node[step]
         return node
+
+    def _label_hint(self, name: str) -> str:
+        """A column header (label or alias) used where a formula needs the input's id."""
+        for item in self.inputs.values():
+            if name in (item.label, *item.aliases):
+                return f"'{name}' is the column header of the input '{item.id}': write {item.id}"
+        return ""
 
     def _unknown_name(self, name: str, own: str) -> str:
         if name == own:

@@ -221,7 +221,34 @@ def _syntax_problem(display: str, lines: Sequence[str], e: yaml.MarkedYAMLError)
     if unclosed and "found '<scalar>'" in raw:
         line, col = unclosed
         message, hint = "a quote opened here is never closed", "add the closing \" on this line"
+    wide = _full_width(lines, line, e)
+    if wide:
+        line, col, message, hint = wide
+    elif "mapping values are not allowed" in raw and _starts_with_key(_line(lines, line)):
+        text = _line(lines, line)
+        col = len(text) - len(text.lstrip()) + 1
+        message, hint = "this line is indented further than the key above it", "line it up with the keys at the same level"
     return Problem(display, line, col, message, hint, _line(lines, line))
+
+
+_WIDE = {"：": ("a full-width colon '：'", "write the key with an ASCII ':' and a space: weight: 45"),
+         "\u3000": ("a full-width space", "use ordinary spaces (switch the input method to half-width)")}
+
+
+def _full_width(lines: Sequence[str], line: int, e: yaml.MarkedYAMLError) -> tuple[int, int, str, str] | None:
+    """A full-width colon or space near the error: the likeliest cause when typing with a Chinese input method."""
+    candidates = {line, *(m.line + 1 for m in (e.context_mark, e.problem_mark) if m)}
+    for number in sorted(candidates):
+        text = _line(lines, number).split("#", 1)[0]
+        for char, (what, todo) in _WIDE.items():
+            if char in text:
+                return number, text.index(char) + 1, f"this line has {what} where YAML needs an ordinary one", todo
+    return None
+
+
+def _starts_with_key(text: str) -> bool:
+    """`  label: 按期办结`: a line that is itself a key, so a ': ' in it is not inside a value."""
+    return bool(re.match(r"\s*[A-Za-z_][\w-]*: ", text)) and text.count(": ") == 1
 
 
 def _unclosed_quote(lines: Sequence[str], before: int) -> tuple[int, int] | None:

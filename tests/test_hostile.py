@@ -152,7 +152,7 @@ FORMULAS = [
     Hostile("eval", "eval('1')", 0, "unknown function 'eval'"),
     Hostile("exec", "exec('import os')", 0, "unknown function 'exec'"),
     Hostile("open", "open('/etc/passwd')", 0, "unknown function 'open'"),
-    Hostile("keyword-argument", "round(completed, places=2)", 0, "takes plain arguments, not name=value"),
+    Hostile("keyword-argument", "round(completed, places=2)", 23, "'=' is not allowed in a formula"),
     Hostile("star-argument", "min(completed, *due)", 15, "'*' unpacking is not allowed"),
     Hostile("string-literal", "'abc'", 0, "only numbers may be written in a formula"),
     Hostile("string-in-sum", "completed + 'abc'", 12, "only numbers may be written in a formula"),
