@@ -13,7 +13,7 @@ from typing import Mapping
 
 from .errors import did_you_mean, fail
 from .expr import Formula
-from .model import Ruleset
+from .model import Aggregate, Indicator, Ruleset
 from .numbers import plain_number, signed_fixed
 from .ranking import Evaluation, UnitResult
 
@@ -72,18 +72,27 @@ def explain(evaluation: Evaluation, query: str) -> Explanation:
     return Explanation(
         evaluation,
         unit,
-        tuple((a.id, a.label, f"{a.function} of {a.of.text}" if a.of else "count of units", evaluation.aggregates[a.id]) for a in ruleset.aggregates),
+        tuple((a.id, a.label, _how(a), unit.values[a.id]) for a in ruleset.aggregates),
         tuple(_line(ruleset, evaluation, unit, i.id) for i in ruleset.indicators),
         _neighbour(ruleset, unit, above),
         _neighbour(ruleset, unit, below),
     )
 
 
+def _how(a: Aggregate) -> str:
+    what = f"{a.function} of {a.of.text.strip()}" if a.of else "count of units"
+    return f"{what}, within the unit's group" if a.per_group else what
+
+
+def weight_of(ruleset: Ruleset, unit: UnitResult, indicator: Indicator) -> float:
+    return ruleset.group(unit.group).weight(indicator) if unit.group is not None else indicator.weight
+
+
 def _line(ruleset: Ruleset, evaluation: Evaluation, unit: UnitResult, id: str) -> Line:
     indicator = ruleset.indicator(id)
-    values: dict[str, int | float | str] = {**unit.inputs, **evaluation.aggregates, **unit.scores, "weight": indicator.weight}
+    values: dict[str, int | float | str] = {**unit.inputs, **unit.values, **unit.scores, "weight": weight_of(ruleset, unit, indicator)}
     score = unit.scores[id]
-    return Line(id, indicator.label, indicator.weight, indicator.formula.text.strip(), substitute(indicator.formula, values), score, unit.display[id])
+    return Line(id, indicator.label, weight_of(ruleset, unit, indicator), indicator.formula.text.strip(), substitute(indicator.formula, values), score, unit.display[id])
 
 
 def substitute(formula: Formula, values: Mapping[str, int | float | str]) -> str:

@@ -20,7 +20,7 @@ import math
 import operator as op
 import re
 from dataclasses import dataclass
-from typing import Callable, Mapping
+from typing import Callable, Collection, Mapping
 
 from simpleeval import SimpleEval
 
@@ -141,14 +141,17 @@ SPREADSHEET_HINTS: Mapping[str, str] = {
 }
 
 
-def compile_formula(text: str) -> Formula:
-    """Parse and check a formula, or raise FormulaError saying what is wrong."""
+def compile_formula(text: str, lookups: Collection[str] = ()) -> Formula:
+    """Parse and check a formula, or raise FormulaError saying what is wrong.
+
+    `lookups` are the ruleset's decision tables, callable with one argument.
+    """
     if len(text) > MAX_LENGTH:
         raise FormulaError(f"the formula is longer than {MAX_LENGTH} characters")
     _check_bracket_depth(text)
     _check_single_equals(text)
     tree = _parse(text)
-    offsets = _check_tree(tree, _line_starts(text), text)
+    offsets = _check_tree(tree, _line_starts(text), text, frozenset(lookups))
     names = tuple(dict.fromkeys(name for name, _ in offsets))
     return Formula(text, tree, names, tuple(offsets))
 
@@ -197,7 +200,7 @@ def _line_starts(text: str) -> list[int]:
     return starts
 
 
-def _check_tree(tree: ast.Expr, line_starts: list[int], text: str) -> list[tuple[str, int]]:
+def _check_tree(tree: ast.Expr, line_starts: list[int], text: str, lookups: frozenset[str]) -> list[tuple[str, int]]:
     """Walk the tree without recursion; return (name, offset) for every name read.
 
     Operator nodes carry no position; a binary operator is pointed at where it
@@ -213,7 +216,7 @@ def _check_tree(tree: ast.Expr, line_starts: list[int], text: str) -> list[tuple
             raise FormulaError(
                 f"the formula is nested more than {MAX_DEPTH} levels deep (a chain of + or * counts one level a term)", offset
             )
-        _check_node(node, offset)
+        _check_node(node, offset, lookups)
         if isinstance(node, ast.Name):
             names.append((node.id, offset))
         if isinstance(node, ast.BinOp):
@@ -239,14 +242,14 @@ def _offset(node: ast.AST, line_starts: list[int], line_attr: str = "lineno", co
     return line_starts[max(min(line, len(line_starts)), 1) - 1] + max(col, 0)
 
 
-def _check_node(node: ast.AST, offset: int) -> None:
+def _check_node(node: ast.AST, offset: int, lookups: frozenset[str]) -> None:
     kind = type(node)
     if kind in _REFUSED:
         raise FormulaError(_REFUSED[kind], offset)
     if isinstance(node, ast.Constant):
         _check_constant(node, offset)
     elif isinstance(node, ast.Call):
-        _check_call(node, offset)
+        _check_call(node, offset, lookups)
     elif kind in OPERATORS or isinstance(node, _STRUCTURAL) or isinstance(node, ast.Name):
         return
     else:
@@ -261,13 +264,13 @@ def _check_constant(node: ast.Constant, offset: int) -> None:
         raise FormulaError("that number is too large for a formula", offset)
 
 
-def _check_call(node: ast.Call, offset: int) -> None:
+def _check_call(node: ast.Call, offset: int, lookups: frozenset[str]) -> None:
     if not isinstance(node.func, ast.Name):
         raise FormulaError("only the helper functions can be called in a formula", offset)
     name = node.func.id
-    helper = HELPERS.get(name)
+    helper = HELPERS.get(name) or (Helper(abs, 1, 1, f"{name}(value)") if name in lookups else None)
     if helper is None:
-        hint = SPREADSHEET_HINTS.get(name.upper()) or did_you_mean(name, HELPERS) or f"the helpers are: {', '.join(HELPERS)}"
+        hint = SPREADSHEET_HINTS.get(name.upper()) or did_you_mean(name, [*HELPERS, *lookups]) or f"the helpers are: {', '.join(HELPERS)}"
         raise FormulaError(f"unknown function '{name}'", offset, hint)
     if node.keywords:
         raise FormulaError(f"{name}(...) takes plain arguments, not name=value", offset, helper.usage)
@@ -281,8 +284,9 @@ def _check_call(node: ast.Call, offset: int) -> None:
 class Evaluator:
     """Evaluates checked formulas against a mapping of names to numbers."""
 
-    def __init__(self) -> None:
+    def __init__(self, lookups: Mapping[str, Callable[[Number], Number]] | None = None) -> None:
         functions = {name: h.function for name, h in HELPERS.items()}
+        functions.update(lookups or {})
         self._simple = SimpleEval(operators=dict(OPERATORS), functions=functions, names={})
 
     def evaluate(self, formula: Formula, names: Mapping[str, Number]) -> Number:

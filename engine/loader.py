@@ -19,9 +19,18 @@ from yaml.nodes import Node, ScalarNode
 
 from .errors import KaopingError, Problem, did_you_mean
 from .expr import HELPERS, Formula, FormulaError, compile_formula
+from .bands import build_bands
 from .model import (
     SPECIAL_FIELDS,
     Aggregate,
+    Band,
+    Combine,
+    Derived,
+    Flag,
+    Grades,
+    Group,
+    Lookup,
+    UnitList,
     Column,
     ColumnGroup,
     GoldenCase,
@@ -45,6 +54,7 @@ RESERVED = frozenset({*SPECIAL_FIELDS, "weight", "year", "month", "period", *HEL
 ID = re.compile(r"[a-z_][a-z0-9_]*")
 WEIGHT_TOLERANCE = 1e-9
 DEFAULT_TOTAL_LABEL = "总分"
+ID_SECTIONS = ("inputs", "derived", "lookups", "aggregates", "indicators", "lists", "flags")
 TITLE_FIELDS = ("year", "month", "period")
 
 
@@ -95,24 +105,36 @@ class _Builder:
         self.inputs = {i.id: i for i in inputs}
         self.aggregate_ids = [a["id"] for a in d.get("aggregates", [])]
         self.indicator_ids = [i["id"] for i in d["indicators"]]
+        self.derived_ids = [x["id"] for x in d.get("derived", [])]
         key = self._entity_key()
+        group_field = self._group_field()
+        lookups = tuple(self._lookup(i, raw) for i, raw in enumerate(d.get("lookups", [])))
+        self.lookup_ids = [x.id for x in lookups]
+        derived = tuple(self._derived(i, raw) for i, raw in enumerate(d.get("derived", [])))
         aggregates = tuple(self._aggregate(i, raw) for i, raw in enumerate(d.get("aggregates", [])))
         indicators = tuple(self._indicator(i, raw) for i, raw in enumerate(d["indicators"]))
         total = self._total(indicators)
+        groups = tuple(self._group(i, raw, indicators, total) for i, raw in enumerate(d.get("groups", [])))
         ranking = self._ranking()
         report = self._report(inputs, indicators)
-        steps = self._steps(aggregates, indicators)
+        steps = self._steps(aggregates, indicators, derived)
+        grades = self._grades()
+        lists = tuple(self._list(i, raw) for i, raw in enumerate(d.get("lists", [])))
+        flags = tuple(self._flag(i, raw) for i, raw in enumerate(d.get("flags", [])))
         tests = self._tests()
         self._check_place()
         if self.problems:
             raise KaopingError(self.problems)
+        combine = d.get("combine")
         return Ruleset(
             name=d["name"], version=d["version"], title=d["title"], effective=d["effective"],
             description=d.get("description", ""), key=key, inputs=inputs, aggregates=aggregates,
             indicators=indicators, total=total,
             rounding=Rounding(int(d["rounding"]["places"]), d["rounding"].get("mode", "half_away_from_zero")),
             ranking=ranking, report=report, steps=steps, path=self.src.file, sha256=digest,
-            overrides=overrides, tests=tests,
+            overrides=overrides, tests=tests, derived=derived, lookups=lookups, group_field=group_field,
+            groups=groups, grades=grades, lists=lists, flags=flags,
+            combine=Combine(combine["function"], combine.get("missing", "error")) if combine else None,
         )
 
     # -- reporting --------------------------------------------------------
@@ -144,7 +166,7 @@ class _Builder:
 
     def _check_unique_ids(self) -> None:
         seen: dict[str, list[Any]] = {}
-        for section in ("inputs", "aggregates", "indicators"):
+        for section in ID_SECTIONS:
             for i, raw in enumerate(self.data.get(section, [])):
                 ident, path = raw["id"], [section, i, "id"]
                 if not ID.fullmatch(ident):
@@ -154,7 +176,7 @@ class _Builder:
                 elif ident in seen:
                     self.duplicate_ids = True
                     first = self._node(seen[ident]).start_mark.line + 1
-                    self._problem(path, f"the id '{ident}' is used twice (first on line {first})", "every input, aggregate and indicator needs its own id")
+                    self._problem(path, f"the id '{ident}' is used twice (first on line {first})", "every input, aggregate, derived value, lookup and indicator needs its own id")
                 else:
                     seen[ident] = path
 
@@ -226,7 +248,7 @@ class _Builder:
         """
         text = self._value(path)
         try:
-            formula = compile_formula(text)
+            formula = compile_formula(text, self.lookup_ids)
         except FormulaError as e:
             self._problem_in_text(path, e.offset, f"in {self._where(path)}: {e.message}", e.hint)
             return None
@@ -265,25 +287,48 @@ class _Builder:
     def _numeric_names(self) -> dict[str, str]:
         return {i.id: "input" for i in self.inputs.values() if i.numeric}
 
+    def _record_names(self, aggregates: bool = True, but: str = "") -> dict[str, str]:
+        """What a per-record formula may read: numeric inputs, derived values, indicators, and (mostly) aggregates."""
+        names = {x: "derived" for x in self.derived_ids if x != but}
+        names.update({i: "indicator" for i in self.indicator_ids if i != but})
+        if aggregates:
+            names.update({a: "aggregate" for a in self.aggregate_ids})
+        names.update(self._numeric_names())
+        return names
+
     # -- aggregates and indicators ---------------------------------------
 
     def _aggregate(self, index: int, raw: dict[str, Any]) -> Aggregate:
         path = ["aggregates", index]
         of = None
+        if raw.get("per") == "group" and not self.data["entity"].get("group"):
+            self._problem([*path, "per"], f"{self._where(path)} is per group, but entity.group names no group field", "add entity: {group: <text input>}")
         if "of" in raw:
-            per_record = {**self._numeric_names(), **{i: "indicator" for i in self.indicator_ids}}
-            of = self._formula([*path, "of"], per_record)
+            of = self._formula([*path, "of"], self._record_names(aggregates=False))
         elif raw["function"] != "count":
             example = next((i.id for i in self.inputs.values() if i.numeric), "<input id>")
             self._problem(path, f"{self._where(path)} ({raw['function']}) needs `of:`, the value it is taken over", f"e.g. of: {example}")
-        return Aggregate(raw["id"], raw.get("label", raw["id"]), raw["function"], of)
+        return Aggregate(raw["id"], raw.get("label", raw["id"]), raw["function"], of, raw.get("per") == "group")
 
     def _indicator(self, index: int, raw: dict[str, Any]) -> Indicator:
         path = ["indicators", index, "formula"]
-        names = {**self._numeric_names(), **{a: "aggregate" for a in self.aggregate_ids}, "weight": "weight"}
-        names.update({i: "indicator" for i in self.indicator_ids if i != raw["id"]})
+        names = {**self._record_names(but=raw["id"]), "weight": "weight"}
         formula = self._formula(path, names, own=raw["id"])
-        return Indicator(raw["id"], raw["label"], float(raw["weight"]), formula)  # type: ignore[arg-type]
+        return Indicator(raw["id"], raw["label"], float(raw["weight"]), formula, raw.get("kind", "score"))  # type: ignore[arg-type]
+
+    def _derived(self, index: int, raw: dict[str, Any]) -> Derived:
+        formula = self._formula(["derived", index, "formula"], self._record_names(but=raw["id"]), own=raw["id"])
+        return Derived(raw["id"], raw.get("label", raw["id"]), formula)  # type: ignore[arg-type]
+
+    def _lookup(self, index: int, raw: dict[str, Any]) -> Lookup:
+        bands = self._bands(["lookups", index, "bands"], raw["bands"], "points")
+        return Lookup(raw["id"], raw.get("label", raw["id"]), bands)
+
+    def _bands(self, path: list[Any], raw: list[dict[str, Any]], value_key: str) -> tuple[Band, ...]:
+        bands, problems = build_bands(raw, value_key)
+        for index, message in problems:
+            self._problem([*path, index], f"{self._where([*path, index])}: {message}", "make each band start where the one below it ends (at_least = the other's below)")
+        return bands
 
     def _total(self, indicators: tuple[Indicator, ...]) -> Total:
         raw = self.data["total"]
@@ -293,35 +338,90 @@ class _Builder:
             names.update({i: "indicator" for i in self.indicator_ids})
             formula = self._formula(["total", "formula"], names)
         else:
-            weights = sum(i.weight for i in indicators)
-            if abs(weights - raw["max"]) > WEIGHT_TOLERANCE:
-                listing = " + ".join(f"{i.id} {i.weight:g}" for i in indicators)
-                self._problem(
-                    ["total", "max"],
-                    f"the indicators' weights add up to {weights:g}, but total.max is {raw['max']:g}",
-                    f"{listing} = {weights:g}; change a weight or total.max",
-                )
-        return Total(float(raw["max"]), raw.get("label", DEFAULT_TOTAL_LABEL), formula)
+            self._check_weights(["total", "max"], "total.max", raw["max"], raw.get("start", 0), [(i.id, i.weight) for i in indicators if i.kind == "score"])
+        floor = raw.get("floor")
+        return Total(float(raw["max"]), raw.get("label", DEFAULT_TOTAL_LABEL), formula, float(raw.get("start", 0)), bool(raw.get("cap", False)), None if floor is None else float(floor))
+
+    def _check_weights(self, path: list[Any], what: str, maximum: float, start: float, weights: list[tuple[str, float]]) -> None:
+        """Full marks are the scored indicators' weights plus where the total starts (penalties and bonuses apart)."""
+        added = sum(w for _, w in weights) + start
+        if abs(added - maximum) > WEIGHT_TOLERANCE:
+            listing = " + ".join([*(f"{i} {w:g}" for i, w in weights), *([f"start {start:g}"] if start else [])]) or "nothing"
+            self._problem(path, f"the indicators' weights add up to {added:g}, but {what} is {maximum:g}", f"{listing} = {added:g}; change a weight or {what}")
+
+    def _group_field(self) -> str | None:
+        field = self.data["entity"].get("group")
+        if field is not None and (field not in self.inputs or self.inputs[field].type != "text"):
+            self._problem(["entity", "group"], f"entity.group names '{field}', which is not a text input", did_you_mean(field, [i for i, x in self.inputs.items() if x.type == "text"]))
+        return field
+
+    def _group(self, index: int, raw: dict[str, Any], indicators: tuple[Indicator, ...], total: Total) -> Group:
+        path = ["groups", index]
+        if not self.data["entity"].get("group"):
+            self._problem(path, "groups are declared, but entity.group names no group field", "add entity: {group: <text input>}")
+        weights = raw.get("weights", {})
+        for ident in weights:
+            if ident not in self.indicator_ids:
+                self._problem([*path, "weights", ident], f"'{ident}' in {self._where(path)}.weights is not an indicator", did_you_mean(ident, self.indicator_ids), key=True)
+        maximum = float(raw.get("max", total.max))
+        if total.formula is None:
+            scored = [(i.id, float(weights.get(i.id, i.weight))) for i in indicators if i.kind == "score"]
+            self._check_weights([*path, "max"] if "max" in raw else path, f"the max of group {raw['value']}", maximum, total.start, scored)
+        return Group(raw["value"], raw.get("label", raw["value"]), maximum, tuple((k, float(v)) for k, v in weights.items()))
 
     def _ranking(self) -> Ranking:
         raw = self.data["ranking"]
         by = raw.get("by", "total")
         if by != "total" and by not in self.indicator_ids:
             self._problem(["ranking", "by"], f"ranking.by names '{by}', which is neither total nor an indicator", did_you_mean(by, ["total", *self.indicator_ids]))
-        return Ranking(by, raw.get("order", "descending"), raw.get("ties", "sequential"))
+        breakers = [*self.indicator_ids, *self.derived_ids]
+        for index, ident in enumerate(raw.get("tie_break", [])):
+            if ident not in breakers:
+                self._problem(["ranking", "tie_break", index], f"ranking.tie_break names '{ident}', which is not an indicator or derived value", did_you_mean(ident, breakers))
+        if raw.get("within") == "group" and not self.data["entity"].get("group"):
+            self._problem(["ranking", "within"], "ranking is within groups, but entity.group names no group field", "add entity: {group: <text input>}")
+        eligible = self._formula(["ranking", "eligible"], self._record_names()) if "eligible" in raw else None
+        return Ranking(
+            by, raw.get("order", "descending"), raw.get("ties", "sequential"), tuple(raw.get("tie_break", ())),
+            raw.get("on", "value"), raw.get("within") == "group", eligible, raw.get("ineligible_label", "未参与排名"),
+        )
+
+    # -- grades, lists, flags ---------------------------------------------
+
+    def _grades(self) -> Grades | None:
+        raw = self.data.get("grades")
+        if raw is None:
+            return None
+        return Grades(self._bands(["grades", "bands"], raw["bands"], "label"), bool(raw.get("percent", False)))
+
+    def _list(self, index: int, raw: dict[str, Any]) -> UnitList:
+        path = ["lists", index]
+        ends = [end for end in ("top", "bottom") if end in raw]
+        if len(ends) != 1:
+            self._problem(path, f"{self._where(path)} needs exactly one of top: N or bottom: N", "e.g. top: 5 for 红榜, bottom: 5 for 黑榜")
+        if raw.get("within") == "group" and not self.data["entity"].get("group"):
+            self._problem([*path, "within"], f"{self._where(path)} is within groups, but entity.group names no group field")
+        end = ends[0] if ends else "top"
+        return UnitList(raw["id"], raw["label"], end, int(raw.get(end, 1)), raw.get("within") == "group")
+
+    def _flag(self, index: int, raw: dict[str, Any]) -> Flag:
+        when = self._formula(["flags", index, "when"], {**self._record_names(), "total": "total"})
+        return Flag(raw["id"], raw["label"], when)  # type: ignore[arg-type]
 
     # -- evaluation order -------------------------------------------------
 
-    def _steps(self, aggregates: tuple[Aggregate, ...], indicators: tuple[Indicator, ...]) -> tuple[str, ...]:
-        """Aggregates and indicators in an order where each comes after what it reads."""
+    def _steps(self, aggregates: tuple[Aggregate, ...], indicators: tuple[Indicator, ...], derived: tuple[Derived, ...]) -> tuple[str, ...]:
+        """Aggregates, derived values and indicators in an order where each comes after what it reads."""
         deps: dict[str, list[str]] = {}
         paths: dict[str, list[Any]] = {}
         for i, a in enumerate(aggregates):
             deps[a.id] = list(a.of.names) if a.of else []
             paths[a.id] = ["aggregates", i, "of"]
-        for i, ind in enumerate(indicators):
-            deps[ind.id] = list(ind.formula.names) if ind.formula else []
-            paths[ind.id] = ["indicators", i, "formula"]
+        sections: tuple[tuple[str, Sequence[Derived | Indicator]], ...] = (("derived", derived), ("indicators", indicators))
+        for section, items in sections:
+            for i, item in enumerate(items):
+                deps[item.id] = list(item.formula.names) if item.formula else []
+                paths[item.id] = [section, i, "formula"]
         order, cycle = _topological(deps)
         if cycle and not self.duplicate_ids:  # with an id used twice, the graph itself is wrong
             chain = " -> ".join([*cycle, cycle[0]])
@@ -384,6 +484,9 @@ class _Builder:
         labels.update({i["id"]: i["label"] for i in d["inputs"]})
         labels.update({a["id"]: a.get("label", a["id"]) for a in d.get("aggregates", [])})
         labels.update({i["id"]: i["label"] for i in d["indicators"]})
+        labels.update({x["id"]: x.get("label", x["id"]) for x in d.get("derived", [])})
+        if "grades" in d:
+            labels["grade"] = "等级"
         return labels
 
     def _check_title(self, text: str) -> None:

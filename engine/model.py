@@ -13,7 +13,8 @@ from typing import Union
 from .expr import Formula
 from .numbers import plain_number
 
-SPECIAL_FIELDS = ("rank", "total")
+SPECIAL_FIELDS = ("rank", "total", "grade")
+KINDS = ("score", "penalty", "bonus")
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +22,7 @@ class Input:
     """A field every record carries.  `min`/`max` may name another input."""
 
     id: str
-    type: str  # integer | number | text
+    type: str  # integer | number | percent | text
     label: str
     aliases: tuple[str, ...] = ()
     min: float | str | None = None
@@ -40,20 +41,111 @@ class Input:
 
 @dataclass(frozen=True, slots=True)
 class Aggregate:
-    """A value over all records (sum, max, min, mean, count of `of`)."""
+    """A value over all records, or over each unit's group (`per_group`): sum, max, min, mean, count of `of`."""
 
     id: str
     label: str
     function: str
     of: Formula | None
+    per_group: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Derived:
+    """A per-record value that is not scored: a rate, rounded or capped, read by indicators and flags."""
+
+    id: str
+    label: str
+    formula: Formula
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    """One row of a decision table: values in [at_least, below) give `value` (points, or a grade's label)."""
+
+    at_least: float | None
+    below: float | None
+    value: float | str
+
+    def holds(self, x: float) -> bool:
+        return (self.at_least is None or x >= self.at_least) and (self.below is None or x < self.below)
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """A banded lookup table, called in formulas by its id: response_points(rate)."""
+
+    id: str
+    label: str
+    bands: tuple[Band, ...]
+
+    def __call__(self, x: float) -> float:
+        for band in self.bands:
+            if band.holds(x):
+                return float(band.value)
+        raise ArithmeticError(f"{x:g} is outside every band of {self.id}")
 
 
 @dataclass(frozen=True, slots=True)
 class Indicator:
+    """A scored item.  A penalty's formula gives points deducted, a bonus's points added, each at most `weight`."""
+
     id: str
     label: str
     weight: float
     formula: Formula
+    kind: str = "score"
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A group of units ranked on its own, with its own full marks and weights where they differ."""
+
+    value: str
+    label: str
+    max: float
+    weights: tuple[tuple[str, float], ...] = ()
+
+    def weight(self, indicator: Indicator) -> float:
+        return dict(self.weights).get(indicator.id, indicator.weight)
+
+
+@dataclass(frozen=True, slots=True)
+class Grades:
+    """Grade bands over the displayed total (or over total / max × 100 with `percent`)."""
+
+    bands: tuple[Band, ...]
+    percent: bool = False
+
+    def of(self, total: float, max: float) -> str:
+        x = total * 100 / max if self.percent else total
+        return next((str(b.value) for b in self.bands if b.holds(x)), "")
+
+
+@dataclass(frozen=True, slots=True)
+class UnitList:
+    """A named list under the table: the top or bottom `size` ranked units, within each group or overall."""
+
+    id: str
+    label: str
+    end: str  # top | bottom
+    size: int
+    per_group: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    id: str
+    label: str
+    when: Formula
+
+
+@dataclass(frozen=True, slots=True)
+class Combine:
+    """How several periods' results make one: the `function` of each unit's totals."""
+
+    function: str  # mean | sum | min | max
+    missing: str  # error | skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +155,9 @@ class Total:
     max: float
     label: str
     formula: Formula | None
+    start: float = 0.0
+    cap: bool = False
+    floor: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +171,11 @@ class Ranking:
     by: str
     order: str  # descending | ascending
     ties: str  # sequential | shared | dense
+    tie_break: tuple[str, ...] = ()
+    on: str = "value"  # value (unrounded) | display (as printed)
+    per_group: bool = False
+    eligible: Formula | None = None
+    ineligible_label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +235,14 @@ class Ruleset:
     sha256: str
     overrides: tuple[str, ...] = ()
     tests: tuple[GoldenCase, ...] = ()
+    derived: tuple[Derived, ...] = ()
+    lookups: tuple[Lookup, ...] = ()
+    group_field: str | None = None
+    groups: tuple[Group, ...] = ()
+    grades: Grades | None = None
+    lists: tuple[UnitList, ...] = ()
+    flags: tuple[Flag, ...] = ()
+    combine: Combine | None = None
 
     @property
     def ref(self) -> str:
@@ -154,11 +262,16 @@ class Ruleset:
     def aggregate(self, id: str) -> Aggregate:
         return next(a for a in self.aggregates if a.id == id)
 
+    def group(self, value: str | None) -> Group:
+        """The declared group called `value`; undeclared groups take the ruleset's own max and weights."""
+        found = next((g for g in self.groups if g.value == value), None)
+        return found or Group(value or "", value or "", self.total.max)
+
     def kind_of(self, id: str) -> str:
         """'input', 'aggregate', 'indicator' or the special field's own name."""
         if id in SPECIAL_FIELDS:
             return id
-        for kind, items in (("input", self.inputs), ("aggregate", self.aggregates), ("indicator", self.indicators)):
+        for kind, items in (("input", self.inputs), ("aggregate", self.aggregates), ("indicator", self.indicators), ("derived", self.derived)):
             if any(item.id == id for item in items):
                 return kind
         raise KeyError(id)

@@ -1,8 +1,11 @@
-"""Ranking and display rounding: the last stage before rendering.
+"""Ranking, grades, lists and display rounding: the last stage before rendering.
 
-Units are ordered by the declared value (the unrounded total by default),
-with a stable sort so that exact ties keep their input order.  How tied
-units are numbered is declared by the ruleset:
+Units are ordered by the declared value (the unrounded total by default, or
+the total as printed), then by the declared tie-break values, with a stable
+sort so that exact ties keep their input order.  Each group is ranked on its
+own when the ruleset says so; units that are not eligible (too few orders)
+are scored but not ranked, and come after the ranked ones.  How tied units
+are numbered is declared by the ruleset:
 
 - sequential: 1, 2, 3, 4  (the seed: ties numbered in input order)
 - shared:     1, 2, 2, 4  (并列: tied units share a rank, the next is skipped)
@@ -11,26 +14,32 @@ units are numbered is declared by the ruleset:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping, Sequence
 
 from .data import Table
-from .model import Ruleset
-from .numbers import format_fixed
+from .model import Ruleset, UnitList
+from .numbers import format_fixed, spreadsheet_decimal
 from .scoring import Scored, Scoring
+
+Key = tuple[float, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class UnitResult:
-    """One ranked unit, with its unrounded scores and the text the table prints."""
+    """One unit's result: unrounded scores, the text the table prints, its rank (None: not ranked)."""
 
-    rank: int
+    rank: int | None
     entity: str
     inputs: Mapping[str, int | float | str]
     scores: Mapping[str, float]
     total: float
     display: Mapping[str, str]
+    group: str | None = None
+    grade: str | None = None
+    flags: tuple[str, ...] = ()
+    values: Mapping[str, int | float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,39 +48,66 @@ class Evaluation:
 
     ruleset: Ruleset
     table: Table
-    aggregates: Mapping[str, int | float]
+    aggregates: Mapping[str, int | float | Mapping[str, int | float]]
     results: tuple[UnitResult, ...]
+    lists: tuple[tuple[UnitList, tuple[UnitResult, ...]], ...] = ()
+
+    @property
+    def ranked(self) -> tuple[UnitResult, ...]:
+        return tuple(r for r in self.results if r.rank is not None)
+
+    @property
+    def unranked(self) -> tuple[UnitResult, ...]:
+        return tuple(r for r in self.results if r.rank is None)
 
 
 def rank(ruleset: Ruleset, table: Table, scoring: Scoring) -> Evaluation:
-    ordered = _ordered(ruleset, scoring.units)
-    values = [_rank_value(ruleset, u) for u in ordered]
-    ranks = rank_numbers(values, ruleset.ranking.ties)
-    results = tuple(_result(ruleset, unit, n) for unit, n in zip(ordered, ranks))
-    return Evaluation(ruleset, table, scoring.aggregates, results)
+    results: list[UnitResult] = []
+    partitions: list[list[tuple[Key, UnitResult]]] = []
+    for part in _partitions(ruleset, [u for u in scoring.units if u.eligible]):
+        ordered = sorted(part, key=lambda u: _key(ruleset, u))
+        keys = [_key(ruleset, u) for u in ordered]
+        ranked = [_result(ruleset, u, n) for u, n in zip(ordered, rank_numbers(keys, ruleset.ranking.ties))]
+        partitions.append(list(zip(keys, ranked)))
+        results += ranked
+    results += [_result(ruleset, u, None) for u in scoring.units if not u.eligible]
+    lists = tuple((unit_list, _members(unit_list, partitions)) for unit_list in ruleset.lists)
+    return Evaluation(ruleset, table, scoring.aggregates, tuple(results), lists)
 
 
-def _rank_value(ruleset: Ruleset, unit: Scored) -> float:
-    """The value ranked on, as a spreadsheet sees it (15 significant digits).
+def _partitions(ruleset: Ruleset, units: list[Scored]) -> list[list[Scored]]:
+    """All units together, or each group apart: declared groups first, in their order, then the others as met."""
+    if not ruleset.ranking.per_group:
+        return [units]
+    order = [g.value for g in ruleset.groups] + [u.group for u in units if u.group is not None]
+    return [[u for u in units if u.group == g] for g in dict.fromkeys(order) if any(u.group == g for u in units)]
 
-    96.66666666666667 and 96.66666666666666 are the same score on paper (12
-    orders at 11 on time, 4 at 4): seen at 15 digits they tie, as they must
-    for shared (并列) and dense ranks.
+
+def _key(ruleset: Ruleset, unit: Scored) -> Key:
+    """What a unit is ranked on: the declared value, then each tie-break value; smaller sorts first.
+
+    Values are compared as a spreadsheet sees them (15 significant digits):
+    96.66666666666667 and 96.66666666666666 are the same score on paper and
+    must tie, as they must for shared (并列) and dense ranks.  With `on:
+    display` the value is compared as printed.
     """
-    value = unit.total if ruleset.ranking.by == "total" else unit.scores[ruleset.ranking.by]
+    r = ruleset.ranking
+    sign = -1.0 if r.order == "descending" else 1.0
+    main = unit.total if r.by == "total" else unit.scores[r.by]
+    first = float(spreadsheet_decimal(main, ruleset.rounding.places, ruleset.rounding.mode)) if r.on == "display" else _seen(main)
+    breakers = [_seen(unit.scores[b] if b in unit.scores else float(unit.values[b])) for b in r.tie_break]
+    return tuple(sign * v for v in (first, *breakers))
+
+
+def _seen(value: float) -> float:
     return float(format(value, ".15g"))
 
 
-def _ordered(ruleset: Ruleset, units: Sequence[Scored]) -> list[Scored]:
-    sign = -1.0 if ruleset.ranking.order == "descending" else 1.0
-    return sorted(units, key=lambda u: sign * _rank_value(ruleset, u))
-
-
-def rank_numbers(values: Sequence[float], ties: str) -> list[int]:
-    """Rank numbers for already-ordered values; equal values are ties."""
+def rank_numbers(keys: Sequence[object], ties: str) -> list[int]:
+    """Rank numbers for already-ordered keys; equal keys are ties."""
     ranks: list[int] = []
-    for i, value in enumerate(values):
-        tied = i > 0 and value == values[i - 1]
+    for i, key in enumerate(keys):
+        tied = i > 0 and key == keys[i - 1]
         if ties == "sequential" or not tied:
             ranks.append(i + 1 if ties != "dense" else (ranks[-1] + 1 if ranks else 1))
         else:
@@ -79,8 +115,33 @@ def rank_numbers(values: Sequence[float], ties: str) -> list[int]:
     return ranks
 
 
-def _result(ruleset: Ruleset, unit: Scored, number: int) -> UnitResult:
+def _members(unit_list: UnitList, partitions: list[list[tuple[Key, UnitResult]]]) -> tuple[UnitResult, ...]:
+    """The top (or bottom) `size` ranked units of each group, or of everyone; a unit tied with the last one is in too."""
+    parts = partitions if unit_list.per_group else [[pair for part in partitions for pair in part]]
+    members: list[UnitResult] = []
+    for part in parts:
+        ordered = sorted(part, key=lambda pair: pair[0])
+        if not ordered:
+            continue
+        size = min(unit_list.size, len(ordered))
+        if unit_list.end == "top":
+            cutoff = ordered[size - 1][0]
+            members += [r for k, r in ordered if k <= cutoff]
+        else:
+            cutoff = ordered[-size][0]
+            members += [r for k, r in reversed(ordered) if k >= cutoff]
+    return tuple(members)
+
+
+def _result(ruleset: Ruleset, unit: Scored, number: int | None) -> UnitResult:
     places, mode = ruleset.rounding.places, ruleset.rounding.mode
     display = {k: format_fixed(v, places, mode) for k, v in unit.scores.items()}
     display["total"] = format_fixed(unit.total, places, mode)
-    return UnitResult(number, unit.entity, MappingProxyType(dict(unit.record.values)), unit.scores, unit.total, MappingProxyType(display))
+    grade = None
+    if ruleset.grades is not None:
+        shown = float(spreadsheet_decimal(unit.total, places, mode))
+        grade = ruleset.grades.of(shown, ruleset.group(unit.group).max if unit.group is not None else ruleset.total.max)
+    return UnitResult(
+        number, unit.entity, MappingProxyType(dict(unit.record.values)), unit.scores, unit.total, MappingProxyType(display),
+        unit.group, grade, unit.flags, unit.values,
+    )

@@ -60,10 +60,12 @@ def cell(evaluation: Evaluation, result: UnitResult, field: str) -> str:
     """The text a published table shows for `field` of one unit."""
     ruleset = evaluation.ruleset
     if field == "rank":
-        return str(result.rank)
+        return "" if result.rank is None else str(result.rank)
+    if field == "grade":
+        return result.grade or ""
     if field in result.display:
         return result.display[field]
-    value = result.inputs[field] if field in result.inputs else evaluation.aggregates[field]
+    value = result.inputs[field] if field in result.inputs else result.values[field]
     return number_text(value, ruleset.rounding.places, ruleset.rounding.mode)
 
 

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import math
 from collections import ChainMap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Callable, Mapping, Sequence
 
 from .data import MAX_PROBLEMS, Record, Table
 from .errors import KaopingError, Problem, fail
 from .expr import Evaluator, Formula, Number
-from .model import Ruleset
+from .model import Aggregate, Ruleset
 
 AGGREGATE_FUNCTIONS: Mapping[str, Callable[[Sequence[Number]], Number]] = {
     "sum": sum,  # left to right, as a spreadsheet's SUM and the default total add
@@ -32,17 +32,21 @@ AGGREGATE_FUNCTIONS: Mapping[str, Callable[[Sequence[Number]], Number]] = {
 
 @dataclass(frozen=True, slots=True)
 class Scored:
-    """One unit before ranking: its inputs, unrounded scores and total."""
+    """One unit before ranking: its inputs, unrounded scores and total, and what it was scored with."""
 
     record: Record
     entity: str
     scores: Mapping[str, float]
     total: float
+    group: str | None = None
+    values: Mapping[str, Number] = field(default_factory=dict)  # derived values, and aggregates as this unit saw them
+    eligible: bool = True
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Scoring:
-    aggregates: Mapping[str, Number]
+    aggregates: Mapping[str, Number | Mapping[str, Number]]
     units: tuple[Scored, ...]
 
 
@@ -76,67 +80,119 @@ def score(ruleset: Ruleset, table: Table) -> Scoring:
     """Score every record, or raise KaopingError naming each unit a formula failed for.
 
     Each record's names live in its own dict, filled step by step: inputs,
-    then each aggregate (the same value for all) and indicator as it is
-    computed.  An indicator's formula also sees its own `weight`.
+    then each aggregate (one value for all, or for the unit's group),
+    derived value and indicator as it is computed.  An indicator's formula
+    also sees its own `weight` (its group's, where the group has its own).
     """
-    run = _Run(ruleset, table.records, table.path, Evaluator())
+    run = _Run(ruleset, table.records, table.path, Evaluator({x.id: x for x in ruleset.lookups}))
     envs: list[dict[str, Number]] = [_numeric_inputs(ruleset, r) for r in table.records]
+    groups = [_group_of(ruleset, r) for r in table.records]
     aggregate_ids = {a.id for a in ruleset.aggregates}
-    aggregates: dict[str, Number] = {}
+    derived_ids = {x.id for x in ruleset.derived}
+    aggregates: dict[str, Number | Mapping[str, Number]] = {}
     for step in ruleset.steps:
         if step in aggregate_ids:
-            aggregates[step] = _aggregate(run, step, envs)
-            for env in envs:
-                env[step] = aggregates[step]
-        else:
-            for env, value in zip(envs, _indicator(run, step, envs)):
+            aggregates[step] = _aggregate(run, step, envs, groups)
+        elif step in derived_ids:
+            formula = next(x.formula for x in ruleset.derived if x.id == step)
+            for env, value in zip(envs, run.evaluate_all(formula, envs, f"the derived value '{step}'")):
                 env[step] = value
-    totals = _totals(run, envs)
+        else:
+            for env, value in zip(envs, _indicator(run, step, envs, groups)):
+                env[step] = value
+    totals = _totals(run, envs, groups)
+    eligible = _truths(run, ruleset.ranking.eligible, envs, "ranking.eligible") if ruleset.ranking.eligible else [True] * len(envs)
+    flags = _flags(run, envs, totals)
     units = tuple(
-        Scored(record, str(record.values[ruleset.key]), MappingProxyType({i.id: float(env[i.id]) for i in ruleset.indicators}), total)
-        for record, env, total in zip(table.records, envs, totals)
+        Scored(
+            record, str(record.values[ruleset.key]),
+            MappingProxyType({i.id: float(env[i.id]) for i in ruleset.indicators}), total,
+            group, MappingProxyType({k: v for k, v in env.items() if k in aggregate_ids or k in derived_ids}),
+            ok, tuple(flag_ids),
+        )
+        for record, env, total, group, ok, flag_ids in zip(table.records, envs, totals, groups, eligible, flags)
     )
     return Scoring(MappingProxyType(aggregates), units)
+
+
+def _group_of(ruleset: Ruleset, record: Record) -> str | None:
+    return str(record.values[ruleset.group_field]) if ruleset.group_field else None
 
 
 def _numeric_inputs(ruleset: Ruleset, record: Record) -> dict[str, Number]:
     return {i.id: record.values[i.id] for i in ruleset.inputs if i.numeric}  # type: ignore[misc]
 
 
-def _aggregate(run: _Run, id: str, envs: Sequence[Mapping[str, Number]]) -> Number:
-    """Counts, sums, maxima and minima of whole numbers stay whole numbers."""
+def _aggregate(run: _Run, id: str, envs: Sequence[dict[str, Number]], groups: Sequence[str | None]) -> Number | Mapping[str, Number]:
+    """Compute the aggregate and give every record the value it sees (its group's, for a per-group aggregate)."""
     agg = run.ruleset.aggregate(id)
-    if agg.of is None:
-        return len(envs)
-    values = run.evaluate_all(agg.of, envs, f"the aggregate '{id}'")
+    values = run.evaluate_all(agg.of, envs, f"the aggregate '{id}'") if agg.of else [1] * len(envs)
+    if not agg.per_group:
+        result = _combine(run, agg, values)
+        for env in envs:
+            env[id] = result
+        return result
+    per_group = {g: _combine(run, agg, [v for v, h in zip(values, groups) if h == g]) for g in dict.fromkeys(groups) if g is not None}
+    for env, group in zip(envs, groups):
+        env[id] = per_group[group]  # type: ignore[index]
+    return MappingProxyType(per_group)
+
+
+def _combine(run: _Run, agg: Aggregate, values: Sequence[Number]) -> Number:
+    """Counts, sums, maxima and minima of whole numbers stay whole numbers."""
+    if agg.function == "count":
+        return len(values)
     try:
         return finite(AGGREGATE_FUNCTIONS[agg.function](values))
     except ArithmeticError:
-        raise fail(run.path, f"the aggregate '{id}' ({agg.function} of {agg.of.text.strip()}) is too large to compute", "check the data for absurdly large values") from None
+        of = agg.of.text.strip() if agg.of else ""
+        raise fail(run.path, f"the aggregate '{agg.id}' ({agg.function} of {of}) is too large to compute", "check the data for absurdly large values") from None
 
 
-def _indicator(run: _Run, id: str, envs: Sequence[Mapping[str, Number]]) -> list[Number]:
-    indicator = run.ruleset.indicator(id)
-    own = {"weight": indicator.weight}
-    return run.evaluate_all(indicator.formula, [ChainMap(own, env) for env in envs], f"the indicator '{id}' ({indicator.label})")  # type: ignore[arg-type]
-
-
-def _totals(run: _Run, envs: Sequence[Mapping[str, Number]]) -> list[float]:
-    """The sum of the unrounded indicator scores, in indicator order, or the ruleset's total formula."""
+def _indicator(run: _Run, id: str, envs: Sequence[dict[str, Number]], groups: Sequence[str | None]) -> list[float]:
+    """The indicator's contribution to the total: a score, or a penalty (negative) or bonus capped at its weight."""
     ruleset = run.ruleset
-    if ruleset.total.formula is not None:
-        return [float(v) for v in run.evaluate_all(ruleset.total.formula, envs, "the total")]
-    totals: list[float] = []
-    problems: list[Problem] = []
-    for record, env in zip(run.records, envs):
-        total = sum((float(env[i.id]) for i in ruleset.indicators), 0.0)
-        if math.isfinite(total):
-            totals.append(total)
-        else:
-            problems.append(run.problem(record, "the total of the indicator scores is too large to compute"))
+    indicator = ruleset.indicator(id)
+    weights = [ruleset.group(g).weight(indicator) if g is not None else indicator.weight for g in groups]
+    named: list[Mapping[str, Number]] = [ChainMap({"weight": w}, env) for env, w in zip(envs, weights)]
+    values = run.evaluate_all(indicator.formula, named, f"the indicator '{id}' ({indicator.label})")
+    if indicator.kind == "score":
+        return [float(v) for v in values]
+    sign = -1.0 if indicator.kind == "penalty" else 1.0
+    return [sign * min(max(float(v), 0.0), w) for v, w in zip(values, weights)]
+
+
+def _totals(run: _Run, envs: Sequence[Mapping[str, Number]], groups: Sequence[str | None]) -> list[float]:
+    """Where the total starts plus every indicator's unrounded contribution, in indicator order (or the
+    ruleset's total formula); then held to the floor and, when capped, to the full marks of the unit's group."""
+    ruleset = run.ruleset
+    total = ruleset.total
+    if total.formula is not None:
+        raw = [float(v) for v in run.evaluate_all(total.formula, envs, "the total")]
+    else:
+        raw = [sum((float(env[i.id]) for i in ruleset.indicators), total.start) for env in envs]
+    problems = [run.problem(r, "the total of the indicator scores is too large to compute") for r, t in zip(run.records, raw) if not math.isfinite(t)]
     if problems:
         raise KaopingError(problems, limit=MAX_PROBLEMS)
-    return totals
+    held = [max(t, total.floor) if total.floor is not None else t for t in raw]
+    if total.cap:
+        held = [min(t, ruleset.group(g).max if g is not None else total.max) for t, g in zip(held, groups)]
+    return held
+
+
+def _truths(run: _Run, formula: Formula | None, envs: Sequence[Mapping[str, Number]], what: str) -> list[bool]:
+    return [bool(v) for v in run.evaluate_all(formula, envs, what)] if formula else [False] * len(envs)
+
+
+def _flags(run: _Run, envs: Sequence[dict[str, Number]], totals: Sequence[float]) -> list[list[str]]:
+    """The ids of the flags each unit raises (`when` may read the total)."""
+    raised: list[list[str]] = [[] for _ in envs]
+    named: list[Mapping[str, Number]] = [ChainMap({"total": t}, env) for env, t in zip(envs, totals)]
+    for flag in run.ruleset.flags:
+        for ids, hit in zip(raised, _truths(run, flag.when, named, f"the flag '{flag.id}'")):
+            if hit:
+                ids.append(flag.id)
+    return raised
 
 
 def finite(value: Number) -> Number:
