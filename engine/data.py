@@ -1,11 +1,15 @@
 """Reading the month's records: a CSV export with Chinese column headers.
 
 The platform's export is read as UTF-8 (with or without a BOM) or, failing
-that, as GBK (GB 18030, what Excel on a Chinese Windows writes).  Header
-cells are matched to the ruleset's inputs by id, label or alias; columns the
-ruleset does not use are ignored and named in a note.  Every cell is checked
-(type, bounds, bounds naming another field, empty and duplicate keys), and
-every problem is reported at its row and column before anything is scored.
+that, as GBK (GB 18030, what Excel on a Chinese Windows writes).  A title row
+above the header (the sheet's caption) is skipped.  Header cells are matched
+to the ruleset's inputs by id, label or alias; columns the ruleset does not
+use are ignored and named in a note.  Every row is checked for the mistakes a
+spreadsheet or a hand edit makes to a CSV file (a quote never closed, the
+wrong separator, cells beyond the header, control characters), every cell
+for its value (exact whole numbers, bounds, bounds naming another field,
+empty and duplicate keys), and every problem is reported at its row and
+column before anything is scored.
 """
 
 from __future__ import annotations
@@ -13,16 +17,31 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import math
+import re
+import sys
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Mapping, NamedTuple, Sequence
 
 from .errors import KaopingError, Problem, did_you_mean, fail
 from .model import Input, Ruleset
 
 MAX_PROBLEMS = 100
+HEADER_SEARCH = 10  # non-empty rows searched for the header: title rows above it are skipped
 Value = int | float | str
+
+# What a row's cells may be separated by, as a message names them.  The
+# reader accepts ',' and tab; the others are what a Chinese keyboard or a
+# European spreadsheet puts between cells.
+SEPARATORS = {",": "',' (commas)", "\t": "tabs", "，": "'，' (full-width commas)", ";": "';' (semicolons)"}
+USE = {",": "','", "\t": "tabs"}
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # exactly Unicode category Cc
+_LINE_BREAK = re.compile("[\r\n]")
+_NUMERAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+_LARGEST = int(sys.float_info.max)  # scores are floats: a larger value cannot be scored
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +61,32 @@ class Table:
     ignored_columns: tuple[str, ...]
 
 
+class Row(NamedTuple):
+    """A CSV row: the line it starts on, the line it ends on (a quoted cell may span lines), its cells."""
+
+    line: int
+    last: int
+    cells: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """What the header row says about the rows below it: where each input is, and how wide a row may be."""
+
+    columns: Mapping[str, int]  # input id -> 0-based column
+    names: Mapping[int, str]  # 0-based column -> "label (id)" of the input it holds
+    width: int  # the header's last non-empty cell, 1-based
+    ignored: tuple[str, ...]
+
+
+class CellError(ValueError):
+    """A cell that does not hold a value of its column's type; `hint` says how to fix it."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
 def read_table(path: Path, ruleset: Ruleset, display: str | None = None) -> Table:
     """Read and check the records in `path`, or raise KaopingError with every problem."""
     display = display or str(path)
@@ -52,20 +97,22 @@ def read_table(path: Path, ruleset: Ruleset, display: str | None = None) -> Tabl
     if path.suffix.lower() in (".xlsx", ".xls"):
         raise fail(display, "Excel files cannot be read yet", "in Excel or WPS, save the sheet as CSV (UTF-8) and pass that file")
     text, encoding = _decode(raw, display)
-    rows = _rows(text)
+    delimiter = _delimiter(text)
+    rows = _rows(text, delimiter, display)
     if not rows:
         raise fail(display, "the file has no header row and no data", line=1)
-    header_line, header = rows[0]
-    columns, ignored = _map_header(header, ruleset.inputs, display, header_line)
-    records, problems = _records(rows[1:], columns, ruleset, display)
+    at = _header_index(rows, ruleset.inputs)
+    header = _map_header(rows[at], ruleset.inputs, delimiter, display)
+    records, problems = _records(rows[at + 1 :], header, ruleset, delimiter, display)
     if not records and not problems:
-        problems.append(Problem(display, header_line + 1, 0, "the file has a header but no data rows"))
+        problems.append(Problem(display, rows[at].last + 1, 0, "the file has a header but no data rows"))
     if problems:
         raise KaopingError(problems, limit=MAX_PROBLEMS)
-    return Table(display, hashlib.sha256(raw).hexdigest(), encoding, tuple(records), tuple(ignored))
+    return Table(display, hashlib.sha256(raw).hexdigest(), encoding, tuple(records), header.ignored)
 
 
 def _decode(raw: bytes, display: str) -> tuple[str, str]:
+    """The text and its encoding: UTF-8 first (strict, so GBK bytes fail it), then GB 18030, a superset of GBK."""
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = raw.decode(encoding)
@@ -77,143 +124,383 @@ def _decode(raw: bytes, display: str) -> tuple[str, str]:
     raise fail(display, "the file is neither UTF-8 nor GBK text", "save it from Excel as 'CSV UTF-8 (comma delimited)'")
 
 
-def _rows(text: str) -> list[tuple[int, list[str]]]:
-    """(line number, cells) of every row that is not entirely empty."""
-    first = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first and "," not in first else ","
+def _delimiter(text: str) -> str:
+    """Tab when the first line holding a comma or a tab holds tabs only, else ','.
+
+    Not simply the first line: a title row above the header (one cell, or
+    padded with separators) says nothing, or the wrong thing, when it is bare.
+    """
+    for line in io.StringIO(text):
+        if "," in line or "\t" in line:
+            return "," if "," in line else "\t"
+    return ","
+
+
+def _rows(text: str, delimiter: str, display: str) -> list[Row]:
+    """Every row that is not entirely empty, with the lines it starts and ends on.
+
+    The csv module raises csv.Error for a cell over its size limit (most
+    often a quote never closed, which makes the rest of the file one cell).
+    That is the user's file, not a bug in kaoping, so it becomes a problem at
+    the line the reader had reached.
+    """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = []
+    rows: list[Row] = []
     start = 1
-    for cells in reader:
-        if any(c.strip() for c in cells):
-            rows.append((start, cells))
-        start = reader.line_num + 1
+    try:
+        for cells in reader:
+            if any(c.strip() for c in cells):
+                rows.append(Row(start, reader.line_num, cells))
+            start = reader.line_num + 1
+    except csv.Error as e:
+        message, hint = _reader_error(e)
+        raise fail(display, message, hint, line=reader.line_num) from None
     return rows
 
 
+def _reader_error(error: csv.Error) -> tuple[str, str]:
+    """The csv module's complaint in the user's terms: the message and a hint."""
+    if "field limit" in str(error):
+        return (
+            f"a cell here is longer than {csv.field_size_limit()} characters, the most a cell may hold",
+            'if a quote (") opened on this line or above it is never closed, the lines after it run into one cell: '
+            "close the quote; otherwise shorten the cell",
+        )
+    return f"this line cannot be read as CSV: {error}", ""
+
+
 def _normalise(header: str) -> str:
+    """A header cell as it is matched: exports differ in spacing, wrap captions onto two lines and leave stray BOMs."""
     return "".join(header.split()).replace("\ufeff", "")
 
 
-def _map_header(
-    header: Sequence[str], inputs: Sequence[Input], display: str, line: int
-) -> tuple[dict[str, int], list[str]]:
-    """Column index of every input present, and the headers no input claims."""
-    names = {_normalise(n): i for i in inputs for n in (i.id, i.label, *i.aliases)}
+def _header_index(rows: Sequence[Row], inputs: Sequence[Input]) -> int:
+    """Which row is the header: the first of the first HEADER_SEARCH rows naming a required input.
+
+    An export often carries the sheet's title ("2024年2月…考评表") above the
+    header; skipping it spares the user an edit.  A cell is also tried split
+    on every separator, so a header written with ';' is still found and told
+    about its separator.  With no such row the first row is the header, and
+    the missing-column errors say what is wrong with it.
+    """
+    names = {_normalise(n) for i in inputs if i.required for n in (i.id, i.label, *i.aliases)}
+    split = re.compile("|".join(map(re.escape, SEPARATORS)))
+    for index, row in enumerate(rows[:HEADER_SEARCH]):
+        if any(_normalise(part) in names for cell in row.cells for part in split.split(cell)):
+            return index
+    return 0
+
+
+def _map_header(row: Row, inputs: Sequence[Input], delimiter: str, display: str) -> Header:
+    """Column of every input present, and the headers no input claims.
+
+    A quote never closed or a control character makes the header's text
+    untrustworthy (and unfit to echo in a message), so either stops here.
+    """
+    broken = _unclosed_quote(row, display, delimiter)
+    if broken:
+        raise KaopingError([broken])
+    controls = [_control_problem(row.line, col, "the header cell", _normalise(cell), display) for col, cell in enumerate(row.cells)]
+    if any(controls):
+        raise KaopingError([p for p in controls if p])
+    named = {_normalise(n): i for i in inputs for n in (i.id, i.label, *i.aliases)}
     columns: dict[str, int] = {}
-    ignored: list[str] = []
+    unclaimed: list[tuple[int, str]] = []
     problems: list[Problem] = []
-    for col, cell in enumerate(header):
-        target = names.get(_normalise(cell))
+    for col, cell in enumerate(row.cells):
+        target = named.get(_normalise(cell))
         if target is None:
             if cell.strip():
-                ignored.append(cell.strip())
+                unclaimed.append((col, cell.strip()))
         elif target.id in columns:
             message = f"the columns {columns[target.id] + 1} and {col + 1} both hold {target.label} ({target.id})"
-            problems.append(Problem(display, line, col + 1, message, "delete or rename one of them"))
+            problems.append(Problem(display, row.line, col + 1, message, "delete or rename one of them"))
         else:
             columns[target.id] = col
-    for item in inputs:
-        if item.id in columns:
-            continue
-        if item.required:
-            problems.append(_missing_column(item, ignored, display, line))
-        else:
-            problems += _near_misses(item, header, ignored, display, line)
+    separator = _separator(row.cells, delimiter)
+    why = f"the header row is separated by {SEPARATORS[separator]}; use {USE[delimiter]}" if separator else ""
+    problems += _absent_inputs(inputs, columns, unclaimed, why, display, row.line)
     if problems:
         raise KaopingError(problems)
-    return columns, ignored
+    width = max((col + 1 for col, cell in enumerate(row.cells) if cell.strip()), default=0)
+    held = {columns[i.id]: f"{i.label} ({i.id})" for i in inputs if i.id in columns}
+    return Header(columns, held, width, tuple(text for _, text in unclaimed))
 
 
-def _near_misses(item: Input, header: Sequence[str], unclaimed: Sequence[str], display: str, line: int) -> list[Problem]:
+def _absent_inputs(
+    inputs: Sequence[Input],
+    columns: Mapping[str, int],
+    unclaimed: Sequence[tuple[int, str]],
+    why: str,
+    display: str,
+    line: int,
+) -> list[Problem]:
+    """A problem for every required column missing, and every header that nearly names an absent optional one.
+
+    A header already offered as the near miss of a missing required column is
+    not offered again for an optional one: one misspelling, one error.  `why`
+    is a hint that explains every missing column at once (a header written
+    with the wrong separator), or "".
+    """
+    problems: list[Problem] = []
+    offered: set[int] = set()
+    for item in inputs:
+        if item.required and item.id not in columns:
+            near = _near_misses(item, unclaimed)[:1]
+            offered.update(col for col, _ in near)
+            problems.append(_missing_column(item, near[0] if near else None, why, display, line))
+    rest = [(col, text) for col, text in unclaimed if col not in offered]
+    for item in inputs:
+        if not item.required and item.id not in columns:
+            problems += [_optional_near_miss(item, col, text, display, line) for col, text in _near_misses(item, rest)]
+    return problems
+
+
+def _near_misses(item: Input, unclaimed: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The unclaimed headers (column, text) that look like a misspelling of `item`'s label or an alias."""
+    names = [_normalise(n) for n in (item.label, *item.aliases)]
+    return [(col, text) for col, text in unclaimed if did_you_mean(_normalise(text), names)]
+
+
+def _optional_near_miss(item: Input, col: int, candidate: str, display: str, line: int) -> Problem:
     """An optional input whose column is absent but a header looks like it.
 
     Ignoring such a column would silently score every unit with the default,
     so a near miss is an error, not a note.
     """
-    names = [_normalise(n) for n in (item.label, *item.aliases)]
-    return [
-        Problem(
-            display, line, [h.strip() for h in header].index(candidate) + 1,
-            f"the column '{candidate}' is not an input of the ruleset, so {item.label} ({item.id}) would be {item.default} for every row",
-            f"did you mean '{item.label}'? rename the column, or add '{candidate}' to the input's aliases",
-        )
-        for candidate in unclaimed
-        if did_you_mean(_normalise(candidate), names)
-    ]
+    return Problem(
+        display, line, col + 1,
+        f"the column '{candidate}' is not an input of the ruleset, so {item.label} ({item.id}) would be {item.default} for every row",
+        f"did you mean '{item.label}'? rename the column, or add '{candidate}' to the input's aliases",
+    )
 
 
-def _missing_column(item: Input, unclaimed: Sequence[str], display: str, line: int) -> Problem:
-    hint = ""
-    for candidate in unclaimed:
-        if did_you_mean(_normalise(candidate), [_normalise(n) for n in (item.label, *item.aliases)]):
-            hint = f"the column '{candidate}' looks close: rename it to '{item.label}', or add it to the input's aliases"
-            break
-    hint = hint or f"add a column headed '{item.label}' (or one of: {', '.join((item.id, *item.aliases))})"
-    return Problem(display, line, 0, f"the required column '{item.label}' ({item.id}) is missing", hint)
+def _missing_column(item: Input, near: tuple[int, str] | None, why: str, display: str, line: int) -> Problem:
+    """A required column the header lacks, at the header that nearly names it (if one does).
+
+    The hint says the likeliest cause: `why` (the header's own mistake), a
+    misspelt header, or none.
+    """
+    if why:
+        hint = why
+    elif near:
+        hint = f"the column '{near[1]}' looks close: rename it to '{item.label}', or add it to the input's aliases"
+    else:
+        hint = f"add a column headed '{item.label}' (or one of: {', '.join((item.id, *item.aliases))})"
+    col = near[0] + 1 if near else 0
+    return Problem(display, line, col, f"the required column '{item.label}' ({item.id}) is missing", hint)
 
 
 def _records(
-    rows: Sequence[tuple[int, list[str]]], columns: Mapping[str, int], ruleset: Ruleset, display: str
+    rows: Sequence[Row], header: Header, ruleset: Ruleset, delimiter: str, display: str
 ) -> tuple[list[Record], list[Problem]]:
+    """The records below the header, and every problem in them.
+
+    A row with a quote never closed or the wrong separator is reported once:
+    its cells are not what the user typed, so checking them would only add
+    misleading "is empty" errors.  A row with a control character is
+    reported for those alone, so that no other message echoes such a cell.
+    """
     records: list[Record] = []
     problems: list[Problem] = []
     first_row: dict[str, int] = {}
-    for line, cells in rows:
-        values, cell_problems = _parse_row(line, cells, columns, ruleset.inputs, display)
+    for row in rows:
+        broken = _unclosed_quote(row, display) or _wrong_separator(row, delimiter, display)
+        controls = [] if broken else _control_characters(row, header.names, display)
+        if broken or controls:
+            problems += [broken] if broken else controls
+            continue
+        values, cell_problems = _parse_row(row, header.columns, ruleset.inputs, display)
+        cell_problems += _extra_cells(row, header.width, display)
         problems += cell_problems
         if cell_problems:
             continue
-        problems += _check_bounds(line, values, columns, ruleset.inputs, display)
+        problems += _check_bounds(row.line, values, header.columns, ruleset.inputs, display)
         key = str(values[ruleset.key])
         if key in first_row:
-            col = columns[ruleset.key] + 1
-            problems.append(Problem(display, line, col, f"'{key}' appears twice (first on row {first_row[key]})", "each unit must have exactly one row"))
-        first_row.setdefault(key, line)
-        records.append(Record(line, values))
+            col = header.columns[ruleset.key] + 1
+            problems.append(Problem(display, row.line, col, f"'{key}' appears twice (first on row {first_row[key]})", "each unit must have exactly one row"))
+        first_row.setdefault(key, row.line)
+        records.append(Record(row.line, values))
     return records, problems
 
 
+def _unclosed_quote(row: Row, display: str, delimiter: str = "") -> Problem | None:
+    """A quote opened in `row` and never closed, at the cell it opened.
+
+    The csv module then reads on to the next quote or the end of the file,
+    taking the following lines into one cell; every other cell would be
+    reported empty.  No data cell holds a line break, so one is the sign.  A
+    header cell may (a wrapped caption): given `delimiter`, a header cell is
+    suspect only when it also holds the separator, as a swallowed row does.
+    """
+    if row.last == row.line:  # the common case: a cell holding a line break spans lines
+        return None
+    for col, cell in enumerate(row.cells):
+        if _LINE_BREAK.search(cell) and (not delimiter or delimiter in cell):
+            return Problem(
+                display, row.line, col + 1, 'a quote (") opened in this row is never closed',
+                f"the cell runs on to line {row.last}, taking in every line between: close the quote where the cell ends, or delete it",
+            )
+    return None
+
+
+def _separator(cells: Sequence[str], delimiter: str) -> str:
+    """The separator a row was written with when it is not `delimiter` ("" if it is).
+
+    A row separated by '，' or ';' reads as one cell holding the whole row.
+    """
+    filled = filter(str.strip, cells)
+    only = next(filled, "")
+    if not only or next(filled, ""):  # none, or a second: the row was split (stops at the second, as most rows are)
+        return ""
+    return next((s for s in SEPARATORS if s != delimiter and sum(1 for p in only.split(s) if p.strip()) > 1), "")
+
+
+def _wrong_separator(row: Row, delimiter: str, display: str) -> Problem | None:
+    """A row separated by another character than the header's, said as such rather than as empty cells."""
+    found = _separator(row.cells, delimiter)
+    if not found:
+        return None
+    col = next(col for col, cell in enumerate(row.cells) if cell.strip()) + 1
+    return Problem(
+        display, row.line, col, f"this row is separated by {SEPARATORS[found]}; use {USE[delimiter]}",
+        f"the header row is separated by {USE[delimiter]}, and every row must be separated the same way",
+    )
+
+
+def _extra_cells(row: Row, width: int, display: str) -> list[Problem]:
+    """A value beyond the header's last column, at the first such cell.
+
+    No input reads it; worse, a row shifted by one stray separator (an
+    unquoted comma in a name) looks exactly like this.  Empty cells there are
+    what a spreadsheet pads rows with, and are ignored.
+    """
+    beyond = [col for col, cell in enumerate(row.cells[width:], width) if cell.strip()]
+    if not beyond:
+        return []
+    return [
+        Problem(
+            display, row.line, beyond[0] + 1, f"this row has {beyond[-1] + 1} cells but the header has {width}",
+            "delete what is beyond the header's last column, or give its column a header; a cell holding the separator must be quoted",
+        )
+    ]
+
+
+def _control_problem(line: int, col: int, what: str, text: str, display: str) -> Problem | None:
+    """A control character (Unicode Cc: ESC, NUL, ...) in a cell's `text`, which would reach the terminal and the CSV output.
+
+    It is named by its code point and never echoed: ESC starts a terminal
+    escape sequence.
+    """
+    found = _CONTROL.search(text)
+    if not found:
+        return None
+    message = f"{what} contains a control character (U+{ord(found.group()):04X})"
+    return Problem(display, line, col + 1, message, "delete it; it is invisible in most editors and often comes with a copy and paste")
+
+
+def _control_characters(row: Row, names: Mapping[int, str], display: str) -> list[Problem]:
+    """Control characters in any cell of `row`, each cell named by the input it holds (`names`) if any.
+
+    One search of the whole row first, as nearly every row has none.  A
+    cell's surrounding whitespace (a tab, a line feed) is stripped, never
+    shown, and so allowed.
+    """
+    if not _CONTROL.search("".join(row.cells)):
+        return []
+    found = (_control_problem(row.line, col, names.get(col, "the cell"), cell.strip(), display) for col, cell in enumerate(row.cells))
+    return [p for p in found if p]
+
+
 def _parse_row(
-    line: int, cells: Sequence[str], columns: Mapping[str, int], inputs: Sequence[Input], display: str
+    row: Row, columns: Mapping[str, int], inputs: Sequence[Input], display: str
 ) -> tuple[dict[str, Value], list[Problem]]:
+    """The row's value for every input, or a problem for each cell that has none."""
     values: dict[str, Value] = {}
     problems: list[Problem] = []
     for item in inputs:
         col = columns.get(item.id)
-        cell = cells[col].strip() if col is not None and col < len(cells) else ""
+        cell = row.cells[col].strip() if col is not None and col < len(row.cells) else ""
+        where = (col or 0) + 1
         if not cell:
             if item.default is None:
-                problems.append(Problem(display, line, (col or 0) + 1, f"{item.label} ({item.id}) is empty", "fill in a value"))
+                problems.append(Problem(display, row.line, where, f"{item.label} ({item.id}) is empty", "fill in a value"))
             else:
                 values[item.id] = item.default
             continue
         try:
             values[item.id] = _convert(cell, item.type)
-        except ValueError as e:
-            problems.append(Problem(display, line, (col or 0) + 1, f"{item.label} ({item.id}): {e}", ""))
+        except CellError as e:
+            problems.append(Problem(display, row.line, where, f"{item.label} ({item.id}): {e}", e.hint))
     return values, problems
 
 
 def _convert(cell: str, kind: str) -> Value:
+    """`cell` (stripped, not empty) as a value of type `kind`; CellError says why it is not one."""
     if kind == "text":
         return cell
-    try:
-        number = float(cell)
-    except ValueError:
-        raise ValueError(f"'{cell}' is not a number") from None
-    if not math.isfinite(number):
-        raise ValueError(f"'{cell}' is not a number")
+    _refuse_digit_separators(cell)
     if kind == "integer":
-        if not number.is_integer():
-            raise ValueError(f"'{cell}' is not a whole number")
+        return _integer(cell)
+    return float(_decimal(cell))
+
+
+def _refuse_digit_separators(cell: str) -> None:
+    """Refuse '1_000' and '1,343', with the plain number as the hint.
+
+    Python reads '1_000' (int, float and Decimal alike) but a spreadsheet
+    reads it as text, so accepting it would score a cell the user's own
+    sheet does not count.  '1,343' is how Excel exports a number formatted
+    with thousands separators.
+    """
+    if "_" in cell:
+        plain = cell.replace("_", "")
+        raise CellError(f"'{cell}' is not a number", f"remove the digit separator: {plain}" if _NUMERAL.fullmatch(plain) else "")
+    if "," in cell and _THOUSANDS.fullmatch(cell):
+        raise CellError(f"'{cell}' is not a number", f"remove the thousands separator: {cell.replace(',', '')}")
+
+
+def _integer(cell: str) -> int:
+    """A whole number, exactly.
+
+    int() first, so 12345678901234567891 is not rounded through a float;
+    then an integral decimal such as '12.0' or '3.43e2' (an export's way of
+    writing a count), through Decimal for the same reason.
+    """
+    try:
+        value = int(cell)
+    except ValueError:
+        number = _decimal(cell)
+        if number != number.to_integral_value():
+            raise CellError(f"'{cell}' is not a whole number") from None
         return int(number)
+    _check_magnitude(value, cell)
+    return value
+
+
+def _decimal(cell: str) -> Decimal:
+    """`cell` as an exact, finite decimal number of a size a score can hold."""
+    try:
+        number = Decimal(cell)
+    except InvalidOperation:
+        raise CellError(f"'{cell}' is not a number") from None
+    if not number.is_finite():
+        raise CellError(f"'{cell}' is not a number")
+    _check_magnitude(number, cell)
     return number
+
+
+def _check_magnitude(value: int | Decimal, cell: str) -> None:
+    """Refuse a value beyond the largest float: scores are floats, and int(Decimal('1e999999999')) would not finish."""
+    if not -_LARGEST <= value <= _LARGEST:
+        raise CellError(f"'{cell}' is out of range", "no count or measure is this large: check the cell")
 
 
 def _check_bounds(
     line: int, values: Mapping[str, Value], columns: Mapping[str, int], inputs: Sequence[Input], display: str
 ) -> list[Problem]:
+    """Every value outside its input's min/max, checked only once the row's cells all parsed (a bound may name another cell)."""
     problems = []
     for item in inputs:
         if not item.numeric:
