@@ -96,6 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", metavar="INPUT")
     p.add_argument("unit", metavar="UNIT", help="the unit's name, or a part of it (区林业 for 区林业局)")
 
+    p = add("combine", commands.cmd_combine, "several periods' inputs combined into one result, as the ruleset declares (e.g. the mean of the months)", [chosen, whatif])
+    p.add_argument("-r", "--ruleset", required=True, metavar="RULESET")
+    p.add_argument("inputs", nargs="+", metavar="[LABEL=]INPUT", help="one input per period, e.g. 2024-01=jan.csv")
+    p.add_argument("-f", "--format", choices=("table", "json"), default="table")
+    p.add_argument("-o", "--output", metavar="FILE")
+
     p = add("new-version", commands.cmd_new_version, "copy the latest version of a ruleset into a new draft", [])
     p.add_argument("name", metavar="NAME")
     p.add_argument("version", metavar="VERSION", help='e.g. 2025.01')

@@ -24,6 +24,7 @@ from .files import write_files
 from .loader import load_ruleset
 from .model import Ruleset
 from .output import provenance_json, to_csv, to_json
+from .periods import combine, combined_json, render_combined
 from .pipeline import evaluate
 from .ranking import Evaluation
 from .render_diff import diff_json, render_diff
@@ -184,3 +185,25 @@ def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             passed, failed = passed + outcome.passed, failed + (not outcome.passed)
     out.write(f"{passed} passed, {failed} failed\n")
     return 1 if failed else OK
+
+
+def cmd_combine(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Several periods' inputs, LABEL=PATH or PATH (labelled by its file name), combined as the ruleset declares."""
+    ruleset = load(args, args.ruleset, err)
+    labels, evaluations = [], []
+    for item in args.inputs:
+        label, sep, path = item.partition("=")
+        if not sep:
+            label, path = Path(item).stem, item
+        labels.append(label)
+        evaluations.append(evaluate_input(ruleset, path, err))
+    combined = combine(ruleset, labels, evaluations)
+    if args.format == "json":
+        emit(combined_json(combined), args.output, out, err, tuple(args.inputs))
+    elif args.output is None:
+        render_combined(combined, console_for(out))
+    else:
+        buffer = io.StringIO()
+        render_combined(combined, Console(file=buffer, width=10_000, color_system=None))
+        emit(buffer.getvalue(), args.output, out, err, tuple(args.inputs))
+    return OK

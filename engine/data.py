@@ -440,6 +440,8 @@ def _convert(cell: str, kind: str) -> Value:
     """`cell` (stripped, not empty) as a value of type `kind`; CellError says why it is not one."""
     if kind == "text":
         return cell
+    if kind == "percent" and cell.endswith(("%", "％")):
+        cell = cell[:-1].rstrip()  # an export's "98.06%" is the rate 98.06, as written
     _refuse_digit_separators(cell)
     if kind == "integer":
         return _integer(cell)

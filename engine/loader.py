@@ -364,10 +364,11 @@ class _Builder:
             if ident not in self.indicator_ids:
                 self._problem([*path, "weights", ident], f"'{ident}' in {self._where(path)}.weights is not an indicator", did_you_mean(ident, self.indicator_ids), key=True)
         maximum = float(raw.get("max", total.max))
+        start = float(raw.get("start", total.start))
         if total.formula is None:
             scored = [(i.id, float(weights.get(i.id, i.weight))) for i in indicators if i.kind == "score"]
-            self._check_weights([*path, "max"] if "max" in raw else path, f"the max of group {raw['value']}", maximum, total.start, scored)
-        return Group(raw["value"], raw.get("label", raw["value"]), maximum, tuple((k, float(v)) for k, v in weights.items()))
+            self._check_weights([*path, "max"] if "max" in raw else path, f"the max of group {raw['value']}", maximum, start, scored)
+        return Group(raw["value"], raw.get("label", raw["value"]), maximum, tuple((k, float(v)) for k, v in weights.items()), raw.get("start"))
 
     def _ranking(self) -> Ranking:
         raw = self.data["ranking"]

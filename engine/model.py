@@ -105,6 +105,7 @@ class Group:
     label: str
     max: float
     weights: tuple[tuple[str, float], ...] = ()
+    start: float | None = None  # None: the total's own start
 
     def weight(self, indicator: Indicator) -> float:
         return dict(self.weights).get(indicator.id, indicator.weight)
@@ -266,6 +267,11 @@ class Ruleset:
         """The declared group called `value`; undeclared groups take the ruleset's own max and weights."""
         found = next((g for g in self.groups if g.value == value), None)
         return found or Group(value or "", value or "", self.total.max)
+
+    def start(self, group: str | None) -> float:
+        """Where a unit's total starts: its group's own start, else the total's."""
+        own = self.group(group).start if group is not None else None
+        return self.total.start if own is None else own
 
     def kind_of(self, id: str) -> str:
         """'input', 'aggregate', 'indicator' or the special field's own name."""

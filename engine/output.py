@@ -9,12 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any
+from typing import Any, Mapping
 
 from . import __version__
 from .data import Table
 from .model import Ruleset
-from .ranking import Evaluation
+from .ranking import Evaluation, UnitResult
 from .report import cell, leaves, title
 
 
@@ -47,20 +47,46 @@ def to_json(evaluation: Evaluation, period: str | None = None) -> str:
     document: dict[str, Any] = {
         **provenance(evaluation, period),
         "title": title(evaluation.ruleset, period),
-        "aggregates": dict(evaluation.aggregates),
-        "results": [
-            {
-                "rank": u.rank,
-                "entity": u.entity,
-                "inputs": dict(u.inputs),
-                "scores": dict(u.scores),
-                "total": u.total,
-                "display": dict(u.display),
-            }
-            for u in evaluation.results
-        ],
+        "aggregates": {k: dict(v) if isinstance(v, Mapping) else v for k, v in evaluation.aggregates.items()},
+        "results": [_result(evaluation, u) for u in evaluation.results],
     }
+    r = evaluation.ruleset
+    if r.lists:
+        document["lists"] = [
+            {"id": ul.id, "label": ul.label, ul.end: ul.size, "within_group": ul.per_group, "units": [_who(u) for u in members]}
+            for ul, members in evaluation.lists
+        ]
+    if r.flags:
+        document["flags"] = [{"id": f.id, "label": f.label, "units": [_who(u) for u in evaluation.results if f.id in u.flags]} for f in r.flags]
+    if r.ranking.eligible is not None:
+        document["unranked"] = {"label": r.ranking.ineligible_label, "units": [_who(u) for u in evaluation.unranked]}
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _result(evaluation: Evaluation, u: UnitResult) -> dict[str, Any]:
+    """One unit: the contract's keys, and group, grade, flags and derived values when the ruleset has them."""
+    r = evaluation.ruleset
+    item: dict[str, Any] = {
+        "rank": u.rank,
+        "entity": u.entity,
+        "inputs": dict(u.inputs),
+        "scores": dict(u.scores),
+        "total": u.total,
+        "display": dict(u.display),
+    }
+    if r.group_field:
+        item["group"] = u.group
+    if r.derived:
+        item["derived"] = {d.id: u.values[d.id] for d in r.derived}
+    if r.grades is not None:
+        item["grade"] = u.grade
+    if r.flags:
+        item["flags"] = list(u.flags)
+    return item
+
+
+def _who(u: UnitResult) -> dict[str, Any]:
+    return {"entity": u.entity, "group": u.group, "rank": u.rank, "total": u.display["total"]}
 
 
 def to_csv(evaluation: Evaluation, period: str | None = None) -> str:

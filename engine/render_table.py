@@ -17,24 +17,30 @@ from rich.console import Console
 from rich.text import Text
 
 from . import __version__
-from .ranking import Evaluation
+from .ranking import Evaluation, UnitResult
 from .report import Leaf, cell, compact_leaves, leaves, title
 
 
+Section = tuple[str, Sequence[Sequence[str]]]  # a title ("" for none) and its rows
+
+
 def render_table(evaluation: Evaluation, console: Console, period: str | None = None) -> None:
-    """The published table; on a terminal too narrow for it, the scores only, and a note saying so."""
+    """The published table, then its lists and flags; on a terminal too narrow for it, the scores only."""
     cols = leaves(evaluation.ruleset)
     lines = _lines(evaluation, cols)
     narrow = console.is_terminal and cell_len(lines[0]) > console.width
     if narrow:
-        lines = _lines(evaluation, compact_leaves(evaluation.ruleset))
+        cols = compact_leaves(evaluation.ruleset)
+        lines = _lines(evaluation, cols)
     heading = title(evaluation.ruleset, period)
     if evaluation.ruleset.overrides:
         console.print(Text(f"WHAT-IF, not an adopted ruleset: {evaluation.ruleset.label}", style="bold yellow"), soft_wrap=True)
     console.print(Text(_centre(heading, cell_len(lines[0])).rstrip(), style="bold"), soft_wrap=True)
-    header_lines = 3 if any(c.group for c in cols) and not narrow else 1
+    header_lines = 3 if any(c.group for c in cols) else 1
     for i, line in enumerate(lines):
         console.print(Text(line, style="bold" if 0 < i <= header_lines else ""), soft_wrap=True, highlight=False)
+    for line in notes(evaluation):
+        console.print(Text(line), soft_wrap=True, highlight=False)
     console.print(Text(footer(evaluation), style="dim"), soft_wrap=True, highlight=False)
     if narrow:
         note = "the window is too narrow for the full table, so only the scores are shown: widen it, or write the table with -o FILE or -f csv"
@@ -42,8 +48,47 @@ def render_table(evaluation: Evaluation, console: Console, period: str | None = 
 
 
 def _lines(evaluation: Evaluation, cols: Sequence[Leaf]) -> list[str]:
-    rows = [[cell(evaluation, r, c.field) for c in cols] for r in evaluation.results]
-    return table_lines(cols, rows, _widths(cols, rows))
+    def rows(results: Sequence[UnitResult]) -> list[list[str]]:
+        return [[cell(evaluation, r, c.field) for c in cols] for r in results]
+
+    sections: list[Section] = [(label, rows(part)) for label, part in sections_of(evaluation)]
+    every = [row for _, part in sections for row in part]
+    return table_lines(cols, sections, _widths(cols, every, [label for label, _ in sections]))
+
+
+def sections_of(evaluation: Evaluation) -> list[tuple[str, tuple[UnitResult, ...]]]:
+    """The table's parts: each group apart when groups are ranked apart, then the units not ranked."""
+    ruleset = evaluation.ruleset
+    ranked = evaluation.ranked
+    if ruleset.ranking.per_group:
+        order = dict.fromkeys(r.group for r in ranked)
+        parts = [(ruleset.group(g).label, tuple(r for r in ranked if r.group == g)) for g in order]
+    else:
+        parts = [("", ranked)]
+    if evaluation.unranked:
+        parts.append((ruleset.ranking.ineligible_label, evaluation.unranked))
+    return parts
+
+
+def notes(evaluation: Evaluation) -> list[str]:
+    """The lists (红榜, 黑榜) and flags under the table, one line each."""
+    ruleset = evaluation.ruleset
+    lines = []
+    for unit_list, members in evaluation.lists:
+        for group, names in _by_group(members, unit_list.per_group):
+            where = f" · {ruleset.group(group).label}" if group is not None else ""
+            lines.append(f"{unit_list.label}{where}: {names or '—'}")
+    for flag in ruleset.flags:
+        flagged = [r.entity for r in evaluation.results if flag.id in r.flags]
+        lines.append(f"{flag.label}: {'、'.join(flagged) or '—'}")
+    return lines
+
+
+def _by_group(members: Sequence[UnitResult], per_group: bool) -> list[tuple[str | None, str]]:
+    if not per_group:
+        return [(None, "、".join(r.entity for r in members))]
+    groups = dict.fromkeys(r.group for r in members)
+    return [(g, "、".join(r.entity for r in members if r.group == g)) for g in groups]
 
 
 def footer(evaluation: Evaluation) -> str:
@@ -54,8 +99,10 @@ def footer(evaluation: Evaluation) -> str:
     )
 
 
-def _widths(cols: Sequence[Leaf], rows: Sequence[Sequence[str]]) -> list[int]:
+def _widths(cols: Sequence[Leaf], rows: Sequence[Sequence[str]], titles: Sequence[str] = ()) -> list[int]:
     widths = [max([cell_len(c.label), *(cell_len(r[i]) for r in rows)]) for i, c in enumerate(cols)]
+    short = max((cell_len(t) for t in titles), default=0) - (sum(widths) + 3 * (len(widths) - 1))
+    widths[-1] += max(short, 0)  # a section title spans the whole table
     for start, end, header in _groups(cols):
         inner = sum(widths[start:end]) + 3 * (end - start - 1)
         short = cell_len(header) - inner
@@ -78,8 +125,9 @@ def _groups(cols: Sequence[Leaf]) -> list[tuple[int, int, str]]:
     return spans
 
 
-def table_lines(cols: Sequence[Leaf], rows: Sequence[Sequence[str]], widths: Sequence[int]) -> list[str]:
-    """Every line of the table as plain text: borders, three header lines, rows."""
+def table_lines(cols: Sequence[Leaf], sections: Sequence[Section], widths: Sequence[int]) -> list[str]:
+    """Every line of the table as plain text: borders, one or three header lines, then each section's
+    title (spanning the table) and rows."""
     grouped = [c.group is not None for c in cols]
     same = [i + 1 < len(cols) and grouped[i] and cols[i].group_index == cols[i + 1].group_index for i in range(len(cols))]
     top = _rule("┌", "┐", ["─" if s else "┬" for s in same[:-1]], widths)
@@ -89,7 +137,15 @@ def table_lines(cols: Sequence[Leaf], rows: Sequence[Sequence[str]], widths: Seq
     else:
         header = [_header_line(cols, widths, same, upper=True), middle, _header_line(cols, widths, same, upper=False)]
     sep = _rule("├", "┤", ["┼"] * (len(cols) - 1), widths)
-    body = ["│" + "│".join(_pad(v, w, "right" if c.numeric else "left") for v, c, w in zip(r, cols, widths)) + "│" for r in rows]
+    body: list[str] = []
+    inner = sum(widths) + 3 * (len(widths) - 1)
+    for label, rows in sections:
+        if label:
+            body += [_rule("├", "┤", ["┴"] * (len(cols) - 1), widths), "│" + _pad(label, inner, "left") + "│", _rule("├", "┤", ["┬"] * (len(cols) - 1), widths)]
+        body += ["│" + "│".join(_pad(v, w, "right" if c.numeric else "left") for v, c, w in zip(r, cols, widths)) + "│" for r in rows]
+    if body and body[0].startswith("├"):
+        body = body[1:]  # the header's own rule already separates the first title
+        sep = _rule("├", "┤", ["┴"] * (len(cols) - 1), widths)
     bottom = _rule("└", "┘", ["┴"] * (len(cols) - 1), widths)
     return [top, *header, sep, *body, bottom]
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .model import Column, ColumnGroup, Ruleset
-from .numbers import format_fixed
+from .numbers import format_fixed, plain_number
 from .ranking import Evaluation, UnitResult
 
 PERIOD = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -52,7 +52,7 @@ def compact_leaves(ruleset: Ruleset) -> tuple[Leaf, ...]:
 
 def _leaf(ruleset: Ruleset, column: Column, group: str | None, index: int) -> Leaf:
     kind = ruleset.kind_of(column.field)
-    numeric = kind != "input" or ruleset.input(column.field).numeric
+    numeric = ruleset.input(column.field).numeric if kind == "input" else kind != "grade"
     return Leaf(column.field, ruleset.fill_label(column.label), group, numeric, index)
 
 
@@ -65,16 +65,18 @@ def cell(evaluation: Evaluation, result: UnitResult, field: str) -> str:
         return result.grade or ""
     if field in result.display:
         return result.display[field]
-    value = result.inputs[field] if field in result.inputs else result.values[field]
-    return number_text(value, ruleset.rounding.places, ruleset.rounding.mode)
+    if field in result.inputs:  # an input reads as it was given: 94.99 must not show as 95.0
+        value = result.inputs[field]
+        return value if isinstance(value, str) else plain_number(value)
+    return number_text(result.values[field], ruleset.rounding.places, ruleset.rounding.mode)
 
 
 def number_text(value: int | float | str, places: int, mode: str) -> str:
-    """Whole numbers as integers; other numbers rounded like scores."""
+    """Counts (ints) as integers; other numbers (rates, means) rounded like scores."""
     if isinstance(value, str):
         return value
-    if isinstance(value, int) or float(value).is_integer():
-        return str(int(value))
+    if isinstance(value, int):
+        return str(value)
     return format_fixed(value, places, mode)
 
 

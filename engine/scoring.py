@@ -159,7 +159,7 @@ def _indicator(run: _Run, id: str, envs: Sequence[dict[str, Number]], groups: Se
     if indicator.kind == "score":
         return [float(v) for v in values]
     sign = -1.0 if indicator.kind == "penalty" else 1.0
-    return [sign * min(max(float(v), 0.0), w) for v, w in zip(values, weights)]
+    return [sign * min(max(float(v), 0.0), w) + 0.0 for v, w in zip(values, weights)]  # + 0.0: no "-0.0"
 
 
 def _totals(run: _Run, envs: Sequence[Mapping[str, Number]], groups: Sequence[str | None]) -> list[float]:
@@ -170,7 +170,7 @@ def _totals(run: _Run, envs: Sequence[Mapping[str, Number]], groups: Sequence[st
     if total.formula is not None:
         raw = [float(v) for v in run.evaluate_all(total.formula, envs, "the total")]
     else:
-        raw = [sum((float(env[i.id]) for i in ruleset.indicators), total.start) for env in envs]
+        raw = [sum((float(env[i.id]) for i in ruleset.indicators), ruleset.start(g)) for env, g in zip(envs, groups)]
     problems = [run.problem(r, "the total of the indicator scores is too large to compute") for r, t in zip(run.records, raw) if not math.isfinite(t)]
     if problems:
         raise KaopingError(problems, limit=MAX_PROBLEMS)

@@ -202,6 +202,9 @@ def choose(ref: str, root: Path, as_of: str | None = None, period: str | None = 
         return Choice(found.path, found)
     versions = named(root, ref, ref)
     day = as_of or (f"{period}-01" if period else None)
+    if day and latest_released(versions) is None and not as_of:
+        draft = versions[-1]
+        return Choice(draft.path, draft, f"{ref} has no released version yet; using the latest draft, {draft.version}")
     if day:
         chosen = in_effect(versions, day)
         why = f"--as-of {as_of}" if as_of else f"--period {period}"

@@ -1,0 +1,114 @@
+"""Several periods into one: monthly results combined into a quarter's or a year's.
+
+Each period's input is evaluated under the same ruleset; each unit's period
+score is the ruleset's declared `combine.function` (mean, sum, min, max) of
+its totals, then ranked the way the ruleset ranks (order, ties, groups).  A
+unit missing from a period is an error unless the ruleset says to skip it.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+from rich.console import Console
+from rich.table import Table
+
+from .errors import KaopingError, Problem, fail
+from .numbers import format_fixed
+from .output import input_info, ruleset_info
+from .model import Ruleset
+from .ranking import Evaluation, UnitResult, rank_numbers
+
+FUNCTIONS: dict[str, Callable[[Sequence[float]], float]] = {"mean": statistics.fmean, "sum": sum, "min": min, "max": max}
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One unit across the periods: each period's result (None where it is absent), and the combined score."""
+
+    entity: str
+    group: str | None
+    periods: tuple[UnitResult | None, ...]
+    score: float
+    shown: str
+    rank: int
+
+
+@dataclass(frozen=True, slots=True)
+class Combined:
+    ruleset: Ruleset
+    labels: tuple[str, ...]
+    evaluations: tuple[Evaluation, ...]
+    rows: tuple[Row, ...]
+
+
+def combine(ruleset: Ruleset, labels: Sequence[str], evaluations: Sequence[Evaluation]) -> Combined:
+    if ruleset.combine is None:
+        raise fail(ruleset.path, "this ruleset does not say how periods are combined", "add to it: combine: {function: mean}")
+    names = list(dict.fromkeys(r.entity for ev in evaluations for r in ev.results))
+    found = [{r.entity: r for r in ev.results} for ev in evaluations]
+    missing = [(n, label) for n in names for label, f in zip(labels, found) if n not in f]
+    if missing and ruleset.combine.missing == "error":
+        problems = [Problem(label, 0, 0, f"{name} has no result in this period", "add its row, or declare combine: {missing: skip}") for name, label in missing]
+        raise KaopingError(problems, limit=100)
+    scored = []
+    for name in names:
+        periods = tuple(f.get(name) for f in found)
+        totals = [p.total for p in periods if p is not None]
+        group = next(p.group for p in periods if p is not None)
+        scored.append((name, group, periods, FUNCTIONS[ruleset.combine.function](totals)))
+    return Combined(ruleset, tuple(labels), tuple(evaluations), tuple(_ranked(ruleset, scored)))
+
+
+def _ranked(ruleset: Ruleset, scored: list[tuple[str, str | None, tuple[UnitResult | None, ...], float]]) -> list[Row]:
+    sign = -1.0 if ruleset.ranking.order == "descending" else 1.0
+    places, mode = ruleset.rounding.places, ruleset.rounding.mode
+    groups = list(dict.fromkeys(g for _, g, _, _ in scored)) if ruleset.ranking.per_group else [None]
+    rows: list[Row] = []
+    for group in groups:
+        part = [s for s in scored if not ruleset.ranking.per_group or s[1] == group]
+        part.sort(key=lambda s: sign * float(format(s[3], ".15g")))
+        keys = [float(format(s[3], ".15g")) for s in part]
+        for (name, g, periods, score), number in zip(part, rank_numbers(keys, ruleset.ranking.ties)):
+            rows.append(Row(name, g, periods, score, format_fixed(score, places, mode), number))
+    return rows
+
+
+def render_combined(c: Combined, console: Console) -> None:
+    table = Table(box=None, pad_edge=False, title=f"{c.ruleset.title} · {c.ruleset.combine.function if c.ruleset.combine else ''} of {len(c.labels)} periods")
+    table.add_column("排名", justify="right")
+    table.add_column(c.ruleset.input(c.ruleset.key).label)
+    if c.ruleset.group_field:
+        table.add_column(c.ruleset.input(c.ruleset.group_field).label)
+    for label in c.labels:
+        table.add_column(f"{label}（名次）", justify="right")
+    table.add_column("合计" if c.ruleset.combine and c.ruleset.combine.function == "sum" else "期间得分", justify="right")
+    for row in c.rows:
+        cells = [str(row.rank), row.entity, *([row.group or ""] if c.ruleset.group_field else [])]
+        cells += [f"{p.display['total']} ({p.rank if p.rank is not None else '—'})" if p else "—" for p in row.periods]
+        table.add_row(*cells, row.shown)
+    console.print(table)
+    console.print(f"{c.ruleset.label} · {', '.join(f'{l}: {e.table.path}' for l, e in zip(c.labels, c.evaluations))}", style="dim", highlight=False)
+
+
+def combined_json(c: Combined) -> str:
+    document: dict[str, Any] = {
+        "ruleset": ruleset_info(c.ruleset),
+        "combine": {"function": c.ruleset.combine.function if c.ruleset.combine else None},
+        "periods": [{"label": l, **input_info(e.table)} for l, e in zip(c.labels, c.evaluations)],
+        "results": [
+            {
+                "rank": row.rank,
+                "entity": row.entity,
+                "group": row.group,
+                "score": row.score,
+                "display": row.shown,
+                "periods": [None if p is None else {"total": p.total, "display": p.display["total"], "rank": p.rank} for p in row.periods],
+            }
+            for row in c.rows
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
