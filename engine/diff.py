@@ -34,6 +34,8 @@ class UnitChange:
     new_shown: str
     old_rank: int | None
     new_rank: int | None
+    old_grade: str | None = None
+    new_grade: str | None = None
 
     @property
     def delta(self) -> float:
@@ -56,6 +58,11 @@ class Diff:
     moved: int
     tau: float
 
+    @property
+    def regraded(self) -> tuple[UnitChange, ...]:
+        """Units that crossed a grade boundary."""
+        return tuple(u for u in self.units if u.old_grade != u.new_grade and None not in (u.old_grade, u.new_grade))
+
 
 def diff(old: Evaluation, new: Evaluation) -> Diff:
     units = _unit_changes(old, new)
@@ -77,6 +84,7 @@ def _unit_changes(old: Evaluation, new: Evaluation) -> list[UnitChange]:
             a.total if a else math.nan, b.total if b else math.nan,
             a.display["total"] if a else "", b.display["total"] if b else "",
             a.rank if a else None, b.rank if b else None,
+            a.grade if a else None, b.grade if b else None,
         ))
     return changes
 

@@ -37,6 +37,8 @@ def render_diff(d: Diff, console: Console) -> None:
         table.add_row(u.entity, u.old_shown, u.new_shown, _delta(u, places, mode), _rank(u.old_rank), _rank(u.new_rank), movement(u))
     console.print(table)
     console.print()
+    for u in d.regraded:
+        console.print(f"grade: {u.entity} {u.old_grade} -> {u.new_grade}", highlight=False)
     console.print(f"{d.moved} of {len(d.units)} units changed rank; Kendall's tau-b between the rankings = {d.tau:.4f}", highlight=False)
 
 
@@ -74,9 +76,11 @@ def diff_json(d: Diff) -> str:
                 "old_rank": u.old_rank,
                 "new_rank": u.new_rank,
                 "movement": u.movement,
+                "old_grade": u.old_grade,
+                "new_grade": u.new_grade,
             }
             for u in d.units
         ],
-        "summary": {"moved": d.moved, "units": len(d.units), "kendall_tau_b": d.tau},
+        "summary": {"moved": d.moved, "units": len(d.units), "kendall_tau_b": d.tau, "regraded": len(d.regraded)},
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

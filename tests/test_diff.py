@@ -22,7 +22,7 @@ def diff_json(*args: str) -> dict:
 def test_a_version_against_itself_changes_nothing():
     d = diff_json("-r", "jintai-hotline@2024.02", "-r", "jintai-hotline@2024.02", str(SEED_INPUT))
     assert d["rules"] == []
-    assert d["summary"] == {"moved": 0, "units": 32, "kendall_tau_b": 1.0}
+    assert d["summary"] == {"moved": 0, "units": 32, "kendall_tau_b": 1.0, "regraded": 0}
     assert all(u["delta"] == 0 and u["movement"] == 0 for u in d["units"])
 
 
@@ -147,3 +147,16 @@ def test_kendall_tau_b_of_a_long_reversal_is_minus_1():
 def test_kendall_tau_b_refuses_rankings_of_different_lengths():
     with pytest.raises(ValueError, match="same units"):
         kendall_tau_b([1, 2, 3], [1, 2])
+
+
+def test_units_crossing_a_grade_boundary_are_named():
+    # rate-hotline: 河西乡 totals 18.62 + 21 + 18 + 0 + 10 = 67.62 → 67.6 (合格); with the all-or-nothing item worth 0 and
+    # completion worth 35, its completion score becomes 35 × 93.10 / 100 = 32.585 instead of 18.62,
+    # so 67.62 − 18.62 + 32.585 = 81.585 → 81.6 (良好); the other weights: 25 + 20 + 0 + 20 + 35 = 100
+    run = run_cli("diff", "-r", "rate-hotline@2025.01", "--set", "all_round.weight=0", "--set", "completion.weight=35",
+                  "examples/rate-hotline-2025-01.csv", "-f", "json")
+    assert run.code == 0, run.err
+    d = json.loads(run.out)
+    hexi = next(u for u in d["units"] if u["entity"] == "河西乡")
+    assert (hexi["old_grade"], hexi["new_grade"]) == ("合格", "良好")
+    assert hexi["new_display"] == "81.6"
