@@ -18,7 +18,7 @@ from rich.text import Text
 
 from . import __version__
 from .ranking import Evaluation, UnitResult
-from .report import Leaf, cell, compact_leaves, leaves, title
+from .report import Leaf, cell, compact_leaves, leaves, notes, sections_of, title
 
 
 Section = tuple[str, Sequence[Sequence[str]]]  # a title ("" for none) and its rows
@@ -54,41 +54,6 @@ def _lines(evaluation: Evaluation, cols: Sequence[Leaf]) -> list[str]:
     sections: list[Section] = [(label, rows(part)) for label, part in sections_of(evaluation)]
     every = [row for _, part in sections for row in part]
     return table_lines(cols, sections, _widths(cols, every, [label for label, _ in sections]))
-
-
-def sections_of(evaluation: Evaluation) -> list[tuple[str, tuple[UnitResult, ...]]]:
-    """The table's parts: each group apart when groups are ranked apart, then the units not ranked."""
-    ruleset = evaluation.ruleset
-    ranked = evaluation.ranked
-    if ruleset.ranking.per_group:
-        order = dict.fromkeys(r.group for r in ranked)
-        parts = [(ruleset.group(g).label, tuple(r for r in ranked if r.group == g)) for g in order]
-    else:
-        parts = [("", ranked)]
-    if evaluation.unranked:
-        parts.append((ruleset.ranking.ineligible_label, evaluation.unranked))
-    return parts
-
-
-def notes(evaluation: Evaluation) -> list[str]:
-    """The lists (红榜, 黑榜) and flags under the table, one line each."""
-    ruleset = evaluation.ruleset
-    lines = []
-    for unit_list, members in evaluation.lists:
-        for group, names in _by_group(members, unit_list.per_group):
-            where = f" · {ruleset.group(group).label}" if group is not None else ""
-            lines.append(f"{unit_list.label}{where}: {names or '—'}")
-    for flag in ruleset.flags:
-        flagged = [r.entity for r in evaluation.results if flag.id in r.flags]
-        lines.append(f"{flag.label}: {'、'.join(flagged) or '—'}")
-    return lines
-
-
-def _by_group(members: Sequence[UnitResult], per_group: bool) -> list[tuple[str | None, str]]:
-    if not per_group:
-        return [(None, "、".join(r.entity for r in members))]
-    groups = dict.fromkeys(r.group for r in members)
-    return [(g, "、".join(r.entity for r in members if r.group == g)) for g in groups]
 
 
 def footer(evaluation: Evaluation) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Sequence
 
 from .model import Column, ColumnGroup, Ruleset
 from .numbers import format_fixed, plain_number
@@ -105,3 +106,38 @@ def canonical_period(text: str) -> str:
     """A month as YYYY-MM (2024-2 -> 2024-02); ValueError if it is not one."""
     year, month = parse_period(text)
     return f"{year:04d}-{month:02d}"
+
+
+def sections_of(evaluation: Evaluation) -> list[tuple[str, tuple[UnitResult, ...]]]:
+    """The table's parts: each group apart when groups are ranked apart, then the units not ranked."""
+    ruleset = evaluation.ruleset
+    ranked = evaluation.ranked
+    if ruleset.ranking.per_group:
+        order = dict.fromkeys(r.group for r in ranked)
+        parts = [(ruleset.group(g).label, tuple(r for r in ranked if r.group == g)) for g in order]
+    else:
+        parts = [("", ranked)]
+    if evaluation.unranked:
+        parts.append((ruleset.ranking.ineligible_label, evaluation.unranked))
+    return parts
+
+
+def notes(evaluation: Evaluation) -> list[str]:
+    """The lists (红榜, 黑榜) and flags under the table, one line each."""
+    ruleset = evaluation.ruleset
+    lines = []
+    for unit_list, members in evaluation.lists:
+        for group, names in _by_group(members, unit_list.per_group):
+            where = f" · {ruleset.group(group).label}" if group is not None else ""
+            lines.append(f"{unit_list.label}{where}: {names or '—'}")
+    for flag in ruleset.flags:
+        flagged = [r.entity for r in evaluation.results if flag.id in r.flags]
+        lines.append(f"{flag.label}: {'、'.join(flagged) or '—'}")
+    return lines
+
+
+def _by_group(members: Sequence[UnitResult], per_group: bool) -> list[tuple[str | None, str]]:
+    if not per_group:
+        return [(None, "、".join(r.entity for r in members))]
+    groups = dict.fromkeys(r.group for r in members)
+    return [(g, "、".join(r.entity for r in members if r.group == g)) for g in groups]
