@@ -65,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--rulesets", metavar="DIR", default=argparse.SUPPRESS, help=rulesets_help)
     chosen = argparse.ArgumentParser(add_help=False)
     chosen.add_argument("--as-of", metavar="YYYY-MM-DD", type=day, help="with a bare ruleset name: the released version in effect on that date")
+    sheet = argparse.ArgumentParser(add_help=False)
+    sheet.add_argument("--sheet", metavar="NAME", help="for an .xlsx input: the sheet to read (default: the first)")
     whatif = argparse.ArgumentParser(add_help=False)
     whatif.add_argument("--set", action="append", metavar="KEY=VALUE", help="what-if: change one value of the ruleset in memory, e.g. timeliness.weight=45 (repeatable)")
 
@@ -78,25 +80,27 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("validate", commands.cmd_validate, "check rulesets; print every error as file:line:col", [chosen, whatif])
     p.add_argument("rulesets_to_check", nargs="+", metavar="RULESET")
 
-    p = add("evaluate", commands.cmd_evaluate, "score INPUT with a ruleset and print the ranked table", [chosen, whatif])
+    p = add("evaluate", commands.cmd_evaluate, "score INPUT with a ruleset and print the ranked table", [chosen, whatif, sheet])
     p.add_argument("-r", "--ruleset", required=True, metavar="RULESET", help="path, name@version or name")
-    p.add_argument("input", metavar="INPUT", help="the month's records: CSV in UTF-8, UTF-8 with BOM, or GBK")
-    p.add_argument("-f", "--format", choices=("table", "json", "csv"), default="table", help="output format (default: table)")
+    p.add_argument("input", metavar="INPUT", help="the month's records: CSV (UTF-8, UTF-8 with BOM, or GBK) or an Excel .xlsx")
+    p.add_argument("-f", "--format", choices=("table", "json", "csv", "xlsx", "md", "html"), default="table",
+                   help="output format (default: table); xlsx needs -o")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (only if all went well); -f csv also writes FILE.meta.json")
+    p.add_argument("--excel", action="store_true", help="with -f csv: UTF-8 with a BOM, so Excel opens the Chinese text correctly")
     p.add_argument("--period", metavar="YYYY-MM", type=month, help="the month assessed, e.g. 2024-02: fills the report title and, with a bare ruleset name, picks the version in effect that month")
 
-    p = add("diff", commands.cmd_diff, "what changes between two rulesets (or a ruleset and a what-if) on one INPUT", [whatif])
+    p = add("diff", commands.cmd_diff, "what changes between two rulesets (or a ruleset and a what-if) on one INPUT", [whatif, sheet])
     p.add_argument("-r", "--ruleset", action="append", required=True, metavar="RULESET", help="give twice: -r OLD -r NEW; or once with --set")
     p.add_argument("input", metavar="INPUT")
     p.add_argument("-f", "--format", choices=("table", "json"), default="table")
     p.add_argument("-o", "--output", metavar="FILE")
 
-    p = add("explain", commands.cmd_explain, "how one unit's score and rank came about", [chosen, whatif])
+    p = add("explain", commands.cmd_explain, "how one unit's score and rank came about", [chosen, whatif, sheet])
     p.add_argument("-r", "--ruleset", required=True, metavar="RULESET")
     p.add_argument("input", metavar="INPUT")
     p.add_argument("unit", metavar="UNIT", help="the unit's name, or a part of it (区林业 for 区林业局)")
 
-    p = add("combine", commands.cmd_combine, "several periods' inputs combined into one result, as the ruleset declares (e.g. the mean of the months)", [chosen, whatif])
+    p = add("combine", commands.cmd_combine, "several periods' inputs combined into one result, as the ruleset declares (e.g. the mean of the months)", [chosen, whatif, sheet])
     p.add_argument("-r", "--ruleset", required=True, metavar="RULESET")
     p.add_argument("inputs", nargs="+", metavar="[LABEL=]INPUT", help="one input per period, e.g. 2024-01=jan.csv")
     p.add_argument("-f", "--format", choices=("table", "json"), default="table")

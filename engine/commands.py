@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from . import __version__
@@ -25,7 +26,7 @@ from .loader import load_ruleset
 from .model import Ruleset
 from .output import provenance_json, to_csv, to_json
 from .periods import combine, combined_json, render_combined
-from .pipeline import evaluate
+from .pipeline import evaluate, stages
 from .ranking import Evaluation
 from .render_diff import diff_json, render_diff
 from .render_table import render_table
@@ -49,20 +50,38 @@ def load(args: argparse.Namespace, ref: str, err: TextIO, with_overrides: bool =
     return load_ruleset(choice.path, str(choice.path), overrides, expect=choice.found)
 
 
-def evaluate_input(ruleset: Ruleset, input_arg: str, err: TextIO) -> Evaluation:
+PROGRESS_ROWS = 50_000  # below this an evaluation takes about a second: no progress bar
+
+
+def evaluate_input(ruleset: Ruleset, input_arg: str, err: TextIO, sheet: str | None = None) -> Evaluation:
+    """Evaluate one input file; a large one shows a progress bar on stderr (never in the output)."""
     path = Path(input_arg)
     if not path.is_file():
-        raise fail(input_arg, "no such input file", "give the path of the month's CSV export")
-    evaluation = evaluate(ruleset, path, input_arg)
+        raise fail(input_arg, "no such input file", "give the path of the month's CSV or Excel export")
+    if estimated_rows(path) > PROGRESS_ROWS:
+        console = Console(file=err, highlight=False)
+        with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(), console=console, transient=True) as bar:
+            task = bar.add_task(f"scoring {path.name}", total=stages(ruleset))
+            evaluation = evaluate(ruleset, path, input_arg, sheet, lambda stage: bar.advance(task))
+    else:
+        evaluation = evaluate(ruleset, path, input_arg, sheet)
     if evaluation.table.ignored_columns:
         err.write(f"note: columns not used by {ruleset.ref}: {', '.join(evaluation.table.ignored_columns)}\n")
     return evaluation
 
 
-def emit(text: str, output: str | None, out: TextIO, err: TextIO, inputs: tuple[str, ...] = (), sidecar: str = "") -> None:
+def estimated_rows(path: Path) -> int:
+    """Rows in a file, roughly and cheaply: its lines, or for a workbook its size over ~40 bytes a row."""
+    if path.suffix.lower() == ".xlsx":
+        return path.stat().st_size // 40
+    with path.open("rb") as f:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+
+
+def emit(text: str | bytes, output: str | None, out: TextIO, err: TextIO, inputs: tuple[str, ...] = (), sidecar: str = "") -> None:
     """`text` to the screen, or whole to the file `output` (with its `sidecar`, never over one of the run's `inputs`)."""
     if output is None:
-        out.write(text)
+        out.write(text if isinstance(text, str) else text.decode("utf-8"))
         return
     files: list[tuple[Path, str | bytes]] = [(Path(output), text)]
     if sidecar:
@@ -107,20 +126,35 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     ruleset = load(args, args.ruleset, err)
-    evaluation = evaluate_input(ruleset, args.input, err)
+    evaluation = evaluate_input(ruleset, args.input, err, args.sheet)
     if args.format == "table" and args.output is None:
         render_table(evaluation, console_for(out), args.period)
         return OK
+    if args.format == "xlsx" and args.output is None:
+        raise UsageError("an Excel file cannot go to the screen: give -o FILE.xlsx")
     sidecar = provenance_json(evaluation, args.period) if args.format == "csv" else ""
-    emit(_text(evaluation, args.format, args.period), args.output, out, err, (args.input, evaluation.ruleset.path), sidecar)
+    emit(_text(evaluation, args.format, args.period, args.excel), args.output, out, err, (args.input, evaluation.ruleset.path), sidecar)
     return OK
 
 
-def _text(evaluation: Evaluation, fmt: str, period: str | None) -> str:
+def _text(evaluation: Evaluation, fmt: str, period: str | None, excel: bool = False) -> str | bytes:
+    """The output in format `fmt`; the renderers of the heavier formats are imported only when asked for."""
     if fmt == "json":
         return to_json(evaluation, period)
     if fmt == "csv":
-        return to_csv(evaluation, period)
+        return ("\ufeff" if excel else "") + to_csv(evaluation, period)  # Excel reads UTF-8 only with a BOM
+    if fmt == "xlsx":
+        from .xlsx_out import to_xlsx
+
+        return to_xlsx(evaluation, period)
+    if fmt == "md":
+        from .render_md import to_markdown
+
+        return to_markdown(evaluation, period)
+    if fmt == "html":
+        from .render_html import to_html
+
+        return to_html(evaluation, period)
     buffer = io.StringIO()
     render_table(evaluation, Console(file=buffer, width=10_000, color_system=None, highlight=False), period)
     return buffer.getvalue()
@@ -132,7 +166,7 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError("diff compares two rulesets: give -r OLD -r NEW, or -r OLD with --set changes (e.g. kaoping diff -r jintai-hotline --set timeliness.weight=45 --set completion.weight=30 INPUT)")
     old = load(args, refs[0], err, with_overrides=False)
     new = load(args, refs[-1], err, with_overrides=True)
-    result = diff(evaluate_input(old, args.input, err), evaluate_input(new, args.input, err))
+    result = diff(evaluate_input(old, args.input, err, args.sheet), evaluate_input(new, args.input, err, args.sheet))
     if args.format == "json":
         emit(diff_json(result), args.output, out, err)
     elif args.output is None:
@@ -146,7 +180,7 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     ruleset = load(args, args.ruleset, err)
-    out.write(render(explain(evaluate_input(ruleset, args.input, err), args.unit)))
+    out.write(render(explain(evaluate_input(ruleset, args.input, err, args.sheet), args.unit)))
     return OK
 
 
@@ -196,7 +230,7 @@ def cmd_combine(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if not sep:
             label, path = Path(item).stem, item
         labels.append(label)
-        evaluations.append(evaluate_input(ruleset, path, err))
+        evaluations.append(evaluate_input(ruleset, path, err, args.sheet))
     combined = combine(ruleset, labels, evaluations)
     if args.format == "json":
         emit(combined_json(combined), args.output, out, err, tuple(args.inputs))

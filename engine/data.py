@@ -19,13 +19,13 @@ import hashlib
 import io
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Mapping, NamedTuple, Sequence
 
 from .errors import KaopingError, Problem, did_you_mean, fail
-from .model import Input, Ruleset
+from .model import ColumnGroup, Input, Ruleset
 
 MAX_PROBLEMS = 100
 HEADER_SEARCH = 10  # non-empty rows searched for the header: title rows above it are skipped
@@ -87,28 +87,93 @@ class CellError(ValueError):
         self.hint = hint
 
 
-def read_table(path: Path, ruleset: Ruleset, display: str | None = None) -> Table:
-    """Read and check the records in `path`, or raise KaopingError with every problem."""
+def read_table(path: Path, ruleset: Ruleset, display: str | None = None, sheet: str | None = None) -> Table:
+    """Read and check the records in `path` (CSV, or the first or named sheet of an .xlsx), or raise KaopingError with every problem."""
     display = display or str(path)
     try:
         raw = path.read_bytes()
     except OSError as e:
         raise fail(display, f"cannot read the input file: {e.strerror}") from None
-    if path.suffix.lower() in (".xlsx", ".xls"):
-        raise fail(display, "Excel files cannot be read yet", "in Excel or WPS, save the sheet as CSV (UTF-8) and pass that file")
-    text, encoding = _decode(raw, display)
-    delimiter = _delimiter(text)
-    rows = _rows(text, delimiter, display)
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise fail(display, "old Excel files (.xls) cannot be read", "in Excel or WPS, save it as .xlsx (or as CSV UTF-8)")
+    if suffix == ".xlsx":
+        from .xlsx_in import sheet_rows
+
+        name, cells, group_rows = sheet_rows(path, display, sheet)
+        rows, delimiter, encoding = [Row(n, n, c) for n, c in cells], ",", f"xlsx sheet {name}"
+    else:
+        text, encoding = _decode(raw, display)
+        delimiter = _delimiter(text)
+        rows, name, group_rows = _rows(text, delimiter, display), "", set()
+    try:
+        records, ignored = _read_rows(rows, group_rows, ruleset, delimiter, display)
+    except KaopingError as e:
+        if not name:
+            raise
+        placed = KaopingError([_in_sheet(p, name) for p in e.problems])
+        placed.total = e.total
+        raise placed from None
+    return Table(display, hashlib.sha256(raw).hexdigest(), encoding, tuple(records), ignored)
+
+
+def _read_rows(rows: list[Row], group_rows: set[int], ruleset: Ruleset, delimiter: str, display: str) -> tuple[list[Record], tuple[str, ...]]:
+    """The records below the header row, checked; the header may be two rows (a group header over labels)."""
     if not rows:
         raise fail(display, "the file has no header row and no data", line=1)
-    at = _header_index(rows, ruleset.inputs)
-    header = _map_header(rows[at], ruleset.inputs, delimiter, display)
+    layout = _layout_names(ruleset)
+    at = _header_index(rows, ruleset.inputs, layout)
+    head = rows[at]
+    if head.line in group_rows and at + 1 < len(rows):
+        head, at = _two_level(head, rows[at + 1]), at + 1
+    header = _map_header(head, ruleset.inputs, delimiter, display, layout)
     records, problems = _records(rows[at + 1 :], header, ruleset, delimiter, display)
     if not records and not problems:
-        problems.append(Problem(display, rows[at].last + 1, 0, "the file has a header but no data rows"))
+        problems.append(Problem(display, head.last + 1, 0, "the file has a header but no data rows"))
     if problems:
         raise KaopingError(problems, limit=MAX_PROBLEMS)
-    return Table(display, hashlib.sha256(raw).hexdigest(), encoding, tuple(records), header.ignored)
+    return records, header.ignored
+
+
+def _two_level(top: Row, below: Row) -> Row:
+    """One header from a group row over a label row: 办结得分（35分） over 工单数 is "办结得分（35分）/工单数"."""
+    width = max(len(top.cells), len(below.cells))
+    upper = [*top.cells, *[""] * (width - len(top.cells))]
+    lower = [*below.cells, *[""] * (width - len(below.cells))]
+    return Row(top.line, below.line, [f"{u}/{l}" if l.strip() and u.strip() else (u or l) for u, l in zip(upper, lower)])
+
+
+def _layout_names(ruleset: Ruleset) -> dict[str, Input]:
+    """The published table's own headers for the inputs it shows ("办结得分（35分）/工单数"), so a table
+    kaoping wrote (CSV or Excel) reads back as input."""
+    names: dict[str, Input] = {}
+    inputs = {i.id: i for i in ruleset.inputs}
+    for item in ruleset.report.columns:
+        if isinstance(item, ColumnGroup):
+            group = ruleset.fill_label(item.header)
+            pairs = [(f"{group}/{ruleset.fill_label(c.label)}", c.field) for c in item.columns]
+        else:
+            pairs = [(ruleset.fill_label(item.label), item.field)]
+        for name, field in pairs:
+            if field in inputs:
+                names.setdefault(_normalise(name), inputs[field])
+    return names
+
+
+def _in_sheet(p: Problem, sheet: str) -> Problem:
+    """A problem named the way the spreadsheet names the place: Sheet1!D7, or Sheet1!7:7 for a whole row."""
+    if not p.line:
+        return p
+    place = f"{sheet}!{_column_letter(p.col)}{p.line}" if p.col else f"{sheet}!{p.line}:{p.line}"
+    return replace(p, cell=place)
+
+
+def _column_letter(col: int) -> str:
+    letters = ""
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def _decode(raw: bytes, display: str) -> tuple[str, str]:
@@ -174,7 +239,7 @@ def _normalise(header: str) -> str:
     return "".join(header.split()).replace("\ufeff", "")
 
 
-def _header_index(rows: Sequence[Row], inputs: Sequence[Input]) -> int:
+def _header_index(rows: Sequence[Row], inputs: Sequence[Input], layout: Mapping[str, Input]) -> int:
     """Which row is the header: the first of the first HEADER_SEARCH rows naming a required input.
 
     An export often carries the sheet's title ("2024年2月…考评表") above the
@@ -184,6 +249,7 @@ def _header_index(rows: Sequence[Row], inputs: Sequence[Input]) -> int:
     the missing-column errors say what is wrong with it.
     """
     names = {_normalise(n) for i in inputs if i.required for n in (i.id, i.label, *i.aliases)}
+    names |= {name for name, i in layout.items() if i.required}
     split = re.compile("|".join(map(re.escape, SEPARATORS)))
     for index, row in enumerate(rows[:HEADER_SEARCH]):
         if any(_normalise(part) in names for cell in row.cells for part in split.split(cell)):
@@ -191,7 +257,7 @@ def _header_index(rows: Sequence[Row], inputs: Sequence[Input]) -> int:
     return 0
 
 
-def _map_header(row: Row, inputs: Sequence[Input], delimiter: str, display: str) -> Header:
+def _map_header(row: Row, inputs: Sequence[Input], delimiter: str, display: str, layout: Mapping[str, Input]) -> Header:
     """Column of every input present, and the headers no input claims.
 
     A quote never closed or a control character makes the header's text
@@ -209,6 +275,10 @@ def _map_header(row: Row, inputs: Sequence[Input], delimiter: str, display: str)
     problems: list[Problem] = []
     for col, cell in enumerate(row.cells):
         target = named.get(_normalise(cell))
+        if target is None and _normalise(cell) in layout:
+            target = layout[_normalise(cell)]
+            if target.id in columns:
+                continue  # the published layout may show an input twice (办结工单数 under two groups)
         if target is None:
             if cell.strip():
                 unclaimed.append((col, cell.strip()))

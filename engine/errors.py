@@ -31,6 +31,7 @@ class Problem:
     message: str
     hint: str = ""
     source: str = ""
+    cell: str = ""  # a spreadsheet's own name for the place (Sheet1!D7), shown instead of line:col
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.file, self.line, self.col, self.message)
@@ -69,7 +70,9 @@ def safe_text(text: str) -> str:
 def render_problem(p: Problem) -> str:
     """`file:line:col: message`, then the hint and the source line with a caret."""
     where = p.file
-    if p.line:
+    if p.cell:
+        where += f":{p.cell}"
+    elif p.line:
         where += f":{p.line}"
         if p.col:
             where += f":{p.col}"

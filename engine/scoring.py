@@ -76,7 +76,7 @@ class _Run:
         return Problem(self.path, record.row, 0, f"{record.values[self.ruleset.key]}: {message}", hint)
 
 
-def score(ruleset: Ruleset, table: Table) -> Scoring:
+def score(ruleset: Ruleset, table: Table, done: Callable[[str], None] | None = None) -> Scoring:
     """Score every record, or raise KaopingError naming each unit a formula failed for.
 
     Each record's names live in its own dict, filled step by step: inputs,
@@ -90,7 +90,9 @@ def score(ruleset: Ruleset, table: Table) -> Scoring:
     aggregate_ids = {a.id for a in ruleset.aggregates}
     derived_ids = {x.id for x in ruleset.derived}
     aggregates: dict[str, Number | Mapping[str, Number]] = {}
+    tell = done or (lambda _: None)
     for step in ruleset.steps:
+        tell(step)
         if step in aggregate_ids:
             aggregates[step] = _aggregate(run, step, envs, groups)
         elif step in derived_ids:
@@ -101,6 +103,7 @@ def score(ruleset: Ruleset, table: Table) -> Scoring:
             for env, value in zip(envs, _indicator(run, step, envs, groups)):
                 env[step] = value
     totals = _totals(run, envs, groups)
+    tell("total")
     eligible = _truths(run, ruleset.ranking.eligible, envs, "ranking.eligible") if ruleset.ranking.eligible else [True] * len(envs)
     flags = _flags(run, envs, totals)
     units = tuple(

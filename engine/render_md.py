@@ -1,0 +1,69 @@
+"""The ranked table as a Markdown document (GitHub-flavoured tables).
+
+Markdown tables have one header row and no spans, so a grouped column's
+header reads "group / label" (办结得分（35分） / 工单数), as the CSV's
+"group/label" does.  Each titled section (a group ranked apart, the units
+not ranked) gets its own `##` heading and table.  The lists and flags follow
+as bullets, then the provenance line the terminal table prints under itself.
+
+Every text that comes from the ruleset or the data is escaped: Markdown
+punctuation with a backslash (so 区*局 is not set in italics and <b> is not
+HTML), a pipe so it does not split a cell, a line break as <br> in a cell and
+as a space elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from .ranking import Evaluation, UnitResult
+from .render_table import footer
+from .report import Leaf, cell, leaves, notes, sections_of, title
+
+# the ASCII punctuation GFM would read as markup here (emphasis, code, links, HTML, entities, cell
+# borders, strikethrough, a closing heading #); a backslash makes each literal
+_MARKUP = re.compile(r"([\\`*_\[\]<>#|~&])")
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def to_markdown(evaluation: Evaluation, period: str | None = None) -> str:
+    """The published table as Markdown: title, what-if warning, one table per section, lists and flags, provenance."""
+    ruleset = evaluation.ruleset
+    cols = leaves(ruleset)
+    out: list[str] = [f"# {text(title(ruleset, period))}", ""]
+    if ruleset.overrides:
+        out += [f"> **WHAT-IF, not an adopted ruleset（模拟测算，非正式规则）:** {text(ruleset.label)}", ""]
+    for label, results in sections_of(evaluation):
+        if label:
+            out += [f"## {text(label)}", ""]
+        out += _table(evaluation, cols, results)
+        out.append("")
+    lines = notes(evaluation)
+    if lines:
+        out += [f"- {text(line)}" for line in lines]
+        out.append("")
+    out.append(text(footer(evaluation)))
+    return "\n".join(out) + "\n"
+
+
+def _table(evaluation: Evaluation, cols: Sequence[Leaf], results: Sequence[UnitResult]) -> list[str]:
+    header = [cell_text(f"{c.group} / {c.label}" if c.group else c.label) for c in cols]
+    rule = ["---:" if c.numeric else ":---" for c in cols]
+    rows = [_row(header), _row(rule)]
+    rows += [_row([cell_text(cell(evaluation, r, c.field)) for c in cols]) for r in results]
+    return rows
+
+
+def _row(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def text(value: str) -> str:
+    """Literal text in a Markdown paragraph, heading or list item: markup escaped, line breaks as spaces."""
+    return _MARKUP.sub(r"\\\1", _BREAK.sub(" ", value))
+
+
+def cell_text(value: str) -> str:
+    """Literal text in a table cell: markup and pipes escaped, line breaks as <br>."""
+    return "<br>".join(_MARKUP.sub(r"\\\1", part) for part in _BREAK.split(value.strip()))

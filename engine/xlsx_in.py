@@ -1,0 +1,61 @@
+"""Reading an Excel workbook (.xlsx) as rows of text, the way the CSV reader sees a file.
+
+The offices keep the month's figures in Excel or WPS, often with a title row
+above the header and, in a sheet laid out like the published table, a
+two-level header: a group header merged across its columns (办结得分（35分）)
+over their own labels (工单数, 得分), and single columns merged down over both
+header rows.  Each cell becomes text as a spreadsheet shows it (numbers
+stored as text are accepted later like any other); a group header's value is
+spread over the columns it covers, and the rows that hold such a header are
+reported so the reader can join it with the row below.  openpyxl is imported
+here only, so commands that never read Excel never load it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from .errors import fail
+
+
+def sheet_rows(path: Path, display: str, sheet: str | None) -> tuple[str, list[tuple[int, list[str]]], set[int]]:
+    """(sheet name, [(row number, cells as text)] of the non-empty rows, row numbers holding a group header)."""
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = openpyxl.load_workbook(path, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as e:
+        raise fail(display, f"this is not an Excel workbook kaoping can read ({type(e).__name__})", "save it from Excel or WPS as .xlsx") from None
+    if sheet is not None and sheet not in book.sheetnames:
+        raise fail(display, f"the workbook has no sheet '{sheet}'", f"its sheets are: {', '.join(book.sheetnames)}")
+    ws = book[sheet] if sheet is not None else book.worksheets[0]
+    grid = [[_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    group_rows: set[int] = set()
+    for merged in ws.merged_cells.ranges:
+        top = grid[merged.min_row - 1] if merged.min_row <= len(grid) else []
+        if merged.max_col > merged.min_col and top:
+            group_rows.add(merged.min_row)
+            value = top[merged.min_col - 1]
+            for col in range(merged.min_col, min(merged.max_col, len(top)) + 1):
+                top[col - 1] = value
+        elif merged.max_row > merged.min_row:
+            group_rows.add(merged.min_row)
+    rows = [(number, cells) for number, cells in enumerate(grid, start=1) if any(c.strip() for c in cells)]
+    return ws.title, rows, group_rows
+
+
+def _text(value: Any) -> str:
+    """A cell as a spreadsheet shows it: 35.0 as 35, 2.675 as 2.675 (15 significant digits), dates as YYYY-MM-DD."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else format(value, ".15g")
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    return " ".join(str(value).splitlines())  # a line break typed in a cell (Alt+Enter) is a space

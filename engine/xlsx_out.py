@@ -1,0 +1,273 @@
+"""The published table as an Excel workbook (opens in Excel and WPS).
+
+Sheet 1 is the table as the office publishes it: the title merged across the
+table, the two-level header (a group header such as 办结得分（35分） over its
+工单数 and 得分, every other header merged down over both header rows), one
+row per unit in the table's order with each titled section (a group ranked
+apart, the units not ranked) under a title row, then the lists and flags.
+Numbers are real numbers, so the sheet can be summed and sorted: scores and
+totals hold the value the table prints (rounded by the ruleset) with a number
+format that shows its decimals, counts and ranks are integers.  Text is
+always written as text, never as a formula, whatever it starts with.
+
+Sheet 2, 来源, says what the table was derived from (output.provenance).
+
+openpyxl is imported here only; the CLI imports this module when it writes
+an xlsx.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any, Sequence
+
+from rich.cells import cell_len
+
+from .output import provenance
+from .ranking import Evaluation, UnitResult
+from .report import Leaf, cell, leaves, notes, sections_of, title
+
+PROVENANCE_SHEET = "来源"
+DEFAULT_SHEET = "考评表"
+
+# Excel refuses these in a sheet's name, and names longer than 31 characters
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_SHEET_MAX = 31
+# XML 1.0 cannot hold these (openpyxl refuses them): shown as U+FFFD rather than failing the whole file
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# beyond 15 significant digits Excel silently changes an integer: such a value is written as text
+_EXACT_INTEGER = 10**15
+
+# (key, 说明) of every row of the provenance sheet, and where its value is in output.provenance()
+_PROVENANCE_ROWS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("kaoping", "kaoping 版本", ("kaoping",)),
+    ("ruleset.name", "规则名称", ("ruleset", "name")),
+    ("ruleset.version", "规则版本", ("ruleset", "version")),
+    ("ruleset.sha256", "规则文件 SHA-256", ("ruleset", "sha256")),
+    ("ruleset.path", "规则文件", ("ruleset", "path")),
+    ("ruleset.what_if", "试算修改（--set，非正式规则）", ("ruleset", "what_if")),
+    ("input.path", "数据文件", ("input", "path")),
+    ("input.sha256", "数据文件 SHA-256", ("input", "sha256")),
+    ("input.records", "记录数", ("input", "records")),
+    ("input.encoding", "数据文件编码", ("input", "encoding")),
+    ("period", "考评月份", ("period",)),
+)
+
+
+def to_xlsx(evaluation: Evaluation, period: str | None = None) -> bytes:
+    """The workbook's bytes: the table (sheet 1) and what it was derived from (sheet 2, 来源)."""
+    from openpyxl import Workbook
+
+    heading = title(evaluation.ruleset, period)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_name(heading)
+    _write_table(sheet, evaluation, heading)
+    _write_provenance(workbook.create_sheet(PROVENANCE_SHEET), evaluation, period)
+    workbook.properties.title = _text(heading)
+    workbook.properties.creator = f"kaoping {provenance(evaluation, period)['kaoping']}"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def sheet_name(heading: str) -> str:
+    """The title as a sheet's name: Excel's forbidden characters replaced, at most 31 characters; else 考评表."""
+    name = _SHEET_FORBIDDEN.sub("_", _ILLEGAL.sub("", heading)).strip().strip("'")[:_SHEET_MAX].strip().strip("'")
+    if not name or name == PROVENANCE_SHEET or name.lower() == "history":  # History is reserved by Excel
+        return DEFAULT_SHEET
+    return name
+
+
+# --- sheet 1: the table ------------------------------------------------------------------------
+
+
+def _write_table(sheet: Any, evaluation: Evaluation, heading: str) -> None:
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    bold = Font(bold=True)
+
+    cols = leaves(evaluation.ruleset)
+    n = len(cols)
+    spans = group_spans(cols)
+    header_rows = 2 if spans else 1
+    score_format = _number_format(evaluation.ruleset.rounding.places)
+
+    # row 1: the title over the whole table
+    sheet.cell(1, 1, _text(heading)).font = Font(bold=True, size=14)
+    sheet.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=n)
+    sheet.row_dimensions[1].height = 28
+
+    # rows 2-3: group headers over their columns, every other header down over both rows
+    grouped: set[int] = set()
+    for start, end, header in spans:
+        _put(sheet, 2, start + 1, header)
+        if end - start > 1:
+            sheet.merge_cells(start_row=2, start_column=start + 1, end_row=2, end_column=end)
+        for i in range(start, end):
+            _put(sheet, 3, i + 1, cols[i].label)
+            grouped.add(i)
+    for i, leaf in enumerate(cols):
+        if i not in grouped:
+            _put(sheet, 2, i + 1, leaf.label)
+            if header_rows == 2:
+                sheet.merge_cells(start_row=2, start_column=i + 1, end_row=3, end_column=i + 1)
+    for row in range(2, 2 + header_rows):
+        sheet.row_dimensions[row].height = 20
+        for col in range(1, n + 1):
+            target = sheet.cell(row, col)
+            target.font, target.alignment, target.border = bold, centred, border
+
+    # the body: each section's title row (when it has a title), then its units
+    row = 2 + header_rows
+    sheet.freeze_panes = sheet.cell(row, 1).coordinate
+    widths = [max(cell_len(leaf.label), 1) for leaf in cols]
+    titles: list[str] = []
+    for label, results in sections_of(evaluation):
+        if label:
+            _put(sheet, row, 1, label).font = bold
+            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=n)
+            for col in range(1, n + 1):
+                sheet.cell(row, col).border = border
+            titles.append(label)
+            row += 1
+        for result in results:
+            for i, leaf in enumerate(cols):
+                value, number_format = cell_value(evaluation, result, leaf, score_format)
+                target = _put(sheet, row, i + 1, value)
+                target.border = border
+                if number_format is not None:
+                    target.number_format = number_format
+                widths[i] = max(widths[i], cell_len(cell(evaluation, result, leaf.field)))
+            row += 1
+
+    # under the table: the lists and flags, and a what-if says so
+    lines = notes(evaluation)
+    if evaluation.ruleset.overrides:
+        lines.append(f"试算（WHAT-IF），非正式规则: {evaluation.ruleset.label}")
+    if lines:
+        row += 1
+        for line in lines:
+            _put(sheet, row, 1, line)
+            row += 1
+
+    for i, width in enumerate(_fit(widths, spans, [heading, *titles])):
+        sheet.column_dimensions[get_column_letter(i + 1)].width = width
+
+    # printed: landscape, as wide as the page, the header repeated on every page
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"2:{1 + header_rows}"
+
+
+def group_spans(cols: Sequence[Leaf]) -> list[tuple[int, int, str]]:
+    """(first, past-last, header) of every run of columns under one group header (one report item)."""
+    spans: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(cols):
+        j = i + 1
+        if cols[i].group is not None:
+            while j < len(cols) and cols[j].group is not None and cols[j].group_index == cols[i].group_index:
+                j += 1
+            spans.append((i, j, cols[i].group))  # type: ignore[arg-type]
+        i = j
+    return spans
+
+
+def cell_value(evaluation: Evaluation, result: UnitResult, leaf: Leaf, score_format: str) -> tuple[Any, str | None]:
+    """What the sheet holds for one cell, and its number format (None: General).
+
+    Scores and totals hold the value the table prints (its rounded text read
+    back), so the sheet shows, sums and sorts what was published; inputs hold
+    the value given; whole numbers are integers.
+    """
+    field = leaf.field
+    if field == "rank":
+        return result.rank, None
+    if field == "grade" or not leaf.numeric:
+        return cell(evaluation, result, field), None
+    if field in result.display:
+        return float(result.display[field]), score_format
+    if field in result.inputs:
+        return _number(result.inputs[field], None)
+    value = result.values[field]
+    if isinstance(value, float):  # a rate or a mean: rounded as scores are
+        return float(cell(evaluation, result, field)), score_format
+    return _number(value, None)
+
+
+def _number(value: int | float | str, number_format: str | None) -> tuple[Any, str | None]:
+    if isinstance(value, bool) or isinstance(value, str):
+        return str(value), None
+    if isinstance(value, int) and abs(value) >= _EXACT_INTEGER:
+        return str(value), None
+    return value, number_format
+
+
+def _number_format(places: int) -> str:
+    return "0" if places <= 0 else "0." + "0" * places
+
+
+def _fit(widths: list[int], spans: Sequence[tuple[int, int, str]], wide: Sequence[str]) -> list[int]:
+    """Column widths (a Chinese character counts two): the longest cell or header + 2, a group header
+    fitting over its columns, the title and section titles over the table."""
+    out = [w + 2 for w in widths]
+    for start, end, header in spans:
+        short = cell_len(header) + 2 - sum(out[start:end])
+        for k in range(max(short, 0)):
+            out[start + k % (end - start)] += 1
+    for text in wide:
+        short = cell_len(text) + 2 - sum(out)
+        for k in range(max(short, 0)):
+            out[k % len(out)] += 1
+    return out
+
+
+# --- sheet 2: provenance -----------------------------------------------------------------------
+
+
+def _write_provenance(sheet: Any, evaluation: Evaluation, period: str | None) -> None:
+    from openpyxl.styles import Font
+
+    facts = provenance(evaluation, period)
+    for col, header in enumerate(("key", "value", "说明"), start=1):
+        _put(sheet, 1, col, header).font = Font(bold=True)
+    for row, (key, meaning, path) in enumerate(_PROVENANCE_ROWS, start=2):
+        value: Any = facts
+        for part in path:
+            value = value[part]
+        if isinstance(value, (list, tuple)):
+            value = "; ".join(str(v) for v in value)
+        _put(sheet, row, 1, key)
+        _put(sheet, row, 2, value)
+        _put(sheet, row, 3, meaning)
+    sheet.freeze_panes = "A2"
+    for letter, texts in (("A", [k for k, _, _ in _PROVENANCE_ROWS]), ("C", [m for _, m, _ in _PROVENANCE_ROWS])):
+        sheet.column_dimensions[letter].width = max(cell_len(t) for t in texts) + 2
+    sheet.column_dimensions["B"].width = 68  # a sha256 is 64 characters
+
+
+# --- cells ------------------------------------------------------------------------------------
+
+
+def _put(sheet: Any, row: int, col: int, value: Any) -> Any:
+    """Write one cell; text stays text (never a formula, whatever it starts with)."""
+    target = sheet.cell(row, col)
+    if isinstance(value, str):
+        target.value = _text(value)
+        target.data_type = "s"
+    else:
+        target.value = value
+    return target
+
+
+def _text(value: str) -> str:
+    return _ILLEGAL.sub("\ufffd", value)
