@@ -233,3 +233,30 @@ def test_adjacent_groups_with_the_same_header_stay_apart(tmp_path):
     run = run_cli("evaluate", "-r", ruleset, SEED_INPUT)
     assert run.code == 0, run.err
     assert run.out.splitlines()[2].count("办结得分（35分）") == 2  # two spans, not one merged over four columns
+
+
+class _Terminal(io.StringIO):
+    """A captured stream that says it is a terminal, as a user's stderr is."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_large_input_shows_a_progress_bar_on_stderr_and_never_in_the_output(tmp_path):
+    from cli import main
+
+    big = tmp_path / "big.csv"
+    rows = [f"单位{i:05d},{10 + i % 7},{10 + i % 7},{9 + i % 7},{i % 3},{i % 2}" for i in range(60_000)]
+    big.write_text("部门名称,应办结工单数,办结工单数,按期办结工单数,逾期退单工单数,告警工单数\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    out, err = io.StringIO(), _Terminal()
+    assert main(["evaluate", "-r", "jintai-hotline@2024.02", str(big), "-f", "json"], stdout=out, stderr=err) == 0
+    assert "scoring big.csv" in err.getvalue()
+    assert json.loads(out.getvalue())["input"]["records"] == 60_000  # the JSON is whole: nothing else was written into it
+
+
+def test_a_small_input_shows_no_progress_bar():
+    from cli import main
+
+    err = _Terminal()
+    assert main(["evaluate", "-r", "jintai-hotline@2024.02", str(SEED_INPUT), "-f", "json"], stdout=io.StringIO(), stderr=err) == 0
+    assert "scoring" not in err.getvalue()
