@@ -23,7 +23,8 @@ def build_bands(raw: Sequence[dict[str, Any]], value_key: str) -> tuple[tuple[Ba
         low, high = item.get("at_least"), item.get("below")
         if low is None and high is None and len(raw) > 1:
             problems.append((index, "this band has neither at_least nor below, so it covers every value"))
-        elif low is not None and high is not None and low >= high:
+            continue  # checked alone: it would overlap every other band
+        if low is not None and high is not None and low >= high:
             problems.append((index, f"this band is empty: at_least {plain_number(low)} is not below {plain_number(high)}"))
         indexed.append((index, Band(low, high, item[value_key])))
     indexed.sort(key=lambda pair: (pair[1].at_least is not None, pair[1].at_least or 0.0))
@@ -31,7 +32,22 @@ def build_bands(raw: Sequence[dict[str, Any]], value_key: str) -> tuple[tuple[Ba
         message = _join_problem(before, band)
         if message:
             problems.append((index, message))
+    problems += _uncovered_ends(indexed)
     return tuple(band for _, band in indexed), problems
+
+
+def _uncovered_ends(indexed: list[tuple[int, Band]]) -> list[tuple[int, str]]:
+    """Every value must fall in a band: the lowest is open below, the highest open above."""
+    if not indexed:
+        return []
+    problems = []
+    lowest_index, lowest = indexed[0]
+    if lowest.at_least is not None:
+        problems.append((lowest_index, f"no band covers values below {plain_number(lowest.at_least)}: leave out at_least on the lowest band"))
+    highest_index, highest = indexed[-1]
+    if highest.below is not None:
+        problems.append((highest_index, f"no band covers {plain_number(highest.below)} or more: leave out below on the highest band"))
+    return problems
 
 
 def _join_problem(before: Band, band: Band) -> str:

@@ -327,7 +327,8 @@ class _Builder:
     def _bands(self, path: list[Any], raw: list[dict[str, Any]], value_key: str) -> tuple[Band, ...]:
         bands, problems = build_bands(raw, value_key)
         for index, message in problems:
-            self._problem([*path, index], f"{self._where([*path, index])}: {message}", "make each band start where the one below it ends (at_least = the other's below)")
+            hint = "" if "no band covers" in message else "make each band start where the one below it ends (at_least = the other's below)"
+            self._problem([*path, index], f"{self._where([*path, index])}: {message}", hint)
         return bands
 
     def _total(self, indicators: tuple[Indicator, ...]) -> Total:
@@ -352,7 +353,8 @@ class _Builder:
     def _group_field(self) -> str | None:
         field = self.data["entity"].get("group")
         if field is not None and (field not in self.inputs or self.inputs[field].type != "text"):
-            self._problem(["entity", "group"], f"entity.group names '{field}', which is not a text input", did_you_mean(field, [i for i, x in self.inputs.items() if x.type == "text"]))
+            what = "a numeric input; a group is text" if field in self.inputs else "not an input"
+            self._problem(["entity", "group"], f"entity.group names '{field}', which is {what}", did_you_mean(field, [i for i, x in self.inputs.items() if x.type == "text"]))
         return field
 
     def _group(self, index: int, raw: dict[str, Any], indicators: tuple[Indicator, ...], total: Total) -> Group:
@@ -360,12 +362,12 @@ class _Builder:
         if not self.data["entity"].get("group"):
             self._problem(path, "groups are declared, but entity.group names no group field", "add entity: {group: <text input>}")
         weights = raw.get("weights", {})
-        for ident in weights:
-            if ident not in self.indicator_ids:
-                self._problem([*path, "weights", ident], f"'{ident}' in {self._where(path)}.weights is not an indicator", did_you_mean(ident, self.indicator_ids), key=True)
+        unknown = [ident for ident in weights if ident not in self.indicator_ids]
+        for ident in unknown:
+            self._problem([*path, "weights", ident], f"'{ident}' in {self._where(path)}.weights is not an indicator", did_you_mean(ident, self.indicator_ids), key=True)
         maximum = float(raw.get("max", total.max))
         start = float(raw.get("start", total.start))
-        if total.formula is None:
+        if total.formula is None and not unknown:  # with a misspelt id the sum is wrong for that reason alone
             scored = [(i.id, float(weights.get(i.id, i.weight))) for i in indicators if i.kind == "score"]
             self._check_weights([*path, "max"] if "max" in raw else path, f"the max of group {raw['value']}", maximum, start, scored)
         return Group(raw["value"], raw.get("label", raw["value"]), maximum, tuple((k, float(v)) for k, v in weights.items()), raw.get("start"))

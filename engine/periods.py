@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .errors import KaopingError, Problem, fail
-from .numbers import format_fixed
+from .numbers import format_fixed, spreadsheet_decimal
 from .output import input_info, ruleset_info
 from .model import Ruleset
 from .ranking import Evaluation, UnitResult, rank_numbers
@@ -34,7 +34,7 @@ class Row:
     periods: tuple[UnitResult | None, ...]
     score: float
     shown: str
-    rank: int
+    rank: int | None  # None: not ranked in any period (too few orders)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,21 +60,40 @@ def combine(ruleset: Ruleset, labels: Sequence[str], evaluations: Sequence[Evalu
         totals = [p.total for p in periods if p is not None]
         group = next(p.group for p in periods if p is not None)
         scored.append((name, group, periods, FUNCTIONS[ruleset.combine.function](totals)))
-    return Combined(ruleset, tuple(labels), tuple(evaluations), tuple(_ranked(ruleset, scored)))
+    ranked = [s for s in scored if any(p is not None and p.rank is not None for p in s[2])]
+    never = [s for s in scored if s not in ranked]  # not ranked in any period (e.g. too few orders): not ranked here either
+    rows = _ranked(ruleset, ranked) + [_row(ruleset, s, None) for s in never]
+    return Combined(ruleset, tuple(labels), tuple(evaluations), tuple(rows))
 
 
-def _ranked(ruleset: Ruleset, scored: list[tuple[str, str | None, tuple[UnitResult | None, ...], float]]) -> list[Row]:
-    sign = -1.0 if ruleset.ranking.order == "descending" else 1.0
-    places, mode = ruleset.rounding.places, ruleset.rounding.mode
-    groups = list(dict.fromkeys(g for _, g, _, _ in scored)) if ruleset.ranking.per_group else [None]
+Scored = tuple[str, str | None, tuple[UnitResult | None, ...], float]
+
+
+def _ranked(ruleset: Ruleset, scored: list[Scored]) -> list[Row]:
+    """Ranked on the combined score the way the ruleset ranks a month: order, ties, groups, on the value or as printed.
+
+    (A month's tie-break values have no combined counterpart, so they do not apply here.)
+    """
     rows: list[Row] = []
+    groups = list(dict.fromkeys(s[1] for s in scored)) if ruleset.ranking.per_group else [None]
     for group in groups:
         part = [s for s in scored if not ruleset.ranking.per_group or s[1] == group]
-        part.sort(key=lambda s: sign * float(format(s[3], ".15g")))
-        keys = [float(format(s[3], ".15g")) for s in part]
-        for (name, g, periods, score), number in zip(part, rank_numbers(keys, ruleset.ranking.ties)):
-            rows.append(Row(name, g, periods, score, format_fixed(score, places, mode), number))
+        part.sort(key=lambda s: _key(ruleset, s[3]))
+        keys = [_key(ruleset, s[3]) for s in part]
+        rows += [_row(ruleset, s, number) for s, number in zip(part, rank_numbers(keys, ruleset.ranking.ties))]
     return rows
+
+
+def _key(ruleset: Ruleset, score: float) -> float:
+    sign = -1.0 if ruleset.ranking.order == "descending" else 1.0
+    if ruleset.ranking.on == "display":
+        return sign * float(spreadsheet_decimal(score, ruleset.rounding.places, ruleset.rounding.mode))
+    return sign * float(format(score, ".15g"))
+
+
+def _row(ruleset: Ruleset, s: Scored, number: int | None) -> Row:
+    name, group, periods, score = s
+    return Row(name, group, periods, score, format_fixed(score, ruleset.rounding.places, ruleset.rounding.mode), number)
 
 
 def render_combined(c: Combined, console: Console) -> None:
@@ -87,7 +106,7 @@ def render_combined(c: Combined, console: Console) -> None:
         table.add_column(f"{label}（名次）", justify="right")
     table.add_column("合计" if c.ruleset.combine and c.ruleset.combine.function == "sum" else "期间得分", justify="right")
     for row in c.rows:
-        cells = [str(row.rank), row.entity, *([row.group or ""] if c.ruleset.group_field else [])]
+        cells = ["" if row.rank is None else str(row.rank), row.entity, *([row.group or ""] if c.ruleset.group_field else [])]
         cells += [f"{p.display['total']} ({p.rank if p.rank is not None else '—'})" if p else "—" for p in row.periods]
         table.add_row(*cells, row.shown)
     console.print(table)

@@ -71,16 +71,21 @@ def rank(ruleset: Ruleset, table: Table, scoring: Scoring) -> Evaluation:
         partitions.append(list(zip(keys, ranked)))
         results += ranked
     results += [_result(ruleset, u, None) for u in scoring.units if not u.eligible]
-    lists = tuple((unit_list, _members(unit_list, partitions)) for unit_list in ruleset.lists)
+    order = _group_order(ruleset, scoring.units)
+    lists = tuple((unit_list, _members(ruleset, unit_list, partitions, order)) for unit_list in ruleset.lists)
     return Evaluation(ruleset, table, scoring.aggregates, tuple(results), lists)
 
 
+def _group_order(ruleset: Ruleset, units: Sequence[Scored]) -> list[str]:
+    """Declared groups first, in their order, then the others as met in the input."""
+    return list(dict.fromkeys([g.value for g in ruleset.groups] + [u.group for u in units if u.group is not None]))
+
+
 def _partitions(ruleset: Ruleset, units: list[Scored]) -> list[list[Scored]]:
-    """All units together, or each group apart: declared groups first, in their order, then the others as met."""
+    """All units together, or each group apart (in _group_order)."""
     if not ruleset.ranking.per_group:
         return [units]
-    order = [g.value for g in ruleset.groups] + [u.group for u in units if u.group is not None]
-    return [[u for u in units if u.group == g] for g in dict.fromkeys(order) if any(u.group == g for u in units)]
+    return [[u for u in units if u.group == g] for g in _group_order(ruleset, units) if any(u.group == g for u in units)]
 
 
 def _key(ruleset: Ruleset, unit: Scored) -> Key:
@@ -99,6 +104,11 @@ def _key(ruleset: Ruleset, unit: Scored) -> Key:
     return tuple(sign * v for v in (first, *breakers))
 
 
+def _share_key(ruleset: Ruleset, result: UnitResult) -> Key:
+    sign = -1.0 if ruleset.ranking.order == "descending" else 1.0
+    return (sign * _seen(result.total * 100 / ruleset.group(result.group).max),)
+
+
 def _seen(value: float) -> float:
     return float(format(value, ".15g"))
 
@@ -115,21 +125,28 @@ def rank_numbers(keys: Sequence[object], ties: str) -> list[int]:
     return ranks
 
 
-def _members(unit_list: UnitList, partitions: list[list[tuple[Key, UnitResult]]]) -> tuple[UnitResult, ...]:
-    """The top (or bottom) `size` ranked units of each group, or of everyone; a unit tied with the last one is in too."""
-    parts = partitions if unit_list.per_group else [[pair for part in partitions for pair in part]]
+def _members(ruleset: Ruleset, unit_list: UnitList, partitions: list[list[tuple[Key, UnitResult]]], order: list[str]) -> tuple[UnitResult, ...]:
+    """The top (or bottom) `size` ranked units of each group, or of everyone; a unit tied with the last one is in too.
+
+    Across groups with different full marks, units are compared on their share of their group's full marks.
+    """
+    everyone = [pair for part in partitions for pair in part]
+    if unit_list.per_group:  # by the units' groups, whether or not the ranking is
+        parts = [[pair for pair in everyone if pair[1].group == g] for g in order]
+    elif len({ruleset.group(r.group).max for _, r in everyone}) > 1:
+        parts = [[(_share_key(ruleset, r), r) for _, r in everyone]]  # groups out of 150 and of 100: compare shares
+    else:
+        parts = [everyone]
     members: list[UnitResult] = []
     for part in parts:
-        ordered = sorted(part, key=lambda pair: pair[0])
+        ordered = sorted(part, key=lambda pair: pair[0])  # stable: ties stay in table order
         if not ordered:
             continue
         size = min(unit_list.size, len(ordered))
         if unit_list.end == "top":
-            cutoff = ordered[size - 1][0]
-            members += [r for k, r in ordered if k <= cutoff]
-        else:
-            cutoff = ordered[-size][0]
-            members += [r for k, r in reversed(ordered) if k >= cutoff]
+            members += [r for k, r in ordered if k <= ordered[size - 1][0]]
+        else:  # worst first; sorting in reverse keeps tied units in table order
+            members += [r for k, r in sorted(ordered, key=lambda pair: pair[0], reverse=True) if k >= ordered[-size][0]]
     return tuple(members)
 
 

@@ -24,6 +24,7 @@ from typing import Any, Sequence
 
 from rich.cells import cell_len
 
+from . import __version__
 from .output import provenance
 from .ranking import Evaluation, UnitResult
 from .report import Leaf, cell, leaves, notes, sections_of, title
@@ -66,7 +67,7 @@ def to_xlsx(evaluation: Evaluation, period: str | None = None) -> bytes:
     _write_table(sheet, evaluation, heading)
     _write_provenance(workbook.create_sheet(PROVENANCE_SHEET), evaluation, period)
     workbook.properties.title = _text(heading)
-    workbook.properties.creator = f"kaoping {provenance(evaluation, period)['kaoping']}"
+    workbook.properties.creator = f"kaoping {__version__}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -196,20 +197,19 @@ def cell_value(evaluation: Evaluation, result: UnitResult, leaf: Leaf, score_for
         return cell(evaluation, result, field), None
     if field in result.display:
         return float(result.display[field]), score_format
-    if field in result.inputs:
-        return _number(result.inputs[field], None)
+    if field in result.inputs:  # as given: 94.99 stays 94.99, a count stays an integer
+        return _plain(result.inputs[field]), None
     value = result.values[field]
-    if isinstance(value, float):  # a rate or a mean: rounded as scores are
+    if isinstance(value, float):  # a rate or a mean (derived values, aggregates): rounded as scores are
         return float(cell(evaluation, result, field)), score_format
-    return _number(value, None)
+    return _plain(value), None
 
 
-def _number(value: int | float | str, number_format: str | None) -> tuple[Any, str | None]:
-    if isinstance(value, bool) or isinstance(value, str):
-        return str(value), None
-    if isinstance(value, int) and abs(value) >= _EXACT_INTEGER:
-        return str(value), None
-    return value, number_format
+def _plain(value: int | float | str) -> int | float | str:
+    """A number as it is, unless Excel would change it (an integer past 15 digits): then its text."""
+    if isinstance(value, (bool, str)) or isinstance(value, int) and abs(value) >= _EXACT_INTEGER:
+        return str(value)
+    return value
 
 
 def _number_format(places: int) -> str:
