@@ -327,7 +327,12 @@ class _Builder:
     def _bands(self, path: list[Any], raw: list[dict[str, Any]], value_key: str) -> tuple[Band, ...]:
         bands, problems = build_bands(raw, value_key)
         for index, message in problems:
-            hint = "" if "no band covers" in message else "make each band start where the one below it ends (at_least = the other's below)"
+            if message.startswith("no band covers"):
+                hint = ""
+            elif "neither at_least nor below" in message:
+                hint = "give it at_least, below, or both"
+            else:
+                hint = "make each band start where the one below it ends (at_least = the other's below)"
             self._problem([*path, index], f"{self._where([*path, index])}: {message}", hint)
         return bands
 

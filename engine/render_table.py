@@ -10,6 +10,7 @@ a group have their header on the middle header line, centred vertically.
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Sequence
 
 from rich.cells import cell_len
@@ -57,9 +58,11 @@ def _lines(evaluation: Evaluation, cols: Sequence[Leaf]) -> list[str]:
 
 
 def footer(evaluation: Evaluation) -> str:
+    """What the table was derived from.  The input by its file name only: a published page must not
+    carry the folders of the office's computer (the JSON keeps the path as given)."""
     r, t = evaluation.ruleset, evaluation.table
     return (
-        f"{r.label} (sha256 {r.sha256[:12]}) · {t.path} (sha256 {t.sha256[:12]}) · "
+        f"{r.label} (sha256 {r.sha256[:12]}) · {PurePath(t.path).name} (sha256 {t.sha256[:12]}) · "
         f"{len(evaluation.results)} units · kaoping {__version__}"
     )
 
