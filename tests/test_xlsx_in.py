@@ -134,3 +134,16 @@ def test_kaopings_own_csv_reads_back_as_input(tmp_path):
     out = tmp_path / "published.csv"
     assert run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "csv", "-o", out).code == 0
     assert totals(out) == published_totals()
+
+
+def test_the_seed_round_trips_through_kaopings_own_xlsx(tmp_path):
+    out = tmp_path / "2024-02.xlsx"
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "xlsx", "--period", "2024-02", "-o", out)
+    assert run.code == 0, run.err
+    again = run_cli("evaluate", "-r", "jintai-hotline@2024.02", out, "-f", "json")
+    assert again.code == 0, again.err
+    results = json.loads(again.out)["results"]
+    assert [(r["entity"], r["display"]["total"]) for r in results] == published_totals()
+    with open(PUBLISHED, encoding="utf-8") as f:
+        inputs = {r["department"]: (int(r["due"]), int(r["completed"]), int(r["on_time"]), int(r["overdue_returns"]), int(r["alerts"])) for r in csv.DictReader(f)}
+    assert {r["entity"]: tuple(r["inputs"][k] for k in ("due", "completed", "on_time", "overdue_returns", "alerts")) for r in results} == inputs
