@@ -29,7 +29,7 @@ from . import __version__
 from .numbers import plain_number
 from .ranking import Evaluation, UnitResult
 from .render_table import footer
-from .report import Leaf, cell, leaves, notes, sections_of, title
+from .report import Leaf, cell, group_spans, leaves, notes, sections_of, title
 
 FONTS = (
     '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "微软雅黑", "Noto Sans CJK SC", '
@@ -149,16 +149,14 @@ def _header_rows(cols: Sequence[Leaf]) -> list[str]:
 
 
 def _runs(cols: Sequence[Leaf]) -> list[tuple[str | None, list[Leaf]]]:
-    """Consecutive columns of one report item: a group's columns together, every other column alone.
-
-    Runs follow the report item (group_index), not the header text: two groups may say the same.
-    """
+    """Consecutive columns of one report item: a group's columns together, every other column alone."""
+    spans = {start: (end, header) for start, end, header in group_spans(cols)}
     runs: list[tuple[str | None, list[Leaf]]] = []
-    for c in cols:
-        if c.group is not None and runs and runs[-1][0] is not None and runs[-1][1][-1].group_index == c.group_index:
-            runs[-1][1].append(c)
-        else:
-            runs.append((c.group, [c]))
+    i = 0
+    while i < len(cols):
+        end, header = spans.get(i, (i + 1, None))
+        runs.append((header, list(cols[i:end])))
+        i = end
     return runs
 
 

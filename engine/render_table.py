@@ -19,7 +19,7 @@ from rich.text import Text
 
 from . import __version__
 from .ranking import Evaluation, UnitResult
-from .report import Leaf, cell, compact_leaves, leaves, notes, sections_of, title
+from .report import Leaf, cell, compact_leaves, group_spans, leaves, notes, sections_of, title
 
 
 Section = tuple[str, Sequence[Sequence[str]]]  # a title ("" for none) and its rows
@@ -71,26 +71,12 @@ def _widths(cols: Sequence[Leaf], rows: Sequence[Sequence[str]], titles: Sequenc
     widths = [max([cell_len(c.label), *(cell_len(r[i]) for r in rows)]) for i, c in enumerate(cols)]
     short = max((cell_len(t) for t in titles), default=0) - (sum(widths) + 3 * (len(widths) - 1))
     widths[-1] += max(short, 0)  # a section title spans the whole table
-    for start, end, header in _groups(cols):
+    for start, end, header in group_spans(cols):
         inner = sum(widths[start:end]) + 3 * (end - start - 1)
         short = cell_len(header) - inner
         for k in range(max(short, 0)):
             widths[start + k % (end - start)] += 1
     return widths
-
-
-def _groups(cols: Sequence[Leaf]) -> list[tuple[int, int, str]]:
-    """(first, past-last, header) of every run of columns under one group header."""
-    spans: list[tuple[int, int, str]] = []
-    i = 0
-    while i < len(cols):
-        j = i + 1
-        if cols[i].group is not None:
-            while j < len(cols) and cols[j].group_index == cols[i].group_index:
-                j += 1
-            spans.append((i, j, cols[i].group))  # type: ignore[arg-type]
-        i = j
-    return spans
 
 
 def table_lines(cols: Sequence[Leaf], sections: Sequence[Section], widths: Sequence[int]) -> list[str]:

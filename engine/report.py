@@ -141,3 +141,17 @@ def _by_group(members: Sequence[UnitResult], per_group: bool) -> list[tuple[str 
         return [(None, "、".join(r.entity for r in members))]
     groups = dict.fromkeys(r.group for r in members)
     return [(g, "、".join(r.entity for r in members if r.group == g)) for g in groups]
+
+
+def group_spans(cols: Sequence[Leaf]) -> list[tuple[int, int, str]]:
+    """(first, past-last, header) of every run of columns under one group header (one report item)."""
+    spans: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(cols):
+        j = i + 1
+        if cols[i].group is not None:
+            while j < len(cols) and cols[j].group is not None and cols[j].group_index == cols[i].group_index:
+                j += 1
+            spans.append((i, j, cols[i].group))  # type: ignore[arg-type]
+        i = j
+    return spans

@@ -27,7 +27,7 @@ from rich.cells import cell_len
 from . import __version__
 from .output import provenance
 from .ranking import Evaluation, UnitResult
-from .report import Leaf, cell, leaves, notes, sections_of, title
+from .report import Leaf, cell, group_spans, leaves, notes, sections_of, title
 
 PROVENANCE_SHEET = "来源"
 DEFAULT_SHEET = "考评表"
@@ -167,20 +167,6 @@ def _write_table(sheet: Any, evaluation: Evaluation, heading: str) -> None:
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = f"2:{1 + header_rows}"
-
-
-def group_spans(cols: Sequence[Leaf]) -> list[tuple[int, int, str]]:
-    """(first, past-last, header) of every run of columns under one group header (one report item)."""
-    spans: list[tuple[int, int, str]] = []
-    i = 0
-    while i < len(cols):
-        j = i + 1
-        if cols[i].group is not None:
-            while j < len(cols) and cols[j].group is not None and cols[j].group_index == cols[i].group_index:
-                j += 1
-            spans.append((i, j, cols[i].group))  # type: ignore[arg-type]
-        i = j
-    return spans
 
 
 def cell_value(evaluation: Evaluation, result: UnitResult, leaf: Leaf, score_format: str) -> tuple[Any, str | None]:
