@@ -1,6 +1,6 @@
 """How fast kaoping is, measured: prints its figures, asserts nothing.
 
-    .venv/bin/python benchmarks/bench.py [--units 100000]
+    .venv/bin/python benchmarks/bench.py [--units 100000] [--xlsx]
 
 Targets (checked by reading the output, never by a timed test):
 - the seed (32 units), the whole `evaluate -f json` in-process: under 0.2 s;
@@ -54,9 +54,21 @@ def synthetic_csv(path: Path, units: int) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def synthetic_xlsx(csv_path: Path, book_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Sheet1")
+    for n, line in enumerate(csv_path.read_text(encoding="utf-8").splitlines()):
+        cells = line.split(",")
+        sheet.append(cells if n == 0 else [cells[0], *map(int, cells[1:])])
+    book.save(book_path)
+
+
 def main_bench() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--units", type=int, default=100_000)
+    parser.add_argument("--xlsx", action="store_true", help="also time reading and writing Excel (slow: openpyxl)")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}")
 
@@ -73,6 +85,13 @@ def main_bench() -> None:
         scoring = timed(f"score {args.units:,} units", lambda: score(ruleset, table))
         evaluation = timed(f"rank + round {args.units:,} units", lambda: rank(ruleset, table, scoring))
         timed(f"JSON for {args.units:,} units", lambda: to_json(evaluation))
+        if args.xlsx:
+            book = Path(tmp) / "big.xlsx"
+            synthetic_xlsx(path, book)
+            timed(f"read + check {args.units:,} rows from .xlsx", lambda: read_table(book, ruleset))
+            from engine.xlsx_out import to_xlsx
+
+            timed(f"xlsx for {args.units:,} units", lambda: to_xlsx(evaluation, "2024-02"))
 
     hostile = SEED_RULESET.read_text(encoding="utf-8").replace(
         "formula: weight * ratio(completed, due, 1)", "formula: " + "(" * 500 + "1" + ")" * 500
