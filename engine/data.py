@@ -100,8 +100,9 @@ def read_table(path: Path, ruleset: Ruleset, display: str | None = None, sheet: 
     if suffix == ".xlsx":
         from .xlsx_in import sheet_rows
 
-        name, cells, group_rows = sheet_rows(path, display, sheet)
-        rows, delimiter, encoding = [Row(n, n, c) for n, c in cells], ",", f"xlsx sheet {name}"
+        book = sheet_rows(path, display, sheet)
+        name, group_rows, encoding = book.name, book.group_rows, f"xlsx sheet {book.name}"
+        rows, delimiter = _table_rows([Row(n, n, c) for n, c in book.rows], book.title_rows, book.empty_rows, ruleset), ","
     else:
         text, encoding = _decode(raw, display)
         delimiter = _delimiter(text)
@@ -133,6 +134,15 @@ def _read_rows(rows: list[Row], group_rows: set[int], ruleset: Ruleset, delimite
     if problems:
         raise KaopingError(problems, limit=MAX_PROBLEMS)
     return records, header.ignored
+
+
+def _table_rows(rows: list[Row], titles: set[int], empty: set[int], ruleset: Ruleset) -> list[Row]:
+    """A sheet's table: without title rows (a caption, or a section title such as 县区组), and ending at
+    the first empty row below the header, as a spreadsheet's table does (notes may follow it)."""
+    kept = [r for r in rows if r.line not in titles]
+    at = _header_index(kept, ruleset.inputs, _layout_names(ruleset)) if kept else 0
+    end = min((n for n in empty if kept and n > kept[at].line), default=None)
+    return [r for r in kept if end is None or r.line < end]
 
 
 def _two_level(top: Row, below: Row) -> Row:

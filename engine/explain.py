@@ -66,9 +66,10 @@ def find_unit(evaluation: Evaluation, query: str) -> UnitResult:
 def explain(evaluation: Evaluation, query: str) -> Explanation:
     unit = find_unit(evaluation, query)
     ruleset = evaluation.ruleset
-    index = evaluation.results.index(unit)
-    above = evaluation.results[index - 1] if index > 0 else None
-    below = evaluation.results[index + 1] if index + 1 < len(evaluation.results) else None
+    peers = _peers(evaluation, unit)
+    index = peers.index(unit)
+    above = peers[index - 1] if index > 0 else None
+    below = peers[index + 1] if index + 1 < len(peers) else None
     return Explanation(
         evaluation,
         unit,
@@ -77,6 +78,41 @@ def explain(evaluation: Evaluation, query: str) -> Explanation:
         _neighbour(ruleset, unit, above),
         _neighbour(ruleset, unit, below),
     )
+
+
+def _peers(evaluation: Evaluation, unit: UnitResult) -> tuple[UnitResult, ...]:
+    """The units `unit` is ranked among: its group's when groups are ranked apart; none when it is not ranked."""
+    if unit.rank is None:
+        return (unit,)
+    if evaluation.ruleset.ranking.per_group:
+        return tuple(r for r in evaluation.ranked if r.group == unit.group)
+    return evaluation.ranked
+
+
+def _standing(x: Explanation) -> str:
+    """"rank 3 of 4 in 市直部门组", or why the unit has no rank."""
+    ruleset, unit = x.evaluation.ruleset, x.unit
+    if unit.rank is None:
+        return f"not ranked ({ruleset.ranking.ineligible_label})"
+    peers = _peers(x.evaluation, unit)
+    where = f" in {ruleset.group(unit.group).label}" if ruleset.ranking.per_group else ""
+    return f"rank {unit.rank} of {len(peers)}{where}"
+
+
+def _total_how(ruleset: Ruleset, unit: UnitResult) -> str:
+    """How the total is made, in words: where it starts, what is added, what holds it."""
+    total = ruleset.total
+    if total.formula is not None:
+        how = total.formula.text.strip()
+    else:
+        start = ruleset.start(unit.group)
+        how = "the sum of the unrounded scores" if not start else f"{plain_number(start)} + the unrounded scores (penalties negative)"
+    limits = []
+    if total.floor is not None:
+        limits.append(f"at least {plain_number(total.floor)}")
+    if total.cap:
+        limits.append(f"at most {plain_number(ruleset.group(unit.group).max if unit.group is not None else total.max)}")
+    return how + (f", held {' and '.join(limits)}" if limits else "")
 
 
 def _how(a: Aggregate) -> str:
@@ -128,7 +164,7 @@ def render(x: Explanation) -> str:
     """The explanation as plain text (labels from the ruleset)."""
     ev, unit, ruleset = x.evaluation, x.unit, x.evaluation.ruleset
     places, mode = ruleset.rounding.places, ruleset.rounding.mode
-    out = [f"{unit.entity}: rank {unit.rank} of {len(ev.results)}, total {unit.display['total']} under {ruleset.label}", ""]
+    out = [f"{unit.entity}: {_standing(x)}, total {unit.display['total']} under {ruleset.label}", ""]
     if x.aggregates:
         out.append("aggregates (over all units):")
         out += [f"  {label} {id} = {number(value)}    ({how})" for id, label, how, value in x.aggregates]
@@ -139,9 +175,10 @@ def render(x: Explanation) -> str:
         out.append(f"      {line.formula}")
         out.append(f"    = {line.substituted}")
         out.append(f"    = {line.score!r} -> {line.shown}")
-    total_how = "sum of the unrounded scores" if ruleset.total.formula is None else ruleset.total.formula.text.strip()
-    out += ["", f"total = {total_how}", f"      = {unit.total!r} -> {unit.display['total']}"]
-    out.append(f"rank {unit.rank} (by {ruleset.ranking.by}, {ruleset.ranking.order}, ties {ruleset.ranking.ties})")
+    out += ["", f"total = {_total_how(ruleset, unit)}", f"      = {unit.total!r} -> {unit.display['total']}"]
+    if unit.grade:
+        out.append(f"grade {unit.grade}")
+    out.append(f"{_standing(x)} (by {ruleset.ranking.by}, {ruleset.ranking.order}, ties {ruleset.ranking.ties})")
     for word, n in (("above", x.above), ("below", x.below)):
         if n is None:
             continue

@@ -15,14 +15,26 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import fail
 
 
-def sheet_rows(path: Path, display: str, sheet: str | None) -> tuple[str, list[tuple[int, list[str]]], set[int]]:
-    """(sheet name, [(row number, cells as text)] of the non-empty rows, row numbers holding a group header)."""
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """A sheet as rows of text, and what its layout says about them."""
+
+    name: str
+    rows: list[tuple[int, list[str]]]  # (row number, cells) of the rows that are not empty
+    group_rows: set[int]  # rows holding a merged group header (the upper row of a two-level header)
+    title_rows: set[int]  # rows that are one merged cell across the table: a title or a section title
+    empty_rows: set[int]  # rows with nothing in them: a table ends at the first one below its header
+
+
+def sheet_rows(path: Path, display: str, sheet: str | None) -> Sheet:
+    """The first sheet of the workbook, or the one named `sheet`, as text."""
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -34,18 +46,23 @@ def sheet_rows(path: Path, display: str, sheet: str | None) -> tuple[str, list[t
         raise fail(display, f"the workbook has no sheet '{sheet}'", f"its sheets are: {', '.join(book.sheetnames)}")
     ws = book[sheet] if sheet is not None else book.worksheets[0]
     grid = [[_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    width = max((len(r) for r in grid), default=0)
     group_rows: set[int] = set()
+    title_rows: set[int] = set()
     for merged in ws.merged_cells.ranges:
         top = grid[merged.min_row - 1] if merged.min_row <= len(grid) else []
-        if merged.max_col > merged.min_col and top:
+        if merged.min_col == 1 and merged.max_col >= width > 1:
+            title_rows.add(merged.min_row)
+        elif merged.max_col > merged.min_col and top:
             group_rows.add(merged.min_row)
             value = top[merged.min_col - 1]
             for col in range(merged.min_col, min(merged.max_col, len(top)) + 1):
                 top[col - 1] = value
         elif merged.max_row > merged.min_row:
             group_rows.add(merged.min_row)
-    rows = [(number, cells) for number, cells in enumerate(grid, start=1) if any(c.strip() for c in cells)]
-    return ws.title, rows, group_rows
+    filled = {n for n, cells in enumerate(grid, start=1) if any(c.strip() for c in cells)}
+    rows = [(n, cells) for n, cells in enumerate(grid, start=1) if n in filled]
+    return Sheet(ws.title, rows, group_rows, title_rows, set(range(1, len(grid) + 1)) - filled)
 
 
 def _text(value: Any) -> str:

@@ -39,3 +39,20 @@ def test_a_miss_gets_a_suggestion():
 def test_an_ambiguous_part_lists_the_candidates():
     run = explain("街道")
     assert run.code == 1 and "'街道' matches" in run.err and "give more of the name" in run.err
+
+
+def test_a_unit_ranked_within_its_group_is_compared_with_its_group_only():
+    run = run_cli("explain", "-r", "city-hotline@2025.01", "examples/city-hotline-2025-01.csv", "市住建局")
+    assert run.code == 0, run.err
+    text = run.out
+    # 市直部门组: 市交通局 and 市教育局 100.00 (shared rank 1), 市住建局 92.46 (3), 市市场监管局 47.73 (4)
+    assert text.startswith("市住建局: rank 3 of 4 in 市直部门组, total 92.46")
+    assert "above: 1 市教育局 100.00" in text and "below: 4 市市场监管局 47.73" in text
+    # the deduction model: full marks, then penalties, held between 0 and 100
+    assert "total = 100 + the unrounded scores (penalties negative), held at least 0 and at most 100" in text
+
+
+def test_a_unit_below_the_minimum_volume_says_why_it_has_no_rank():
+    run = run_cli("explain", "-r", "city-hotline@2025.01", "examples/city-hotline-2025-01.csv", "市档案馆")
+    assert run.out.startswith("市档案馆: not ranked (办件量不足20件，不参与排名), total 100.00")
+    assert "above:" not in run.out and "None" not in run.out

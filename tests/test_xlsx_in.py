@@ -147,3 +147,25 @@ def test_the_seed_round_trips_through_kaopings_own_xlsx(tmp_path):
     with open(PUBLISHED, encoding="utf-8") as f:
         inputs = {r["department"]: (int(r["due"]), int(r["completed"]), int(r["on_time"]), int(r["overdue_returns"]), int(r["alerts"])) for r in csv.DictReader(f)}
     assert {r["entity"]: tuple(r["inputs"][k] for k in ("due", "completed", "on_time", "overdue_returns", "alerts")) for r in results} == inputs
+
+
+def test_a_grouped_table_with_section_rows_and_notes_round_trips_when_it_shows_every_input(tmp_path):
+    """city-hotline's own layout shows rates, not counts; with a report that shows every input, the
+    xlsx (section title rows 县区组 …, lists and flags under the table) reads back to the same result."""
+    text = (ROOT / "rulesets" / "city-hotline" / "2025.01.yaml").read_text(encoding="utf-8")
+    report = text.index("report:")
+    text = text[:report] + (
+        "report:\n  columns: [rank, unit, group, due, completed, first_contact, visited, satisfied,"
+        " nonstandard, overdue, commended, total, grade]\n"
+    )
+    ruleset = tmp_path / "all-inputs.yaml"
+    ruleset.write_text(text, encoding="utf-8")
+    data = ROOT / "examples" / "city-hotline-2025-01.csv"
+    book = tmp_path / "out.xlsx"
+    assert run_cli("evaluate", "-r", ruleset, data, "-f", "xlsx", "-o", book).code == 0
+    first = run_cli("evaluate", "-r", ruleset, data, "-f", "json")
+    again = run_cli("evaluate", "-r", ruleset, book, "-f", "json")
+    assert again.code == 0, again.err
+    summary = lambda run: [(r["entity"], r["rank"], r["display"]["total"], r["grade"]) for r in json.loads(run.out)["results"]]  # noqa: E731
+    assert summary(again) == summary(first)
+    assert len(summary(again)) == 12
