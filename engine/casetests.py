@@ -45,7 +45,7 @@ def run_case(ruleset: Ruleset, case: GoldenCase, folder: Path) -> Outcome:
     if len(expected) != len(evaluation.results):
         failures.append(f"{len(evaluation.results)} units ranked, {len(expected)} expected")
     for number, (want, got) in enumerate(zip(expected, evaluation.results), start=1):
-        shown = {"rank": str(got.rank), ruleset.key: got.entity, **got.display}
+        shown = {"rank": "" if got.rank is None else str(got.rank), ruleset.key: got.entity, **got.display}  # unranked: blank, as -f csv writes it
         for column, value in want.items():
             if shown.get(column) != value:
                 failures.append(f"row {number} ({want.get(ruleset.key, got.entity)}): {column} is {shown.get(column)!r}, expected {value!r}")

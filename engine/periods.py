@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import statistics
+from pathlib import PurePath
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from rich.console import Console
 from rich.table import Table
 
+from . import __version__
 from .errors import KaopingError, Problem, fail
 from .numbers import format_fixed, spreadsheet_decimal
 from .output import input_info, ruleset_info
@@ -46,8 +48,13 @@ class Combined:
 
 
 def combine(ruleset: Ruleset, labels: Sequence[str], evaluations: Sequence[Evaluation]) -> Combined:
+    """Each unit's combined score and rank.  A unit ranked in at least one period is ranked on the
+    combined score; one never ranked (too few orders every month) is shown, not ranked."""
     if ruleset.combine is None:
         raise fail(ruleset.path, "this ruleset does not say how periods are combined", "add to it: combine: {function: mean}")
+    twice = sorted({label for label in labels if list(labels).count(label) > 1})
+    if twice:
+        raise fail(twice[0], "two periods have the same label", "label each input: 2025-01=jan.csv 2025-02=feb.csv")
     names = list(dict.fromkeys(r.entity for ev in evaluations for r in ev.results))
     found = [{r.entity: r for r in ev.results} for ev in evaluations]
     missing = [(n, label) for n in names for label, f in zip(labels, found) if n not in f]
@@ -110,11 +117,13 @@ def render_combined(c: Combined, console: Console) -> None:
         cells += [f"{p.display['total']} ({p.rank if p.rank is not None else '—'})" if p else "—" for p in row.periods]
         table.add_row(*cells, row.shown)
     console.print(table)
-    console.print(f"{c.ruleset.label} · {', '.join(f'{l}: {e.table.path}' for l, e in zip(c.labels, c.evaluations))}", style="dim", highlight=False)
+    inputs = ", ".join(f"{label}: {PurePath(e.table.path).name} (sha256 {e.table.sha256[:12]})" for label, e in zip(c.labels, c.evaluations))
+    console.print(f"{c.ruleset.label} (sha256 {c.ruleset.sha256[:12]}) · {inputs} · kaoping {__version__}", style="dim", highlight=False)
 
 
 def combined_json(c: Combined) -> str:
     document: dict[str, Any] = {
+        "kaoping": __version__,
         "ruleset": ruleset_info(c.ruleset),
         "combine": {"function": c.ruleset.combine.function if c.ruleset.combine else None},
         "periods": [{"label": l, **input_info(e.table)} for l, e in zip(c.labels, c.evaluations)],

@@ -43,10 +43,12 @@ def render_diff(d: Diff, console: Console) -> None:
 
 
 def movement(u: UnitChange) -> str:
+    if u.old_rank is None and u.new_rank is None:
+        return "—"  # not ranked under either (too few orders, or absent from the input)
     if u.old_rank is None:
-        return "new"
+        return "ranked now"
     if u.new_rank is None:
-        return "gone"
+        return "unranked now"
     return f"↑{u.movement}" if u.movement > 0 else f"↓{-u.movement}" if u.movement < 0 else "="
 
 

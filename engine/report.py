@@ -48,7 +48,8 @@ def compact_leaves(ruleset: Ruleset) -> tuple[Leaf, ...]:
     key = Leaf(ruleset.key, ruleset.input(ruleset.key).label, None, False)
     scores = [Leaf(i.id, i.label, None, True, n) for n, i in enumerate(ruleset.indicators)]
     total = full.get("total", Leaf("total", ruleset.total.label, None, True))
-    return (rank, key, *scores, total)
+    grade = (Leaf("grade", full["grade"].label if "grade" in full else "等级", None, False),) if ruleset.grades else ()
+    return (rank, key, *scores, total, *grade)
 
 
 def _leaf(ruleset: Ruleset, column: Column, group: str | None, index: int) -> Leaf:

@@ -103,11 +103,18 @@ def _to_problems(src: Source, error: ValidationError) -> Iterator[Problem]:
         for key in instance:
             if key not in allowed:
                 node = locate(src.root, [*path, key], key=True)
-                hint = did_you_mean(str(key), allowed) or f"the keys allowed here are: {', '.join(allowed)}"
+                hint = did_you_mean(str(key), allowed) or _flow_hint(str(key)) or f"the keys allowed here are: {', '.join(allowed)}"
                 yield src.problem(node, f"unknown key '{key}' in {where or 'the ruleset'}", hint)
         return
     node = locate(src.root, path)
     yield src.problem(node, _message(error, where), _hint(error), path)
+
+
+def _flow_hint(key: str) -> str:
+    """A formula's comma inside {…} splits the formula into a bogus key: say to quote it."""
+    if any(ch in key for ch in "()*/+"):
+        return 'inside { }, a value with a comma must be quoted: formula: "2 * max(0, 100 - rate)"'
+    return ""
 
 
 def _message(error: ValidationError, where: str) -> str:

@@ -139,8 +139,28 @@ def new_version(root: Path, name: str, version: str, effective: str | None, sour
     text = base.path.read_text(encoding="utf-8")
     text = _set_top_level(text, "version", f'"{version}"')
     text = _set_top_level(text, "effective", f'"{day.isoformat()}"')
-    target.write_text(text, encoding="utf-8")
+    text = _own_expected_files(text, base.path.parent, version)
+    write_atomically(target, text)
     return target
+
+
+def _own_expected_files(text: str, folder: Path, version: str) -> str:
+    """Give the new version its own copy of each golden case's expected table (cases/<version>/...).
+
+    A policy change usually changes the table: editing the copy must not break
+    the released parent's case.  Inputs are data and stay shared.
+    """
+    def copy(m: re.Match[str]) -> str:
+        old = m.group(2).strip("\"'")
+        source = folder / old
+        if ".." in Path(old).parts or not source.is_file():
+            return m.group(0)
+        new = Path("cases") / version / Path(old).name
+        (folder / new).parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(folder / new, source.read_bytes())
+        return f"{m.group(1)}{new.as_posix()}"
+
+    return re.sub(r"^(\s*expect:\s*)(\S+)\s*$", copy, text, flags=re.M)
 
 
 def _default_effective(version: str) -> dt.date:

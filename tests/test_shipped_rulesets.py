@@ -786,3 +786,17 @@ def test_rate_hotline_ties_share_a_rank_after_the_tie_breaks_on_the_printed_tota
     assert by_hand["戊"].total < by_hand["甲"].total < by_hand["丙"].total < by_hand["乙"].total
     document = evaluate_json(RATE, data)
     assert [(r["rank"], r["entity"], r["display"]["total"]) for r in document["results"]] == RATE_TIES_RANKS
+
+
+def test_combine_refuses_two_periods_with_the_same_label():
+    run = run_cli("combine", "-r", "city-hotline@2025.01", "2025-01=examples/city-hotline-2025-01.csv", "2025-01=examples/city-hotline-2025-02.csv")
+    assert run.code == 1 and "two periods have the same label" in run.err
+
+
+def test_combine_output_carries_its_provenance():
+    run = run_cli("combine", "-r", "city-hotline@2025.01", "2025-01=examples/city-hotline-2025-01.csv", "2025-02=examples/city-hotline-2025-02.csv", "-f", "json")
+    document = json.loads(run.out)
+    assert document["kaoping"] and len(document["ruleset"]["sha256"]) == 64
+    assert [len(p["sha256"]) for p in document["periods"]] == [64, 64]
+    table = run_cli("combine", "-r", "city-hotline@2025.01", "2025-01=examples/city-hotline-2025-01.csv", "2025-02=examples/city-hotline-2025-02.csv").out
+    assert "city-hotline@2025.01 (sha256 " in table and "kaoping " in table

@@ -42,6 +42,10 @@ def test_new_version_then_edit_then_release(rulesets):
     text = draft.read_text(encoding="utf-8")
     assert 'version: "2025.01"' in text and 'effective: "2025-01-01"' in text
     assert text.splitlines()[0].startswith("# yaml-language-server")  # comments survive the copy
+    # the draft has its own copy of the golden case's expected table, so editing it leaves the parent's alone
+    assert "expect: cases/2025.01/2024-02-published.csv" in text
+    parent = rulesets / "jintai-hotline" / "cases" / "2024-02-published.csv"
+    assert (rulesets / "jintai-hotline" / "cases" / "2025.01" / "2024-02-published.csv").read_bytes() == parent.read_bytes()
     listed = run_cli("list", "--rulesets", rulesets).out
     assert any(line.split()[:4] == ["jintai-hotline", "2025.01", "2025-01-01", "draft"] for line in listed.splitlines())
 
