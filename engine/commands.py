@@ -167,14 +167,15 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     old = load(args, refs[0], err, with_overrides=False)
     new = load(args, refs[-1], err, with_overrides=True)
     result = diff(evaluate_input(old, args.input, err, args.sheet), evaluate_input(new, args.input, err, args.sheet))
+    inputs = (args.input, old.path, new.path)
     if args.format == "json":
-        emit(diff_json(result), args.output, out, err)
+        emit(diff_json(result), args.output, out, err, inputs)
     elif args.output is None:
         render_diff(result, console_for(out))
     else:
         buffer = io.StringIO()
         render_diff(result, Console(file=buffer, width=200, color_system=None))
-        emit(buffer.getvalue(), args.output, out, err)
+        emit(buffer.getvalue(), args.output, out, err, inputs)
     return OK
 
 
@@ -224,20 +225,22 @@ def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_combine(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Several periods' inputs, LABEL=PATH or PATH (labelled by its file name), combined as the ruleset declares."""
     ruleset = load(args, args.ruleset, err)
-    labels, evaluations = [], []
+    labels, paths, evaluations = [], [], []
     for item in args.inputs:
         label, sep, path = item.partition("=")
         if not sep:
             label, path = Path(item).stem, item
         labels.append(label)
+        paths.append(path)
         evaluations.append(evaluate_input(ruleset, path, err, args.sheet))
     combined = combine(ruleset, labels, evaluations)
+    inputs = (*paths, ruleset.path)
     if args.format == "json":
-        emit(combined_json(combined), args.output, out, err, tuple(args.inputs))
+        emit(combined_json(combined), args.output, out, err, inputs)
     elif args.output is None:
         render_combined(combined, console_for(out))
     else:
         buffer = io.StringIO()
         render_combined(combined, Console(file=buffer, width=10_000, color_system=None))
-        emit(buffer.getvalue(), args.output, out, err, tuple(args.inputs))
+        emit(buffer.getvalue(), args.output, out, err, inputs)
     return OK

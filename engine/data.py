@@ -137,12 +137,16 @@ def _read_rows(rows: list[Row], group_rows: set[int], ruleset: Ruleset, delimite
 
 
 def _table_rows(rows: list[Row], titles: set[int], empty: set[int], ruleset: Ruleset) -> list[Row]:
-    """A sheet's table: without title rows (a caption, or a section title such as 县区组), and ending at
-    the first empty row below the header, as a spreadsheet's table does (notes may follow it)."""
+    """A sheet's table: without title rows (a caption, or a section title such as 县区组), and without
+    the notes kaoping writes under a table (one cell a line, after an empty row).  Other empty rows are
+    simply skipped."""
     kept = [r for r in rows if r.line not in titles]
     at = _header_index(kept, ruleset.inputs, _layout_names(ruleset)) if kept else 0
-    end = min((n for n in empty if kept and n > kept[at].line), default=None)
-    return [r for r in kept if end is None or r.line < end]
+    for gap in sorted(n for n in empty if kept and n > kept[at].line):
+        after = [r for r in kept if r.line > gap]
+        if after and all(not any(c.strip() for c in r.cells[1:]) for r in after):
+            return [r for r in kept if r.line < gap]  # only notes (lists, flags) follow: the table ended
+    return kept
 
 
 def _two_level(top: Row, below: Row) -> Row:
@@ -396,6 +400,7 @@ def _records(
         if cell_problems:
             continue
         problems += _check_bounds(row.line, values, header.columns, ruleset.inputs, display)
+        problems += _check_group(row.line, values, header.columns, ruleset, display)
         key = str(values[ruleset.key])
         if key in first_row:
             col = header.columns[ruleset.key] + 1
@@ -403,6 +408,22 @@ def _records(
         first_row.setdefault(key, row.line)
         records.append(Record(row.line, values))
     return records, problems
+
+
+def _check_group(line: int, values: Mapping[str, Value], columns: Mapping[str, int], ruleset: Ruleset, display: str) -> list[Problem]:
+    """A unit's group must be one the ruleset declares (when it declares any): a typo would score the
+    unit out of the wrong full marks and rank it alone."""
+    if ruleset.group_field is None:
+        return []
+    value = str(values[ruleset.group_field]).strip()
+    col = columns.get(ruleset.group_field, -1) + 1
+    declared = [g.value for g in ruleset.groups]
+    if not value:
+        return [Problem(display, line, col, f"the group ({ruleset.group_field}) is empty", "every unit belongs to a group")]
+    if declared and value not in declared:
+        hint = did_you_mean(value, declared) or f"the groups are: {', '.join(declared)}"
+        return [Problem(display, line, col, f"'{value}' is not one of the ruleset's groups", hint)]
+    return []
 
 
 def _unclosed_quote(row: Row, display: str, delimiter: str = "") -> Problem | None:

@@ -51,9 +51,9 @@ class UsageError(Exception):
     """The command line is wrong in a way argparse cannot see: exit 2, like argparse's own errors."""
 
 
-def fail(file: str, message: str, hint: str = "", line: int = 0, col: int = 0) -> KaopingError:
+def fail(file: str, message: str, hint: str = "", line: int = 0, col: int = 0, cell: str = "") -> KaopingError:
     """A one-problem error, for mistakes that stop a stage at once."""
-    return KaopingError([Problem(file, line, col, message, hint)])
+    return KaopingError([Problem(file, line, col, message, hint, cell=cell)])
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

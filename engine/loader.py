@@ -116,6 +116,7 @@ class _Builder:
         total = self._total(indicators)
         groups = tuple(self._group(i, raw, indicators, total) for i, raw in enumerate(d.get("groups", [])))
         ranking = self._ranking()
+        self._check_groups_together(groups, ranking, total)
         report = self._report(inputs, indicators)
         steps = self._steps(aggregates, indicators, derived)
         grades = self._grades()
@@ -339,6 +340,8 @@ class _Builder:
     def _total(self, indicators: tuple[Indicator, ...]) -> Total:
         raw = self.data["total"]
         formula = None
+        if "formula" in raw and ("start" in raw or any("start" in g for g in self.data.get("groups", []))):
+            self._problem(["total", "formula"], "total.formula and a start cannot go together: the formula is the whole total", "add the start in the formula, or drop the formula")
         if "formula" in raw:
             names = {**self._numeric_names(), **{a: "aggregate" for a in self.aggregate_ids}}
             names.update({i: "indicator" for i in self.indicator_ids})
@@ -354,6 +357,17 @@ class _Builder:
         if abs(added - maximum) > WEIGHT_TOLERANCE:
             listing = " + ".join([*(f"{i} {w:g}" for i, w in weights), *([f"start {start:g}"] if start else [])]) or "nothing"
             self._problem(path, f"the indicators' weights add up to {added:g}, but {what} is {maximum:g}", f"{listing} = {added:g}; change a weight or {what}")
+
+    def _check_groups_together(self, groups: tuple[Group, ...], ranking: Ranking, total: Total) -> None:
+        seen: set[str] = set()
+        for index, group in enumerate(groups):
+            if group.value in seen:
+                self._problem(["groups", index, "value"], f"the group '{group.value}' is declared twice", "declare each group once")
+            seen.add(group.value)
+        maxima = {g.max for g in groups} | ({total.max} if len(groups) < 1 else set())
+        if len(maxima) > 1 and not ranking.per_group:
+            self._problem(["ranking"], "the groups have different full marks, so their totals cannot be ranked together",
+                          "rank each group apart: ranking: {within: group}")
 
     def _group_field(self) -> str | None:
         field = self.data["entity"].get("group")

@@ -119,7 +119,8 @@ class Grades:
     percent: bool = False
 
     def of(self, total: float, max: float) -> str:
-        x = total * 100 / max if self.percent else total
+        """The grade of a total as printed; a share of full marks is seen at 15 digits (69.60 of 120 is 58%)."""
+        x = float(format(total * 100 / max, ".15g")) if self.percent else total
         return next((str(b.value) for b in self.bands if b.holds(x)), "")
 
 

@@ -94,7 +94,7 @@ def to_csv(evaluation: Evaluation, period: str | None = None) -> str:
     cols = leaves(evaluation.ruleset)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([f"{c.group}/{c.label}" if c.group else c.label for c in cols])
+    writer.writerow([_inert(f"{c.group}/{c.label}" if c.group else c.label, False) for c in cols])
     for result in evaluation.results:
         writer.writerow([_inert(cell(evaluation, result, c.field), c.numeric) for c in cols])
     return buffer.getvalue()

@@ -61,6 +61,11 @@ def combine(ruleset: Ruleset, labels: Sequence[str], evaluations: Sequence[Evalu
     if missing and ruleset.combine.missing == "error":
         problems = [Problem(label, 0, 0, f"{name} has no result in this period", "add its row, or declare combine: {missing: skip}") for name, label in missing]
         raise KaopingError(problems, limit=100)
+    moved = [(n, sorted({r.group or "" for f in found for r in [f.get(n)] if r is not None})) for n in names]
+    moved = [(n, g) for n, g in moved if len(g) > 1]
+    if moved:
+        problems = [Problem(n, 0, 0, f"{n} is in different groups in different periods ({', '.join(g)})", "a period score needs one group (one full marks): combine the periods of each group apart") for n, g in moved]
+        raise KaopingError(problems, limit=100)
     scored = []
     for name in names:
         periods = tuple(f.get(name) for f in found)
@@ -104,7 +109,7 @@ def _row(ruleset: Ruleset, s: Scored, number: int | None) -> Row:
 
 
 def render_combined(c: Combined, console: Console) -> None:
-    table = Table(box=None, pad_edge=False, title=f"{c.ruleset.title} · {c.ruleset.combine.function if c.ruleset.combine else ''} of {len(c.labels)} periods")
+    table = Table(box=None, pad_edge=False, title=f"{c.ruleset.title} · {c.ruleset.combine.function if c.ruleset.combine else ''} of {len(c.labels)} period{'s' if len(c.labels) != 1 else ''}")
     table.add_column("排名", justify="right")
     table.add_column(c.ruleset.input(c.ruleset.key).label)
     if c.ruleset.group_field:

@@ -100,8 +100,8 @@ def _key(ruleset: Ruleset, unit: Scored) -> Key:
     sign = -1.0 if r.order == "descending" else 1.0
     main = unit.total if r.by == "total" else unit.scores[r.by]
     first = float(spreadsheet_decimal(main, ruleset.rounding.places, ruleset.rounding.mode)) if r.on == "display" else _seen(main)
-    breakers = [_seen(unit.scores[b] if b in unit.scores else float(unit.values[b])) for b in r.tie_break]
-    return tuple(sign * v for v in (first, *breakers))
+    breakers = [-_seen(unit.scores[b] if b in unit.scores else float(unit.values[b])) for b in r.tie_break]
+    return (sign * first, *breakers)  # tie-breaks: highest first, whichever way the total ranks
 
 
 def _share_key(ruleset: Ruleset, result: UnitResult) -> Key:

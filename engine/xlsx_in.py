@@ -15,11 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from xml.etree.ElementTree import ParseError
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import fail
+
+HEADER_ROWS = 12  # merged cells are a header's (or a title's) only within the first rows of a sheet
+MAX_CELLS = 5_000_000  # a sheet's stated size beyond this is a formatting accident or a hostile file
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,14 +42,20 @@ def sheet_rows(path: Path, display: str, sheet: str | None) -> Sheet:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    from openpyxl.worksheet.worksheet import Worksheet
+
     try:
         book = openpyxl.load_workbook(path, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as e:
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError, ParseError) as e:
         raise fail(display, f"this is not an Excel workbook kaoping can read ({type(e).__name__})", "save it from Excel or WPS as .xlsx") from None
     if sheet is not None and sheet not in book.sheetnames:
         raise fail(display, f"the workbook has no sheet '{sheet}'", f"its sheets are: {', '.join(book.sheetnames)}")
     ws = book[sheet] if sheet is not None else book.worksheets[0]
-    grid = [[_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    if not isinstance(ws, Worksheet):
+        raise fail(display, f"the sheet '{ws.title}' is a chart, not a table", "give --sheet the sheet that holds the figures")
+    if ws.max_row * ws.max_column > MAX_CELLS:
+        raise fail(display, f"the sheet '{ws.title}' claims {ws.max_row:,} rows × {ws.max_column:,} columns", "delete the empty rows and columns after the table (or copy the table to a new sheet)")
+    grid = [[_text(c.value, c.number_format) for c in row] for row in ws.iter_rows()]
     width = max((len(r) for r in grid), default=0)
     group_rows: set[int] = set()
     title_rows: set[int] = set()
@@ -53,11 +63,13 @@ def sheet_rows(path: Path, display: str, sheet: str | None) -> Sheet:
         top = grid[merged.min_row - 1] if merged.min_row <= len(grid) else []
         if merged.min_col == 1 and merged.max_col >= width > 1:
             title_rows.add(merged.min_row)
+        elif merged.min_row > HEADER_ROWS:
+            raise fail(display, f"the cells {merged.coord} are merged, in the data", "unmerge them: every row needs its own values", cell=f"{ws.title}!{merged.coord}")
         elif merged.max_col > merged.min_col and top:
             group_rows.add(merged.min_row)
             value = top[merged.min_col - 1]
             for col in range(merged.min_col, min(merged.max_col, len(top)) + 1):
-                top[col - 1] = value
+                top[col - 1] = value  # a group header covers each of its columns
         elif merged.max_row > merged.min_row:
             group_rows.add(merged.min_row)
     filled = {n for n, cells in enumerate(grid, start=1) if any(c.strip() for c in cells)}
@@ -65,10 +77,13 @@ def sheet_rows(path: Path, display: str, sheet: str | None) -> Sheet:
     return Sheet(ws.title, rows, group_rows, title_rows, set(range(1, len(grid) + 1)) - filled)
 
 
-def _text(value: Any) -> str:
-    """A cell as a spreadsheet shows it: 35.0 as 35, 2.675 as 2.675 (15 significant digits), dates as YYYY-MM-DD."""
+def _text(value: Any, number_format: str = "General") -> str:
+    """A cell as a spreadsheet shows it: 35.0 as 35, 2.675 as 2.675 (15 significant digits), dates as YYYY-MM-DD,
+    and a percentage cell (stored 0.9806, shown 98.06%) as 98.06%."""
     if value is None:
         return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in number_format:
+        return f"{value * 100:.15g}%"
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):

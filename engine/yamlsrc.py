@@ -179,6 +179,7 @@ def parse_yaml(text: str, display: str) -> Source:
             raise fail(display, "the file is empty", line=1, col=1)
         problems = [dup_problem(display, lines, *d) for d in _find_duplicate_keys(root)]
         problems += [_non_finite_problem(display, lines, n) for n in _non_finite_numbers(root)]
+        problems += [_control_problem(display, lines, n) for n in _walk(root) if isinstance(n, ScalarNode) and _CONTROL.search(n.value)]
         if problems:
             raise KaopingError(problems)
         data = loader.construct_document(root)
@@ -278,6 +279,14 @@ def dup_problem(file: str, lines: Sequence[str], key: ScalarNode, first: ScalarN
 
 
 MAX_NUMBER_DIGITS = 20
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # control characters but tab and newline
+
+
+def _control_problem(file: str, lines: Sequence[str], node: ScalarNode) -> Problem:
+    """A control character (an escape "\\e", "\\x1b") would reach the terminal from a title or a label."""
+    line = node.start_mark.line + 1
+    char = _CONTROL.search(node.value).group(0)  # type: ignore[union-attr]
+    return Problem(file, line, node.start_mark.column + 1, f"this text contains a control character (U+{ord(char):04X})", "remove it", _line(lines, line))
 
 
 def _non_finite_problem(file: str, lines: Sequence[str], node: ScalarNode) -> Problem:

@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from .conftest import run_cli
+from .conftest import ROOT, run_cli
 
 CASES = "tests/cases/constructs"
 
@@ -303,8 +303,18 @@ def test_groups_ranked_separately_declared_groups_first():
         ("市直部门组", "丙", 1),    # 95
         ("市直部门组", "甲", 2),    # 90
         ("市直部门组", "己", 3),    # 60
-        ("功能区", "戊", 1),        # 70; not declared: after the declared groups
+        ("功能区", "戊", 1),        # 70
     ]
+
+
+def test_a_group_the_ruleset_does_not_declare_is_an_error(tmp_path):
+    data = tmp_path / "typo.csv"
+    text = (ROOT / CASES / "groups-ranked-separately.csv").read_text(encoding="utf-8")
+    data.write_text(text.replace("丁,县区组", "丁,县区"), encoding="utf-8")  # row 5: a typo in the group
+    run = run_cli("evaluate", "-r", f"{CASES}/groups-ranked-separately.yaml", data)
+    assert run.code == 1
+    assert f"{data}:5:2: '县区' is not one of the ruleset's groups" in run.err
+    assert "did you mean '县区组'?" in run.err
 
 
 # -- different full marks per group -------------------------------------------
