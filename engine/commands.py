@@ -15,6 +15,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from . import __version__
 from .casetests import run_all
@@ -105,7 +106,7 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         except KaopingError as e:
             n = len(e.problems)
             title = f"INVALID ({n} error{'s' if n != 1 else ''}): kaoping validate {f.path}"
-        table.add_row(f.name, f.version, effective_date(f.path) or "", status(f), title)
+        table.add_row(*(Text(x) for x in (f.name, f.version, effective_date(f.path) or "", status(f), title)))  # text, not Rich markup
     Console(file=out, highlight=False, soft_wrap=True, width=None if out.isatty() else 10_000).print(table)
     return OK
 

@@ -22,10 +22,13 @@ import sys
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Mapping, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Mapping, NamedTuple, Sequence
 
 from .errors import KaopingError, Problem, did_you_mean, fail
 from .model import ColumnGroup, Input, Ruleset
+
+if TYPE_CHECKING:
+    from .xlsx_in import Sheet
 
 MAX_PROBLEMS = 100
 HEADER_SEARCH = 10  # non-empty rows searched for the header: title rows above it are skipped
@@ -102,7 +105,7 @@ def read_table(path: Path, ruleset: Ruleset, display: str | None = None, sheet: 
 
         book = sheet_rows(path, display, sheet)
         name, group_rows, encoding = book.name, book.group_rows, f"xlsx sheet {book.name}"
-        rows, delimiter = _table_rows([Row(n, n, c) for n, c in book.rows], book.title_rows, book.empty_rows, ruleset), ","
+        rows, delimiter = _table_rows([Row(n, n, c) for n, c in book.rows], book, ruleset, display), ","
     else:
         text, encoding = _decode(raw, display)
         delimiter = _delimiter(text)
@@ -136,13 +139,17 @@ def _read_rows(rows: list[Row], group_rows: set[int], ruleset: Ruleset, delimite
     return records, header.ignored
 
 
-def _table_rows(rows: list[Row], titles: set[int], empty: set[int], ruleset: Ruleset) -> list[Row]:
+def _table_rows(rows: list[Row], book: Sheet, ruleset: Ruleset, display: str) -> list[Row]:
     """A sheet's table: without title rows (a caption, or a section title such as 县区组), and without
     the notes kaoping writes under a table (one cell a line, after an empty row).  Other empty rows are
     simply skipped."""
-    kept = [r for r in rows if r.line not in titles]
+    kept = [r for r in rows if r.line not in book.title_rows]
     at = _header_index(kept, ruleset.inputs, _layout_names(ruleset)) if kept else 0
-    for gap in sorted(n for n in empty if kept and n > kept[at].line):
+    header_end = kept[at + 1].line if kept and kept[at].line in book.group_rows and at + 1 < len(kept) else (kept[at].line if kept else 0)
+    for row, coord in book.merges:
+        if row > header_end:  # a merged cell below the header would copy one value into several cells
+            raise fail(display, f"the cells {coord} are merged, in the data", "unmerge them: every row needs its own values", cell=f"{book.name}!{coord}")
+    for gap in sorted(n for n in book.empty_rows if kept and n > kept[at].line):
         after = [r for r in kept if r.line > gap]
         if after and all(not any(c.strip() for c in r.cells[1:]) for r in after):
             return [r for r in kept if r.line < gap]  # only notes (lists, flags) follow: the table ended

@@ -10,9 +10,10 @@ summary: how many units moved and Kendall's tau-b between the rankings.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, Iterable
 
+from .expr import Formula
 from .model import Ruleset
 from .numbers import plain_number
 from .ranking import Evaluation
@@ -56,7 +57,7 @@ class Diff:
     rules: tuple[RuleChange, ...]
     units: tuple[UnitChange, ...]
     moved: int
-    tau: float
+    tau: float | None  # None: not computed (groups ranked apart, or fewer than two units ranked under both)
 
     @property
     def regraded(self) -> tuple[UnitChange, ...]:
@@ -67,7 +68,9 @@ class Diff:
 def diff(old: Evaluation, new: Evaluation) -> Diff:
     units = _unit_changes(old, new)
     both = [u for u in units if u.old_rank is not None and u.new_rank is not None]
-    tau = kendall_tau_b([u.old_rank for u in both], [u.new_rank for u in both])  # type: ignore[misc]
+    apart = old.ruleset.ranking.per_group or new.ruleset.ranking.per_group
+    # ranks within different groups do not compare, and two units are the fewest a correlation needs
+    tau = None if apart or len(both) < 2 else kendall_tau_b([u.old_rank for u in both], [u.new_rank for u in both])  # type: ignore[misc]
     ordered = sorted(units, key=lambda u: (-abs(u.movement), -abs(u.delta), u.new_rank or 0))
     return Diff(old, new, tuple(rule_changes(old.ruleset, new.ruleset)), tuple(ordered), sum(1 for u in both if u.movement), tau)
 
@@ -170,54 +173,63 @@ def _merge_sort_counting_swaps(values: list[int]) -> tuple[list[int], int]:
     return source, swaps
 
 
+# what identifies a file rather than a rule: never a rule change
+_NOT_RULES = frozenset({"name", "path", "sha256", "steps", "overrides", "tests", "description"})
+
+
 def rule_changes(a: Ruleset, b: Ruleset) -> list[RuleChange]:
-    """What differs between two rulesets, key by key, in reading order."""
+    """What differs between two rulesets, field by field of the model, in reading order.
+
+    Walking the frozen model itself (not a list of chosen fields) means a new
+    kind of rule shows up in a diff without anyone remembering to add it.
+    Items with an id (inputs, indicators, groups, ...) are matched by id.
+    """
     changes = []
-    changes += _compare("version", a.version, b.version)
-    changes += _compare("effective", a.effective, b.effective)
     if b.overrides:
         changes.append(RuleChange("what-if", "", ", ".join(b.overrides)))
-    changes += _items("input", _inputs(a), _inputs(b))
-    changes += _items("aggregate", _aggregates(a), _aggregates(b))
-    changes += _items("indicator", _indicators(a), _indicators(b))
-    changes += _compare("total.max", a.total.max, b.total.max)
-    changes += _compare("total.formula", _text(a.total.formula), _text(b.total.formula))
-    changes += _compare("rounding.places", a.rounding.places, b.rounding.places)
-    changes += _compare("rounding.mode", a.rounding.mode, b.rounding.mode)
-    for key in ("by", "order", "ties"):
-        changes += _compare(f"ranking.{key}", getattr(a.ranking, key), getattr(b.ranking, key))
-    changes += _compare("report.title", a.report.title, b.report.title)
-    if a.report.columns != b.report.columns:
-        changes.append(RuleChange("report.columns", "", "the layout changed"))
+    for f in fields(a):
+        if f.name not in _NOT_RULES:
+            changes += _walk(f.name, getattr(a, f.name), getattr(b, f.name))
+    return changes
+
+
+def _walk(path: str, old: Any, new: Any) -> list[RuleChange]:
+    if old == new:
+        return []
+    if isinstance(old, Formula) or isinstance(new, Formula):
+        return _compare(path, _text(old), _text(new))
+    if is_dataclass(old) and type(old) is type(new):
+        return [c for f in fields(old) for c in _walk(f"{path}.{f.name}", getattr(old, f.name), getattr(new, f.name))]
+    if isinstance(old, tuple) and isinstance(new, tuple) and _keyed(old) and _keyed(new):
+        return _walk_items(path, old, new)
+    return _compare(path, _brief(old), _brief(new))
+
+
+def _keyed(items: tuple[Any, ...]) -> bool:
+    return all(is_dataclass(x) and (hasattr(x, "id") or hasattr(x, "value") and hasattr(x, "max")) for x in items)
+
+
+def _key(item: Any) -> str:
+    return str(getattr(item, "id", None) or getattr(item, "value", ""))
+
+
+def _walk_items(path: str, old: tuple[Any, ...], new: tuple[Any, ...]) -> list[RuleChange]:
+    before, after = {_key(x): x for x in old}, {_key(x): x for x in new}
+    changes = [RuleChange(f"{path}[{k}]", "present", "removed") for k in before if k not in after]
+    for k, item in after.items():
+        changes += [RuleChange(f"{path}[{k}]", "absent", "added")] if k not in before else _walk(f"{path}[{k}]", before[k], item)
     return changes
 
 
 def _text(formula: Any) -> str:
-    return formula.text.strip() if formula is not None else "(sum of the indicators)"
+    return formula.text.strip() if isinstance(formula, Formula) else "(none)"
 
 
-def _inputs(r: Ruleset) -> dict[str, dict[str, Any]]:
-    return {i.id: {"type": i.type, "min": i.min, "max": i.max, "default": i.default, "label": i.label} for i in r.inputs}
-
-
-def _aggregates(r: Ruleset) -> dict[str, dict[str, Any]]:
-    return {a.id: {"function": a.function, "of": _text(a.of) if a.of else "", "label": a.label} for a in r.aggregates}
-
-
-def _indicators(r: Ruleset) -> dict[str, dict[str, Any]]:
-    return {i.id: {"weight": i.weight, "formula": i.formula.text.strip(), "label": i.label} for i in r.indicators}
-
-
-def _items(kind: str, a: dict[str, dict[str, Any]], b: dict[str, dict[str, Any]]) -> Iterable[RuleChange]:
-    for id in a:
-        if id not in b:
-            yield RuleChange(f"{kind} {id}", "present", "removed")
-    for id in b:
-        if id not in a:
-            yield RuleChange(f"{kind} {id}", "absent", "added")
-        else:
-            for key in b[id]:
-                yield from _compare(f"{id}.{key}", a[id][key], b[id][key])
+def _brief(value: Any) -> Any:
+    """A value as a change line shows it: report layouts and band tables are summarised, not dumped."""
+    if isinstance(value, tuple) and len(str(value)) > 80:
+        return f"{len(value)} items"
+    return value
 
 
 def _compare(what: str, old: Any, new: Any) -> list[RuleChange]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from .errors import did_you_mean, fail
-from .expr import Formula
+from .expr import Evaluator, Formula
 from .model import Aggregate, Indicator, Ruleset
 from .numbers import plain_number, signed_fixed
 from .ranking import Evaluation, UnitResult
@@ -29,6 +29,8 @@ class Line:
     substituted: str
     score: float
     shown: str
+    kind: str = "score"
+    points: float | None = None  # a penalty's or bonus's formula value, before its cap and sign
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +130,11 @@ def _line(ruleset: Ruleset, evaluation: Evaluation, unit: UnitResult, id: str) -
     indicator = ruleset.indicator(id)
     values: dict[str, int | float | str] = {**unit.inputs, **unit.values, **unit.scores, "weight": weight_of(ruleset, unit, indicator)}
     score = unit.scores[id]
-    return Line(id, indicator.label, weight_of(ruleset, unit, indicator), indicator.formula.text.strip(), substitute(indicator.formula, values), score, unit.display[id])
+    points = None
+    if indicator.kind != "score":
+        points = float(Evaluator({x.id: x for x in ruleset.lookups}).evaluate(indicator.formula, values))  # type: ignore[arg-type]
+    weight = weight_of(ruleset, unit, indicator)
+    return Line(id, indicator.label, weight, indicator.formula.text.strip(), substitute(indicator.formula, values), score, unit.display[id], indicator.kind, points)
 
 
 def substitute(formula: Formula, values: Mapping[str, int | float | str]) -> str:
@@ -174,7 +180,12 @@ def render(x: Explanation) -> str:
         out.append(f"  {line.label} {line.id} (weight {number(line.weight)})")
         out.append(f"      {line.formula}")
         out.append(f"    = {line.substituted}")
-        out.append(f"    = {line.score!r} -> {line.shown}")
+        if line.points is None:
+            out.append(f"    = {line.score!r} -> {line.shown}")
+        else:
+            sign, what = ("-", "deducted") if line.kind == "penalty" else ("+", "added")
+            out.append(f"    = {line.points!r} points {what}, counted between 0 and the weight {number(line.weight)}")
+            out.append(f"    {line.kind}: {sign}{number(abs(line.score))} -> {line.shown}")
     out += ["", f"total = {_total_how(ruleset, unit)}", f"      = {unit.total!r} -> {unit.display['total']}"]
     if unit.grade:
         out.append(f"grade {unit.grade}")

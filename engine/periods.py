@@ -16,6 +16,7 @@ from typing import Any, Callable, Sequence
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from . import __version__
 from .errors import KaopingError, Problem, fail
@@ -120,10 +121,10 @@ def render_combined(c: Combined, console: Console) -> None:
     for row in c.rows:
         cells = ["" if row.rank is None else str(row.rank), row.entity, *([row.group or ""] if c.ruleset.group_field else [])]
         cells += [f"{p.display['total']} ({p.rank if p.rank is not None else '—'})" if p else "—" for p in row.periods]
-        table.add_row(*cells, row.shown)
+        table.add_row(*(Text(x) for x in (*cells, row.shown)))  # text, not Rich markup
     console.print(table)
     inputs = ", ".join(f"{label}: {PurePath(e.table.path).name} (sha256 {e.table.sha256[:12]})" for label, e in zip(c.labels, c.evaluations))
-    console.print(f"{c.ruleset.label} (sha256 {c.ruleset.sha256[:12]}) · {inputs} · kaoping {__version__}", style="dim", highlight=False)
+    console.print(f"{c.ruleset.label} (sha256 {c.ruleset.sha256[:12]}) · {inputs} · kaoping {__version__}", style="dim", highlight=False, markup=False)
 
 
 def combined_json(c: Combined) -> str:

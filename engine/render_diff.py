@@ -25,7 +25,7 @@ def render_diff(d: Diff, console: Console) -> None:
         console.print(Text("rules changed:", style="bold"))
         for change in d.rules:
             said = change.new if not change.old else f"{change.old} -> {change.new}"
-            console.print(f"  {change.what}: {said}", highlight=False)
+            console.print(f"  {change.what}: {said}", highlight=False, markup=False)
     else:
         console.print("rules: no change")
     console.print()
@@ -34,12 +34,14 @@ def render_diff(d: Diff, console: Console) -> None:
         table.add_column(heading, justify="right")
     places, mode = new.rounding.places, new.rounding.mode
     for u in d.units:
-        table.add_row(u.entity, u.old_shown, u.new_shown, _delta(u, places, mode), _rank(u.old_rank), _rank(u.new_rank), movement(u))
+        cells = (u.entity, u.old_shown, u.new_shown, _delta(u, places, mode), _rank(u.old_rank), _rank(u.new_rank), movement(u))
+        table.add_row(*(Text(x) for x in cells))  # text, not Rich markup
     console.print(table)
     console.print()
     for u in d.regraded:
-        console.print(f"grade: {u.entity} {u.old_grade} -> {u.new_grade}", highlight=False)
-    console.print(f"{d.moved} of {len(d.units)} units changed rank; Kendall's tau-b between the rankings = {d.tau:.4f}", highlight=False)
+        console.print(f"grade: {u.entity} {u.old_grade} -> {u.new_grade}", highlight=False, markup=False)
+    tau = f"Kendall's tau-b between the rankings = {d.tau:.4f}" if d.tau is not None else "Kendall's tau-b not computed (groups ranked apart, or fewer than two units ranked under both)"
+    console.print(f"{d.moved} of {len(d.units)} units changed rank; {tau}", highlight=False, markup=False)
 
 
 def movement(u: UnitChange) -> str:

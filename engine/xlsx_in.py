@@ -22,7 +22,6 @@ from typing import Any
 
 from .errors import fail
 
-HEADER_ROWS = 12  # merged cells are a header's (or a title's) only within the first rows of a sheet
 MAX_CELLS = 5_000_000  # a sheet's stated size beyond this is a formatting accident or a hostile file
 
 
@@ -35,6 +34,7 @@ class Sheet:
     group_rows: set[int]  # rows holding a merged group header (the upper row of a two-level header)
     title_rows: set[int]  # rows that are one merged cell across the table: a title or a section title
     empty_rows: set[int]  # rows with nothing in them: a table ends at the first one below its header
+    merges: list[tuple[int, str]]  # (first row, A1 range) of every other merged range: header or error
 
 
 def sheet_rows(path: Path, display: str, sheet: str | None) -> Sheet:
@@ -46,7 +46,8 @@ def sheet_rows(path: Path, display: str, sheet: str | None) -> Sheet:
 
     try:
         book = openpyxl.load_workbook(path, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError, ParseError) as e:
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError, ParseError, AttributeError, TypeError) as e:
+        # openpyxl fails in many ways on a damaged or unusual file (even a chart sheet without a chart)
         raise fail(display, f"this is not an Excel workbook kaoping can read ({type(e).__name__})", "save it from Excel or WPS as .xlsx") from None
     if sheet is not None and sheet not in book.sheetnames:
         raise fail(display, f"the workbook has no sheet '{sheet}'", f"its sheets are: {', '.join(book.sheetnames)}")
@@ -59,13 +60,14 @@ def sheet_rows(path: Path, display: str, sheet: str | None) -> Sheet:
     width = max((len(r) for r in grid), default=0)
     group_rows: set[int] = set()
     title_rows: set[int] = set()
+    merges: list[tuple[int, str]] = []
     for merged in ws.merged_cells.ranges:
         top = grid[merged.min_row - 1] if merged.min_row <= len(grid) else []
         if merged.min_col == 1 and merged.max_col >= width > 1:
             title_rows.add(merged.min_row)
-        elif merged.min_row > HEADER_ROWS:
-            raise fail(display, f"the cells {merged.coord} are merged, in the data", "unmerge them: every row needs its own values", cell=f"{ws.title}!{merged.coord}")
-        elif merged.max_col > merged.min_col and top:
+            continue
+        merges.append((merged.min_row, merged.coord))
+        if merged.max_col > merged.min_col and top:
             group_rows.add(merged.min_row)
             value = top[merged.min_col - 1]
             for col in range(merged.min_col, min(merged.max_col, len(top)) + 1):
@@ -74,7 +76,7 @@ def sheet_rows(path: Path, display: str, sheet: str | None) -> Sheet:
             group_rows.add(merged.min_row)
     filled = {n for n, cells in enumerate(grid, start=1) if any(c.strip() for c in cells)}
     rows = [(n, cells) for n, cells in enumerate(grid, start=1) if n in filled]
-    return Sheet(ws.title, rows, group_rows, title_rows, set(range(1, len(grid) + 1)) - filled)
+    return Sheet(ws.title, rows, group_rows, title_rows, set(range(1, len(grid) + 1)) - filled, merges)
 
 
 def _text(value: Any, number_format: str = "General") -> str:

@@ -29,7 +29,7 @@ def test_a_version_against_itself_changes_nothing():
 def test_two_versions_that_swap_two_units_show_exactly_that_movement():
     # old weights x 60 / y 40, new 40 / 60; units R (a=1, b=1), P (1, 0), Q (0, 1)
     d = diff_json("-r", f"{SWAP}/swap-old.yaml", "-r", f"{SWAP}/swap-new.yaml", f"{SWAP}/swap.csv")
-    assert {(r["what"], r["old"], r["new"]) for r in d["rules"]} >= {("x.weight", "60", "40"), ("y.weight", "40", "60")}
+    assert {(r["what"], r["old"], r["new"]) for r in d["rules"]} >= {("indicators[x].weight", "60", "40"), ("indicators[y].weight", "40", "60")}
     moves = {u["entity"]: (u["old_display"], u["new_display"], u["old_rank"], u["new_rank"], u["movement"]) for u in d["units"]}
     assert moves == {
         "R": ("100.00", "100.00", 1, 1, 0),
@@ -43,7 +43,7 @@ def test_two_versions_that_swap_two_units_show_exactly_that_movement():
 
 def test_a_what_if_can_be_diffed_against_its_version():
     d = diff_json("-r", "jintai-hotline@2024.02", "--set", "timeliness.weight=45", "--set", "completion.weight=30", str(SEED_INPUT))
-    assert ("timeliness.weight", "40", "45") in {(r["what"], r["old"], r["new"]) for r in d["rules"]}
+    assert ("indicators[timeliness].weight", "40", "45") in {(r["what"], r["old"], r["new"]) for r in d["rules"]}
     assert d["new"]["what_if"] == ["timeliness.weight=45", "completion.weight=30"]
     forestry = next(u for u in d["units"] if u["entity"] == "区林业局")
     assert (forestry["old_display"], forestry["new_display"]) == ("89.27", "88.56")  # published; hand-computed in test_whatif
@@ -52,7 +52,7 @@ def test_a_what_if_can_be_diffed_against_its_version():
 def test_the_table_form_has_a_summary_line():
     run = run_cli("diff", "-r", f"{SWAP}/swap-old.yaml", "-r", f"{SWAP}/swap-new.yaml", f"{SWAP}/swap.csv")
     assert run.code == 0
-    assert "x.weight: 60 -> 40" in run.out
+    assert "indicators[x].weight: 60 -> 40" in run.out
     assert run.out.rstrip().endswith("2 of 3 units changed rank; Kendall's tau-b between the rankings = 0.3333")
 
 
