@@ -59,6 +59,8 @@ def evaluate_input(ruleset: Ruleset, input_arg: str, err: TextIO, sheet: str | N
     path = Path(input_arg)
     if not path.is_file():
         raise fail(input_arg, "no such input file", "give the path of the month's CSV or Excel export")
+    if sheet is not None and path.suffix.lower() != ".xlsx":
+        raise UsageError(f"--sheet is for an Excel (.xlsx) input; {input_arg} is not one")
     if estimated_rows(path) > PROGRESS_ROWS:
         console = Console(file=err, highlight=False)
         with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(), console=console, transient=True) as bar:

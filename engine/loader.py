@@ -549,7 +549,7 @@ class _Builder:
         cases = []
         for index, raw in enumerate(self.data.get("tests", [])):
             for key in ("input", "expect"):
-                if ".." in Path(raw[key]).parts:
+                if ".." in Path(raw[key]).parts or Path(raw[key]).is_absolute():
                     self._problem(["tests", index, key], f"tests[{index + 1}].{key}: '{raw[key]}' leaves the ruleset's folder", "keep a case's files in the ruleset's folder, e.g. cases/2024-02-input.csv")
             cases.append(GoldenCase(raw["name"], raw["input"], raw["expect"], raw.get("period")))
         return tuple(cases)

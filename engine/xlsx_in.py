@@ -90,6 +90,8 @@ def _text(value: Any, number_format: str = "General") -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() and abs(value) < 1e15 else format(value, ".15g")
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()  # a date typed in a cell is stored as midnight
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
     return " ".join(str(value).splitlines())  # a line break typed in a cell (Alt+Enter) is a space
