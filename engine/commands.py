@@ -10,7 +10,7 @@ import argparse
 import io
 import json
 from pathlib import Path
-from typing import TextIO
+from typing import Callable, TextIO
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
@@ -71,6 +71,21 @@ def evaluate_input(ruleset: Ruleset, input_arg: str, err: TextIO, sheet: str | N
     if evaluation.table.ignored_columns:
         err.write(f"note: columns not used by {ruleset.ref}: {', '.join(evaluation.table.ignored_columns)}\n")
     return evaluation
+
+
+def view(
+    args: argparse.Namespace, out: TextIO, err: TextIO, inputs: tuple[str, ...],
+    as_json: Callable[[], str], render: Callable[[Console], None],
+) -> None:
+    """-f json, or the rendering: on the screen (with colour), or its plain text in the file -o names."""
+    if args.format == "json":
+        emit(as_json(), args.output, out, err, inputs)
+    elif args.output is None:
+        render(console_for(out))
+    else:
+        buffer = io.StringIO()
+        render(Console(file=buffer, width=10_000, color_system=None, highlight=False))
+        emit(buffer.getvalue(), args.output, out, err, inputs)
 
 
 def estimated_rows(path: Path) -> int:
@@ -170,15 +185,7 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     old = load(args, refs[0], err, with_overrides=False)
     new = load(args, refs[-1], err, with_overrides=True)
     result = diff(evaluate_input(old, args.input, err, args.sheet), evaluate_input(new, args.input, err, args.sheet))
-    inputs = (args.input, old.path, new.path)
-    if args.format == "json":
-        emit(diff_json(result), args.output, out, err, inputs)
-    elif args.output is None:
-        render_diff(result, console_for(out))
-    else:
-        buffer = io.StringIO()
-        render_diff(result, Console(file=buffer, width=200, color_system=None))
-        emit(buffer.getvalue(), args.output, out, err, inputs)
+    view(args, out, err, (args.input, old.path, new.path), lambda: diff_json(result), lambda console: render_diff(result, console))
     return OK
 
 
@@ -237,13 +244,5 @@ def cmd_combine(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         paths.append(path)
         evaluations.append(evaluate_input(ruleset, path, err, args.sheet))
     combined = combine(ruleset, labels, evaluations)
-    inputs = (*paths, ruleset.path)
-    if args.format == "json":
-        emit(combined_json(combined), args.output, out, err, inputs)
-    elif args.output is None:
-        render_combined(combined, console_for(out))
-    else:
-        buffer = io.StringIO()
-        render_combined(combined, Console(file=buffer, width=10_000, color_system=None))
-        emit(buffer.getvalue(), args.output, out, err, inputs)
+    view(args, out, err, (*paths, ruleset.path), lambda: combined_json(combined), lambda console: render_combined(combined, console))
     return OK
