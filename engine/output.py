@@ -60,7 +60,24 @@ def to_json(evaluation: Evaluation, period: str | None = None) -> str:
         document["flags"] = [{"id": f.id, "label": f.label, "units": [_who(u) for u in evaluation.results if f.id in u.flags]} for f in r.flags]
     if r.ranking.eligible is not None:
         document["unranked"] = {"label": r.ranking.ineligible_label, "units": [_who(u) for u in evaluation.unranked]}
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return dump_json(document)
+
+
+def dump_json(document: Mapping[str, Any], rows: str = "results") -> str:
+    """The document indented for reading, with each item of `rows` on one line of its own.
+
+    One line a unit keeps a month's file readable and diffable, and lets the
+    C encoder do the bulk of the work: `indent` alone switches json to its
+    pure-Python encoder, several times slower for 100,000 units.
+    """
+    parts = []
+    for key, value in document.items():
+        if key == rows and isinstance(value, list) and value:
+            text = "[\n" + ",\n".join("    " + json.dumps(item, ensure_ascii=False) for item in value) + "\n  ]"
+        else:
+            text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        parts.append(f"  {json.dumps(key, ensure_ascii=False)}: {text}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
 def _result(evaluation: Evaluation, u: UnitResult) -> dict[str, Any]:

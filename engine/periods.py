@@ -8,7 +8,6 @@ unit missing from a period is an error unless the ruleset says to skip it.
 
 from __future__ import annotations
 
-import json
 import statistics
 from pathlib import PurePath
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from rich.text import Text
 from . import __version__
 from .errors import KaopingError, Problem, fail
 from .numbers import format_fixed, spreadsheet_decimal
-from .output import input_info, ruleset_info
+from .output import dump_json, input_info, ruleset_info
 from .model import Ruleset
 from .ranking import Evaluation, UnitResult, rank_numbers
 
@@ -145,4 +144,4 @@ def combined_json(c: Combined) -> str:
             for row in c.rows
         ],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return dump_json(document, "results")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
@@ -13,7 +12,7 @@ from rich.text import Text
 from . import __version__
 from .diff import Diff, UnitChange
 from .numbers import signed_fixed
-from .output import input_info, ruleset_info
+from .output import dump_json, input_info, ruleset_info
 
 
 def render_diff(d: Diff, console: Console) -> None:
@@ -87,4 +86,4 @@ def diff_json(d: Diff) -> str:
         ],
         "summary": {"moved": d.moved, "units": len(d.units), "kendall_tau_b": d.tau, "regraded": len(d.regraded)},
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return dump_json(document, "units")

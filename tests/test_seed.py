@@ -162,3 +162,9 @@ def test_a_narrow_terminal_gets_the_scores_only_and_a_note_saying_so():
     # published row 24, scores only
     assert [c.strip() for c in table[3 + 23].strip("│").split("│")] == ["24", "区市场监督管理局", "35.00", "40.00", "4.89", "6.67", "1.71", "5.00", "93.26"]
     assert lines[-1].startswith("the window is too narrow for the full table")
+
+
+def test_the_json_has_one_line_per_unit():
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "json")
+    lines = [line for line in run.out.splitlines() if line.startswith('    {"rank": ')]
+    assert len(lines) == 32 and all(json.loads(line.rstrip(","))["display"] for line in lines)
