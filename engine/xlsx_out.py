@@ -85,27 +85,43 @@ def sheet_name(heading: str) -> str:
 
 
 def _write_table(sheet: Any, evaluation: Evaluation, heading: str) -> None:
-    from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.utils import get_column_letter
-
-    thin = Side(style="thin")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    bold = Font(bold=True)
-
+    """Title, two-level header, sections of units, notes, column widths, print setup."""
     cols = leaves(evaluation.ruleset)
-    n = len(cols)
     spans = group_spans(cols)
     header_rows = 2 if spans else 1
-    score_format = _number_format(evaluation.ruleset.rounding.places)
+    _write_title(sheet, heading, len(cols))
+    _write_header(sheet, cols, spans, header_rows)
+    sheet.freeze_panes = sheet.cell(2 + header_rows, 1).coordinate
+    row, widths, titles = _write_body(sheet, evaluation, cols, 2 + header_rows)
+    _write_notes(sheet, evaluation, row + 1)
+    from openpyxl.utils import get_column_letter
 
-    # row 1: the title over the whole table
+    for i, width in enumerate(_fit(widths, spans, [heading, *titles])):
+        sheet.column_dimensions[get_column_letter(i + 1)].width = width
+    _print_setup(sheet, header_rows)
+
+
+def _styles() -> tuple[Any, Any, Any]:
+    """(thin border all round, centred and wrapped, bold): the table's look."""
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    thin = Side(style="thin")
+    return Border(left=thin, right=thin, top=thin, bottom=thin), Alignment(horizontal="center", vertical="center", wrap_text=True), Font(bold=True)
+
+
+def _write_title(sheet: Any, heading: str, width: int) -> None:
+    """Row 1: the title over the whole table."""
+    from openpyxl.styles import Alignment, Font
+
     sheet.cell(1, 1, _text(heading)).font = Font(bold=True, size=14)
     sheet.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=n)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet.row_dimensions[1].height = 28
 
-    # rows 2-3: group headers over their columns, every other header down over both rows
+
+def _write_header(sheet: Any, cols: Sequence[Leaf], spans: Sequence[tuple[int, int, str]], header_rows: int) -> None:
+    """Rows 2-3: group headers over their columns, every other header down over both rows."""
+    border, centred, bold = _styles()
     grouped: set[int] = set()
     for start, end, header in spans:
         _put(sheet, 2, start + 1, header)
@@ -121,20 +137,22 @@ def _write_table(sheet: Any, evaluation: Evaluation, heading: str) -> None:
                 sheet.merge_cells(start_row=2, start_column=i + 1, end_row=3, end_column=i + 1)
     for row in range(2, 2 + header_rows):
         sheet.row_dimensions[row].height = 20
-        for col in range(1, n + 1):
+        for col in range(1, len(cols) + 1):
             target = sheet.cell(row, col)
             target.font, target.alignment, target.border = bold, centred, border
 
-    # the body: each section's title row (when it has a title), then its units
-    row = 2 + header_rows
-    sheet.freeze_panes = sheet.cell(row, 1).coordinate
+
+def _write_body(sheet: Any, evaluation: Evaluation, cols: Sequence[Leaf], row: int) -> tuple[int, list[int], list[str]]:
+    """Each section's title row (when it has a title), then its units; the next free row, column widths, titles."""
+    border, _, bold = _styles()
+    score_format = _number_format(evaluation.ruleset.rounding.places)
     widths = [max(cell_len(leaf.label), 1) for leaf in cols]
     titles: list[str] = []
     for label, results in sections_of(evaluation):
         if label:
             _put(sheet, row, 1, label).font = bold
-            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=n)
-            for col in range(1, n + 1):
+            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(cols))
+            for col in range(1, len(cols) + 1):
                 sheet.cell(row, col).border = border
             titles.append(label)
             row += 1
@@ -147,21 +165,20 @@ def _write_table(sheet: Any, evaluation: Evaluation, heading: str) -> None:
                     target.number_format = number_format
                 widths[i] = max(widths[i], cell_len(cell(evaluation, result, leaf.field)))
             row += 1
+    return row, widths, titles
 
-    # under the table: the lists and flags, and a what-if says so
+
+def _write_notes(sheet: Any, evaluation: Evaluation, row: int) -> None:
+    """Under the table, after an empty row: the lists and flags, and a what-if says so."""
     lines = notes(evaluation)
     if evaluation.ruleset.overrides:
         lines.append(f"试算（WHAT-IF），非正式规则: {evaluation.ruleset.label}")
-    if lines:
-        row += 1
-        for line in lines:
-            _put(sheet, row, 1, line)
-            row += 1
+    for offset, line in enumerate(lines):
+        _put(sheet, row + offset, 1, line)
 
-    for i, width in enumerate(_fit(widths, spans, [heading, *titles])):
-        sheet.column_dimensions[get_column_letter(i + 1)].width = width
 
-    # printed: landscape, as wide as the page, the header repeated on every page
+def _print_setup(sheet: Any, header_rows: int) -> None:
+    """Printed: landscape, as wide as the page, the header repeated on every page."""
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
