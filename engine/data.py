@@ -1,29 +1,31 @@
-"""Reading the month's records: a CSV export with Chinese column headers.
+"""Checking the month's records: rows of cells in, records fit to score out.
 
-The platform's export is read as UTF-8 (with or without a BOM) or, failing
-that, as GBK (GB 18030, what Excel on a Chinese Windows writes).  A title row
-above the header (the sheet's caption) is skipped.  Header cells are matched
-to the ruleset's inputs by id, label or alias; columns the ruleset does not
+The rows come from a CSV export (engine/csv_in.py) or an Excel sheet
+(engine/xlsx_in.py); whichever file the figures came in, the same checks
+apply, so they live here once.  A title row above the header (the sheet's
+caption) is skipped.  Header cells are matched to the ruleset's inputs by id,
+label or alias, or by the published table's own headers (a group header over
+its labels reads as "办结得分（35分）/工单数"); columns the ruleset does not
 use are ignored and named in a note.  Every row is checked for the mistakes a
-spreadsheet or a hand edit makes to a CSV file (a quote never closed, the
-wrong separator, cells beyond the header, control characters), every cell
-for its value (exact whole numbers, bounds, bounds naming another field,
-empty and duplicate keys), and every problem is reported at its row and
-column before anything is scored.
+spreadsheet or a hand edit makes (a quote never closed and the wrong
+separator, as engine/csv_in.py recognises them; cells beyond the header;
+control characters), every cell for its value (exact whole numbers, bounds,
+bounds naming another field, groups, empty and duplicate keys), and every
+problem is reported at its row and column (at its cell, Sheet1!D7, in a
+workbook) before anything is scored.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 import sys
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
+from .csv_in import SEPARATORS, USE, Row, csv_rows, separator, unclosed_quote, wrong_separator
 from .errors import KaopingError, Problem, did_you_mean, fail
 from .model import ColumnGroup, Input, Ruleset
 
@@ -34,14 +36,7 @@ MAX_PROBLEMS = 100
 HEADER_SEARCH = 10  # non-empty rows searched for the header: title rows above it are skipped
 Value = int | float | str
 
-# What a row's cells may be separated by, as a message names them.  The
-# reader accepts ',' and tab; the others are what a Chinese keyboard or a
-# European spreadsheet puts between cells.
-SEPARATORS = {",": "',' (commas)", "\t": "tabs", "，": "'，' (full-width commas)", ";": "';' (semicolons)"}
-USE = {",": "','", "\t": "tabs"}
-
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # exactly Unicode category Cc
-_LINE_BREAK = re.compile("[\r\n]")
 _NUMERAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 _LARGEST = int(sys.float_info.max)  # scores are floats: a larger value cannot be scored
@@ -64,14 +59,6 @@ class Table:
     ignored_columns: tuple[str, ...]
 
 
-class Row(NamedTuple):
-    """A CSV row: the line it starts on, the line it ends on (a quoted cell may span lines), its cells."""
-
-    line: int
-    last: int
-    cells: list[str]
-
-
 @dataclass(frozen=True, slots=True)
 class Header:
     """What the header row says about the rows below it: where each input is, and how wide a row may be."""
@@ -80,6 +67,17 @@ class Header:
     names: Mapping[int, str]  # 0-based column -> "label (id)" of the input it holds
     width: int  # the header's last non-empty cell, 1-based
     ignored: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Rows to check, from either reader, and what the checks need to know about where they came from."""
+
+    rows: list[Row]
+    encoding: str
+    delimiter: str  # what every row should be separated by (',' for a sheet, whose cells are already apart)
+    sheet: str  # the sheet's name, or "" for CSV: a sheet's problems are named Sheet1!D7
+    group_rows: set[int]  # a sheet's rows holding a merged group header (the upper row of a two-level header)
 
 
 class CellError(ValueError):
@@ -93,32 +91,50 @@ class CellError(ValueError):
 def read_table(path: Path, ruleset: Ruleset, display: str | None = None, sheet: str | None = None) -> Table:
     """Read and check the records in `path` (CSV, or the first or named sheet of an .xlsx), or raise KaopingError with every problem."""
     display = display or str(path)
+    raw = _read_bytes(path, display)
+    source = _source(path, raw, ruleset, display, sheet)
+    records, ignored = _checked(source, ruleset, display)
+    return Table(display, hashlib.sha256(raw).hexdigest(), source.encoding, tuple(records), ignored)
+
+
+def _read_bytes(path: Path, display: str) -> bytes:
+    """The file's bytes: read once, for the CSV reader and for the table's checksum."""
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as e:
         raise fail(display, f"cannot read the input file: {e.strerror}") from None
+
+
+def _source(path: Path, raw: bytes, ruleset: Ruleset, display: str, sheet: str | None) -> Source:
+    """The rows to check, from the reader the file's suffix calls for; an old .xls is refused."""
     suffix = path.suffix.lower()
     if suffix == ".xls":
         raise fail(display, "old Excel files (.xls) cannot be read", "in Excel or WPS, save it as .xlsx (or as CSV UTF-8)")
     if suffix == ".xlsx":
-        from .xlsx_in import sheet_rows
+        return _sheet_source(path, ruleset, display, sheet)
+    text = csv_rows(raw, display)
+    return Source(text.rows, text.encoding, text.delimiter, "", set())
 
-        book = sheet_rows(path, display, sheet)
-        name, group_rows, encoding = book.name, book.group_rows, f"xlsx sheet {book.name}"
-        rows, delimiter = _table_rows([Row(n, n, c) for n, c in book.rows], book, ruleset, display), ","
-    else:
-        text, encoding = _decode(raw, display)
-        delimiter = _delimiter(text)
-        rows, name, group_rows = _rows(text, delimiter, display), "", set()
+
+def _sheet_source(path: Path, ruleset: Ruleset, display: str, sheet: str | None) -> Source:
+    """A sheet's table as rows, each starting and ending on its row number; its separator is taken to be ','."""
+    from .xlsx_in import sheet_rows
+
+    book = sheet_rows(path, display, sheet)
+    rows = _table_rows([Row(n, n, c) for n, c in book.rows], book, ruleset, display)
+    return Source(rows, f"xlsx sheet {book.name}", ",", book.name, book.group_rows)
+
+
+def _checked(source: Source, ruleset: Ruleset, display: str) -> tuple[list[Record], tuple[str, ...]]:
+    """The source's records, checked; a sheet's problems are named the way the spreadsheet names the place."""
     try:
-        records, ignored = _read_rows(rows, group_rows, ruleset, delimiter, display)
+        return _read_rows(source.rows, source.group_rows, ruleset, source.delimiter, display)
     except KaopingError as e:
-        if not name:
+        if not source.sheet:
             raise
-        placed = KaopingError([_in_sheet(p, name) for p in e.problems])
+        placed = KaopingError([_in_sheet(p, source.sheet) for p in e.problems])
         placed.total = e.total
         raise placed from None
-    return Table(display, hashlib.sha256(raw).hexdigest(), encoding, tuple(records), ignored)
 
 
 def _read_rows(rows: list[Row], group_rows: set[int], ruleset: Ruleset, delimiter: str, display: str) -> tuple[list[Record], tuple[str, ...]]:
@@ -197,64 +213,6 @@ def _column_letter(col: int) -> str:
     return letters
 
 
-def _decode(raw: bytes, display: str) -> tuple[str, str]:
-    """The text and its encoding: UTF-8 first (strict, so GBK bytes fail it), then GB 18030, a superset of GBK."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if encoding == "utf-8-sig" and not raw.startswith(b"\xef\xbb\xbf"):
-            encoding = "utf-8"
-        return text, encoding
-    raise fail(display, "the file is neither UTF-8 nor GBK text", "save it from Excel as 'CSV UTF-8 (comma delimited)'")
-
-
-def _delimiter(text: str) -> str:
-    """Tab when the first line holding a comma or a tab holds tabs only, else ','.
-
-    Not simply the first line: a title row above the header (one cell, or
-    padded with separators) says nothing, or the wrong thing, when it is bare.
-    """
-    for line in io.StringIO(text):
-        if "," in line or "\t" in line:
-            return "," if "," in line else "\t"
-    return ","
-
-
-def _rows(text: str, delimiter: str, display: str) -> list[Row]:
-    """Every row that is not entirely empty, with the lines it starts and ends on.
-
-    The csv module raises csv.Error for a cell over its size limit (most
-    often a quote never closed, which makes the rest of the file one cell).
-    That is the user's file, not a bug in kaoping, so it becomes a problem at
-    the line the reader had reached.
-    """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[Row] = []
-    start = 1
-    try:
-        for cells in reader:
-            if any(c.strip() for c in cells):
-                rows.append(Row(start, reader.line_num, cells))
-            start = reader.line_num + 1
-    except csv.Error as e:
-        message, hint = _reader_error(e)
-        raise fail(display, message, hint, line=reader.line_num) from None
-    return rows
-
-
-def _reader_error(error: csv.Error) -> tuple[str, str]:
-    """The csv module's complaint in the user's terms: the message and a hint."""
-    if "field limit" in str(error):
-        return (
-            f"a cell here is longer than {csv.field_size_limit()} characters, the most a cell may hold",
-            'if a quote (") opened on this line or above it is never closed, the lines after it run into one cell: '
-            "close the quote; otherwise shorten the cell",
-        )
-    return f"this line cannot be read as CSV: {error}", ""
-
-
 def _normalise(header: str) -> str:
     """A header cell as it is matched: exports differ in spacing, wrap captions onto two lines and leave stray BOMs."""
     return "".join(header.split()).replace("\ufeff", "")
@@ -284,7 +242,7 @@ def _map_header(row: Row, inputs: Sequence[Input], delimiter: str, display: str,
     A quote never closed or a control character makes the header's text
     untrustworthy (and unfit to echo in a message), so either stops here.
     """
-    broken = _unclosed_quote(row, display, delimiter)
+    broken = unclosed_quote(row, display, delimiter)
     if broken:
         raise KaopingError([broken])
     controls = [_control_problem(row.line, col, "the header cell", _normalise(cell), display) for col, cell in enumerate(row.cells)]
@@ -308,8 +266,8 @@ def _map_header(row: Row, inputs: Sequence[Input], delimiter: str, display: str,
             problems.append(Problem(display, row.line, col + 1, message, "delete or rename one of them"))
         else:
             columns[target.id] = col
-    separator = _separator(row.cells, delimiter)
-    why = f"the header row is separated by {SEPARATORS[separator]}; use {USE[delimiter]}" if separator else ""
+    found = separator(row.cells, delimiter)
+    why = f"the header row is separated by {SEPARATORS[found]}; use {USE[delimiter]}" if found else ""
     problems += _absent_inputs(inputs, columns, unclaimed, why, display, row.line)
     if problems:
         raise KaopingError(problems)
@@ -396,7 +354,7 @@ def _records(
     problems: list[Problem] = []
     first_row: dict[str, int] = {}
     for row in rows:
-        broken = _unclosed_quote(row, display) or _wrong_separator(row, delimiter, display)
+        broken = unclosed_quote(row, display) or wrong_separator(row, delimiter, display)
         controls = [] if broken else _control_characters(row, header.names, display)
         if broken or controls:
             problems += [broken] if broken else controls
@@ -431,50 +389,6 @@ def _check_group(line: int, values: Mapping[str, Value], columns: Mapping[str, i
         hint = did_you_mean(value, declared) or f"the groups are: {', '.join(declared)}"
         return [Problem(display, line, col, f"'{value}' is not one of the ruleset's groups", hint)]
     return []
-
-
-def _unclosed_quote(row: Row, display: str, delimiter: str = "") -> Problem | None:
-    """A quote opened in `row` and never closed, at the cell it opened.
-
-    The csv module then reads on to the next quote or the end of the file,
-    taking the following lines into one cell; every other cell would be
-    reported empty.  No data cell holds a line break, so one is the sign.  A
-    header cell may (a wrapped caption): given `delimiter`, a header cell is
-    suspect only when it also holds the separator, as a swallowed row does.
-    """
-    if row.last == row.line:  # the common case: a cell holding a line break spans lines
-        return None
-    for col, cell in enumerate(row.cells):
-        if _LINE_BREAK.search(cell) and (not delimiter or delimiter in cell):
-            return Problem(
-                display, row.line, col + 1, 'a quote (") opened in this row is never closed',
-                f"the cell runs on to line {row.last}, taking in every line between: close the quote where the cell ends, or delete it",
-            )
-    return None
-
-
-def _separator(cells: Sequence[str], delimiter: str) -> str:
-    """The separator a row was written with when it is not `delimiter` ("" if it is).
-
-    A row separated by '，' or ';' reads as one cell holding the whole row.
-    """
-    filled = filter(str.strip, cells)
-    only = next(filled, "")
-    if not only or next(filled, ""):  # none, or a second: the row was split (stops at the second, as most rows are)
-        return ""
-    return next((s for s in SEPARATORS if s != delimiter and sum(1 for p in only.split(s) if p.strip()) > 1), "")
-
-
-def _wrong_separator(row: Row, delimiter: str, display: str) -> Problem | None:
-    """A row separated by another character than the header's, said as such rather than as empty cells."""
-    found = _separator(row.cells, delimiter)
-    if not found:
-        return None
-    col = next(col for col, cell in enumerate(row.cells) if cell.strip()) + 1
-    return Problem(
-        display, row.line, col, f"this row is separated by {SEPARATORS[found]}; use {USE[delimiter]}",
-        f"the header row is separated by {USE[delimiter]}, and every row must be separated the same way",
-    )
 
 
 def _extra_cells(row: Row, width: int, display: str) -> list[Problem]:
