@@ -22,6 +22,7 @@ from .expr import HELPERS, Formula, FormulaError, compile_formula
 from .bands import build_bands
 from .model import (
     SPECIAL_FIELDS,
+    TITLE_FIELDS,
     Aggregate,
     Band,
     Combine,
@@ -55,7 +56,6 @@ ID = re.compile(r"[a-z_][a-z0-9_]*")
 WEIGHT_TOLERANCE = 1e-9
 DEFAULT_TOTAL_LABEL = "总分"
 ID_SECTIONS = ("inputs", "derived", "lookups", "aggregates", "indicators", "lists", "flags")
-TITLE_FIELDS = ("year", "month", "period")
 
 
 def load_ruleset(path: Path, display: str | None = None, overrides: Sequence[Override] = (), expect: Found | None = None) -> Ruleset:

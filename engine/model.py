@@ -14,7 +14,7 @@ from .expr import Formula
 from .numbers import plain_number
 
 SPECIAL_FIELDS = ("rank", "total", "grade")
-KINDS = ("score", "penalty", "bonus")
+TITLE_FIELDS = ("year", "month", "period")  # what a report title may take from --period
 
 
 @dataclass(frozen=True, slots=True)

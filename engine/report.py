@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from .model import Column, ColumnGroup, Ruleset
+from .model import TITLE_FIELDS, Column, ColumnGroup, Ruleset
 from .numbers import format_fixed, plain_number
 from .ranking import Evaluation, UnitResult
 
@@ -88,7 +88,7 @@ def title(ruleset: Ruleset, period: str | None) -> str:
     Without a period a title that needs one falls back to the ruleset's title.
     """
     template = ruleset.fill_label(ruleset.report.title)
-    if not any(f in template for f in ("{year}", "{month}", "{period}")):
+    if not any(f"{{{f}}}" in template for f in TITLE_FIELDS):
         return template
     if period is None:
         return ruleset.title
