@@ -57,6 +57,9 @@ class Table:
     encoding: str
     records: tuple[Record, ...]
     ignored_columns: tuple[str, ...]
+    # what the reader left out or wants the user to hear (a 合计 row skipped, full-width digits read),
+    # each one sentence naming its row; printed on stderr as "note: ..." and kept in the JSON's input.notes
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

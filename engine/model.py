@@ -15,6 +15,8 @@ from .numbers import plain_number
 
 SPECIAL_FIELDS = ("rank", "total", "grade")
 TITLE_FIELDS = ("year", "month", "period")  # what a report title may take from --period
+# The labels an office sheet's summary rows carry in the key column: such a row is not a unit.
+DEFAULT_TOTALS_LABELS = ("合计", "总计", "小计", "全区合计", "平均", "平均值", "总数")
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +247,14 @@ class Ruleset:
     lists: tuple[UnitList, ...] = ()
     flags: tuple[Flag, ...] = ()
     combine: Combine | None = None
+    # key-column labels of summary rows (合计, 总计, ...), left out of the data: entity.totals in the YAML
+    totals_labels: tuple[str, ...] = DEFAULT_TOTALS_LABELS
+    # how this version was chosen for the run (set by the command that resolved RULESET), e.g.
+    # "named": name@version; "path": a file; "latest-released"; "in-effect": by --period/--as-of
+    chosen: str = ""
+    chosen_why: str = ""  # the sentence said on stderr and recorded in the JSON, "" when given exactly
+    # non-empty when the version was named explicitly but was not in effect in the --period month
+    not_in_effect: str = ""
 
     @property
     def ref(self) -> str:

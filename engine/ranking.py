@@ -51,6 +51,9 @@ class Evaluation:
     aggregates: Mapping[str, int | float | Mapping[str, int | float]]
     results: tuple[UnitResult, ...]
     lists: tuple[tuple[UnitList, tuple[UnitResult, ...]], ...] = ()
+    # what scoring noticed and the user must hear (a score above its indicator's weight), one sentence each;
+    # printed on stderr as "warning: ..." and kept in the JSON's "warnings"
+    warnings: tuple[str, ...] = ()
 
     @property
     def ranked(self) -> tuple[UnitResult, ...]:
