@@ -67,22 +67,44 @@ def test_a_what_if_is_validated_again():
     assert "the indicators' weights add up to 110, but total.max is 100" in run.err
 
 
-@pytest.mark.parametrize(
-    ("setting", "shows"),
-    [
-        ("rounding.places=1", "99.9"),  # 99.883… to one place
-        ("ranking.ties=shared", None),
-        ("completion.formula=weight", "99.88"),
-    ],
-)
-def test_any_scalar_of_the_ruleset_can_be_changed(setting, shows):
-    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "json", "--set", setting)
+def evaluate_with(*settings: str) -> list[dict]:
+    args = [a for s in settings for a in ("--set", s)]
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "json", *args)
     assert run.code == 0, run.err
-    results = json.loads(run.out)["results"]
-    if shows:
-        assert results[0]["display"]["total"] == shows
-    if setting == "ranking.ties=shared":
-        assert [r["rank"] for r in results[15:17]] == [16, 16]
+    return json.loads(run.out)["results"]
+
+
+def test_rounding_places_can_be_changed():
+    results = evaluate_with("rounding.places=1")
+    # 区人力资源和社会保障局: 35 + 40·342/343 + 5 + 10 + 5 + 5 = 99.8833… -> 99.9 (published 99.88)
+    assert (results[0]["entity"], results[0]["display"]["total"]) == ("区人力资源和社会保障局", "99.9")
+    # 区市场监督管理局: published 93.26 (93.2606…) -> 93.3
+    assert next(r for r in results if r["entity"] == "区市场监督管理局")["display"]["total"] == "93.3"
+
+
+def test_ranking_ties_can_be_changed():
+    results = evaluate_with("ranking.ties=shared")
+    # 区民政局 and 区退役军人事务局 tie exactly (published 16 and 17, 95.01 each): both 16, then 18
+    assert [(r["rank"], r["entity"]) for r in results[15:18]] == [(16, "区民政局"), (16, "区退役军人事务局"), (18, "区文化和旅游局")]
+
+
+def test_an_indicator_formula_can_be_changed():
+    # completion scored on the orders closed ON TIME: weight · ratio(on_time, due, 1) instead of completed / due
+    results = {r["entity"]: r for r in evaluate_with("completion.formula=weight * ratio(on_time, due, 1)")}
+    # 区人力资源和社会保障局 (343 due, 342 on time): completion 35·342/343 = 34.8979…;
+    # total 34.8979… + 40·342/343 (39.8833…) + 5 + 10 + 5·343/343 + 5 = 99.7813… -> 99.78 (published 99.88)
+    hr = results["区人力资源和社会保障局"]
+    assert hr["scores"]["completion"] == pytest.approx(35 * 342 / 343, abs=1e-12)
+    assert (hr["display"]["completion"], hr["display"]["total"]) == ("34.90", "99.78")
+    # 区林业局 (7 due, 6 on time): completion 35·6/7 = 30 instead of 35: 89.27 (published) − 5 = 84.27;
+    # 30 + 40·6/7 + 5·(1 − 1/44) + 10 + 5·7/343 + 5 = 30 + 34.2857 + 4.8864 + 10 + 0.1020 + 5 = 84.2741…
+    forestry = results["区林业局"]
+    assert (forestry["display"]["completion"], forestry["display"]["total"]) == ("30.00", "84.27")
+    # 长乐塬管委办 (2 due, 0 on time): completion 0 and timeliness 0; 0 + 0 + 5 + 10 + 5·2/343 + 5 = 20.0292 -> 20.03
+    last = results["长乐塬管委办"]
+    assert (last["display"]["completion"], last["display"]["total"], last["rank"]) == ("0.00", "20.03", 32)
+    # 区卫生健康局 (40 due, 40 on time): completion unchanged at 35, total as published 95.47
+    assert results["区卫生健康局"]["display"]["total"] == "95.47"
 
 
 def test_an_unknown_key_gets_a_suggestion():
