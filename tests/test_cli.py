@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -139,11 +140,65 @@ def test_python_cli_py_is_the_same_program():
     assert json.loads(proc.stdout)["results"][0]["display"]["total"] == "99.88"
 
 
+COMMANDS = ("list", "validate", "evaluate", "diff", "explain", "combine", "new-version", "release", "test")
+
+# Each command's options and arguments as they are today and as the README's "Command line" section documents
+# them.  Other options may be added; none of these may go missing.  Every command takes --rulesets DIR.
+HELP = {
+    "list": ["--rulesets"],
+    "validate": ["RULESET", "--set", "--as-of", "--rulesets"],
+    "evaluate": ["INPUT", "-r", "--ruleset", "-f", "--format", "-o", "--output", "--excel", "--period",
+                 "--set", "--as-of", "--sheet", "--rulesets"],
+    "diff": ["INPUT", "-r", "--ruleset", "--set", "-f", "--format", "-o", "--output", "--sheet", "--rulesets"],
+    "explain": ["INPUT", "UNIT", "-r", "--ruleset", "--set", "--as-of", "--sheet", "--rulesets"],
+    "combine": ["[LABEL=]INPUT", "-r", "--ruleset", "-f", "--format", "-o", "--output", "--set", "--as-of", "--sheet", "--rulesets"],
+    "new-version": ["NAME", "VERSION", "--from", "--effective", "--rulesets"],
+    "release": ["NAME@VERSION", "--rulesets"],
+    "test": ["RULESET", "--rulesets"],
+}  # fmt: skip
+
+
+def said(word: str, text: str) -> bool:
+    """`word` appears in `text` as a whole option or argument name (--set, not --settings)."""
+    return re.search(rf"(?<![\w=@\[-]){re.escape(word)}(?![\w@=-])", text) is not None
+
+
 def test_help_names_every_command():
     run = run_cli("--help")
     assert run.code == 0
-    for command in ("list", "validate", "evaluate"):
-        assert command in run.out
+    assert run.out.startswith("usage: kaoping ")
+    for command in COMMANDS:
+        assert re.search(rf"^    {re.escape(command)}\s", run.out, re.M), command  # listed with its summary
+    assert said("--version", run.out) and said("--rulesets", run.out)
+
+
+def test_help_lists_every_command_and_no_other():
+    run = run_cli("--help")
+    listed = re.search(r"\{([a-z,-]+)\}", run.out)
+    if listed:  # argparse's usage line names the commands when it has room
+        assert sorted(listed.group(1).split(",")) == sorted(COMMANDS)
+    assert sorted(HELP) == sorted(COMMANDS)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_each_commands_help_shows_its_options(command):
+    run = run_cli(command, "--help")
+    assert run.code == 0, run.err
+    assert run.out.startswith(f"usage: kaoping {command} ")
+    missing = [word for word in HELP[command] if not said(word, run.out)]
+    assert missing == [], f"kaoping {command} --help does not show {missing}"
+
+
+@pytest.mark.parametrize(("command", "formats"), [
+    ("evaluate", ["table", "json", "csv", "xlsx", "md", "html"]),  # README: -f table|json|csv|xlsx|md|html
+    ("diff", ["table", "json"]),  # README: diff ... [-f table|json]
+    ("combine", ["table", "json"]),  # README: combine ... [-f table|json]
+])  # fmt: skip
+def test_each_commands_help_shows_its_output_formats(command, formats):
+    text = " ".join(run_cli(command, "--help").out.split())
+    offered = re.search(r"-f \{([a-z,]+)\}", text)
+    assert offered, text
+    assert [f for f in formats if f not in offered.group(1).split(",")] == []
 
 
 def test_rounding_places_written_as_2_point_0_works_like_2(tmp_path):
