@@ -17,9 +17,13 @@ workbook) before anything is scored.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import math
 import re
+import stat
 import sys
+import unicodedata
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -33,11 +37,15 @@ if TYPE_CHECKING:
     from .xlsx_in import Sheet
 
 MAX_PROBLEMS = 100
+MAX_INPUT_BYTES = 200 * 2**20  # a CSV or workbook larger than this is refused from its size alone, before it is read
+MAX_COLUMNS = 16_384  # Excel's own limit: a header wider than this is a broken or hostile file
+HEAD_BYTES = 4096  # what is read to tell a file's real kind (a workbook named .csv, UTF-16 text)
 HEADER_SEARCH = 10  # non-empty rows searched for the header: title rows above it are skipped
 Value = int | float | str
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # exactly Unicode category Cc
 _NUMERAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_FORMULA_START = ("=", "+", "-", "@", "'")  # what kaoping's CSV writer protects with a leading '
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 _LARGEST = int(sys.float_info.max)  # scores are floats: a larger value cannot be scored
 
@@ -81,6 +89,7 @@ class Source:
     delimiter: str  # what every row should be separated by (',' for a sheet, whose cells are already apart)
     sheet: str  # the sheet's name, or "" for CSV: a sheet's problems are named Sheet1!D7
     group_rows: set[int]  # a sheet's rows holding a merged group header (the upper row of a two-level header)
+    sheets: tuple[str, ...] = ()  # every sheet of the workbook, for a hint when this one holds no table
 
 
 class CellError(ValueError):
@@ -94,29 +103,127 @@ class CellError(ValueError):
 def read_table(path: Path, ruleset: Ruleset, display: str | None = None, sheet: str | None = None) -> Table:
     """Read and check the records in `path` (CSV, or the first or named sheet of an .xlsx), or raise KaopingError with every problem."""
     display = display or str(path)
-    raw = _read_bytes(path, display)
-    source = _source(path, raw, ruleset, display, sheet)
-    records, ignored = _checked(source, ruleset, display)
-    return Table(display, hashlib.sha256(raw).hexdigest(), source.encoding, tuple(records), ignored)
+    size = _input_size(path, display)
+    kind = _refuse_disguised(path, _head(path, display), display)
+    if kind == "xlsx":
+        source, digest = _sheet_source(path, ruleset, display, sheet), _file_sha256(path, display)
+    else:
+        raw = _read_bytes(path, display, size)
+        text = csv_rows(raw, display)
+        source, digest = Source(text.rows, text.encoding, text.delimiter, "", set()), hashlib.sha256(raw).hexdigest()
+    records, ignored, notes = _checked(source, ruleset, display)
+    return Table(display, digest, source.encoding, tuple(records), ignored, tuple(notes))
 
 
-def _read_bytes(path: Path, display: str) -> bytes:
-    """The file's bytes: read once, for the CSV reader and for the table's checksum."""
+def input_size(path: Path, display: str) -> int:
+    """The input's size in bytes, or KaopingError when it cannot be read or is beyond what kaoping reads.
+
+    Checked from the file system before a byte is read, so a 1 GB file (even
+    a sparse one) is refused at once, in no memory; callers that look at the
+    file before read_table (a progress estimate) should call this first.
+    """
+    return _input_size(path, display)
+
+
+def _input_size(path: Path, display: str) -> int:
     try:
-        return path.read_bytes()
+        info = path.stat()
     except OSError as e:
-        raise fail(display, f"cannot read the input file: {e.strerror}") from None
+        raise _os_problem(e, display) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise fail(display, "this is a folder, not a data file", "give the CSV or .xlsx file itself")
+    if not stat.S_ISREG(info.st_mode):
+        raise fail(display, "this is not a regular file (a device, a pipe or a socket)", "give the CSV or .xlsx file itself")
+    if info.st_size > MAX_INPUT_BYTES:
+        raise fail(
+            display, f"the file is {info.st_size / 2**20:,.0f} MB; kaoping reads inputs of at most {MAX_INPUT_BYTES // 2**20} MB",
+            "a month's records are far smaller: check that this is the right file, or split it",
+        )
+    return info.st_size
 
 
-def _source(path: Path, raw: bytes, ruleset: Ruleset, display: str, sheet: str | None) -> Source:
-    """The rows to check, from the reader the file's suffix calls for; an old .xls is refused."""
-    suffix = path.suffix.lower()
-    if suffix == ".xls":
-        raise fail(display, "old Excel files (.xls) cannot be read", "in Excel or WPS, save it as .xlsx (or as CSV UTF-8)")
-    if suffix == ".xlsx":
-        return _sheet_source(path, ruleset, display, sheet)
-    text = csv_rows(raw, display)
-    return Source(text.rows, text.encoding, text.delimiter, "", set())
+def _os_problem(error: OSError, display: str) -> KaopingError:
+    """An operating-system refusal (no such file, no permission, a name too long) told as the user's problem."""
+    reason = error.strerror or type(error).__name__
+    hints = {
+        errno.ENOENT: "check the path: no file has this name",
+        errno.EACCES: "the file's permissions do not let you read it: ask its owner, or copy it somewhere you can",
+        errno.ENAMETOOLONG: "a file name may be at most 255 bytes (a Chinese character takes 3): rename the file",
+    }
+    return fail(display, f"cannot read the input file: {reason}", hints.get(error.errno or 0, ""))
+
+
+def _head(path: Path, display: str) -> bytes:
+    """The file's first bytes, enough to tell what kind of file it really is."""
+    try:
+        with path.open("rb") as f:
+            return f.read(HEAD_BYTES)
+    except OSError as e:
+        raise _os_problem(e, display) from None
+
+
+def _real_kind(head: bytes) -> str:
+    """What the bytes say the file is, whatever its name: xlsx, xls (an OLE container), utf16, html or text."""
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE container: .xls, or a workbook encrypted with a password
+        return "xls"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(head):
+        return "utf16"
+    if re.match(rb"\s*(<!doctype html|<html|<table|<\?xml[^>]*>\s*<html)", head[:512], re.I):
+        return "html"
+    return "text"
+
+
+def _utf16_without_bom(head: bytes) -> bool:
+    """Text with a NUL at every other byte: UTF-16 that lost its byte order mark (ASCII in UTF-16 is 'a\\0b\\0')."""
+    sample = head[:200]
+    if len(sample) < 8:
+        return False
+    return sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4
+
+
+def _refuse_disguised(path: Path, head: bytes, display: str) -> str:
+    """'xlsx' or 'csv', the reader the file needs; a file whose bytes are not what its name says is refused, saying what it is."""
+    kind, named = _real_kind(head), path.suffix.lower()
+    if kind == "html":
+        raise fail(display, "this is a web page (HTML), not a CSV file or a workbook, whatever its name", "open it in Excel or WPS and save it as .xlsx (or as CSV UTF-8)")
+    if kind == "xls":
+        raise fail(display, "this is an old Excel workbook (.xls), or a workbook protected by a password", "in Excel or WPS, remove the password and save it as .xlsx (or as CSV UTF-8)")
+    if kind == "utf16":
+        raise fail(display, "this file is UTF-16 text (what Excel saves as 'Unicode 文本' / 'Unicode Text')", "in Excel or WPS, save it as 'CSV UTF-8 (逗号分隔)' ('CSV UTF-8 (Comma delimited)')")
+    if named in (".xlsx", ".xls") and kind != "xlsx":
+        raise fail(display, f"this is not an Excel workbook kaoping can read: it is text (a CSV file?), though its name ends in {named}", "if it is the month's CSV, rename it to .csv")
+    if named == ".xlsx":
+        return "xlsx"
+    if kind == "xlsx":
+        raise fail(display, f"this is an Excel workbook (.xlsx), though its name ends in '{named or '(no extension)'}'", "rename it to .xlsx")
+    return "csv"
+
+
+def _read_bytes(path: Path, display: str, size: int) -> bytes:
+    """The file's bytes: read once, for the CSV reader and for the table's checksum; never more than the cap,
+    even if the file grew since it was measured."""
+    try:
+        with path.open("rb") as f:
+            raw = f.read(MAX_INPUT_BYTES + 1)
+    except OSError as e:
+        raise _os_problem(e, display) from None
+    if len(raw) > MAX_INPUT_BYTES:
+        raise fail(display, f"the file grew beyond {MAX_INPUT_BYTES // 2**20} MB while it was read", "read it once it is complete")
+    return raw
+
+
+def _file_sha256(path: Path, display: str) -> str:
+    """A workbook's checksum, read in pieces (openpyxl reads the file itself)."""
+    try:
+        digest = hashlib.sha256()
+        with path.open("rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                digest.update(chunk)
+        return digest.hexdigest()
+    except OSError as e:
+        raise _os_problem(e, display) from None
 
 
 def _sheet_source(path: Path, ruleset: Ruleset, display: str, sheet: str | None) -> Source:
@@ -125,37 +232,60 @@ def _sheet_source(path: Path, ruleset: Ruleset, display: str, sheet: str | None)
 
     book = sheet_rows(path, display, sheet)
     rows = _table_rows([Row(n, n, c) for n, c in book.rows], book, ruleset, display)
-    return Source(rows, f"xlsx sheet {book.name}", ",", book.name, book.group_rows)
+    return Source(rows, f"xlsx sheet {book.name}", ",", book.name, book.group_rows, book.sheets)
 
 
-def _checked(source: Source, ruleset: Ruleset, display: str) -> tuple[list[Record], tuple[str, ...]]:
-    """The source's records, checked; a sheet's problems are named the way the spreadsheet names the place."""
+def _checked(source: Source, ruleset: Ruleset, display: str) -> tuple[list[Record], tuple[str, ...], list[str]]:
+    """The source's records, checked, and the reader's notes; a sheet's problems and notes are named the way
+    the spreadsheet names the place."""
     try:
-        return _read_rows(source.rows, source.group_rows, ruleset, source.delimiter, display)
+        records, ignored, notes = _read_rows(source, ruleset, display)
     except KaopingError as e:
         if not source.sheet:
             raise
         placed = KaopingError([_in_sheet(p, source.sheet) for p in e.problems])
         placed.total = e.total
         raise placed from None
+    return records, ignored, [_note_text(_in_sheet(n, source.sheet) if source.sheet else n) for n in notes]
 
 
-def _read_rows(rows: list[Row], group_rows: set[int], ruleset: Ruleset, delimiter: str, display: str) -> tuple[list[Record], tuple[str, ...]]:
-    """The records below the header row, checked; the header may be two rows (a group header over labels)."""
+def _note_text(note: Problem) -> str:
+    """A note as one line, its place first as in an error: book.csv:34:1: ... or book.xlsx:Sheet1!A34: ..."""
+    where = f"{note.file}:{note.cell}" if note.cell else f"{note.file}:{note.line}:{note.col}" if note.col else f"{note.file}:{note.line}"
+    return f"{where}: {note.message}"
+
+
+def _read_rows(source: Source, ruleset: Ruleset, display: str) -> tuple[list[Record], tuple[str, ...], list[Problem]]:
+    """The records below the header row, checked, and notes on rows left out or worth a look; the header may
+    be two rows (a group header over labels)."""
+    rows = source.rows
     if not rows:
         raise fail(display, "the file has no header row and no data", line=1)
+    for row in rows[:HEADER_SEARCH]:
+        _refuse_absurd_width(row, display)
     layout = _layout_names(ruleset)
     at = _header_index(rows, ruleset.inputs, layout)
-    head = rows[at]
-    if head.line in group_rows and at + 1 < len(rows):
+    why = _no_header_hint(source) if at < 0 else ""
+    at = max(at, 0)
+    head, lower = rows[at], None
+    if head.line in source.group_rows and at + 1 < len(rows):
+        lower = rows[at + 1].cells
         head, at = _two_level(head, rows[at + 1]), at + 1
-    header = _map_header(head, ruleset.inputs, delimiter, display, layout)
-    records, problems = _records(rows[at + 1 :], header, ruleset, delimiter, display)
+    header = _map_header(head, ruleset.inputs, source.delimiter, display, layout, lower, why)
+    records, problems, notes = _records(rows[at + 1 :], header, ruleset, source, display)
     if not records and not problems:
         problems.append(Problem(display, head.last + 1, 0, "the file has a header but no data rows"))
     if problems:
         raise KaopingError(problems, limit=MAX_PROBLEMS)
-    return records, header.ignored
+    return records, header.ignored, notes
+
+
+def _no_header_hint(source: Source) -> str:
+    """When no row names a column of the ruleset, in a workbook of several sheets: the figures are likely on another."""
+    if len(source.sheets) < 2:
+        return ""
+    others = ", ".join(f"'{name}'" for name in source.sheets)
+    return f"no row of the sheet '{source.sheet}' names a column of the ruleset; if the figures are on another sheet, name it with --sheet (the sheets: {others})"
 
 
 def _table_rows(rows: list[Row], book: Sheet, ruleset: Ruleset, display: str) -> list[Row]:
@@ -163,15 +293,17 @@ def _table_rows(rows: list[Row], book: Sheet, ruleset: Ruleset, display: str) ->
     the notes kaoping writes under a table (one cell a line, after an empty row).  Other empty rows are
     simply skipped."""
     kept = [r for r in rows if r.line not in book.title_rows]
-    at = _header_index(kept, ruleset.inputs, _layout_names(ruleset)) if kept else 0
+    at = max(_header_index(kept, ruleset.inputs, _layout_names(ruleset)), 0) if kept else 0
     header_end = kept[at + 1].line if kept and kept[at].line in book.group_rows and at + 1 < len(kept) else (kept[at].line if kept else 0)
     for row, coord in book.merges:
         if row > header_end:  # a merged cell below the header would copy one value into several cells
             raise fail(display, f"the cells {coord} are merged, in the data", "unmerge them: every row needs its own values", cell=f"{book.name}!{coord}")
-    for gap in sorted(n for n in book.empty_rows if kept and n > kept[at].line):
-        after = [r for r in kept if r.line > gap]
-        if after and all(not any(c.strip() for c in r.cells[1:]) for r in after):
-            return [r for r in kept if r.line < gap]  # only notes (lists, flags) follow: the table ended
+    if not kept:
+        return kept
+    last_table_row = max((r.line for r in kept if any(c.strip() for c in r.cells[1:])), default=0)
+    gap = min((n for n in book.empty_rows if n > max(kept[at].line, last_table_row)), default=0)
+    if gap and any(r.line > gap for r in kept):
+        return [r for r in kept if r.line < gap]  # only notes (lists, flags) follow: the table ended
     return kept
 
 
@@ -228,7 +360,7 @@ def _header_index(rows: Sequence[Row], inputs: Sequence[Input], layout: Mapping[
     header; skipping it spares the user an edit.  A cell is also tried split
     on every separator, so a header written with ';' is still found and told
     about its separator.  With no such row the first row is the header, and
-    the missing-column errors say what is wrong with it.
+    the missing-column errors say what is wrong with it; -1 says so.
     """
     names = {_normalise(n) for i in inputs if i.required for n in (i.id, i.label, *i.aliases)}
     names |= {name for name, i in layout.items() if i.required}
@@ -236,15 +368,22 @@ def _header_index(rows: Sequence[Row], inputs: Sequence[Input], layout: Mapping[
     for index, row in enumerate(rows[:HEADER_SEARCH]):
         if any(_normalise(part) in names for cell in row.cells for part in split.split(cell)):
             return index
-    return 0
+    return -1
 
 
-def _map_header(row: Row, inputs: Sequence[Input], delimiter: str, display: str, layout: Mapping[str, Input]) -> Header:
+def _map_header(
+    row: Row, inputs: Sequence[Input], delimiter: str, display: str, layout: Mapping[str, Input],
+    lower: Sequence[str] | None = None, why: str = "",
+) -> Header:
     """Column of every input present, and the headers no input claims.
 
     A quote never closed or a control character makes the header's text
     untrustworthy (and unfit to echo in a message), so either stops here.
+    Under a group header, a column's own label (`lower`) is enough when it
+    is exactly an input's label or alias: 办结情况 over 办结工单数 is 办结工单数.
+    `why` explains every missing column at once (the wrong sheet), or is "".
     """
+    _refuse_absurd_width(row, display)
     broken = unclosed_quote(row, display, delimiter)
     if broken:
         raise KaopingError([broken])
@@ -257,6 +396,8 @@ def _map_header(row: Row, inputs: Sequence[Input], delimiter: str, display: str,
     problems: list[Problem] = []
     for col, cell in enumerate(row.cells):
         target = named.get(_normalise(cell))
+        if target is None and lower is not None and col < len(lower) and _normalise(cell) not in layout:
+            target = named.get(_normalise(lower[col]))
         if target is None and _normalise(cell) in layout:
             target = layout[_normalise(cell)]
             if target.id in columns:
@@ -270,13 +411,23 @@ def _map_header(row: Row, inputs: Sequence[Input], delimiter: str, display: str,
         else:
             columns[target.id] = col
     found = separator(row.cells, delimiter)
-    why = f"the header row is separated by {SEPARATORS[found]}; use {USE[delimiter]}" if found else ""
+    why = f"the header row is separated by {SEPARATORS[found]}; use {USE[delimiter]}" if found else why
     problems += _absent_inputs(inputs, columns, unclaimed, why, display, row.line)
     if problems:
         raise KaopingError(problems)
     width = max((col + 1 for col, cell in enumerate(row.cells) if cell.strip()), default=0)
     held = {columns[i.id]: f"{i.label} ({i.id})" for i in inputs if i.id in columns}
     return Header(columns, held, width, tuple(text for _, text in unclaimed))
+
+
+def _refuse_absurd_width(row: Row, display: str) -> None:
+    """A header wider than Excel's own limit is a broken or hostile file, not a table: refused before any
+    cell of it is matched or echoed."""
+    if len(row.cells) > MAX_COLUMNS:
+        raise fail(
+            display, f"the header row has {len(row.cells):,} cells; a table has at most {MAX_COLUMNS:,} columns (Excel's own limit)",
+            "this is not the month's table: check the file, or delete the columns after the table", line=row.line, col=MAX_COLUMNS + 1,
+        )
 
 
 def _absent_inputs(
@@ -344,25 +495,34 @@ def _missing_column(item: Input, near: tuple[int, str] | None, why: str, display
 
 
 def _records(
-    rows: Sequence[Row], header: Header, ruleset: Ruleset, delimiter: str, display: str
-) -> tuple[list[Record], list[Problem]]:
-    """The records below the header, and every problem in them.
+    rows: Sequence[Row], header: Header, ruleset: Ruleset, source: Source, display: str
+) -> tuple[list[Record], list[Problem], list[Problem]]:
+    """The records below the header, every problem in them, and notes on rows left out or worth a look.
 
     A row with a quote never closed or the wrong separator is reported once:
     its cells are not what the user typed, so checking them would only add
     misleading "is empty" errors.  A row with a control character is
     reported for those alone, so that no other message echoes such a cell.
+    A totals row (合计, 小计, ... in the key column) is not a unit: scored, it
+    would rank among them and double every aggregate, so it is left out and
+    named in a note.
     """
     records: list[Record] = []
     problems: list[Problem] = []
+    notes: list[Problem] = []
     first_row: dict[str, int] = {}
+    sums = _RunningSums(header, ruleset)
     for row in rows:
-        broken = unclosed_quote(row, display) or wrong_separator(row, delimiter, display)
+        broken = unclosed_quote(row, display) or wrong_separator(row, source.delimiter, display)
         controls = [] if broken else _control_characters(row, header.names, display)
         if broken or controls:
             problems += [broken] if broken else controls
             continue
-        values, cell_problems = _parse_row(row, header.columns, ruleset.inputs, display)
+        totals = _totals_label(row, header, ruleset)
+        if totals:
+            notes.append(Problem(display, row.line, header.columns[ruleset.key] + 1, f"the row '{totals}' is a totals row: left out, not scored as a unit"))
+            continue
+        values, cell_problems = _parse_row(row, header.columns, ruleset.inputs, display, unquote=not source.sheet)
         cell_problems += _extra_cells(row, header.width, display)
         problems += cell_problems
         if cell_problems:
@@ -374,8 +534,42 @@ def _records(
             col = header.columns[ruleset.key] + 1
             problems.append(Problem(display, row.line, col, f"'{key}' appears twice (first on row {first_row[key]})", "each unit must have exactly one row"))
         first_row.setdefault(key, row.line)
+        if sums.looks_like_totals(values):
+            col = header.columns[ruleset.key] + 1
+            notes.append(Problem(display, row.line, col, f"warning: the row '{key}' looks like a totals row (each of its counts is the sum of the {len(records)} rows above it), but is scored as a unit; if it is a total, delete it or add its name to the ruleset's entity.totals"))
+        sums.add(values)
         records.append(Record(row.line, values))
-    return records, problems
+    return records, problems, notes
+
+
+def _totals_label(row: Row, header: Header, ruleset: Ruleset) -> str:
+    """The totals label (合计, "合 计", 小计, ...) in the row's key cell, or "" when the row is a unit's."""
+    col = header.columns.get(ruleset.key)
+    if col is None or col >= len(row.cells):
+        return ""
+    label = _normalise(row.cells[col])
+    return label if label in {_normalise(t) for t in ruleset.totals_labels} else ""
+
+
+class _RunningSums:
+    """The sums of the numeric columns the file holds over the rows read so far, to see a totals row that
+    carries no totals label (全区, 区级部门汇总, ...)."""
+
+    def __init__(self, header: Header, ruleset: Ruleset) -> None:
+        self.ids = [i.id for i in ruleset.inputs if i.numeric and i.id in header.columns]
+        self.totals = dict.fromkeys(self.ids, 0)
+        self.count = 0
+
+    def add(self, values: Mapping[str, Value]) -> None:
+        for id in self.ids:
+            self.totals[id] += values[id]  # type: ignore[operator]
+        self.count += 1
+
+    def looks_like_totals(self, values: Mapping[str, Value]) -> bool:
+        """Every count equal to the sum of at least two rows above it, and not all of them zero."""
+        if self.count < 2 or not self.ids or not any(self.totals.values()):
+            return False
+        return all(math.isclose(values[id], self.totals[id], rel_tol=1e-9, abs_tol=1e-9) for id in self.ids)  # type: ignore[arg-type]
 
 
 def _check_group(line: int, values: Mapping[str, Value], columns: Mapping[str, int], ruleset: Ruleset, display: str) -> list[Problem]:
@@ -413,35 +607,50 @@ def _extra_cells(row: Row, width: int, display: str) -> list[Problem]:
 
 
 def _control_problem(line: int, col: int, what: str, text: str, display: str) -> Problem | None:
-    """A control character (Unicode Cc: ESC, NUL, ...) in a cell's `text`, which would reach the terminal and the CSV output.
+    """A control character (Unicode Cc: ESC, NUL, ...) or an invisible format character (Cf: a right-to-left
+    override, a zero-width space) in a cell's `text`.
 
-    It is named by its code point and never echoed: ESC starts a terminal
-    escape sequence.
+    A control character would reach the terminal and the CSV output; a format
+    character makes two different names print identically (or one print
+    backwards).  Either is named by its code point and never echoed: ESC
+    starts a terminal escape sequence.
     """
-    found = _CONTROL.search(text)
+    found = _invisible(text)
     if not found:
         return None
-    message = f"{what} contains a control character (U+{ord(found.group()):04X})"
+    if unicodedata.category(found) == "Cc":
+        message = f"{what} contains a control character (U+{ord(found):04X})"
+    else:
+        message = f"{what} contains an invisible formatting character (U+{ord(found):04X} {unicodedata.name(found, 'FORMAT CHARACTER')})"
     return Problem(display, line, col + 1, message, "delete it; it is invisible in most editors and often comes with a copy and paste")
 
 
-def _control_characters(row: Row, names: Mapping[int, str], display: str) -> list[Problem]:
-    """Control characters in any cell of `row`, each cell named by the input it holds (`names`) if any.
+def _invisible(text: str) -> str:
+    """The first control (Cc) or format (Cf) character in `text`, or "".  isprintable() first: it is false for
+    both, and true for nearly every cell."""
+    if text.isprintable():
+        return ""
+    return next((ch for ch in text if unicodedata.category(ch) in ("Cc", "Cf")), "")
 
-    One search of the whole row first, as nearly every row has none.  A
-    cell's surrounding whitespace (a tab, a line feed) is stripped, never
-    shown, and so allowed.
+
+def _control_characters(row: Row, names: Mapping[int, str], display: str) -> list[Problem]:
+    """Control and format characters in any cell of `row`, each cell named by the input it holds (`names`) if any.
+
+    One test of the whole row first, as nearly every row has none.  A cell's
+    surrounding whitespace (a tab, a line feed) is stripped, never shown, and
+    so allowed.
     """
-    if not _CONTROL.search("".join(row.cells)):
+    if not _invisible("".join(c.strip() for c in row.cells)):
         return []
     found = (_control_problem(row.line, col, names.get(col, "the cell"), cell.strip(), display) for col, cell in enumerate(row.cells))
     return [p for p in found if p]
 
 
 def _parse_row(
-    row: Row, columns: Mapping[str, int], inputs: Sequence[Input], display: str
+    row: Row, columns: Mapping[str, int], inputs: Sequence[Input], display: str, unquote: bool = False
 ) -> tuple[dict[str, Value], list[Problem]]:
-    """The row's value for every input, or a problem for each cell that has none."""
+    """The row's value for every input, or a problem for each cell that has none; `unquote` (CSV) takes off
+    the ' kaoping's own CSV puts before text a spreadsheet would run as a formula."""
     values: dict[str, Value] = {}
     problems: list[Problem] = []
     for item in inputs:
@@ -454,11 +663,19 @@ def _parse_row(
             else:
                 values[item.id] = item.default
             continue
+        if unquote and item.type == "text":
+            cell = _unquoted(cell)
         try:
             values[item.id] = _convert(cell, item.type)
         except CellError as e:
             problems.append(Problem(display, row.line, where, f"{item.label} ({item.id}): {e}", e.hint))
     return values, problems
+
+
+def _unquoted(cell: str) -> str:
+    """'=HYPERLINK(...) as =HYPERLINK(...): exactly one leading ' is taken off when a formula character (or
+    another ') follows, as kaoping's CSV writer adds it, so '@ reads back as @ and ''@ as '@."""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in _FORMULA_START else cell
 
 
 def _convert(cell: str, kind: str) -> Value:
@@ -468,6 +685,7 @@ def _convert(cell: str, kind: str) -> Value:
     if kind == "percent" and cell.endswith(("%", "％")):
         cell = cell[:-1].rstrip()  # an export's "98.06%" is the rate 98.06, as written
     _refuse_digit_separators(cell)
+    _refuse_other_digits(cell)
     if kind == "integer":
         return _integer(cell)
     return float(_decimal(cell))
@@ -486,6 +704,23 @@ def _refuse_digit_separators(cell: str) -> None:
         raise CellError(f"'{cell}' is not a number", f"remove the digit separator: {plain}" if _NUMERAL.fullmatch(plain) else "")
     if "," in cell and _THOUSANDS.fullmatch(cell):
         raise CellError(f"'{cell}' is not a number", f"remove the thousands separator: {cell.replace(',', '')}")
+
+
+def _refuse_other_digits(cell: str) -> None:
+    """Refuse full-width (１２３) and other non-ASCII digits (Arabic-Indic ١٢٣), with the ASCII number as the hint.
+
+    Python reads them as numbers, but Excel and WPS keep them as text (SUM
+    leaves them out), so accepting them would score a figure the office's own
+    sheet does not count; and the cell is most often typed with a Chinese
+    input method left in full-width mode, which the user should hear about.
+    """
+    if cell.isascii():
+        return
+    ascii_form = "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in unicodedata.normalize("NFKC", cell))
+    if ascii_form == cell or not any(ch.isdecimal() and not ch.isascii() for ch in cell):
+        return
+    hint = f"type it in ASCII digits: {ascii_form}" if _NUMERAL.fullmatch(ascii_form) else "type it in ASCII digits (switch the input method to half-width)"
+    raise CellError(f"'{cell}' is written in full-width or non-ASCII digits", hint)
 
 
 def _integer(cell: str) -> int:

@@ -13,16 +13,36 @@ here only, so commands that never read Excel never load it.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import posixpath
+import re
 import zipfile
+from xml.etree import ElementTree
 from xml.etree.ElementTree import ParseError
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
-from .errors import fail
+from .errors import KaopingError, Problem, fail
 
-MAX_CELLS = 5_000_000  # a sheet's stated size beyond this is a formatting accident or a hostile file
+MAX_BOX = 5_000_000  # a sheet whose real cells span more than this (rows × columns) is a formatting accident or a hostile file
+MAX_CELLS = 1_000_000  # cells in the whole workbook (openpyxl keeps ~350 bytes a cell: ~350 MB, ~8 s); more: save as CSV
+MAX_SHEET_XML = 200 * 2**20  # uncompressed size of one sheet's XML
+MAX_SHARED_STRINGS = 64 * 2**20  # uncompressed size of the shared strings (every text cell's text, once)
+MAX_OTHER_MEMBER = 16 * 2**20  # any other part: styles, theme, document properties
+MAX_UNPACKED = 300 * 2**20  # the whole workbook, uncompressed
+MAX_CELL_CHARS = csv.field_size_limit()  # the CSV reader's own limit (131,072), so a cell is held to one rule in either format
+MAX_ROW, MAX_COL = 1_048_576, 16_384  # Excel's grid
+
+_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+[0-9]+)(?::([A-Z]+[0-9]+))?"')
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="(?:[A-Z]+[0-9]+:)?([A-Z]+)([0-9]+)"')
+# a cell holding a formula, and the value saved with it if any: <c r="D7"><f>SUM(B7:C7)</f><v>12</v></c>
+_FORMULA = re.compile(rb"<(?:\w+:)?c\b([^>]*[^/])?>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)\s*(?:<(?:\w+:)?v\b[^>]*?(/>|>([^<]*)<))?")
+_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
+_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main", "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,50 +53,248 @@ class Sheet:
     rows: list[tuple[int, list[str]]]  # (row number, cells) of the rows that are not empty
     group_rows: set[int]  # rows holding a merged group header (the upper row of a two-level header)
     title_rows: set[int]  # rows that are one merged cell across the table: a title or a section title
-    empty_rows: set[int]  # rows with nothing in them: a table ends at the first one below its header
+    empty_rows: set[int]  # the first row of each run of empty rows between filled ones: a table ends at one below its header
     merges: list[tuple[int, str]]  # (first row, A1 range) of every other merged range: header or error
+    sheets: tuple[str, ...] = ()  # every sheet of the workbook, in order, for a hint when this one holds no table
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """What a sheet's XML holds, counted before openpyxl builds a cell of it."""
+
+    cells: int
+    merged_cells: int  # cells inside merged ranges: openpyxl makes every one of them
+    unsaved_formulas: list[str]  # A1 names of formula cells with no saved result
 
 
 def sheet_rows(path: Path, display: str, sheet: str | None) -> Sheet:
-    """The first sheet of the workbook, or the one named `sheet`, as text."""
+    """The first sheet of the workbook, or the one named `sheet`, as text.
+
+    The zip's parts are measured, and every sheet's cells counted, before
+    openpyxl parses anything: openpyxl keeps the whole workbook in memory,
+    and a small file can claim gigabytes.
+    """
+    names, member = _check_package(path, display, sheet)
+    book = _load(path, display)
+    ws = book[sheet] if sheet is not None else book.worksheets[0]
+    return _sheet(ws, display, names)
+
+
+def _check_package(path: Path, display: str, sheet: str | None) -> tuple[tuple[str, ...], str]:
+    """The workbook's sheet names and the chosen sheet's part, once every part's size and every sheet's cells are within bounds."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            _check_sizes(zf.infolist(), display)
+            sheets = _sheet_parts(zf, display)
+            names = tuple(name for name, _ in sheets)
+            if sheet is not None and sheet not in names:
+                raise fail(display, f"the workbook has no sheet '{sheet}'", f"its sheets are: {', '.join(names)}")
+            chosen = next((part for name, part in sheets if sheet is None or name == sheet), "")
+            if not chosen:
+                raise fail(display, "the workbook has no sheet", "save it from Excel or WPS as .xlsx")
+            if chosen.startswith("chart:"):
+                raise fail(display, f"the sheet '{sheet or names[0]}' is a chart, not a table", "give --sheet the sheet that holds the figures")
+            _check_cells(zf, sheets, chosen, sheet or names[0], display)
+            return names, chosen
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ParseError, EOFError, NotImplementedError, ValueError) as e:
+        raise fail(display, f"this is not an Excel workbook kaoping can read ({type(e).__name__})", "save it from Excel or WPS as .xlsx") from None
+    except OSError as e:
+        raise fail(display, f"cannot read the workbook: {e.strerror or type(e).__name__}", "save it from Excel or WPS as .xlsx") from None
+
+
+def _check_sizes(members: list[zipfile.ZipInfo], display: str) -> None:
+    """Refuse a zip bomb from the sizes the zip declares (zipfile never expands a part beyond its declared size)."""
+    for info in members:
+        cap = _member_cap(info.filename)
+        if info.file_size > cap:
+            raise fail(
+                display, f"the part {info.filename} of this workbook unpacks to {info.file_size / 2**20:,.0f} MB; kaoping reads at most {cap // 2**20} MB",
+                "this is not a month's table (a damaged or hostile file): copy the table to a new workbook, or save it as CSV UTF-8",
+            )
+    total = sum(info.file_size for info in members)
+    if total > MAX_UNPACKED:
+        raise fail(display, f"this workbook unpacks to {total / 2**20:,.0f} MB; kaoping reads at most {MAX_UNPACKED // 2**20} MB", "copy the month's table to a workbook of its own, or save it as CSV UTF-8")
+
+
+def _member_cap(name: str) -> int:
+    if name.startswith("xl/worksheets/"):
+        return MAX_SHEET_XML
+    if name == "xl/sharedStrings.xml":
+        return MAX_SHARED_STRINGS
+    return MAX_OTHER_MEMBER
+
+
+def _sheet_parts(zf: zipfile.ZipFile, display: str) -> list[tuple[str, str]]:
+    """(name, part) of every sheet in the workbook's order; a chart sheet's part is marked 'chart:'."""
+    workbook = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): (r.get("Target", ""), r.get("Type", "")) for r in rels.iter(_RELS)}
+    parts = []
+    for entry in workbook.iterfind("m:sheets/m:sheet", _NS):
+        target, kind = targets.get(entry.get(f"{{{_NS['r']}}}id"), ("", ""))
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        parts.append((entry.get("name", ""), f"chart:{part}" if kind.endswith("/chartsheet") else part))
+    return parts
+
+
+def _check_cells(zf: zipfile.ZipFile, sheets: list[tuple[str, str]], chosen: str, name: str, display: str) -> None:
+    """Count every sheet's cells (openpyxl loads them all), and refuse the chosen sheet's formulas without a saved result."""
+    total = 0
+    for _, part in sheets:
+        if part.startswith("chart:") or part not in zf.NameToInfo:
+            continue
+        scan = _scan(zf, part, display, name if part == chosen else "")
+        total += scan.cells + scan.merged_cells
+        if part == chosen and scan.unsaved_formulas:
+            _refuse_unsaved(scan.unsaved_formulas, name, display)
+    if total > MAX_CELLS:
+        raise fail(
+            display, f"the workbook holds {total:,} cells; kaoping reads a workbook of at most {MAX_CELLS:,}",
+            "copy the month's table to a workbook of its own, or save the sheet as CSV UTF-8 (a CSV may be much larger)",
+        )
+
+
+def _scan(zf: zipfile.ZipFile, part: str, display: str, name: str) -> Scan:
+    """A sheet's cells, merged cells and (when `name` is given) unsaved formulas, read from its XML in pieces."""
+    cells = merged = 0
+    unsaved: list[str] = []
+    for piece in _pieces(zf, part):
+        cells += len(_CELL.findall(piece))
+        merged += sum(_area(m.group(1), m.group(2) or m.group(1)) for m in _MERGE.finditer(piece))
+        _check_dimension(piece, part, display)
+        if name and b"<f" in piece:
+            unsaved += _unsaved_formulas(piece)
+    return Scan(cells, merged, unsaved)
+
+
+def _pieces(zf: zipfile.ZipFile, part: str, size: int = 1 << 20) -> Iterator[bytes]:
+    """The part's bytes in pieces of about `size`, each cut after a cell's end (</c>) so that no cell is split."""
+    carry = b""
+    with zf.open(part) as f:
+        for chunk in iter(lambda: f.read(size), b""):
+            carry += chunk
+            cut = carry.rfind(b"</c>")
+            if cut < 0 and len(carry) < 64 * size:
+                continue
+            cut = cut + 4 if cut >= 0 else len(carry)
+            yield carry[:cut]
+            carry = carry[cut:]
+    if carry:
+        yield carry
+
+
+def _check_dimension(piece: bytes, part: str, display: str) -> None:
+    """A declared dimension beyond Excel's own grid is a damaged or hostile file."""
+    found = _DIMENSION.search(piece)
+    if found and (_column_number(found.group(1)) > MAX_COL or int(found.group(2)) > MAX_ROW):
+        raise fail(display, f"the sheet {part} declares cells beyond Excel's last cell (XFD1048576)", "save it from Excel or WPS as .xlsx")
+
+
+def _unsaved_formulas(piece: bytes) -> list[str]:
+    """The cells of `piece` holding a formula with no value saved beside it."""
+    found = []
+    for m in _FORMULA.finditer(piece):
+        saved = m.group(3)
+        if m.group(2) is None or not (saved or b"").strip():  # no <v>, <v/>, or an empty <v></v>
+            ref = _REF.search(m.group(1) or b"")
+            found.append(ref.group(1).decode() if ref else "?")
+    return found
+
+
+def _refuse_unsaved(cells: list[str], name: str, display: str) -> None:
+    """Formulas whose results were never computed (a workbook written by a program): openpyxl would read them as empty."""
+    problems = [
+        Problem(display, 0, 0, "formula without a saved result", "open and save it in Excel/WPS, so that its formulas are computed and saved", cell=f"{name}!{ref}")
+        for ref in cells
+    ]
+    error = KaopingError(problems[:100])
+    error.total = len(problems)
+    raise error
+
+
+def _area(first: bytes, last: bytes) -> int:
+    """How many cells the range first:last covers."""
+    (c1, r1), (c2, r2) = _split(first), _split(last)
+    return (abs(r2 - r1) + 1) * (abs(c2 - c1) + 1)
+
+
+def _split(ref: bytes) -> tuple[int, int]:
+    letters = ref.rstrip(b"0123456789")
+    return _column_number(letters), int(ref[len(letters):] or b"0")
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ch - ord("A") + 1
+    return number
+
+
+def _load(path: Path, display: str) -> Any:
+    """The workbook, its values as last saved."""
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
-    from openpyxl.worksheet.worksheet import Worksheet
-
     try:
-        book = openpyxl.load_workbook(path, data_only=True)
+        return openpyxl.load_workbook(path, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError, ParseError, AttributeError, TypeError) as e:
         # openpyxl fails in many ways on a damaged or unusual file (even a chart sheet without a chart)
         raise fail(display, f"this is not an Excel workbook kaoping can read ({type(e).__name__})", "save it from Excel or WPS as .xlsx") from None
-    if sheet is not None and sheet not in book.sheetnames:
-        raise fail(display, f"the workbook has no sheet '{sheet}'", f"its sheets are: {', '.join(book.sheetnames)}")
-    ws = book[sheet] if sheet is not None else book.worksheets[0]
+
+
+def _sheet(ws: Any, display: str, names: tuple[str, ...]) -> Sheet:
+    """The sheet's cells as rows of text, read from the cells that exist (never the whole bounding box)."""
+    from openpyxl.worksheet.worksheet import Worksheet
+
     if not isinstance(ws, Worksheet):
         raise fail(display, f"the sheet '{ws.title}' is a chart, not a table", "give --sheet the sheet that holds the figures")
-    if ws.max_row * ws.max_column > MAX_CELLS:
+    if ws.max_row * ws.max_column > MAX_BOX:
         raise fail(display, f"the sheet '{ws.title}' claims {ws.max_row:,} rows × {ws.max_column:,} columns", "delete the empty rows and columns after the table (or copy the table to a new sheet)")
-    grid = [[_text(c.value, c.number_format) for c in row] for row in ws.iter_rows()]
-    width = max((len(r) for r in grid), default=0)
+    grid = _sparse_rows(ws, display)
+    width = max((len(r) for r in grid.values()), default=0)
     group_rows: set[int] = set()
     title_rows: set[int] = set()
     merges: list[tuple[int, str]] = []
     for merged in ws.merged_cells.ranges:
-        top = grid[merged.min_row - 1] if merged.min_row <= len(grid) else []
+        top = grid.get(merged.min_row, [])
         if merged.min_col == 1 and merged.max_col >= width > 1:
             title_rows.add(merged.min_row)
             continue
         merges.append((merged.min_row, merged.coord))
-        if merged.max_col > merged.min_col and top:
+        if merged.max_col > merged.min_col and top and merged.min_col <= len(top):
             group_rows.add(merged.min_row)
+            top.extend([""] * (min(merged.max_col, width) - len(top)))
             value = top[merged.min_col - 1]
             for col in range(merged.min_col, min(merged.max_col, len(top)) + 1):
                 top[col - 1] = value  # a group header covers each of its columns
         elif merged.max_row > merged.min_row:
             group_rows.add(merged.min_row)
-    filled = {n for n, cells in enumerate(grid, start=1) if any(c.strip() for c in cells)}
-    rows = [(n, cells) for n, cells in enumerate(grid, start=1) if n in filled]
-    return Sheet(ws.title, rows, group_rows, title_rows, set(range(1, len(grid) + 1)) - filled, merges)
+    rows = sorted((n, cells) for n, cells in grid.items() if any(c.strip() for c in cells))
+    filled = {n for n, _ in rows}
+    gaps = {n + 1 for n in filled if n + 1 not in filled and n < max(filled)}
+    return Sheet(ws.title, rows, group_rows, title_rows, gaps, merges, names)
+
+
+def _sparse_rows(ws: Any, display: str) -> dict[int, list[str]]:
+    """Row number -> its cells' text, up to its last cell holding something; only the cells the file holds are visited."""
+    grid: dict[int, list[str]] = {}
+    for (row, col), cell in ws._cells.items():
+        value = cell.value
+        if value is None:
+            continue
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            raise fail(
+                display, f"this cell is longer than {MAX_CELL_CHARS} characters, the most a cell may hold",
+                "no name or figure is this long: check the cell", cell=f"{ws.title}!{cell.coordinate}",
+            )
+        text = _text(value, cell.number_format)
+        if not text:
+            continue
+        cells = grid.setdefault(row, [])
+        if len(cells) < col:
+            cells.extend([""] * (col - len(cells)))
+        cells[col - 1] = text
+    return grid
 
 
 def _text(value: Any, number_format: str = "General") -> str:
