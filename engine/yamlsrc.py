@@ -9,7 +9,11 @@ booleans such as `no`/`on` stay strings, so the JSON Schema sees what the
 author typed.
 
 The document is composed once into a node tree; `locate` follows a path
-(as JSON Schema reports it) back to the node, for line and column.
+(as JSON Schema reports it) back to the node, for line and column.  Each
+mapping's keys are indexed once, so locating thousands of problems stays
+linear; and what a file may hold is capped before the work is done (its size
+by stat before it is read, its keys and values while it is composed, the
+problems reported), so a hostile file is refused in well under a second.
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ from __future__ import annotations
 import re
 import hashlib
 import math
+import os
+import stat
+import weakref
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -35,6 +42,8 @@ from .errors import KaopingError, Problem, fail
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
+MAX_NODES = 10_000  # keys and values; the shipped rulesets have under 400
+MAX_PROBLEMS = 100  # reported at most; the count says how many there were
 ALLOWED_TAGS = frozenset(
     "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq")
 )
@@ -67,6 +76,7 @@ class _GuardedComposer(Composer):
     """A composer that refuses aliases, anchors, tags and deep nesting as it goes."""
 
     _depth = 0
+    _nodes = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
         event = self.peek_event()  # type: ignore[attr-defined]
@@ -80,6 +90,10 @@ class _GuardedComposer(Composer):
                 "YAML anchors and aliases (& and *) are not allowed in a ruleset",
                 "write the value out in full where it is used",
             )
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise _Refused(event.start_mark, f"the file holds more than {MAX_NODES:,} keys and values; a ruleset is never this big",
+                           "a ruleset declares at most 500 inputs and 200 indicators: is this the right file?")
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
@@ -142,18 +156,46 @@ class Source:
 
 def read_yaml(path: Path, display: str) -> Source:
     """Read and compose a ruleset file, or raise KaopingError saying why not."""
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise fail(display, f"cannot read the file: {e.strerror}") from None
-    if len(raw) > MAX_BYTES:
-        raise fail(display, f"the file is larger than {MAX_BYTES // 1000} kB; a ruleset is never this big")
+    raw = _read_capped(path, display)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line, col = _byte_position(raw, e.start)
         raise fail(display, "the file is not UTF-8 text", "save it as UTF-8 (in Notepad: Save as, Encoding UTF-8)", line, col) from None
     return replace(parse_yaml(text, display), sha256=hashlib.sha256(raw).hexdigest())
+
+
+def _read_capped(path: Path, display: str) -> bytes:
+    """The file's bytes, its size checked by stat before a byte is read.
+
+    A sparse 3 GB file costs nothing to make and would cost 3 GB to read; and
+    a file that grows after the stat (or a device that reports no size) is
+    still read no further than one byte past the limit.
+    """
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise fail(display, "this is not a regular file", "give the path of a ruleset's .yaml file")
+        _check_size(info.st_size, display)
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as e:
+        raise fail(display, f"cannot read the file: {e.strerror or 'the system refused'}") from None
+    _check_size(len(raw), display)
+    return raw
+
+
+def _check_size(size: int, display: str) -> None:
+    if size > MAX_BYTES:
+        raise fail(display, f"the file is larger than {MAX_BYTES // 1000} kB ({_size_words(size)}); a ruleset is never this big", "is this the right file?")
+
+
+def _size_words(size: int) -> str:
+    """1,000,001 bytes -> '1.0 MB'; 3 GB -> '3.0 GB'."""
+    for unit, scale in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size} bytes"
 
 
 def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
@@ -166,6 +208,9 @@ def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
 def parse_yaml(text: str, display: str) -> Source:
     """Compose `text` under the guards above and construct plain Python data."""
     lines = tuple(text.splitlines())
+    wide = _wide_indent_problems(display, lines)
+    if wide:
+        raise KaopingError(wide, limit=MAX_PROBLEMS)
     try:
         loader = _Loader(text)
     except yaml.reader.ReaderError as e:
@@ -180,14 +225,15 @@ def parse_yaml(text: str, display: str) -> Source:
         problems = [dup_problem(display, lines, *d) for d in _find_duplicate_keys(root)]
         problems += [_non_finite_problem(display, lines, n) for n in _non_finite_numbers(root)]
         problems += [_control_problem(display, lines, n) for n in _walk(root) if isinstance(n, ScalarNode) and _CONTROL.search(n.value)]
+        problems += [_number_form_problem(display, lines, n, form) for n, form in _unusual_numbers(root)]
         if problems:
-            raise KaopingError(problems)
+            raise KaopingError(problems, limit=MAX_PROBLEMS)
         data = loader.construct_document(root)
     except _Refused as e:
         line, col = e.mark.line + 1, e.mark.column + 1
         raise KaopingError([Problem(display, line, col, e.message, e.hint, _line(lines, line))]) from None
     except yaml.MarkedYAMLError as e:
-        raise KaopingError([_syntax_problem(display, lines, e)]) from None
+        raise KaopingError(_syntax_problems(display, lines, e)) from None
     except yaml.YAMLError as e:
         raise fail(display, f"this is not valid YAML: {e}") from None
     finally:
@@ -207,6 +253,75 @@ _SYNTAX: tuple[tuple[str, str, str, bool], ...] = (
 )
 
 
+def _syntax_problems(display: str, lines: Sequence[str], e: yaml.MarkedYAMLError) -> list[Problem]:
+    """The real cause of a YAML syntax error, on the line where it is.
+
+    A key without its ':' (or with a full-width '：') at the head of a block
+    makes PyYAML read that line as the start of a plain value, and stumble
+    only on the NEXT key; so the lines just above the error are examined first.
+    """
+    mark = e.problem_mark or e.context_mark
+    if mark and "mapping values are not allowed" in f"{e.problem or ''}":
+        earlier = _earlier_causes(lines, mark.line + 1)
+        if earlier:
+            return [Problem(display, n, col, message, hint, _line(lines, n)) for n, col, message, hint in earlier]
+    return [_syntax_problem(display, lines, e)]
+
+
+def _earlier_causes(lines: Sequence[str], line: int) -> list[tuple[int, int, str, str]]:
+    """(line, col, message, hint) for each line above `line` that YAML read as part of one plain value.
+
+    Walking up from the line before the error: every line with a key that
+    lacks its ':' belongs to the value PyYAML was reading; the walk ends at
+    the first well-formed line, or after the line that opened the block.
+    """
+    indent = _content_indent(_line(lines, line))
+    found: list[tuple[int, int, str, str]] = []
+    for number in range(line - 1, 0, -1):
+        text = _line(lines, number)
+        if not text.strip() or text.lstrip().startswith("#"):
+            continue
+        cause = _line_cause(number, text, opens=_content_indent(text) < indent)
+        if cause is None:
+            break
+        found.append(cause)
+        if _content_indent(text) < indent:
+            break
+    return sorted(found)
+
+
+def _content_indent(text: str) -> int:
+    """Where a line's key starts: after its indentation and any '- ' of a list item."""
+    match = re.match(r"[ \u3000]*(?:-[ \u3000]+)*", text)
+    return match.end() if match else 0
+
+
+def _line_cause(number: int, text: str, opens: bool = False) -> tuple[int, int, str, str] | None:
+    """A key line's own mistake: a full-width colon or space after the key, or no ':' at all.
+
+    A bare word (`total`) is a key without its ':' only when it `opens` a more
+    indented block; otherwise it may be the rest of a value.
+    """
+    start = _content_indent(text)
+    code = text[start:].split(" #", 1)[0].rstrip()
+    match = re.match(r"([A-Za-z_][\w-]*)([ \u3000]*[：:]?[ \u3000]*)(.*)", code)
+    if not match:
+        return None
+    key, between, rest = match.groups()
+    fixed = f"{key}: {rest}".rstrip()
+    if "：" in between:
+        return number, start + len(key) + between.index("：") + 1, _WIDE_COLON, f"write {fixed}"
+    if ":" in between and "\u3000" in between:
+        return number, start + len(key) + between.index("\u3000") + 1, _WIDE_SPACE, f"write {fixed}"
+    if ":" not in between and (rest or opens) and not rest.startswith(("'", '"')):
+        return number, start + 1, "a key on this line has no ':' after it", f"write {fixed}" if rest else f"write {key}:"
+    return None
+
+
+_WIDE_COLON = "this line has a full-width colon '：' where YAML needs an ordinary one"
+_WIDE_SPACE = "this line has a full-width space where YAML needs an ordinary one"
+
+
 def _syntax_problem(display: str, lines: Sequence[str], e: yaml.MarkedYAMLError) -> Problem:
     raw = f"{e.problem or ''} {e.context or ''}"
     message, hint, at_context = f"this is not valid YAML: {e.problem or e.context}", "", False
@@ -222,6 +337,9 @@ def _syntax_problem(display: str, lines: Sequence[str], e: yaml.MarkedYAMLError)
     if unclosed and "found '<scalar>'" in raw:
         line, col = unclosed
         message, hint = "a quote opened here is never closed", "add the closing \" on this line"
+    own = _line_cause(line, _line(lines, line))
+    if own and message == own[2]:
+        hint = own[3]
     wide = _full_width(lines, line, e)
     if wide:
         line, col, message, hint = wide
@@ -232,8 +350,26 @@ def _syntax_problem(display: str, lines: Sequence[str], e: yaml.MarkedYAMLError)
     return Problem(display, line, col, message, hint, _line(lines, line))
 
 
-_WIDE = {"：": ("a full-width colon '：'", "write the key with an ASCII ':' and a space: weight: 45"),
+_WIDE = {"：": ("a full-width colon '：'", "write the key with an ASCII ':' and a space, e.g. weight: 45"),
          "\u3000": ("a full-width space", "use ordinary spaces (switch the input method to half-width)")}
+_WIDE_INDENT = re.compile(r"^[ \u3000]*\u3000[ \u3000]*(?=-\s|[A-Za-z_][\w-]*[ \u3000]*[:：])")
+
+
+def _wide_indent_problems(file: str, lines: Sequence[str]) -> list[Problem]:
+    """A key indented with full-width spaces (U+3000): YAML does not see them as indentation at all.
+
+    Checked on the text before it is parsed, so the line itself is named, not
+    the next key PyYAML happens to stumble on; only lines that look like a key
+    or a list item count, so a description indented the Chinese way stays valid.
+    """
+    problems = []
+    for number, text in enumerate(lines, start=1):
+        match = _WIDE_INDENT.match(text)
+        if match:
+            col = text.index("\u3000") + 1
+            problems.append(Problem(file, number, col, "this line is indented with full-width spaces (U+3000); YAML needs ordinary spaces",
+                                    "indent with ordinary spaces (switch the input method to half-width)", text))
+    return problems
 
 
 def _full_width(lines: Sequence[str], line: int, e: yaml.MarkedYAMLError) -> tuple[int, int, str, str] | None:
@@ -241,6 +377,9 @@ def _full_width(lines: Sequence[str], line: int, e: yaml.MarkedYAMLError) -> tup
     candidates = {line, *(m.line + 1 for m in (e.context_mark, e.problem_mark) if m)}
     for number in sorted(candidates):
         text = _line(lines, number).split("#", 1)[0]
+        own = _line_cause(number, text)
+        if own and own[2] in (_WIDE_COLON, _WIDE_SPACE):
+            return own
         for char, (what, todo) in _WIDE.items():
             if char in text:
                 return number, text.index(char) + 1, f"this line has {what} where YAML needs an ordinary one", todo
@@ -293,6 +432,49 @@ def _non_finite_problem(file: str, lines: Sequence[str], node: ScalarNode) -> Pr
     line = node.start_mark.line + 1
     message = f"'{_short(node.value)}' is not a number a ruleset can use"
     return Problem(file, line, node.start_mark.column + 1, message, "write an ordinary number", _line(lines, line))
+
+
+# (what PyYAML's YAML 1.1 makes of it, the pattern): numbers a person would not mean as written
+_NUMBER_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("leading zero", re.compile(r"[-+]?0[0-9_]+")),
+    ("base", re.compile(r"[-+]?0[xXoObB][0-9a-fA-F_]+")),
+    ("base 60", re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")),
+)
+
+
+def _unusual_numbers(root: Node) -> list[tuple[ScalarNode, str]]:
+    """Plain scalars PyYAML would read as a number other than the one written (`035` is 29, `1:30` is 90)."""
+    found = []
+    for node in _walk(root):
+        if isinstance(node, ScalarNode) and node.style is None:
+            form = next((name for name, rx in _NUMBER_FORMS if rx.fullmatch(node.value)), "")
+            if form and (form == "leading zero" or node.tag.endswith(("int", "float"))):
+                found.append((node, form))
+    return found
+
+
+def _number_form_problem(file: str, lines: Sequence[str], node: ScalarNode, form: str) -> Problem:
+    """Say what YAML 1.1 would have made of the number, and how to write what was meant."""
+    text, line = node.value, node.start_mark.line + 1
+    quoted = f'or put it in quotes if it is text: "{text}"'
+    if form == "leading zero":
+        digits = text.lstrip("+-").replace("_", "")
+        sign = "-" if text.startswith("-") else ""
+        if node.tag.endswith("int"):
+            message = f"'{text}' starts with 0, so YAML reads it as the octal number {sign}{int(digits, 8)}, not {sign}{int(digits)}"
+        else:
+            message = f"'{text}' starts with 0, which a number is never written with"
+        hint = f"write {sign}{int(digits)}, {quoted}"
+    elif form == "base":
+        message = f"'{text}' is written in base {_BASES[text.lstrip('+-')[1].lower()]}; a ruleset writes numbers in decimal"
+        hint = f"write the number in decimal, {quoted}"
+    else:
+        message = f"'{text}' reads in YAML as a base-60 number (1:30 is 90)"
+        hint = f"write the number you mean, {quoted}"
+    return Problem(file, line, node.start_mark.column + 1, message, hint, _line(lines, line))
+
+
+_BASES = {"x": 16, "o": 8, "b": 2}
 
 
 def _short(text: str, width: int = 40) -> str:
@@ -357,6 +539,26 @@ def _line(lines: Sequence[str], line: int) -> str:
     return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
+_KEY_INDEX: "weakref.WeakKeyDictionary[MappingNode, dict[str, tuple[Node, Node]]]" = weakref.WeakKeyDictionary()
+
+
+def _keys_of(node: MappingNode) -> dict[str, tuple[Node, Node]]:
+    """A mapping's (key node, value node) by key text, built once per mapping.
+
+    Without it every located problem scanned its mapping again: 20,000
+    unknown keys took 20,000 scans of 20,000 keys.  The first of duplicate
+    keys wins, as it did.
+    """
+    index = _KEY_INDEX.get(node)
+    if index is None:
+        index = {}
+        for k, v in node.value:
+            if isinstance(k, ScalarNode):
+                index.setdefault(k.value, (k, v))
+        _KEY_INDEX[node] = index
+    return index
+
+
 def locate(root: Node, path: Sequence[Any], key: bool = False) -> Node:
     """The node at `path` (keys and indexes), or the deepest one that exists.
 
@@ -367,12 +569,10 @@ def locate(root: Node, path: Sequence[Any], key: bool = False) -> Node:
     for i, step in enumerate(path):
         last = i == len(path) - 1
         if isinstance(node, MappingNode):
-            for k, v in node.value:
-                if isinstance(k, ScalarNode) and k.value == str(step):
-                    node = k if (key and last) else v
-                    break
-            else:
+            pair = _keys_of(node).get(str(step))
+            if pair is None:
                 return node
+            node = pair[0] if (key and last) else pair[1]
         elif isinstance(node, SequenceNode) and isinstance(step, int) and step < len(node.value):
             node = node.value[step]
         else:
@@ -420,7 +620,7 @@ def block_position(lines: Sequence[str], first: int, offset: int) -> tuple[int, 
 def child(node: Node, name: str, key: bool = False) -> Node | None:
     """The value (or key) node of `name` in a mapping node, if present."""
     if isinstance(node, MappingNode):
-        for k, v in node.value:
-            if isinstance(k, ScalarNode) and k.value == name:
-                return k if key else v
+        pair = _keys_of(node).get(name)
+        if pair:
+            return pair[0] if key else pair[1]
     return None
