@@ -25,12 +25,13 @@ from typing import Callable, Collection, Mapping
 from simpleeval import SimpleEval
 
 from .errors import did_you_mean
-from .numbers import spreadsheet_round
+from .numbers import plain_number, spreadsheet_round
 
 MAX_LENGTH = 1000
 MAX_BRACKETS = 30
 MAX_DEPTH = 100  # each level costs simpleeval a few Python frames; 100 stays far below the recursion limit
 MAX_LITERAL = 1e15
+MAX_PLACES = 15  # round(x, places): a float holds 15 significant digits, so more places mean nothing
 
 Number = int | float
 
@@ -148,12 +149,80 @@ def compile_formula(text: str, lookups: Collection[str] = ()) -> Formula:
     """
     if len(text) > MAX_LENGTH:
         raise FormulaError(f"the formula is longer than {MAX_LENGTH} characters")
+    _check_typed_characters(text)
     _check_bracket_depth(text)
     _check_single_equals(text)
     tree = _parse(text)
     offsets = _check_tree(tree, _line_starts(text), text, frozenset(lookups))
     names = tuple(dict.fromkeys(name for name, _ in offsets))
     return Formula(text, tree, names, tuple(offsets))
+
+
+# what a spreadsheet user (or a Chinese input method) types, and what a formula says instead
+TYPED_CHARACTERS: Mapping[str, tuple[str, str]] = {
+    "×": ("a multiplication sign", "multiply with *: weight * rate"),
+    "÷": ("a division sign", "divide with /: completed / due"),
+    "（": ("a full-width bracket", "write ( (switch the input method to half-width)"),
+    "）": ("a full-width bracket", "write ) (switch the input method to half-width)"),
+    "，": ("a full-width comma", "write , (switch the input method to half-width)"),
+    "＋": ("a full-width plus", "write +"),
+    "－": ("a full-width minus", "write -"),
+    "＊": ("a full-width asterisk", "write *"),
+    "／": ("a full-width slash", "write /"),
+    "＝": ("a full-width equals sign", "write == to compare"),
+    "＜": ("a full-width less-than sign", "write <"),
+    "＞": ("a full-width greater-than sign", "write >"),
+    "．": ("a full-width full stop", "write . in a number: 0.5"),
+    "≥": ("a greater-or-equal sign", "write >="),
+    "≤": ("a less-or-equal sign", "write <="),
+    "≠": ("a not-equal sign", "write !="),
+    "\u3000": ("a full-width space", "write an ordinary space (switch the input method to half-width)"),
+    **{chr(0xFF10 + d): ("a full-width digit", f"write {d}") for d in range(10)},
+}
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)[ \t]*[%％]")
+
+
+def _check_typed_characters(text: str) -> None:
+    """`100%`, `×`, `÷`, full-width brackets: say what each is and how a formula writes it, at its column.
+
+    Python would call each an "invalid character" or, for `%`, a remainder;
+    a person who typed it meant something else.
+    """
+    percent = _PERCENT.search(text)
+    if percent:
+        number = percent.group(1)
+        raise FormulaError(f"'{percent.group(0)}' is a percentage; a formula does not write %", percent.end() - 1,
+                           f"write {number} for a rate in percent (as percent inputs are read), or divide by 100: x / 100")
+    for offset, char in enumerate(text):
+        if char in TYPED_CHARACTERS:
+            what, todo = TYPED_CHARACTERS[char]
+            raise FormulaError(f"'{char}' ({what}) is not allowed in a formula", offset, todo)
+
+
+def _check_places(places: ast.expr, offset: int) -> None:
+    """round(x, places): places is a whole number written in the formula, 0 to MAX_PLACES.
+
+    A name could be anything at run time, and round(x, 1000000000) or
+    round(x, 0.5) would fail (or silently mean 0) for every unit, not at load.
+    """
+    value = _literal(places)
+    if value is None:
+        raise FormulaError("round(x, places): places must be a number written in the formula", offset, f"e.g. round(x, 2); 0 to {MAX_PLACES}")
+    if isinstance(value, float) and not value.is_integer():
+        raise FormulaError(f"round(x, places): places must be a whole number, not {plain_number(value)}", offset, f"e.g. round(x, 2); 0 to {MAX_PLACES}")
+    if not 0 <= value <= MAX_PLACES:
+        raise FormulaError(f"round(x, places): places is {plain_number(value)}, but must be 0 to {MAX_PLACES}", offset, "e.g. round(x, 2)")
+
+
+def _literal(node: ast.expr) -> int | float | None:
+    """A number written as such (possibly with a sign), else None."""
+    sign = 1
+    while isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        sign = -sign if isinstance(node.op, ast.USub) else sign
+        node = node.operand
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        return sign * node.value
+    return None
 
 
 def _check_bracket_depth(text: str) -> None:
@@ -211,12 +280,14 @@ def _check_tree(tree: ast.Expr, line_starts: list[int], text: str, lookups: froz
     stack: list[tuple[ast.AST, int, int]] = [(tree, 0, 0)]
     while stack:
         node, depth, parent_offset = stack.pop()
-        offset = _offset(node, line_starts) if hasattr(node, "lineno") else parent_offset
+        offset = _offset(node, line_starts, text) if hasattr(node, "lineno") else parent_offset
         if depth > MAX_DEPTH:
             raise FormulaError(
                 f"the formula is nested more than {MAX_DEPTH} levels deep (a chain of + or * counts one level a term)", offset
             )
         _check_node(node, offset, lookups)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "round" and len(node.args) == 2:
+            _check_places(node.args[1], _offset(node.args[1], line_starts, text))
         if isinstance(node, ast.Name):
             names.append((node.id, offset))
         if isinstance(node, ast.BinOp):
@@ -228,18 +299,31 @@ def _check_tree(tree: ast.Expr, line_starts: list[int], text: str, lookups: froz
 
 
 def _operator_offset(left: ast.expr, line_starts: list[int], text: str) -> int:
-    end = _offset(left, line_starts, "end_lineno", "end_col_offset")
+    end = _offset(left, line_starts, text, "end_lineno", "end_col_offset")
     while end < len(text) and text[end] in " \t\n)":
         end += 1
     return end
 
 
-def _offset(node: ast.AST, line_starts: list[int], line_attr: str = "lineno", col_attr: str = "col_offset") -> int:
+def _offset(node: ast.AST, line_starts: list[int], text: str, line_attr: str = "lineno", col_attr: str = "col_offset") -> int:
+    """The character offset in `text` where `node` starts (or ends)."""
     line = getattr(node, line_attr, 1) or 1
     col = getattr(node, col_attr, 0) or 0
     if len(line_starts) > 1:  # a multi-line formula was parsed as "(\n" + formula + "\n)"
         line -= 1
-    return line_starts[max(min(line, len(line_starts)), 1) - 1] + max(col, 0)
+    start = line_starts[max(min(line, len(line_starts)), 1) - 1]
+    return start + _characters(text, start, max(col, 0))
+
+
+def _characters(text: str, start: int, byte_col: int) -> int:
+    """How many characters the first `byte_col` UTF-8 bytes of the line at `start` hold.
+
+    Python's parser gives a node's column in UTF-8 bytes, so a Chinese name
+    (3 bytes a character) earlier on the line would push the caret right.
+    """
+    end = text.find("\n", start)
+    line = text[start:] if end < 0 else text[start:end]
+    return len(line.encode("utf-8")[:byte_col].decode("utf-8", "ignore"))
 
 
 def _check_node(node: ast.AST, offset: int, lookups: frozenset[str]) -> None:
