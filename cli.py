@@ -11,24 +11,57 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import signal
 import sys
 import traceback
-from typing import Callable, Sequence, TextIO
+from types import FrameType
+from typing import Callable, Iterator, Sequence, TextIO
 
 from engine import __version__, commands
-from engine.errors import KaopingError, UsageError, render_problems
+from engine.errors import KaopingError, Problem, UsageError, render_problems
 from engine.report import canonical_period
 
 EXIT_USER, EXIT_USAGE, EXIT_BUG = 1, 2, 3
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM, as shells report them
 
 EPILOG = """\
 RULESET is a path to a .yaml file, name@version (e.g. jintai-hotline@2024.02),
-or a bare name: its latest released version, or with --as-of DATE the released
-version in effect on that date. Names are looked up under --rulesets DIR,
-$KAOPING_RULESETS, ./rulesets, or the rulesets shipped with kaoping.
+or a bare name: the released version in effect in the --period month (or on
+the --as-of day), else its latest released version, else its latest draft;
+kaoping says on stderr which version it chose and why. A name@version or a
+path not in effect in the --period month is warned about. A file that calls
+itself a released version but is not byte for byte that version is refused.
+Names are looked up under --rulesets DIR, $KAOPING_RULESETS, ./rulesets, or
+the rulesets shipped with kaoping (said when it comes to that).
 
-exit codes: 0 ok; 1 the ruleset or data is wrong (see the messages);
-2 bad command line; 3 a bug in kaoping (please report it)."""
+Without -f, the format comes from -o's name: .json .csv .xlsx .md .html
+(anything else, or no -o: the table); -f and a name that disagree are an error.
+
+exit codes: 0 ok; 1 the ruleset or data is wrong (see the messages), or a
+file cannot be read or written, or there is not enough memory; 2 bad command
+line; 3 a bug in kaoping (please report it); 130 interrupted (Ctrl-C);
+143 terminated (SIGTERM). An interrupted run leaves no partial output file."""
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is, so that every `finally` (removing a half-written file) runs."""
+
+
+@contextlib.contextmanager
+def terminate_as_exception() -> Iterator[None]:
+    """While a command runs, SIGTERM raises Terminated (only the main thread can set a handler)."""
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise Terminated()
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread (an embedding program): leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 Command = Callable[[argparse.Namespace, TextIO, TextIO], int]
 
@@ -65,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--rulesets", metavar="DIR", default=argparse.SUPPRESS, help=rulesets_help)
     chosen = argparse.ArgumentParser(add_help=False)
     chosen.add_argument("--as-of", metavar="YYYY-MM-DD", type=day, help="with a bare ruleset name: the released version in effect on that date")
+    formats = "(default: from -o's name: .json .csv .xlsx .md .html, else table)"
     sheet = argparse.ArgumentParser(add_help=False)
     sheet.add_argument("--sheet", metavar="NAME", help="for an .xlsx input: the sheet to read (default: the first)")
     whatif = argparse.ArgumentParser(add_help=False)
@@ -83,17 +117,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("evaluate", commands.cmd_evaluate, "score INPUT with a ruleset and print the ranked table", [chosen, whatif, sheet])
     p.add_argument("-r", "--ruleset", required=True, metavar="RULESET", help="path, name@version or name")
     p.add_argument("input", metavar="INPUT", help="the month's records: CSV (UTF-8, UTF-8 with BOM, or GBK) or an Excel .xlsx")
-    p.add_argument("-f", "--format", choices=("table", "json", "csv", "xlsx", "md", "html"), default="table",
-                   help="output format (default: table); xlsx needs -o")
+    p.add_argument("-f", "--format", choices=commands.EVALUATE_FORMATS,
+                   help=f"output format {formats}; xlsx needs -o; -f and -o's name must agree")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (only if all went well); -f csv also writes FILE.meta.json")
     p.add_argument("--excel", action="store_true", help="with -f csv: UTF-8 with a BOM, so Excel opens the Chinese text correctly")
     p.add_argument("--period", metavar="YYYY-MM", type=month, help="the month assessed, e.g. 2024-02: fills the report title and, with a bare ruleset name, picks the version in effect that month")
 
-    p = add("diff", commands.cmd_diff, "what changes between two rulesets (or a ruleset and a what-if) on one INPUT", [whatif, sheet])
+    p = add("diff", commands.cmd_diff, "what changes between two rulesets (or a ruleset and a what-if) on one INPUT", [chosen, whatif, sheet])
     p.add_argument("-r", "--ruleset", action="append", required=True, metavar="RULESET", help="give twice: -r OLD -r NEW; or once with --set")
     p.add_argument("input", metavar="INPUT")
-    p.add_argument("-f", "--format", choices=("table", "json"), default="table")
+    p.add_argument("-f", "--format", choices=commands.VIEW_FORMATS, help=f"table or json {formats}")
     p.add_argument("-o", "--output", metavar="FILE")
+    p.add_argument("--period", metavar="YYYY-MM", type=month, help="with a bare ruleset name: the version in effect that month; a name@version not in effect then is warned about")
 
     p = add("explain", commands.cmd_explain, "how one unit's score and rank came about", [chosen, whatif, sheet])
     p.add_argument("-r", "--ruleset", required=True, metavar="RULESET")
@@ -102,15 +137,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("combine", commands.cmd_combine, "several periods' inputs combined into one result, as the ruleset declares (e.g. the mean of the months)", [chosen, whatif, sheet])
     p.add_argument("-r", "--ruleset", required=True, metavar="RULESET")
-    p.add_argument("inputs", nargs="+", metavar="[LABEL=]INPUT", help="one input per period, e.g. 2024-01=jan.csv")
-    p.add_argument("-f", "--format", choices=("table", "json"), default="table")
+    p.add_argument("inputs", nargs="+", metavar="[LABEL=]INPUT[#SHEET]",
+                   help="one input per period, e.g. 2024-01=jan.csv, or a workbook's sheet: 1月=book.xlsx#1月 "
+                        "(an existing file whose name holds '=' or '#' is taken as a file); "
+                        "without LABEL=, the sheet or file name; two periods with the same bytes (or sheet) are refused")
+    p.add_argument("-f", "--format", choices=commands.VIEW_FORMATS, help=f"table or json {formats}")
     p.add_argument("-o", "--output", metavar="FILE")
 
-    p = add("new-version", commands.cmd_new_version, "copy the latest version of a ruleset into a new draft", [])
+    p = add("new-version", commands.cmd_new_version, "copy the latest version of a ruleset (it says which) into a new draft", [])
     p.add_argument("name", metavar="NAME")
     p.add_argument("version", metavar="VERSION", help='e.g. 2025.01')
-    p.add_argument("--from", dest="source", metavar="VERSION", help="copy this version instead of the latest")
-    p.add_argument("--effective", metavar="YYYY-MM-DD", type=day, help="its effective date (default: from a YYYY.MM version, else today)")
+    p.add_argument("--from", dest="source", metavar="VERSION", help="copy this version instead of the latest (drafts included)")
+    p.add_argument("--effective", metavar="YYYY-MM-DD", type=day, help="its effective date (default: the first day of a YYYY.MM version; required for any other version)")
 
     p = add("release", commands.cmd_release, "release a draft: its golden cases must pass; its file is then locked", [])
     p.add_argument("ref", metavar="NAME@VERSION")
@@ -129,17 +167,36 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     except SystemExit as e:
         return int(e.code or 0)
     try:
-        return int(args.run(args, out, err))
+        with terminate_as_exception():
+            return int(args.run(args, out, err))
     except KaopingError as e:
         err.write(render_problems(e.problems, e.total) + "\n")
         return EXIT_USER
     except UsageError as e:
         err.write(f"kaoping {args.command}: error: {e}\n")
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        err.write("interrupted\n")
+        return EXIT_INTERRUPTED
+    except Terminated:
+        err.write("terminated\n")
+        return EXIT_TERMINATED
+    except MemoryError:
+        err.write(render_problems([commands.out_of_memory(args)]) + "\n")
+        return EXIT_USER
+    except OSError as e:  # the system refused a file: the user's to fix, said with its name
+        err.write(render_problems([os_problem(e)]) + "\n")
+        return EXIT_USER
     except Exception:  # noqa: BLE001 - anything else is a bug, said as such
         err.write("kaoping: internal error — this is a bug in kaoping, not in your files. Please report it with:\n")
         err.write(traceback.format_exc())
         return EXIT_BUG
+
+
+def os_problem(e: OSError) -> Problem:
+    """An operating-system error (a name too long, no permission, a full disk) as a problem at its file."""
+    where = str(e.filename) if e.filename is not None else "kaoping"
+    return Problem(where, 0, 0, f"the system refused this file: {e.strerror or e}", "check its name, its folder and its permissions")
 
 
 if __name__ == "__main__":

@@ -7,10 +7,12 @@ files are written only once the whole output exists (engine.files).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import json
+import re
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import Callable, Iterable, Sequence, TextIO
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
@@ -31,9 +33,11 @@ from .pipeline import evaluate, stages
 from .ranking import Evaluation
 from .render_diff import diff_json, render_diff
 from .render_table import render_table
-from .resolve import exact, find_all, named, rulesets_dir
-from .versions import choose, effective_date, new_version, release, status
+from .report import canonical_period
+from .resolve import Found, exact, find_all, is_path, named, rulesets_choice, rulesets_dir, visible_roots
+from .versions import check_not_edited_copy, choose, effective_date, file_sha256, new_version, not_in_effect, release, status, too_big
 from .whatif import parse_overrides
+from .yamlsrc import MAX_BYTES
 
 OK = 0
 
@@ -43,12 +47,45 @@ def console_for(stream: TextIO) -> Console:
 
 
 def load(args: argparse.Namespace, ref: str, err: TextIO, with_overrides: bool = True) -> Ruleset:
-    """The ruleset `ref` names (with --as-of, --period and --set applied), saying which one was chosen when it matters."""
-    choice = choose(ref, rulesets_dir(args.rulesets), getattr(args, "as_of", None), getattr(args, "period", None))
+    """The ruleset `ref` names (with --as-of, --period and --set applied), saying which one was chosen and why.
+
+    A version kaoping picks is always said (and kept in `chosen`/`chosen_why`
+    for the outputs); a version the user named exactly but that is not in
+    effect on the day --period or --as-of gives is warned about (and kept in
+    `not_in_effect`); a file calling itself a released version without its
+    bytes is refused.
+    """
+    as_of, period = getattr(args, "as_of", None), getattr(args, "period", None)
+    root = names_root(args, err, looks_up=not is_path(ref))
+    choice = choose(ref, root, as_of, period, exact_with_date=args.command == "diff")
     if choice.note:
         err.write(f"note: {choice.note}\n")
     overrides = parse_overrides(getattr(args, "set", None) or []) if with_overrides else ()
-    return load_ruleset(choice.path, str(choice.path), overrides, expect=choice.found)
+    ruleset = load_ruleset(choice.path, str(choice.path), overrides, expect=choice.found)
+    check_not_edited_copy(choice.path, str(choice.path), ruleset.name, ruleset.version, visible_roots(args.rulesets))
+    late = _not_in_effect(ruleset, choice.found, as_of, period) if choice.how in ("named", "path") else ""
+    if late:
+        err.write(f"warning: {late}\n")
+    return dataclasses.replace(ruleset, chosen=choice.how, chosen_why=choice.note, not_in_effect=late)
+
+
+def names_root(args: argparse.Namespace, err: TextIO, looks_up: bool = True) -> Path:
+    """The folder names are looked up in; said when it is the shipped one by default and a name is looked up there."""
+    root, note = rulesets_choice(args.rulesets)
+    if note and looks_up:
+        err.write(f"note: {note}\n")
+    return root
+
+
+def _not_in_effect(ruleset: Ruleset, found: Found | None, as_of: str | None, period: str | None) -> str:
+    """Why an exactly named version does not apply to the day asked about ("" when it does, or none was asked)."""
+    if not (as_of or period):
+        return ""
+    day, when = (as_of, f"--as-of {as_of}") if as_of else (f"{period}-01", f"the period {period}")
+    if period and not as_of and ruleset.effective[:7] == period and ruleset.effective > day:
+        when = f"the first day of the period {period}"
+    versions = named(found.path.parent.parent, found.name, ruleset.ref) if found else []
+    return not_in_effect(ruleset.ref, ruleset.effective, day, when, versions)
 
 
 PROGRESS_ROWS = 50_000  # below this an evaluation takes about a second: no progress bar
@@ -57,20 +94,63 @@ PROGRESS_ROWS = 50_000  # below this an evaluation takes about a second: no prog
 def evaluate_input(ruleset: Ruleset, input_arg: str, err: TextIO, sheet: str | None = None) -> Evaluation:
     """Evaluate one input file; a large one shows a progress bar on stderr (never in the output)."""
     path = Path(input_arg)
-    if not path.is_file():
+    if not _is_file(path, input_arg):
         raise fail(input_arg, "no such input file", "give the path of the month's CSV or Excel export")
     if sheet is not None and path.suffix.lower() != ".xlsx":
         raise UsageError(f"--sheet is for an Excel (.xlsx) input; {input_arg} is not one")
-    if estimated_rows(path) > PROGRESS_ROWS:
+    if _rows(path, input_arg) > PROGRESS_ROWS:
         console = Console(file=err, highlight=False)
         with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(), console=console, transient=True) as bar:
             task = bar.add_task(f"scoring {path.name}", total=stages(ruleset))
             evaluation = evaluate(ruleset, path, input_arg, sheet, lambda stage: bar.advance(task))
     else:
         evaluation = evaluate(ruleset, path, input_arg, sheet)
-    if evaluation.table.ignored_columns:
-        err.write(f"note: columns not used by {ruleset.ref}: {', '.join(evaluation.table.ignored_columns)}\n")
+    tell(err, evaluation, ruleset)
     return evaluation
+
+
+NAMES_SHOWN = 20  # a header with a million extra columns gets a note of one line, not megabytes
+LINES_SHOWN = 20
+
+
+def tell(err: TextIO, evaluation: Evaluation, ruleset: Ruleset) -> None:
+    """What the reader and scoring want the user to hear, on stderr: the ignored columns, notes, warnings."""
+    ignored = evaluation.table.ignored_columns
+    if ignored:
+        err.write(f"note: columns not used by {ruleset.ref}: {shortlist(ignored, NAMES_SHOWN)}\n")
+    for line in capped(evaluation.table.notes, LINES_SHOWN, "notes"):
+        err.write(f"note: {line}\n")
+    for line in capped(getattr(evaluation, "warnings", ()), LINES_SHOWN, "warnings"):
+        err.write(f"warning: {line}\n")
+
+
+def shortlist(names: Sequence[str], limit: int, width: int = 40) -> str:
+    """The first `limit` names (each cut to `width` characters), and how many more there are."""
+    shown = ", ".join(n if len(n) <= width else n[: width - 1] + "…" for n in names[:limit])
+    return shown + (f" … and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def capped(lines: Sequence[str], limit: int, what: str) -> list[str]:
+    """At most `limit` lines, the last saying how many more there were."""
+    if len(lines) <= limit:
+        return list(lines)
+    return [*lines[:limit], f"… and {len(lines) - limit} more {what}"]
+
+
+def _is_file(path: Path, display: str) -> bool:
+    """Path.is_file, with a name the system cannot take (too long, say) told as the user's mistake."""
+    try:
+        return path.is_file()
+    except OSError as e:
+        raise fail(display, f"cannot open the input file: {e.strerror}", "check the file's name and folder") from None
+
+
+def _rows(path: Path, display: str) -> int:
+    """estimated_rows, with a file that cannot be read (permissions) told as such."""
+    try:
+        return estimated_rows(path)
+    except OSError as e:
+        raise fail(display, f"cannot read the input file: {e.strerror}", "check that you may read it (its permissions)") from None
 
 
 def view(
@@ -86,6 +166,31 @@ def view(
         buffer = io.StringIO()
         render(Console(file=buffer, width=10_000, color_system=None, highlight=False))
         emit(buffer.getvalue(), args.output, out, err, inputs)
+
+
+FORMAT_OF_SUFFIX = {".json": "json", ".csv": "csv", ".xlsx": "xlsx", ".md": "md", ".html": "html", ".htm": "html"}
+
+
+def output_format(args: argparse.Namespace, allowed: Sequence[str], err: TextIO) -> str:
+    """-f, else the format -o's file name ends in (.json .csv .xlsx .md .html), else the table.
+
+    A -f that disagrees with the name is a usage error: a file named .xlsx
+    holding a text table (or JSON named .csv) misleads whoever opens it.
+    """
+    suffix = Path(args.output).suffix.lower() if args.output else ""
+    if suffix in (".xls", ".xlsm", ".xlsb"):
+        raise UsageError(f"kaoping writes Excel files as .xlsx, not {suffix}: name the file {Path(args.output).stem}.xlsx")
+    implied = FORMAT_OF_SUFFIX.get(suffix)
+    if args.format and implied and args.format != implied:
+        raise UsageError(f"-f {args.format} and -o {args.output} disagree: a {suffix} file holds {implied}; "
+                         f"drop -f (the name decides), or give -f {implied}, or name the file for {args.format}")
+    fmt = args.format or implied or "table"
+    if fmt not in allowed:
+        raise UsageError(f"{args.command} writes {' or '.join(allowed)}, not {fmt} (-o {args.output}): name the file .json or .txt")
+    if args.output and not args.format and not implied and suffix != ".txt":
+        known = " ".join(s for s, f in FORMAT_OF_SUFFIX.items() if f in allowed)
+        err.write(f"note: writing the table as plain text to {args.output} (the name does not end in {known}; -f chooses another format)\n")
+    return fmt
 
 
 def estimated_rows(path: Path) -> int:
@@ -109,7 +214,9 @@ def emit(text: str | bytes, output: str | None, out: TextIO, err: TextIO, inputs
 
 
 def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    root = rulesets_dir(args.rulesets)
+    root, note = rulesets_choice(args.rulesets)
+    if note:
+        err.write(f"note: {note}\n")
     if not root.is_dir():
         raise fail(str(root), "no such folder", "give --rulesets the folder that holds <name>/<version>.yaml files")
     found = find_all(root)
@@ -118,14 +225,21 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return OK
     table = Table("ruleset", "version", "effective", "status", "title", box=None, pad_edge=False)
     for f in found:
-        try:
-            title = load_ruleset(f.path, str(f.path), expect=f).title
-        except KaopingError as e:
-            n = len(e.problems)
-            title = f"INVALID ({n} error{'s' if n != 1 else ''}): kaoping validate {f.path}"
+        title = _listed_title(f)
         table.add_row(*(Text(x) for x in (f.name, f.version, effective_date(f.path) or "", status(f), title)))  # text, not Rich markup
     Console(file=out, highlight=False, soft_wrap=True, width=None if out.isatty() else 10_000).print(table)
     return OK
+
+
+def _listed_title(f: Found) -> str:
+    """A version's title for `list`, or why it is invalid; a file too big to be a ruleset is never read."""
+    if too_big(f.path):
+        return f"INVALID (over {MAX_BYTES // 1000} kB, too big for a ruleset): kaoping validate {f.path}"
+    try:
+        return load_ruleset(f.path, str(f.path), expect=f).title
+    except KaopingError as e:
+        n = len(e.problems)
+        return f"INVALID ({n} error{'s' if n != 1 else ''}): kaoping validate {f.path}"
 
 
 def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -143,6 +257,9 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    args.format = output_format(args, EVALUATE_FORMATS, err)
+    if args.excel and args.format != "csv":
+        raise UsageError(f"--excel is for -f csv (a CSV that Excel opens); this writes {args.format}")
     ruleset = load(args, args.ruleset, err)
     evaluation = evaluate_input(ruleset, args.input, err, args.sheet)
     if args.format == "table" and args.output is None:
@@ -153,6 +270,10 @@ def cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     sidecar = provenance_json(evaluation, args.period) if args.format == "csv" else ""
     emit(_text(evaluation, args.format, args.period, args.excel), args.output, out, err, (args.input, evaluation.ruleset.path), sidecar)
     return OK
+
+
+EVALUATE_FORMATS = ("table", "json", "csv", "xlsx", "md", "html")
+VIEW_FORMATS = ("table", "json")
 
 
 def _text(evaluation: Evaluation, fmt: str, period: str | None, excel: bool = False) -> str | bytes:
@@ -182,6 +303,7 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     refs = args.ruleset
     if len(refs) > 2 or (len(refs) == 1 and not args.set):
         raise UsageError("diff compares two rulesets: give -r OLD -r NEW, or -r OLD with --set changes (e.g. kaoping diff -r jintai-hotline --set timeliness.weight=45 --set completion.weight=30 INPUT)")
+    args.format = output_format(args, VIEW_FORMATS, err)
     old = load(args, refs[0], err, with_overrides=False)
     new = load(args, refs[-1], err, with_overrides=True)
     result = diff(evaluate_input(old, args.input, err, args.sheet), evaluate_input(new, args.input, err, args.sheet))
@@ -196,17 +318,29 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_new_version(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    path = new_version(rulesets_dir(args.rulesets), args.name, args.version, args.effective, args.source)
-    load_ruleset(path, str(path))
-    out.write(f"created {path} (a draft; edit it, then: kaoping release {args.name}@{args.version})\n")
+    made = new_version(writable_root(args, "new-version"), args.name, args.version, args.effective, args.source)
+    load_ruleset(made.path, str(made.path))
+    out.write(
+        f"created {made.path}: a draft copied from {made.base.name}@{made.base.version} ({made.base_why}), "
+        f"effective {made.effective} ({made.effective_why}); edit it, then: kaoping release {args.name}@{args.version}\n"
+    )
     return OK
+
+
+def writable_root(args: argparse.Namespace, command: str) -> Path:
+    """The rulesets folder a command writes into; never the shipped one by default (a user's drafts belong in their own)."""
+    root, note = rulesets_choice(args.rulesets)
+    if note:
+        raise UsageError(f"{command} writes into a rulesets folder: give --rulesets DIR (there is no $KAOPING_RULESETS or ./rulesets here, "
+                         f"and kaoping changes the rulesets it ships with only when told to: --rulesets {root})")
+    return root
 
 
 def cmd_release(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if "@" not in args.ref:
         raise UsageError(f"release takes NAME@VERSION, e.g. kaoping release {args.ref}@2025.01")
     name, _, version = args.ref.partition("@")
-    found = exact(named(rulesets_dir(args.rulesets), name, args.ref), version, args.ref)
+    found = exact(named(writable_root(args, "release"), name, args.ref), version, args.ref)
     ruleset = load_ruleset(found.path, str(found.path))
     failed = [o for o in run_all(ruleset, found.path.parent) if not o.passed]
     if failed:
@@ -216,16 +350,27 @@ def cmd_release(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return OK
 
 
+MISMATCHES_SHOWN = 20
+
+
+def _chosen_path(ref: str, root: Path, err: TextIO) -> Path:
+    """The file a RULESET argument of `kaoping test` means, saying which version a bare name picked."""
+    choice = choose(ref, root)
+    if choice.note:
+        err.write(f"note: {choice.note}\n")
+    return choice.path
+
+
 def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    root = rulesets_dir(args.rulesets)
-    paths = [choose(ref, root).path for ref in args.refs] if args.refs else [f.path for f in find_all(root)]
+    root = names_root(args, err, looks_up=not args.refs or not all(is_path(r) for r in args.refs))
+    paths = [_chosen_path(ref, root, err) for ref in args.refs] if args.refs else [f.path for f in find_all(root)]
     passed = failed = 0
     for path in paths:
         ruleset = load_ruleset(path, str(path))
         for outcome in run_all(ruleset, path.parent):
             word = "PASS" if outcome.passed else "FAIL"
             out.write(f"{word} {outcome.ruleset}: {outcome.case} ({outcome.units} units)\n")
-            for failure in outcome.failures[:20]:
+            for failure in capped(outcome.failures, MISMATCHES_SHOWN, "mismatches"):
                 out.write(f"    {failure}\n")
             passed, failed = passed + outcome.passed, failed + (not outcome.passed)
     out.write(f"{passed} passed, {failed} failed\n")
@@ -233,16 +378,179 @@ def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_combine(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Several periods' inputs, LABEL=PATH or PATH (labelled by its file name), combined as the ruleset declares."""
+    """Several periods' inputs, LABEL=PATH[#SHEET] or PATH[#SHEET], combined as the ruleset declares."""
+    args.format = output_format(args, VIEW_FORMATS, err)
+    items = period_inputs(args.inputs, args.sheet, err)
+    _refuse_same_bytes(items)
     ruleset = load(args, args.ruleset, err)
-    labels, paths, evaluations = [], [], []
-    for item in args.inputs:
-        label, sep, path = item.partition("=")
-        if not sep:
-            label, path = Path(item).stem, item
-        labels.append(label)
-        paths.append(path)
-        evaluations.append(evaluate_input(ruleset, path, err, args.sheet))
-    combined = combine(ruleset, labels, evaluations)
-    view(args, out, err, (*paths, ruleset.path), lambda: combined_json(combined), lambda console: render_combined(combined, console))
+    for line in _months_not_in_effect(ruleset, items):
+        err.write(f"warning: {line}\n")
+    evaluations = [evaluate_input(ruleset, item.path, err, item.sheet) for item in items]
+    _refuse_same_tables(items, evaluations)
+    combined = combine(ruleset, [item.label for item in items], evaluations)
+    view(args, out, err, (*(item.path for item in items), ruleset.path), lambda: combined_json(combined), lambda console: render_combined(combined, console))
     return OK
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PeriodInput:
+    """One period of `combine`: its label, its file, the sheet to read (None: the first, or not a
+    workbook), and whether the label and the sheet were the user's own or kaoping's choice."""
+
+    label: str
+    path: str
+    sheet: str | None
+    labelled: bool
+    own_sheet: bool
+
+    @property
+    def shown(self) -> str:
+        return f"{self.path}#{self.sheet}" if self.sheet else self.path
+
+
+def period_inputs(items: Sequence[str], sheet: str | None, err: TextIO) -> list[PeriodInput]:
+    """Each [LABEL=]PATH[#SHEET]; a label or sheet kaoping supplies is said on stderr."""
+    parsed = [period_input(item, sheet) for item in items]
+    unlabelled = [p for p in parsed if not p.labelled]
+    if unlabelled:
+        shown = shortlist([f"{p.label} ({p.shown})" for p in unlabelled], NAMES_SHOWN)
+        err.write(f"note: periods labelled by their {'sheet or ' if any(p.own_sheet for p in unlabelled) else ''}file names: {shown} (write LABEL=FILE to choose)\n")
+    if sheet is not None:
+        took = [p.path for p in parsed if p.sheet == sheet and not p.own_sheet]
+        if not took:
+            raise UsageError("--sheet is for Excel (.xlsx) inputs, and no input without its own #SHEET is one")
+        err.write(f"note: --sheet {sheet} read from {shortlist(took, NAMES_SHOWN)}\n")
+    return parsed
+
+
+def period_input(item: str, sheet: str | None) -> PeriodInput:
+    """LABEL=PATH#SHEET, each part optional; an argument that exists as a file is a file, '=' and '#' and all."""
+    label, sep, rest = item.partition("=")
+    if not sep or _exists(item):
+        label, rest = "", item
+    elif not label:
+        raise UsageError(f"'{item}' has an empty label: write LABEL=FILE, e.g. 2024-01={rest}")
+    path, own = _split_sheet(rest)
+    chosen = own if own is not None else (sheet if path.lower().endswith(".xlsx") else None)
+    return PeriodInput(label or own or Path(path).stem, path, chosen, bool(label), own is not None)
+
+
+SHEET_SUFFIX = re.compile(r"(.+?\.xlsx)#(.*)", re.IGNORECASE | re.DOTALL)
+
+
+def _split_sheet(text: str) -> tuple[str, str | None]:
+    """book.xlsx#1月 -> (book.xlsx, 1月); a path that exists as a file is a file, '#' and all."""
+    m = SHEET_SUFFIX.fullmatch(text)
+    if m is None or _exists(text):
+        return text, None
+    if not m.group(2):
+        raise UsageError(f"'{text}' has no sheet name after '#': write {m.group(1)}#SHEET, e.g. {m.group(1)}#1月")
+    return m.group(1), m.group(2)
+
+
+def _exists(text: str) -> bool:
+    try:
+        return Path(text).is_file()
+    except OSError:
+        return False
+
+
+def _refuse_same_bytes(items: Sequence[PeriodInput]) -> None:
+    """Two periods reading the same bytes (and the same sheet) would count one month twice."""
+    seen: dict[tuple[str, str | None], PeriodInput] = {}
+    for item in items:
+        if not _exists(item.path):
+            continue  # evaluate_input says so, in its place
+        try:
+            key = (file_sha256(Path(item.path)), item.sheet)
+        except OSError:
+            continue  # unreadable: evaluate_input says so
+        if key in seen:
+            raise _same_input(seen[key], item, key[0])
+        seen[key] = item
+
+
+def _refuse_same_tables(items: Sequence[PeriodInput], evaluations: Sequence[Evaluation]) -> None:
+    """The same check once read: book.xlsx and book.xlsx#Sheet1 are the same first sheet."""
+    seen: dict[tuple[str, str], PeriodInput] = {}
+    for item, evaluation in zip(items, evaluations):
+        key = (evaluation.table.sha256, evaluation.table.encoding)
+        if key in seen:
+            raise _same_input(seen[key], item, key[0])
+        seen[key] = item
+
+
+def _same_input(first: PeriodInput, second: PeriodInput, sha256: str) -> KaopingError:
+    what = "the same sheet of the same workbook" if first.path.lower().endswith(".xlsx") else "the same bytes"
+    return fail(
+        second.shown,
+        f"periods '{first.label}' ({first.shown}) and '{second.label}' ({second.shown}) are {what} (sha256 {sha256[:12]}): one period's data would count twice",
+        "give each period its own file; for a workbook with one sheet per month, name each sheet: 1月=book.xlsx#1月 2月=book.xlsx#2月",
+    )
+
+
+def _months_not_in_effect(ruleset: Ruleset, items: Sequence[PeriodInput]) -> list[str]:
+    """For periods labelled as months (2024-01=jan.csv), each month the ruleset's version was not yet in effect."""
+    found = []
+    for item in items:
+        try:
+            month = canonical_period(item.label)
+        except ValueError:
+            continue
+        if ruleset.effective > f"{month}-01":
+            found.append(f"{ruleset.ref} takes effect on {ruleset.effective}, after the period {month} ({item.shown})")
+    return found
+
+
+BYTES_PER_ROW = 1_100  # measured: 200,000 rows scored and written as JSON peak at 0.9 kB a row; the issue's 1.78M rows at 1.8 GB
+BASE_BYTES = 100_000_000  # Python, the libraries and the ruleset
+
+
+def out_of_memory(args: argparse.Namespace) -> Problem:
+    """Running out of memory, said with the size of the input and roughly how much memory it needs."""
+    paths = [p.path for p in _inputs_of(args)]
+    sizes = [(path, _size(path)) for path in paths]
+    sizes = [(path, size) for path, size in sizes if size is not None]
+    if not sizes:
+        return Problem("kaoping", 0, 0, "not enough memory for this run", "run it on a machine with more memory")
+    rows = sum(_rows_or_zero(Path(path)) for path, _ in sizes)
+    need = BASE_BYTES + rows * BYTES_PER_ROW
+    where = ", ".join(path for path, _ in sizes)
+    total = sum(size for _, size in sizes)
+    return Problem(
+        where, 0, 0,
+        f"not enough memory: the input is {_amount(total)}, about {rows:,} rows, and kaoping needs roughly {_amount(need)} of memory for it "
+        f"(about {BYTES_PER_ROW // 100 / 10:g} kB a row)",
+        "run it on a machine with that much free memory, or split the input (by group, say) and score each part",
+    )
+
+
+def _inputs_of(args: argparse.Namespace) -> list[PeriodInput]:
+    """The data files of this run, whatever the command."""
+    if getattr(args, "inputs", None):
+        return [period_input(item, None) for item in args.inputs]
+    if getattr(args, "input", None):
+        return [PeriodInput("", args.input, None, False, False)]
+    return []
+
+
+def _size(path: str) -> int | None:
+    try:
+        return Path(path).stat().st_size
+    except OSError:
+        return None
+
+
+def _rows_or_zero(path: Path) -> int:
+    try:
+        return estimated_rows(path)
+    except OSError:
+        return 0
+
+
+def _amount(size: int) -> str:
+    """Bytes as a person says them: 980 kB, 51.2 MB, 1.9 GB."""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size} bytes"

@@ -25,15 +25,13 @@ def write_files(files: Sequence[tuple[Path, str | bytes]], protect: tuple[Path, 
     through, not replaced; folders, devices and the files in `protect` (the
     run's own inputs) are refused.
     """
-    targets = [(path, path.resolve() if path.is_symlink() else path) for path, _ in files]
-    for path, target in targets:
-        _check_target(path, target, protect)
+    targets = [(path, _target(path, protect)) for path, _ in files]
     temporaries: list[str] = []
     current = files[0][0]
     try:
         for (path, target), (_, data) in zip(targets, files):
             current = path
-            temporaries.append(_temporary(path, target, data))
+            _temporary(path, target, data, temporaries)
         for tmp, (path, target) in zip(temporaries, targets):
             current = path
             os.replace(tmp, target)
@@ -44,20 +42,31 @@ def write_files(files: Sequence[tuple[Path, str | bytes]], protect: tuple[Path, 
             Path(tmp).unlink(missing_ok=True)
 
 
-def _temporary(path: Path, target: Path, data: str | bytes) -> str:
-    """A complete copy of `data` beside `target`, with the permissions the file will have."""
+def _target(path: Path, protect: tuple[Path, ...]) -> Path:
+    """The file `path` writes (through a link), checked; a name the system refuses (too long...) is told, not raised."""
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        target = path.resolve() if path.is_symlink() else path
+        _check_target(path, target, protect)
+    except OSError as e:
+        raise fail(str(path), f"cannot write there: {e.strerror}", "choose a shorter name, or a folder you can write to") from None
+    return target
+
+
+def _temporary(path: Path, target: Path, data: str | bytes, temporaries: list[str]) -> None:
+    """A complete copy of `data` beside `target`, with the permissions the file will have.
+
+    Its name joins `temporaries` as soon as it exists, so that an interrupt
+    (SIGTERM and Ctrl-C become exceptions in cli.main) at any point still
+    has the caller's `finally` remove it.
+    """
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:100]}.", suffix=".tmp")
     except OSError as e:
         raise fail(str(path), f"cannot write here: {e.strerror}", "choose a folder you can write to") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.chmod(tmp, stat.S_IMODE(target.stat().st_mode) if target.exists() else _default_mode())
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return tmp
+    temporaries.append(tmp)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data.encode("utf-8") if isinstance(data, str) else data)
+    os.chmod(tmp, stat.S_IMODE(target.stat().st_mode) if target.exists() else _default_mode())
 
 
 def _check_target(path: Path, target: Path, protect: tuple[Path, ...]) -> None:

@@ -27,12 +27,41 @@ class Found:
 
 def rulesets_dir(option: str | None) -> Path:
     """--rulesets, else $KAOPING_RULESETS, else ./rulesets, else the bundled folder."""
+    return rulesets_choice(option)[0]
+
+
+def rulesets_choice(option: str | None) -> tuple[Path, str]:
+    """Where names are looked up, and a note when kaoping fell back to the rulesets it ships with.
+
+    The fallback is said because a user who meant their own folder (and ran
+    kaoping somewhere else) would otherwise score under the shipped examples.
+    """
     if option:
-        return Path(option)
+        return Path(option), ""
     if os.environ.get("KAOPING_RULESETS"):
-        return Path(os.environ["KAOPING_RULESETS"])
+        return Path(os.environ["KAOPING_RULESETS"]), ""
     here = Path("rulesets")
-    return here if here.is_dir() else BUNDLED
+    if _is_dir(here):
+        return here, ""
+    return BUNDLED, f"no --rulesets, $KAOPING_RULESETS or ./rulesets: looking names up in the rulesets shipped with kaoping ({BUNDLED})"
+
+
+def visible_roots(option: str | None) -> tuple[Path, ...]:
+    """Every rulesets folder kaoping can see (the one in use, $KAOPING_RULESETS, ./rulesets, the shipped one)."""
+    candidates = [rulesets_dir(option), Path(os.environ.get("KAOPING_RULESETS") or "rulesets"), Path("rulesets"), BUNDLED]
+    roots: dict[str, Path] = {}
+    for root in candidates:
+        if _is_dir(root):
+            roots.setdefault(os.path.realpath(root), root)
+    return tuple(roots.values())
+
+
+def _is_dir(path: Path) -> bool:
+    """Path.is_dir, False for a name the system cannot take (too long, say) instead of an OSError."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def version_key(version: str) -> tuple[tuple[int, int | str], ...]:
@@ -41,7 +70,7 @@ def version_key(version: str) -> tuple[tuple[int, int | str], ...]:
 
 def find_all(root: Path) -> list[Found]:
     """Every ruleset file under `root`, by name, then version."""
-    if not root.is_dir():
+    if not _is_dir(root):
         return []
     found = [
         Found(d.name, f.stem, f)
@@ -58,8 +87,13 @@ def is_path(ref: str) -> bool:
 
 
 def file_ref(ref: str) -> Path:
+    """The ruleset file a path names, or a KaopingError saying why it cannot be one (missing, a name too long...)."""
     path = Path(ref)
-    if not path.is_file():
+    try:
+        found = path.is_file()
+    except OSError as e:
+        raise fail(ref, f"cannot open it as a ruleset file: {e.strerror}", "give a path to a .yaml file, or name@version") from None
+    if not found:
         raise fail(ref, "no such ruleset file", "give a path to a .yaml file, or name@version")
     return path
 

@@ -15,12 +15,13 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from .errors import KaopingError, Problem, UsageError, fail
 from .files import write_atomically
 from .resolve import Found, exact, file_ref, find_all, is_path, named, version_key
 from .schema import ruleset_schema
-from .yamlsrc import read_yaml
+from .yamlsrc import MAX_BYTES, read_yaml
 
 LOCK_NAME = "release.lock"
 LOCK_HEADER = (
@@ -57,7 +58,22 @@ def read_lock(folder: Path) -> dict[str, Release]:
 
 
 def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The sha256 of a file's bytes, read in chunks: a huge file is hashed without being held in memory."""
+    with path.open("rb") as f:
+        if hasattr(hashlib, "file_digest"):  # Python 3.11+
+            return hashlib.file_digest(f, "sha256").hexdigest()
+        digest = hashlib.sha256()
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+        return digest.hexdigest()
+
+
+def too_big(path: Path) -> bool:
+    """Larger than any ruleset may be: it cannot hold released bytes, and is never read or hashed."""
+    try:
+        return path.stat().st_size > MAX_BYTES
+    except OSError:
+        return False
 
 
 def check_unchanged(ruleset_file: Path, display: str) -> None:
@@ -65,13 +81,13 @@ def check_unchanged(ruleset_file: Path, display: str) -> None:
     release = read_lock(ruleset_file.parent).get(ruleset_file.stem)
     if release is None:
         return
-    now = file_sha256(ruleset_file)
+    now = "" if too_big(ruleset_file) else file_sha256(ruleset_file)
     if now != release.sha256:
         name = ruleset_file.parent.name
         raise KaopingError([Problem(
             display, 0, 0,
             f"{name}@{release.version} was released on {release.date} and its file has changed since "
-            f"(released sha256 {release.sha256[:12]}, now {now[:12]})",
+            f"(released sha256 {release.sha256[:12]}, now {now[:12] or 'larger than any ruleset may be'})",
             f"a released version is never edited: restore it (git checkout -- {display}) and make a new version: "
             f"kaoping new-version {name} <new version>",
         )])
@@ -82,11 +98,15 @@ def status(found: Found) -> str:
     release = read_lock(found.path.parent).get(found.version)
     if release is None:
         return "draft"
+    if too_big(found.path):
+        return "released, CHANGED"
     return "released" if file_sha256(found.path) == release.sha256 else "released, CHANGED"
 
 
 def effective_date(path: Path) -> str | None:
     """The `effective:` date of a ruleset file, read by the same safe YAML reader as the loader."""
+    if too_big(path):
+        return None
     try:
         data = read_yaml(path, str(path)).data
     except KaopingError:
@@ -122,8 +142,24 @@ def parse_date(text: str, what: str) -> dt.date:
         raise fail(what, f"'{text}' is not a date", "write it as YYYY-MM-DD, e.g. 2024-03-15") from None
 
 
-def new_version(root: Path, name: str, version: str, effective: str | None, source: str | None) -> Path:
-    """Copy the latest (or the `source`) version of `name` into a new draft file."""
+@dataclass(frozen=True, slots=True)
+class NewVersion:
+    """What new-version wrote, and the two things it chose that the user should hear."""
+
+    path: Path
+    base: Found  # the version it copied
+    base_why: str  # "the latest version" or "--from"
+    effective: str  # YYYY-MM-DD written into the draft
+    effective_why: str  # "from its version 2025.01" or "--effective"
+
+
+def new_version(root: Path, name: str, version: str, effective: str | None, source: str | None) -> NewVersion:
+    """Copy the latest (or the `source`) version of `name` into a new draft file.
+
+    Its `effective` date is --effective, else read from a YYYY.MM version;
+    any other version needs --effective: a made-up date (today) would decide
+    which months the draft scores once it is released.
+    """
     if not re.fullmatch(ruleset_schema()["properties"]["version"]["pattern"].strip("^$"), version):
         raise fail(version, f"'{version}' is not a valid version", 'use letters, digits, . and -, e.g. "2025.01"')
     versions = [f for f in find_all(root) if f.name == name]
@@ -135,13 +171,26 @@ def new_version(root: Path, name: str, version: str, effective: str | None, sour
     target = base.path.parent / f"{version}.yaml"
     if target.exists():
         raise fail(str(target), "that version exists already", "choose another version number")
-    day = parse_date(effective, "--effective") if effective else _default_effective(version)
+    day, why = _effective(name, version, effective)
     text = base.path.read_text(encoding="utf-8")
     text = _set_top_level(text, "version", f'"{version}"')
     text = _set_top_level(text, "effective", f'"{day.isoformat()}"')
     text = _own_expected_files(text, base.path.parent, version)
     write_atomically(target, text)
-    return target
+    return NewVersion(target, base, "the latest version" if source is None else "--from", day.isoformat(), why)
+
+
+def _effective(name: str, version: str, effective: str | None) -> tuple[dt.date, str]:
+    """The draft's effective date and where it came from; a version that is not a month needs --effective."""
+    if effective:
+        return parse_date(effective, "--effective"), "--effective"
+    day = month_of_version(version)
+    if day is None:
+        raise UsageError(
+            f"'{version}' does not read as a month (YYYY.MM), so kaoping cannot know when it takes effect: "
+            f"give --effective YYYY-MM-DD, e.g. kaoping new-version {name} {version} --effective 2025-01-01"
+        )
+    return day, f"from its version {version}"
 
 
 def _own_expected_files(text: str, folder: Path, version: str) -> str:
@@ -163,12 +212,12 @@ def _own_expected_files(text: str, folder: Path, version: str) -> str:
     return re.sub(r"^(\s*expect:\s*)(\S+)\s*$", copy, text, flags=re.M)
 
 
-def _default_effective(version: str) -> dt.date:
-    """2025.01 -> 2025-01-01; anything else -> today."""
+def month_of_version(version: str) -> dt.date | None:
+    """2025.01 (or 2025-01) -> 2025-01-01; a version that does not read as a month -> None."""
     m = re.fullmatch(r"(\d{4})[.-](\d{1,2})", version)
     if m and 1 <= int(m.group(2)) <= 12:
         return dt.date(int(m.group(1)), int(m.group(2)), 1)
-    return dt.date.today()
+    return None
 
 
 def _set_top_level(text: str, key: str, value: str) -> str:
@@ -197,42 +246,105 @@ def release(found: Found) -> Release:
 
 @dataclass(frozen=True, slots=True)
 class Choice:
-    """The file a RULESET argument means; `found` when it was named (not a path); a note for the user."""
+    """The file a RULESET argument means; `found` when it was named (not a path).
+
+    `how` records how the version was chosen (model.Ruleset.chosen): "named" (name@version),
+    "path", "latest-released", "latest-draft" or "in-effect"; `note` is the sentence that tells
+    the user, and is empty only when the user gave the version exactly.
+    """
 
     path: Path
     found: Found | None
+    how: str
     note: str = ""
 
 
-def choose(ref: str, root: Path, as_of: str | None = None, period: str | None = None) -> Choice:
+def choose(ref: str, root: Path, as_of: str | None = None, period: str | None = None, exact_with_date: bool = False) -> Choice:
     """Resolve a RULESET argument.
 
-    A path or name@version is taken as given.  A bare name is the released
-    version in effect on `as_of`, else on the first day of `period` (so an
-    old month is scored under the rules of its time), else its latest
-    released version; with nothing released yet, its latest draft.
+    A path or name@version is taken as given (with --as-of only when
+    `exact_with_date`: diff may compare an exact version with one picked by
+    date).  A bare name is the released version in effect on `as_of`, else on
+    the first day of `period` (so an old month is scored under the rules of
+    its time), else its latest released version; with nothing released yet,
+    its latest draft.  Whenever kaoping picks, the note says which and why.
     """
     if is_path(ref) or "@" in ref:
-        if as_of:
+        if as_of and not exact_with_date:
             raise UsageError(f"--as-of picks a version by date, so give the ruleset by name alone, e.g. -r {ref.split('@')[0]} --as-of {as_of}")
         if is_path(ref):
-            return Choice(file_ref(ref), None)
+            return Choice(file_ref(ref), None, "path")
         name, _, version = ref.partition("@")
         found = exact(named(root, name, ref), version, ref)
-        return Choice(found.path, found)
+        return Choice(found.path, found, "named")
     versions = named(root, ref, ref)
-    day = as_of or (f"{period}-01" if period else None)
-    if day and latest_released(versions) is None and not as_of:
-        draft = versions[-1]
-        return Choice(draft.path, draft, f"{ref} has no released version yet; using the latest draft, {draft.version}")
-    if day:
-        chosen = in_effect(versions, day)
-        why = f"--as-of {as_of}" if as_of else f"--period {period}"
-        return Choice(chosen.path, chosen, f"using {chosen.name}@{chosen.version}, in effect on {day} ({why})")
     latest = latest_released(versions)
     if latest is None:
-        draft = versions[-1]
-        return Choice(draft.path, draft, f"{ref} has no released version yet; using the latest draft, {draft.version}")
+        return _latest_draft(ref, versions, as_of, period)
+    if as_of or period:
+        day = as_of or f"{period}-01"
+        chosen = in_effect(versions, day)
+        why = f"--as-of {as_of}" if as_of else f"--period {period}"
+        return Choice(chosen.path, chosen, "in-effect", f"using {chosen.name}@{chosen.version}, in effect on {day} ({why})")
     newer = [f.version for f in versions if version_key(f.version) > version_key(latest.version)]
-    note = f"using {ref}@{latest.version}, the latest released; not the draft {', '.join(newer)} (name it as {ref}@{newer[-1]})" if newer else ""
-    return Choice(latest.path, latest, note)
+    note = f"using {ref}@{latest.version}, the latest released"
+    if newer:
+        note += f"; not the draft {', '.join(newer)} (name it as {ref}@{newer[-1]})"
+    note += "; give --period or --as-of for the version in effect then"
+    return Choice(latest.path, latest, "latest-released", note)
+
+
+def _latest_draft(ref: str, versions: list[Found], as_of: str | None, period: str | None) -> Choice:
+    """Nothing is released yet: the latest draft (with --as-of, nothing can have been in effect)."""
+    if as_of:
+        in_effect(versions, as_of)  # raises: no released version was in effect then
+    draft = versions[-1]
+    return Choice(draft.path, draft, "latest-draft", f"{ref} has no released version yet; using the latest draft, {draft.version}")
+
+
+def not_in_effect(ref: str, effective: str, day: str, when: str, versions: Sequence[Found] = ()) -> str:
+    """Why a version the user named exactly does not apply on `day` ("" when it does).
+
+    `when` says where the day came from ("the period 2024-02", "--as-of
+    2024-02-15"); `versions` are its ruleset's versions, to tell a version
+    that a later release had already replaced.
+    """
+    if effective > day:
+        return f"{ref} takes effect on {effective}, after {when}"
+    replaced = [(d, f) for f in versions if status(f) != "draft" for d in [effective_date(f.path)] if d and effective < d <= day]
+    if replaced:
+        d, f = max(replaced, key=lambda p: (p[0], version_key(p[1].version)))
+        return f"{ref} was replaced on {d} by {f.name}@{f.version}, before {when}"
+    return ""
+
+
+def released_copies(name: str, version: str, roots: Sequence[Path]) -> list[tuple[Path, Release]]:
+    """Each release of `name@version` recorded in the lock of one of `roots` (the folders kaoping looks in)."""
+    found = []
+    for root in roots:
+        release = read_lock(root / name).get(version)
+        if release is not None:
+            found.append((root / name / LOCK_NAME, release))
+    return found
+
+
+def check_not_edited_copy(path: Path, display: str, name: str, version: str, roots: Sequence[Path]) -> None:
+    """Refuse a file that calls itself a released version but lacks its bytes, wherever the file lies.
+
+    A copy of a released version edited elsewhere would otherwise publish
+    under the released name a table the released rules never gave.
+    """
+    releases = released_copies(name, version, roots)
+    if not releases:
+        return
+    now = file_sha256(path)
+    if any(release.sha256 == now for _, release in releases):
+        return
+    lock, release = releases[0]
+    raise fail(
+        display,
+        f"this file says it is {name}@{version}, but it is an edited copy of that released version "
+        f"(released on {release.date} with sha256 {release.sha256[:12]}, recorded in {lock}; this file's sha256 is {now[:12]})",
+        f"a released version is never edited: make a new version (kaoping new-version {name} <new version>) "
+        f"and make your changes there, or give this file a version of its own (version: \"...\")",
+    )
