@@ -15,16 +15,22 @@ from . import __version__
 from .data import Table
 from .model import Ruleset
 from .ranking import Evaluation, UnitResult
-from .report import cell, leaves, title
+from .report import cell, markers, notes, table_leaves, table_notes, title
 
 
 def ruleset_info(r: Ruleset) -> dict[str, Any]:
-    """What identifies the rules a result was derived under (the file's bytes, and any what-if)."""
-    return {"name": r.name, "version": r.version, "sha256": r.sha256, "path": r.path, "what_if": list(r.overrides)}
+    """What identifies the rules a result was derived under (the file's bytes, and any what-if), and how
+    this version came to be the one used: a version kaoping chose, or one not in effect that month, is
+    part of what a published table was derived from."""
+    return {
+        "name": r.name, "version": r.version, "sha256": r.sha256, "path": r.path, "what_if": list(r.overrides),
+        "chosen": r.chosen, "chosen_why": r.chosen_why, "not_in_effect": r.not_in_effect,
+    }
 
 
 def input_info(t: Table) -> dict[str, Any]:
-    return {"path": t.path, "sha256": t.sha256, "records": len(t.records), "encoding": t.encoding}
+    """The input's identity, and what the reader left out or read with a guess (input.notes)."""
+    return {"path": t.path, "sha256": t.sha256, "records": len(t.records), "encoding": t.encoding, "notes": list(t.notes)}
 
 
 def provenance(evaluation: Evaluation, period: str | None) -> dict[str, Any]:
@@ -34,12 +40,15 @@ def provenance(evaluation: Evaluation, period: str | None) -> dict[str, Any]:
         "ruleset": ruleset_info(evaluation.ruleset),
         "input": input_info(evaluation.table),
         "period": period,
+        "warnings": list(evaluation.warnings),
     }
 
 
 def provenance_json(evaluation: Evaluation, period: str | None) -> str:
-    """The sidecar a CSV (which has no room for it) is written with."""
-    return json.dumps(provenance(evaluation, period), ensure_ascii=False, indent=2) + "\n"
+    """The sidecar a CSV (which has no room for it) is written with; its `notes` are the lines the other
+    formats print under the table (lists, flags, why a column was added, warnings)."""
+    document = {**provenance(evaluation, period), "notes": notes(evaluation) + table_notes(evaluation, period)}
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
 def to_json(evaluation: Evaluation, period: str | None = None) -> str:
@@ -107,16 +116,29 @@ def _who(u: UnitResult) -> dict[str, Any]:
 
 
 def to_csv(evaluation: Evaluation, period: str | None = None) -> str:
-    """The published table as CSV: one header row ("group/column"), display text."""
-    cols = leaves(evaluation.ruleset)
+    """The published table as CSV: one header row ("group/column"), display text.
+
+    A what-if, or a version not in effect that month, says so in a row of its
+    own above the header: a CSV travels without its sidecar, and must not
+    pass for an official table.  kaoping skips such a row when it reads the
+    table back (it names no input).
+    """
+    cols = table_leaves(evaluation)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
+    for marker in markers(evaluation.ruleset):
+        writer.writerow([_inert(marker, False)])
     writer.writerow([_inert(f"{c.group}/{c.label}" if c.group else c.label, False) for c in cols])
     for result in evaluation.results:
         writer.writerow([_inert(cell(evaluation, result, c.field), c.numeric) for c in cols])
     return buffer.getvalue()
 
 
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
 def _inert(text: str, numeric: bool) -> str:
-    """Text a spreadsheet would run as a formula (=, +, -, @ first) gets a leading ' so it stays text."""
-    return f"'{text}" if not numeric and text[:1] in ("=", "+", "-", "@") else text
+    """Text a spreadsheet would run as a formula (=, +, -, @ first) gets a leading ' so it stays text; so does
+    text that starts with ' itself, so that reading back (which drops one leading ') gives it unchanged:
+    units @ and '@ are written '@ and ''@."""
+    return f"'{text}" if not numeric and text[:1] in (*FORMULA_STARTS, "'") else text

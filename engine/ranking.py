@@ -76,7 +76,7 @@ def rank(ruleset: Ruleset, table: Table, scoring: Scoring) -> Evaluation:
     results += [_result(ruleset, u, None) for u in scoring.units if not u.eligible]
     order = _group_order(ruleset, scoring.units)
     lists = tuple((unit_list, _members(ruleset, unit_list, partitions, order)) for unit_list in ruleset.lists)
-    return Evaluation(ruleset, table, scoring.aggregates, tuple(results), lists)
+    return Evaluation(ruleset, table, scoring.aggregates, tuple(results), lists, scoring.warnings)
 
 
 def _group_order(ruleset: Ruleset, units: Sequence[Scored]) -> list[str]:

@@ -29,7 +29,7 @@ from . import __version__
 from .numbers import plain_number
 from .ranking import Evaluation, UnitResult
 from .render_table import footer
-from .report import Leaf, cell, group_spans, leaves, notes, sections_of, title
+from .report import Leaf, cell, group_spans, not_in_effect_line, notes, sections_of, table_leaves, table_notes, title
 
 FONTS = (
     '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "微软雅黑", "Noto Sans CJK SC", '
@@ -89,7 +89,7 @@ def to_html(evaluation: Evaluation, period: str | None = None) -> str:
     """One HTML5 page: title, the two-level table, a bar chart of the totals, lists and flags, provenance."""
     ruleset = evaluation.ruleset
     heading = title(ruleset, period)
-    page_title = f"[WHAT-IF] {heading}" if ruleset.overrides else heading
+    page_title = ("[WHAT-IF] " if ruleset.overrides else "") + ("[NOT IN EFFECT] " if ruleset.not_in_effect else "") + heading
     out = [
         "<!DOCTYPE html>",
         '<html lang="zh-CN">',
@@ -105,10 +105,12 @@ def to_html(evaluation: Evaluation, period: str | None = None) -> str:
     ]
     if ruleset.overrides:
         out.append(f'<p class="whatif" role="alert">WHAT-IF, not an adopted ruleset（模拟测算，非正式规则）: {escape(ruleset.label)}</p>')
+    if ruleset.not_in_effect:
+        out.append(f'<p class="whatif" role="alert">{escape(not_in_effect_line(ruleset))}</p>')
     out.append(f"<h1>{escape(heading)}</h1>")
     out += _table(evaluation)
     out += _chart(evaluation)
-    lines = notes(evaluation)
+    lines = notes(evaluation) + table_notes(evaluation, period)
     if lines:
         out.append('<ul class="notes">')
         out += [f"<li>{escape(line)}</li>" for line in lines]
@@ -119,7 +121,7 @@ def to_html(evaluation: Evaluation, period: str | None = None) -> str:
 
 
 def _table(evaluation: Evaluation) -> list[str]:
-    cols = leaves(evaluation.ruleset)
+    cols = table_leaves(evaluation)
     out = ['<div class="scroll">', '<table class="report">', "<thead>"]
     out += _header_rows(cols)
     out.append("</thead>")

@@ -19,7 +19,7 @@ from typing import Sequence
 
 from .ranking import Evaluation, UnitResult
 from .render_table import footer
-from .report import Leaf, cell, leaves, notes, sections_of, title
+from .report import Leaf, cell, not_in_effect_line, notes, sections_of, table_leaves, table_notes, title
 
 # the ASCII punctuation GFM would read as markup here (emphasis, code, links, HTML, entities, cell
 # borders, strikethrough, a closing heading #); a backslash makes each literal
@@ -30,16 +30,18 @@ _BREAK = re.compile(r"\r\n|\r|\n")
 def to_markdown(evaluation: Evaluation, period: str | None = None) -> str:
     """The published table as Markdown: title, what-if warning, one table per section, lists and flags, provenance."""
     ruleset = evaluation.ruleset
-    cols = leaves(ruleset)
+    cols = table_leaves(evaluation)
     out: list[str] = [f"# {text(title(ruleset, period))}", ""]
     if ruleset.overrides:
         out += [f"> **WHAT-IF, not an adopted ruleset（模拟测算，非正式规则）:** {text(ruleset.label)}", ""]
+    if ruleset.not_in_effect:
+        out += [f"> **{text(not_in_effect_line(ruleset))}**", ""]
     for label, results in sections_of(evaluation):
         if label:
             out += [f"## {text(label)}", ""]
         out += _table(evaluation, cols, results)
         out.append("")
-    lines = notes(evaluation)
+    lines = notes(evaluation) + table_notes(evaluation, period)
     if lines:
         out += [f"- {text(line)}" for line in lines]
         out.append("")

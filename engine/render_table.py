@@ -19,7 +19,7 @@ from rich.text import Text
 
 from . import __version__
 from .ranking import Evaluation, UnitResult
-from .report import Leaf, cell, compact_leaves, group_spans, leaves, notes, sections_of, title
+from .report import Leaf, cell, compact_leaves, group_spans, markers, not_in_effect_line, notes, sections_of, table_leaves, table_notes, title
 
 
 Section = tuple[str, Sequence[Sequence[str]]]  # a title ("" for none) and its rows
@@ -27,21 +27,23 @@ Section = tuple[str, Sequence[Sequence[str]]]  # a title ("" for none) and its r
 
 def render_table(evaluation: Evaluation, console: Console, period: str | None = None) -> None:
     """The published table, then its lists and flags; on a terminal too narrow for it, the scores only."""
-    cols = leaves(evaluation.ruleset)
+    cols = table_leaves(evaluation)
     lines = _lines(evaluation, cols)
     narrow = console.is_terminal and cell_len(lines[0]) > console.width
     if narrow:
         cols = compact_leaves(evaluation.ruleset)
         lines = _lines(evaluation, cols)
     heading = title(evaluation.ruleset, period)
-    if evaluation.ruleset.overrides:
-        console.print(Text(f"WHAT-IF, not an adopted ruleset: {evaluation.ruleset.label}", style="bold yellow"), soft_wrap=True)
+    for marker in markers(evaluation.ruleset):
+        console.print(Text(marker, style="bold yellow"), soft_wrap=True)
     console.print(Text(_centre(heading, cell_len(lines[0])).rstrip(), style="bold"), soft_wrap=True)
     header_lines = 3 if any(c.group for c in cols) else 1
     for i, line in enumerate(lines):
         console.print(Text(line, style="bold" if 0 < i <= header_lines else ""), soft_wrap=True, highlight=False)
     for line in notes(evaluation):
         console.print(Text(line), soft_wrap=True, highlight=False)
+    for line in table_notes(evaluation, period):
+        console.print(Text(line, style="yellow"), soft_wrap=True, highlight=False)
     console.print(Text(footer(evaluation), style="dim"), soft_wrap=True, highlight=False)
     if narrow:
         note = "the window is too narrow for the full table, so only the scores are shown: widen it, or write the table with -o FILE or -f csv"
@@ -64,7 +66,7 @@ def footer(evaluation: Evaluation) -> str:
     return (
         f"{r.label} (sha256 {r.sha256[:12]}) · {PurePath(t.path).name} (sha256 {t.sha256[:12]}) · "
         f"{len(evaluation.results)} units · kaoping {__version__}"
-    )
+    ) + (f" · {not_in_effect_line(r)}" if r.not_in_effect else "")
 
 
 def _widths(cols: Sequence[Leaf], rows: Sequence[Sequence[str]], titles: Sequence[str] = ()) -> list[int]:

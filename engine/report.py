@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from .model import TITLE_FIELDS, Column, ColumnGroup, Ruleset
+from .model import TITLE_FIELDS, Column, ColumnGroup, Input, Ruleset
 from .numbers import format_fixed, plain_number
 from .ranking import Evaluation, UnitResult
 
@@ -39,6 +39,82 @@ def leaves(ruleset: Ruleset) -> tuple[Leaf, ...]:
         else:
             out.append(_leaf(ruleset, item, None, index))
     return tuple(out)
+
+
+def table_leaves(evaluation: Evaluation) -> tuple[Leaf, ...]:
+    """The report's columns, then a column for each input the report hides but some unit needs (added_inputs).
+
+    A written table (CSV, xlsx) is also an input: without these columns it
+    would read back with that input at its default for every unit, and score
+    differently without a word.
+    """
+    base = leaves(evaluation.ruleset)
+    after = len(evaluation.ruleset.report.columns)
+    return base + tuple(Leaf(i.id, i.label, None, i.numeric, after + n) for n, i in enumerate(added_inputs(evaluation)))
+
+
+def added_inputs(evaluation: Evaluation) -> tuple[Input, ...]:
+    """Optional inputs the report does not show and some unit does not have at their default.
+
+    None when the report hides a required input too (city-hotline shows rates,
+    not counts): such a table cannot read back whatever is added, and reading
+    it is refused for the missing column, so its published layout stays as
+    declared.
+    """
+    shown = {leaf.field for leaf in leaves(evaluation.ruleset)}
+    if any(i.required and i.id not in shown for i in evaluation.ruleset.inputs):
+        return ()
+    hidden = [i for i in evaluation.ruleset.inputs if not i.required and i.id not in shown]
+    return tuple(i for i in hidden if _off_default(evaluation, i))
+
+
+def _off_default(evaluation: Evaluation, item: Input) -> int:
+    """How many units' value of `item` is not its default."""
+    return sum(1 for r in evaluation.results if r.inputs.get(item.id, item.default) != item.default)
+
+
+def added_notes(evaluation: Evaluation) -> list[str]:
+    """Why each column after the report's own is there: one sentence per added input."""
+    out = []
+    for item in added_inputs(evaluation):
+        n = _off_default(evaluation, item)
+        default = plain_number(item.default) if isinstance(item.default, (int, float)) else f"'{item.default}'"
+        out.append(
+            f"{item.label}: not in the report's layout, added at the end of the table because "
+            f"{n} unit{'s' if n != 1 else ''} {'have' if n != 1 else 'has'} a value other than the default {default} "
+            "(so that the table, read back as input, scores the same)"
+        )
+    return out
+
+
+def table_notes(evaluation: Evaluation, period: str | None) -> list[str]:
+    """What the table itself must say under it, beyond its lists and flags: why a column was added, a title
+    that is not the report's, and scoring's warnings (a score above its weight)."""
+    fallback = title_fallback(evaluation.ruleset, period)
+    return [*added_notes(evaluation), *([f"note: {fallback}"] if fallback else []), *(f"warning: {w}" for w in evaluation.warnings)]
+
+
+def markers(ruleset: Ruleset) -> list[str]:
+    """What every output must say above its table when it is not an adopted ruleset's official result."""
+    out = []
+    if ruleset.overrides:
+        out.append(f"WHAT-IF, not an adopted ruleset: {ruleset.label}")
+    if ruleset.not_in_effect:
+        out.append(not_in_effect_line(ruleset))
+    return out
+
+
+def not_in_effect_line(ruleset: Ruleset) -> str:
+    """The version was named explicitly, but it was not the one in effect in the month assessed."""
+    return f"NOT IN EFFECT that month（该月未生效的规则版本）: {ruleset.not_in_effect}"
+
+
+def title_fallback(ruleset: Ruleset, period: str | None) -> str:
+    """A sentence when the title shown is not the report's (it needs --period), else ""."""
+    template = ruleset.fill_label(ruleset.report.title)
+    if period is not None or not any(f"{{{f}}}" in template for f in TITLE_FIELDS):
+        return ""
+    return f"the report's title needs the month (--period YYYY-MM); the ruleset's title '{ruleset.title}' is shown instead"
 
 
 def compact_leaves(ruleset: Ruleset) -> tuple[Leaf, ...]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import ChainMap
+from decimal import DecimalException
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Callable, Mapping, Sequence
@@ -20,6 +21,7 @@ from .data import MAX_PROBLEMS, Record, Table
 from .errors import KaopingError, Problem, fail
 from .expr import Evaluator, Formula, Number
 from .model import Aggregate, Ruleset
+from .numbers import format_fixed, plain_number
 
 AGGREGATE_FUNCTIONS: Mapping[str, Callable[[Sequence[Number]], Number]] = {
     "sum": sum,  # left to right, as a spreadsheet's SUM and the default total add
@@ -48,6 +50,8 @@ class Scored:
 class Scoring:
     aggregates: Mapping[str, Number | Mapping[str, Number]]
     units: tuple[Scored, ...]
+    # scores and totals outside their bounds: published as computed, but never without a word
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +119,7 @@ def score(ruleset: Ruleset, table: Table, done: Callable[[str], None] | None = N
         )
         for record, env, total, group, ok, flag_ids in zip(table.records, envs, totals, groups, eligible, flags)
     )
-    return Scoring(MappingProxyType(aggregates), units)
+    return Scoring(MappingProxyType(aggregates), units, out_of_bounds(ruleset, units))
 
 
 def _group_of(ruleset: Ruleset, record: Record) -> str | None:
@@ -208,8 +212,99 @@ def finite(value: Number) -> Number:
 
 
 def _reason(e: Exception) -> str:
-    return "divides by zero" if isinstance(e, ZeroDivisionError) else f"cannot be computed ({e})"
+    """What went wrong, in words: a user never sees Python's own names for it."""
+    if isinstance(e, ZeroDivisionError):
+        return "divides by zero"
+    if isinstance(e, DecimalException):  # round(x, 400): more places than any number has room for
+        return "cannot be computed: the value cannot be rounded to that many places"
+    if isinstance(e, OverflowError):
+        return "cannot be computed: the value is too large"
+    if isinstance(e, TypeError):
+        return "cannot be computed: the formula does not give a number"
+    return "cannot be computed"
 
 
 def _hint(e: Exception) -> str:
-    return "guard the division, e.g. ratio(a, b, value_if_b_is_0)" if isinstance(e, ZeroDivisionError) else ""
+    if isinstance(e, ZeroDivisionError):
+        return "guard the division, e.g. ratio(a, b, value_if_b_is_0)"
+    if isinstance(e, DecimalException):
+        return "round to between 0 and 15 places, e.g. round(x, 2)"
+    if isinstance(e, OverflowError):
+        return "check the data for absurdly large values"
+    return ""
+
+
+# --- bounds -----------------------------------------------------------------------------------
+
+NAMED_UNITS = 3  # a warning names this many units, then says how many more
+
+
+def out_of_bounds(ruleset: Ruleset, units: Sequence[Scored]) -> tuple[str, ...]:
+    """A warning for every indicator some unit scores outside 0..its weight, and for totals outside
+    their bounds where nothing holds them.
+
+    Penalties and bonuses are already held to their weight; a plain score is
+    what its formula says, so `clamp(weight, 40, 0)` would publish 40 points
+    of a 35-point indicator.  That may be a slip or a deliberate extra, so
+    it is said (and kept in the JSON), not refused.
+    """
+    found = [w for i in ruleset.indicators if i.kind == "score" for w in _score_warnings(ruleset, i.id, units)]
+    return tuple(found + _total_warnings(ruleset, units))
+
+
+def _score_warnings(ruleset: Ruleset, id: str, units: Sequence[Scored]) -> list[str]:
+    indicator = ruleset.indicator(id)
+    weights = [_weight(ruleset, id, u) for u in units]
+    above = [(u, u.scores[id], w) for u, w in zip(units, weights) if _seen(u.scores[id]) > w]
+    below = [(u, u.scores[id], w) for u, w in zip(units, weights) if _seen(u.scores[id]) < 0]
+    what = f"the indicator '{id}' ({indicator.label})"
+    out = []
+    if above:
+        out.append(f"{what} scores above its weight for {_units(ruleset, above)}: nothing holds a score to its weight, so check its formula (e.g. min(weight, ...))")
+    if below:
+        out.append(f"{what} scores below 0 for {_units(ruleset, below)}: check its formula (e.g. max(0, ...))")
+    return out
+
+
+def _total_warnings(ruleset: Ruleset, units: Sequence[Scored]) -> list[str]:
+    """Totals above full marks that bonuses do not account for (when not capped), and below 0 with no floor."""
+    total = ruleset.total
+    out = []
+    if not total.cap:
+        above = [(u, u.total, _full_marks(ruleset, u)) for u in units if _seen(u.total - _bonus(ruleset, u)) > _full_marks(ruleset, u)]
+        if above:
+            out.append(f"the total is above full marks for {_units(ruleset, above)}: total.cap: true would hold it to full marks")
+    if total.floor is None:
+        below = [(u, u.total, 0.0) for u in units if _seen(u.total) < 0]
+        if below:
+            out.append(f"the total is below 0 for {_units(ruleset, below)}: total.floor: 0 would hold it at 0")
+    return out
+
+
+def _units(ruleset: Ruleset, hits: Sequence[tuple[Scored, float, float]]) -> str:
+    """"2 units (区A 40 of 35, 区B 38.50 of 35)": the first few by name, with their value and bound, then a count."""
+    places, mode = ruleset.rounding.places, ruleset.rounding.mode
+    named = ", ".join(f"{u.entity} {format_fixed(v, places, mode)} of {plain_number(bound)}" for u, v, bound in hits[:NAMED_UNITS])
+    more = f" and {len(hits) - NAMED_UNITS} more" if len(hits) > NAMED_UNITS else ""
+    return f"{len(hits)} unit{'s' if len(hits) != 1 else ''} ({named}{more})"
+
+
+def _weight(ruleset: Ruleset, id: str, unit: Scored) -> float:
+    indicator = ruleset.indicator(id)
+    return ruleset.group(unit.group).weight(indicator) if unit.group is not None else indicator.weight
+
+
+def _full_marks(ruleset: Ruleset, unit: Scored) -> float:
+    return ruleset.group(unit.group).max if unit.group is not None else ruleset.total.max
+
+
+def _bonus(ruleset: Ruleset, unit: Scored) -> float:
+    """The bonus points in a unit's total: a scheme with bonuses may mean its totals to pass full marks."""
+    if ruleset.total.formula is not None:
+        return 0.0
+    return sum(unit.scores[i.id] for i in ruleset.indicators if i.kind == "bonus")
+
+
+def _seen(value: float) -> float:
+    """As a spreadsheet sees it (15 significant digits): 35.00000000000001 is 35, not above a weight of 35."""
+    return float(format(value, ".15g"))
