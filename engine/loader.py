@@ -10,8 +10,10 @@ frozen model is built from the same objects.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import keyword
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -21,6 +23,7 @@ from .errors import KaopingError, Problem, did_you_mean
 from .expr import HELPERS, Formula, FormulaError, compile_formula
 from .bands import build_bands
 from .model import (
+    DEFAULT_TOTALS_LABELS,
     SPECIAL_FIELDS,
     TITLE_FIELDS,
     Aggregate,
@@ -43,19 +46,19 @@ from .model import (
     Rounding,
     Ruleset,
     Total,
-    placeholders,
 )
 from .schema import check_format_version, check_schema, item_path
 from .resolve import Found
 from .versions import check_unchanged
 from .whatif import Override, apply_overrides
-from .yamlsrc import Source, block_position, locate, read_yaml, scalar_column
+from .yamlsrc import MAX_PROBLEMS, Source, block_position, locate, read_yaml, scalar_column
 
 RESERVED = frozenset({*SPECIAL_FIELDS, "weight", "year", "month", "period", *HELPERS, "true", "false", "none", *keyword.kwlist})
 ID = re.compile(r"[a-z_][a-z0-9_]*")
 WEIGHT_TOLERANCE = 1e-9
 DEFAULT_TOTAL_LABEL = "总分"
 ID_SECTIONS = ("inputs", "derived", "lookups", "aggregates", "indicators", "lists", "flags")
+BRACES = re.compile(r"\{([^{}]*)\}")
 
 
 def load_ruleset(path: Path, display: str | None = None, overrides: Sequence[Override] = (), expect: Found | None = None) -> Ruleset:
@@ -71,19 +74,27 @@ def load_ruleset(path: Path, display: str | None = None, overrides: Sequence[Ove
     src = read_yaml(path, display)
     if overrides and isinstance(src.data, dict):
         src = apply_overrides(src, overrides)
-    digest = src.sha256
-    try:
-        for stage in (check_format_version, check_schema):
-            problems = stage(src)
-            if problems:
-                raise KaopingError(problems)
-        return _Builder(src, expect).build(digest, tuple(o.text for o in overrides))
-    except KaopingError as e:
-        if not overrides:
-            raise
-        said = ", ".join(o.text for o in overrides)
-        note = Problem("--set", 0, 0, f"with {said}, the ruleset is no longer valid:", "change the --set values")
-        raise KaopingError([note, *e.problems]) from None
+    problems = check_format_version(src) or check_schema(src)
+    if not problems:
+        try:
+            return _Builder(src, expect).build(src.sha256, tuple(o.text for o in overrides))
+        except KaopingError as e:
+            problems = list(e.problems)
+    raise KaopingError(_under_overrides(problems, overrides), limit=MAX_PROBLEMS)
+
+
+def _under_overrides(problems: list[Problem], overrides: Sequence[Override]) -> list[Problem]:
+    """Each problem of a what-if says which --set values made it one.
+
+    Said in each message rather than in a heading of its own, so that the
+    count under the list ("1 error") counts the problems only.  A problem
+    already placed at a --set value names it in its place.
+    """
+    if not overrides:
+        return problems
+    said = "with --set " + ", --set ".join(o.text for o in overrides)
+    return [p if p.file.startswith("--set") else replace(p, message=f"{said}: {p.message}", hint=p.hint or "change the --set values")
+            for p in problems]
 
 
 class _Builder:
@@ -107,6 +118,7 @@ class _Builder:
         self.indicator_ids = [i["id"] for i in d["indicators"]]
         self.derived_ids = [x["id"] for x in d.get("derived", [])]
         key = self._entity_key()
+        totals_labels = self._totals_labels()
         group_field = self._group_field()
         lookups = tuple(self._lookup(i, raw) for i, raw in enumerate(d.get("lookups", [])))
         self.lookup_ids = [x.id for x in lookups]
@@ -136,6 +148,7 @@ class _Builder:
             overrides=overrides, tests=tests, derived=derived, lookups=lookups, group_field=group_field,
             groups=groups, grades=grades, lists=lists, flags=flags,
             combine=Combine(combine["function"], combine.get("missing", "error")) if combine else None,
+            totals_labels=totals_labels,
         )
 
     # -- reporting --------------------------------------------------------
@@ -238,6 +251,27 @@ class _Builder:
         elif found.default is not None:
             self._problem(["entity", "key"], f"entity.key '{key}' cannot have a default: every row must name its unit")
         return key
+
+    def _totals_labels(self) -> tuple[str, ...]:
+        """entity.totals: the key-column labels of summary rows (合计, 总计 ...), which are not units.
+
+        Absent, the usual labels apply; `[]` says the data has no summary rows.
+        Each label must be text that can match a cell, once.
+        """
+        raw = self.data["entity"].get("totals")
+        if raw is None:
+            return DEFAULT_TOTALS_LABELS
+        seen: dict[str, int] = {}
+        for index, label in enumerate(raw):
+            path = ["entity", "totals", index]
+            if not label.strip():
+                self._problem(path, "entity.totals has an empty label", "write the text the key column shows on a summary row, e.g. 合计")
+            elif label.strip() in seen:
+                first = self._node(["entity", "totals", seen[label.strip()]]).start_mark.line + 1
+                self._problem(path, f"'{label.strip()}' is in entity.totals twice (first on line {first})", "keep one of them")
+            else:
+                seen[label.strip()] = index
+        return tuple(seen)
 
     # -- formulas ---------------------------------------------------------
 
@@ -457,11 +491,37 @@ class _Builder:
         title = raw.get("title", self.data["title"])
         if "title" in raw:
             self._check_title(raw["title"])
+        self._check_ruleset_title()
         if "columns" in raw:
             items = tuple(self._report_item(i, c) for i, c in enumerate(raw["columns"]))
         else:
             items = self._default_columns(inputs, indicators)
+            for field in [self.data["entity"]["key"], *(i.id for i in indicators), "total"]:
+                self._check_own_label(field)
         return Report(title, items)
+
+    def _check_ruleset_title(self) -> None:
+        """The ruleset's own `title` is shown as written (in `list`, and when a report title needs --period)."""
+        text = self.data["title"]
+        for m in re.finditer(r"[{}]", text):
+            self._problem_in_text(["title"], m.start(), "the ruleset's title is shown as written, so a '{' or '}' in it would be printed as typed",
+                                  'put placeholders in the report\'s title: report: {title: "{year}年{month}月…"}')
+            return
+
+    def _label_paths(self) -> dict[str, list[Any]]:
+        """Where each field's own label is written: a column without a label of its own shows it."""
+        d = self.data
+        paths: dict[str, list[Any]] = {"total": ["total", "label"]} if "label" in d["total"] else {}
+        for section in ("inputs", "aggregates", "indicators", "derived"):
+            for i, item in enumerate(d.get(section, [])):
+                if "label" in item:
+                    paths.setdefault(item["id"], [section, i, "label"])
+        return paths
+
+    def _check_own_label(self, field: str) -> None:
+        path = self._label_paths().get(field)
+        if path is not None:
+            self._check_label(self._value(path), path)
 
     def _default_columns(self, inputs: tuple[Input, ...], indicators: tuple[Indicator, ...]) -> tuple[ReportItem, ...]:
         key = self.inputs.get(self.data["entity"]["key"])
@@ -498,6 +558,8 @@ class _Builder:
         label = raw.get("label") if isinstance(raw, dict) else None
         if label is not None:
             self._check_label(label, [*path, "label"])
+        else:
+            self._check_own_label(field)
         return Column(field, label if label is not None else known.get(field, field))
 
     def _field_labels(self) -> dict[str, str]:
@@ -513,19 +575,34 @@ class _Builder:
 
     def _check_title(self, text: str) -> None:
         """{year}, {month}, {period} and the header placeholders; any other {...} is a typo."""
-        self._check_label(text, ["report", "title"])
-        for m in re.finditer(r"\{([^{}]*)\}", text):
-            name = m.group(1)
-            if name not in TITLE_FIELDS and not placeholders(m.group(0)):
-                hint = did_you_mean(name, TITLE_FIELDS) or "the title may use {year}, {month}, {period}, {<indicator>.weight} and {total.max}"
-                self._problem_in_text(["report", "title"], m.start(), f"the title placeholder '{{{name}}}' is unknown", hint)
+        self._check_placeholders(text, ["report", "title"], title=True)
 
     def _check_label(self, text: str, path: list[Any]) -> None:
-        for ident, attr, offset in placeholders(text):
-            ok = (ident == "total" and attr == "max") or (ident in self.indicator_ids and attr == "weight")
-            if not ok:
-                hint = did_you_mean(ident, self.indicator_ids) or "write {<indicator id>.weight} or {total.max}"
-                self._problem_in_text(path, offset, f"the header placeholder '{{{ident}.{attr}}}' names nothing in this ruleset", hint)
+        """A header may say {<indicator>.weight} and {total.max}; any other {...} would be printed as typed."""
+        self._check_placeholders(text, path, title=False)
+
+    def _placeholder_names(self, title: bool) -> list[str]:
+        """Every placeholder a header (or, with `title`, the report title) can fill in this ruleset."""
+        names = [f"{ident}.weight" for ident in self.indicator_ids] + ["total.max"]
+        return [*TITLE_FIELDS, *names] if title else names
+
+    def _check_placeholders(self, text: str, path: list[Any], title: bool) -> None:
+        """Every {...} names a real placeholder, and every brace is part of one, at the brace's column."""
+        allowed = self._placeholder_names(title)
+        what = "title" if title else "header"
+        for m in BRACES.finditer(text):
+            if m.group(1) not in allowed:
+                close = difflib.get_close_matches(m.group(1), allowed, n=1, cutoff=0.6)
+                hint = f"did you mean '{{{close[0]}}}'?" if close else self._placeholder_usage(title)
+                self._problem_in_text(path, m.start(), f"the {what} placeholder '{m.group(0)}' names nothing in this ruleset", hint)
+        for m in re.finditer(r"[{}]", BRACES.sub(lambda x: " " * len(x.group(0)), text)):
+            self._problem_in_text(path, m.start(), f"this '{m.group(0)}' in the {what} is not part of a placeholder",
+                                  f"write placeholders whole, e.g. {{{allowed[-1]}}}; a brace cannot be text here")
+
+    def _placeholder_usage(self, title: bool) -> str:
+        example = f"{{{self.indicator_ids[0]}.weight}}" if self.indicator_ids else "{total.max}"
+        headers = f"{{<indicator id>.weight}} (e.g. {example}) and {{total.max}}"
+        return f"a title may use {{year}}, {{month}}, {{period}}, {headers}" if title else f"a header may use {headers}"
 
 
     def _check_effective(self) -> None:
@@ -538,7 +615,7 @@ class _Builder:
         """A version's file is named after it, in a folder named after the ruleset."""
         if self.expect is None:
             return
-        for key, wanted, where in (("name", self.expect.name, "folder"), ("version", self.expect.version, "file")):
+        for key, wanted, where in (("name", self.expect.name, "folder name"), ("version", self.expect.version, "file name")):
             if self.data[key] != wanted:
                 self._problem([key], f"this file says {key} '{self.data[key]}', but its {where} says '{wanted}'",
                               f"set {key}: \"{wanted}\", or make a new version with kaoping new-version")
