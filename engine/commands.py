@@ -413,13 +413,13 @@ def period_inputs(items: Sequence[str], sheet: str | None, err: TextIO) -> list[
     parsed = [period_input(item, sheet) for item in items]
     unlabelled = [p for p in parsed if not p.labelled]
     if unlabelled:
-        shown = shortlist([f"{p.label} ({p.shown})" for p in unlabelled], NAMES_SHOWN)
+        shown = shortlist([f"{p.label} ({p.shown})" for p in unlabelled], NAMES_SHOWN, width=1_000)
         err.write(f"note: periods labelled by their {'sheet or ' if any(p.own_sheet for p in unlabelled) else ''}file names: {shown} (write LABEL=FILE to choose)\n")
     if sheet is not None:
         took = [p.path for p in parsed if p.sheet == sheet and not p.own_sheet]
         if not took:
             raise UsageError("--sheet is for Excel (.xlsx) inputs, and no input without its own #SHEET is one")
-        err.write(f"note: --sheet {sheet} read from {shortlist(took, NAMES_SHOWN)}\n")
+        err.write(f"note: --sheet {sheet} read from {shortlist(took, NAMES_SHOWN, width=1_000)}\n")
     return parsed
 
 
