@@ -104,7 +104,7 @@ def _to_problems(src: Source, error: ValidationError) -> Iterator[Problem]:
             if key not in allowed:
                 node = locate(src.root, [*path, key], key=True)
                 hint = did_you_mean(str(key), allowed) or _flow_hint(str(key)) or f"the keys allowed here are: {', '.join(allowed)}"
-                yield src.problem(node, f"unknown key '{key}' in {where or 'the ruleset'}", hint)
+                yield src.problem(node, f"unknown key '{key}' in {where or 'the ruleset'}", hint, [*path, key])
         return
     node = locate(src.root, path)
     yield src.problem(node, _message(error, where), _hint(error), path)

@@ -2,26 +2,41 @@
 
 An override changes one scalar of the ruleset before it is validated, so the
 changed ruleset goes through every check again (weights must still add up,
-formulas must still name declared things).  KEY is `<id>.<key>` for an input,
-aggregate or indicator (`timeliness.weight`, `completion.formula`),
-`<section>.<key>` for a mapping (`rounding.places`, `ranking.ties`,
-`total.max`), or a top-level key (`title`).  VALUE is read as YAML:
-`45` is a number, `shared` is text.
+formulas must still name declared things).
+
+KEY is a path of dot-separated steps to one value:
+
+- it starts with an id of anything the ruleset declares (an input, derived
+  value, lookup, aggregate, indicator, list or flag: `timeliness.weight`,
+  `completion_rate.formula`, `red.top`), or with a top-level key
+  (`rounding.places`, `ranking.ties`, `report.title`, `title`);
+- a list item is named by its position, counted from 1 (`response_band.bands.2.points`,
+  or `bands[2]`, which means the same), or by its id or, for a group, its
+  value (`groups.县区组.max`, `grades.bands.1.at_least`).
+
+VALUE is read as one YAML value: `45` is a number, `shared` is text.  A KEY
+without `=`, an empty KEY or VALUE, or a VALUE that is not one value is a
+mistake on the command line (exit 2); a KEY that names nothing in this
+ruleset is told with the real keys nearest to it (exit 1).
 """
 
 from __future__ import annotations
 
 import copy
+import difflib
+import re
 from dataclasses import dataclass, replace
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
-from .errors import KaopingError, Problem, did_you_mean
-from .yamlsrc import Source, parse_yaml
+from .errors import KaopingError, Problem, UsageError
+from .yamlsrc import Source, misread_number, parse_yaml
 
-SECTIONS = ("inputs", "aggregates", "indicators")
+ID_SECTIONS = ("inputs", "derived", "lookups", "aggregates", "indicators", "lists", "flags")
+SECTIONS = ID_SECTIONS  # the name other modules knew
 WHERE = "--set"
 # what identifies a ruleset version, or must stay as released: a what-if never changes these
 FIXED = frozenset({"schema", "name", "version", "effective", "tests"})
+_INDEX = re.compile(r"^(.*)\[(\d+)\]$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,25 +47,44 @@ class Override:
 
 
 def parse_overrides(texts: Sequence[str]) -> tuple[Override, ...]:
-    problems: list[Problem] = []
+    """Each `KEY=VALUE`, its VALUE read as one YAML value; UsageError (exit 2) for a malformed one."""
+    mistakes: list[str] = []
     parsed: list[Override] = []
     for text in texts:
-        key, sep, raw = text.partition("=")
-        if not sep or not key.strip() or not raw.strip():
-            problems.append(Problem(WHERE, 0, 0, f"'{text}' is not KEY=VALUE", "e.g. --set timeliness.weight=45"))
-            continue
-        try:
-            value = parse_yaml(raw.strip(), f"{WHERE} {key.strip()}").data
-        except KaopingError as e:
-            problems += e.problems
-            continue
-        if isinstance(value, (dict, list)) or value is None:
-            problems.append(Problem(WHERE, 0, 0, f"'{text}': the value must be a single number or text", "quote text that contains ':' or ','"))
-            continue
-        parsed.append(Override(text, key.strip(), value))
-    if problems:
-        raise KaopingError(problems)
+        override = _parse_one(text)
+        if isinstance(override, str):
+            mistakes.append(override)
+        else:
+            parsed.append(override)
+    if mistakes:
+        raise UsageError("; ".join(mistakes))
     return tuple(parsed)
+
+
+def _parse_one(text: str) -> Override | str:
+    """The override, or what is wrong with it as typed on the command line."""
+    key, sep, raw = text.partition("=")
+    key, raw = key.strip(), raw.strip()
+    example = "e.g. --set timeliness.weight=45"
+    if not sep:
+        return f"--set {text!r} is not KEY=VALUE: {example}"
+    if not key:
+        return f"--set {text!r} has no KEY before '=': {example}"
+    if not raw:
+        return f"--set {text!r} has no VALUE after '=': e.g. --set {key}=45, or --set '{key}=\"text\"'"
+    misread = misread_number(raw)
+    if misread:
+        return f"the value of --set {key}: {misread[0]}: {misread[1]}"
+    quote = f"put it in quotes: --set '{key}=\"{raw}\"'"
+    try:
+        value = parse_yaml(raw, f"{WHERE} {key}").data
+    except KaopingError:
+        return f"the value of --set {key} is not a single value: {quote}"
+    if isinstance(value, (dict, list)):
+        return f"the value of --set {key} is not a single value: {quote}"
+    if value is None:
+        return f"the value of --set {key} is empty (YAML reads {raw!r} as nothing): {quote} if it is text"
+    return Override(text, key, value)
 
 
 def apply_overrides(src: Source, overrides: Sequence[Override]) -> Source:
@@ -66,38 +100,125 @@ def apply_overrides(src: Source, overrides: Sequence[Override]) -> Source:
         if path[0] in FIXED:
             problems.append(Problem(WHERE, 0, 0, f"'{override.key}' identifies the version and cannot be changed by a what-if", "make a new version with kaoping new-version"))
             continue
-        changed[tuple(path)] = override.text
-        parent = data
-        for step in path[:-1]:
-            parent = parent[step]
-        if isinstance(parent.get(path[-1]), (dict, list)):
-            problems.append(Problem(WHERE, 0, 0, f"'{override.key}' is a whole section, not one value", "set one of its keys, e.g. rounding.places=1"))
+        parent = _at(data, path[:-1])
+        current = parent.get(path[-1]) if isinstance(parent, dict) else parent[path[-1]]
+        if isinstance(current, (dict, list)):
+            problems.append(Problem(WHERE, 0, 0, f"'{override.key}' is a whole section, not one value", f"set one of its values, e.g. {_example_inside(override.key, current)}"))
             continue
+        changed[tuple(path)] = override.text
         parent[path[-1]] = override.value
     if problems:
         raise KaopingError(problems)
     return replace(src, data=data, overridden=changed)
 
 
+def _at(data: Any, path: Sequence[Any]) -> Any:
+    for step in path:
+        data = data[step]
+    return data
+
+
+def _steps(key: str) -> list[str]:
+    """`bands[2].points` -> ['bands', '2', 'points']: brackets are another way to write a position."""
+    steps: list[str] = []
+    for part in key.split("."):
+        match = _INDEX.match(part)
+        steps += [match.group(1), match.group(2)] if match and match.group(1) else [part]
+    return steps
+
+
 def _path(data: dict[str, Any], key: str) -> list[Any] | Problem:
-    head, _, rest = key.partition(".")
-    for section in SECTIONS:
+    """The data path KEY names, or a problem with the nearest real keys."""
+    steps = _steps(key)
+    start = _start(data, steps)
+    if start is None:
+        return _bad(key, data)
+    path, rest = start
+    node = _at(data, path)
+    for i, step in enumerate(rest):
+        last = i == len(rest) - 1
+        if isinstance(node, dict) and (step in node or (last and node)):
+            path.append(step)
+        elif isinstance(node, list) and _item(node, step) is not None:
+            path.append(_item(node, step))
+        else:
+            return _bad(key, data)
+        node = node.get(step) if isinstance(node, dict) else node[path[-1]]
+    return path if rest or len(path) == 1 else _bad(key, data)
+
+
+def _start(data: dict[str, Any], steps: list[str]) -> tuple[list[Any], list[str]] | None:
+    """Where KEY's first step points: a top-level key when it is alone, else an id first."""
+    head, rest = steps[0], steps[1:]
+    if not rest and head in data:
+        return [head], []
+    for section in ID_SECTIONS:
         for index, item in enumerate(data.get(section) or []):
             if isinstance(item, dict) and item.get("id") == head:
-                return [section, index, rest] if rest and "." not in rest else _bad(key, [f"{head}.weight", f"{head}.formula"])
-    if isinstance(data.get(head), dict) and rest and "." not in rest:
-        return [head, rest]
-    if not rest and head in data:
-        return [head]
-    return _bad(key, _candidates(data))
+                return [section, index], rest
+    if head in data:
+        return [head], rest
+    return None
 
 
-def _candidates(data: dict[str, Any]) -> list[str]:
-    ids = [item["id"] for s in SECTIONS for item in data.get(s) or [] if isinstance(item, dict) and "id" in item]
-    keys = [f"{k}.{sub}" for k, v in data.items() if isinstance(v, dict) for sub in v]
-    return [*(f"{i}.weight" for i in ids), *(f"{i}.formula" for i in ids), *keys, *(k for k, v in data.items() if not isinstance(v, (dict, list)))]
+def _item(items: list[Any], step: str) -> int | None:
+    """The index of the list item `step` names: a position from 1, an id, or a group's value."""
+    if step.isdigit():
+        return int(step) - 1 if 1 <= int(step) <= len(items) else None
+    for index, item in enumerate(items):
+        if isinstance(item, dict) and step in (item.get("id"), item.get("value")):
+            return index
+    return None
 
 
-def _bad(key: str, candidates: list[str]) -> Problem:
-    hint = did_you_mean(key, candidates) or "KEY is <id>.<key> (timeliness.weight), <section>.<key> (rounding.places) or a top-level key"
+def keys(data: dict[str, Any]) -> list[str]:
+    """Every KEY that names one value of this ruleset, in the shortest form (ids for declared things)."""
+    found: list[str] = []
+    for name, value in data.items():
+        if name in ID_SECTIONS and isinstance(value, list):
+            for index, item in enumerate(value):
+                prefix = item["id"] if isinstance(item, dict) and isinstance(item.get("id"), str) else f"{name}.{index + 1}"
+                found += [f"{prefix}.{leaf}" for leaf in _leaves(item) if leaf != "id"]
+        elif name not in FIXED:
+            found += [f"{name}.{leaf}" if leaf else name for leaf in _leaves(value)]
+    return found
+
+
+def _leaves(value: Any) -> Iterator[str]:
+    """The dotted paths of every scalar inside `value` ("" for a scalar itself)."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from (f"{k}.{leaf}" if leaf else str(k) for leaf in _leaves(v))
+    elif isinstance(value, list):
+        for i, v in enumerate(value, start=1):
+            yield from (f"{i}.{leaf}" if leaf else str(i) for leaf in _leaves(v))
+    else:
+        yield ""
+
+
+def _bad(key: str, data: dict[str, Any]) -> Problem:
+    """KEY names nothing: the nearest real keys, else the keys under the same first step, else examples."""
+    real = keys(data)
+    close = difflib.get_close_matches(key, real, n=1, cutoff=0.6)
+    head = _steps(key)[0]
+    same_head = [k for k in real if k.split(".", 1)[0] == head][:8]
+    if close:
+        hint = f"did you mean '{close[0]}'?"
+    elif same_head:
+        hint = f"the keys under '{head}' are: {', '.join(same_head)}"
+    else:
+        hint = "KEY is <id>.<key> or <section>.<key>, e.g. " + ", ".join(_examples(real))
     return Problem(WHERE, 0, 0, f"'{key}' names nothing in this ruleset", hint)
+
+
+def _examples(real: list[str]) -> list[str]:
+    """A few real keys of different kinds: an id's, a section's, a list item's."""
+    picks = [k for k in real if k.endswith((".weight", ".formula"))][:2]
+    picks += [k for k in real if k.startswith(("rounding.", "ranking."))][:1]
+    picks += [k for k in real if re.search(r"\.\d+\.", k)][:1]
+    return picks or real[:3]
+
+
+def _example_inside(key: str, section: Any) -> str:
+    leaves = [leaf for leaf in _leaves(section) if leaf]
+    return f"{key}.{leaves[0]}" if leaves else f"{key}.<key>"

@@ -454,16 +454,30 @@ def _unusual_numbers(root: Node) -> list[tuple[ScalarNode, str]]:
 
 
 def _number_form_problem(file: str, lines: Sequence[str], node: ScalarNode, form: str) -> Problem:
+    line = node.start_mark.line + 1
+    message, hint = _number_words(node.value, node.tag, form)
+    return Problem(file, line, node.start_mark.column + 1, message, hint, _line(lines, line))
+
+
+def misread_number(text: str) -> tuple[str, str] | None:
+    """(message, hint) when `text`, read as a plain YAML value, would be a number other than the one written."""
+    tag = _Resolver().resolve(ScalarNode, text, (True, False))
+    form = next((name for name, rx in _NUMBER_FORMS if rx.fullmatch(text)), "")
+    if form and (form == "leading zero" or tag.endswith(("int", "float"))):
+        return _number_words(text, tag, form)
+    return None
+
+
+def _number_words(text: str, tag: str, form: str) -> tuple[str, str]:
     """Say what YAML 1.1 would have made of the number, and how to write what was meant."""
-    text, line = node.value, node.start_mark.line + 1
     quoted = f'or put it in quotes if it is text: "{text}"'
     if form == "leading zero":
         digits = text.lstrip("+-").replace("_", "")
         sign = "-" if text.startswith("-") else ""
-        if node.tag.endswith("int"):
+        if tag.endswith("int"):
             message = f"'{text}' starts with 0, so YAML reads it as the octal number {sign}{int(digits, 8)}, not {sign}{int(digits)}"
         else:
-            message = f"'{text}' starts with 0, which a number is never written with"
+            message = f"'{text}' starts with 0, so YAML reads it as text, not as the number {sign}{int(digits)}"
         hint = f"write {sign}{int(digits)}, {quoted}"
     elif form == "base":
         message = f"'{text}' is written in base {_BASES[text.lstrip('+-')[1].lower()]}; a ruleset writes numbers in decimal"
@@ -471,7 +485,7 @@ def _number_form_problem(file: str, lines: Sequence[str], node: ScalarNode, form
     else:
         message = f"'{text}' reads in YAML as a base-60 number (1:30 is 90)"
         hint = f"write the number you mean, {quoted}"
-    return Problem(file, line, node.start_mark.column + 1, message, hint, _line(lines, line))
+    return message, hint
 
 
 _BASES = {"x": 16, "o": 8, "b": 2}
