@@ -9,12 +9,13 @@ indicator differences that separate them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Mapping
 
 from .errors import did_you_mean, fail
 from .expr import Evaluator, Formula
 from .model import Aggregate, Indicator, Ruleset
-from .numbers import plain_number, signed_fixed
+from .numbers import plain_number, signed_fixed, spreadsheet_decimal
 from .ranking import Evaluation, UnitResult
 
 
@@ -161,9 +162,21 @@ def _neighbour(ruleset: Ruleset, unit: UnitResult, other: UnitResult | None) -> 
     if other is None:
         return None
     diffs = [(i.id, unit.scores[i.id] - other.scores[i.id]) for i in ruleset.indicators]
-    diffs = [d for d in diffs if abs(d[1]) >= 0.005]
+    diffs = [d for d in diffs if shows(d[1], ruleset)]
     diffs.sort(key=lambda d: -abs(d[1]))
     return Neighbour(other, tuple(diffs))
+
+
+def shows(difference: float, ruleset: Ruleset) -> bool:
+    """Whether a difference is visible at the ruleset's places: at least half a unit of the last place shown
+    (0.005 at 2 places, 0.5 at 0), as the ruleset rounds it.  A smaller one would be listed as "+0.00"
+    (or "+0" at 0 places): a difference the table cannot show is no reason a neighbour ranks apart."""
+    return spreadsheet_decimal(abs(difference), ruleset.rounding.places, ruleset.rounding.mode) != 0
+
+
+def threshold(ruleset: Ruleset) -> str:
+    """The smallest difference `shows` lists, as text: 0.005 at 2 places, 0.5 at 0."""
+    return format(Decimal(5).scaleb(-ruleset.rounding.places - 1), "f")
 
 
 def render(x: Explanation) -> str:
@@ -194,7 +207,8 @@ def render(x: Explanation) -> str:
         if n is None:
             continue
         gap = unit.total - n.result.total
-        parts = ", ".join(f"{ruleset.indicator(i).label} {signed_fixed(d, places, mode)}" for i, d in n.differences) or "no indicator differs"
+        shown = ", ".join(f"{ruleset.indicator(i).label} {signed_fixed(d, places, mode)}" for i, d in n.differences)
+        parts = shown or f"no indicator differs by {threshold(ruleset)} or more"
         out.append(f"  {word}: {n.result.rank} {n.result.entity} {n.result.display['total']} ({signed_fixed(gap, places, mode)}): {parts}")
     return "\n".join(out) + "\n"
 

@@ -230,7 +230,7 @@ def _hint(e: Exception) -> str:
     if isinstance(e, DecimalException):
         return "round to between 0 and 15 places, e.g. round(x, 2)"
     if isinstance(e, OverflowError):
-        return "check the data for absurdly large values"
+        return "check the formula and the data for absurdly large values"
     return ""
 
 

@@ -18,8 +18,10 @@ an xlsx.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
+import zipfile
 from typing import Any, Sequence
 
 from rich.cells import cell_len
@@ -27,7 +29,7 @@ from rich.cells import cell_len
 from . import __version__
 from .output import provenance
 from .ranking import Evaluation, UnitResult
-from .report import Leaf, cell, group_spans, leaves, notes, sections_of, title
+from .report import Leaf, cell, group_spans, markers, notes, sections_of, table_leaves, table_notes, title
 
 PROVENANCE_SHEET = "来源"
 DEFAULT_SHEET = "考评表"
@@ -48,12 +50,19 @@ _PROVENANCE_ROWS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("ruleset.sha256", "规则文件 SHA-256", ("ruleset", "sha256")),
     ("ruleset.path", "规则文件", ("ruleset", "path")),
     ("ruleset.what_if", "试算修改（--set，非正式规则）", ("ruleset", "what_if")),
+    ("ruleset.chosen", "版本如何选定", ("ruleset", "chosen")),
+    ("ruleset.chosen_why", "选定版本的原因", ("ruleset", "chosen_why")),
+    ("ruleset.not_in_effect", "该月未生效（规则版本不适用于考评月份）", ("ruleset", "not_in_effect")),
     ("input.path", "数据文件", ("input", "path")),
     ("input.sha256", "数据文件 SHA-256", ("input", "sha256")),
     ("input.records", "记录数", ("input", "records")),
     ("input.encoding", "数据文件编码", ("input", "encoding")),
+    ("input.notes", "读取数据时的说明", ("input", "notes")),
     ("period", "考评月份", ("period",)),
+    ("warnings", "计算警告（得分超出分值等）", ("warnings",)),
 )
+# a zip entry cannot be dated before 1980; a ruleset without a usable effective date is dated here
+_EARLIEST = dt.datetime(1980, 1, 1)
 
 
 def to_xlsx(evaluation: Evaluation, period: str | None = None) -> bytes:
@@ -64,12 +73,51 @@ def to_xlsx(evaluation: Evaluation, period: str | None = None) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = sheet_name(heading)
-    _write_table(sheet, evaluation, heading)
+    _write_table(sheet, evaluation, heading, period)
     _write_provenance(workbook.create_sheet(PROVENANCE_SHEET), evaluation, period)
     workbook.properties.title = _text(heading)
     workbook.properties.creator = f"kaoping {__version__}"
+    return _save(workbook, stamp(evaluation))
+
+
+def stamp(evaluation: Evaluation) -> dt.datetime:
+    """The time the workbook says it was made: the ruleset's effective date, not the clock, so that
+    rerunning a month gives the same bytes (as JSON and CSV do) and a digest of the file can be checked."""
+    try:
+        day = dt.datetime.strptime(evaluation.ruleset.effective, "%Y-%m-%d")
+    except (TypeError, ValueError):
+        return _EARLIEST
+    return max(day, _EARLIEST)
+
+
+class _DatedZip(zipfile.ZipFile):
+    """A zip whose every entry carries one fixed date (openpyxl would date each with the clock)."""
+
+    when: tuple[int, int, int, int, int, int] = _EARLIEST.timetuple()[:6]
+
+    def writestr(self, zinfo_or_arcname: Any, data: Any, compress_type: Any = None, compresslevel: Any = None) -> None:
+        if isinstance(zinfo_or_arcname, str):
+            info = zipfile.ZipInfo(zinfo_or_arcname, date_time=self.when)
+            info.compress_type = self.compression
+            info.external_attr = 0o600 << 16
+            zinfo_or_arcname = info
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename: Any, arcname: Any = None, compress_type: Any = None, compresslevel: Any = None) -> None:
+        """A file openpyxl wrote aside (a sheet) goes in with the fixed date, not the file's own time."""
+        with open(filename, "rb") as f:
+            self.writestr(str(arcname or filename), f.read())
+
+
+def _save(workbook: Any, when: dt.datetime) -> bytes:
+    """The workbook's bytes, created and modified at `when` (Workbook.save would stamp the clock's time)."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    workbook.properties.created = workbook.properties.modified = when
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    archive = _DatedZip(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    archive.when = when.timetuple()[:6]
+    ExcelWriter(workbook, archive).save()
     return buffer.getvalue()
 
 
@@ -84,16 +132,16 @@ def sheet_name(heading: str) -> str:
 # --- sheet 1: the table ------------------------------------------------------------------------
 
 
-def _write_table(sheet: Any, evaluation: Evaluation, heading: str) -> None:
+def _write_table(sheet: Any, evaluation: Evaluation, heading: str, period: str | None) -> None:
     """Title, two-level header, sections of units, notes, column widths, print setup."""
-    cols = leaves(evaluation.ruleset)
+    cols = table_leaves(evaluation)
     spans = group_spans(cols)
     header_rows = 2 if spans else 1
-    _write_title(sheet, heading, len(cols))
+    _write_title(sheet, heading, len(cols), markers(evaluation.ruleset))
     _write_header(sheet, cols, spans, header_rows)
     sheet.freeze_panes = sheet.cell(2 + header_rows, 1).coordinate
     row, widths, titles = _write_body(sheet, evaluation, cols, 2 + header_rows)
-    _write_notes(sheet, evaluation, row + 1)
+    _write_notes(sheet, evaluation, row + 1, period)
     from openpyxl.utils import get_column_letter
 
     for i, width in enumerate(_fit(widths, spans, [heading, *titles])):
@@ -109,14 +157,16 @@ def _styles() -> tuple[Any, Any, Any]:
     return Border(left=thin, right=thin, top=thin, bottom=thin), Alignment(horizontal="center", vertical="center", wrap_text=True), Font(bold=True)
 
 
-def _write_title(sheet: Any, heading: str, width: int) -> None:
-    """Row 1: the title over the whole table."""
+def _write_title(sheet: Any, heading: str, width: int, marks: Sequence[str] = ()) -> None:
+    """Row 1: the title over the whole table; a what-if or a version not in effect says so above the title,
+    in the same cell, so whoever sees the table sees it (and the rows below stay where a reader expects them)."""
     from openpyxl.styles import Alignment, Font
 
-    sheet.cell(1, 1, _text(heading)).font = Font(bold=True, size=14)
-    sheet.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
+    text = "\n".join([*marks, heading])
+    sheet.cell(1, 1, _text(text)).font = Font(bold=True, size=14, color="9C0006" if marks else None)
+    sheet.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center", wrap_text=bool(marks))
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    sheet.row_dimensions[1].height = 28
+    sheet.row_dimensions[1].height = 28 + 20 * len(marks)
 
 
 def _write_header(sheet: Any, cols: Sequence[Leaf], spans: Sequence[tuple[int, int, str]], header_rows: int) -> None:
@@ -168,9 +218,10 @@ def _write_body(sheet: Any, evaluation: Evaluation, cols: Sequence[Leaf], row: i
     return row, widths, titles
 
 
-def _write_notes(sheet: Any, evaluation: Evaluation, row: int) -> None:
-    """Under the table, after an empty row: the lists and flags, and a what-if says so."""
-    lines = notes(evaluation)
+def _write_notes(sheet: Any, evaluation: Evaluation, row: int, period: str | None) -> None:
+    """Under the table, after an empty row: the lists and flags, why a column was added, warnings, and a
+    what-if says so."""
+    lines = notes(evaluation) + table_notes(evaluation, period)
     if evaluation.ruleset.overrides:
         lines.append(f"试算（WHAT-IF），非正式规则: {evaluation.ruleset.label}")
     for offset, line in enumerate(lines):
