@@ -273,7 +273,7 @@ def test_a_rounding_failure_is_said_in_words():
 
 def test_a_value_too_large_to_compute_is_said_in_words():
     formula = "weight" + " * 1e15" * 21  # 35 × 10^315: beyond any float, though every literal is small
-    run = run_cli("evaluate", "-r", SEED, "--set", f"completion.formula={formula}", SEED_INPUT)
+    run = run_cli("evaluate", "-r", SEED, "--set", f"completion.formula={formula}", SEED_INPUT.relative_to(ROOT))
     assert run.code == 1
     first = run.err.splitlines()[0]
     assert first.startswith("examples/jintai-hotline-2024-02.csv:2: 东风路街道办: the indicator 'completion' (办结) cannot be computed: the value is too large in `weight * 1e15")
