@@ -210,6 +210,21 @@ def render(x: Explanation) -> str:
         shown = ", ".join(f"{ruleset.indicator(i).label} {signed_fixed(d, places, mode)}" for i, d in n.differences)
         parts = shown or f"no indicator differs by {threshold(ruleset)} or more"
         out.append(f"  {word}: {n.result.rank} {n.result.entity} {n.result.display['total']} ({signed_fixed(gap, places, mode)}): {parts}")
+        apart = why_apart(ruleset, unit, n.result)
+        if apart:
+            out.append(f"    {apart}")
     return "\n".join(out) + "\n"
+
+
+def why_apart(ruleset: Ruleset, unit: UnitResult, other: UnitResult) -> str:
+    """Why two units that show the same total have different ranks, which the table alone never says."""
+    ranking = ruleset.ranking
+    if ranking.by != "total" or unit.display["total"] != other.display["total"] or unit.rank == other.rank:
+        return ""
+    if format(unit.total, ".15g") != format(other.total, ".15g"):
+        return "the same total as printed: ranked apart by the unrounded totals (ranking.on: total)"
+    if ranking.tie_break:
+        return f"tied on the total: ranked apart by {', '.join(ranking.tie_break)} (ranking.tie_break)"
+    return "tied exactly: numbered in the order of the input's rows (ranking.ties: sequential; shared would give both one rank)"
 
 

@@ -323,3 +323,22 @@ def test_without_a_period_the_table_says_its_title_is_the_rulesets():
     assert "note: the report's title needs the month (--period YYYY-MM)" in run.out
     with_period = run_cli("evaluate", "-r", SEED, SEED_INPUT, "-f", "md", "--period", "2024-02")
     assert "--period YYYY-MM" not in with_period.out
+
+
+# --- explain says why units showing the same total rank apart --------------------------------
+
+
+def test_explain_says_why_an_exact_tie_is_numbered_apart():
+    # 区民政局 and 区退役军人事务局 have identical rows (1 due, 1 completed, 1 on time): published 16 and 17, both 95.01
+    run = run_cli("explain", "-r", SEED, SEED_INPUT, "区民政局")
+    lines = run.out.splitlines()
+    below = next(i for i, line in enumerate(lines) if line.strip().startswith("below: 17 区退役军人事务局 95.01 (+0.00)"))
+    assert lines[below + 1].strip() == "tied exactly: numbered in the order of the input's rows (ranking.ties: sequential; shared would give both one rank)"
+
+
+def test_explain_says_when_totals_equal_as_printed_are_ranked_on_their_unrounded_values():
+    # at 0 places 区农业农村局 (95 + 5 × 2/343 = 95.029) and 区民政局 (95 + 5/343 = 95.015) both show 95
+    run = run_cli("explain", "-r", SEED, "--set", "rounding.places=0", SEED_INPUT, "区民政局")
+    lines = run.out.splitlines()
+    above = next(i for i, line in enumerate(lines) if line.strip().startswith("above: 15 区农业农村局 95 (+0)"))
+    assert lines[above + 1].strip() == "the same total as printed: ranked apart by the unrounded totals (ranking.on: total)"
