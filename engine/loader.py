@@ -597,7 +597,7 @@ class _Builder:
                 self._problem_in_text(path, m.start(), f"the {what} placeholder '{m.group(0)}' names nothing in this ruleset", hint)
         for m in re.finditer(r"[{}]", BRACES.sub(lambda x: " " * len(x.group(0)), text)):
             self._problem_in_text(path, m.start(), f"this '{m.group(0)}' in the {what} is not part of a placeholder",
-                                  f"write placeholders whole, e.g. {{{allowed[-1]}}}; a brace cannot be text here")
+                                  f"write placeholders whole, e.g. {{{allowed[0]}}}; a brace cannot be text here")
 
     def _placeholder_usage(self, title: bool) -> str:
         example = f"{{{self.indicator_ids[0]}.weight}}" if self.indicator_ids else "{total.max}"

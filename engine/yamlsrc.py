@@ -337,7 +337,7 @@ def _syntax_problem(display: str, lines: Sequence[str], e: yaml.MarkedYAMLError)
     if unclosed and "found '<scalar>'" in raw:
         line, col = unclosed
         message, hint = "a quote opened here is never closed", "add the closing \" on this line"
-    own = _line_cause(line, _line(lines, line))
+    own = _line_cause(line, _line(lines, line), opens=True)
     if own and message == own[2]:
         hint = own[3]
     wide = _full_width(lines, line, e)
