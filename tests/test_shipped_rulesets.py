@@ -9,7 +9,8 @@ and the formulas declared in the ruleset; the arithmetic is in the comments.
 None is copied from the engine's output.  As a check on the hand tables
 themselves, `test_the_hand_table_*` recomputes them from the CSV files with
 exact fractions (no engine code, no binary floats): the tables must agree with
-the declared rules before they are compared with the engine.
+the declared rules; `test_the_engine_gives_the_fraction_table_*` then
+compares those fraction tables, unit by unit, with the engine's output.
 
 Conventions of the hand arithmetic:
 - round(x, n) is half away from zero, as the ruleset declares;
@@ -426,6 +427,43 @@ def test_the_hand_table_for_rate_hotline_follows_the_declared_rules():
     assert rate_by_hand(ROOT / RATE_JAN) == RATE_2025_01
 
 
+def engine_table(document: dict, indicators: tuple[str, ...], derived: tuple[str, ...]) -> dict[str, Expected]:
+    """The engine's JSON result in the form of the hand tables."""
+    return {
+        r["entity"]: Expected(
+            r.get("group"), tuple(r["derived"][d] for d in derived), tuple(r["scores"][i] for i in indicators),
+            tuple(r["display"][i] for i in (*indicators, "total")), r["total"], r["rank"], r["grade"], tuple(r["flags"]),
+        )
+        for r in document["results"]
+    }
+
+
+def assert_same_table(engine: dict[str, Expected], hand: dict[str, Expected]) -> None:
+    """Every unit alike: texts, ranks, grades, flags and rounded rates exactly; unrounded scores to 1e-9 (binary floats)."""
+    assert sorted(engine) == sorted(hand)
+    for name, want in hand.items():
+        got = engine[name]
+        assert (got.group, got.derived, got.shown, got.rank, got.grade, got.flags) == (
+            want.group, want.derived, want.shown, want.rank, want.grade, want.flags), name
+        assert got.scores == pytest.approx(want.scores, abs=1e-9), name
+        assert got.total == pytest.approx(want.total, abs=1e-9), name
+
+
+@pytest.mark.parametrize("path", [CITY_JAN, CITY_FEB], ids=["2025-01", "2025-02"])
+def test_the_engine_gives_the_fraction_table_for_city_hotline(path):
+    assert_same_table(engine_table(evaluate_json(CITY, path), CITY_INDICATORS, CITY_DERIVED), city_by_hand(path))
+
+
+def test_the_engine_gives_the_fraction_table_for_rate_hotline():
+    assert_same_table(engine_table(evaluate_json(RATE, RATE_JAN), RATE_INDICATORS, ("first_rounded",)), rate_by_hand(ROOT / RATE_JAN))
+
+
+def test_the_engine_gives_the_fraction_table_for_the_made_up_rate_hotline_ties(tmp_path):
+    data = tmp_path / "ties.csv"
+    data.write_text(RATE_TIES, encoding="utf-8")
+    assert_same_table(engine_table(evaluate_json(RATE, data), RATE_INDICATORS, ("first_rounded",)), rate_by_hand(data))
+
+
 def test_the_hand_combined_scores_are_the_means_of_the_hand_monthly_totals():
     for name, (group, _, _, mean, shown, _) in COMBINED.items():
         totals = [F(str(t[name].total)) for t in (CITY_2025_01, CITY_2025_02) if name in t]
@@ -508,15 +546,16 @@ def test_city_hotline_key_values_recomputed(city_jan):
     # 东城区: unfinished = min(2 × (220 − 215), 60) = 10;  first_rate = round(200/215 × 100, 2) = 93.02 ≥ 90
     dongcheng = units["东城区"]
     assert dongcheng["scores"]["unfinished"] == -min(2 * (220 - 215), 60) == -10
-    assert dongcheng["derived"]["first_rate"] == 93.02 and 200 / 215 * 100 == pytest.approx(93.0233, abs=1e-4)
+    assert dongcheng["derived"]["first_rate"] == 93.02  # 200 / 215 × 100 = 93.0232… -> 93.02
     assert dongcheng["scores"]["first_contact_shortfall"] == 0
     assert dongcheng["total"] == pytest.approx(150 - 10 - 0.5 * 1 - 2 + 3)
     # 南山县: 150 − 2×(90−80) − (90 − 75) − 0.5×(96 − 83.33) − 0.5×4 − 3 = 103.665, printed 103.67 (not 103.66)
     nanshan = units["南山县"]
     assert nanshan["total"] == pytest.approx(150 - 2 * (90 - 80) - (90 - 75) - 0.5 * (96 - 83.33) - 0.5 * 4 - 3, abs=1e-9)
     assert nanshan["display"]["total"] == "103.67" and nanshan["display"]["dissatisfaction"] == "-6.34"
-    assert nanshan["grade"] == "合格"  # 103.67 / 150 × 100 = 69.11: the county's share of its own full marks
-    assert 60 <= 103.67 / 150 * 100 < 80
+    # 103.67 / 150 × 100 = 69.11, the county's share of its own full marks: 合格 (60 to 80);
+    # on the total itself, 103.67, it would be 优秀
+    assert nanshan["grade"] == "合格"
     # 市市场监管局: the first-contact shortfall 90 − 61.11 = 28.89 is held to the weight 20
     market = units["市市场监管局"]
     assert market["scores"]["first_contact_shortfall"] == -min(90 - 61.11, 20) == -20
@@ -692,12 +731,16 @@ def test_combine_gives_each_unit_the_mean_of_its_monthly_totals(combined, name):
     assert row["periods"][0]["total"] == pytest.approx(CITY_2025_01[name].total, abs=1e-9)
 
 
-def test_combine_recomputes_key_means():
-    # explicit arithmetic for the rows that test rounding and ties
-    assert (103.665 + 38.25) / 2 == pytest.approx(70.9575) and COMBINED["南山县"][4] == "70.96"
-    assert (100 + 94.915) / 2 == pytest.approx(97.4575) and COMBINED["市交通局"][4] == "97.46"
-    assert (100 + 97.5) / 2 == (99.915 + 97.585) / 2 == pytest.approx(98.75)  # 高新区 and 综保区 tie
-    assert (47.725 + 79.08) / 2 == pytest.approx(63.4025) and COMBINED["市市场监管局"][4] == "63.40"
+def test_combine_gives_the_hand_means_where_rounding_and_ties_matter(combined):
+    rows = {r["entity"]: r for r in combined["results"]}
+    # 南山县: (103.665 + 38.25) / 2 = 141.915 / 2 = 70.9575 -> 70.96 (half away from zero)
+    assert rows["南山县"]["score"] == pytest.approx(70.9575, abs=1e-9) and rows["南山县"]["display"] == "70.96"
+    # 市交通局: (100 + 94.915) / 2 = 194.915 / 2 = 97.4575 -> 97.46
+    assert rows["市交通局"]["score"] == pytest.approx(97.4575, abs=1e-9) and rows["市交通局"]["display"] == "97.46"
+    # 市市场监管局: (47.725 + 79.08) / 2 = 126.805 / 2 = 63.4025 -> 63.40
+    assert rows["市市场监管局"]["score"] == pytest.approx(63.4025, abs=1e-9) and rows["市市场监管局"]["display"] == "63.40"
+    # 高新区 (100 + 97.5) / 2 = 98.75 and 综保区 (99.915 + 97.585) / 2 = 98.75: an exact tie, rank 1 shared
+    assert [(rows[n]["rank"], rows[n]["display"]) for n in ("高新区", "综保区")] == [(1, "98.75"), (1, "98.75")]
 
 
 def test_combine_ranks_within_groups_with_shared_ties(combined):
