@@ -138,31 +138,41 @@ LOADED = {s.ref: load_ruleset(s.path, str(s.path.relative_to(ROOT))) for s in SH
 # --- valid tables ------------------------------------------------------------------------------
 
 
+def up_to(high: int) -> st.SearchStrategy[int]:
+    """0..high, often exactly `high` or 0: full marks and empty counts, where caps and floors bind."""
+    return st.one_of(st.just(high), st.just(0), st.integers(0, high))
+
+
+def count(high: int) -> st.SearchStrategy[int]:
+    """An adverse count: often none at all."""
+    return st.one_of(st.just(0), st.integers(0, high))
+
+
 @st.composite
 def jintai_row(draw) -> Row:
     """min 0 everywhere; completed ≤ due; on_time ≤ completed; reworks defaults to 0."""
     due = draw(st.integers(0, 400))
-    completed = draw(st.integers(0, due))
-    on_time = draw(st.integers(0, completed))
+    completed = draw(up_to(due))
+    on_time = draw(up_to(completed))
     return {"due": due, "completed": completed, "on_time": on_time,
-            "overdue_returns": draw(st.integers(0, 12)), "alerts": draw(st.integers(0, 4)), "reworks": draw(st.integers(0, 3))}  # fmt: skip
+            "overdue_returns": draw(count(12)), "alerts": draw(count(4)), "reworks": draw(count(3))}  # fmt: skip
 
 
 @st.composite
 def city_row(draw) -> Row:
     """min 0 everywhere; first_contact and visited ≤ completed; satisfied ≤ visited; completed may exceed due."""
     completed = draw(st.integers(0, 300))
-    visited = draw(st.integers(0, completed))
+    visited = draw(up_to(completed))
     return {
         "group": draw(st.sampled_from(["县区组", "市直部门组", "功能区"])),
-        "due": draw(st.integers(0, 300)),  # below 20: scored, not ranked
+        "due": draw(st.one_of(st.just(completed), st.integers(0, 300))),  # below 20: scored, not ranked
         "completed": completed,
-        "first_contact": draw(st.integers(0, completed)),
+        "first_contact": draw(up_to(completed)),
         "visited": visited,
-        "satisfied": draw(st.integers(0, visited)),
-        "nonstandard": draw(st.integers(0, 25)),
-        "overdue": draw(st.integers(0, 15)),
-        "commended": draw(st.integers(0, 8)),
+        "satisfied": draw(up_to(visited)),
+        "nonstandard": draw(count(25)),
+        "overdue": draw(count(15)),
+        "commended": draw(count(8)),
     }
 
 
