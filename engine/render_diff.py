@@ -13,12 +13,16 @@ from . import __version__
 from .diff import Diff, UnitChange
 from .numbers import signed_fixed
 from .output import dump_json, input_info, ruleset_info
+from .report import not_in_effect_line
 
 
 def render_diff(d: Diff, console: Console) -> None:
     old, new = d.old.ruleset, d.new.ruleset
     console.print(Text(f"{old.label}  ->  {new.label}", style="bold"))
     console.print(Text(f"input: {d.old.table.path} ({len(d.old.results)} units)", style="dim"))
+    for ruleset in (old,) if new is old else (old, new):
+        if ruleset.not_in_effect:
+            console.print(Text(not_in_effect_line(ruleset), style="bold yellow"), soft_wrap=True)
     console.print()
     if d.rules:
         console.print(Text("rules changed:", style="bold"))
