@@ -176,11 +176,12 @@ def _real_kind(head: bytes) -> str:
 
 
 def _utf16_without_bom(head: bytes) -> bool:
-    """Text with a NUL at every other byte: UTF-16 that lost its byte order mark (ASCII in UTF-16 is 'a\\0b\\0')."""
-    sample = head[:200]
-    if len(sample) < 8:
+    """UTF-16 that lost its byte order mark: NULs, nearly all on the same side of their byte pairs, and a line break
+    written as UTF-16 ('\\n\\0' or '\\0\\n').  One NUL in a CSV is a control character, told as such later."""
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if max(odd, even) < 2 or min(odd, even) * 4 > max(odd, even):  # a few CJK characters (一 is 00 4E) have a NUL byte too
         return False
-    return sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4
+    return b"\n\x00" in head if odd > even else b"\x00\n" in head
 
 
 def _refuse_disguised(path: Path, head: bytes, display: str) -> str:
@@ -411,7 +412,8 @@ def _map_header(
         else:
             columns[target.id] = col
     found = separator(row.cells, delimiter)
-    why = f"the header row is separated by {SEPARATORS[found]}; use {USE[delimiter]}" if found else why
+    if found and not why:
+        why = f"the header row is separated by {SEPARATORS[found]}; use {USE[delimiter]}"
     problems += _absent_inputs(inputs, columns, unclaimed, why, display, row.line)
     if problems:
         raise KaopingError(problems)

@@ -32,7 +32,9 @@ MAX_SHEET_XML = 200 * 2**20  # uncompressed size of one sheet's XML
 MAX_SHARED_STRINGS = 64 * 2**20  # uncompressed size of the shared strings (every text cell's text, once)
 MAX_OTHER_MEMBER = 16 * 2**20  # any other part: styles, theme, document properties
 MAX_UNPACKED = 300 * 2**20  # the whole workbook, uncompressed
-MAX_CELL_CHARS = csv.field_size_limit()  # the CSV reader's own limit (131,072), so a cell is held to one rule in either format
+# Excel's own limit, and below the CSV reader's (131,072): openpyxl silently cuts a longer text to this
+# length, so a cell this long may have been cut and is refused, never read short
+MAX_CELL_CHARS = min(32_767, csv.field_size_limit())
 MAX_ROW, MAX_COL = 1_048_576, 16_384  # Excel's grid
 
 _CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
@@ -282,9 +284,9 @@ def _sparse_rows(ws: Any, display: str) -> dict[int, list[str]]:
         value = cell.value
         if value is None:
             continue
-        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+        if isinstance(value, str) and len(value) >= MAX_CELL_CHARS:
             raise fail(
-                display, f"this cell is longer than {MAX_CELL_CHARS} characters, the most a cell may hold",
+                display, f"this cell holds {MAX_CELL_CHARS:,} characters or more, Excel's most, so its text may have been cut off",
                 "no name or figure is this long: check the cell", cell=f"{ws.title}!{cell.coordinate}",
             )
         text = _text(value, cell.number_format)

@@ -1,0 +1,373 @@
+"""Issue 8, reading the month's data: no wrong table without a word, every odd file told what it is.
+
+Totals rows are left out (or named when they only look like one); files that
+are not what their name says are told what they are; sizes are checked
+before anything is read, and a workbook's parts and cells before openpyxl
+parses it.  Expected numbers come from the published table
+(tests/fixtures/published-2024-02.csv) or are written here by hand.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import time
+import tracemalloc
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from engine.data import read_table
+from engine.errors import KaopingError, render_problems
+from engine.loader import load_ruleset
+
+from .conftest import PUBLISHED, SEED_INPUT, SEED_RULESET, run_cli
+
+SEED = "jintai-hotline@2024.02"
+HEADER = ["部门名称", "应办结工单数", "办结工单数", "按期办结工单数", "逾期退单工单数", "告警工单数"]
+HANG_GUARD = 1.0  # seconds: every hostile file is refused in well under this
+
+
+def published() -> list[tuple[str, str]]:
+    with open(PUBLISHED, encoding="utf-8") as f:
+        return [(r["department"], r["final_score"]) for r in csv.DictReader(f)]
+
+
+def seed_rows() -> list[list[object]]:
+    with open(SEED_INPUT, encoding="utf-8") as f:
+        return [[row[0], *map(int, row[1:])] for row in list(csv.reader(f))[1:]]
+
+
+def evaluate_json(path: Path, *extra: str) -> tuple[dict, str]:
+    run = run_cli("evaluate", "-r", SEED, path, "-f", "json", *extra)
+    assert run.code == 0, run.err
+    return json.loads(run.out), run.err
+
+
+def refusal(path: Path, *extra: str) -> str:
+    """The CLI's stderr for a file it must refuse: exit 1, nothing on stdout, no traceback."""
+    run = run_cli("evaluate", "-r", SEED, path, *extra)
+    assert "Traceback" not in run.err
+    assert run.code == 1, run.err
+    assert run.out == ""
+    return "".join(line for line in run.err.splitlines(keepends=True) if not line.startswith("note: "))  # notes other stages add
+
+
+def timed_refusal(path: Path) -> tuple[str, float, int]:
+    """read_table's message for `path`, how long it took to refuse, and the peak memory it allocated."""
+    ruleset = load_ruleset(SEED_RULESET)
+    tracemalloc.start()
+    start = time.perf_counter()
+    with pytest.raises(KaopingError) as caught:
+        read_table(path, ruleset)
+    seconds = time.perf_counter() - start
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return render_problems(caught.value.problems, caught.value.total), seconds, peak
+
+
+def seed_book(path: Path) -> openpyxl.Workbook:
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "2月"
+    ws.append(HEADER)
+    for row in seed_rows():
+        ws.append(row)
+    book.save(path)
+    return book
+
+
+# --- 1. totals rows ---------------------------------------------------------
+
+
+def test_a_totals_row_under_the_seed_is_left_out_and_the_published_numbers_stand(tmp_path):
+    data = tmp_path / "t.csv"
+    data.write_bytes(SEED_INPUT.read_bytes() + "合计,1000,1000,990,44,3\r\n".encode())
+    document, err = evaluate_json(data)
+    assert document["input"]["records"] == 32
+    totals = {r["entity"]: r["display"]["total"] for r in document["results"]}
+    assert "合计" not in totals
+    assert totals["区人力资源和社会保障局"] == "99.88"
+    assert sorted(totals.items()) == sorted(published())
+    assert f"note: {data}:34:1: the row '合计' is a totals row: left out, not scored as a unit\n" in err
+
+
+@pytest.mark.parametrize("label", ["合 计", "总计", " 小计 ", "全区合计", "平均", "平均值", "总数"])
+def test_every_default_totals_label_is_left_out_even_with_spaces_inside(tmp_path, label):
+    data = tmp_path / "t.csv"
+    data.write_text(",".join(HEADER) + f"\n甲局,4,4,4,0,0\n乙局,2,2,1,0,0\n{label},6,6,5,0,0\n", encoding="utf-8")
+    table = read_table(data, load_ruleset(SEED_RULESET))
+    assert [r.values["department"] for r in table.records] == ["甲局", "乙局"]
+    assert table.notes == (f"{data}:4:1: the row '{''.join(label.split())}' is a totals row: left out, not scored as a unit",)
+
+
+def test_a_totals_row_in_a_workbook_is_left_out_and_named_at_its_cell(tmp_path):
+    path = tmp_path / "book.xlsx"
+    book = seed_book(path)
+    book.active.append(["合计", 1226, 1226, 1203, 44, 3])
+    book.save(path)
+    document, err = evaluate_json(path)
+    assert document["input"]["records"] == 32
+    assert sorted((r["entity"], r["display"]["total"]) for r in document["results"]) == sorted(published())
+    assert f"note: {path}:2月!A34: the row '合计' is a totals row: left out, not scored as a unit\n" in err
+
+
+def test_a_row_that_sums_the_rows_above_it_is_scored_but_named_in_a_warning(tmp_path):
+    data = tmp_path / "t.csv"
+    data.write_text(",".join(HEADER) + "\n甲局,4,4,4,0,0\n乙局,2,2,1,1,0\n全区,6,6,5,1,0\n", encoding="utf-8")
+    table = read_table(data, load_ruleset(SEED_RULESET))
+    assert len(table.records) == 3
+    assert table.notes == (
+        f"{data}:4:1: warning: the row '全区' looks like a totals row (each of its counts is the sum of the 2 rows above it), "
+        "but is scored as a unit; if it is a total, delete it or add its name to the ruleset's entity.totals",
+    )
+
+
+def test_a_unit_equal_to_the_one_row_above_it_is_not_taken_for_a_total(tmp_path):
+    data = tmp_path / "t.csv"
+    data.write_text(",".join(HEADER) + "\n甲局,4,4,4,0,0\n乙局,4,4,4,0,0\n", encoding="utf-8")
+    assert read_table(data, load_ruleset(SEED_RULESET)).notes == ()
+
+
+# --- 14. files that are not what they seem -------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"], ids=["with a BOM", "LE without BOM", "BE without BOM"])
+def test_a_utf16_csv_is_told_it_is_utf16_and_how_to_save_it(tmp_path, encoding):
+    data = tmp_path / "unicode.csv"
+    data.write_bytes(SEED_INPUT.read_text(encoding="utf-8").replace(",", "\t").encode(encoding))
+    assert refusal(data) == (
+        f"{data}: this file is UTF-16 text (what Excel saves as 'Unicode 文本' / 'Unicode Text')\n"
+        "    hint: in Excel or WPS, save it as 'CSV UTF-8 (逗号分隔)' ('CSV UTF-8 (Comma delimited)')\n1 error\n"
+    )
+
+
+def test_a_workbook_named_csv_is_told_to_be_renamed(tmp_path):
+    path = tmp_path / "month.csv"
+    seed_book(path)
+    assert refusal(path) == f"{path}: this is an Excel workbook (.xlsx), though its name ends in '.csv'\n    hint: rename it to .xlsx\n1 error\n"
+
+
+def test_a_csv_named_xlsx_is_told_to_be_renamed(tmp_path):
+    path = tmp_path / "month.xlsx"
+    path.write_bytes(SEED_INPUT.read_bytes())
+    assert refusal(path) == (
+        f"{path}: this is not an Excel workbook kaoping can read: it is text (a CSV file?), though its name ends in .xlsx\n"
+        "    hint: if it is the month's CSV, rename it to .csv\n1 error\n"
+    )
+
+
+@pytest.mark.parametrize("name", ["old.xlsx", "old.csv"])
+def test_an_old_xls_under_any_name_is_told_what_it_is(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    assert refusal(path) == (
+        f"{path}: this is an old Excel workbook (.xls), or a workbook protected by a password\n"
+        "    hint: in Excel or WPS, remove the password and save it as .xlsx (or as CSV UTF-8)\n1 error\n"
+    )
+
+
+def test_a_web_page_saved_as_xls_is_told_it_is_a_web_page(tmp_path):
+    path = tmp_path / "export.xls"
+    path.write_text("<html><body><table><tr><td>部门名称</td></tr></table></body></html>", encoding="utf-8")
+    assert "this is a web page (HTML)" in refusal(path)
+
+
+def test_a_notes_sheet_first_gets_a_hint_naming_sheet_and_the_sheets(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.title = "说明"
+    book.active.append(["本表为二月数据，见下一页"])
+    data = book.create_sheet("2月")
+    data.append(HEADER)
+    data.append(["甲局", 4, 4, 4, 0, 0])
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    err = refusal(path)
+    hint = "    hint: no row of the sheet '说明' names a column of the ruleset; if the figures are on another sheet, name it with --sheet (the sheets: '说明', '2月')\n"
+    assert f"{path}:说明!1:1: the required column '部门名称' (department) is missing\n{hint}" in err
+    assert err.count(hint) == 6  # every missing column says so
+    assert run_cli("evaluate", "-r", SEED, path, "--sheet", "2月").code == 0
+
+
+def test_a_group_header_over_an_inputs_own_label_is_read(tmp_path):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["部门名称", "应办结工单数", "办结情况", None, "逾期退单工单数", "告警工单数"])
+    ws.append([None, None, "办结工单数", "按期办结工单数", None, None])
+    for merged in ("A1:A2", "B1:B2", "C1:D1", "E1:E2", "F1:F2"):
+        ws.merge_cells(merged)
+    for row in seed_rows():
+        ws.append(row)
+    path = tmp_path / "grouped.xlsx"
+    book.save(path)
+    document, err = evaluate_json(path)
+    assert sorted((r["entity"], r["display"]["total"]) for r in document["results"]) == sorted(published())
+    assert "note: columns not used" not in err
+
+
+def test_a_formula_without_a_saved_result_is_named_at_its_cell(tmp_path):
+    path = tmp_path / "computed.xlsx"
+    book = seed_book(path)
+    book.active["C3"] = "=B3"  # openpyxl writes the formula and no value, as a program does
+    book.active["E5"] = "=0"
+    book.save(path)
+    assert refusal(path) == (
+        f"{path}:2月!C3: formula without a saved result\n    hint: open and save it in Excel/WPS, so that its formulas are computed and saved\n"
+        f"{path}:2月!E5: formula without a saved result\n    hint: open and save it in Excel/WPS, so that its formulas are computed and saved\n"
+        "2 errors\n"
+    )
+
+
+# --- 15. hostile files --------------------------------------------------------
+
+
+def test_a_sparse_1_GB_csv_is_refused_from_its_size_at_once_in_no_memory(tmp_path):
+    path = tmp_path / "huge.csv"
+    with path.open("wb") as f:
+        f.truncate(2**30)
+    message, seconds, peak = timed_refusal(path)
+    assert message == (
+        f"{path}: the file is 1,024 MB; kaoping reads inputs of at most 200 MB\n"
+        "    hint: a month's records are far smaller: check that this is the right file, or split it\n1 error"
+    )
+    assert seconds < 0.1 and peak < 1_000_000
+
+
+def test_a_file_name_too_long_is_told_not_a_traceback(tmp_path):
+    path = tmp_path / ("长" * 100 + ".csv")  # 300 bytes: beyond the 255 a name may have
+    message, _, _ = timed_refusal(path)
+    assert message == (
+        f"{path}: cannot read the input file: File name too long\n"
+        "    hint: a file name may be at most 255 bytes (a Chinese character takes 3): rename the file\n1 error"
+    )
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_an_unreadable_file_is_told_not_a_traceback(tmp_path):
+    path = tmp_path / "locked.csv"
+    path.write_bytes(SEED_INPUT.read_bytes())
+    path.chmod(0)
+    assert "cannot read the input file: Permission denied" in timed_refusal(path)[0]
+
+
+def test_a_folder_is_not_read_as_data(tmp_path):
+    assert timed_refusal(tmp_path)[0].startswith(f"{tmp_path}: this is a folder, not a data file\n")
+
+
+def test_a_header_with_a_million_columns_is_refused_quickly(tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(HEADER) + "," + ",".join(f"c{i}" for i in range(1_000_000)) + "\n甲局,4,4,4,0,0\n", encoding="utf-8")
+    message, seconds, _ = timed_refusal(path)
+    assert message.startswith(f"{path}:1:16385: the header row has 1,000,006 cells; a table has at most 16,384 columns (Excel's own limit)\n")
+    assert seconds < 3 * HANG_GUARD  # reading 7 MB of CSV text dominates
+
+
+def _rewrite(path: Path, part: str, write) -> None:
+    """`path` with its `part` replaced by what `write(file)` writes, streamed (never held in memory)."""
+    original = zipfile.ZipFile(path)
+    out = path.with_suffix(".new")
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        for info in original.infolist():
+            if info.filename != part:
+                z.writestr(info.filename, original.read(info.filename))
+        with z.open(part, "w", force_zip64=True) as f:
+            write(f)
+    original.close()
+    out.replace(path)
+
+
+def _padding(megabytes: int, head: bytes = b"", tail: bytes = b""):
+    def write(f) -> None:
+        f.write(head)
+        block = b" " * 2**20
+        for _ in range(megabytes):
+            f.write(block)
+        f.write(tail)
+    return write
+
+
+@pytest.mark.parametrize(
+    ("part", "megabytes", "cap"),
+    [("docProps/core.xml", 17, 16), ("xl/worksheets/sheet1.xml", 201, 200)],
+    ids=["document properties", "whitespace in a sheet"],
+)
+def test_a_zip_bomb_is_refused_from_its_declared_sizes_before_openpyxl(tmp_path, part, megabytes, cap):
+    path = tmp_path / "bomb.xlsx"
+    seed_book(path)
+    _rewrite(path, part, _padding(megabytes, b'<?xml version="1.0"?>'))
+    assert path.stat().st_size < 2**20
+    message, seconds, peak = timed_refusal(path)
+    assert message.startswith(f"{path}: the part {part} of this workbook unpacks to {megabytes} MB; kaoping reads at most {cap} MB\n")
+    assert seconds < HANG_GUARD and peak < 10_000_000
+
+
+def test_a_200_MB_shared_string_is_refused_before_openpyxl(tmp_path):
+    path = tmp_path / "strings.xlsx"
+    seed_book(path)
+    head = b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>'
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as z, z.open("xl/sharedStrings.xml", "w", force_zip64=True) as f:
+        _padding(200, head, b"</t></si></sst>")(f)
+    message, seconds, _ = timed_refusal(path)
+    assert message.startswith(f"{path}: the part xl/sharedStrings.xml of this workbook unpacks to 200 MB; kaoping reads at most 64 MB\n")
+    assert seconds < HANG_GUARD
+
+
+@pytest.mark.parametrize("stray", ["XFD300", "F800000"])
+def test_one_stray_cell_far_away_is_refused_within_a_second_without_building_the_bounding_box(tmp_path, stray):
+    path = tmp_path / "stray.xlsx"
+    book = seed_book(path)
+    book.active[stray] = 1
+    book.save(path)
+    assert path.stat().st_size < 10_000
+    message, seconds, peak = timed_refusal(path)
+    row = stray.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    assert f"{path}:2月!A{row}: 部门名称 (department) is empty\n" in message + "\n"
+    assert seconds < HANG_GUARD and peak < 50_000_000
+
+
+def test_a_merge_over_the_whole_sheet_is_refused_before_openpyxl_makes_its_cells(tmp_path):
+    path = tmp_path / "merge.xlsx"
+    seed_book(path)
+    sheet = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")  # openpyxl itself would make every cell of the merge
+    merged = sheet.replace(b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="H1:XFD1048576"/></mergeCells>')
+    _rewrite(path, "xl/worksheets/sheet1.xml", lambda f: f.write(merged))
+    message, seconds, _ = timed_refusal(path)
+    assert message.startswith(f"{path}: the workbook holds 17,172,529,350 cells; kaoping reads a workbook of at most 1,000,000\n")
+    assert seconds < HANG_GUARD
+
+
+def test_a_10_MB_cell_in_a_workbook_is_refused_not_read_cut_to_excels_limit(tmp_path):
+    path = tmp_path / "long.xlsx"
+    book = seed_book(path)
+    book.active["A2"] = "局" * 10_000_000
+    book.save(path)
+    message, seconds, _ = timed_refusal(path)
+    assert message == (
+        f"{path}:2月!A2: this cell holds 32,767 characters or more, Excel's most, so its text may have been cut off\n"
+        "    hint: no name or figure is this long: check the cell\n1 error"
+    )
+    assert seconds < 5 * HANG_GUARD  # openpyxl reads the 30 MB string before it can be measured
+
+
+# --- 15. what a user would want to hear about ------------------------------------
+
+
+def test_kaopings_own_csv_escape_is_taken_off_on_read_back(tmp_path):
+    data = tmp_path / "back.csv"
+    data.write_text(
+        ",".join(HEADER) + "\n'=HYPERLINK(\"x\"),4,4,4,0,0\n'@,2,2,1,0,0\n''@,3,3,3,0,0\n'quoted,1,1,1,0,0\n", encoding="utf-8"
+    )
+    table = read_table(data, load_ruleset(SEED_RULESET))
+    assert [r.values["department"] for r in table.records] == ['=HYPERLINK("x")', "@", "'@", "'quoted"]
+
+
+def test_a_workbook_cell_keeps_its_leading_quote(tmp_path):
+    path = tmp_path / "q.xlsx"
+    book = seed_book(path)
+    book.active["A2"] = "'@东风路街道办"  # typed with two quotes in Excel: the text really starts with one
+    book.save(path)
+    names = [r.values["department"] for r in read_table(path, load_ruleset(SEED_RULESET)).records]
+    assert names[0] == "'@东风路街道办"
