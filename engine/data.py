@@ -514,13 +514,14 @@ def _records(
     notes: list[Problem] = []
     first_row: dict[str, int] = {}
     sums = _RunningSums(header, ruleset)
+    labels = {_normalise(t) for t in ruleset.totals_labels}
     for row in rows:
         broken = unclosed_quote(row, display) or wrong_separator(row, source.delimiter, display)
         controls = [] if broken else _control_characters(row, header.names, display)
         if broken or controls:
             problems += [broken] if broken else controls
             continue
-        totals = _totals_label(row, header, ruleset)
+        totals = _totals_label(row, header.columns.get(ruleset.key), labels)
         if totals:
             notes.append(Problem(display, row.line, header.columns[ruleset.key] + 1, f"the row '{totals}' is a totals row: left out, not scored as a unit"))
             continue
@@ -544,13 +545,12 @@ def _records(
     return records, problems, notes
 
 
-def _totals_label(row: Row, header: Header, ruleset: Ruleset) -> str:
-    """The totals label (合计, "合 计", 小计, ...) in the row's key cell, or "" when the row is a unit's."""
-    col = header.columns.get(ruleset.key)
+def _totals_label(row: Row, col: int | None, labels: set[str]) -> str:
+    """The totals label (合计, "合 计", 小计, ...: one of `labels`) in the row's key cell `col`, or "" when the row is a unit's."""
     if col is None or col >= len(row.cells):
         return ""
     label = _normalise(row.cells[col])
-    return label if label in {_normalise(t) for t in ruleset.totals_labels} else ""
+    return label if label in labels else ""
 
 
 class _RunningSums:
@@ -642,7 +642,8 @@ def _control_characters(row: Row, names: Mapping[int, str], display: str) -> lis
     surrounding whitespace (a tab, a line feed) is stripped, never shown, and
     so allowed.
     """
-    if not _invisible("".join(c.strip() for c in row.cells)):
+    joined = "".join(row.cells)
+    if joined.isprintable() or not _invisible("".join(c.strip() for c in row.cells)):
         return []
     found = (_control_problem(row.line, col, names.get(col, "the cell"), cell.strip(), display) for col, cell in enumerate(row.cells))
     return [p for p in found if p]

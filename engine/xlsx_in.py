@@ -273,7 +273,8 @@ def _sheet(ws: Any, display: str, names: tuple[str, ...]) -> Sheet:
             group_rows.add(merged.min_row)
     rows = sorted((n, cells) for n, cells in grid.items() if any(c.strip() for c in cells))
     filled = {n for n, _ in rows}
-    gaps = {n + 1 for n in filled if n + 1 not in filled and n < max(filled)}
+    last = max(filled, default=0)
+    gaps = {n + 1 for n in filled if n + 1 not in filled and n < last}
     return Sheet(ws.title, rows, group_rows, title_rows, gaps, merges, names)
 
 
