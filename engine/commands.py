@@ -56,6 +56,8 @@ def load(args: argparse.Namespace, ref: str, err: TextIO, with_overrides: bool =
     bytes is refused.
     """
     as_of, period = getattr(args, "as_of", None), getattr(args, "period", None)
+    if as_of and period and as_of[:7] != period:
+        err.write(f"warning: --as-of {as_of} is not in the period {period}: the version is the one in effect on {as_of}\n")
     root = names_root(args, err, looks_up=not is_path(ref))
     choice = choose(ref, root, as_of, period, exact_with_date=args.command == "diff")
     if choice.note:

@@ -252,11 +252,11 @@ def test_a_csv_named_by_its_extension_gets_its_sidecar(tmp_path):
 
 def test_a_txt_file_gets_the_plain_table_and_an_unknown_extension_is_said(tmp_path):
     txt = tmp_path / "out.txt"
-    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-o", txt)
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "--period", "2024-02", "-o", txt)
     assert run.code == 0 and "区人力资源和社会保障局" in txt.read_text(encoding="utf-8")
     assert run.err == f"wrote {txt}\n"
     other = tmp_path / "out.pdf"
-    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-o", other)
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "--period", "2024-02", "-o", other)
     assert run.code == 0
     assert run.err.startswith(f"note: writing the table as plain text to {other} (the name does not end in .json .csv .xlsx .md .html .htm; -f chooses another format)\n")
 
@@ -389,6 +389,17 @@ def test_kaoping_test_says_how_many_mismatches_it_did_not_show(rulesets):
     assert len(shown) == 20
     assert "    … and 12 more mismatches\n" in run.out
     assert run.out.endswith("0 passed, 1 failed\n")
+
+
+def test_set_without_an_equals_sign_is_a_usage_error():
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "--set", "timeliness.weight")
+    assert run.code == 2 and run.err.startswith("kaoping evaluate: error: ")
+
+
+def test_as_of_outside_the_period_is_warned_about(two_releases):
+    code, err, _ = evaluate(two_releases, "-r", "jintai-hotline", "--period", "2024-02", "--as-of", "2025-02-01")
+    assert code == 0
+    assert err.startswith("warning: --as-of 2025-02-01 is not in the period 2024-02: the version is the one in effect on 2025-02-01\n")
 
 
 @pytest.mark.parametrize("stage", ["parse_overrides", "load_ruleset", "evaluate"])
