@@ -99,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     chosen = argparse.ArgumentParser(add_help=False)
     chosen.add_argument("--as-of", metavar="YYYY-MM-DD", type=day, help="with a bare ruleset name: the released version in effect on that date")
     formats = "(default: from -o's name: .json .csv .xlsx .md .html, else table)"
+    view_formats = "table or json (default: json when -o's name ends in .json, else table; another known extension is refused)"
     sheet = argparse.ArgumentParser(add_help=False)
     sheet.add_argument("--sheet", metavar="NAME", help="for an .xlsx input: the sheet to read (default: the first)")
     whatif = argparse.ArgumentParser(add_help=False)
@@ -126,9 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("diff", commands.cmd_diff, "what changes between two rulesets (or a ruleset and a what-if) on one INPUT", [chosen, whatif, sheet])
     p.add_argument("-r", "--ruleset", action="append", required=True, metavar="RULESET", help="give twice: -r OLD -r NEW; or once with --set")
     p.add_argument("input", metavar="INPUT")
-    p.add_argument("-f", "--format", choices=commands.VIEW_FORMATS, help=f"table or json {formats}")
+    p.add_argument("-f", "--format", choices=commands.VIEW_FORMATS, help=view_formats)
     p.add_argument("-o", "--output", metavar="FILE")
-    p.add_argument("--period", metavar="YYYY-MM", type=month, help="with a bare ruleset name: the version in effect that month; a name@version not in effect then is warned about")
+    p.add_argument("--period", metavar="YYYY-MM", type=month, help="with a bare ruleset name: the version in effect that month (so does --as-of, for a day); a name@version not in effect then is warned about")
 
     p = add("explain", commands.cmd_explain, "how one unit's score and rank came about", [chosen, whatif, sheet])
     p.add_argument("-r", "--ruleset", required=True, metavar="RULESET")
@@ -140,8 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", metavar="[LABEL=]INPUT[#SHEET]",
                    help="one input per period, e.g. 2024-01=jan.csv, or a workbook's sheet: 1月=book.xlsx#1月 "
                         "(an existing file whose name holds '=' or '#' is taken as a file); "
-                        "without LABEL=, the sheet or file name; two periods with the same bytes (or sheet) are refused")
-    p.add_argument("-f", "--format", choices=commands.VIEW_FORMATS, help=f"table or json {formats}")
+                        "without LABEL=, the sheet or file name; --sheet applies to each .xlsx input without its own #SHEET; "
+                        "two periods with the same bytes (or the same sheet of one workbook) are refused")
+    p.add_argument("-f", "--format", choices=commands.VIEW_FORMATS, help=view_formats)
     p.add_argument("-o", "--output", metavar="FILE")
 
     p = add("new-version", commands.cmd_new_version, "copy the latest version of a ruleset (it says which) into a new draft", [])

@@ -100,7 +100,8 @@ def evaluate_input(ruleset: Ruleset, input_arg: str, err: TextIO, sheet: str | N
         raise fail(input_arg, "no such input file", "give the path of the month's CSV or Excel export")
     if sheet is not None and path.suffix.lower() != ".xlsx":
         raise UsageError(f"--sheet is for an Excel (.xlsx) input; {input_arg} is not one")
-    if _rows(path, input_arg) > PROGRESS_ROWS:
+    rows = _rows(path, input_arg)  # read even when no bar is drawn: an unreadable file is told here, in its place
+    if rows > PROGRESS_ROWS and _is_terminal(err):
         console = Console(file=err, highlight=False)
         with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(), console=console, transient=True) as bar:
             task = bar.add_task(f"scoring {path.name}", total=stages(ruleset))
@@ -137,6 +138,12 @@ def capped(lines: Sequence[str], limit: int, what: str) -> list[str]:
     if len(lines) <= limit:
         return list(lines)
     return [*lines[:limit], f"… and {len(lines) - limit} more {what}"]
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    """A progress bar is for a person watching; into a file or a pipe it would only leave a blank line."""
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
 
 
 def _is_file(path: Path, display: str) -> bool:
