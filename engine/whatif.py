@@ -14,7 +14,8 @@ KEY is a path of dot-separated steps to one value:
   or `bands[2]`, which means the same), or by its id or, for a group, its
   value (`groups.县区组.max`, `grades.bands.1.at_least`).
 
-VALUE is read as one YAML value: `45` is a number, `shared` is text.  A KEY
+VALUE is read as one YAML value: `45` is a number, `shared` is text; where
+it replaces text (a formula, a label), it stays text as typed: `completion.formula=35`.  A KEY
 without `=`, an empty KEY or VALUE, or a VALUE that is not one value is a
 mistake on the command line (exit 2); a KEY that names nothing in this
 ruleset is told with the real keys nearest to it (exit 1).
@@ -44,6 +45,7 @@ class Override:
     text: str
     key: str
     value: Any
+    raw: str = ""  # VALUE as typed: it stays text where it replaces text (`completion.formula=35`)
 
 
 def parse_overrides(texts: Sequence[str]) -> tuple[Override, ...]:
@@ -84,7 +86,7 @@ def _parse_one(text: str) -> Override | str:
         return f"the value of --set {key} is not a single value: {quote}"
     if value is None:
         return f"the value of --set {key} is empty (YAML reads {raw!r} as nothing): {quote} if it is text"
-    return Override(text, key, value)
+    return Override(text, key, value, raw)
 
 
 def apply_overrides(src: Source, overrides: Sequence[Override]) -> Source:
@@ -106,7 +108,7 @@ def apply_overrides(src: Source, overrides: Sequence[Override]) -> Source:
             problems.append(Problem(WHERE, 0, 0, f"'{override.key}' is a whole section, not one value", f"set one of its values, e.g. {_example_inside(override.key, current)}"))
             continue
         changed[tuple(path)] = override.text
-        parent[path[-1]] = override.value
+        parent[path[-1]] = override.raw if isinstance(current, str) and override.raw and not isinstance(override.value, str) else override.value
     if problems:
         raise KaopingError(problems)
     return replace(src, data=data, overridden=changed)
