@@ -12,7 +12,7 @@ import io
 import json
 import re
 from pathlib import Path
-from typing import Callable, Iterable, Sequence, TextIO
+from typing import Callable, Sequence, TextIO
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
@@ -34,7 +34,7 @@ from .ranking import Evaluation
 from .render_diff import diff_json, render_diff
 from .render_table import render_table
 from .report import canonical_period
-from .resolve import Found, exact, find_all, is_path, named, rulesets_choice, rulesets_dir, visible_roots
+from .resolve import Found, exact, find_all, is_path, named, rulesets_choice, visible_roots
 from .versions import check_not_edited_copy, choose, effective_date, file_sha256, new_version, not_in_effect, release, status, too_big
 from .whatif import parse_overrides
 from .yamlsrc import MAX_BYTES

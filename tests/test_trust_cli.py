@@ -6,7 +6,6 @@ Expected texts are written out by hand here, never taken from the code under tes
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import json
