@@ -21,6 +21,7 @@ from rich.text import Text
 
 from . import __version__
 from .casetests import run_all
+from .data import input_size
 from .diff import diff
 from .errors import KaopingError, Problem, UsageError, fail
 from .explain import explain, render
@@ -155,7 +156,9 @@ def _is_file(path: Path, display: str) -> bool:
 
 
 def _rows(path: Path, display: str) -> int:
-    """estimated_rows, with a file that cannot be read (permissions) told as such."""
+    """estimated_rows, after the reader's own size check (a 1 GB file is refused before a byte is
+    read), with a file that cannot be read (permissions) told as such."""
+    input_size(path, display)
     try:
         return estimated_rows(path)
     except OSError as e:
@@ -253,6 +256,7 @@ def _listed_title(f: Found) -> str:
 
 def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     problems: list[Problem] = []
+    total = 0  # every ruleset's own count: each shows at most its first 100 problems
     for ref in args.rulesets_to_check:
         try:
             ruleset = load(args, ref, err)
@@ -260,8 +264,11 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             out.write(f"{ruleset.path}: ok ({ruleset.label}, {n} indicator{'s' if n != 1 else ''})\n")
         except KaopingError as e:
             problems += e.problems
+            total += e.total
     if problems:
-        raise KaopingError(problems)
+        error = KaopingError(problems)
+        error.total = total
+        raise error
     return OK
 
 

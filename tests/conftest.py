@@ -36,3 +36,15 @@ def _run_from_project_root(monkeypatch: pytest.MonkeyPatch) -> None:
     """Relative paths in messages read as they do for a user at the project root."""
     monkeypatch.chdir(ROOT)
     monkeypatch.delenv("KAOPING_RULESETS", raising=False)
+
+
+def edited_copy(text: str, version: str = "0.0-test") -> str:
+    """A shipped ruleset's text, edited by a test, under a version of its own.
+
+    kaoping refuses a file that calls itself a released name@version but
+    whose bytes differ (an edited copy of a released version), so a test that
+    changes a copy must also give it another version, as a user must.
+    """
+    import re
+
+    return re.sub(r'^version: .*$', f'version: "{version}"', text, count=1, flags=re.M)

@@ -73,7 +73,7 @@ def test_a_chart_sheet_is_not_read_as_a_table(tmp_path):
 
 
 def test_diff_and_combine_never_write_over_their_input(tmp_path):
-    data = tmp_path / "jan.csv"
+    data = tmp_path / "jan.txt"  # a name whose extension says no format, so -f json and -o agree
     data.write_bytes((ROOT / "examples" / "city-hotline-2025-01.csv").read_bytes())
     before = data.read_bytes()
     diff = run_cli("diff", "-r", "city-hotline@2025.01", "--set", "unfinished.weight=30", data, "-f", "json", "-o", data)

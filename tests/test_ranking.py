@@ -9,7 +9,7 @@ import pytest
 
 from engine.ranking import rank_numbers
 
-from .conftest import SEED_INPUT, SEED_RULESET, run_cli
+from .conftest import SEED_INPUT, SEED_RULESET, edited_copy, run_cli
 
 
 @pytest.mark.parametrize(
@@ -21,7 +21,7 @@ def test_tied_values_are_numbered_as_declared(ties, expected):
 
 
 def ranks_with(tmp_path: Path, ties: str) -> list[tuple[int, str, str]]:
-    text = SEED_RULESET.read_text(encoding="utf-8").replace("ties: sequential", f"ties: {ties}")
+    text = edited_copy(SEED_RULESET.read_text(encoding="utf-8").replace("ties: sequential", f"ties: {ties}"))
     ruleset = tmp_path / "ruleset.yaml"
     ruleset.write_text(text, encoding="utf-8")
     run = run_cli("evaluate", "-r", ruleset, SEED_INPUT, "-f", "json")
@@ -63,7 +63,7 @@ def test_scores_equal_on_paper_tie_even_when_their_floats_differ(tmp_path):
     # 甲局: 4 due, 4 on time; 乙局: 12 due, 11 on time, so 40·11/12 = 36.666…
     # 甲局 35 + 40 + 5 + 10 + 5·4/12 + 5 and 乙局 35 + 36.67 + 5 + 10 + 5 + 5 are both 96.666…,
     # one computed as 96.66666666666667 and the other as 96.66666666666666
-    text = SEED_RULESET.read_text(encoding="utf-8").split("\ntests:")[0].replace("ties: sequential", "ties: shared")
+    text = edited_copy(SEED_RULESET.read_text(encoding="utf-8").split("\ntests:")[0].replace("ties: sequential", "ties: shared"))
     ruleset = tmp_path / "r.yaml"
     ruleset.write_text(text, encoding="utf-8")
     data = tmp_path / "two.csv"

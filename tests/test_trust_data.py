@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import time
 import tracemalloc
 import zipfile
@@ -245,11 +244,19 @@ def test_a_file_name_too_long_is_told_not_a_traceback(tmp_path):
     )
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
-def test_an_unreadable_file_is_told_not_a_traceback(tmp_path):
+def test_an_unreadable_file_is_told_not_a_traceback(tmp_path, monkeypatch):
+    """The system refuses to open it (chmod 0 as an ordinary user; root reads anything, so CI would
+    never see the refusal: the refusal itself is made here, where the reader opens the file)."""
     path = tmp_path / "locked.csv"
     path.write_bytes(SEED_INPUT.read_bytes())
-    path.chmod(0)
+    real_open = Path.open
+
+    def refuse(self: Path, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "open", refuse)
     assert "cannot read the input file: Permission denied" in timed_refusal(path)[0]
 
 

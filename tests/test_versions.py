@@ -150,6 +150,6 @@ def test_a_version_file_must_say_its_own_version(rulesets):
     copy.write_bytes((rulesets / "jintai-hotline" / "2024.02.yaml").read_bytes())
     run = run_cli("validate", "jintai-hotline@2024.04", "--rulesets", rulesets)
     assert run.code == 1
-    assert f"{copy}:4:10: this file says version '2024.02', but its file says '2024.04'" in run.err
+    assert f"{copy}:4:10: this file says version '2024.02', but its file name says '2024.04'" in run.err
     listed = run_cli("list", "--rulesets", rulesets).out
     assert "INVALID (1 error)" in next(line for line in listed.splitlines() if "2024.04" in line)

@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from .conftest import PUBLISHED, ROOT, SEED_INPUT, run_cli
+from .conftest import PUBLISHED, ROOT, SEED_INPUT, edited_copy, run_cli
 
 HEADER = ["部门名称", "应办结工单数", "办结工单数", "按期办结工单数", "逾期退单工单数", "告警工单数"]
 
@@ -159,7 +159,7 @@ def test_a_grouped_table_with_section_rows_and_notes_round_trips_when_it_shows_e
         " nonstandard, overdue, commended, total, grade]\n"
     )
     ruleset = tmp_path / "all-inputs.yaml"
-    ruleset.write_text(text, encoding="utf-8")
+    ruleset.write_text(edited_copy(text), encoding="utf-8")
     data = ROOT / "examples" / "city-hotline-2025-01.csv"
     book = tmp_path / "out.xlsx"
     assert run_cli("evaluate", "-r", ruleset, data, "-f", "xlsx", "-o", book).code == 0
