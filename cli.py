@@ -135,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-r", "--ruleset", required=True, metavar="RULESET")
     p.add_argument("input", metavar="INPUT")
     p.add_argument("unit", metavar="UNIT", help="the unit's name, or a part of it (区林业 for 区林业局)")
+    p.add_argument("--period", metavar="YYYY-MM", type=month, help="the month assessed: with a bare ruleset name, picks the version in effect that month; a name@version not in effect then is warned about")
 
     p = add("combine", commands.cmd_combine, "several periods' inputs combined into one result, as the ruleset declares (e.g. the mean of the months)", [chosen, whatif, sheet])
     p.add_argument("-r", "--ruleset", required=True, metavar="RULESET")

@@ -567,3 +567,17 @@ def test_an_interrupted_write_leaves_no_temporary_file_and_no_traceback(tmp_path
     assert process.returncode == code, err
     assert err == said
     assert list(tmp_path.glob(".out.json*")) == [] and not out.exists()
+
+
+def test_explain_takes_period_to_choose_the_version_and_says_which():
+    run = run_cli("explain", "-r", "jintai-hotline", "--period", "2024-02", "examples/jintai-hotline-2024-02.csv", "区林业")
+    assert run.code == 0, run.err
+    assert "note: using jintai-hotline@2024.02, in effect on 2024-02-01 (--period 2024-02)\n" in run.err
+    # the published row: 区林业局 25th of 32 at 89.27
+    assert run.out.startswith("区林业局: rank 25 of 32, total 89.27 under jintai-hotline@2024.02\n")
+
+
+def test_explain_warns_of_a_named_version_not_in_effect_in_the_period():
+    run = run_cli("explain", "-r", "jintai-hotline@2024.02", "--period", "2023-02", "examples/jintai-hotline-2024-02.csv", "区林业")
+    assert run.code == 0, run.err
+    assert "warning: jintai-hotline@2024.02 takes effect on 2024-02-01, after the period 2023-02\n" in run.err
