@@ -59,6 +59,8 @@ WEIGHT_TOLERANCE = 1e-9
 DEFAULT_TOTAL_LABEL = "总分"
 ID_SECTIONS = ("inputs", "derived", "lookups", "aggregates", "indicators", "lists", "flags")
 BRACES = re.compile(r"\{([^{}]*)\}")
+WIDE_BRACES = re.compile("[\uff5b\uff5d]")  # ｛ ｝
+_HALF_BRACES = str.maketrans("\uff5b\uff5d", "{}")
 
 
 def load_ruleset(path: Path, display: str | None = None, overrides: Sequence[Override] = (), expect: Found | None = None) -> Ruleset:
@@ -503,8 +505,9 @@ class _Builder:
     def _check_ruleset_title(self) -> None:
         """The ruleset's own `title` is shown as written (in `list`, and when a report title needs --period)."""
         text = self.data["title"]
-        for m in re.finditer(r"[{}]", text):
-            self._problem_in_text(["title"], m.start(), "the ruleset's title is shown as written, so a '{' or '}' in it would be printed as typed",
+        for m in re.finditer("[{}\uff5b\uff5d]", text):
+            brace = "a '{' or '}'" if m.group(0) in "{}" else f"a '{m.group(0)}' (a full-width brace)"
+            self._problem_in_text(["title"], m.start(), f"the ruleset's title is shown as written, so {brace} in it would be printed as typed",
                                   'put placeholders in the report\'s title: report: {title: "{year}年{month}月…"}')
             return
 
@@ -590,6 +593,7 @@ class _Builder:
         """Every {...} names a real placeholder, and every brace is part of one, at the brace's column."""
         allowed = self._placeholder_names(title)
         what = "title" if title else "header"
+        text = self._check_wide_braces(text, path, what, allowed)
         for m in BRACES.finditer(text):
             if m.group(1) not in allowed:
                 close = difflib.get_close_matches(m.group(1), allowed, n=1, cutoff=0.6)
@@ -598,6 +602,34 @@ class _Builder:
         for m in re.finditer(r"[{}]", BRACES.sub(lambda x: " " * len(x.group(0)), text)):
             self._problem_in_text(path, m.start(), f"this '{m.group(0)}' in the {what} is not part of a placeholder",
                                   f"write placeholders whole, e.g. {{{allowed[0]}}}; a brace cannot be text here")
+
+    def _check_wide_braces(self, text: str, path: list[Any], what: str, allowed: list[str]) -> str:
+        """Full-width braces ｛ ｝ (a Chinese input method's) fill nothing and would be printed as typed.
+
+        Each placeholder written with one is told once, at its first full-width
+        brace, with the placeholder written right (and its name corrected when it
+        is a near miss); the text comes back with those spans blanked, so the
+        half-width checks do not tell the same mistake again.
+        """
+        half = text.translate(_HALF_BRACES)
+        blanked = list(text)
+        for m in BRACES.finditer(half):
+            written = text[m.start():m.end()]
+            wide = WIDE_BRACES.search(written)
+            if wide is None:
+                continue
+            at = m.start() + wide.start()
+            name = m.group(1) if m.group(1) in allowed else next(iter(difflib.get_close_matches(m.group(1), allowed, n=1, cutoff=0.6)), "")
+            meant = f"{{{name}}}" if name else f"{{{allowed[0]}}}"
+            braces = "a full-width brace" if len(WIDE_BRACES.findall(written)) == 1 else "full-width braces"
+            self._problem_in_text(path, at, f"the {what} placeholder '{written}' is written with {braces}, so it would be printed as typed",
+                                  f"write {meant} (switch the input method to half-width for {{ }})")
+            blanked[m.start():m.end()] = " " * (m.end() - m.start())
+        for m in WIDE_BRACES.finditer("".join(blanked)):
+            self._problem_in_text(path, m.start(), f"this '{m.group(0)}' (a full-width brace) in the {what} is not part of a placeholder",
+                                  f"write placeholders whole with half-width braces, e.g. {{{allowed[0]}}}; a brace cannot be text here")
+            blanked[m.start()] = " "
+        return "".join(blanked)
 
     def _placeholder_usage(self, title: bool) -> str:
         example = f"{{{self.indicator_ids[0]}.weight}}" if self.indicator_ids else "{total.max}"

@@ -439,6 +439,8 @@ _NUMBER_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("leading zero", re.compile(r"[-+]?0[0-9_]+")),
     ("base", re.compile(r"[-+]?0[xXoObB][0-9a-fA-F_]+")),
     ("base 60", re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")),
+    # YAML 1.1 drops every '_' in a number: `3_5` is 35, though nobody typing a weight means 35 by it
+    ("underscore", re.compile(r"[-+.0-9]*_[-+._0-9eE]*")),
 )
 
 
@@ -479,6 +481,10 @@ def _number_words(text: str, tag: str, form: str) -> tuple[str, str]:
         else:
             message = f"'{text}' starts with 0, so YAML reads it as text, not as the number {sign}{int(digits)}"
         hint = f"write {sign}{int(digits)}, {quoted}"
+    elif form == "underscore":
+        meant = text.replace("_", "")
+        message = f"'{text}' has an underscore in it, so YAML drops the underscore and reads it as the number {meant}"
+        hint = f"write {meant}, {quoted}"
     elif form == "base":
         message = f"'{text}' is written in base {_BASES[text.lstrip('+-')[1].lower()]}; a ruleset writes numbers in decimal"
         hint = f"write the number in decimal, {quoted}"
