@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator, Sequence
@@ -19,9 +20,9 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
 from .errors import Problem, did_you_mean
-from yaml.nodes import ScalarNode
+from yaml.nodes import Node, ScalarNode
 
-from .yamlsrc import Source, child, locate
+from .yamlsrc import WIDE_COLON, WIDE_SPACE, Source, child, locate, scalar_column
 
 # In a source checkout the schema sits at the project's root; an installed kaoping carries it in the package.
 _HERE = Path(__file__).resolve().parent
@@ -103,11 +104,40 @@ def _to_problems(src: Source, error: ValidationError) -> Iterator[Problem]:
         for key in instance:
             if key not in allowed:
                 node = locate(src.root, [*path, key], key=True)
+                wide = _wide_key(src, node, str(key), [*path, key])
+                if wide is not None:
+                    yield wide
+                    continue
                 hint = did_you_mean(str(key), allowed) or _flow_hint(str(key)) or f"the keys allowed here are: {', '.join(allowed)}"
                 yield src.problem(node, f"unknown key '{key}' in {where or 'the ruleset'}", hint, [*path, key])
         return
     node = locate(src.root, path)
     yield src.problem(node, _message(error, where), _hint(error), path)
+
+
+_WIDE_IN_KEY = re.compile(r"([A-Za-z_][\w-]*)([ \u3000]*[：:]?[ \u3000]*)(.*)", re.DOTALL)
+
+
+def _wide_key(src: Source, node: Node, key: str, path: Sequence[Any]) -> Problem | None:
+    """`label：序号` inside { } is one unknown key to YAML; the author typed a key and its value with a full-width colon or space.
+
+    Told like the same slip in block style (yamlsrc), at the full-width
+    character, with the key written right, instead of "did you mean 'label'".
+    """
+    match = _WIDE_IN_KEY.fullmatch(key)
+    if match is None or not isinstance(node, ScalarNode) or src.override_of(path):
+        return None
+    name, between, rest = match.groups()
+    if "：" in between:
+        message, offset = WIDE_COLON, len(name) + between.index("：")
+    elif "\u3000" in between and (":" in between or rest):
+        message, offset = WIDE_SPACE, len(name) + between.index("\u3000")
+    else:
+        return None
+    line, col = node.start_mark.line + 1, node.start_mark.column + 1
+    if node.start_mark.line == node.end_mark.line:
+        col += scalar_column(src.lines[line - 1][node.start_mark.column : node.end_mark.column], offset, node.style)
+    return src.problem_at(line, col, message, f"write {name}: {rest}".rstrip())
 
 
 def _flow_hint(key: str) -> str:

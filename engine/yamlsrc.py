@@ -310,16 +310,16 @@ def _line_cause(number: int, text: str, opens: bool = False) -> tuple[int, int, 
     key, between, rest = match.groups()
     fixed = f"{key}: {rest}".rstrip()
     if "：" in between:
-        return number, start + len(key) + between.index("：") + 1, _WIDE_COLON, f"write {fixed}"
+        return number, start + len(key) + between.index("：") + 1, WIDE_COLON, f"write {fixed}"
     if ":" in between and "\u3000" in between:
-        return number, start + len(key) + between.index("\u3000") + 1, _WIDE_SPACE, f"write {fixed}"
+        return number, start + len(key) + between.index("\u3000") + 1, WIDE_SPACE, f"write {fixed}"
     if ":" not in between and (rest or opens) and not rest.startswith(("'", '"')):
         return number, start + 1, "a key on this line has no ':' after it", f"write {fixed}" if rest else f"write {key}:"
     return None
 
 
-_WIDE_COLON = "this line has a full-width colon '：' where YAML needs an ordinary one"
-_WIDE_SPACE = "this line has a full-width space where YAML needs an ordinary one"
+WIDE_COLON = "this line has a full-width colon '：' where YAML needs an ordinary one"
+WIDE_SPACE = "this line has a full-width space where YAML needs an ordinary one"
 
 
 def _syntax_problem(display: str, lines: Sequence[str], e: yaml.MarkedYAMLError) -> Problem:
@@ -378,7 +378,7 @@ def _full_width(lines: Sequence[str], line: int, e: yaml.MarkedYAMLError) -> tup
     for number in sorted(candidates):
         text = _line(lines, number).split("#", 1)[0]
         own = _line_cause(number, text)
-        if own and own[2] in (_WIDE_COLON, _WIDE_SPACE):
+        if own and own[2] in (WIDE_COLON, WIDE_SPACE):
             return own
         for char, (what, todo) in _WIDE.items():
             if char in text:
