@@ -26,10 +26,12 @@ from __future__ import annotations
 import copy
 import difflib
 import re
+from functools import lru_cache
 from dataclasses import dataclass, replace
 from typing import Any, Iterator, Sequence
 
 from .errors import KaopingError, Problem, UsageError
+from .schema import ruleset_schema
 from .yamlsrc import Source, misread_number, parse_yaml
 
 ID_SECTIONS = ("inputs", "derived", "lookups", "aggregates", "indicators", "lists", "flags")
@@ -37,7 +39,8 @@ SECTIONS = ID_SECTIONS  # the name other modules knew
 WHERE = "--set"
 # what identifies a ruleset version, or must stay as released: a what-if never changes these
 FIXED = frozenset({"schema", "name", "version", "effective", "tests"})
-_INDEX = re.compile(r"^(.*)\[(\d+)\]$")
+_INDEX = re.compile(r"^(.*)\[(-?\d+)\]$")
+_POSITION = re.compile(r"-?\d+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,12 +84,82 @@ def _parse_one(text: str) -> Override | str:
     try:
         value = parse_yaml(raw, f"{WHERE} {key}").data
     except KaopingError:
-        return f"the value of --set {key} is not a single value: {quote}"
+        return f"the value of --set {key} is not a single value: {_value_hint(key, raw)}"
     if isinstance(value, (dict, list)):
-        return f"the value of --set {key} is not a single value: {quote}"
+        return f"the value of --set {key} is not a single value: {_value_hint(key, raw)}"
     if value is None:
         return f"the value of --set {key} is empty (YAML reads {raw!r} as nothing): {quote} if it is text"
     return Override(text, key, value, raw)
+
+
+def _value_hint(key: str, raw: str) -> str:
+    """How to write a VALUE for KEY, from what the ruleset format expects there.
+
+    Quoting a broken value only helps where text is wanted (a title, a label,
+    a formula); for a weight it would only lead on to "must be a number".
+    """
+    kinds = _expected_kinds(_steps(key))
+    quote = f"put it in quotes: --set '{key}=\"{raw}\"'"
+    if kinds == {"text"}:
+        return quote
+    if kinds == {"number"}:
+        return f"write a number, e.g. {key}=35"
+    if kinds == {"integer"}:
+        return f"write a whole number, e.g. {key}=2"
+    if kinds == {"boolean"}:
+        return f"write true or false, e.g. {key}=true"
+    if kinds and all(kind.startswith("one of ") for kind in kinds):
+        choices = sorted({c for kind in kinds for c in kind[len("one of "):].split(", ")})
+        return f"write one of {', '.join(choices)}, e.g. {key}={choices[0]}"
+    return f"write a number, e.g. {key}=35; if it is text, {quote}"
+
+
+def _expected_kinds(steps: list[str]) -> set[str]:
+    """What the format allows for the last step of a KEY ("number", "text", "one of a, b", ...); empty when unknown.
+
+    Found by the key's name wherever the schema declares it; a position or a
+    name of the author's own (a group's weight for an indicator) takes what its
+    list or mapping holds.
+    """
+    last = steps[-1]
+    if not last.lstrip("-").isdigit() and last in _properties():
+        return {kind for schema in _properties()[last] for kind in _kinds(schema)}
+    if len(steps) > 1 and steps[-2] in _properties():
+        inner = [sub for schema in _properties()[steps[-2]] for sub in (schema.get("items"), schema.get("additionalProperties"))]
+        return {kind for schema in inner if isinstance(schema, dict) for kind in _kinds(schema)}
+    return set()
+
+
+def _kinds(schema: dict[str, Any]) -> set[str]:
+    """The kinds of value a (sub)schema accepts, in the words of `_value_hint`."""
+    if "enum" in schema or "const" in schema:
+        return {"one of " + ", ".join(str(v) for v in schema.get("enum", [schema.get("const")]))}
+    if "$ref" in schema:
+        return _kinds(ruleset_schema().get("$defs", {}).get(schema["$ref"].rsplit("/", 1)[-1], {}))
+    kinds: set[str] = set()
+    for branch in (*schema.get("oneOf", ()), *schema.get("anyOf", ())):
+        kinds |= _kinds(branch)
+    types = schema.get("type", [])
+    for kind in [types] if isinstance(types, str) else types:
+        kinds.add({"string": "text"}.get(kind, kind))
+    return kinds
+
+
+@lru_cache(maxsize=1)
+def _properties() -> dict[str, list[dict[str, Any]]]:
+    """Every property the ruleset format declares, by name, with each schema it has under that name."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    stack: list[Any] = [ruleset_schema()]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for name, schema in (node.get("properties") or {}).items():
+                if isinstance(schema, dict):
+                    found.setdefault(name, []).append(schema)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
 
 
 def apply_overrides(src: Source, overrides: Sequence[Override]) -> Source:
@@ -122,11 +195,45 @@ def _at(data: Any, path: Sequence[Any]) -> Any:
 
 def _steps(key: str) -> list[str]:
     """`bands[2].points` -> ['bands', '2', 'points']: brackets are another way to write a position."""
-    steps: list[str] = []
+    return [step for step, _ in _spans(key)]
+
+
+def _spans(key: str) -> list[tuple[str, int]]:
+    """Each step of KEY with where it starts in KEY, so a hint can rewrite one step as the user wrote it."""
+    spans: list[tuple[str, int]] = []
+    at = 0
     for part in key.split("."):
         match = _INDEX.match(part)
-        steps += [match.group(1), match.group(2)] if match and match.group(1) else [part]
-    return steps
+        if match and match.group(1):
+            spans += [(match.group(1), at), (match.group(2), at + match.start(2))]
+        else:
+            spans.append((part, at))
+        at += len(part) + 1
+    return spans
+
+
+def _position_problem(key: str, step: int, items: list[Any]) -> Problem | None:
+    """A position outside the list (0, -1, or past its end), told as such rather than with the nearest key.
+
+    Positions count from 1, as an office worker counts rows; a 0 typed by a
+    programmer would otherwise get "did you mean" some unrelated item.
+    """
+    text, at = _spans(key)[step]
+    if not _POSITION.fullmatch(text) or 1 <= int(text) <= len(items):
+        return None
+    listed = key[:at].rstrip(".[")
+    if not items:
+        return Problem(WHERE, 0, 0, f"'{key}' names nothing in this ruleset: the list '{listed}' is empty")
+    if int(text) < 1:
+        return Problem(WHERE, 0, 0, f"'{key}' names nothing in this ruleset", f"positions count from 1: {_at_position(key, at, text, 1)}")
+    count = f"{len(items)} item{'s' if len(items) != 1 else ''}"
+    return Problem(WHERE, 0, 0, f"'{key}' names nothing in this ruleset: '{listed}' has {count}",
+                   f"a position there is 1 to {len(items)}, e.g. {_at_position(key, at, text, len(items))}")
+
+
+def _at_position(key: str, at: int, text: str, n: int) -> str:
+    """KEY with the position `text` at `at` replaced by `n`, written as the user wrote the rest."""
+    return f"{key[:at]}{n}{key[at + len(text):]}"
 
 
 def _path(data: dict[str, Any], key: str) -> list[Any] | Problem:
@@ -143,6 +250,8 @@ def _path(data: dict[str, Any], key: str) -> list[Any] | Problem:
             path.append(step)
         elif isinstance(node, list) and _item(node, step) is not None:
             path.append(_item(node, step))
+        elif isinstance(node, list) and (outside := _position_problem(key, len(steps) - len(rest) + i, node)) is not None:
+            return outside
         else:
             return _bad(key, data)
         node = node.get(step) if isinstance(node, dict) else node[path[-1]]

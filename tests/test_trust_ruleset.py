@@ -191,6 +191,44 @@ def test_a_set_naming_nothing_suggests_a_real_key_of_this_ruleset():
     assert run.err.startswith("--set: 'completon_rate.formula' names nothing in this ruleset\n    hint: did you mean 'completion_rate.formula'?\n")
 
 
+@pytest.mark.parametrize(
+    ("key", "said"),
+    [
+        # city-hotline's grades have 4 bands (优秀, 良好, 合格, 不合格)
+        ("grades.bands[0].at_least=90",
+         "--set: 'grades.bands[0].at_least' names nothing in this ruleset\n    hint: positions count from 1: grades.bands[1].at_least\n"),
+        ("grades.bands.0.at_least=90",
+         "--set: 'grades.bands.0.at_least' names nothing in this ruleset\n    hint: positions count from 1: grades.bands.1.at_least\n"),
+        ("grades.bands[5].at_least=90",
+         "--set: 'grades.bands[5].at_least' names nothing in this ruleset: 'grades.bands' has 4 items\n"
+         "    hint: a position there is 1 to 4, e.g. grades.bands[4].at_least\n"),
+    ],
+)
+def test_a_set_position_outside_its_list_says_positions_count_from_1_and_how_many_there_are(key, said):
+    run = run_cli("validate", CITY, "--set", key)
+    assert run.code == 1
+    assert run.err.startswith(said), run.err
+    assert "did you mean" not in run.err
+
+
+@pytest.mark.parametrize(
+    ("setting", "hint"),
+    [
+        ("completion.weight=[1", "write a number, e.g. completion.weight=35"),
+        ("rounding.places=[2]", "write a whole number, e.g. rounding.places=2"),
+        ("ranking.ties={shared", "write one of dense, sequential, shared, e.g. ranking.ties=dense"),
+        ("completion.label=[1", "put it in quotes: --set 'completion.label=\"[1\"'"),
+        ("completion.formula=[1", "put it in quotes: --set 'completion.formula=\"[1\"'"),
+    ],
+)
+def test_a_set_value_that_is_not_one_value_gets_a_hint_for_what_its_key_expects(setting, hint):
+    # quoting a broken weight would only lead on to "must be a number"
+    run = run_cli("validate", SEED, "--set", setting)
+    assert run.code == 2
+    key = setting.split("=", 1)[0]
+    assert run.err.startswith(f"kaoping validate: error: the value of --set {key} is not a single value: {hint}\n"), run.err
+
+
 def test_a_misspelt_key_added_by_set_is_told_at_the_set():
     run = run_cli("validate", SEED, "--set", "timeliness.wieght=45")
     assert run.code == 1
