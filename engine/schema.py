@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator, Sequence
@@ -112,7 +113,8 @@ def _to_problems(src: Source, error: ValidationError) -> Iterator[Problem]:
                 yield src.problem(node, f"unknown key '{key}' in {where or 'the ruleset'}", hint, [*path, key])
         return
     node = locate(src.root, path)
-    yield src.problem(node, _message(error, where), _hint(error), path)
+    typed = node.value if isinstance(node, ScalarNode) and node.style is None else None
+    yield src.problem(node, _message(error, where, typed), _hint(error, typed), path)
 
 
 _WIDE_IN_KEY = re.compile(r"([A-Za-z_][\w-]*)([ \u3000]*[：:]?[ \u3000]*)(.*)", re.DOTALL)
@@ -147,7 +149,7 @@ def _flow_hint(key: str) -> str:
     return ""
 
 
-def _message(error: ValidationError, where: str) -> str:
+def _message(error: ValidationError, where: str, typed: str | None = None) -> str:
     v, instance, schema = error.validator, error.instance, error.schema
     subject = where or "the ruleset"
     if v == "required":
@@ -157,6 +159,9 @@ def _message(error: ValidationError, where: str) -> str:
     if v == "enum":
         return f"{subject} must be one of {', '.join(map(str, error.validator_value))}; got {instance!r}"
     if v == "type":
+        if isinstance(instance, (int, float)) and not isinstance(instance, bool) and typed is not None and typed != str(instance):
+            # `2024.10` is the number 2024.1 to YAML: say so, or the author sees a version they never wrote
+            return f"{subject} must be {_type_words(error.validator_value)}, but YAML reads {typed} as the number {instance!r}"
         return f"{subject} must be {_type_words(error.validator_value)}, not {_type_of(instance)}"
     if v == "pattern":
         return f"{subject}: '{instance}' is not {_PATTERN_WORDS.get(schema.get('pattern', ''), 'allowed here')}"
@@ -185,7 +190,8 @@ _PATTERN_HINTS = {
 }
 
 
-def _hint(error: ValidationError) -> str:
+def _hint(error: ValidationError, typed: str | None = None) -> str:
+    """What to write instead; `typed` is the plain scalar as the author wrote it, where there is one."""
     if error.validator == "enum" and isinstance(error.instance, str):
         return did_you_mean(error.instance, [str(x) for x in error.validator_value])
     if error.validator == "pattern":
@@ -193,8 +199,23 @@ def _hint(error: ValidationError) -> str:
     path = list(error.absolute_path)
     quotable = path and path[-1] in ("version", "effective", "title", "label", "name")
     if error.validator == "type" and error.validator_value == "string" and isinstance(error.instance, (int, float)) and quotable:
-        return f'put it in quotes: "{error.instance}"'
+        # as typed: YAML reads `version: 2024.10` as 2024.1, and quoting "2024.1" would name another version
+        return f'put it in quotes: "{typed if typed is not None else error.instance}"'
+    expected = error.validator_value if error.validator == "type" else ()
+    if isinstance(error.instance, str) and ("number" in expected or "integer" in expected):
+        return _wide_digits_hint(error.instance)
     return ""
+
+
+def _wide_digits_hint(text: str) -> str:
+    """`６０` (full-width digits, or Arabic-Indic ones) or a quoted "60" is text to YAML: say the number as YAML reads one."""
+    folded = unicodedata.normalize("NFKC", text).strip()
+    plain = "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in folded)
+    if not re.fullmatch(r"[-+]?(?:\d+\.?\d*|\.\d+)", plain):
+        return ""
+    if plain == text:
+        return f"write it without quotes: {plain}"
+    return f"write {plain} in ordinary digits" + (" (switch the input method to half-width)" if folded != text else "")
 
 
 def _type_words(expected: str | Sequence[str]) -> str:
