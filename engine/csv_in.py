@@ -30,6 +30,16 @@ SEPARATORS = {",": "',' (commas)", "\t": "tabs", "，": "'，' (full-width comma
 USE = {",": "','", "\t": "tabs"}
 
 _LINE_BREAK = re.compile("[\r\n]")
+_FILLED = re.compile(rb'[^\s,"]')  # a byte that makes a line more than separators, quotes and spaces
+
+
+class WideRow(NamedTuple):
+    """A row with more cells than a table has, found in the file's bytes: where it starts, and how many cells
+    (at least: counting stops once past the cap when quotes make it slow)."""
+
+    line: int
+    cells: int
+    exact: bool
 
 
 class Row(NamedTuple):
@@ -57,6 +67,65 @@ def csv_rows(raw: bytes, display: str) -> CsvText:
     text, encoding = _decode(raw, display)
     delimiter = _delimiter(text)
     return CsvText(_rows(text, delimiter, display), encoding, delimiter)
+
+
+def wide_row(raw: bytes, rows: int, cap: int) -> WideRow | None:
+    """The first of the first `rows` non-empty rows with more than `cap` cells, counted in the raw bytes.
+
+    Decoding and parsing a header of a million cells takes twenty times the
+    file's size in memory before its width can be measured; counting its
+    separators in the bytes takes none.  ',', tab, '"' and line breaks are
+    single bytes in UTF-8 and GBK alike (no GBK byte pair uses them), so
+    the bytes can be counted before the file is decoded.  A separator inside
+    quotes is not counted, so a quoted cell holding commas is no wider.
+    """
+    sep = _raw_delimiter(raw)
+    pos, line, seen = 0, 1, 0
+    while pos < len(raw) and seen < rows:
+        end = raw.find(b"\n", pos)
+        end = len(raw) if end < 0 else end
+        if raw.count(sep, pos, end) <= cap and raw.find(b'"', pos, end) < 0:  # nearly every row: no quote, within the cap
+            seen += 1 if _FILLED.search(raw, pos, end) else 0
+            pos, line = end + 1, line + 1
+            continue
+        start, (pos, cells, lines, exact) = line, _quoted_row(raw, pos, sep, cap)
+        if cells > cap:
+            return WideRow(start, cells, exact)
+        seen, line = seen + 1, line + lines
+    return None
+
+
+def _quoted_row(raw: bytes, pos: int, sep: bytes, cap: int) -> tuple[int, int, int, bool]:
+    """The row starting at `pos`, read the way the csv module reads quotes: where the next row starts, how many
+    cells it has, how many lines it spans, and whether that count is exact (it stops once past `cap`)."""
+    count, lines, quoted = 0, 1, False
+    while True:
+        if quoted:
+            close = raw.find(b'"', pos)
+            if close < 0:  # a quote never closed: the rest of the file is one cell
+                return len(raw), count + 1, lines + raw.count(b"\n", pos), True
+            lines += raw.count(b"\n", pos, close)
+            pos, quoted = close + 1, False
+            continue
+        quote, end = raw.find(b'"', pos), raw.find(b"\n", pos)
+        end = len(raw) if end < 0 else end
+        if 0 <= quote < end:
+            count += raw.count(sep, pos, quote)
+            pos, quoted = quote + 1, True
+            if count > cap:
+                return pos, count + 1, lines, False
+            continue
+        return end + 1, count + raw.count(sep, pos, end) + 1, lines, True
+
+
+def _raw_delimiter(raw: bytes) -> bytes:
+    """_delimiter's choice, made on the bytes: tab when the first line holding a comma or a tab holds tabs only."""
+    found = [at for at in (raw.find(b","), raw.find(b"\t")) if at >= 0]
+    if not found:
+        return b","
+    first = min(found)
+    start, end = raw.rfind(b"\n", 0, first) + 1, raw.find(b"\n", first)
+    return b"," if raw.find(b",", start, len(raw) if end < 0 else end) >= 0 else b"\t"
 
 
 def _decode(raw: bytes, display: str) -> tuple[str, str]:
@@ -114,7 +183,8 @@ def _reader_error(error: csv.Error) -> tuple[str, str]:
             'if a quote (") opened on this line or above it is never closed, the lines after it run into one cell: '
             "close the quote; otherwise shorten the cell",
         )
-    return f"this line cannot be read as CSV: {error}", ""
+    # any other complaint (the csv module's own words, never shown: they name its internals) is about quotes
+    return "this line cannot be read as CSV", 'check its quotes ("): a cell that holds a quote must be quoted as a whole, with the quote doubled ("")'
 
 
 def unclosed_quote(row: Row, display: str, delimiter: str = "") -> Problem | None:

@@ -29,7 +29,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Sequence
 
-from .csv_in import SEPARATORS, USE, Row, csv_rows, separator, unclosed_quote, wrong_separator
+from .csv_in import SEPARATORS, USE, Row, csv_rows, separator, unclosed_quote, wide_row, wrong_separator
 from .errors import KaopingError, Problem, did_you_mean, fail
 from .model import ColumnGroup, Input, Ruleset
 
@@ -109,6 +109,7 @@ def read_table(path: Path, ruleset: Ruleset, display: str | None = None, sheet: 
         source, digest = _sheet_source(path, ruleset, display, sheet), _file_sha256(path, display)
     else:
         raw = _read_bytes(path, display, size)
+        _refuse_wide_bytes(raw, display)
         text = csv_rows(raw, display)
         source, digest = Source(text.rows, text.encoding, text.delimiter, "", set()), hashlib.sha256(raw).hexdigest()
     records, ignored, notes = _checked(source, ruleset, display)
@@ -144,7 +145,7 @@ def _input_size(path: Path, display: str) -> int:
 
 def _os_problem(error: OSError, display: str) -> KaopingError:
     """An operating-system refusal (no such file, no permission, a name too long) told as the user's problem."""
-    reason = error.strerror or type(error).__name__
+    reason = error.strerror or "the system refused to read it"  # never Python's name for the error
     hints = {
         errno.ENOENT: "check the path: no file has this name",
         errno.EACCES: "the file's permissions do not let you read it: ask its owner, or copy it somewhere you can",
@@ -163,11 +164,13 @@ def _head(path: Path, display: str) -> bytes:
 
 
 def _real_kind(head: bytes) -> str:
-    """What the bytes say the file is, whatever its name: xlsx, xls (an OLE container), utf16, html or text."""
+    """What the bytes say the file is, whatever its name: xlsx, xls (an OLE container), utf32, utf16, html or text."""
     if head.startswith(b"PK\x03\x04"):
         return "xlsx"
     if head.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE container: .xls, or a workbook encrypted with a password
         return "xls"
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")) or _utf32_without_bom(head):
+        return "utf32"  # before UTF-16: a UTF-32 LE byte order mark starts with UTF-16's
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(head):
         return "utf16"
     if re.match(rb"\s*(<!doctype html|<html|<table|<\?xml[^>]*>\s*<html)", head[:512], re.I):
@@ -184,6 +187,19 @@ def _utf16_without_bom(head: bytes) -> bool:
     return b"\n\x00" in head if odd > even else b"\x00\n" in head
 
 
+def _utf32_without_bom(head: bytes) -> bool:
+    """UTF-32 that lost its byte order mark: every character of the Basic Multilingual Plane (ASCII and CJK alike)
+    has two NUL bytes on the same side of its four, and a line break is '\\n\\0\\0\\0' or '\\0\\0\\0\\n'."""
+    body = head[: len(head) // 4 * 4]
+    if len(body) < 8:
+        return False
+    if body[2::4].count(0) + body[3::4].count(0) == len(body) // 2:
+        return b"\n\x00\x00\x00" in body
+    if body[0::4].count(0) + body[1::4].count(0) == len(body) // 2:
+        return b"\x00\x00\x00\n" in body
+    return False
+
+
 def _refuse_disguised(path: Path, head: bytes, display: str) -> str:
     """'xlsx' or 'csv', the reader the file needs; a file whose bytes are not what its name says is refused, saying what it is."""
     kind, named = _real_kind(head), path.suffix.lower()
@@ -191,6 +207,8 @@ def _refuse_disguised(path: Path, head: bytes, display: str) -> str:
         raise fail(display, "this is a web page (HTML), not a CSV file or a workbook, whatever its name", "open it in Excel or WPS and save it as .xlsx (or as CSV UTF-8)")
     if kind == "xls":
         raise fail(display, "this is an old Excel workbook (.xls), or a workbook protected by a password", "in Excel or WPS, remove the password and save it as .xlsx (or as CSV UTF-8)")
+    if kind == "utf32":
+        raise fail(display, "this file is UTF-32 text, four bytes a character", "in Excel or WPS, or in a text editor, save it as 'CSV UTF-8 (逗号分隔)' ('CSV UTF-8 (Comma delimited)')")
     if kind == "utf16":
         raise fail(display, "this file is UTF-16 text (what Excel saves as 'Unicode 文本' / 'Unicode Text')", "in Excel or WPS, save it as 'CSV UTF-8 (逗号分隔)' ('CSV UTF-8 (Comma delimited)')")
     if named in (".xlsx", ".xls") and kind != "xlsx":
@@ -207,7 +225,9 @@ def _read_bytes(path: Path, display: str, size: int) -> bytes:
     even if the file grew since it was measured."""
     try:
         with path.open("rb") as f:
-            raw = f.read(MAX_INPUT_BYTES + 1)
+            raw = f.read(size + 1)  # not read(MAX_INPUT_BYTES + 1), which sets aside the whole cap's memory first
+            if len(raw) > size:
+                raw += f.read(MAX_INPUT_BYTES + 1 - len(raw))
     except OSError as e:
         raise _os_problem(e, display) from None
     if len(raw) > MAX_INPUT_BYTES:
@@ -266,13 +286,18 @@ def _read_rows(source: Source, ruleset: Ruleset, display: str) -> tuple[list[Rec
         _refuse_absurd_width(row, display)
     layout = _layout_names(ruleset)
     at = _header_index(rows, ruleset.inputs, layout)
-    why = _no_header_hint(source) if at < 0 else ""
-    at = max(at, 0)
-    head, lower = rows[at], None
-    if head.line in source.group_rows and at + 1 < len(rows):
-        lower = rows[at + 1].cells
-        head, at = _two_level(head, rows[at + 1]), at + 1
-    header = _map_header(head, ruleset.inputs, source.delimiter, display, layout, lower, why)
+    found = max(at, 0)
+    head, lower = rows[found], None
+    if head.line in source.group_rows and found + 1 < len(rows):
+        lower = rows[found + 1].cells
+        head, found = _two_level(head, rows[found + 1]), found + 1
+    try:
+        header = _map_header(head, ruleset.inputs, source.delimiter, display, layout, lower)
+    except KaopingError as e:
+        if at < 0 and len(source.sheets) > 1 and all(p.col == 0 for p in e.problems):
+            raise _wrong_sheet(source, ruleset, display) from None
+        raise
+    at = found
     records, problems, notes = _records(rows[at + 1 :], header, ruleset, source, display)
     if not records and not problems:
         problems.append(Problem(display, head.last + 1, 0, "the file has a header but no data rows"))
@@ -281,12 +306,18 @@ def _read_rows(source: Source, ruleset: Ruleset, display: str) -> tuple[list[Rec
     return records, header.ignored, notes
 
 
-def _no_header_hint(source: Source) -> str:
-    """When no row names a column of the ruleset, in a workbook of several sheets: the figures are likely on another."""
-    if len(source.sheets) < 2:
-        return ""
+def _wrong_sheet(source: Source, ruleset: Ruleset, display: str) -> KaopingError:
+    """One problem, not one per missing column, when no row of a sheet names a column of the ruleset and the workbook
+    has other sheets: the figures are most likely on another (a notes sheet first).  It is placed at the workbook,
+    as the fix is to choose another sheet, not to edit this one's first row."""
+    required = [i.label for i in ruleset.inputs if i.required]
+    named = ", ".join(required[:3]) + (", …" if len(required) > 3 else "")
     others = ", ".join(f"'{name}'" for name in source.sheets)
-    return f"no row of the sheet '{source.sheet}' names a column of the ruleset; if the figures are on another sheet, name it with --sheet (the sheets: {others})"
+    example = next(name for name in source.sheets if name != source.sheet)
+    return fail(
+        display, f"the sheet '{source.sheet}' has no header row naming the ruleset's columns ({named})",
+        f"its sheets are {others}: give --sheet the one that holds the figures (e.g. --sheet '{example}')",
+    )
 
 
 def _table_rows(rows: list[Row], book: Sheet, ruleset: Ruleset, display: str) -> list[Row]:
@@ -374,7 +405,7 @@ def _header_index(rows: Sequence[Row], inputs: Sequence[Input], layout: Mapping[
 
 def _map_header(
     row: Row, inputs: Sequence[Input], delimiter: str, display: str, layout: Mapping[str, Input],
-    lower: Sequence[str] | None = None, why: str = "",
+    lower: Sequence[str] | None = None,
 ) -> Header:
     """Column of every input present, and the headers no input claims.
 
@@ -382,7 +413,7 @@ def _map_header(
     untrustworthy (and unfit to echo in a message), so either stops here.
     Under a group header, a column's own label (`lower`) is enough when it
     is exactly an input's label or alias: 办结情况 over 办结工单数 is 办结工单数.
-    `why` explains every missing column at once (the wrong sheet), or is "".
+    A header written with another separator explains every missing column at once.
     """
     _refuse_absurd_width(row, display)
     broken = unclosed_quote(row, display, delimiter)
@@ -412,7 +443,8 @@ def _map_header(
         else:
             columns[target.id] = col
     found = separator(row.cells, delimiter)
-    if found and not why:
+    why = ""
+    if found:
         why = f"the header row is separated by {SEPARATORS[found]}; use {USE[delimiter]}"
     problems += _absent_inputs(inputs, columns, unclaimed, why, display, row.line)
     if problems:
@@ -422,14 +454,26 @@ def _map_header(
     return Header(columns, held, width, tuple(text for _, text in unclaimed))
 
 
+def _refuse_wide_bytes(raw: bytes, display: str) -> None:
+    """A CSV whose first rows are wider than Excel's limit, refused from its bytes before it is decoded and parsed
+    (a million-column header would take 170 MB to parse); the same message as _refuse_absurd_width."""
+    wide = wide_row(raw, HEADER_SEARCH, MAX_COLUMNS)
+    if wide:
+        _refuse_width(wide.cells, wide.exact, wide.line, display)
+
+
+def _refuse_width(cells: int, exact: bool, line: int, display: str) -> None:
+    raise fail(
+        display, f"the header row has {'' if exact else 'more than '}{cells if exact else MAX_COLUMNS:,} cells; a table has at most {MAX_COLUMNS:,} columns (Excel's own limit)",
+        "this is not the month's table: check the file, or delete the columns after the table", line=line, col=MAX_COLUMNS + 1,
+    )
+
+
 def _refuse_absurd_width(row: Row, display: str) -> None:
     """A header wider than Excel's own limit is a broken or hostile file, not a table: refused before any
     cell of it is matched or echoed."""
     if len(row.cells) > MAX_COLUMNS:
-        raise fail(
-            display, f"the header row has {len(row.cells):,} cells; a table has at most {MAX_COLUMNS:,} columns (Excel's own limit)",
-            "this is not the month's table: check the file, or delete the columns after the table", line=row.line, col=MAX_COLUMNS + 1,
-        )
+        _refuse_width(len(row.cells), True, row.line, display)
 
 
 def _absent_inputs(
@@ -521,12 +565,17 @@ def _records(
         if broken or controls:
             problems += [broken] if broken else controls
             continue
-        totals = _totals_label(row, header.columns.get(ruleset.key), labels)
+        totals = _totals_cell(row, header.columns.get(ruleset.key), labels)
         if totals:
-            notes.append(Problem(display, row.line, header.columns[ruleset.key] + 1, f"the row '{totals}' is a totals row: left out, not scored as a unit"))
+            label, col = totals
+            notes.append(Problem(display, row.line, col + 1, f"the row '{label}' is a totals row: left out, not scored as a unit"))
             continue
         values, cell_problems = _parse_row(row, header.columns, ruleset.inputs, display, unquote=not source.sheet)
-        cell_problems += _extra_cells(row, header.width, display)
+        beyond = _extra_cells(row, header.width, display, bool(source.sheet))
+        if beyond and not any(c.strip() for c in row.cells[: header.width]):
+            problems += beyond  # a stray cell far right of an empty row: one mistake, not an "is empty" per column
+            continue
+        cell_problems += beyond
         problems += cell_problems
         if cell_problems:
             continue
@@ -545,12 +594,19 @@ def _records(
     return records, problems, notes
 
 
-def _totals_label(row: Row, col: int | None, labels: set[str]) -> str:
-    """The totals label (合计, "合 计", 小计, ...: one of `labels`) in the row's key cell `col`, or "" when the row is a unit's."""
-    if col is None or col >= len(row.cells):
-        return ""
-    label = _normalise(row.cells[col])
-    return label if label in labels else ""
+def _totals_cell(row: Row, key: int | None, labels: set[str]) -> tuple[str, int] | None:
+    """The totals label (合计, "合 计", 小计, ...: one of `labels`) of a totals row and its column, or None for a unit's row.
+
+    The label is in the key cell, or, when the key cell is empty, in any
+    other cell: a sheet numbered in a 序号 column writes 合计 there and
+    leaves the name empty, and that row is no more a unit than the other.
+    """
+    if key is None:
+        return None
+    own = _normalise(row.cells[key]) if key < len(row.cells) else ""
+    if own:
+        return (own, key) if own in labels else None
+    return next(((_normalise(c), col) for col, c in enumerate(row.cells) if _normalise(c) in labels), None)
 
 
 class _RunningSums:
@@ -590,22 +646,22 @@ def _check_group(line: int, values: Mapping[str, Value], columns: Mapping[str, i
     return []
 
 
-def _extra_cells(row: Row, width: int, display: str) -> list[Problem]:
+def _extra_cells(row: Row, width: int, display: str, sheet: bool = False) -> list[Problem]:
     """A value beyond the header's last column, at the first such cell.
 
-    No input reads it; worse, a row shifted by one stray separator (an
-    unquoted comma in a name) looks exactly like this.  Empty cells there are
-    what a spreadsheet pads rows with, and are ignored.
+    No input reads it; worse, in a CSV a row shifted by one stray separator
+    (an unquoted comma in a name) looks exactly like this.  In a `sheet` no
+    separator can shift a cell, so the hint is only to delete it.  Empty
+    cells there are what a spreadsheet pads rows with, and are ignored.
     """
     beyond = [col for col, cell in enumerate(row.cells[width:], width) if cell.strip()]
     if not beyond:
         return []
-    return [
-        Problem(
-            display, row.line, beyond[0] + 1, f"this row has {beyond[-1] + 1} cells but the header has {width}",
-            "delete what is beyond the header's last column, or give its column a header; a cell holding the separator must be quoted",
-        )
-    ]
+    if sheet:
+        hint = f"delete what is beyond the table's last column ({_column_letter(width)}), or give its column a header"
+    else:
+        hint = "delete what is beyond the header's last column, or give its column a header; a cell holding the separator must be quoted"
+    return [Problem(display, row.line, beyond[0] + 1, f"this row has {beyond[-1] + 1} cells but the header has {width}", hint)]
 
 
 def _control_problem(line: int, col: int, what: str, text: str, display: str) -> Problem | None:

@@ -18,6 +18,7 @@ import datetime as dt
 import posixpath
 import re
 import zipfile
+import zlib
 from xml.etree import ElementTree
 from xml.etree.ElementTree import ParseError
 from dataclasses import dataclass
@@ -27,7 +28,10 @@ from typing import Any, Iterator
 from .errors import KaopingError, Problem, fail
 
 MAX_BOX = 5_000_000  # a sheet whose real cells span more than this (rows × columns) is a formatting accident or a hostile file
-MAX_CELLS = 1_000_000  # cells in the whole workbook (openpyxl keeps ~350 bytes a cell: ~350 MB, ~8 s); more: save as CSV
+# cells in the whole workbook: openpyxl keeps every cell of every sheet as an object (with the reading, ~600 bytes
+# and ~15 µs a cell), so 100,000 cells read in ~1.5 s and ~90 MB; a million would take ~16 s and ~600 MB.
+# A month's table is a few hundred units of a dozen columns; a bigger one reads as CSV, which has no such cap
+MAX_CELLS = 100_000
 MAX_SHEET_XML = 200 * 2**20  # uncompressed size of one sheet's XML
 MAX_SHARED_STRINGS = 64 * 2**20  # uncompressed size of the shared strings (every text cell's text, once)
 MAX_OTHER_MEMBER = 16 * 2**20  # any other part: styles, theme, document properties
@@ -37,7 +41,9 @@ MAX_UNPACKED = 300 * 2**20  # the whole workbook, uncompressed
 MAX_CELL_CHARS = min(32_767, csv.field_size_limit())
 MAX_ROW, MAX_COL = 1_048_576, 16_384  # Excel's grid
 
-_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_PREFIX = re.compile(rb"<(\w+:)?worksheet\b")  # the namespace prefix a sheet's elements carry, if any (<x:c ...>)
+_DOCTYPE = (b"<!DOCTYPE", b"<!ENTITY")  # Excel and WPS never write either: an entity may expand to gigabytes
+DOCTYPE_SEARCH = 64 * 2**10  # how much of each XML part is searched for a DOCTYPE (it must come before the root element)
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+[0-9]+)(?::([A-Z]+[0-9]+))?"')
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="(?:[A-Z]+[0-9]+:)?([A-Z]+)([0-9]+)"')
 # a cell holding a formula, and the value saved with it if any: <c r="D7"><f>SUM(B7:C7)</f><v>12</v></c>
@@ -67,6 +73,7 @@ class Scan:
     cells: int
     merged_cells: int  # cells inside merged ranges: openpyxl makes every one of them
     unsaved_formulas: list[str]  # A1 names of formula cells with no saved result
+    partial: bool = False  # the scan stopped early, once the cells were over the cap
 
 
 def sheet_rows(path: Path, display: str, sheet: str | None) -> Sheet:
@@ -87,6 +94,7 @@ def _check_package(path: Path, display: str, sheet: str | None) -> tuple[tuple[s
     try:
         with zipfile.ZipFile(path) as zf:
             _check_sizes(zf.infolist(), display)
+            _refuse_entities(zf, display)
             sheets = _sheet_parts(zf, display)
             names = tuple(name for name, _ in sheets)
             if sheet is not None and sheet not in names:
@@ -98,10 +106,49 @@ def _check_package(path: Path, display: str, sheet: str | None) -> tuple[tuple[s
                 raise fail(display, f"the sheet '{sheet or names[0]}' is a chart, not a table", "give --sheet the sheet that holds the figures")
             _check_cells(zf, sheets, chosen, sheet or names[0], display)
             return names, chosen
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ParseError, EOFError, NotImplementedError, ValueError) as e:
-        raise fail(display, f"this is not an Excel workbook kaoping can read ({type(e).__name__})", "save it from Excel or WPS as .xlsx") from None
-    except OSError as e:
-        raise fail(display, f"cannot read the workbook: {e.strerror or type(e).__name__}", "save it from Excel or WPS as .xlsx") from None
+    except _BROKEN as e:
+        raise _unreadable(e, display) from None
+
+
+# what reading a damaged workbook raises, in zipfile, zlib, the XML parser or openpyxl (even a chart sheet
+# without a chart); each is told in words by _unreadable, never by its class name
+_BROKEN = (
+    zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, KeyError, ParseError,
+    NotImplementedError, ValueError, AttributeError, TypeError, OSError,
+)
+
+
+def _unreadable(error: BaseException, display: str) -> KaopingError:
+    """Why the workbook cannot be read, in the user's terms: damaged or cut short, a part missing, XML that does not
+    parse, a packing kaoping cannot undo, or the system refusing the read.  Python's exception names mean nothing
+    to the office that sent the file."""
+    again = "if Excel or WPS opens it, save it again as .xlsx; otherwise ask for the file again"
+    if isinstance(error, (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError)):
+        return fail(display, "this workbook is damaged or cut short (truncated): its contents cannot be unpacked", again)
+    if isinstance(error, ParseError):
+        return fail(display, "this workbook is damaged: the text inside it (its XML) is not well formed", again)
+    if isinstance(error, NotImplementedError):
+        return fail(display, "this workbook is packed or encrypted in a way kaoping cannot undo", "in Excel or WPS, remove any password and save it as .xlsx")
+    if isinstance(error, KeyError):
+        return fail(display, "this workbook is damaged or incomplete: a part every workbook has is missing", again)
+    if isinstance(error, OSError):
+        return fail(display, f"cannot read the workbook: {error.strerror or 'the system refused to read it'}", "check that the file is readable, and not being written")
+    return fail(display, "this workbook is damaged, or was written by a program that does not follow the .xlsx format", again)
+
+
+def _refuse_entities(zf: zipfile.ZipFile, display: str) -> None:
+    """Refuse a part that declares its own XML entities (a DOCTYPE): a few of them nest into gigabytes (a "billion
+    laughs"), and no spreadsheet program writes one.  Only each part's head is read, where a DOCTYPE must be."""
+    for info in zf.infolist():
+        if not info.filename.endswith((".xml", ".rels")):
+            continue
+        with zf.open(info) as f:
+            head = f.read(DOCTYPE_SEARCH)
+        if any(mark in head for mark in _DOCTYPE):
+            raise fail(
+                display, f"the part {info.filename} of this workbook declares XML entities (<!DOCTYPE ...>), which kaoping refuses to expand",
+                "Excel and WPS never write them (a damaged or hostile file): copy the table to a new workbook, or save it as CSV UTF-8",
+            )
 
 
 def _check_sizes(members: list[zipfile.ZipInfo], display: str) -> None:
@@ -140,45 +187,71 @@ def _sheet_parts(zf: zipfile.ZipFile, display: str) -> list[tuple[str, str]]:
 
 
 def _check_cells(zf: zipfile.ZipFile, sheets: list[tuple[str, str]], chosen: str, name: str, display: str) -> None:
-    """Count every sheet's cells (openpyxl loads them all), and refuse the chosen sheet's formulas without a saved result."""
+    """Count every sheet's cells (openpyxl loads them all), and refuse the chosen sheet's formulas without a saved result.
+
+    Counting stops as soon as the workbook is over the cap, so a sheet of
+    millions of cells is refused after reading only the cap's worth of it.
+    """
     total = 0
     for _, part in sheets:
         if part.startswith("chart:") or part not in zf.NameToInfo:
             continue
-        scan = _scan(zf, part, display, name if part == chosen else "")
+        scan = _scan(zf, part, display, name if part == chosen else "", MAX_CELLS - total)
         total += scan.cells + scan.merged_cells
+        if total > MAX_CELLS:
+            # stopped early: the cells are only known to be too many, unless a merged range alone is (merges follow the cells)
+            held = f"more than {MAX_CELLS:,}" if scan.partial and scan.merged_cells <= MAX_CELLS else f"{total:,}"
+            raise fail(
+                display, f"the workbook holds {held} cells; kaoping reads a workbook of at most {MAX_CELLS:,}",
+                "copy the month's table to a workbook of its own, or save the sheet as CSV UTF-8 (a CSV may be much larger)",
+            )
         if part == chosen and scan.unsaved_formulas:
             _refuse_unsaved(scan.unsaved_formulas, name, display)
-    if total > MAX_CELLS:
-        raise fail(
-            display, f"the workbook holds {total:,} cells; kaoping reads a workbook of at most {MAX_CELLS:,}",
-            "copy the month's table to a workbook of its own, or save the sheet as CSV UTF-8 (a CSV may be much larger)",
-        )
 
 
-def _scan(zf: zipfile.ZipFile, part: str, display: str, name: str) -> Scan:
-    """A sheet's cells, merged cells and (when `name` is given) unsaved formulas, read from its XML in pieces."""
+def _scan(zf: zipfile.ZipFile, part: str, display: str, name: str, budget: int) -> Scan:
+    """A sheet's cells, merged cells and (when `name` is given) unsaved formulas, read from its XML in pieces.
+
+    Cells are counted by their tags' bytes (bytes.count runs at memory speed; a regular expression over a 150 MB
+    sheet takes seconds), and the scan stops once more than `budget` are seen: the workbook is refused anyway.
+    """
     cells = merged = 0
     unsaved: list[str] = []
+    tags: tuple[bytes, ...] = ()
     for piece in _pieces(zf, part):
-        cells += len(_CELL.findall(piece))
-        merged += sum(_area(m.group(1), m.group(2) or m.group(1)) for m in _MERGE.finditer(piece))
-        _check_dimension(piece, part, display)
+        if not tags:
+            found = _PREFIX.search(piece)
+            tags = _cell_tags(found.group(1) or b"" if found else b"")
+        cells += sum(piece.count(tag) for tag in tags)
+        if b"mergeCell" in piece:
+            merged += sum(_area(m.group(1), m.group(2) or m.group(1)) for m in _MERGE.finditer(piece))
+        if b"dimension" in piece:
+            _check_dimension(piece, part, display)
+        if cells + merged > budget:
+            return Scan(cells, merged, unsaved, partial=True)
         if name and b"<f" in piece:
             unsaved += _unsaved_formulas(piece)
     return Scan(cells, merged, unsaved)
 
 
+def _cell_tags(prefix: bytes) -> tuple[bytes, ...]:
+    """Every way a cell's tag can start, <c r=...>, <c>, <c/> or with a line break after its name, with the sheet's namespace prefix."""
+    return tuple(b"<" + prefix + b"c" + end for end in (b" ", b">", b"/", b"\t", b"\n", b"\r"))
+
+
 def _pieces(zf: zipfile.ZipFile, part: str, size: int = 1 << 20) -> Iterator[bytes]:
-    """The part's bytes in pieces of about `size`, each cut after a cell's end (</c>) so that no cell is split."""
+    """The part's bytes in pieces of about `size`, each cut after a cell's end (</c>) so that no cell is split, or,
+    in a stretch without one (cells written <c r="A1"/>), just before a tag, so that no tag is split either."""
     carry = b""
     with zf.open(part) as f:
         for chunk in iter(lambda: f.read(size), b""):
             carry += chunk
             cut = carry.rfind(b"</c>")
-            if cut < 0 and len(carry) < 64 * size:
-                continue
-            cut = cut + 4 if cut >= 0 else len(carry)
+            cut = cut + 4 if cut >= 0 else carry.rfind(b"<")
+            if cut <= 0:
+                if len(carry) < 4 * size:
+                    continue
+                cut = len(carry)  # no tag at all in megabytes: whitespace or text, never a cell
             yield carry[:cut]
             carry = carry[cut:]
     if carry:
@@ -239,9 +312,9 @@ def _load(path: Path, display: str) -> Any:
 
     try:
         return openpyxl.load_workbook(path, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError, ParseError, AttributeError, TypeError) as e:
+    except (InvalidFileException, *_BROKEN) as e:
         # openpyxl fails in many ways on a damaged or unusual file (even a chart sheet without a chart)
-        raise fail(display, f"this is not an Excel workbook kaoping can read ({type(e).__name__})", "save it from Excel or WPS as .xlsx") from None
+        raise _unreadable(e, display) from None
 
 
 def _sheet(ws: Any, display: str, names: tuple[str, ...]) -> Sheet:
