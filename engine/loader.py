@@ -134,6 +134,7 @@ class _Builder:
         report = self._report(inputs, indicators)
         steps = self._steps(aggregates, indicators, derived)
         grades = self._grades()
+        self._check_grades_fit_groups(grades, groups, total)
         lists = tuple(self._list(i, raw) for i, raw in enumerate(d.get("lists", [])))
         flags = tuple(self._flag(i, raw) for i, raw in enumerate(d.get("flags", [])))
         tests = self._tests()
@@ -451,6 +452,15 @@ class _Builder:
         if raw is None:
             return None
         return Grades(self._bands(["grades", "bands"], raw["bands"], "label"), bool(raw.get("percent", False)))
+
+    def _check_grades_fit_groups(self, grades: Grades | None, groups: tuple[Group, ...], total: Total) -> None:
+        """Grade bands on the raw total would grade groups of different full marks unevenly, without a word."""
+        maxima = sorted({g.max for g in groups})
+        if grades is None or grades.percent or len(maxima) < 2:
+            return
+        marks = ", ".join(f"{m:g}" for m in maxima)
+        self._problem(["grades"], f"the groups have different full marks ({marks}), so grade bands on the raw total would grade them unevenly",
+                      "grade on the share of full marks: grades: {percent: true, bands: [...]}", key=True)
 
     def _list(self, index: int, raw: dict[str, Any]) -> UnitList:
         path = ["lists", index]
