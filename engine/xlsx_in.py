@@ -85,8 +85,11 @@ def sheet_rows(path: Path, display: str, sheet: str | None) -> Sheet:
     """
     names, member = _check_package(path, display, sheet)
     book = _load(path, display)
-    ws = book[sheet] if sheet is not None else book.worksheets[0]
-    return _sheet(ws, display, names)
+    try:
+        ws = book[sheet] if sheet is not None else book.worksheets[0]
+        return _sheet(ws, display, names)
+    except _BROKEN as e:  # a sheet the workbook lists but openpyxl could not make, or a cell it made oddly
+        raise _unreadable(e, display) from None
 
 
 def _check_package(path: Path, display: str, sheet: str | None) -> tuple[tuple[str, ...], str]:
@@ -113,8 +116,8 @@ def _check_package(path: Path, display: str, sheet: str | None) -> tuple[tuple[s
 # what reading a damaged workbook raises, in zipfile, zlib, the XML parser or openpyxl (even a chart sheet
 # without a chart); each is told in words by _unreadable, never by its class name
 _BROKEN = (
-    zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, KeyError, ParseError,
-    NotImplementedError, ValueError, AttributeError, TypeError, OSError,
+    zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, KeyError, IndexError, ParseError,
+    NotImplementedError, RuntimeError, ValueError, AttributeError, TypeError, OSError,
 )
 
 
@@ -127,9 +130,9 @@ def _unreadable(error: BaseException, display: str) -> KaopingError:
         return fail(display, "this workbook is damaged or cut short (truncated): its contents cannot be unpacked", again)
     if isinstance(error, ParseError):
         return fail(display, "this workbook is damaged: the text inside it (its XML) is not well formed", again)
-    if isinstance(error, NotImplementedError):
+    if isinstance(error, (NotImplementedError, RuntimeError)) and not isinstance(error, RecursionError):  # an unknown compression, a password
         return fail(display, "this workbook is packed or encrypted in a way kaoping cannot undo", "in Excel or WPS, remove any password and save it as .xlsx")
-    if isinstance(error, KeyError):
+    if isinstance(error, (KeyError, IndexError)):
         return fail(display, "this workbook is damaged or incomplete: a part every workbook has is missing", again)
     if isinstance(error, OSError):
         return fail(display, f"cannot read the workbook: {error.strerror or 'the system refused to read it'}", "check that the file is readable, and not being written")

@@ -500,6 +500,39 @@ def test_a_workbook_with_damaged_compressed_data_is_told_in_words(tmp_path):
     assert "Error" not in err and "Exception" not in err
 
 
+def test_a_workbook_whose_sheet_is_encrypted_is_told_in_words(tmp_path):
+    """zipfile refuses a part marked encrypted (bit 0 of its flags) with a RuntimeError, which reached the user."""
+    path = tmp_path / "locked.xlsx"
+    seed_book(path)
+    raw = bytearray(path.read_bytes())
+    name = b"xl/worksheets/sheet1.xml"
+    for signature, flags in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # the part's local header and its directory entry
+        at = raw.find(signature)
+        while at >= 0 and name not in raw[at : at + 46 + len(name) + 2]:
+            at = raw.find(signature, at + 4)
+        raw[at + flags] |= 1
+    path.write_bytes(bytes(raw))
+    assert refusal(path) == (
+        f"{path}: this workbook is packed or encrypted in a way kaoping cannot undo\n"
+        "    hint: in Excel or WPS, remove any password and save it as .xlsx\n1 error\n"
+    )
+
+
+def test_a_workbook_missing_its_sheet_is_told_in_words(tmp_path):
+    """openpyxl leaves out a sheet whose part is missing, and reading its first sheet raised an IndexError."""
+    path = tmp_path / "nosheet.xlsx"
+    seed_book(path)
+    with zipfile.ZipFile(path) as original:
+        parts = {i.filename: original.read(i.filename) for i in original.infolist() if i.filename != "xl/worksheets/sheet1.xml"}
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    assert refusal(path) == (
+        f"{path}: this workbook is damaged or incomplete: a part every workbook has is missing\n"
+        "    hint: if Excel or WPS opens it, save it again as .xlsx; otherwise ask for the file again\n1 error\n"
+    )
+
+
 def test_an_xml_entity_bomb_in_a_workbook_is_refused_in_words_before_it_is_parsed(tmp_path):
     path = tmp_path / "ent.xlsx"
     seed_book(path)
