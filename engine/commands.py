@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
 import io
 import json
 import re
@@ -21,7 +22,7 @@ from rich.text import Text
 
 from . import __version__
 from .casetests import run_all
-from .data import input_size
+from .data import Record, input_size
 from .diff import diff
 from .errors import KaopingError, Problem, UsageError, fail
 from .explain import explain, render
@@ -35,7 +36,7 @@ from .ranking import Evaluation
 from .render_diff import diff_json, render_diff
 from .render_table import render_table
 from .report import canonical_period
-from .resolve import Found, exact, find_all, is_path, named, rulesets_choice, visible_roots
+from .resolve import Found, exact, find_all, found_at, is_path, named, rulesets_choice, visible_roots
 from .versions import check_not_edited_copy, choose, effective_date, file_sha256, new_version, not_in_effect, release, status, too_big
 from .whatif import parse_overrides
 from .yamlsrc import MAX_BYTES
@@ -62,14 +63,25 @@ def load(args: argparse.Namespace, ref: str, err: TextIO, with_overrides: bool =
     root = names_root(args, err, looks_up=not is_path(ref))
     choice = choose(ref, root, as_of, period, exact_with_date=args.command == "diff")
     if choice.note:
-        err.write(f"note: {choice.note}\n")
+        say_once(args, err, f"note: {choice.note}\n")
     overrides = parse_overrides(getattr(args, "set", None) or []) if with_overrides else ()
-    ruleset = load_ruleset(choice.path, str(choice.path), overrides, expect=choice.found)
-    check_not_edited_copy(choice.path, str(choice.path), ruleset.name, ruleset.version, visible_roots(args.rulesets))
+    roots = visible_roots(args.rulesets)
+    found = choice.found or found_at(choice.path, roots)  # a path into a rulesets folder is checked as if found by name
+    ruleset = load_ruleset(choice.path, str(choice.path), overrides, expect=found)
+    check_not_edited_copy(choice.path, str(choice.path), ruleset.name, ruleset.version, roots)
     late = _not_in_effect(ruleset, choice.found, as_of, period) if choice.how in ("named", "path") else ""
     if late:
-        err.write(f"warning: {late}\n")
+        say_once(args, err, f"warning: {late}\n")
     return dataclasses.replace(ruleset, chosen=choice.how, chosen_why=choice.note, not_in_effect=late)
+
+
+def say_once(args: argparse.Namespace, err: TextIO, line: str) -> None:
+    """Write `line` unless this run has said it already: `diff -r X --set ...` loads X twice, and one
+    choice told twice reads as two choices."""
+    said: set[str] = args.__dict__.setdefault("_said", set())
+    if line not in said:
+        said.add(line)
+        err.write(line)
 
 
 def names_root(args: argparse.Namespace, err: TextIO, looks_up: bool = True) -> Path:
@@ -94,14 +106,21 @@ def _not_in_effect(ruleset: Ruleset, found: Found | None, as_of: str | None, per
 PROGRESS_ROWS = 50_000  # below this an evaluation takes about a second: no progress bar
 
 
-def evaluate_input(ruleset: Ruleset, input_arg: str, err: TextIO, sheet: str | None = None) -> Evaluation:
-    """Evaluate one input file; a large one shows a progress bar on stderr (never in the output)."""
+def evaluate_input(ruleset: Ruleset, input_arg: str, err: TextIO, sheet: str | None = None, held: int = 0) -> Evaluation:
+    """Evaluate one input file; a large one shows a progress bar on stderr (never in the output).
+
+    `held` is the rows of this run's evaluations already in memory (diff and
+    combine keep each one), for the up-front memory warning.
+    """
     path = Path(input_arg)
-    if not _is_file(path, input_arg):
+    if _exists_at_all(path, input_arg):
+        input_size(path, input_arg)  # a folder, a FIFO or /dev/zero is told as what it is, not as missing
+    else:
         raise fail(input_arg, "no such input file", "give the path of the month's CSV or Excel export")
     if sheet is not None and path.suffix.lower() != ".xlsx":
         raise UsageError(f"--sheet is for an Excel (.xlsx) input; {input_arg} is not one")
     rows = _rows(path, input_arg)  # read even when no bar is drawn: an unreadable file is told here, in its place
+    warn_if_short_of_memory(held + rows, input_arg, err)
     if rows > PROGRESS_ROWS and _is_terminal(err):
         console = Console(file=err, highlight=False)
         with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(), console=console, transient=True) as bar:
@@ -147,10 +166,11 @@ def _is_terminal(stream: TextIO) -> bool:
     return bool(isatty and isatty())
 
 
-def _is_file(path: Path, display: str) -> bool:
-    """Path.is_file, with a name the system cannot take (too long, say) told as the user's mistake."""
+def _exists_at_all(path: Path, display: str) -> bool:
+    """Path.exists (a folder or a device too: input_size says what it is), with a name the system
+    cannot take (too long, say) told as the user's mistake."""
     try:
-        return path.is_file()
+        return path.exists()
     except OSError as e:
         raise fail(display, f"cannot open the input file: {e.strerror}", "check the file's name and folder") from None
 
@@ -322,7 +342,8 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     args.format = output_format(args, VIEW_FORMATS, err)
     old = load(args, refs[0], err, with_overrides=False)
     new = load(args, refs[-1], err, with_overrides=True)
-    result = diff(evaluate_input(old, args.input, err, args.sheet), evaluate_input(new, args.input, err, args.sheet))
+    before = evaluate_input(old, args.input, err, args.sheet)
+    result = diff(before, evaluate_input(new, args.input, err, args.sheet, held=len(before.table.records)))
     view(args, out, err, (args.input, old.path, new.path), lambda: diff_json(result), lambda console: render_diff(result, console))
     return OK
 
@@ -357,7 +378,7 @@ def cmd_release(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError(f"release takes NAME@VERSION, e.g. kaoping release {args.ref}@2025.01")
     name, _, version = args.ref.partition("@")
     found = exact(named(writable_root(args, "release"), name, args.ref), version, args.ref)
-    ruleset = load_ruleset(found.path, str(found.path))
+    ruleset = load_ruleset(found.path, str(found.path), expect=found)
     failed = [o for o in run_all(ruleset, found.path.parent) if not o.passed]
     if failed:
         raise fail(str(found.path), f"{len(failed)} of its golden cases fail", f"kaoping test {args.ref} shows them; fix the ruleset, or update the case's expected file if the change is intended")
@@ -369,20 +390,22 @@ def cmd_release(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 MISMATCHES_SHOWN = 20
 
 
-def _chosen_path(ref: str, root: Path, err: TextIO) -> Path:
-    """The file a RULESET argument of `kaoping test` means, saying which version a bare name picked."""
+def _chosen(ref: str, root: Path, roots: tuple[Path, ...], err: TextIO) -> tuple[Path, Found | None]:
+    """The file a RULESET argument of `kaoping test` means (saying which version a bare name picked),
+    and where it lies when that is a rulesets folder, for the same name/version check as `list`'s."""
     choice = choose(ref, root)
     if choice.note:
         err.write(f"note: {choice.note}\n")
-    return choice.path
+    return choice.path, choice.found or found_at(choice.path, roots)
 
 
 def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     root = names_root(args, err, looks_up=not args.refs or not all(is_path(r) for r in args.refs))
-    paths = [_chosen_path(ref, root, err) for ref in args.refs] if args.refs else [f.path for f in find_all(root)]
+    roots = visible_roots(args.rulesets)
+    paths = [_chosen(ref, root, roots, err) for ref in args.refs] if args.refs else [(f.path, f) for f in find_all(root)]
     passed = failed = 0
-    for path in paths:
-        ruleset = load_ruleset(path, str(path))
+    for path, found in paths:
+        ruleset = load_ruleset(path, str(path), expect=found)
         for outcome in run_all(ruleset, path.parent):
             word = "PASS" if outcome.passed else "FAIL"
             out.write(f"{word} {outcome.ruleset}: {outcome.case} ({outcome.units} units)\n")
@@ -401,7 +424,9 @@ def cmd_combine(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     ruleset = load(args, args.ruleset, err)
     for line in _months_not_in_effect(ruleset, items):
         err.write(f"warning: {line}\n")
-    evaluations = [evaluate_input(ruleset, item.path, err, item.sheet) for item in items]
+    evaluations: list[Evaluation] = []
+    for item in items:
+        evaluations.append(evaluate_input(ruleset, item.path, err, item.sheet, held=sum(len(e.table.records) for e in evaluations)))
     _refuse_same_tables(items, evaluations)
     combined = combine(ruleset, [item.label for item in items], evaluations)
     view(args, out, err, (*(item.path for item in items), ruleset.path), lambda: combined_json(combined), lambda console: render_combined(combined, console))
@@ -487,13 +512,35 @@ def _refuse_same_bytes(items: Sequence[PeriodInput]) -> None:
 
 
 def _refuse_same_tables(items: Sequence[PeriodInput], evaluations: Sequence[Evaluation]) -> None:
-    """The same check once read: book.xlsx and book.xlsx#Sheet1 are the same first sheet."""
-    seen: dict[tuple[str, str], PeriodInput] = {}
+    """The same check once read, on the records themselves: book.xlsx and book.xlsx#Sheet1 are the
+    same first sheet, and a sheet copied to another (3月 a copy of 1月) or a file saved twice (GBK and
+    UTF-8) holds the same month under other bytes.  Two real months never agree in every value."""
+    seen: dict[str, PeriodInput] = {}
     for item, evaluation in zip(items, evaluations):
-        key = (evaluation.table.sha256, evaluation.table.encoding)
-        if key in seen:
-            raise _same_input(seen[key], item, key[0])
-        seen[key] = item
+        digest = records_digest(evaluation.table.records)
+        if digest in seen:
+            first = seen[digest]
+            if _same_read(evaluations[items.index(first)], evaluation):
+                raise _same_input(first, item, evaluation.table.sha256)
+            raise fail(
+                item.shown,
+                f"periods '{first.label}' ({first.shown}) and '{item.label}' ({item.shown}) hold the same records "
+                f"(every unit's input values are equal; digest {digest[:12]}): one period's data would count twice",
+                "check that each period is its own month's data (a sheet copied and not yet filled in?); "
+                "for a workbook with one sheet per month, name each sheet: 1月=book.xlsx#1月 2月=book.xlsx#2月",
+            )
+        seen[digest] = item
+
+
+def _same_read(a: Evaluation, b: Evaluation) -> bool:
+    """The same bytes read the same way (the same sheet of one workbook, named or by default)."""
+    return (a.table.sha256, a.table.encoding) == (b.table.sha256, b.table.encoding)
+
+
+def records_digest(records: Sequence[Record]) -> str:
+    """The sha256 of every unit's input values, whatever order the rows are in and whatever bytes held them."""
+    lines = sorted(json.dumps(sorted(r.values.items()), ensure_ascii=False) for r in records)
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
 def _same_input(first: PeriodInput, second: PeriodInput, sha256: str) -> KaopingError:
@@ -518,8 +565,52 @@ def _months_not_in_effect(ruleset: Ruleset, items: Sequence[PeriodInput]) -> lis
     return found
 
 
-BYTES_PER_ROW = 1_100  # measured: 200,000 rows scored and written as JSON peak at 0.9 kB a row; the issue's 1.78M rows at 1.8 GB
-BASE_BYTES = 100_000_000  # Python, the libraries and the ruleset
+# measured with /usr/bin/time -v (maximum RSS), the seed ruleset, `-f json -o`, rows of the seed's six columns:
+# 20,000 rows 175 MB, 100,000 rows 750 MB, 200,000 rows 1,476 MB: 7.2-7.3 kB a row; the seed's 32 rows 32 MB.
+# (The reviewer's 456,594-row file needed 3.3 GB: 7.2 kB a row.)
+BYTES_PER_ROW = 7_300
+BASE_BYTES = 50_000_000  # Python, the libraries and the ruleset (32 MB measured), rounded up
+
+
+def memory_needed(rows: int) -> int:
+    """Roughly the memory scoring `rows` rows takes (see BYTES_PER_ROW)."""
+    return BASE_BYTES + rows * BYTES_PER_ROW
+
+
+def available_memory() -> int | None:
+    """The memory this run may use: the smaller of MemAvailable (/proc/meminfo) and RLIMIT_AS when set; None if unknown."""
+    limits: list[int] = []
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    limits.append(int(line.split()[1]) * 1024)
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+        if soft not in (resource.RLIM_INFINITY, -1) and soft > 0:
+            limits.append(soft)
+    except (ImportError, OSError, ValueError):
+        pass
+    return min(limits) if limits else None
+
+
+def warn_if_short_of_memory(rows: int, display: str, err: TextIO) -> None:
+    """Warn at once, before minutes of scoring, when the input looks too big for the memory there is.
+
+    A warning, not a refusal: the estimate is rough (a row of many columns
+    takes more, a short one less), and a run that would fit must not be refused.
+    """
+    need, have = memory_needed(rows), available_memory()
+    if have is not None and need > have:
+        err.write(
+            f"warning: {display} has about {rows:,} rows; scoring them needs roughly {_amount(need)} of memory, "
+            f"and {_amount(have)} is available: the run may fail for want of memory (split the input, by group say, "
+            f"or run it where there is more)\n"
+        )
 
 
 def out_of_memory(args: argparse.Namespace) -> Problem:
@@ -530,7 +621,7 @@ def out_of_memory(args: argparse.Namespace) -> Problem:
     if not sizes:
         return Problem("kaoping", 0, 0, "not enough memory for this run", "run it on a machine with more memory")
     rows = sum(_rows_or_zero(Path(path)) for path, _ in sizes)
-    need = BASE_BYTES + rows * BYTES_PER_ROW
+    need = memory_needed(rows)
     where = ", ".join(path for path, _ in sizes)
     total = sum(size for _, size in sizes)
     return Problem(

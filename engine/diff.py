@@ -173,8 +173,9 @@ def _merge_sort_counting_swaps(values: list[int]) -> tuple[list[int], int]:
     return source, swaps
 
 
-# what identifies a file rather than a rule: never a rule change
-_NOT_RULES = frozenset({"name", "path", "sha256", "steps", "overrides", "tests", "description"})
+# what identifies a file rather than a rule, or how this run chose the version (chosen, chosen_why,
+# not_in_effect: the same file chosen by name or by version is the same rules): never a rule change
+_NOT_RULES = frozenset({"name", "path", "sha256", "steps", "overrides", "tests", "description", "chosen", "chosen_why", "not_in_effect"})
 
 
 def rule_changes(a: Ruleset, b: Ruleset) -> list[RuleChange]:

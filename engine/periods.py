@@ -21,6 +21,7 @@ from . import __version__
 from .errors import KaopingError, Problem, fail
 from .numbers import format_fixed, spreadsheet_decimal
 from .output import dump_json, input_info, ruleset_info
+from .data import Table as InputTable
 from .model import Ruleset
 from .ranking import Evaluation, UnitResult, rank_numbers
 
@@ -122,8 +123,23 @@ def render_combined(c: Combined, console: Console) -> None:
         cells += [f"{p.display['total']} ({p.rank if p.rank is not None else '—'})" if p else "—" for p in row.periods]
         table.add_row(*(Text(x) for x in (*cells, row.shown)))  # text, not Rich markup
     console.print(table)
-    inputs = ", ".join(f"{label}: {PurePath(e.table.path).name} (sha256 {e.table.sha256[:12]})" for label, e in zip(c.labels, c.evaluations))
+    inputs = ", ".join(f"{label}: {source_name(e.table)} (sha256 {e.table.sha256[:12]})" for label, e in zip(c.labels, c.evaluations))
     console.print(f"{c.ruleset.label} (sha256 {c.ruleset.sha256[:12]}) · {inputs} · kaoping {__version__}", style="dim", highlight=False, markup=False)
+
+
+SHEET_ENCODING = "xlsx sheet "  # how engine.data names a sheet's "encoding": the sheet actually read
+
+
+def sheet_of(table: InputTable) -> str | None:
+    """The sheet a table was read from (the first one too, when none was named), or None for a CSV."""
+    return table.encoding[len(SHEET_ENCODING):] if table.encoding.startswith(SHEET_ENCODING) else None
+
+
+def source_name(table: InputTable) -> str:
+    """book3.xlsx#1月 for a sheet, jan.csv for a CSV: two months of one workbook must not read as one file twice
+    (the sha256 is the workbook's, the same for every sheet)."""
+    name, sheet = PurePath(table.path).name, sheet_of(table)
+    return f"{name}#{sheet}" if sheet is not None else name
 
 
 def combined_json(c: Combined) -> str:
@@ -131,7 +147,7 @@ def combined_json(c: Combined) -> str:
         "kaoping": __version__,
         "ruleset": ruleset_info(c.ruleset),
         "combine": {"function": c.ruleset.combine.function if c.ruleset.combine else None},
-        "periods": [{"label": l, **input_info(e.table)} for l, e in zip(c.labels, c.evaluations)],
+        "periods": [{"label": l, **input_info(e.table), "sheet": sheet_of(e.table)} for l, e in zip(c.labels, c.evaluations)],
         "results": [
             {
                 "rank": row.rank,

@@ -114,4 +114,25 @@ def exact(found: list[Found], version: str, ref: str) -> Found:
         if f.version == version:
             return f
     versions = [f.version for f in found]
+    same = [v for v in versions if version_key(v) == version_key(version)]
+    if same:  # 2024.2 for 2024.02: said, not guessed, since the label printed under a table must be the file's own
+        raise fail(ref, f"ruleset '{found[0].name}' has no version '{version}', but has {same[0]}, the same number written differently",
+                   f"name it as written: {found[0].name}@{same[0]}")
     raise fail(ref, f"ruleset '{found[0].name}' has no version '{version}'", f"its versions are: {', '.join(versions)}")
+
+
+def found_at(path: Path, roots: tuple[Path, ...]) -> Found | None:
+    """The Found a path stands for when it lies in a rulesets folder as <root>/<name>/<version>.yaml, else None.
+
+    A file given by path must then pass the same check as when found by name
+    (its content says that name and version): `list` and `validate` must not
+    disagree about one file because it was reached two ways.
+    """
+    if path.suffix not in (".yaml", ".yml"):
+        return None
+    try:
+        folder = path.resolve().parent.parent
+        inside = any(_is_dir(root) and folder == root.resolve() for root in roots)
+    except OSError:
+        return None
+    return Found(path.parent.name, path.stem, path) if inside else None

@@ -123,16 +123,34 @@ def latest_released(versions: list[Found]) -> Found | None:
     return released[-1] if released else None
 
 
-def in_effect(versions: list[Found], on: str) -> Found:
-    """The released version in effect on date `on` (YYYY-MM-DD): the latest effective date not after it."""
-    day = parse_date(on, "--as-of")
+def in_effect(versions: list[Found], on: str, asked: str = "") -> Found:
+    """The released version in effect on date `on` (YYYY-MM-DD): the latest effective date not after it.
+
+    `asked` is the option as the user gave it ("--period 2024-02"; default
+    "--as-of ON"), so that a refusal names what they typed.  Two released
+    versions taking effect on the same day are refused: either could be the
+    one meant, and picking by version number would decide a month's ranking
+    on a tie nobody chose.
+    """
+    asked = asked or f"--as-of {on}"
+    day = parse_date(on, asked.split()[0])
     dated = [(effective_date(f.path), f) for f in versions if status(f) != "draft"]
     candidates = [(d, f) for d, f in dated if d is not None and d <= day.isoformat()]
     name = versions[0].name if versions else "?"
     if not candidates:
         known = ", ".join(f"{f.version} from {d}" for d, f in sorted(dated, key=lambda p: p[0] or "")) or "none released"
-        raise fail(f"{name} --as-of {on}", f"no released version of {name} was in effect on {on}", f"its released versions: {known}")
-    return max(candidates, key=lambda p: (p[0], version_key(p[1].version)))[1]
+        when = on if asked.startswith("--as-of") else f"{on} ({asked} means the month's first day)"
+        raise fail(f"{name} {asked}", f"no released version of {name} was in effect on {when}", f"its released versions: {known}")
+    latest = max(d for d, _ in candidates)
+    tied = sorted((f for d, f in candidates if d == latest), key=lambda f: version_key(f.version))
+    if len(tied) > 1:
+        both = " and ".join(f"{f.name}@{f.version}" for f in tied)
+        raise fail(
+            f"{name} {asked}",
+            f"{both} are both released and both take effect on {latest}, so kaoping cannot tell which was in effect on {on}",
+            f"name the version you mean, e.g. -r {tied[-1].name}@{tied[-1].version}; a release with the wrong date needs a new version with the right one",
+        )
+    return tied[0]
 
 
 def parse_date(text: str, what: str) -> dt.date:
@@ -165,6 +183,7 @@ def new_version(root: Path, name: str, version: str, effective: str | None, sour
     versions = [f for f in find_all(root) if f.name == name]
     if not versions:
         raise fail(name, f"no ruleset named '{name}' under {root}/", "kaoping list shows the rulesets there are")
+    _refuse_same_number(name, version, versions)
     base = versions[-1] if source is None else next((f for f in versions if f.version == source), None)
     if base is None:
         raise fail(f"--from {source}", f"{name} has no version '{source}'", f"its versions are: {', '.join(f.version for f in versions)}")
@@ -178,6 +197,21 @@ def new_version(root: Path, name: str, version: str, effective: str | None, sour
     text = _own_expected_files(text, base.path.parent, version)
     write_atomically(target, text)
     return NewVersion(target, base, "the latest version" if source is None else "--from", day.isoformat(), why)
+
+
+def _refuse_same_number(name: str, version: str, versions: Sequence[Found]) -> None:
+    """A version written differently from an existing one but the same number (2024.2 beside 2024.02).
+
+    kaoping orders and matches versions by number (version_key), so the two
+    could not be told apart: which one a date picks, or whether a file is an
+    edited copy of a release, would depend on how a number happened to be typed.
+    """
+    same = [f for f in versions if f.version != version and version_key(f.version) == version_key(version)]
+    if same:
+        raise fail(
+            f"{name}@{version}", f"'{version}' is the same version number as the existing {name}@{same[0].version} ({same[0].path})",
+            f"choose a number no version has yet; versions compare part by part as numbers, so {version} and {same[0].version} are one version",
+        )
 
 
 def _effective(name: str, version: str, effective: str | None) -> tuple[dt.date, str]:
@@ -234,6 +268,12 @@ def release(found: Found) -> Release:
     if found.version in releases:
         check_unchanged(found.path, str(found.path))
         raise fail(str(found.path), f"{found.name}@{found.version} is released already", "nothing to do")
+    same = [v for v in releases if version_key(v) == version_key(found.version)]
+    if same:
+        raise fail(
+            str(found.path), f"{found.name}@{same[0]} is released already, and {found.version} is the same version number",
+            f"give this draft a number of its own: kaoping new-version {found.name} <new version> --from {found.version}",
+        )
     entry = Release(found.version, file_sha256(found.path), dt.date.today().isoformat())
     lock = lock_path(found.path)
     body = lock.read_text(encoding="utf-8") if lock.is_file() else LOCK_HEADER
@@ -283,8 +323,8 @@ def choose(ref: str, root: Path, as_of: str | None = None, period: str | None = 
         return _latest_draft(ref, versions, as_of, period)
     if as_of or period:
         day = as_of or f"{period}-01"
-        chosen = in_effect(versions, day)
         why = f"--as-of {as_of}" if as_of else f"--period {period}"
+        chosen = in_effect(versions, day, why)
         return Choice(chosen.path, chosen, "in-effect", f"using {chosen.name}@{chosen.version}, in effect on {day} ({why})")
     newer = [f.version for f in versions if version_key(f.version) > version_key(latest.version)]
     note = f"using {ref}@{latest.version}, the latest released"
@@ -297,7 +337,7 @@ def choose(ref: str, root: Path, as_of: str | None = None, period: str | None = 
 def _latest_draft(ref: str, versions: list[Found], as_of: str | None, period: str | None) -> Choice:
     """Nothing is released yet: the latest draft (with --as-of, nothing can have been in effect)."""
     if as_of:
-        in_effect(versions, as_of)  # raises: no released version was in effect then
+        in_effect(versions, as_of, f"--as-of {as_of}")  # raises: no released version was in effect then
     draft = versions[-1]
     return Choice(draft.path, draft, "latest-draft", f"{ref} has no released version yet; using the latest draft, {draft.version}")
 
@@ -319,12 +359,13 @@ def not_in_effect(ref: str, effective: str, day: str, when: str, versions: Seque
 
 
 def released_copies(name: str, version: str, roots: Sequence[Path]) -> list[tuple[Path, Release]]:
-    """Each release of `name@version` recorded in the lock of one of `roots` (the folders kaoping looks in)."""
+    """Each release of `name@version` recorded in the lock of one of `roots` (the folders kaoping looks in),
+    matched by version number: a copy saying "2024.2" claims the released 2024.02 as surely as one saying "2024.02"."""
     found = []
     for root in roots:
-        release = read_lock(root / name).get(version)
-        if release is not None:
-            found.append((root / name / LOCK_NAME, release))
+        for release in read_lock(root / name).values():
+            if version_key(release.version) == version_key(version):  # 2024.2 is 2024.02: versions match by number
+                found.append((root / name / LOCK_NAME, release))
     return found
 
 
@@ -341,9 +382,10 @@ def check_not_edited_copy(path: Path, display: str, name: str, version: str, roo
     if any(release.sha256 == now for _, release in releases):
         return
     lock, release = releases[0]
+    said = f"{name}@{version}" if release.version == version else f"{name}@{version} (the same number as the released {release.version})"
     raise fail(
         display,
-        f"this file says it is {name}@{version}, but it is an edited copy of that released version "
+        f"this file says it is {said}, but it is an edited copy of that released version "
         f"(released on {release.date} with sha256 {release.sha256[:12]}, recorded in {lock}; this file's sha256 is {now[:12]})",
         f"a released version is never edited: make a new version (kaoping new-version {name} <new version>) "
         f"and make your changes there, or give this file a version of its own (version: \"...\")",

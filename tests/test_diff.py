@@ -191,3 +191,20 @@ def test_units_crossing_a_grade_boundary_are_named():
     # |14.4| > |13.965| > |10.275| > |−0.291| > |−0.15| > 0 = 0 (县卫健局 ranked 1st, 河东乡 4th)
     assert [u["entity"] for u in d["units"]] == ["县住建局", "河西乡", "县交通局", "城关镇", "县人社局", "县卫健局", "河东乡"]
     assert d["summary"] == {"moved": 0, "units": 7, "kendall_tau_b": 1.0, "regraded": 2}
+
+
+def test_a_version_chosen_by_name_against_itself_named_changes_no_rule():
+    """How a version was chosen (chosen, chosen_why, not_in_effect) is not a rule: the same file is the same rules."""
+    run = run_cli("diff", "-r", "jintai-hotline", "-r", "jintai-hotline@2024.02", SEED_INPUT)
+    assert run.code == 0, run.err
+    assert run.out.splitlines()[3] == "rules: no change"
+    assert "chosen" not in run.out
+    assert run.err == "note: using jintai-hotline@2024.02, the latest released; give --period or --as-of for the version in effect then\n"
+    d = diff_json("-r", "jintai-hotline", "-r", "jintai-hotline@2024.02", "--period", "2025-03", str(SEED_INPUT))
+    assert d["rules"] == []
+
+
+def test_one_bare_name_with_set_says_its_choice_once():
+    run = run_cli("diff", "-r", "jintai-hotline", "--set", "timeliness.weight=30", "--set", "completion.weight=45", SEED_INPUT)
+    assert run.code == 0, run.err
+    assert run.err == "note: using jintai-hotline@2024.02, the latest released; give --period or --as-of for the version in effect then\n"

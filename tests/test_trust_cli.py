@@ -465,9 +465,9 @@ def test_running_out_of_memory_says_how_big_the_input_is_and_what_it_needs(monke
     monkeypatch.setattr(engine.commands, "evaluate", exhausted)
     run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT)
     assert run.code == 1
-    # the seed is 1,159 bytes in 33 lines: 100 MB of base plus 33 x 1.1 kB
+    # the seed is 1,159 bytes in 33 lines: 50 MB of base plus 33 x 7.3 kB = 50.24 MB
     assert run.err.splitlines()[0] == (f"{SEED_INPUT}: not enough memory: the input is 1.2 kB, about 33 rows, "
-                                       "and kaoping needs roughly 100.0 MB of memory for it (about 1.1 kB a row)")
+                                       "and kaoping needs roughly 50.2 MB of memory for it (about 7.3 kB a row)")
     assert "Traceback" not in run.err
 
 
@@ -581,3 +581,132 @@ def test_explain_warns_of_a_named_version_not_in_effect_in_the_period():
     run = run_cli("explain", "-r", "jintai-hotline@2024.02", "--period", "2023-02", "examples/jintai-hotline-2024-02.csv", "区林业")
     assert run.code == 0, run.err
     assert "warning: jintai-hotline@2024.02 takes effect on 2024-02-01, after the period 2023-02\n" in run.err
+
+
+# -- review of issue 8 ---------------------------------------------------------------------------------
+
+
+def test_an_edited_copy_calling_itself_the_released_version_written_differently_is_refused(tmp_path):
+    """2024.2 is the same version number as the released 2024.02: an edited copy may not hide behind the spelling."""
+    copy = tmp_path / "mine.yaml"
+    text = SEED_RULESET.read_text(encoding="utf-8").replace('version: "2024.02"', 'version: "2024.2"')
+    copy.write_text(text.replace("weight: 35", "weight: 30", 1).replace("weight: 5", "weight: 10", 1), encoding="utf-8")
+    run = run_cli("evaluate", "-r", copy, SEED_INPUT)
+    assert (run.code, run.out) == (1, "")
+    assert run.err.startswith(f"{copy}: this file says it is jintai-hotline@2024.2 (the same number as the released 2024.02), "
+                              "but it is an edited copy of that released version (released on ")
+
+
+def test_combine_refuses_two_sheets_holding_the_same_records(tmp_path):
+    """3月 a copy of 1月: other sheet, same workbook bytes, same records — one month counted twice."""
+    book = workbook(tmp_path / "book3.xlsx", {"1月": city_rows(), "2月": city_rows(1), "3月": city_rows()})
+    run = run_cli("combine", "-r", "city-hotline@2025.01", f"1月={book}#1月", f"3月={book}#3月")
+    assert (run.code, run.out) == (1, "")
+    assert run.err.startswith(f"{book}#3月: periods '1月' ({book}#1月) and '3月' ({book}#3月) hold the same records "
+                              "(every unit's input values are equal; digest ")
+    assert ": one period's data would count twice\n" in run.err
+
+
+def test_the_same_records_in_two_files_are_refused_even_with_other_bytes(tmp_path):
+    """The same month saved twice (CRLF and LF, rows in another order) is still one month."""
+    lines = CITY_INPUT.read_text(encoding="utf-8-sig").splitlines()
+    jan, again = tmp_path / "jan.csv", tmp_path / "feb.csv"
+    jan.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    again.write_text("\n".join([lines[0], *reversed(lines[1:])]) + "\n", encoding="utf-8")
+    run = run_cli("combine", "-r", "city-hotline@2025.01", f"1月={jan}", f"2月={again}")
+    assert run.code == 1
+    assert f"periods '1月' ({jan}) and '2月' ({again}) hold the same records" in run.err
+
+
+def test_combines_footer_names_each_periods_sheet(tmp_path):
+    book = workbook(tmp_path / "book.xlsx", {"1月": city_rows(), "2月": city_rows(1)})
+    run = run_cli("combine", "-r", "city-hotline@2025.01", f"1月={book}", f"2月={book}#2月")
+    assert run.code == 0, run.err
+    footer = run.out.rstrip("\n").splitlines()[-1]
+    assert "· 1月: book.xlsx#1月 (sha256 " in footer and ", 2月: book.xlsx#2月 (sha256 " in footer
+    run = run_cli("combine", "-r", "city-hotline@2025.01", f"1月={book}", f"2月={book}#2月", "-f", "json")
+    assert [(p["label"], p["sheet"]) for p in json.loads(run.out)["periods"]] == [("1月", "1月"), ("2月", "2月")]
+    run = run_cli("combine", "-r", "city-hotline@2025.01", f"{CITY_INPUT}", f"2月={book}#2月", "-f", "json")
+    assert [p["sheet"] for p in json.loads(run.out)["periods"]] == [None, "2月"]
+
+
+def test_a_file_given_by_path_inside_a_rulesets_folder_gets_the_name_and_version_check(tmp_path):
+    """list calls it INVALID; validate by path must say the same."""
+    root = tmp_path / "rs3"
+    (root / "jintai-hotline").mkdir(parents=True)
+    text = SEED_RULESET.read_text(encoding="utf-8").split("\ntests:")[0].replace('version: "2024.02"', 'version: "2099.01"')
+    lying = root / "jintai-hotline" / "2099.02.yaml"
+    lying.write_text(text, encoding="utf-8")
+    assert "INVALID (1 error)" in run_cli("list", "--rulesets", root).out
+    run = run_cli("validate", lying, "--rulesets", root)
+    assert (run.code, run.out) == (1, "")
+    assert run.err.startswith(f"{lying}:4:10: this file says version '2099.01', but its file name says '2099.02'\n")
+    run = run_cli("test", lying, "--rulesets", root)
+    assert run.code == 1 and "this file says version '2099.01', but its file name says '2099.02'" in run.err
+    # the same file outside any rulesets folder is taken as it says
+    elsewhere = tmp_path / "elsewhere" / "2099.02.yaml"
+    elsewhere.parent.mkdir()
+    elsewhere.write_text(text, encoding="utf-8")
+    assert run_cli("validate", elsewhere, "--rulesets", root).code == 0
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo", "device"])
+def test_an_input_that_is_not_a_file_is_told_as_what_it_is(tmp_path, kind):
+    if kind == "folder":
+        target, said = tmp_path, "this is a folder, not a data file"
+    elif kind == "fifo":
+        target, said = tmp_path / "pipe.csv", "this is not a regular file (a device, a pipe or a socket)"
+        os.mkfifo(target)
+    else:
+        target, said = Path("/dev/zero"), "this is not a regular file (a device, a pipe or a socket)"
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", target)
+    assert (run.code, run.err.splitlines()[0]) == (1, f"{target}: {said}")
+
+
+def test_a_version_not_in_effect_for_the_period_names_the_option_given():
+    run = run_cli("evaluate", "-r", "jintai-hotline", "--period", "2023-05", SEED_INPUT)
+    assert run.code == 1
+    assert run.err.splitlines()[0] == ("jintai-hotline --period 2023-05: no released version of jintai-hotline was in effect "
+                                       "on 2023-05-01 (--period 2023-05 means the month's first day)")
+    run = run_cli("evaluate", "-r", "jintai-hotline", "--as-of", "2023-05-10", SEED_INPUT)
+    assert run.err.splitlines()[0] == "jintai-hotline --as-of 2023-05-10: no released version of jintai-hotline was in effect on 2023-05-10"
+
+
+def test_out_of_memory_figures_for_the_reviewers_456594_rows(monkeypatch):
+    import engine.commands
+
+    def exhausted(*args, **kwargs):
+        raise MemoryError()
+
+    monkeypatch.setattr(engine.commands, "evaluate", exhausted)
+    monkeypatch.setattr(engine.commands, "estimated_rows", lambda path: 456_594)
+    monkeypatch.setattr(engine.commands, "available_memory", lambda: None)
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT)
+    # 50 MB + 456,594 x 7.3 kB = 3.383 GB; the reviewer measured 3.3 GB RSS for that file
+    assert "about 456,594 rows, and kaoping needs roughly 3.4 GB of memory for it (about 7.3 kB a row)" in run.err
+
+
+def test_too_little_memory_is_warned_about_before_scoring(monkeypatch):
+    import engine.commands
+
+    monkeypatch.setattr(engine.commands, "estimated_rows", lambda path: 456_594)
+    monkeypatch.setattr(engine.commands, "available_memory", lambda: 2_000_000_000)
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "json")
+    assert run.code == 0  # a warning, not a refusal: the estimate is rough
+    assert run.err == (f"warning: {SEED_INPUT} has about 456,594 rows; scoring them needs roughly 3.4 GB of memory, "
+                       "and 2.0 GB is available: the run may fail for want of memory (split the input, by group say, "
+                       "or run it where there is more)\n")
+    monkeypatch.setattr(engine.commands, "available_memory", lambda: 4_000_000_000)
+    assert run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "json").err == ""
+
+
+def test_available_memory_is_the_smaller_of_meminfo_and_the_address_space_limit(monkeypatch):
+    import resource
+
+    from engine.commands import available_memory
+
+    have = available_memory()
+    meminfo = next(int(line.split()[1]) * 1024 for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemAvailable:"))
+    assert have is not None and abs(have - meminfo) < 200 * 2**20  # memory moves a little between the two reads
+    monkeypatch.setattr(resource, "getrlimit", lambda which: (1_000_000, resource.RLIM_INFINITY))
+    assert available_memory() == 1_000_000

@@ -153,3 +153,51 @@ def test_a_version_file_must_say_its_own_version(rulesets):
     assert f"{copy}:4:10: this file says version '2024.02', but its file name says '2024.04'" in run.err
     listed = run_cli("list", "--rulesets", rulesets).out
     assert "INVALID (1 error)" in next(line for line in listed.splitlines() if "2024.04" in line)
+
+
+@pytest.mark.parametrize(("existing", "asked"), [("2024.02", "2024.2"), ("2025.1", "2025.01")])
+def test_new_version_refuses_a_number_an_existing_version_has_written_differently(rulesets, existing, asked):
+    if existing != "2024.02":
+        assert run_cli("new-version", "jintai-hotline", existing, "--effective", "2025-01-01", "--rulesets", rulesets).code == 0
+    run = run_cli("new-version", "jintai-hotline", asked, "--rulesets", rulesets)
+    assert (run.code, run.out) == (1, "")
+    assert run.err.startswith(f"jintai-hotline@{asked}: '{asked}' is the same version number as the existing jintai-hotline@{existing} (")
+    assert not (rulesets / "jintai-hotline" / f"{asked}.yaml").exists()
+
+
+def test_release_refuses_a_draft_numbered_like_a_released_version(rulesets):
+    """A draft made by hand, beside 2024.02, as 2024.2: releasing it would give one number two released files."""
+    folder = rulesets / "jintai-hotline"
+    text = (folder / "2024.02.yaml").read_text(encoding="utf-8").replace('version: "2024.02"', 'version: "2024.2"')
+    (folder / "2024.2.yaml").write_text(text, encoding="utf-8")
+    run = run_cli("release", "jintai-hotline@2024.2", "--rulesets", rulesets)
+    assert run.code == 1
+    assert "jintai-hotline@2024.02 is released already, and 2024.2 is the same version number" in run.err
+    assert "2024.2 " not in (folder / "release.lock").read_text(encoding="utf-8")
+
+
+def test_naming_a_version_written_differently_says_how_it_is_written(rulesets):
+    run = run_cli("validate", "jintai-hotline@2024.2", "--rulesets", rulesets)
+    assert run.code == 1
+    assert run.err.splitlines()[:2] == [
+        "jintai-hotline@2024.2: ruleset 'jintai-hotline' has no version '2024.2', but has 2024.02, the same number written differently",
+        "    hint: name it as written: jintai-hotline@2024.02",
+    ]
+
+
+def test_two_released_versions_taking_effect_the_same_day_are_refused_as_ambiguous(tmp_path):
+    root = three_versions(tmp_path)
+    folder = root / "jintai-hotline"
+    text = (folder / "2024.02.yaml").read_text(encoding="utf-8").replace('version: "2024.02"', 'version: "2024.03"')
+    (folder / "2024.03.yaml").write_text(text, encoding="utf-8")  # effective 2024-02-01, like 2024.02
+    assert run_cli("release", "jintai-hotline@2024.03", "--rulesets", root).code == 0
+    run = run_cli("evaluate", "-r", "jintai-hotline", "--period", "2024-05", SEED_INPUT, "--rulesets", root)
+    assert (run.code, run.out) == (1, "")
+    assert run.err.splitlines()[:2] == [
+        "jintai-hotline --period 2024-05: jintai-hotline@2024.02 and jintai-hotline@2024.03 are both released and both take effect "
+        "on 2024-02-01, so kaoping cannot tell which was in effect on 2024-05-01",
+        "    hint: name the version you mean, e.g. -r jintai-hotline@2024.03; a release with the wrong date needs a new version with the right one",
+    ]
+    # a day after the later release, nothing is ambiguous
+    run = run_cli("validate", "jintai-hotline", "--as-of", "2025-07-02", "--rulesets", root)
+    assert run.code == 0 and "(jintai-hotline@2025.07," in run.out
