@@ -31,16 +31,23 @@ the --as-of day), else its latest released version, else its latest draft;
 kaoping says on stderr which version it chose and why. A name@version or a
 path not in effect in the --period month is warned about. A file that calls
 itself a released version but is not byte for byte that version is refused.
-Names are looked up under --rulesets DIR, $KAOPING_RULESETS, ./rulesets, or
-the rulesets shipped with kaoping (said when it comes to that).
+Versions compare part by part as numbers (2024.10 is after 2024.9; 2024.2 is
+the same version as 2024.02, and new-version and release refuse a second
+spelling); two released versions taking effect the same day are refused when
+a date has to choose between them. A file in a rulesets folder
+(<folder>/<name>/<version>.yaml), by name or by path, must say that name and
+version. Names are looked up under --rulesets DIR, $KAOPING_RULESETS,
+./rulesets, or the rulesets shipped with kaoping (said when it comes to that).
 
 Without -f, the format comes from -o's name: .json .csv .xlsx .md .html
 (anything else, or no -o: the table); -f and a name that disagree are an error.
 
 exit codes: 0 ok; 1 the ruleset or data is wrong (see the messages), or a
-file cannot be read or written, or there is not enough memory; 2 bad command
-line; 3 a bug in kaoping (please report it); 130 interrupted (Ctrl-C);
-143 terminated (SIGTERM). An interrupted run leaves no partial output file."""
+file cannot be read or written, or there is not enough memory (an input that
+looks too big for the memory available is warned about before scoring);
+2 bad command line; 3 a bug in kaoping (please report it); 130 interrupted
+(Ctrl-C); 143 terminated (SIGTERM). An interrupted run leaves no partial
+output file."""
 
 
 class Terminated(BaseException):
@@ -113,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     add("list", commands.cmd_list, "list rulesets and versions with effective date and status (draft or released)", [])
 
     p = add("validate", commands.cmd_validate, "check rulesets; print every error as file:line:col", [chosen, whatif])
-    p.add_argument("rulesets_to_check", nargs="+", metavar="RULESET")
+    p.add_argument("rulesets_to_check", nargs="+", metavar="RULESET", help="path, name@version or name (a path into a rulesets folder gets the same checks as the name)")
 
     p = add("evaluate", commands.cmd_evaluate, "score INPUT with a ruleset and print the ranked table", [chosen, whatif, sheet])
     p.add_argument("-r", "--ruleset", required=True, metavar="RULESET", help="path, name@version or name")
@@ -126,9 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("diff", commands.cmd_diff, "what changes between two rulesets (or a ruleset and a what-if) on one INPUT", [chosen, whatif, sheet])
     p.add_argument("-r", "--ruleset", action="append", required=True, metavar="RULESET", help="give twice: -r OLD -r NEW; or once with --set")
-    p.add_argument("input", metavar="INPUT")
+    p.add_argument("input", metavar="INPUT", help="the month's records, scored under both")
     p.add_argument("-f", "--format", choices=commands.VIEW_FORMATS, help=view_formats)
-    p.add_argument("-o", "--output", metavar="FILE")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (only if all went well)")
     p.add_argument("--period", metavar="YYYY-MM", type=month, help="with a bare ruleset name: the version in effect that month (so does --as-of, for a day); a name@version not in effect then is warned about")
 
     p = add("explain", commands.cmd_explain, "how one unit's score and rank came about", [chosen, whatif, sheet])
@@ -143,13 +150,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="one input per period, e.g. 2024-01=jan.csv, or a workbook's sheet: 1月=book.xlsx#1月 "
                         "(an existing file whose name holds '=' or '#' is taken as a file); "
                         "without LABEL=, the sheet or file name; --sheet applies to each .xlsx input without its own #SHEET; "
-                        "two periods with the same bytes (or the same sheet of one workbook) are refused")
+                        "two periods holding the same records (the same file or sheet, or a copy of it) are refused")
     p.add_argument("-f", "--format", choices=commands.VIEW_FORMATS, help=view_formats)
-    p.add_argument("-o", "--output", metavar="FILE")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (only if all went well)")
 
     p = add("new-version", commands.cmd_new_version, "copy the latest version of a ruleset (it says which) into a new draft", [])
     p.add_argument("name", metavar="NAME")
-    p.add_argument("version", metavar="VERSION", help='e.g. 2025.01')
+    p.add_argument("version", metavar="VERSION", help="e.g. 2025.01: a number no version has yet (2025.1 would be the same as 2025.01)")
     p.add_argument("--from", dest="source", metavar="VERSION", help="copy this version instead of the latest (drafts included)")
     p.add_argument("--effective", metavar="YYYY-MM-DD", type=day, help="its effective date (default: the first day of a YYYY.MM version; required for any other version)")
 
@@ -157,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("ref", metavar="NAME@VERSION")
 
     p = add("test", commands.cmd_test, "run the golden cases rulesets carry (all rulesets if none named)", [])
-    p.add_argument("refs", nargs="*", metavar="RULESET")
+    p.add_argument("refs", nargs="*", metavar="RULESET", help="path, name@version or name (a bare name: its latest released version)")
     return parser
 
 
