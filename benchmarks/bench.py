@@ -21,12 +21,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cli import main  # noqa: E402
-from engine.data import read_table  # noqa: E402
-from engine.loader import load_ruleset  # noqa: E402
-from engine.output import to_json  # noqa: E402
-from engine.ranking import rank  # noqa: E402
-from engine.scoring import score  # noqa: E402
+from kaoping.cli import main  # noqa: E402
+from kaoping.data import read_table  # noqa: E402
+from kaoping.loader import load_ruleset  # noqa: E402
+from kaoping.output import to_json  # noqa: E402
+from kaoping.ranking import rank  # noqa: E402
+from kaoping.scoring import score  # noqa: E402
 
 SEED_RULESET = ROOT / "rulesets" / "jintai-hotline" / "2024.02.yaml"
 SEED_INPUT = ROOT / "examples" / "jintai-hotline-2024-02.csv"
@@ -86,9 +86,9 @@ def main_bench() -> None:
         evaluation = timed(f"rank + round {args.units:,} units", lambda: rank(ruleset, table, scoring))
         timed(f"JSON for {args.units:,} units", lambda: to_json(evaluation))
         if args.xlsx:
-            # a workbook holds at most engine.xlsx_in.MAX_CELLS cells (openpyxl keeps ~350 bytes a cell);
+            # a workbook holds at most kaoping.xlsx_in.MAX_CELLS cells (openpyxl keeps ~350 bytes a cell);
             # larger tables are read as CSV, so the Excel read is timed on as many rows as fit
-            from engine.xlsx_in import MAX_CELLS
+            from kaoping.xlsx_in import MAX_CELLS
 
             rows = min(args.units, MAX_CELLS // 7 - 1)
             small = Path(tmp) / "xlsx-rows.csv"
@@ -96,7 +96,7 @@ def main_bench() -> None:
             book = Path(tmp) / "big.xlsx"
             synthetic_xlsx(small, book)
             timed(f"read + check {rows:,} rows from .xlsx", lambda: read_table(book, ruleset))
-            from engine.xlsx_out import to_xlsx
+            from kaoping.xlsx_out import to_xlsx
 
             timed(f"xlsx for {args.units:,} units", lambda: to_xlsx(evaluation, "2024-02"))
 

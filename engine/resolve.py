@@ -9,13 +9,25 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 from .errors import did_you_mean, fail
 
-_HERE = Path(__file__).resolve().parent
-# a source checkout keeps the shipped rulesets at its root; an installed kaoping, in the package
-BUNDLED = next((p for p in (_HERE.parent / "rulesets", _HERE / "rulesets") if p.is_dir()), _HERE.parent / "rulesets")
+
+def _shipped() -> Path:
+    """The rulesets shipped with kaoping: package data (kaoping.rulesets), found through importlib.resources.
+
+    Never a folder beside the package (in site-packages that could be anyone's `rulesets/`).
+    kaoping reads them as files, so it must be installed as files (as pip does), not zipped.
+    """
+    where = files("kaoping.rulesets")
+    if not isinstance(where, Path):
+        raise RuntimeError(f"kaoping's shipped rulesets are not in a folder ({where}): install kaoping with pip")
+    return where
+
+
+BUNDLED = _shipped()
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ import json
 import re
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
+from importlib.resources import files
 from typing import Any, Iterator, Sequence
 
 from jsonschema import Draft202012Validator
@@ -25,12 +25,10 @@ from yaml.nodes import Node, ScalarNode
 
 from .yamlsrc import WIDE_COLON, WIDE_SPACE, Source, child, locate, scalar_column
 
-# In a source checkout the schema sits at the project's root; an installed kaoping carries it in the package.
-_HERE = Path(__file__).resolve().parent
-SCHEMA_PATH = next(
-    (p for p in (_HERE.parent / "schemas" / "ruleset.schema.json", _HERE / "schemas" / "ruleset.schema.json") if p.is_file()),
-    _HERE.parent / "schemas" / "ruleset.schema.json",
-)
+# The schema is package data (kaoping.schemas, from the project's schemas/ folder), read through
+# importlib.resources: never from a folder that merely sits beside the package (in site-packages,
+# another distribution's schemas/ could).
+SCHEMA_PATH = files("kaoping.schemas").joinpath("ruleset.schema.json")
 FORMAT_VERSION = 1
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cli import main
+from kaoping.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_RULESET = ROOT / "rulesets" / "jintai-hotline" / "2024.02.yaml"

@@ -120,7 +120,7 @@ def test_a_failed_evaluation_leaves_an_existing_output_file_untouched(tmp_path):
 
 
 def test_an_unexpected_exception_is_reported_as_a_bug_with_exit_3(monkeypatch):
-    import cli
+    import kaoping.cli as cli
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
@@ -301,7 +301,7 @@ class _Terminal(io.StringIO):
 
 
 def test_a_large_input_shows_a_progress_bar_on_stderr_and_never_in_the_output(tmp_path):
-    from cli import main
+    from kaoping.cli import main
 
     big = tmp_path / "big.csv"
     rows = [f"单位{i:05d},{10 + i % 7},{10 + i % 7},{9 + i % 7},{i % 3},{i % 2}" for i in range(60_000)]
@@ -313,7 +313,7 @@ def test_a_large_input_shows_a_progress_bar_on_stderr_and_never_in_the_output(tm
 
 
 def test_a_small_input_shows_no_progress_bar():
-    from cli import main
+    from kaoping.cli import main
 
     err = _Terminal()
     assert main(["evaluate", "-r", "jintai-hotline@2024.02", str(SEED_INPUT), "-f", "json"], stdout=io.StringIO(), stderr=err) == 0

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.data import read_table
-from engine.errors import KaopingError
-from engine.loader import load_ruleset
+from kaoping.data import read_table
+from kaoping.errors import KaopingError
+from kaoping.loader import load_ruleset
 
 from .conftest import ROOT, SEED_INPUT, SEED_RULESET, run_cli
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from engine.diff import kendall_tau_b
+from kaoping.diff import kendall_tau_b
 
 from .conftest import SEED_INPUT, run_cli
 

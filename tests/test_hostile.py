@@ -11,7 +11,7 @@ and checks that validate
 - and does so at once (each refusal takes milliseconds; the 1 s bound is a
   generous guard against hangs and blow-ups, not a benchmark).
 
-The formula guard is also checked on its own: `engine.expr.compile_formula`
+The formula guard is also checked on its own: `kaoping.expr.compile_formula`
 raises `FormulaError` for every hostile formula.
 
 Every expected line and column is written out by hand from the text injected;
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.expr import FormulaError, compile_formula
+from kaoping.expr import FormulaError, compile_formula
 
 from .conftest import SEED_RULESET, Run, run_cli
 

@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.loader import load_ruleset
-from engine.pipeline import evaluate
-from engine.render_html import to_html
+from kaoping.loader import load_ruleset
+from kaoping.pipeline import evaluate
+from kaoping.render_html import to_html
 
 from .conftest import SEED_INPUT, SEED_RULESET
 

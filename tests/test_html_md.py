@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from engine import __version__
-from engine.loader import load_ruleset
-from engine.pipeline import evaluate
-from engine.ranking import Evaluation
-from engine.render_html import to_html
-from engine.render_md import to_markdown
-from engine.whatif import parse_overrides
+from kaoping import __version__
+from kaoping.loader import load_ruleset
+from kaoping.pipeline import evaluate
+from kaoping.ranking import Evaluation
+from kaoping.render_html import to_html
+from kaoping.render_md import to_markdown
+from kaoping.whatif import parse_overrides
 
 from .conftest import PUBLISHED, ROOT, SEED_INPUT, SEED_RULESET
 
@@ -196,7 +196,7 @@ def test_the_markdown_escapes_markup_pipes_and_line_breaks(hostile):
     assert not re.search(r"(?<!\\)[<&]", document), "markup that is not escaped"
     assert r"\<script\>" in document and r"\|区\*局\_\&amp;" in document
     assert all(len(r) == 16 for r in md_rows(document)), "a pipe in a name split its cell"
-    from engine.render_md import cell_text, text
+    from kaoping.render_md import cell_text, text
 
     assert cell_text("一行\n二行|三") == r"一行<br>二行\|三"
     assert text("标题\r\n第二行") == "标题 第二行"

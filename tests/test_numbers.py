@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from engine.numbers import format_fixed, spreadsheet_round
+from kaoping.numbers import format_fixed, spreadsheet_round
 
 from .conftest import run_cli
 

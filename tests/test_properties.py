@@ -41,10 +41,10 @@ from typing import Callable, Sequence
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.loader import load_ruleset
-from engine.output import to_json
-from engine.pipeline import evaluate
-from engine.ranking import Evaluation, UnitResult
+from kaoping.loader import load_ruleset
+from kaoping.output import to_json
+from kaoping.pipeline import evaluate
+from kaoping.ranking import Evaluation, UnitResult
 
 from .conftest import ROOT
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.ranking import rank_numbers
+from kaoping.ranking import rank_numbers
 
 from .conftest import SEED_INPUT, SEED_RULESET, edited_copy, run_cli
 

@@ -148,9 +148,9 @@ def test_a_narrow_terminal_gets_the_scores_only_and_a_note_saying_so():
     from rich.cells import cell_len
     from rich.console import Console
 
-    from engine.loader import load_ruleset
-    from engine.pipeline import evaluate
-    from engine.render_table import render_table
+    from kaoping.loader import load_ruleset
+    from kaoping.pipeline import evaluate
+    from kaoping.render_table import render_table
 
     evaluation = evaluate(load_ruleset(Path("rulesets/jintai-hotline/2024.02.yaml")), SEED_INPUT)
     buffer = io.StringIO()

@@ -79,8 +79,8 @@ def test_an_exact_version_already_replaced_in_the_period_is_warned_about(two_rel
 
 def loaded(root: Path, *argv: str):
     """The Ruleset commands.load gives for an evaluate command line (how it was chosen, not in effect)."""
-    from cli import build_parser
-    from engine.commands import load
+    from kaoping.cli import build_parser
+    from kaoping.commands import load
 
     args = build_parser().parse_args(["evaluate", *argv, str(SEED_INPUT), "--rulesets", str(root)])
     return load(args, args.ruleset, io.StringIO())
@@ -188,7 +188,7 @@ def test_two_files_with_identical_bytes_are_refused_naming_both(tmp_path):
 
 
 def test_a_file_whose_name_holds_a_hash_is_a_file(tmp_path):
-    from engine.commands import period_input
+    from kaoping.commands import period_input
 
     odd = tmp_path / "march.xlsx#copy"
     odd.write_bytes(b"")
@@ -403,13 +403,13 @@ def test_as_of_outside_the_period_is_warned_about(two_releases):
 
 @pytest.mark.parametrize("stage", ["parse_overrides", "load_ruleset", "evaluate"])
 def test_a_usage_error_from_any_stage_exits_2(monkeypatch, stage):
-    import engine.commands
-    from engine.errors import UsageError
+    import kaoping.commands
+    from kaoping.errors import UsageError
 
     def refuse(*args, **kwargs):
         raise UsageError("said by a stage")
 
-    monkeypatch.setattr(engine.commands, stage, refuse)
+    monkeypatch.setattr(kaoping.commands, stage, refuse)
     run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT)
     assert (run.code, run.err) == (2, "kaoping evaluate: error: said by a stage\n")
 
@@ -434,35 +434,35 @@ def test_a_300_character_file_name_is_told_not_crashed_on(argv, place):
 
 
 def test_an_unreadable_input_is_told_with_its_place(monkeypatch):
-    import engine.commands
+    import kaoping.commands
 
     def denied(path):
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(engine.commands, "estimated_rows", denied)
+    monkeypatch.setattr(kaoping.commands, "estimated_rows", denied)
     run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT)
     assert run.code == 1
     assert run.err.startswith(f"{SEED_INPUT}: cannot read the input file: Permission denied\n")
 
 
 def test_any_other_os_error_is_told_with_its_file_not_as_a_bug(monkeypatch):
-    import engine.commands
+    import kaoping.commands
 
     def broken(*args, **kwargs):
         raise OSError(5, "Input/output error", "/mnt/usb/feb.csv")
 
-    monkeypatch.setattr(engine.commands, "evaluate", broken)
+    monkeypatch.setattr(kaoping.commands, "evaluate", broken)
     run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT)
     assert (run.code, run.err.splitlines()[0]) == (1, "/mnt/usb/feb.csv: the system refused this file: Input/output error")
 
 
 def test_running_out_of_memory_says_how_big_the_input_is_and_what_it_needs(monkeypatch):
-    import engine.commands
+    import kaoping.commands
 
     def exhausted(*args, **kwargs):
         raise MemoryError()
 
-    monkeypatch.setattr(engine.commands, "evaluate", exhausted)
+    monkeypatch.setattr(kaoping.commands, "evaluate", exhausted)
     run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT)
     assert run.code == 1
     # the seed is 1,159 bytes in 33 lines: 50 MB of base plus 33 x 7.3 kB = 50.24 MB
@@ -533,7 +533,7 @@ class Slow:
         for i in range(0, len(data), 4096):
             self.f.write(data[i:i + 4096]); self.f.flush(); time.sleep(0.01)
 os.fdopen = lambda fd, mode="r", *a, **k: Slow(real(fd, mode, *a, **k))
-import cli
+import kaoping.cli as cli
 sys.exit(cli.main(sys.argv[1:]))
 """
 
@@ -673,37 +673,37 @@ def test_a_version_not_in_effect_for_the_period_names_the_option_given():
 
 
 def test_out_of_memory_figures_for_the_reviewers_456594_rows(monkeypatch):
-    import engine.commands
+    import kaoping.commands
 
     def exhausted(*args, **kwargs):
         raise MemoryError()
 
-    monkeypatch.setattr(engine.commands, "evaluate", exhausted)
-    monkeypatch.setattr(engine.commands, "estimated_rows", lambda path: 456_594)
-    monkeypatch.setattr(engine.commands, "available_memory", lambda: None)
+    monkeypatch.setattr(kaoping.commands, "evaluate", exhausted)
+    monkeypatch.setattr(kaoping.commands, "estimated_rows", lambda path: 456_594)
+    monkeypatch.setattr(kaoping.commands, "available_memory", lambda: None)
     run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT)
     # 50 MB + 456,594 x 7.3 kB = 3.383 GB; the reviewer measured 3.3 GB RSS for that file
     assert "about 456,594 rows, and kaoping needs roughly 3.4 GB of memory for it (about 7.3 kB a row)" in run.err
 
 
 def test_too_little_memory_is_warned_about_before_scoring(monkeypatch):
-    import engine.commands
+    import kaoping.commands
 
-    monkeypatch.setattr(engine.commands, "estimated_rows", lambda path: 456_594)
-    monkeypatch.setattr(engine.commands, "available_memory", lambda: 2_000_000_000)
+    monkeypatch.setattr(kaoping.commands, "estimated_rows", lambda path: 456_594)
+    monkeypatch.setattr(kaoping.commands, "available_memory", lambda: 2_000_000_000)
     run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "json")
     assert run.code == 0  # a warning, not a refusal: the estimate is rough
     assert run.err == (f"warning: {SEED_INPUT} has about 456,594 rows; scoring them needs roughly 3.4 GB of memory, "
                        "and 2.0 GB is available: the run may fail for want of memory (split the input, by group say, "
                        "or run it where there is more)\n")
-    monkeypatch.setattr(engine.commands, "available_memory", lambda: 4_000_000_000)
+    monkeypatch.setattr(kaoping.commands, "available_memory", lambda: 4_000_000_000)
     assert run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "json").err == ""
 
 
 def test_available_memory_is_the_smaller_of_meminfo_and_the_address_space_limit(monkeypatch):
     import resource
 
-    from engine.commands import available_memory
+    from kaoping.commands import available_memory
 
     have = available_memory()
     meminfo = next(int(line.split()[1]) * 1024 for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemAvailable:"))

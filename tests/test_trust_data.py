@@ -19,9 +19,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from engine.data import read_table
-from engine.errors import KaopingError, render_problems
-from engine.loader import load_ruleset
+from kaoping.data import read_table
+from kaoping.errors import KaopingError, render_problems
+from kaoping.loader import load_ruleset
 
 from .conftest import PUBLISHED, SEED_INPUT, SEED_RULESET, run_cli
 

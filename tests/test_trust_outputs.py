@@ -20,14 +20,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from engine.loader import load_ruleset
-from engine.output import provenance_json, to_csv, to_json
-from engine.pipeline import evaluate
-from engine.render_html import to_html
-from engine.render_md import to_markdown
-from engine.render_table import footer
-from engine.scoring import _reason
-from engine.xlsx_out import to_xlsx
+from kaoping.loader import load_ruleset
+from kaoping.output import provenance_json, to_csv, to_json
+from kaoping.pipeline import evaluate
+from kaoping.render_html import to_html
+from kaoping.render_md import to_markdown
+from kaoping.render_table import footer
+from kaoping.scoring import _reason
+from kaoping.xlsx_out import to_xlsx
 
 from .conftest import PUBLISHED, ROOT, SEED_INPUT, SEED_RULESET, run_cli
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.expr import compile_formula
-from engine.loader import load_ruleset
-from engine.model import DEFAULT_TOTALS_LABELS
+from kaoping.expr import compile_formula
+from kaoping.loader import load_ruleset
+from kaoping.model import DEFAULT_TOTALS_LABELS
 
 from .conftest import ROOT, SEED_INPUT, run_cli
 

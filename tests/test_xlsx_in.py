@@ -110,7 +110,7 @@ def test_a_file_that_is_not_a_workbook_is_refused(tmp_path):
 
 def test_printing_the_table_does_not_import_openpyxl():
     code = (
-        "import io, sys; import cli; "
+        "import io, sys; import kaoping.cli as cli; "
         "cli.main(['evaluate', '-r', 'jintai-hotline@2024.02', 'examples/jintai-hotline-2024-02.csv'], stdout=io.StringIO()); "
         "print('openpyxl' in sys.modules)"
     )

@@ -20,10 +20,10 @@ import openpyxl
 import pytest
 from openpyxl.cell.cell import MergedCell
 
-from engine.loader import load_ruleset
-from engine.pipeline import evaluate
-from engine.whatif import parse_overrides
-from engine.xlsx_out import sheet_name, to_xlsx
+from kaoping.loader import load_ruleset
+from kaoping.pipeline import evaluate
+from kaoping.whatif import parse_overrides
+from kaoping.xlsx_out import sheet_name, to_xlsx
 
 from .conftest import PUBLISHED, ROOT, SEED_INPUT, SEED_RULESET, run_cli
 
