@@ -36,7 +36,7 @@ from .ranking import Evaluation
 from .render_diff import diff_json, render_diff
 from .render_table import render_table
 from .report import canonical_period
-from .resolve import Found, exact, find_all, found_at, is_path, named, rulesets_choice, visible_roots
+from .resolve import Found, exact, find_all, found_at, in_installed_package, is_path, named, rulesets_choice, visible_roots
 from .versions import check_not_edited_copy, choose, effective_date, file_sha256, new_version, not_in_effect, release, status, too_big
 from .whatif import parse_overrides
 from .yamlsrc import MAX_BYTES
@@ -355,8 +355,22 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_new_version(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    made = new_version(writable_root(args, "new-version"), args.name, args.version, args.effective, args.source)
+    root, note = rulesets_choice(args.rulesets)
+    if note:  # no rulesets of the user's own: start ./rulesets from the shipped version, never write into the shipped ones
+        home = Path("rulesets")
+        if home.exists():
+            raise fail(str(home), "this is not a folder, so kaoping cannot keep your rulesets in it", "move it away, or give --rulesets DIR")
+        made = new_version(root, args.name, args.version, args.effective, args.source, copy_to=home)
+    else:
+        refuse_installed_package(root, "new-version")
+        made = new_version(root, args.name, args.version, args.effective, args.source)
     load_ruleset(made.path, str(made.path))
+    if made.written:
+        out.write(
+            f"no --rulesets, $KAOPING_RULESETS or ./rulesets here: made {made.path.parent}/ for your versions "
+            f"(kaoping never writes into the rulesets it ships with, {root}), and wrote:\n"
+        )
+        out.writelines(f"  {path}: {what}\n" for path, what in made.written)
     out.write(
         f"created {made.path}: a draft copied from {made.base.name}@{made.base.version} ({made.base_why}), "
         f"effective {made.effective} ({made.effective_why}); edit it, then: kaoping release {args.name}@{args.version}\n"
@@ -364,12 +378,24 @@ def cmd_new_version(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return OK
 
 
-def writable_root(args: argparse.Namespace, command: str) -> Path:
-    """The rulesets folder a command writes into; never the shipped one by default (a user's drafts belong in their own)."""
+def refuse_installed_package(root: Path, command: str) -> None:
+    """A rulesets folder inside the installed kaoping package is never written to: a reinstall would lose it."""
+    if in_installed_package(root):
+        raise UsageError(f"{command} writes only where your rulesets live, and {root} is inside the installed kaoping package "
+                         f"(a reinstall would lose what is written there): make a new version in ./rulesets "
+                         f"(kaoping new-version NAME VERSION, run where ./rulesets is or is to be, copies NAME there)")
+
+
+def cmd_release_root(args: argparse.Namespace, name: str) -> Path:
+    """The rulesets folder release writes the lock into: the user's own, never the rulesets kaoping ships with."""
     root, note = rulesets_choice(args.rulesets)
     if note:
-        raise UsageError(f"{command} writes into a rulesets folder: give --rulesets DIR (there is no $KAOPING_RULESETS or ./rulesets here, "
-                         f"and kaoping changes the rulesets it ships with only when told to: --rulesets {root})")
+        raise UsageError(
+            f"release writes the release lock beside the version, and with no --rulesets, $KAOPING_RULESETS or ./rulesets here "
+            f"{args.ref} would be the one shipped with kaoping ({root}), which kaoping never writes into: make a new version "
+            f"in ./rulesets (kaoping new-version {name} VERSION copies {name} there) and release that"
+        )
+    refuse_installed_package(root, "release")
     return root
 
 
@@ -377,7 +403,7 @@ def cmd_release(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if "@" not in args.ref:
         raise UsageError(f"release takes NAME@VERSION, e.g. kaoping release {args.ref}@2025.01")
     name, _, version = args.ref.partition("@")
-    found = exact(named(writable_root(args, "release"), name, args.ref), version, args.ref)
+    found = exact(named(cmd_release_root(args, name), name, args.ref), version, args.ref)
     ruleset = load_ruleset(found.path, str(found.path), expect=found)
     failed = [o for o in run_all(ruleset, found.path.parent) if not o.passed]
     if failed:

@@ -30,6 +30,26 @@ def _shipped() -> Path:
 BUNDLED = _shipped()
 
 
+def installed_package() -> Path | None:
+    """The installed kaoping package's folder when the shipped rulesets are inside it (pip install .), else None.
+
+    In a checkout (pip install -e .) the shipped rulesets are the project's own
+    rulesets/ folder, which its maintainers edit and release; an installed
+    package is never written to (a reinstall would lose what was written).
+    """
+    package = Path(str(files("kaoping"))).resolve()
+    return package if BUNDLED.resolve().is_relative_to(package) else None
+
+
+def in_installed_package(root: Path) -> bool:
+    """Whether a rulesets folder lies inside the installed kaoping package."""
+    package = installed_package()
+    try:
+        return package is not None and root.resolve().is_relative_to(package)
+    except OSError:
+        return False
+
+
 @dataclass(frozen=True, slots=True)
 class Found:
     name: str

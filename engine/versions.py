@@ -169,15 +169,27 @@ class NewVersion:
     base_why: str  # "the latest version" or "--from"
     effective: str  # YYYY-MM-DD written into the draft
     effective_why: str  # "from its version 2025.01" or "--effective"
+    # with `copy_to`: every file written, with what it is (the copied version, its lock entry, its cases, the draft)
+    written: tuple[tuple[Path, str], ...] = ()
 
 
-def new_version(root: Path, name: str, version: str, effective: str | None, source: str | None) -> NewVersion:
+def new_version(root: Path, name: str, version: str, effective: str | None, source: str | None,
+                copy_to: Path | None = None) -> NewVersion:
     """Copy the latest (or the `source`) version of `name` into a new draft file.
 
     Its `effective` date is --effective, else read from a YYYY.MM version;
     any other version needs --effective: a made-up date (today) would decide
     which months the draft scores once it is released.
+
+    With `copy_to` (a rulesets folder; `root` is then one kaoping does not write
+    into, the shipped rulesets), the version it starts from is first copied
+    into `copy_to/<name>/` byte for byte, with its release.lock entry and the
+    golden-case files its tests name, and the draft is written beside it: the
+    released history stays next to the draft, and a bare name still finds the
+    released version there. Every refusal comes before anything is written.
     """
+
+
     if not re.fullmatch(ruleset_schema()["properties"]["version"]["pattern"].strip("^$"), version):
         raise fail(version, f"'{version}' is not a valid version", 'use letters, digits, . and -, e.g. "2025.01"')
     versions = [f for f in find_all(root) if f.name == name]
@@ -187,16 +199,60 @@ def new_version(root: Path, name: str, version: str, effective: str | None, sour
     base = versions[-1] if source is None else next((f for f in versions if f.version == source), None)
     if base is None:
         raise fail(f"--from {source}", f"{name} has no version '{source}'", f"its versions are: {', '.join(f.version for f in versions)}")
-    target = base.path.parent / f"{version}.yaml"
+    target = (base.path.parent if copy_to is None else copy_to / name) / f"{version}.yaml"
     if target.exists():
         raise fail(str(target), "that version exists already", "choose another version number")
     day, why = _effective(name, version, effective)
+    written: list[tuple[Path, str]] = []
+    if copy_to is not None:
+        base = _copy_version(base, copy_to / name, written)
     text = base.path.read_text(encoding="utf-8")
     text = _set_top_level(text, "version", f'"{version}"')
     text = _set_top_level(text, "effective", f'"{day.isoformat()}"')
-    text = _own_expected_files(text, base.path.parent, version)
+    text = _own_expected_files(text, base.path.parent, version, written)
     write_atomically(target, text)
-    return NewVersion(target, base, "the latest version" if source is None else "--from", day.isoformat(), why)
+    written.append((target, "the draft"))
+    return NewVersion(target, base, "the latest version" if source is None else "--from", day.isoformat(), why,
+                      tuple(written) if copy_to is not None else ())
+
+
+def _copy_version(base: Found, folder: Path, written: list[tuple[Path, str]]) -> Found:
+    """Copy `base` into `folder` byte for byte, with its release.lock entry and the case files its tests name.
+
+    A released version whose bytes changed is refused first (check_unchanged):
+    a copy must carry the released bytes, or its lock entry would lie.
+    """
+    check_unchanged(base.path, str(base.path))
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = folder / base.path.name
+    write_atomically(copy, base.path.read_bytes())
+    written.append((copy, f"{base.name}@{base.version}, byte for byte"))
+    release = read_lock(base.path.parent).get(base.version)
+    if release is not None:
+        write_atomically(folder / LOCK_NAME, f"{LOCK_HEADER}{release.version} {release.sha256} {release.date}\n")
+        written.append((folder / LOCK_NAME, f"its release ({release.date})"))
+    for case in _case_files(base.path):
+        (folder / case).parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(folder / case, (base.path.parent / case).read_bytes())
+        written.append((folder / case, "a file its golden cases name"))
+    return Found(base.name, base.version, copy)
+
+
+def _case_files(path: Path) -> list[Path]:
+    """The input and expected files a ruleset's `tests:` name, inside its folder (each once, as written)."""
+    data = read_yaml(path, str(path)).data
+    tests = data.get("tests") if isinstance(data, dict) else None
+    names: list[Path] = []
+    for case in tests if isinstance(tests, list) else []:
+        for key in ("input", "expect"):
+            value = case.get(key) if isinstance(case, dict) else None
+            if not isinstance(value, str):
+                continue
+            name = Path(value)
+            if name.is_absolute() or ".." in name.parts or not (path.parent / name).is_file() or name in names:
+                continue
+            names.append(name)
+    return names
 
 
 def _refuse_same_number(name: str, version: str, versions: Sequence[Found]) -> None:
@@ -227,7 +283,7 @@ def _effective(name: str, version: str, effective: str | None) -> tuple[dt.date,
     return day, f"from its version {version}"
 
 
-def _own_expected_files(text: str, folder: Path, version: str) -> str:
+def _own_expected_files(text: str, folder: Path, version: str, written: list[tuple[Path, str]]) -> str:
     """Give the new version its own copy of each golden case's expected table (cases/<version>/...).
 
     A policy change usually changes the table: editing the copy must not break
@@ -241,6 +297,7 @@ def _own_expected_files(text: str, folder: Path, version: str) -> str:
         new = Path("cases") / version / Path(old).name
         (folder / new).parent.mkdir(parents=True, exist_ok=True)
         write_atomically(folder / new, source.read_bytes())
+        written.append((folder / new, "the draft's own copy of a case's expected table"))
         return f"{m.group(1)}{new.as_posix()}"
 
     return re.sub(r"^(\s*expect:\s*)(\S+)\s*$", copy, text, flags=re.M)

@@ -115,8 +115,9 @@ def test_the_shipped_rulesets_taken_for_want_of_any_other_are_said(tmp_path, mon
     assert run.code == 0, run.err
     assert run.err.startswith("note: no --rulesets, $KAOPING_RULESETS or ./rulesets: looking names up in the rulesets shipped with kaoping (")
     assert run_cli("validate", str(SEED_RULESET)).err == ""  # a path looks nothing up
-    made = run_cli("new-version", "jintai-hotline", "2025.01")
-    assert made.code == 2 and "new-version writes into a rulesets folder: give --rulesets DIR" in made.err
+    released = run_cli("release", "jintai-hotline@2024.02")  # never into the shipped rulesets
+    assert released.code == 2 and "make a new version in ./rulesets" in released.err
+    assert not (tmp_path / "rulesets").exists()
 
 
 # -- 3. combine: the same data twice is refused; a workbook's sheets, one per month ---------------------
