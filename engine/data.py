@@ -90,6 +90,7 @@ class Source:
     sheet: str  # the sheet's name, or "" for CSV: a sheet's problems are named Sheet1!D7
     group_rows: set[int]  # a sheet's rows holding a merged group header (the upper row of a two-level header)
     sheets: tuple[str, ...] = ()  # every sheet of the workbook, for a hint when this one holds no table
+    note: str = ""  # how the sheet was chosen, when kaoping chose it (several sheets, no --sheet)
 
 
 class CellError(ValueError):
@@ -253,7 +254,7 @@ def _sheet_source(path: Path, ruleset: Ruleset, display: str, sheet: str | None)
 
     book = sheet_rows(path, display, sheet)
     rows = _table_rows([Row(n, n, c) for n, c in book.rows], book, ruleset, display)
-    return Source(rows, f"xlsx sheet {book.name}", ",", book.name, book.group_rows, book.sheets)
+    return Source(rows, f"xlsx sheet {book.name}", ",", book.name, book.group_rows, book.sheets, book.chosen_why)
 
 
 def _checked(source: Source, ruleset: Ruleset, display: str) -> tuple[list[Record], tuple[str, ...], list[str]]:
@@ -267,7 +268,8 @@ def _checked(source: Source, ruleset: Ruleset, display: str) -> tuple[list[Recor
         placed = KaopingError([_in_sheet(p, source.sheet) for p in e.problems])
         placed.total = e.total
         raise placed from None
-    return records, ignored, [_note_text(_in_sheet(n, source.sheet) if source.sheet else n) for n in notes]
+    said = [_note_text(_in_sheet(n, source.sheet) if source.sheet else n) for n in notes]
+    return records, ignored, ([f"{display}: {source.note}"] if source.note else []) + said
 
 
 def _note_text(note: Problem) -> str:
@@ -605,8 +607,16 @@ def _totals_cell(row: Row, key: int | None, labels: set[str]) -> tuple[str, int]
         return None
     own = _normalise(row.cells[key]) if key < len(row.cells) else ""
     if own:
-        return (own, key) if own in labels else None
-    return next(((_normalise(c), col) for col, c in enumerate(row.cells) if _normalise(c) in labels), None)
+        return (own, key) if _label_core(own) in labels else None
+    return next(((_normalise(c), col) for col, c in enumerate(row.cells) if _label_core(_normalise(c)) in labels), None)
+
+
+_LABEL_TAIL = re.compile(r"(?:[（(][^（）()]*[）)]|[：:。.])+$")
+
+
+def _label_core(text: str) -> str:
+    """A totals label as offices decorate it: 合计： or 全区合计（32个单位） is still 合计 / 全区合计."""
+    return _LABEL_TAIL.sub("", text)
 
 
 class _RunningSums:

@@ -21,7 +21,7 @@ import zipfile
 import zlib
 from xml.etree import ElementTree
 from xml.etree.ElementTree import ParseError
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -64,6 +64,7 @@ class Sheet:
     empty_rows: set[int]  # the first row of each run of empty rows between filled ones: a table ends at one below its header
     merges: list[tuple[int, str]]  # (first row, A1 range) of every other merged range: header or error
     sheets: tuple[str, ...] = ()  # every sheet of the workbook, in order, for a hint when this one holds no table
+    chosen_why: str = ""  # when kaoping chose the sheet (no --sheet, several sheets): which one it read and why
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,32 +84,37 @@ def sheet_rows(path: Path, display: str, sheet: str | None) -> Sheet:
     openpyxl parses anything: openpyxl keeps the whole workbook in memory,
     and a small file can claim gigabytes.
     """
-    names, member = _check_package(path, display, sheet)
+    names, chosen, why = _check_package(path, display, sheet)
     book = _load(path, display)
     try:
-        ws = book[sheet] if sheet is not None else book.worksheets[0]
-        return _sheet(ws, display, names)
+        return replace(_sheet(book[chosen], display, names), chosen_why=why)
     except _BROKEN as e:  # a sheet the workbook lists but openpyxl could not make, or a cell it made oddly
         raise _unreadable(e, display) from None
 
 
-def _check_package(path: Path, display: str, sheet: str | None) -> tuple[tuple[str, ...], str]:
-    """The workbook's sheet names and the chosen sheet's part, once every part's size and every sheet's cells are within bounds."""
+def _check_package(path: Path, display: str, sheet: str | None) -> tuple[tuple[str, ...], str, str]:
+    """The workbook's sheet names, the name of the sheet to read and why it was chosen ("" when --sheet named it),
+    once every part's size and every sheet's cells are within bounds."""
     try:
         with zipfile.ZipFile(path) as zf:
             _check_sizes(zf.infolist(), display)
             _refuse_entities(zf, display)
             sheets = _sheet_parts(zf, display)
-            names = tuple(name for name, _ in sheets)
+            names = tuple(name for name, _, _ in sheets)
             if sheet is not None and sheet not in names:
                 raise fail(display, f"the workbook has no sheet '{sheet}'", f"its sheets are: {', '.join(names)}")
-            chosen = next((part for name, part in sheets if sheet is None or name == sheet), "")
-            if not chosen:
-                raise fail(display, "the workbook has no sheet", "save it from Excel or WPS as .xlsx")
+            name, why = (sheet, "") if sheet is not None else _default_sheet(sheets, display)
+            chosen = next(part for n, part, _ in sheets if n == name)
             if chosen.startswith("chart:"):
-                raise fail(display, f"the sheet '{sheet or names[0]}' is a chart, not a table", "give --sheet the sheet that holds the figures")
-            _check_cells(zf, sheets, chosen, sheet or names[0], display)
-            return names, chosen
+                raise fail(display, f"the sheet '{name}' is a chart, not a table", "give --sheet the sheet that holds the figures")
+            if chosen not in zf.NameToInfo:  # openpyxl would silently skip it and offer the next sheet as the first
+                raise fail(
+                    display, f"this workbook is damaged: it lists the sheet '{name}', but the sheet's data ({chosen}) is missing",
+                    "if Excel or WPS opens it, save it again as .xlsx; otherwise ask for the file again"
+                    + (f" (or give --sheet one of: {', '.join(n for n in names if n != name)})" if len(names) > 1 else ""),
+                )
+            _check_cells(zf, [(n, p) for n, p, _ in sheets], chosen, name, display)
+            return names, name, why
     except _BROKEN as e:
         raise _unreadable(e, display) from None
 
@@ -176,8 +182,33 @@ def _member_cap(name: str) -> int:
     return MAX_OTHER_MEMBER
 
 
-def _sheet_parts(zf: zipfile.ZipFile, display: str) -> list[tuple[str, str]]:
-    """(name, part) of every sheet in the workbook's order; a chart sheet's part is marked 'chart:'."""
+# what kaoping wrote beside its own table (-f xlsx): provenance, never the figures
+PROVENANCE_SHEET = "来源"
+
+
+def _default_sheet(sheets: list[tuple[str, str, bool]], display: str) -> tuple[str, str]:
+    """The sheet read when --sheet names none, and the note saying so when there was a choice.
+
+    The first VISIBLE sheet is the one a person sees on opening the file, so a hidden first sheet (an old
+    month, a lookup table) is never scored without a word.  kaoping's own 来源 sheet is not a choice.
+    """
+    if not sheets:
+        raise fail(display, "the workbook has no sheet", "save it from Excel or WPS as .xlsx")
+    visible = [name for name, _, hidden in sheets if not hidden]
+    name = visible[0] if visible else sheets[0][0]
+    others = [n for n, part, _ in sheets if n != name and n != PROVENANCE_SHEET and not part.startswith("chart:")]
+    if not others:
+        return name, ""
+    hidden = [n for n, _, h in sheets if h and n != name]
+    skipped = f"; the hidden sheet{'s' if len(hidden) > 1 else ''} {', '.join(repr(n) for n in hidden)} {'were' if len(hidden) > 1 else 'was'} not read" if hidden else ""
+    return name, (
+        f"read the sheet '{name}', the first {'visible ' if hidden else ''}of the workbook's sheets "
+        f"({', '.join(n for n, _, _ in sheets)}){skipped}; give --sheet NAME to read another"
+    )
+
+
+def _sheet_parts(zf: zipfile.ZipFile, display: str) -> list[tuple[str, str, bool]]:
+    """(name, part, hidden) of every sheet in the workbook's order; a chart sheet's part is marked 'chart:'."""
     workbook = ElementTree.fromstring(zf.read("xl/workbook.xml"))
     rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
     targets = {r.get("Id"): (r.get("Target", ""), r.get("Type", "")) for r in rels.iter(_RELS)}
@@ -185,7 +216,8 @@ def _sheet_parts(zf: zipfile.ZipFile, display: str) -> list[tuple[str, str]]:
     for entry in workbook.iterfind("m:sheets/m:sheet", _NS):
         target, kind = targets.get(entry.get(f"{{{_NS['r']}}}id"), ("", ""))
         part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-        parts.append((entry.get("name", ""), f"chart:{part}" if kind.endswith("/chartsheet") else part))
+        hidden = entry.get("state", "visible") in ("hidden", "veryHidden")
+        parts.append((entry.get("name", ""), f"chart:{part}" if kind.endswith("/chartsheet") else part, hidden))
     return parts
 
 

@@ -138,6 +138,23 @@ def test_a_totals_label_in_any_text_cell_of_a_nameless_workbook_row_is_a_totals_
     assert table.notes == (f"{path}:Sheet!{col}4: the row '{label}' is a totals row: left out, not scored as a unit",)
 
 
+@pytest.mark.parametrize("label", ["合计：", "全区合计（32个单位）", "总计(全区)", "小计:"])
+def test_a_totals_label_with_a_colon_or_a_bracketed_remark_is_still_a_totals_row(tmp_path, label):
+    """The sums of this row match nothing (so no "looks like a totals row" warning would catch it)."""
+    path = tmp_path / "t.csv"
+    path.write_text(SEED_INPUT.read_text(encoding="utf-8-sig") + f"{label},1,1,1,0,0\n", encoding="utf-8")
+    result, err = evaluate_json(path)
+    assert [(r["entity"], r["display"]["total"]) for r in result["results"]] == published_totals()
+    assert result["input"]["notes"] == [f"{path}:34:1: the row '{label}' is a totals row: left out, not scored as a unit"]
+
+
+def test_a_unit_whose_name_merely_contains_a_totals_word_is_a_unit(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text(SEED_INPUT.read_text(encoding="utf-8-sig") + "区合计管理中心,1,1,1,0,0\n", encoding="utf-8")
+    result, _ = evaluate_json(path)
+    assert len(result["results"]) == 33 and result["input"]["notes"] == []
+
+
 def test_a_nameless_row_without_a_totals_label_is_still_refused(tmp_path):
     data = tmp_path / "t.csv"
     data.write_text("序号," + ",".join(HEADER) + "\n1,甲局,4,4,4,0,0\n2,,2,2,1,0,0\n", encoding="utf-8")
@@ -528,9 +545,76 @@ def test_a_workbook_missing_its_sheet_is_told_in_words(tmp_path):
         for name, data in parts.items():
             z.writestr(name, data)
     assert refusal(path) == (
-        f"{path}: this workbook is damaged or incomplete: a part every workbook has is missing\n"
+        f"{path}: this workbook is damaged: it lists the sheet '2月', but the sheet's data (xl/worksheets/sheet1.xml) is missing\n"
         "    hint: if Excel or WPS opens it, save it again as .xlsx; otherwise ask for the file again\n1 error\n"
     )
+
+
+def published_totals() -> list[tuple[str, str]]:
+    """(unit, final score) of the published February table, in its order."""
+    with open(PUBLISHED, encoding="utf-8") as f:
+        return [(r["department"], r["final_score"]) for r in csv.DictReader(f)]
+
+
+def two_month_book(path: Path, hide_first: bool = False) -> None:
+    """A workbook of two sheets: 旧 (an old month, every unit's due 999) and 2月 (the seed month)."""
+    book = openpyxl.Workbook()
+    old = book.active
+    old.title = "旧"
+    old.append(HEADER)
+    for row in seed_rows():
+        old.append([row[0], 999, *row[2:]])
+    if hide_first:
+        old.sheet_state = "hidden"
+    month = book.create_sheet("2月")
+    month.append(HEADER)
+    for row in seed_rows():
+        month.append(row)
+    if hide_first:
+        book.active = 1
+    book.save(path)
+
+
+def test_a_workbook_whose_first_sheets_data_is_missing_is_refused_not_read_from_the_next_sheet(tmp_path):
+    """openpyxl drops a sheet whose part is missing, so its "first sheet" was silently the next month."""
+    path = tmp_path / "two.xlsx"
+    two_month_book(path)
+    with zipfile.ZipFile(path) as original:
+        parts = {i.filename: original.read(i.filename) for i in original.infolist() if i.filename != "xl/worksheets/sheet1.xml"}
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    assert refusal(path) == (
+        f"{path}: this workbook is damaged: it lists the sheet '旧', but the sheet's data (xl/worksheets/sheet1.xml) is missing\n"
+        "    hint: if Excel or WPS opens it, save it again as .xlsx; otherwise ask for the file again (or give --sheet one of: 2月)\n"
+        "1 error\n"
+    )
+
+
+def test_a_hidden_first_sheet_is_not_read_and_the_note_says_which_sheet_was(tmp_path):
+    path = tmp_path / "hidden.xlsx"
+    two_month_book(path, hide_first=True)
+    result, err = evaluate_json(path)
+    # the published table, not the hidden sheet's (where every due is 999)
+    assert [(r["entity"], r["display"]["total"]) for r in result["results"]] == published_totals()
+    note = f"{path}: read the sheet '2月', the first visible of the workbook's sheets (旧, 2月); the hidden sheet '旧' was not read; give --sheet NAME to read another"
+    assert f"note: {note}\n" in err and result["input"]["notes"] == [note]
+
+
+def test_which_of_several_sheets_was_read_is_said(tmp_path):
+    path = tmp_path / "two.xlsx"
+    two_month_book(path)
+    result, err = evaluate_json(path, "--sheet", "2月")
+    assert result["input"]["notes"] == []  # named by the user: nothing to say
+    run = run_cli("evaluate", "-r", SEED, path, "-f", "json")
+    assert f"note: {path}: read the sheet '旧', the first of the workbook's sheets (旧, 2月); give --sheet NAME to read another\n" in run.err
+
+
+def test_kaopings_own_provenance_sheet_is_no_choice_and_gets_no_note(tmp_path):
+    out = tmp_path / "2024-02.xlsx"
+    assert run_cli("evaluate", "-r", SEED, SEED_INPUT, "-o", out).code == 0
+    result, err = evaluate_json(out)
+    assert result["input"]["notes"] == [] and "read the sheet" not in err
 
 
 def test_an_xml_entity_bomb_in_a_workbook_is_refused_in_words_before_it_is_parsed(tmp_path):
