@@ -16,7 +16,7 @@ import signal
 import sys
 import traceback
 from types import FrameType
-from typing import Callable, Iterator, Sequence, TextIO
+from typing import Any, Callable, Iterator, Sequence, TextIO
 
 from . import __version__, commands
 from .errors import KaopingError, Problem, UsageError, render_problems
@@ -90,8 +90,29 @@ def day(text: str) -> str:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date: write it as YYYY-MM-DD, e.g. 2024-03-15") from None
 
 
+class _StoreOnce(argparse._StoreAction):
+    """An option that takes one value refuses a second: `-r A -r B` or `--period 2024-02 --period 2025-03`
+    would otherwise run with the last one silently (a diff command copied to evaluate, say)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option_string: str | None = None) -> None:
+        given: set[str] = namespace.__dict__.setdefault("_given", set())
+        if self.dest in given:
+            parser.error(f"{option_string} is given twice; give it once" + (" (only diff takes two: -r OLD -r NEW)" if self.dest == "ruleset" else ""))
+        given.add(self.dest)
+        super().__call__(parser, namespace, values, option_string)
+
+
+class _Parser(argparse.ArgumentParser):
+    """kaoping's parsers (and their subcommands'): every single-valued option is given at most once."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.register("action", None, _StoreOnce)
+        self.register("action", "store", _StoreOnce)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="kaoping",
         description="Score and rank units with a versioned YAML ruleset.",
         epilog=EPILOG,
@@ -102,15 +123,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     rulesets_help = "where rulesets are looked up by name (default: $KAOPING_RULESETS, else ./rulesets, else the shipped ones)"
     parser.add_argument("--rulesets", metavar="DIR", help=rulesets_help)
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--rulesets", metavar="DIR", default=argparse.SUPPRESS, help=rulesets_help)
-    chosen = argparse.ArgumentParser(add_help=False)
+    chosen = _Parser(add_help=False)
     chosen.add_argument("--as-of", metavar="YYYY-MM-DD", type=day, help="with a bare ruleset name: the released version in effect on that date")
     formats = "(default: from -o's name: .json .csv .xlsx .md .html, else table)"
     view_formats = "table or json (default: json when -o's name ends in .json, else table; another known extension is refused)"
-    sheet = argparse.ArgumentParser(add_help=False)
+    sheet = _Parser(add_help=False)
     sheet.add_argument("--sheet", metavar="NAME", help="for an .xlsx input: the sheet to read (default: the first)")
-    whatif = argparse.ArgumentParser(add_help=False)
+    whatif = _Parser(add_help=False)
     whatif.add_argument("--set", action="append", metavar="KEY=VALUE", help="what-if: change one value of the ruleset in memory, e.g. timeliness.weight=45 (repeatable)")
 
     def add(name: str, function: Command, help: str, parents: list[argparse.ArgumentParser]) -> argparse.ArgumentParser:

@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import re
+import shlex
 from pathlib import Path
 from typing import Callable, Sequence, TextIO
 
@@ -142,7 +143,8 @@ def tell(err: TextIO, evaluation: Evaluation, ruleset: Ruleset) -> None:
     if ignored:
         err.write(f"note: columns not used by {ruleset.ref}: {shortlist(ignored, NAMES_SHOWN)}\n")
     for line in capped(evaluation.table.notes, LINES_SHOWN, "notes"):
-        err.write(f"note: {line}\n")
+        place, warned, rest = line.partition(": warning: ")  # the reader's doubts are warnings, said as such
+        err.write(f"warning: {place}: {rest}\n" if warned else f"note: {line}\n")
     for line in capped(getattr(evaluation, "warnings", ()), LINES_SHOWN, "warnings"):
         err.write(f"warning: {line}\n")
 
@@ -230,7 +232,8 @@ def estimated_rows(path: Path) -> int:
     if path.suffix.lower() == ".xlsx":
         return path.stat().st_size // 40
     with path.open("rb") as f:
-        return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+    return max(lines - 1, 0)  # the header row is not a unit
 
 
 def emit(text: str | bytes, output: str | None, out: TextIO, err: TextIO, inputs: tuple[str, ...] = (), sidecar: str = "") -> None:
@@ -257,21 +260,26 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return OK
     table = Table("ruleset", "version", "effective", "status", "title", box=None, pad_edge=False)
     for f in found:
-        title = _listed_title(f)
+        title = _listed_title(f, args.rulesets)
         table.add_row(*(Text(x) for x in (f.name, f.version, effective_date(f.path) or "", status(f), title)))  # text, not Rich markup
     Console(file=out, highlight=False, soft_wrap=True, width=None if out.isatty() else 10_000).print(table)
     return OK
 
 
-def _listed_title(f: Found) -> str:
-    """A version's title for `list`, or why it is invalid; a file too big to be a ruleset is never read."""
+def _listed_title(f: Found, option: str | None) -> str:
+    """A version's title for `list`, or why it is invalid and the command that shows why.
+
+    The command names the version as `list` found it (name@version, with --rulesets when one was given),
+    so it checks the file the same way; a file too big to be a ruleset is never read.
+    """
+    again = f"kaoping validate {f.name}@{f.version}" + (f" --rulesets {shlex.quote(option)}" if option else "")
     if too_big(f.path):
-        return f"INVALID (over {MAX_BYTES // 1000} kB, too big for a ruleset): kaoping validate {f.path}"
+        return f"INVALID (over {MAX_BYTES // 1000} kB, too big for a ruleset): {again}"
     try:
         return load_ruleset(f.path, str(f.path), expect=f).title
     except KaopingError as e:
         n = len(e.problems)
-        return f"INVALID ({n} error{'s' if n != 1 else ''}): kaoping validate {f.path}"
+        return f"INVALID ({n} error{'s' if n != 1 else ''}): {again}"
 
 
 def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -154,7 +154,8 @@ def exact(found: list[Found], version: str, ref: str) -> Found:
 
 
 def found_at(path: Path, roots: tuple[Path, ...]) -> Found | None:
-    """The Found a path stands for when it lies in a rulesets folder as <root>/<name>/<version>.yaml, else None.
+    """The Found a path stands for when it lies in a rulesets folder as <root>/<name>/<version>.yaml, or beside
+    a release.lock (a ruleset's own folder, whether or not kaoping knows its rulesets folder), else None.
 
     A file given by path must then pass the same check as when found by name
     (its content says that name and version): `list` and `validate` must not
@@ -165,6 +166,7 @@ def found_at(path: Path, roots: tuple[Path, ...]) -> Found | None:
     try:
         folder = path.resolve().parent.parent
         inside = any(_is_dir(root) and folder == root.resolve() for root in roots)
+        locked = (path.parent / "release.lock").is_file()  # a ruleset's own folder, wherever its rulesets folder is
     except OSError:
         return None
-    return Found(path.parent.name, path.stem, path) if inside else None
+    return Found(path.parent.name, path.stem, path) if inside or locked else None

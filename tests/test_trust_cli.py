@@ -466,8 +466,8 @@ def test_running_out_of_memory_says_how_big_the_input_is_and_what_it_needs(monke
     monkeypatch.setattr(kaoping.commands, "evaluate", exhausted)
     run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT)
     assert run.code == 1
-    # the seed is 1,159 bytes in 33 lines: 50 MB of base plus 33 x 7.3 kB = 50.24 MB
-    assert run.err.splitlines()[0] == (f"{SEED_INPUT}: not enough memory: the input is 1.2 kB, about 33 rows, "
+    # the seed is 1,159 bytes in 33 lines, a header and 32 units: 50 MB of base plus 32 x 7.3 kB = 50.23 MB
+    assert run.err.splitlines()[0] == (f"{SEED_INPUT}: not enough memory: the input is 1.2 kB, about 32 rows, "
                                        "and kaoping needs roughly 50.2 MB of memory for it (about 7.3 kB a row)")
     assert "Traceback" not in run.err
 
@@ -711,3 +711,27 @@ def test_available_memory_is_the_smaller_of_meminfo_and_the_address_space_limit(
     assert have is not None and abs(have - meminfo) < 200 * 2**20  # memory moves a little between the two reads
     monkeypatch.setattr(resource, "getrlimit", lambda which: (1_000_000, resource.RLIM_INFINITY))
     assert available_memory() == 1_000_000
+
+
+def test_an_option_given_twice_is_a_usage_error_not_the_last_one_silently():
+    twice_r = run_cli("evaluate", "-r", "jintai-hotline@2024.02", "-r", "rate-hotline", "examples/rate-hotline-2025-01.csv")
+    assert twice_r.code == 2 and twice_r.err.endswith("kaoping evaluate: error: -r is given twice; give it once (only diff takes two: -r OLD -r NEW)\n")
+    twice_period = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "--period", "2024-02", "--period", "2025-03")
+    assert twice_period.code == 2 and twice_period.err.endswith("kaoping evaluate: error: --period is given twice; give it once\n")
+    assert run_cli("diff", "-r", "jintai-hotline@2024.02", "-r", "jintai-hotline@2024.02", SEED_INPUT).code == 0
+
+
+def test_the_readers_doubt_about_a_totals_like_row_is_said_as_a_warning(tmp_path):
+    data = tmp_path / "t.csv"
+    data.write_text("部门名称,应办结工单数,办结工单数,按期办结工单数,逾期退单工单数,告警工单数\n甲局,4,4,4,0,0\n乙局,2,2,1,1,0\n全区,6,6,5,1,0\n", encoding="utf-8")
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", data, "-f", "json")
+    assert run.code == 0, run.err
+    assert f"warning: {data}:4:1: the row '全区' looks like a totals row" in run.err and ": warning: " not in run.err
+
+
+def test_the_memory_estimate_does_not_count_the_header_row(tmp_path):
+    from kaoping.commands import estimated_rows
+
+    data = tmp_path / "t.csv"
+    data.write_text("部门名称,应办结工单数\n甲局,4\n乙局,2\n", encoding="utf-8")
+    assert estimated_rows(data) == 2
