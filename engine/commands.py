@@ -143,9 +143,8 @@ def tell(err: TextIO, evaluation: Evaluation, ruleset: Ruleset) -> None:
     if ignored:
         err.write(f"note: columns not used by {ruleset.ref}: {shortlist(ignored, NAMES_SHOWN)}\n")
     for line in capped(evaluation.table.notes, LINES_SHOWN, "notes"):
-        place, warned, rest = line.partition(": warning: ")  # the reader's doubts are warnings, said as such
-        err.write(f"warning: {place}: {rest}\n" if warned else f"note: {line}\n")
-    for line in capped(getattr(evaluation, "warnings", ()), LINES_SHOWN, "warnings"):
+        err.write(f"{line}\n" if line.startswith("warning: ") else f"note: {line}\n")  # the reader's doubts lead with warning:
+    for line in capped(evaluation.warnings, LINES_SHOWN, "warnings"):
         err.write(f"warning: {line}\n")
 
 

@@ -275,6 +275,9 @@ def _checked(source: Source, ruleset: Ruleset, display: str) -> tuple[list[Recor
 def _note_text(note: Problem) -> str:
     """A note as one line, its place first as in an error: book.csv:34:1: ... or book.xlsx:Sheet1!A34: ..."""
     where = f"{note.file}:{note.cell}" if note.cell else f"{note.file}:{note.line}:{note.col}" if note.col else f"{note.file}:{note.line}"
+    severity, warned, rest = note.message.partition("warning: ")
+    if warned and not severity:  # a doubt, not a fact: it leads its line, whatever the file's name holds
+        return f"warning: {where}: {rest}"
     return f"{where}: {note.message}"
 
 
@@ -571,6 +574,7 @@ def _records(
         if totals:
             label, col = totals
             notes.append(Problem(display, row.line, col + 1, f"the row '{label}' is a totals row: left out, not scored as a unit"))
+            sums.new_section()
             continue
         values, cell_problems = _parse_row(row, header.columns, ruleset.inputs, display, unquote=not source.sheet)
         beyond = _extra_cells(row, header.width, display, bool(source.sheet))
@@ -588,12 +592,38 @@ def _records(
             col = header.columns[ruleset.key] + 1
             problems.append(Problem(display, row.line, col, f"'{key}' appears twice (first on row {first_row[key]})", "each unit must have exactly one row"))
         first_row.setdefault(key, row.line)
-        if sums.looks_like_totals(values):
-            col = header.columns[ruleset.key] + 1
-            notes.append(Problem(display, row.line, col, f"warning: the row '{key}' looks like a totals row (each of its counts is the sum of the {len(records)} rows above it), but is scored as a unit; if it is a total, delete it or add its name to the ruleset's entity.totals"))
-        sums.add(values)
+        summed = sums.summed_by(values)
+        if summed:
+            notes.append(_totals_warning(display, row.line, header.columns[ruleset.key] + 1, key, f"the sum of the {summed} rows above it"))
+            sums.new_section()  # a subtotal: the next one sums the rows after it; never part of a later total
+        else:
+            sums.add(values)
         records.append(Record(row.line, values))
+    first = _first_row_total(records, sums.ids)
+    if first:
+        col = header.columns[ruleset.key] + 1
+        notes.insert(0, _totals_warning(display, first.row, col, str(first.values[ruleset.key]), f"the sum of the {len(records) - 1} rows below it"))
     return records, problems, notes
+
+
+def _totals_warning(display: str, line: int, col: int, key: str, what: str) -> Problem:
+    """A unit row whose counts are exactly a sum of other rows: most likely a total without a totals label."""
+    return Problem(
+        display, line, col,
+        f"warning: the row '{key}' looks like a totals row (each of its counts is {what}), but is scored as a unit; "
+        "if it is a total, delete it or add its name to the ruleset's entity.totals (which replaces the usual labels: list those too)",
+    )
+
+
+def _first_row_total(records: Sequence[Record], ids: Sequence[str]) -> Record | None:
+    """The first row, when it is the sum of all the rows below it (a total put under the header)."""
+    if len(records) < 3 or not ids:
+        return None
+    first, rest = records[0], records[1:]
+    sums = {id: sum(r.values[id] for r in rest) for id in ids}  # type: ignore[misc]
+    if not any(sums.values()):
+        return None
+    return first if all(math.isclose(first.values[id], sums[id], rel_tol=1e-9, abs_tol=1e-9) for id in ids) else None  # type: ignore[arg-type]
 
 
 def _totals_cell(row: Row, key: int | None, labels: set[str]) -> tuple[str, int] | None:
@@ -607,8 +637,16 @@ def _totals_cell(row: Row, key: int | None, labels: set[str]) -> tuple[str, int]
         return None
     own = _normalise(row.cells[key]) if key < len(row.cells) else ""
     if own:
-        return (own, key) if _label_core(own) in labels else None
-    return next(((_normalise(c), col) for col, c in enumerate(row.cells) if _label_core(_normalise(c)) in labels), None)
+        return (own, key) if _is_totals_label(own, labels) else None
+    return next(((_normalise(c), col) for col, c in enumerate(row.cells) if _is_totals_label(_normalise(c), labels)), None)
+
+
+SUFFIX_LABELS = ("合计", "总计", "小计")  # a name ending in one of these (部门小计, 县区组合计) is a total too
+
+
+def _is_totals_label(text: str, labels: set[str]) -> bool:
+    core = _label_core(text)
+    return core in labels or any(core.endswith(s) for s in SUFFIX_LABELS if s in labels)
 
 
 _LABEL_TAIL = re.compile(r"(?:[（(][^（）()]*[）)]|[：:。.])+$")
@@ -625,16 +663,35 @@ class _RunningSums:
 
     def __init__(self, header: Header, ruleset: Ruleset) -> None:
         self.ids = [i.id for i in ruleset.inputs if i.numeric and i.id in header.columns]
-        self.totals = dict.fromkeys(self.ids, 0)
-        self.count = 0
+        self.every = _Sum(self.ids)  # the unit rows so far: a grand total sums these
+        self.section = _Sum(self.ids)  # the unit rows since the last total: a subtotal sums these
+
+    def add(self, values: Mapping[str, Value]) -> None:
+        self.every.add(values)
+        self.section.add(values)
+
+    def new_section(self) -> None:
+        self.section = _Sum(self.ids)
+
+    def summed_by(self, values: Mapping[str, Value]) -> int:
+        """How many rows above `values` it is exactly the sum of (the section's, else all of them), or 0."""
+        return next((s.count for s in (self.section, self.every) if s.matches(values)), 0)
+
+
+class _Sum:
+    """The sums of some numeric columns over a run of rows."""
+
+    def __init__(self, ids: Sequence[str]) -> None:
+        self.ids, self.count = ids, 0
+        self.totals: dict[str, float] = dict.fromkeys(ids, 0)
 
     def add(self, values: Mapping[str, Value]) -> None:
         for id in self.ids:
             self.totals[id] += values[id]  # type: ignore[operator]
         self.count += 1
 
-    def looks_like_totals(self, values: Mapping[str, Value]) -> bool:
-        """Every count equal to the sum of at least two rows above it, and not all of them zero."""
+    def matches(self, values: Mapping[str, Value]) -> bool:
+        """Every count equal to the sum of at least two rows, and not all of them zero."""
         if self.count < 2 or not self.ids or not any(self.totals.values()):
             return False
         return all(math.isclose(values[id], self.totals[id], rel_tol=1e-9, abs_tol=1e-9) for id in self.ids)  # type: ignore[arg-type]

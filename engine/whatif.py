@@ -248,6 +248,9 @@ def _path(data: dict[str, Any], key: str) -> list[Any] | Problem:
         last = i == len(rest) - 1
         if isinstance(node, dict) and (step in node or (last and node)):
             path.append(step)
+        elif isinstance(node, list) and _ambiguous(node, step):
+            return Problem(WHERE, 0, 0, f"'{key}' could mean two items: position {step} and the one whose value is '{step}'",
+                           "a what-if must change exactly what you mean: give the group's value in a version of its own, or edit a copy")
         elif isinstance(node, list) and _item(node, step) is not None:
             path.append(_item(node, step))
         elif isinstance(node, list) and (outside := _position_problem(key, len(steps) - len(rest) + i, node)) is not None:
@@ -270,6 +273,17 @@ def _start(data: dict[str, Any], steps: list[str]) -> tuple[list[Any], list[str]
     if head in data:
         return [head], rest
     return None
+
+
+def _named(items: list[Any], step: str) -> int | None:
+    """The index of the item whose id or value (a group's) is `step`."""
+    return next((i for i, item in enumerate(items) if isinstance(item, dict) and step in (item.get("id"), str(item.get("value")))), None)
+
+
+def _ambiguous(items: list[Any], step: str) -> bool:
+    """A digit that is both a position and another item's value (groups "1" and "2" listed as 2, 1)."""
+    named = _named(items, step)
+    return step.isdigit() and named is not None and 1 <= int(step) <= len(items) and named != int(step) - 1
 
 
 def _item(items: list[Any], step: str) -> int | None:

@@ -63,6 +63,7 @@ _PROVENANCE_ROWS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 # a zip entry cannot be dated before 1980; a ruleset without a usable effective date is dated here
 _EARLIEST = dt.datetime(1980, 1, 1)
+_LATEST = dt.datetime(2107, 12, 31)  # a zip entry's date holds the years 1980 to 2107
 
 
 def to_xlsx(evaluation: Evaluation, period: str | None = None) -> bytes:
@@ -87,7 +88,7 @@ def stamp(evaluation: Evaluation) -> dt.datetime:
         day = dt.datetime.strptime(evaluation.ruleset.effective, "%Y-%m-%d")
     except (TypeError, ValueError):
         return _EARLIEST
-    return max(day, _EARLIEST)
+    return min(max(day, _EARLIEST), _LATEST)
 
 
 class _DatedZip(zipfile.ZipFile):

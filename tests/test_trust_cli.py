@@ -727,6 +727,7 @@ def test_the_readers_doubt_about_a_totals_like_row_is_said_as_a_warning(tmp_path
     run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", data, "-f", "json")
     assert run.code == 0, run.err
     assert f"warning: {data}:4:1: the row '全区' looks like a totals row" in run.err and ": warning: " not in run.err
+    assert json.loads(run.out)["input"]["notes"][0].startswith(f"warning: {data}:4:1: the row '全区'")
 
 
 def test_the_memory_estimate_does_not_count_the_header_row(tmp_path):

@@ -167,9 +167,38 @@ def test_a_row_that_sums_the_rows_above_it_is_scored_but_named_in_a_warning(tmp_
     table = read_table(data, load_ruleset(SEED_RULESET))
     assert len(table.records) == 3
     assert table.notes == (
-        f"{data}:4:1: warning: the row '全区' looks like a totals row (each of its counts is the sum of the 2 rows above it), "
-        "but is scored as a unit; if it is a total, delete it or add its name to the ruleset's entity.totals",
+        f"warning: {data}:4:1: the row '全区' looks like a totals row (each of its counts is the sum of the 2 rows above it), "
+        "but is scored as a unit; if it is a total, delete it or add its name to the ruleset's entity.totals "
+        "(which replaces the usual labels: list those too)",
     )
+
+
+def test_each_subtotal_is_named_and_a_later_total_sums_the_units_only(tmp_path):
+    """Two sections, each closed by an unlabelled subtotal, then a grand total of the four units."""
+    data = tmp_path / "t.csv"
+    data.write_text(",".join(HEADER) + "\n甲局,4,4,4,0,0\n乙局,2,2,1,1,0\n一组,6,6,5,1,0\n"
+                    "丙局,3,3,3,0,1\n丁局,5,4,4,0,0\n二组,8,7,7,0,1\n全区,14,13,12,1,1\n", encoding="utf-8")
+    notes = read_table(data, load_ruleset(SEED_RULESET)).notes
+    # 一组 = 甲+乙 (4+2, 4+2, 4+1, 0+1, 0); 二组 = 丙+丁 (3+5, 3+4, 3+4, 0, 1+0); 全区 = the four units
+    assert [n.split(": the row ")[1].split(" looks")[0] for n in notes] == ["'一组'", "'二组'", "'全区'"]
+    assert "the sum of the 2 rows above it" in notes[0] and "the sum of the 2 rows above it" in notes[1]
+    assert "the sum of the 4 rows above it" in notes[2]
+
+
+def test_a_total_put_first_under_the_header_is_named(tmp_path):
+    data = tmp_path / "t.csv"
+    data.write_text(",".join(HEADER) + "\n全区,6,6,5,1,0\n甲局,4,4,4,0,0\n乙局,2,2,1,1,0\n", encoding="utf-8")
+    notes = read_table(data, load_ruleset(SEED_RULESET)).notes
+    assert len(notes) == 1 and notes[0].startswith(f"warning: {data}:2:1: the row '全区' looks like a totals row (each of its counts is the sum of the 2 rows below it)")
+
+
+@pytest.mark.parametrize("label", ["部门小计", "县区组合计", "街道总计"])
+def test_a_name_ending_in_a_totals_word_is_a_totals_row(tmp_path, label):
+    data = tmp_path / "t.csv"
+    data.write_text(",".join(HEADER) + f"\n甲局,4,4,4,0,0\n{label},9,9,9,0,0\n乙局,2,2,1,1,0\n", encoding="utf-8")
+    table = read_table(data, load_ruleset(SEED_RULESET))
+    assert [r.values["department"] for r in table.records] == ["甲局", "乙局"]
+    assert table.notes == (f"{data}:3:1: the row '{label}' is a totals row: left out, not scored as a unit",)
 
 
 def test_a_unit_equal_to_the_one_row_above_it_is_not_taken_for_a_total(tmp_path):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import time
 import zipfile
 from dataclasses import replace
@@ -342,3 +343,16 @@ def test_explain_says_when_totals_equal_as_printed_are_ranked_on_their_unrounded
     lines = run.out.splitlines()
     above = next(i for i, line in enumerate(lines) if line.strip().startswith("above: 15 区农业农村局 95 (+0)"))
     assert lines[above + 1].strip() == "the same total as printed: ranked apart by the unrounded totals (ranking.on: total)"
+
+
+def test_an_xlsx_of_a_ruleset_effective_after_2107_is_written_dated_2107(tmp_path):
+    """A zip entry's date holds the years 1980 to 2107; a later effective date crashed the writer (exit 3)."""
+    ruleset = tmp_path / "future.yaml"
+    text = SEED_RULESET.read_text(encoding="utf-8").split("\ntests:")[0]
+    text = re.sub(r'^version: .*$', 'version: "2200.01"', text, count=1, flags=re.M)
+    ruleset.write_text(re.sub(r'^effective: .*$', 'effective: "2200-01-01"', text, count=1, flags=re.M), encoding="utf-8")
+    out = tmp_path / "future.xlsx"
+    run = run_cli("evaluate", "-r", ruleset, SEED_INPUT, "-o", out)
+    assert run.code == 0, run.err
+    with zipfile.ZipFile(out) as z:
+        assert {info.date_time[:3] for info in z.infolist()} == {(2107, 12, 31)}

@@ -15,6 +15,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+import yaml
 
 from kaoping.expr import compile_formula
 from kaoping.loader import load_ruleset
@@ -262,3 +263,17 @@ def test_the_seed_still_validates_and_scores_as_published():
     assert run.code == 0, run.err
     first = json.loads(run.out)["results"][0]
     assert (first["entity"], first["display"]["total"]) == ("区人力资源和社会保障局", "99.88")
+
+
+def test_a_set_step_that_is_both_a_position_and_another_groups_value_is_refused(tmp_path):
+    """Groups valued "2" then "1": groups.1 could be the first group or the group "1"; neither is guessed."""
+    text = (ROOT / "rulesets" / "city-hotline" / "2025.01.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    values = [g["value"] for g in data["groups"]]
+    ruleset = tmp_path / "digits.yaml"
+    for old, new in zip(values[:2], ("2", "1")):
+        text = text.replace(f"value: {old}", f'value: "{new}"').replace(f"{old}", new)
+    ruleset.write_text(re.sub(r'^version: .*$', 'version: "0.0-test"', text, count=1, flags=re.M), encoding="utf-8")
+    run = run_cli("validate", ruleset, "--set", "groups.1.label=第一组")
+    assert run.code == 1, run.err
+    assert "'groups.1.label' could mean two items: position 1 and the one whose value is '1'" in run.err
