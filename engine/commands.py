@@ -21,7 +21,6 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__
 from .casetests import run_all
 from .data import Record, input_size
 from .diff import diff
@@ -567,7 +566,7 @@ def _refuse_same_tables(items: Sequence[PeriodInput], evaluations: Sequence[Eval
 
 def _same_read(a: Evaluation, b: Evaluation) -> bool:
     """The same bytes read the same way (the same sheet of one workbook, named or by default)."""
-    return (a.table.sha256, a.table.encoding) == (b.table.sha256, b.table.encoding)
+    return (a.table.sha256, a.table.sheet) == (b.table.sha256, b.table.sheet)
 
 
 def records_digest(records: Sequence[Record]) -> str:

@@ -30,6 +30,9 @@ SEPARATORS = {",": "',' (commas)", "\t": "tabs", "，": "'，' (full-width comma
 USE = {",": "','", "\t": "tabs"}
 
 _LINE_BREAK = re.compile("[\r\n]")
+# A text cell kaoping's CSV writer prefixes with ' (a spreadsheet would run =, +, -, @ as a formula, and a
+# leading ' is escaped too so it survives); the reader takes exactly one ' off before these.
+ESCAPED_STARTS = ("=", "+", "-", "@", "'")
 _FILLED = re.compile(rb'[^\s,"]')  # a byte that makes a line more than separators, quotes and spaces
 
 

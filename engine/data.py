@@ -29,7 +29,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Sequence
 
-from .csv_in import SEPARATORS, USE, Row, csv_rows, separator, unclosed_quote, wide_row, wrong_separator
+from .csv_in import ESCAPED_STARTS, SEPARATORS, USE, Row, csv_rows, separator, unclosed_quote, wide_row, wrong_separator
 from .errors import KaopingError, Problem, did_you_mean, fail
 from .model import ColumnGroup, Input, Ruleset
 
@@ -45,7 +45,6 @@ Value = int | float | str
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # exactly Unicode category Cc
 _NUMERAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-_FORMULA_START = ("=", "+", "-", "@", "'")  # what kaoping's CSV writer protects with a leading '
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 _LARGEST = int(sys.float_info.max)  # scores are floats: a larger value cannot be scored
 
@@ -68,6 +67,7 @@ class Table:
     # what the reader left out or wants the user to hear (a 合计 row skipped, full-width digits read),
     # each one sentence naming its row; printed on stderr as "note: ..." and kept in the JSON's input.notes
     notes: tuple[str, ...] = ()
+    sheet: str = ""  # the workbook sheet the records were read from (named or by default), "" for a CSV
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +114,7 @@ def read_table(path: Path, ruleset: Ruleset, display: str | None = None, sheet: 
         text = csv_rows(raw, display)
         source, digest = Source(text.rows, text.encoding, text.delimiter, "", set()), hashlib.sha256(raw).hexdigest()
     records, ignored, notes = _checked(source, ruleset, display)
-    return Table(display, digest, source.encoding, tuple(records), ignored, tuple(notes))
+    return Table(display, digest, source.encoding, tuple(records), ignored, tuple(notes), source.sheet)
 
 
 def input_size(path: Path, display: str) -> int:
@@ -801,7 +801,7 @@ def _parse_row(
 def _unquoted(cell: str) -> str:
     """'=HYPERLINK(...) as =HYPERLINK(...): exactly one leading ' is taken off when a formula character (or
     another ') follows, as kaoping's CSV writer adds it, so '@ reads back as @ and ''@ as '@."""
-    return cell[1:] if cell[:1] == "'" and cell[1:2] in _FORMULA_START else cell
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in ESCAPED_STARTS else cell
 
 
 def _convert(cell: str, kind: str) -> Value:

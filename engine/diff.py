@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields, is_dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from .expr import Formula
 from .model import Ruleset

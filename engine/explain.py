@@ -181,7 +181,7 @@ def threshold(ruleset: Ruleset) -> str:
 
 def render(x: Explanation) -> str:
     """The explanation as plain text (labels from the ruleset)."""
-    ev, unit, ruleset = x.evaluation, x.unit, x.evaluation.ruleset
+    unit, ruleset = x.unit, x.evaluation.ruleset
     places, mode = ruleset.rounding.places, ruleset.rounding.mode
     out = [f"{unit.entity}: {_standing(x)}, total {unit.display['total']} under {ruleset.label}", ""]
     if x.aggregates:

@@ -23,6 +23,7 @@ from .errors import KaopingError, Problem, did_you_mean
 from .expr import HELPERS, Formula, FormulaError, compile_formula
 from .bands import build_bands
 from .model import (
+    ID_SECTIONS,
     DEFAULT_TOTALS_LABELS,
     SPECIAL_FIELDS,
     TITLE_FIELDS,
@@ -57,7 +58,6 @@ RESERVED = frozenset({*SPECIAL_FIELDS, "weight", "year", "month", "period", *HEL
 ID = re.compile(r"[a-z_][a-z0-9_]*")
 WEIGHT_TOLERANCE = 1e-9
 DEFAULT_TOTAL_LABEL = "总分"
-ID_SECTIONS = ("inputs", "derived", "lookups", "aggregates", "indicators", "lists", "flags")
 BRACES = re.compile(r"\{([^{}]*)\}")
 WIDE_BRACES = re.compile("[\uff5b\uff5d]")  # ｛ ｝
 _HALF_BRACES = str.maketrans("\uff5b\uff5d", "{}")

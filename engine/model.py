@@ -16,6 +16,10 @@ from .numbers import plain_number
 SPECIAL_FIELDS = ("rank", "total", "grade")
 TITLE_FIELDS = ("year", "month", "period")  # what a report title may take from --period
 # The labels an office sheet's summary rows carry in the key column: such a row is not a unit.
+# the sections whose items carry an id (one namespace: an id names one thing in the whole ruleset)
+ID_SECTIONS = ("inputs", "derived", "lookups", "aggregates", "indicators", "lists", "flags")
+# the sheet kaoping writes beside its table in an xlsx (what it was derived from): never the figures
+PROVENANCE_SHEET = "来源"
 DEFAULT_TOTALS_LABELS = ("合计", "总计", "小计", "全区合计", "平均", "平均值", "总数")
 
 

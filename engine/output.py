@@ -12,6 +12,7 @@ import json
 from typing import Any, Mapping
 
 from . import __version__
+from .csv_in import ESCAPED_STARTS
 from .data import Table
 from .model import Ruleset
 from .ranking import Evaluation, UnitResult
@@ -134,11 +135,8 @@ def to_csv(evaluation: Evaluation, period: str | None = None) -> str:
     return buffer.getvalue()
 
 
-FORMULA_STARTS = ("=", "+", "-", "@")
-
-
 def _inert(text: str, numeric: bool) -> str:
     """Text a spreadsheet would run as a formula (=, +, -, @ first) gets a leading ' so it stays text; so does
     text that starts with ' itself, so that reading back (which drops one leading ') gives it unchanged:
     units @ and '@ are written '@ and ''@."""
-    return f"'{text}" if not numeric and text[:1] in (*FORMULA_STARTS, "'") else text
+    return f"'{text}" if not numeric and text[:1] in ESCAPED_STARTS else text

@@ -127,12 +127,9 @@ def render_combined(c: Combined, console: Console) -> None:
     console.print(f"{c.ruleset.label} (sha256 {c.ruleset.sha256[:12]}) · {inputs} · kaoping {__version__}", style="dim", highlight=False, markup=False)
 
 
-SHEET_ENCODING = "xlsx sheet "  # how engine.data names a sheet's "encoding": the sheet actually read
-
-
 def sheet_of(table: InputTable) -> str | None:
     """The sheet a table was read from (the first one too, when none was named), or None for a CSV."""
-    return table.encoding[len(SHEET_ENCODING):] if table.encoding.startswith(SHEET_ENCODING) else None
+    return table.sheet or None
 
 
 def source_name(table: InputTable) -> str:

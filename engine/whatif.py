@@ -31,11 +31,10 @@ from dataclasses import dataclass, replace
 from typing import Any, Iterator, Sequence
 
 from .errors import KaopingError, Problem, UsageError
+from .model import ID_SECTIONS
 from .schema import ruleset_schema
 from .yamlsrc import Source, misread_number, parse_yaml
 
-ID_SECTIONS = ("inputs", "derived", "lookups", "aggregates", "indicators", "lists", "flags")
-SECTIONS = ID_SECTIONS  # the name other modules knew
 WHERE = "--set"
 # what identifies a ruleset version, or must stay as released: a what-if never changes these
 FIXED = frozenset({"schema", "name", "version", "effective", "tests"})

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .errors import KaopingError, Problem, fail
+from .model import PROVENANCE_SHEET
 
 MAX_BOX = 5_000_000  # a sheet whose real cells span more than this (rows × columns) is a formatting accident or a hostile file
 # cells in the whole workbook: openpyxl keeps every cell of every sheet as an object (with the reading, ~600 bytes
@@ -182,8 +183,6 @@ def _member_cap(name: str) -> int:
     return MAX_OTHER_MEMBER
 
 
-# what kaoping wrote beside its own table (-f xlsx): provenance, never the figures
-PROVENANCE_SHEET = "来源"
 
 
 def _default_sheet(sheets: list[tuple[str, str, bool]], display: str) -> tuple[str, str]:

@@ -27,11 +27,11 @@ from typing import Any, Sequence
 from rich.cells import cell_len
 
 from . import __version__
+from .model import PROVENANCE_SHEET
 from .output import provenance
 from .ranking import Evaluation, UnitResult
 from .report import Leaf, cell, group_spans, markers, notes, sections_of, table_leaves, table_notes, title
 
-PROVENANCE_SHEET = "来源"
 DEFAULT_SHEET = "考评表"
 
 # Excel refuses these in a sheet's name, and names longer than 31 characters

@@ -20,7 +20,6 @@ none is computed by the code under test.
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass
 from pathlib import Path

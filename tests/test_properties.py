@@ -32,7 +32,6 @@ same examples on every run.
 
 from __future__ import annotations
 
-import random
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import openpyxl
-import pytest
 
 from .conftest import PUBLISHED, ROOT, SEED_INPUT, edited_copy, run_cli
 
