@@ -1,0 +1,405 @@
+"""The public Python API: load a ruleset, score records, render, what-if, diff, explain.
+
+Why a module of its own: the CLI's commands (engine/commands.py) talk to a
+terminal (notes on stderr, exit codes, files written whole); a program
+embedding kaoping wants values back and nothing printed.  These functions are
+that: pure (no printing, no exiting, no stdin), typed, and every user mistake
+raised as `KaopingError` whose `.problems` are data (file, line, col, message,
+hint).  They call the same stages the CLI calls (loader, data checks,
+pipeline, output renderers, diff, explain), so a number or a message here is
+the number or message the CLI gives.
+
+What the CLI says on stderr (which version a bare name chose, columns not
+used, rows left out, warnings) is kept in a `notes` attribute instead.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Union
+
+from rich.console import Console
+
+from . import data as _data
+from .csv_in import Row
+from .diff import Diff
+from .diff import diff as _diff
+from .errors import KaopingError, Problem, fail
+from .explain import Explanation
+from .explain import explain as _explain
+from .explain import render as _render_explanation
+from .loader import _Builder, _under_overrides, load_ruleset
+from .model import Ruleset as Model
+from .output import to_csv as _to_csv
+from .output import to_json as _to_json
+from .pipeline import evaluate as _evaluate_file
+from .ranking import Evaluation, UnitResult, rank
+from .render_diff import diff_json, render_diff
+from .render_table import render_table
+from .resolve import Found, found_at, is_path, named, rulesets_choice, visible_roots
+from .schema import check_format_version, check_schema
+from .scoring import score
+from .versions import check_not_edited_copy, choose, not_in_effect, released_copies
+from .whatif import Override, apply_overrides
+from .yamlsrc import MAX_PROBLEMS, _check_size, parse_yaml
+
+__all__ = [
+    "Ruleset", "Result", "KaopingError", "Problem", "Records", "Data", "FORMATS",
+    "load", "loads", "evaluate", "with_overrides", "render", "to_json", "to_csv", "diff", "explain",
+]
+
+RECORDS = "<records>"  # the file name a problem in records from memory is placed in
+FORMATS = ("table", "json", "csv", "xlsx", "md", "html")  # every format `kaoping evaluate -f` writes
+
+Records = Iterable[Mapping[str, Union[str, int, float, None]]]
+Data = Union[str, Path, Records]
+
+
+@dataclass(frozen=True, slots=True)
+class Ruleset:
+    """A loaded, validated ruleset, and what is needed to load it again changed (with_overrides).
+
+    `model` is the frozen model every stage takes; `notes` is what the CLI
+    would say on stderr about the choice (which version a bare name picked and
+    why, a version named that was not in effect in the period).  The source is
+    kept because a what-if is applied to the YAML before it is validated, as
+    `--set` is: the changed ruleset goes through every check again.
+    """
+
+    model: Model
+    notes: tuple[str, ...] = ()
+    _path: Path | None = None  # the file it was read from (None: from text)
+    _found: Found | None = None  # where it lies in a rulesets folder, for the name/version check
+    _text: str = ""  # the YAML, when it came from loads()
+    _source: str = ""
+    _overrides: tuple[Override, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.model.name
+
+    @property
+    def version(self) -> str:
+        return self.model.version
+
+    @property
+    def ref(self) -> str:
+        """name@version."""
+        return self.model.ref
+
+    @property
+    def label(self) -> str:
+        """name@version, marked as a what-if when overrides changed it."""
+        return self.model.label
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """One evaluation: the ranked units, and the period it was scored for (the renderers' titles need it).
+
+    `notes` is what the CLI prints on stderr after scoring: columns not used,
+    rows left out (a 合计 row), the reader's doubts and scoring's warnings,
+    each one line starting with "note: " or "warning: ".
+    """
+
+    evaluation: Evaluation
+    period: str | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def results(self) -> tuple[UnitResult, ...]:
+        """Every unit in the published order: .entity, .rank (None: not ranked), .total, .scores, .display."""
+        return self.evaluation.results
+
+    @property
+    def ruleset(self) -> Model:
+        return self.evaluation.ruleset
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return self.evaluation.warnings
+
+
+def load(
+    ref: str | Path, *, as_of: str | None = None, period: str | None = None, rulesets: str | Path | None = None,
+) -> Ruleset:
+    """The ruleset `ref` names: a path to a .yaml file, `name@version`, or a bare `name`.
+
+    A bare name is chosen as `kaoping -r NAME` chooses it (with `as_of`
+    YYYY-MM-DD or `period` YYYY-MM: the released version in effect then; else
+    the latest released), and the choice is said in `.notes`, never printed.
+    Names are looked up under `rulesets`, else $KAOPING_RULESETS, ./rulesets,
+    the shipped rulesets.  An edited copy of a released version is refused,
+    wherever it lies.
+    """
+    text = str(ref)
+    option = str(rulesets) if rulesets is not None else None
+    notes: list[str] = []
+    if as_of and period and as_of[:7] != period:
+        notes.append(f"warning: as_of {as_of} is not in the period {period}: the version is the one in effect on {as_of}")
+    root, root_note = rulesets_choice(option)
+    if root_note and not is_path(text):
+        notes.append(f"note: {root_note}")
+    choice = choose(text, root, as_of, period)
+    if choice.note:
+        notes.append(f"note: {choice.note}")
+    roots = visible_roots(option)
+    found = choice.found or found_at(choice.path, roots)
+    model = load_ruleset(choice.path, str(choice.path), expect=found)
+    check_not_edited_copy(choice.path, str(choice.path), model.name, model.version, roots)
+    late = ""
+    if choice.how in ("named", "path") and (as_of or period):
+        day, when = (as_of, f"as_of {as_of}") if as_of else (f"{period}-01", f"the period {period}")
+        versions = named(choice.found.path.parent.parent, choice.found.name, model.ref) if choice.found else []
+        late = not_in_effect(model.ref, model.effective, day, when, versions)
+        if late:
+            notes.append(f"warning: {late}")
+    model = replace(model, chosen=choice.how, chosen_why=choice.note, not_in_effect=late)
+    return Ruleset(model, tuple(notes), _path=choice.path, _found=found)
+
+
+def loads(text: str, source: str = "<string>", *, rulesets: str | Path | None = None) -> Ruleset:
+    """The ruleset written in `text` (YAML); problems are placed in `source` at their line and column.
+
+    The same checks as a file's (size, safe YAML, schema, meaning), and, as
+    for a file, a text calling itself a released version without its bytes is
+    refused: it would publish under the released name what the released rules never gave.
+    """
+    model = _from_text(text, source, ())
+    _refuse_edited_text(text, source, model, rulesets)
+    return Ruleset(replace(model, chosen="text"), _text=text, _source=source)
+
+
+def with_overrides(ruleset: Ruleset, changes: Mapping[str, Any]) -> Ruleset:
+    """A what-if: `ruleset` with each KEY (as --set takes it: "timeliness.weight") set to its value.
+
+    The values are applied to the YAML before it is validated, as `--set`
+    is, so the changed ruleset is checked as a whole (the weights must still
+    add up); overrides already on `ruleset` stay, later ones win.
+    """
+    added = tuple(_override(key, value) for key, value in changes.items())
+    overrides = ruleset._overrides + added
+    if ruleset._path is not None:
+        model = load_ruleset(ruleset._path, str(ruleset._path), overrides, expect=ruleset._found)
+    else:
+        model = _from_text(ruleset._text, ruleset._source, overrides)
+    kept = {f: getattr(ruleset.model, f) for f in ("chosen", "chosen_why", "not_in_effect")}
+    return dataclasses.replace(ruleset, model=replace(model, **kept), _overrides=overrides)
+
+
+def evaluate(ruleset: Ruleset, data: Data, period: str | None = None, *, sheet: str | None = None) -> Result:
+    """Score `data` under `ruleset`: a path (CSV or .xlsx, `sheet` naming a workbook's sheet), or records.
+
+    Records are an iterable of mappings from header text (an input's id,
+    label or alias, as a file's header has it) to a value (str, int, float;
+    None for an empty cell).  They are turned into the rows a CSV file gives
+    and go through exactly the checks a file's rows do; a problem is placed at
+    file "<records>", line N (the Nth record, from 1), and named "record N, field X".
+    `period` (YYYY-MM) fills the report title, as --period does.
+    """
+    model = ruleset.model
+    if isinstance(data, (str, Path)):
+        evaluation = _evaluate_file(model, Path(data), str(data), sheet)
+    elif isinstance(data, (bytes, Mapping)):
+        raise fail(RECORDS, f"data must be a path or an iterable of records (mappings), not one {type(data).__name__}",
+                   "give a path, or a list of dicts such as [{'部门名称': '区林业局', ...}]")
+    else:
+        evaluation = _evaluate_records(model, data)
+    return Result(evaluation, period, _told(evaluation))
+
+
+def render(thing: Result | Diff | Explanation, fmt: str = "table") -> str | bytes:
+    """`thing` as the CLI writes it with -f FMT to a file: bytes for xlsx, text otherwise.
+
+    A Result takes every format of `kaoping evaluate` (FORMATS); a Diff
+    "table" or "json"; an Explanation "table" (its text).
+    """
+    if isinstance(thing, Diff):
+        if fmt == "json":
+            return diff_json(thing)
+        if fmt == "table":
+            return _plain(lambda console: render_diff(thing, console))
+        raise fail("render", f"a diff is rendered as table or json, not {fmt}")
+    if isinstance(thing, Explanation):
+        if fmt != "table":
+            raise fail("render", f"an explanation is rendered as table (text), not {fmt}")
+        return _render_explanation(thing)
+    ev, period = thing.evaluation, thing.period
+    if fmt == "json":
+        return _to_json(ev, period)
+    if fmt == "csv":
+        return _to_csv(ev, period)
+    if fmt == "xlsx":
+        from .xlsx_out import to_xlsx
+
+        return to_xlsx(ev, period)
+    if fmt == "md":
+        from .render_md import to_markdown
+
+        return to_markdown(ev, period)
+    if fmt == "html":
+        from .render_html import to_html
+
+        return to_html(ev, period)
+    if fmt == "table":
+        return _plain(lambda console: render_table(ev, console, period))
+    raise fail("render", f"unknown format {fmt!r}", f"give one of {', '.join(FORMATS)}")
+
+
+def to_json(result: Result) -> str:
+    """The JSON document of `kaoping evaluate -f json`."""
+    return _to_json(result.evaluation, result.period)
+
+
+def to_csv(result: Result) -> str:
+    """The CSV of `kaoping evaluate -f csv` (without --excel's BOM)."""
+    return _to_csv(result.evaluation, result.period)
+
+
+def diff(old: Ruleset, new: Ruleset, data: Data, *, sheet: str | None = None) -> Diff:
+    """What changing `old` into `new` does to `data`: the rules changed, each unit's scores and ranks, Kendall's tau-b."""
+    return _diff(evaluate(old, data, sheet=sheet).evaluation, evaluate(new, data, sheet=sheet).evaluation)
+
+
+def explain(result: Result, unit: str) -> Explanation:
+    """How one unit's score and rank came about (`unit` as `kaoping explain` takes it); render(x) gives the text."""
+    return _explain(result.evaluation, unit)
+
+
+# -- from text ------------------------------------------------------------------------------------
+
+
+def _from_text(text: str, source: str, overrides: tuple[Override, ...]) -> Model:
+    """engine.loader.load_ruleset's stages for text in memory: size, safe YAML, what-if, format, schema, meaning."""
+    raw = text.encode("utf-8")
+    _check_size(len(raw), source)
+    src = replace(parse_yaml(text.removeprefix("\ufeff"), source), sha256=hashlib.sha256(raw).hexdigest())
+    if overrides and isinstance(src.data, dict):
+        src = apply_overrides(src, overrides)
+    problems = check_format_version(src) or check_schema(src)
+    if not problems:
+        try:
+            return _Builder(src, None).build(src.sha256, tuple(o.text for o in overrides))
+        except KaopingError as e:
+            problems = list(e.problems)
+    raise KaopingError(_under_overrides(problems, overrides), limit=MAX_PROBLEMS)
+
+
+def _refuse_edited_text(text: str, source: str, model: Model, rulesets: str | Path | None) -> None:
+    """versions.check_not_edited_copy for text: it compares a file's sha256, here the text's bytes'."""
+    releases = released_copies(model.name, model.version, visible_roots(str(rulesets) if rulesets is not None else None))
+    if releases and model.sha256 not in {r.sha256 for _, r in releases}:
+        lock, release = releases[0]
+        raise fail(
+            source,
+            f"this text says it is {model.ref}, but it is an edited copy of that released version "
+            f"(released on {release.date} with sha256 {release.sha256[:12]}, recorded in {lock}; this text's sha256 is {model.sha256[:12]})",
+            f"a released version is never edited: give this text a version of its own (version: \"...\")",
+        )
+
+
+def _override(key: Any, value: Any) -> Override:
+    """One --set KEY=VALUE from a Python key and value (the value is used as it is, not read as YAML)."""
+    if not isinstance(key, str) or not key.strip():
+        raise fail("overrides", f"an override's key must be a dotted path such as 'timeliness.weight', not {key!r}")
+    if value is None or isinstance(value, (dict, list, tuple, set)) or not isinstance(value, (str, int, float)):
+        raise fail("overrides", f"the value of {key} must be one number, text or true/false, not {value!r}")
+    raw = ("true" if value else "false") if isinstance(value, bool) else str(value)
+    return Override(f"{key}={raw}", key.strip(), value, raw)
+
+
+# -- records in memory ----------------------------------------------------------------------------
+
+
+def _evaluate_records(model: Model, records: Records) -> Evaluation:
+    """Score records from memory: turned into a header row and one row per record, then data.py's checks."""
+    header, rows = _rows(records)
+    source = _data.Source([Row(0, 0, header), *rows], "records (in memory)", ",", "", set())
+    try:
+        checked, ignored, notes = _data._read_rows(source, model, RECORDS)
+    except KaopingError as e:
+        placed = KaopingError([_placed(p, header) for p in e.problems])
+        placed.total = e.total
+        raise placed from None
+    digest = hashlib.sha256(json.dumps([header, *[r.cells for r in rows]], ensure_ascii=False).encode("utf-8")).hexdigest()
+    said = tuple(_data._note_text(_placed(n, header)) for n in notes)
+    table = _data.Table(RECORDS, digest, source.encoding, tuple(checked), ignored, said)
+    return rank(model, table, score(model, table, lambda _: None))
+
+
+def _rows(records: Records) -> tuple[list[str], list[Row]]:
+    """The header (every key, in the order first seen) and record N as row N; a record or value that cannot
+    be a row is refused in its place, all of them at once."""
+    if isinstance(records, (str, bytes)):
+        raise fail(RECORDS, "records must be an iterable of mappings", "give a list of dicts")
+    items = list(records)
+    if not items:
+        raise fail(RECORDS, "no records were given", "give at least one record (a mapping from header text to value)")
+    header: dict[str, int] = {}
+    problems: list[Problem] = []
+    for n, item in enumerate(items, 1):
+        if not isinstance(item, Mapping):
+            problems.append(Problem(RECORDS, n, 0, f"record {n} is a {type(item).__name__}, not a mapping of header text to value", cell=f"record {n}"))
+            continue
+        for key in item:
+            if not isinstance(key, str):
+                problems.append(Problem(RECORDS, n, 0, f"the key {key!r} is not text: keys are header texts (ids, labels or aliases)", cell=f"record {n}"))
+            else:
+                header.setdefault(key, len(header))
+    names = list(header)
+    rows: list[Row] = []
+    for n, item in enumerate(items, 1):
+        if not isinstance(item, Mapping):
+            continue
+        cells = [""] * len(names)
+        for key, value in item.items():
+            if not isinstance(key, str):
+                continue
+            text = _cell(value)
+            if text is None:
+                problems.append(Problem(RECORDS, n, header[key] + 1, f"{key}: {value!r} is a {type(value).__name__}, not text or a number",
+                                        "give str, int or float (None for an empty cell)", cell=f"record {n}, field {key}"))
+                continue
+            cells[header[key]] = text
+        rows.append(Row(n, n, cells))
+    if problems:
+        raise KaopingError(problems, limit=MAX_PROBLEMS)
+    return names, rows
+
+
+def _cell(value: Any) -> str | None:
+    """A value as the text a CSV cell holds; None for a value no cell holds (a bool, a list ...)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    return value if isinstance(value, str) else str(value)  # str(0.1) is '0.1': the shortest text that reads back as it
+
+
+def _placed(p: Problem, header: list[str]) -> Problem:
+    """A problem in records named by its place in them: record N, field X (line N, col X's position)."""
+    if p.file != RECORDS or not p.line or p.cell:
+        return p
+    field = f", field {header[p.col - 1]}" if 0 < p.col <= len(header) else ""
+    return replace(p, cell=f"record {p.line}{field}")
+
+
+def _told(evaluation: Evaluation) -> tuple[str, ...]:
+    """What commands.tell writes on stderr after scoring, as lines kept instead of printed."""
+    ignored = evaluation.table.ignored_columns
+    lines = [f"note: columns not used by {evaluation.ruleset.ref}: {', '.join(ignored)}"] if ignored else []
+    lines += [line if line.startswith("warning: ") else f"note: {line}" for line in evaluation.table.notes]
+    return tuple(lines + [f"warning: {w}" for w in evaluation.warnings])
+
+
+def _plain(draw: Any) -> str:
+    """A Rich rendering as the plain text the CLI writes to -o FILE (no colour, never wrapped)."""
+    buffer = io.StringIO()
+    draw(Console(file=buffer, width=10_000, color_system=None, highlight=False))
+    return buffer.getvalue()
+
