@@ -641,15 +641,14 @@ def _totals_cell(row: Row, key: int | None, labels: set[str]) -> tuple[str, int]
     return next(((_normalise(c), col) for col, c in enumerate(row.cells) if _is_totals_label(_normalise(c), labels)), None)
 
 
-SUFFIX_LABELS = ("合计", "总计", "小计")  # a name ending in one of these (部门小计, 县区组合计) is a total too
-
-
 def _is_totals_label(text: str, labels: set[str]) -> bool:
+    """A label, decorated (合计：, 合计【32个单位】) or as a name's start or end (全区平均, 部门小计, 合计数,
+    小计：县区组): an office's summary row, however worded, must not be ranked as a unit."""
     core = _label_core(text)
-    return core in labels or any(core.endswith(s) for s in SUFFIX_LABELS if s in labels)
+    return core in labels or any(len(label) >= 2 and (core.startswith(label) or core.endswith(label)) for label in labels)
 
 
-_LABEL_TAIL = re.compile(r"(?:[（(][^（）()]*[）)]|[：:。.])+$")
+_LABEL_TAIL = re.compile(r"(?:[（(【\[][^（）()【】\[\]]*[）)】\]]|[：:。.])+$")
 
 
 def _label_core(text: str) -> str:

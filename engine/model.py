@@ -20,7 +20,7 @@ TITLE_FIELDS = ("year", "month", "period")  # what a report title may take from 
 ID_SECTIONS = ("inputs", "derived", "lookups", "aggregates", "indicators", "lists", "flags")
 # the sheet kaoping writes beside its table in an xlsx (what it was derived from): never the figures
 PROVENANCE_SHEET = "来源"
-DEFAULT_TOTALS_LABELS = ("合计", "总计", "小计", "全区合计", "平均", "平均值", "总数")
+DEFAULT_TOTALS_LABELS = ("合计", "总计", "小计", "全区合计", "平均", "平均值", "均值", "总数", "汇总")
 
 
 @dataclass(frozen=True, slots=True)

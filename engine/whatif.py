@@ -121,7 +121,7 @@ def _expected_kinds(steps: list[str]) -> set[str]:
     list or mapping holds.
     """
     last = steps[-1]
-    if not last.lstrip("-").isdigit() and last in _properties():
+    if not last.lstrip("-").isdecimal() and last in _properties():
         return {kind for schema in _properties()[last] for kind in _kinds(schema)}
     if len(steps) > 1 and steps[-2] in _properties():
         inner = [sub for schema in _properties()[steps[-2]] for sub in (schema.get("items"), schema.get("additionalProperties"))]
@@ -282,12 +282,12 @@ def _named(items: list[Any], step: str) -> int | None:
 def _ambiguous(items: list[Any], step: str) -> bool:
     """A digit that is both a position and another item's value (groups "1" and "2" listed as 2, 1)."""
     named = _named(items, step)
-    return step.isdigit() and named is not None and 1 <= int(step) <= len(items) and named != int(step) - 1
+    return step.isdecimal() and named is not None and 1 <= int(step) <= len(items) and named != int(step) - 1
 
 
 def _item(items: list[Any], step: str) -> int | None:
     """The index of the list item `step` names: a position from 1, an id, or a group's value."""
-    if step.isdigit():
+    if step.isdecimal():
         return int(step) - 1 if 1 <= int(step) <= len(items) else None
     for index, item in enumerate(items):
         if isinstance(item, dict) and step in (item.get("id"), item.get("value")):

@@ -192,7 +192,8 @@ def test_a_total_put_first_under_the_header_is_named(tmp_path):
     assert len(notes) == 1 and notes[0].startswith(f"warning: {data}:2:1: the row '全区' looks like a totals row (each of its counts is the sum of the 2 rows below it)")
 
 
-@pytest.mark.parametrize("label", ["部门小计", "县区组合计", "街道总计"])
+@pytest.mark.parametrize("label", ["部门小计", "县区组合计", "街道总计", "全区平均", "平均分", "平均数", "均值", "全区平均值",
+                                   "合计【32个单位】", "合计数", "汇总", "全区总数", "小计：县区组"])
 def test_a_name_ending_in_a_totals_word_is_a_totals_row(tmp_path, label):
     data = tmp_path / "t.csv"
     data.write_text(",".join(HEADER) + f"\n甲局,4,4,4,0,0\n{label},9,9,9,0,0\n乙局,2,2,1,1,0\n", encoding="utf-8")

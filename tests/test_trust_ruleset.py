@@ -277,3 +277,10 @@ def test_a_set_step_that_is_both_a_position_and_another_groups_value_is_refused(
     run = run_cli("validate", ruleset, "--set", "groups.1.label=第一组")
     assert run.code == 1, run.err
     assert "'groups.1.label' could mean two items: position 1 and the one whose value is '1'" in run.err
+
+
+def test_a_set_position_written_in_other_digits_is_refused_not_crashed_on():
+    """'²' is a digit to str.isdigit() but not to int(): it crashed with a traceback."""
+    run = run_cli("validate", "rulesets/jintai-hotline/2024.02.yaml", "--set", "report.columns.².label=x")
+    assert run.code == 1 and "Traceback" not in run.err
+    assert "'report.columns.².label' names nothing in this ruleset" in run.err
