@@ -461,6 +461,8 @@ def cmd_combine(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         evaluations.append(evaluate_input(ruleset, item.path, err, item.sheet, held=sum(len(e.table.records) for e in evaluations)))
     _refuse_same_tables(items, evaluations)
     combined = combine(ruleset, [item.label for item in items], evaluations)
+    for line in capped(combined.notes, LINES_SHOWN, "notes"):
+        err.write(f"note: {line}\n")
     view(args, out, err, (*(item.path for item in items), ruleset.path), lambda: combined_json(combined), lambda console: render_combined(combined, console))
     return OK
 

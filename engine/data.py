@@ -91,6 +91,7 @@ class Source:
     group_rows: set[int]  # a sheet's rows holding a merged group header (the upper row of a two-level header)
     sheets: tuple[str, ...] = ()  # every sheet of the workbook, for a hint when this one holds no table
     note: str = ""  # how the sheet was chosen, when kaoping chose it (several sheets, no --sheet)
+    hidden_rows: frozenset[int] = frozenset()  # a sheet's filled rows that Excel does not show
 
 
 class CellError(ValueError):
@@ -254,7 +255,7 @@ def _sheet_source(path: Path, ruleset: Ruleset, display: str, sheet: str | None)
 
     book = sheet_rows(path, display, sheet)
     rows = _table_rows([Row(n, n, c) for n, c in book.rows], book, ruleset, display)
-    return Source(rows, f"xlsx sheet {book.name}", ",", book.name, book.group_rows, book.sheets, book.chosen_why)
+    return Source(rows, f"xlsx sheet {book.name}", ",", book.name, book.group_rows, book.sheets, book.chosen_why, book.hidden_rows)
 
 
 def _checked(source: Source, ruleset: Ruleset, display: str) -> tuple[list[Record], tuple[str, ...], list[str]]:
@@ -269,7 +270,17 @@ def _checked(source: Source, ruleset: Ruleset, display: str) -> tuple[list[Recor
         placed.total = e.total
         raise placed from None
     said = [_note_text(_in_sheet(n, source.sheet) if source.sheet else n) for n in notes]
-    return records, ignored, ([f"{display}: {source.note}"] if source.note else []) + said
+    return records, ignored, ([f"{display}: {source.note}"] if source.note else []) + said + _hidden_note(records, source, display)
+
+
+def _hidden_note(records: Sequence[Record], source: Source, display: str) -> list[str]:
+    """Units read from rows Excel hides (or a filter leaves out): the person who checks the sheet does not see them."""
+    hidden = [r.row for r in records if r.row in source.hidden_rows]
+    if not hidden:
+        return []
+    shown = ", ".join(map(str, hidden[:20])) + (f" … and {len(hidden) - 20} more" if len(hidden) > 20 else "")
+    return [f"{display}: the sheet '{source.sheet}' hides {len(hidden)} row{'s' if len(hidden) != 1 else ''} (hidden, or left out by a filter) "
+            f"that were read as units like the others: row{'s' if len(hidden) != 1 else ''} {shown}; unhide them (or clear the filter) to see what was scored"]
 
 
 def _note_text(note: Problem) -> str:

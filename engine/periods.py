@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from . import __version__
-from .errors import KaopingError, Problem, fail
+from .errors import KaopingError, Problem, did_you_mean, fail
 from .numbers import format_fixed, spreadsheet_decimal
 from .output import dump_json, input_info, ruleset_info
 from .data import Table as InputTable
@@ -46,6 +46,13 @@ class Combined:
     labels: tuple[str, ...]
     evaluations: tuple[Evaluation, ...]
     rows: tuple[Row, ...]
+    notes: tuple[str, ...] = ()  # units skipped in a period (combine: {missing: skip}), said on stderr
+
+
+def _skipped(name: str, label: str, present: dict[str, UnitResult]) -> str:
+    """A unit absent from a period: combined over the others, which a reader must hear (a renamed unit looks the same)."""
+    near = did_you_mean(name, list(present))
+    return f"{name} has no result in {label}: its combined score is over the other periods (combine: {{missing: skip}})" + (f"; {near}" if near else "")
 
 
 def combine(ruleset: Ruleset, labels: Sequence[str], evaluations: Sequence[Evaluation]) -> Combined:
@@ -62,6 +69,7 @@ def combine(ruleset: Ruleset, labels: Sequence[str], evaluations: Sequence[Evalu
     if missing and ruleset.combine.missing == "error":
         problems = [Problem(label, 0, 0, f"{name} has no result in this period", "add its row, or declare combine: {missing: skip}") for name, label in missing]
         raise KaopingError(problems, limit=100)
+    notes = tuple(_skipped(name, label, found[labels.index(label)]) for name, label in missing)
     moved = [(n, sorted({r.group or "" for f in found for r in [f.get(n)] if r is not None})) for n in names]
     moved = [(n, g) for n, g in moved if len(g) > 1]
     if moved:
@@ -76,7 +84,7 @@ def combine(ruleset: Ruleset, labels: Sequence[str], evaluations: Sequence[Evalu
     ranked = [s for s in scored if any(p is not None and p.rank is not None for p in s[2])]
     never = [s for s in scored if s not in ranked]  # not ranked in any period (e.g. too few orders): not ranked here either
     rows = _ranked(ruleset, ranked) + [_row(ruleset, s, None) for s in never]
-    return Combined(ruleset, tuple(labels), tuple(evaluations), tuple(rows))
+    return Combined(ruleset, tuple(labels), tuple(evaluations), tuple(rows), notes)
 
 
 Scored = tuple[str, str | None, tuple[UnitResult | None, ...], float]

@@ -66,6 +66,7 @@ class Sheet:
     merges: list[tuple[int, str]]  # (first row, A1 range) of every other merged range: header or error
     sheets: tuple[str, ...] = ()  # every sheet of the workbook, in order, for a hint when this one holds no table
     chosen_why: str = ""  # when kaoping chose the sheet (no --sheet, several sheets): which one it read and why
+    hidden_rows: frozenset[int] = frozenset()  # filled rows Excel does not show (hidden, or filtered out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,7 +383,8 @@ def _sheet(ws: Any, display: str, names: tuple[str, ...]) -> Sheet:
     filled = {n for n, _ in rows}
     last = max(filled, default=0)
     gaps = {n + 1 for n in filled if n + 1 not in filled and n < last}
-    return Sheet(ws.title, rows, group_rows, title_rows, gaps, merges, names)
+    hidden = frozenset(n for n, dim in ws.row_dimensions.items() if dim.hidden and n in filled)
+    return Sheet(ws.title, rows, group_rows, title_rows, gaps, merges, names, hidden_rows=hidden)
 
 
 def _sparse_rows(ws: Any, display: str) -> dict[int, list[str]]:

@@ -736,3 +736,17 @@ def test_the_memory_estimate_does_not_count_the_header_row(tmp_path):
     data = tmp_path / "t.csv"
     data.write_text("部门名称,应办结工单数\n甲局,4\n乙局,2\n", encoding="utf-8")
     assert estimated_rows(data) == 2
+
+
+def test_combine_says_which_unit_was_skipped_in_which_period(tmp_path):
+    """combine: {missing: skip} combines 丁 over 2025-02 only; a renamed unit (丁 -> 丁局) would look the same."""
+    cases = ROOT / "tests" / "cases" / "constructs"
+    ruleset = tmp_path / "skip.yaml"
+    text = (cases / "combine-periods.yaml").read_text(encoding="utf-8").replace("combine: {function: mean}", "combine: {function: mean, missing: skip}")
+    ruleset.write_text(text, encoding="utf-8")
+    renamed = tmp_path / "mar.csv"
+    renamed.write_text((cases / "combine-periods-2025-03.csv").read_text(encoding="utf-8") + "丁局,50\n", encoding="utf-8")
+    run = run_cli("combine", "-r", ruleset, f"2025-02={cases}/combine-periods-2025-02.csv", f"2025-03={renamed}", "-f", "json")
+    assert run.code == 0, run.err
+    assert "note: 丁 has no result in 2025-03: its combined score is over the other periods (combine: {missing: skip}); did you mean '丁局'?\n" in run.err
+    assert "note: 丁局 has no result in 2025-02: its combined score is over the other periods (combine: {missing: skip}); did you mean '丁'?\n" in run.err

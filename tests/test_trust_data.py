@@ -694,3 +694,18 @@ def test_a_workbook_cell_keeps_its_leading_quote(tmp_path):
     book.save(path)
     names = [r.values["department"] for r in read_table(path, load_ruleset(SEED_RULESET)).records]
     assert names[0] == "'@东风路街道办"
+
+
+def test_units_on_hidden_rows_are_read_and_said(tmp_path):
+    """A filtered sheet shows fewer units than kaoping ranks: the rows it hides are named."""
+    path = tmp_path / "filtered.xlsx"
+    book = seed_book(path)
+    ws = book["2月"]
+    ws.row_dimensions[5].hidden = True
+    ws.row_dimensions[9].hidden = True
+    book.save(path)
+    result, err = evaluate_json(path)
+    assert [(r["entity"], r["display"]["total"]) for r in result["results"]] == published_totals()  # all 32 are scored
+    note = (f"{path}: the sheet '2月' hides 2 rows (hidden, or left out by a filter) that were read as units like the others: "
+            "rows 5, 9; unhide them (or clear the filter) to see what was scored")
+    assert result["input"]["notes"] == [note] and f"note: {note}\n" in err
