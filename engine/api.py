@@ -31,21 +31,20 @@ from .diff import Diff
 from .diff import diff as _diff
 from .errors import KaopingError, Problem, fail
 from .explain import Explanation
+from .formats import FORMATS, formatted
 from .explain import explain as _explain
 from .explain import render as _render_explanation
-from .loader import _Builder, _under_overrides, load_ruleset
+from .loader import load_ruleset, load_source
 from .model import Ruleset as Model
 from .output import to_csv as _to_csv
 from .output import to_json as _to_json
 from .pipeline import evaluate as _evaluate_file
 from .ranking import Evaluation, UnitResult, rank
 from .render_diff import diff_json, render_diff
-from .render_table import render_table
 from .resolve import Found, found_at, is_path, named, rulesets_choice, visible_roots
-from .schema import check_format_version, check_schema
 from .scoring import score
 from .versions import check_not_edited_copy, choose, not_in_effect, released_copies
-from .whatif import Override, apply_overrides
+from .whatif import Override
 from .yamlsrc import MAX_PROBLEMS, _check_size, parse_yaml
 
 __all__ = [
@@ -54,7 +53,6 @@ __all__ = [
 ]
 
 RECORDS = "<records>"  # the file name a problem in records from memory is placed in
-FORMATS = ("table", "json", "csv", "xlsx", "md", "html")  # every format `kaoping evaluate -f` writes
 
 Records = Iterable[Mapping[str, Union[str, int, float, None]]]
 Data = Union[str, Path, Records]
@@ -229,26 +227,9 @@ def render(thing: Result | Diff | Explanation, fmt: str = "table") -> str | byte
         if fmt != "table":
             raise fail("render", f"an explanation is rendered as table (text), not {fmt}")
         return _render_explanation(thing)
-    ev, period = thing.evaluation, thing.period
-    if fmt == "json":
-        return _to_json(ev, period)
-    if fmt == "csv":
-        return _to_csv(ev, period)
-    if fmt == "xlsx":
-        from .xlsx_out import to_xlsx
-
-        return to_xlsx(ev, period)
-    if fmt == "md":
-        from .render_md import to_markdown
-
-        return to_markdown(ev, period)
-    if fmt == "html":
-        from .render_html import to_html
-
-        return to_html(ev, period)
-    if fmt == "table":
-        return _plain(lambda console: render_table(ev, console, period))
-    raise fail("render", f"unknown format {fmt!r}", f"give one of {', '.join(FORMATS)}")
+    if fmt not in FORMATS:
+        raise fail("render", f"unknown format {fmt!r}", f"give one of {', '.join(FORMATS)}")
+    return formatted(thing.evaluation, fmt, thing.period)
 
 
 def to_json(result: Result) -> str:
@@ -279,15 +260,7 @@ def _from_text(text: str, source: str, overrides: tuple[Override, ...]) -> Model
     raw = text.encode("utf-8")
     _check_size(len(raw), source)
     src = replace(parse_yaml(text.removeprefix("\ufeff"), source), sha256=hashlib.sha256(raw).hexdigest())
-    if overrides and isinstance(src.data, dict):
-        src = apply_overrides(src, overrides)
-    problems = check_format_version(src) or check_schema(src)
-    if not problems:
-        try:
-            return _Builder(src, None).build(src.sha256, tuple(o.text for o in overrides))
-        except KaopingError as e:
-            problems = list(e.problems)
-    raise KaopingError(_under_overrides(problems, overrides), limit=MAX_PROBLEMS)
+    return load_source(src, overrides)
 
 
 def _refuse_edited_text(text: str, source: str, model: Model, rulesets: str | Path | None) -> None:
@@ -299,7 +272,7 @@ def _refuse_edited_text(text: str, source: str, model: Model, rulesets: str | Pa
             source,
             f"this text says it is {model.ref}, but it is an edited copy of that released version "
             f"(released on {release.date} with sha256 {release.sha256[:12]}, recorded in {lock}; this text's sha256 is {model.sha256[:12]})",
-            f"a released version is never edited: give this text a version of its own (version: \"...\")",
+            "a released version is never edited: give this text a version of its own (version: \"...\")",
         )
 
 

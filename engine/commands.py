@@ -27,9 +27,10 @@ from .diff import diff
 from .errors import KaopingError, Problem, UsageError, fail
 from .explain import explain, render
 from .files import write_files
+from .formats import FORMATS, formatted
 from .loader import load_ruleset
 from .model import Ruleset
-from .output import provenance_json, to_csv, to_json
+from .output import provenance_json
 from .periods import combine, combined_json, render_combined
 from .pipeline import evaluate, stages
 from .ranking import Evaluation
@@ -314,31 +315,14 @@ def cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return OK
 
 
-EVALUATE_FORMATS = ("table", "json", "csv", "xlsx", "md", "html")
+EVALUATE_FORMATS = FORMATS
 VIEW_FORMATS = ("table", "json")
 
 
 def _text(evaluation: Evaluation, fmt: str, period: str | None, excel: bool = False) -> str | bytes:
-    """The output in format `fmt`; the renderers of the heavier formats are imported only when asked for."""
-    if fmt == "json":
-        return to_json(evaluation, period)
-    if fmt == "csv":
-        return ("\ufeff" if excel else "") + to_csv(evaluation, period)  # Excel reads UTF-8 only with a BOM
-    if fmt == "xlsx":
-        from .xlsx_out import to_xlsx
-
-        return to_xlsx(evaluation, period)
-    if fmt == "md":
-        from .render_md import to_markdown
-
-        return to_markdown(evaluation, period)
-    if fmt == "html":
-        from .render_html import to_html
-
-        return to_html(evaluation, period)
-    buffer = io.StringIO()
-    render_table(evaluation, Console(file=buffer, width=10_000, color_system=None, highlight=False), period)
-    return buffer.getvalue()
+    """The output in format `fmt`; --excel puts a BOM before CSV text, as Excel reads UTF-8 only with one."""
+    text = formatted(evaluation, fmt, period)
+    return "\ufeff" + text if excel and isinstance(text, str) else text
 
 
 def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

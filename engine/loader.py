@@ -73,7 +73,12 @@ def load_ruleset(path: Path, display: str | None = None, overrides: Sequence[Ove
     """
     display = display or str(path)
     check_unchanged(path, display)
-    src = read_yaml(path, display)
+    return load_source(read_yaml(path, display), overrides, expect)
+
+
+def load_source(src: Source, overrides: Sequence[Override] = (), expect: Found | None = None) -> Ruleset:
+    """The stages after reading, for a parsed document from a file or from text (the Python API's loads):
+    what-if, format version, schema, meaning and build."""
     if overrides and isinstance(src.data, dict):
         src = apply_overrides(src, overrides)
     problems = check_format_version(src) or check_schema(src)

@@ -6,9 +6,7 @@ published table) or are computed by hand in the test, never by the code under te
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
 import re
 
 import pytest
