@@ -22,11 +22,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kaoping.cli import main  # noqa: E402
-from kaoping.data import read_table  # noqa: E402
-from kaoping.loader import load_ruleset  # noqa: E402
-from kaoping.output import to_json  # noqa: E402
-from kaoping.ranking import rank  # noqa: E402
-from kaoping.scoring import score  # noqa: E402
+from kaoping.data.table import read_table  # noqa: E402
+from kaoping.evaluate.ranking import rank  # noqa: E402
+from kaoping.evaluate.scoring import score  # noqa: E402
+from kaoping.outputs.machine import to_json  # noqa: E402
+from kaoping.ruleset.loader import load_ruleset  # noqa: E402
 
 SEED_RULESET = ROOT / "rulesets" / "jintai-hotline" / "2024.02.yaml"
 SEED_INPUT = ROOT / "examples" / "jintai-hotline-2024-02.csv"
@@ -50,7 +50,9 @@ def synthetic_csv(path: Path, units: int) -> None:
         due = rng.randint(0, 400)
         completed = rng.randint(0, due)
         on_time = rng.randint(0, completed)
-        lines.append(f"单位{i:06d},{due},{completed},{on_time},{rng.randint(0, 5)},{rng.randint(0, 2)},{rng.randint(0, 2)}")
+        lines.append(
+            f"单位{i:06d},{due},{completed},{on_time},{rng.randint(0, 5)},{rng.randint(0, 2)},{rng.randint(0, 2)}"
+        )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -73,7 +75,11 @@ def main_bench() -> None:
     print(f"python {sys.version.split()[0]}")
 
     def seed_run() -> int:
-        return main(["evaluate", "-r", str(SEED_RULESET), str(SEED_INPUT), "-f", "json"], stdout=io.StringIO(), stderr=io.StringIO())
+        return main(
+            ["evaluate", "-r", str(SEED_RULESET), str(SEED_INPUT), "-f", "json"],
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
 
     timed("seed: evaluate -f json, 32 units (best of 5)", seed_run, repeat=5)
     ruleset = timed("load + validate the seed ruleset (best of 5)", lambda: load_ruleset(SEED_RULESET), repeat=5)
@@ -86,9 +92,9 @@ def main_bench() -> None:
         evaluation = timed(f"rank + round {args.units:,} units", lambda: rank(ruleset, table, scoring))
         timed(f"JSON for {args.units:,} units", lambda: to_json(evaluation))
         if args.xlsx:
-            # a workbook holds at most kaoping.xlsx_in.MAX_CELLS cells (openpyxl keeps ~350 bytes a cell);
+            # a workbook holds at most kaoping.data.table.xlsx_in.MAX_CELLS cells (openpyxl keeps ~350 bytes a cell);
             # larger tables are read as CSV, so the Excel read is timed on as many rows as fit
-            from kaoping.xlsx_in import MAX_CELLS
+            from kaoping.data.table.xlsx_in import MAX_CELLS
 
             rows = min(args.units, MAX_CELLS // 7 - 1)
             small = Path(tmp) / "xlsx-rows.csv"
@@ -96,7 +102,7 @@ def main_bench() -> None:
             book = Path(tmp) / "big.xlsx"
             synthetic_xlsx(small, book)
             timed(f"read + check {rows:,} rows from .xlsx", lambda: read_table(book, ruleset))
-            from kaoping.xlsx_out import to_xlsx
+            from kaoping.outputs.xlsx import to_xlsx
 
             timed(f"xlsx for {args.units:,} units", lambda: to_xlsx(evaluation, "2024-02"))
 
@@ -106,7 +112,11 @@ def main_bench() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         bad = Path(tmp) / "hostile.yaml"
         bad.write_text(hostile, encoding="utf-8")
-        timed("refuse a 500-deep formula (best of 5)", lambda: main(["validate", str(bad)], stdout=io.StringIO(), stderr=io.StringIO()), repeat=5)
+        timed(
+            "refuse a 500-deep formula (best of 5)",
+            lambda: main(["validate", str(bad)], stdout=io.StringIO(), stderr=io.StringIO()),
+            repeat=5,
+        )
 
 
 if __name__ == "__main__":

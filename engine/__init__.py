@@ -34,7 +34,21 @@ from .api import (
 )
 
 __all__ = [
-    "FORMATS", "Data", "KaopingError", "Problem", "Records", "Result", "Ruleset",
-    "diff", "evaluate", "explain", "load", "loads", "render", "to_csv", "to_json", "with_overrides",
+    "FORMATS",
+    "Data",
+    "KaopingError",
+    "Problem",
+    "Records",
+    "Result",
+    "Ruleset",
+    "diff",
+    "evaluate",
+    "explain",
+    "load",
+    "loads",
+    "render",
+    "to_csv",
+    "to_json",
+    "with_overrides",
     "__version__",
 ]

@@ -19,43 +19,58 @@ import dataclasses
 import hashlib
 import io
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Union
+from typing import Any
 
 from rich.console import Console
 
-from . import data as _data
-from .csv_in import Row
-from .diff import Diff
-from .diff import diff as _diff
+from .analysis.diff import Diff
+from .analysis.diff import diff as _diff
+from .analysis.explain import Explanation
+from .analysis.explain import explain as _explain
+from .analysis.explain import render as _render_explanation
+from .data import table as _data
+from .data.csv_in import Row
 from .errors import KaopingError, Problem, fail
-from .explain import Explanation
-from .formats import FORMATS, formatted
-from .explain import explain as _explain
-from .explain import render as _render_explanation
-from .loader import load_ruleset, load_source
-from .model import Ruleset as Model
-from .output import to_csv as _to_csv
-from .output import to_json as _to_json
-from .pipeline import evaluate as _evaluate_file
-from .ranking import Evaluation, UnitResult, rank
-from .render_diff import diff_json, render_diff
-from .resolve import Found, found_at, is_path, named, rulesets_choice, visible_roots
-from .scoring import score
-from .versions import check_not_edited_copy, choose, not_in_effect, released_copies
-from .whatif import Override
-from .yamlsrc import MAX_PROBLEMS, _check_size, parse_yaml
+from .evaluate.pipeline import evaluate as _evaluate_file
+from .evaluate.ranking import Evaluation, UnitResult, rank
+from .evaluate.scoring import score
+from .outputs.diff import diff_json, render_diff
+from .outputs.formats import FORMATS, formatted
+from .outputs.machine import to_csv as _to_csv
+from .outputs.machine import to_json as _to_json
+from .ruleset.loader import load_ruleset, load_source
+from .ruleset.model import Ruleset as Model
+from .ruleset.resolve import Found, found_at, is_path, named, rulesets_choice, visible_roots
+from .ruleset.versions import check_not_edited_copy, choose, not_in_effect, released_copies
+from .ruleset.whatif import Override
+from .ruleset.yamlsrc import MAX_PROBLEMS, _check_size, parse_yaml
 
 __all__ = [
-    "Ruleset", "Result", "KaopingError", "Problem", "Records", "Data", "FORMATS",
-    "load", "loads", "evaluate", "with_overrides", "render", "to_json", "to_csv", "diff", "explain",
+    "Ruleset",
+    "Result",
+    "KaopingError",
+    "Problem",
+    "Records",
+    "Data",
+    "FORMATS",
+    "load",
+    "loads",
+    "evaluate",
+    "with_overrides",
+    "render",
+    "to_json",
+    "to_csv",
+    "diff",
+    "explain",
 ]
 
 RECORDS = "<records>"  # the file name a problem in records from memory is placed in
 
-Records = Iterable[Mapping[str, Union[str, int, float, None]]]
-Data = Union[str, Path, Records]
+Records = Iterable[Mapping[str, str | int | float | None]]
+Data = str | Path | Records
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +139,11 @@ class Result:
 
 
 def load(
-    ref: str | Path, *, as_of: str | None = None, period: str | None = None, rulesets: str | Path | None = None,
+    ref: str | Path,
+    *,
+    as_of: str | None = None,
+    period: str | None = None,
+    rulesets: str | Path | None = None,
 ) -> Ruleset:
     """The ruleset `ref` names: a path to a .yaml file, `name@version`, or a bare `name`.
 
@@ -139,7 +158,9 @@ def load(
     option = str(rulesets) if rulesets is not None else None
     notes: list[str] = []
     if as_of and period and as_of[:7] != period:
-        notes.append(f"warning: as_of {as_of} is not in the period {period}: the version is the one in effect on {as_of}")
+        notes.append(
+            f"warning: as_of {as_of} is not in the period {period}: the version is the one in effect on {as_of}"
+        )
     root, root_note = rulesets_choice(option)
     if root_note and not is_path(text):
         notes.append(f"note: {root_note}")
@@ -204,8 +225,11 @@ def evaluate(ruleset: Ruleset, data: Data, period: str | None = None, *, sheet: 
     if isinstance(data, (str, Path)):
         evaluation = _evaluate_file(model, Path(data), str(data), sheet)
     elif isinstance(data, (bytes, Mapping)):
-        raise fail(RECORDS, f"data must be a path or an iterable of records (mappings), not one {type(data).__name__}",
-                   "give a path, or a list of dicts such as [{'部门名称': '区林业局', ...}]")
+        raise fail(
+            RECORDS,
+            f"data must be a path or an iterable of records (mappings), not one {type(data).__name__}",
+            "give a path, or a list of dicts such as [{'部门名称': '区林业局', ...}]",
+        )
     else:
         evaluation = _evaluate_records(model, data)
     return Result(evaluation, period, _told(evaluation))
@@ -265,14 +289,16 @@ def _from_text(text: str, source: str, overrides: tuple[Override, ...]) -> Model
 
 def _refuse_edited_text(text: str, source: str, model: Model, rulesets: str | Path | None) -> None:
     """versions.check_not_edited_copy for text: it compares a file's sha256, here the text's bytes'."""
-    releases = released_copies(model.name, model.version, visible_roots(str(rulesets) if rulesets is not None else None))
+    releases = released_copies(
+        model.name, model.version, visible_roots(str(rulesets) if rulesets is not None else None)
+    )
     if releases and model.sha256 not in {r.sha256 for _, r in releases}:
         lock, release = releases[0]
         raise fail(
             source,
             f"this text says it is {model.ref}, but it is an edited copy of that released version "
             f"(released on {release.date} with sha256 {release.sha256[:12]}, recorded in {lock}; this text's sha256 is {model.sha256[:12]})",
-            "a released version is never edited: give this text a version of its own (version: \"...\")",
+            'a released version is never edited: give this text a version of its own (version: "...")',
         )
 
 
@@ -299,7 +325,9 @@ def _evaluate_records(model: Model, records: Records) -> Evaluation:
         placed = KaopingError([_placed(p, header) for p in e.problems])
         placed.total = e.total
         raise placed from None
-    digest = hashlib.sha256(json.dumps([header, *[r.cells for r in rows]], ensure_ascii=False).encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(
+        json.dumps([header, *[r.cells for r in rows]], ensure_ascii=False).encode("utf-8")
+    ).hexdigest()
     said = tuple(_data._note_text(_placed(n, header)) for n in notes)
     table = _data.Table(RECORDS, digest, source.encoding, tuple(checked), ignored, said)
     return rank(model, table, score(model, table, lambda _: None))
@@ -317,11 +345,27 @@ def _rows(records: Records) -> tuple[list[str], list[Row]]:
     problems: list[Problem] = []
     for n, item in enumerate(items, 1):
         if not isinstance(item, Mapping):
-            problems.append(Problem(RECORDS, n, 0, f"record {n} is a {type(item).__name__}, not a mapping of header text to value", cell=f"record {n}"))
+            problems.append(
+                Problem(
+                    RECORDS,
+                    n,
+                    0,
+                    f"record {n} is a {type(item).__name__}, not a mapping of header text to value",
+                    cell=f"record {n}",
+                )
+            )
             continue
         for key in item:
             if not isinstance(key, str):
-                problems.append(Problem(RECORDS, n, 0, f"the key {key!r} is not text: keys are header texts (ids, labels or aliases)", cell=f"record {n}"))
+                problems.append(
+                    Problem(
+                        RECORDS,
+                        n,
+                        0,
+                        f"the key {key!r} is not text: keys are header texts (ids, labels or aliases)",
+                        cell=f"record {n}",
+                    )
+                )
             else:
                 header.setdefault(key, len(header))
     names = list(header)
@@ -335,8 +379,16 @@ def _rows(records: Records) -> tuple[list[str], list[Row]]:
                 continue
             text = _cell(value)
             if text is None:
-                problems.append(Problem(RECORDS, n, header[key] + 1, f"{key}: {value!r} is a {type(value).__name__}, not text or a number",
-                                        "give str, int or float (None for an empty cell)", cell=f"record {n}, field {key}"))
+                problems.append(
+                    Problem(
+                        RECORDS,
+                        n,
+                        header[key] + 1,
+                        f"{key}: {value!r} is a {type(value).__name__}, not text or a number",
+                        "give str, int or float (None for an empty cell)",
+                        cell=f"record {n}, field {key}",
+                    )
+                )
                 continue
             cells[header[key]] = text
         rows.append(Row(n, n, cells))
@@ -375,4 +427,3 @@ def _plain(draw: Any) -> str:
     buffer = io.StringIO()
     draw(Console(file=buffer, width=10_000, color_system=None, highlight=False))
     return buffer.getvalue()
-

@@ -13,34 +13,55 @@ import io
 import json
 import re
 import shlex
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence, TextIO
+from typing import TextIO
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from .casetests import run_all
-from .data import Record, input_size
-from .diff import diff
+from .analysis.casetests import run_all
+from .analysis.combine import combine, combined_json, render_combined
+from .analysis.diff import diff
+from .analysis.explain import explain, render
+from .data.table import Record, input_size
 from .errors import KaopingError, Problem, UsageError, fail
-from .explain import explain, render
+from .evaluate.pipeline import evaluate, stages
+from .evaluate.ranking import Evaluation
 from .files import write_files
-from .formats import FORMATS, formatted
-from .loader import load_ruleset
-from .model import Ruleset
-from .output import provenance_json
-from .periods import combine, combined_json, render_combined
-from .pipeline import evaluate, stages
-from .ranking import Evaluation
-from .render_diff import diff_json, render_diff
-from .render_table import render_table
-from .report import canonical_period
-from .resolve import Found, exact, find_all, found_at, in_installed_package, is_path, named, rulesets_choice, visible_roots
-from .versions import check_not_edited_copy, choose, effective_date, file_sha256, new_version, not_in_effect, release, status, too_big
-from .whatif import parse_overrides
-from .yamlsrc import MAX_BYTES
+from .outputs.diff import diff_json, render_diff
+from .outputs.formats import FORMATS, formatted
+from .outputs.layout import canonical_period
+from .outputs.machine import provenance_json
+from .outputs.table import render_table
+from .ruleset.loader import load_ruleset
+from .ruleset.model import Ruleset
+from .ruleset.resolve import (
+    Found,
+    exact,
+    find_all,
+    found_at,
+    in_installed_package,
+    is_path,
+    named,
+    rulesets_choice,
+    visible_roots,
+)
+from .ruleset.versions import (
+    check_not_edited_copy,
+    choose,
+    effective_date,
+    file_sha256,
+    new_version,
+    not_in_effect,
+    release,
+    status,
+    too_big,
+)
+from .ruleset.whatif import parse_overrides
+from .ruleset.yamlsrc import MAX_BYTES
 
 OK = 0
 
@@ -60,7 +81,9 @@ def load(args: argparse.Namespace, ref: str, err: TextIO, with_overrides: bool =
     """
     as_of, period = getattr(args, "as_of", None), getattr(args, "period", None)
     if as_of and period and as_of[:7] != period:
-        err.write(f"warning: --as-of {as_of} is not in the period {period}: the version is the one in effect on {as_of}\n")
+        err.write(
+            f"warning: --as-of {as_of} is not in the period {period}: the version is the one in effect on {as_of}\n"
+        )
     root = names_root(args, err, looks_up=not is_path(ref))
     choice = choose(ref, root, as_of, period, exact_with_date=args.command == "diff")
     if choice.note:
@@ -107,7 +130,9 @@ def _not_in_effect(ruleset: Ruleset, found: Found | None, as_of: str | None, per
 PROGRESS_ROWS = 50_000  # below this an evaluation takes about a second: no progress bar
 
 
-def evaluate_input(ruleset: Ruleset, input_arg: str, err: TextIO, sheet: str | None = None, held: int = 0) -> Evaluation:
+def evaluate_input(
+    ruleset: Ruleset, input_arg: str, err: TextIO, sheet: str | None = None, held: int = 0
+) -> Evaluation:
     """Evaluate one input file; a large one shows a progress bar on stderr (never in the output).
 
     `held` is the rows of this run's evaluations already in memory (diff and
@@ -124,7 +149,14 @@ def evaluate_input(ruleset: Ruleset, input_arg: str, err: TextIO, sheet: str | N
     warn_if_short_of_memory(held + rows, input_arg, err)
     if rows > PROGRESS_ROWS and _is_terminal(err):
         console = Console(file=err, highlight=False)
-        with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(), console=console, transient=True) as bar:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TaskProgressColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as bar:
             task = bar.add_task(f"scoring {path.name}", total=stages(ruleset))
             evaluation = evaluate(ruleset, path, input_arg, sheet, lambda stage: bar.advance(task))
     else:
@@ -143,7 +175,9 @@ def tell(err: TextIO, evaluation: Evaluation, ruleset: Ruleset) -> None:
     if ignored:
         err.write(f"note: columns not used by {ruleset.ref}: {shortlist(ignored, NAMES_SHOWN)}\n")
     for line in capped(evaluation.table.notes, LINES_SHOWN, "notes"):
-        err.write(f"{line}\n" if line.startswith("warning: ") else f"note: {line}\n")  # the reader's doubts lead with warning:
+        err.write(
+            f"{line}\n" if line.startswith("warning: ") else f"note: {line}\n"
+        )  # the reader's doubts lead with warning:
     for line in capped(evaluation.warnings, LINES_SHOWN, "warnings"):
         err.write(f"warning: {line}\n")
 
@@ -183,12 +217,18 @@ def _rows(path: Path, display: str) -> int:
     try:
         return estimated_rows(path)
     except OSError as e:
-        raise fail(display, f"cannot read the input file: {e.strerror}", "check that you may read it (its permissions)") from None
+        raise fail(
+            display, f"cannot read the input file: {e.strerror}", "check that you may read it (its permissions)"
+        ) from None
 
 
 def view(
-    args: argparse.Namespace, out: TextIO, err: TextIO, inputs: tuple[str, ...],
-    as_json: Callable[[], str], render: Callable[[Console], None],
+    args: argparse.Namespace,
+    out: TextIO,
+    err: TextIO,
+    inputs: tuple[str, ...],
+    as_json: Callable[[], str],
+    render: Callable[[Console], None],
 ) -> None:
     """-f json, or the rendering: on the screen (with colour), or its plain text in the file -o names."""
     if args.format == "json":
@@ -212,17 +252,25 @@ def output_format(args: argparse.Namespace, allowed: Sequence[str], err: TextIO)
     """
     suffix = Path(args.output).suffix.lower() if args.output else ""
     if suffix in (".xls", ".xlsm", ".xlsb"):
-        raise UsageError(f"kaoping writes Excel files as .xlsx, not {suffix}: name the file {Path(args.output).stem}.xlsx")
+        raise UsageError(
+            f"kaoping writes Excel files as .xlsx, not {suffix}: name the file {Path(args.output).stem}.xlsx"
+        )
     implied = FORMAT_OF_SUFFIX.get(suffix)
     if args.format and implied and args.format != implied:
-        raise UsageError(f"-f {args.format} and -o {args.output} disagree: a {suffix} file holds {implied}; "
-                         f"drop -f (the name decides), or give -f {implied}, or name the file for {args.format}")
+        raise UsageError(
+            f"-f {args.format} and -o {args.output} disagree: a {suffix} file holds {implied}; "
+            f"drop -f (the name decides), or give -f {implied}, or name the file for {args.format}"
+        )
     fmt = args.format or implied or "table"
     if fmt not in allowed:
-        raise UsageError(f"{args.command} writes {' or '.join(allowed)}, not {fmt} (-o {args.output}): name the file .json or .txt")
+        raise UsageError(
+            f"{args.command} writes {' or '.join(allowed)}, not {fmt} (-o {args.output}): name the file .json or .txt"
+        )
     if args.output and not args.format and not implied and suffix != ".txt":
         known = " ".join(s for s, f in FORMAT_OF_SUFFIX.items() if f in allowed)
-        err.write(f"note: writing the table as plain text to {args.output} (the name does not end in {known}; -f chooses another format)\n")
+        err.write(
+            f"note: writing the table as plain text to {args.output} (the name does not end in {known}; -f chooses another format)\n"
+        )
     return fmt
 
 
@@ -235,7 +283,9 @@ def estimated_rows(path: Path) -> int:
     return max(lines - 1, 0)  # the header row is not a unit
 
 
-def emit(text: str | bytes, output: str | None, out: TextIO, err: TextIO, inputs: tuple[str, ...] = (), sidecar: str = "") -> None:
+def emit(
+    text: str | bytes, output: str | None, out: TextIO, err: TextIO, inputs: tuple[str, ...] = (), sidecar: str = ""
+) -> None:
     """`text` to the screen, or whole to the file `output` (with its `sidecar`, never over one of the run's `inputs`)."""
     if output is None:
         out.write(text if isinstance(text, str) else text.decode("utf-8"))
@@ -260,7 +310,9 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     table = Table("ruleset", "version", "effective", "status", "title", box=None, pad_edge=False)
     for f in found:
         title = _listed_title(f, args.rulesets)
-        table.add_row(*(Text(x) for x in (f.name, f.version, effective_date(f.path) or "", status(f), title)))  # text, not Rich markup
+        table.add_row(
+            *(Text(x) for x in (f.name, f.version, effective_date(f.path) or "", status(f), title))
+        )  # text, not Rich markup
     Console(file=out, highlight=False, soft_wrap=True, width=None if out.isatty() else 10_000).print(table)
     return OK
 
@@ -311,7 +363,14 @@ def cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format == "xlsx" and args.output is None:
         raise UsageError("an Excel file cannot go to the screen: give -o FILE.xlsx")
     sidecar = provenance_json(evaluation, args.period) if args.format == "csv" else ""
-    emit(_text(evaluation, args.format, args.period, args.excel), args.output, out, err, (args.input, evaluation.ruleset.path), sidecar)
+    emit(
+        _text(evaluation, args.format, args.period, args.excel),
+        args.output,
+        out,
+        err,
+        (args.input, evaluation.ruleset.path),
+        sidecar,
+    )
     return OK
 
 
@@ -328,13 +387,22 @@ def _text(evaluation: Evaluation, fmt: str, period: str | None, excel: bool = Fa
 def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     refs = args.ruleset
     if len(refs) > 2 or (len(refs) == 1 and not args.set):
-        raise UsageError("diff compares two rulesets: give -r OLD -r NEW, or -r OLD with --set changes (e.g. kaoping diff -r jintai-hotline --set timeliness.weight=45 --set completion.weight=30 INPUT)")
+        raise UsageError(
+            "diff compares two rulesets: give -r OLD -r NEW, or -r OLD with --set changes (e.g. kaoping diff -r jintai-hotline --set timeliness.weight=45 --set completion.weight=30 INPUT)"
+        )
     args.format = output_format(args, VIEW_FORMATS, err)
     old = load(args, refs[0], err, with_overrides=False)
     new = load(args, refs[-1], err, with_overrides=True)
     before = evaluate_input(old, args.input, err, args.sheet)
     result = diff(before, evaluate_input(new, args.input, err, args.sheet, held=len(before.table.records)))
-    view(args, out, err, (args.input, old.path, new.path), lambda: diff_json(result), lambda console: render_diff(result, console))
+    view(
+        args,
+        out,
+        err,
+        (args.input, old.path, new.path),
+        lambda: diff_json(result),
+        lambda console: render_diff(result, console),
+    )
     return OK
 
 
@@ -346,10 +414,16 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_new_version(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     root, note = rulesets_choice(args.rulesets)
-    if note:  # no rulesets of the user's own: start ./rulesets from the shipped version, never write into the shipped ones
+    if (
+        note
+    ):  # no rulesets of the user's own: start ./rulesets from the shipped version, never write into the shipped ones
         home = Path("rulesets")
         if home.exists():
-            raise fail(str(home), "this is not a folder, so kaoping cannot keep your rulesets in it", "move it away, or give --rulesets DIR")
+            raise fail(
+                str(home),
+                "this is not a folder, so kaoping cannot keep your rulesets in it",
+                "move it away, or give --rulesets DIR",
+            )
         made = new_version(root, args.name, args.version, args.effective, args.source, copy_to=home)
     else:
         refuse_installed_package(root, "new-version")
@@ -371,9 +445,11 @@ def cmd_new_version(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def refuse_installed_package(root: Path, command: str) -> None:
     """A rulesets folder inside the installed kaoping package is never written to: a reinstall would lose it."""
     if in_installed_package(root):
-        raise UsageError(f"{command} writes only where your rulesets live, and {root} is inside the installed kaoping package "
-                         f"(a reinstall would lose what is written there): make a new version in ./rulesets "
-                         f"(kaoping new-version NAME VERSION, run where ./rulesets is or is to be, copies NAME there)")
+        raise UsageError(
+            f"{command} writes only where your rulesets live, and {root} is inside the installed kaoping package "
+            f"(a reinstall would lose what is written there): make a new version in ./rulesets "
+            f"(kaoping new-version NAME VERSION, run where ./rulesets is or is to be, copies NAME there)"
+        )
 
 
 def cmd_release_root(args: argparse.Namespace, name: str) -> Path:
@@ -397,7 +473,11 @@ def cmd_release(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     ruleset = load_ruleset(found.path, str(found.path), expect=found)
     failed = [o for o in run_all(ruleset, found.path.parent) if not o.passed]
     if failed:
-        raise fail(str(found.path), f"{len(failed)} of its golden cases fail", f"kaoping test {args.ref} shows them; fix the ruleset, or update the case's expected file if the change is intended")
+        raise fail(
+            str(found.path),
+            f"{len(failed)} of its golden cases fail",
+            f"kaoping test {args.ref} shows them; fix the ruleset, or update the case's expected file if the change is intended",
+        )
     entry = release(found)
     out.write(f"released {args.ref} (sha256 {entry.sha256[:12]}); its file must not change from now on\n")
     return OK
@@ -418,7 +498,9 @@ def _chosen(ref: str, root: Path, roots: tuple[Path, ...], err: TextIO) -> tuple
 def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     root = names_root(args, err, looks_up=not args.refs or not all(is_path(r) for r in args.refs))
     roots = visible_roots(args.rulesets)
-    paths = [_chosen(ref, root, roots, err) for ref in args.refs] if args.refs else [(f.path, f) for f in find_all(root)]
+    paths = (
+        [_chosen(ref, root, roots, err) for ref in args.refs] if args.refs else [(f.path, f) for f in find_all(root)]
+    )
     passed = failed = 0
     for path, found in paths:
         ruleset = load_ruleset(path, str(path), expect=found)
@@ -442,12 +524,21 @@ def cmd_combine(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(f"warning: {line}\n")
     evaluations: list[Evaluation] = []
     for item in items:
-        evaluations.append(evaluate_input(ruleset, item.path, err, item.sheet, held=sum(len(e.table.records) for e in evaluations)))
+        evaluations.append(
+            evaluate_input(ruleset, item.path, err, item.sheet, held=sum(len(e.table.records) for e in evaluations))
+        )
     _refuse_same_tables(items, evaluations)
     combined = combine(ruleset, [item.label for item in items], evaluations)
     for line in capped(combined.notes, LINES_SHOWN, "notes"):
         err.write(f"note: {line}\n")
-    view(args, out, err, (*(item.path for item in items), ruleset.path), lambda: combined_json(combined), lambda console: render_combined(combined, console))
+    view(
+        args,
+        out,
+        err,
+        (*(item.path for item in items), ruleset.path),
+        lambda: combined_json(combined),
+        lambda console: render_combined(combined, console),
+    )
     return OK
 
 
@@ -473,7 +564,9 @@ def period_inputs(items: Sequence[str], sheet: str | None, err: TextIO) -> list[
     unlabelled = [p for p in parsed if not p.labelled]
     if unlabelled:
         shown = shortlist([f"{p.label} ({p.shown})" for p in unlabelled], NAMES_SHOWN, width=1_000)
-        err.write(f"note: periods labelled by their {'sheet or ' if any(p.own_sheet for p in unlabelled) else ''}file names: {shown} (write LABEL=FILE to choose)\n")
+        err.write(
+            f"note: periods labelled by their {'sheet or ' if any(p.own_sheet for p in unlabelled) else ''}file names: {shown} (write LABEL=FILE to choose)\n"
+        )
     if sheet is not None:
         took = [p.path for p in parsed if p.sheet == sheet and not p.own_sheet]
         if not took:
@@ -534,7 +627,7 @@ def _refuse_same_tables(items: Sequence[PeriodInput], evaluations: Sequence[Eval
     same first sheet, and a sheet copied to another (3月 a copy of 1月) or a file saved twice (GBK and
     UTF-8) holds the same month under other bytes.  Two real months never agree in every value."""
     seen: dict[str, PeriodInput] = {}
-    for item, evaluation in zip(items, evaluations):
+    for item, evaluation in zip(items, evaluations, strict=False):
         digest = records_digest(evaluation.table.records)
         if digest in seen:
             first = seen[digest]
@@ -643,7 +736,9 @@ def out_of_memory(args: argparse.Namespace) -> Problem:
     where = ", ".join(path for path, _ in sizes)
     total = sum(size for _, size in sizes)
     return Problem(
-        where, 0, 0,
+        where,
+        0,
+        0,
         f"not enough memory: the input is {_amount(total)}, about {rows:,} rows, and kaoping needs roughly {_amount(need)} of memory for it "
         f"(about {BYTES_PER_ROW // 100 / 10:g} kB a row)",
         "run it on a machine with that much free memory, or split the input (by group, say) and score each part",

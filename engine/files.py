@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from .errors import fail
 
@@ -29,14 +29,16 @@ def write_files(files: Sequence[tuple[Path, str | bytes]], protect: tuple[Path, 
     temporaries: list[str] = []
     current = files[0][0]
     try:
-        for (path, target), (_, data) in zip(targets, files):
+        for (path, target), (_, data) in zip(targets, files, strict=False):
             current = path
             _temporary(path, target, data, temporaries)
-        for tmp, (path, target) in zip(temporaries, targets):
+        for tmp, (path, target) in zip(temporaries, targets, strict=False):
             current = path
             os.replace(tmp, target)
     except OSError as e:
-        raise fail(str(current), f"cannot write the file: {e.strerror}", "check the disk and the folder's permissions") from None
+        raise fail(
+            str(current), f"cannot write the file: {e.strerror}", "check the disk and the folder's permissions"
+        ) from None
     finally:
         for tmp in temporaries:
             Path(tmp).unlink(missing_ok=True)
@@ -48,7 +50,9 @@ def _target(path: Path, protect: tuple[Path, ...]) -> Path:
         target = path.resolve() if path.is_symlink() else path
         _check_target(path, target, protect)
     except OSError as e:
-        raise fail(str(path), f"cannot write there: {e.strerror}", "choose a shorter name, or a folder you can write to") from None
+        raise fail(
+            str(path), f"cannot write there: {e.strerror}", "choose a shorter name, or a folder you can write to"
+        ) from None
     return target
 
 
@@ -79,7 +83,11 @@ def _check_target(path: Path, target: Path, protect: tuple[Path, ...]) -> None:
         raise fail(str(path), "that is not an ordinary file", "write to an ordinary file")
     for other in protect:
         if target.exists() and other.exists() and os.path.samefile(target, other):
-            raise fail(str(path), "that is an input of this run; writing there would destroy it", "write the result to another file")
+            raise fail(
+                str(path),
+                "that is an input of this run; writing there would destroy it",
+                "write the result to another file",
+            )
 
 
 def _default_mode() -> int:

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from kaoping.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,4 +46,4 @@ def edited_copy(text: str, version: str = "0.0-test") -> str:
     """
     import re
 
-    return re.sub(r'^version: .*$', f'version: "{version}"', text, count=1, flags=re.M)
+    return re.sub(r"^version: .*$", f'version: "{version}"', text, count=1, flags=re.M)

@@ -9,9 +9,8 @@ from __future__ import annotations
 import csv
 import re
 
-import pytest
-
 import kaoping
+import pytest
 
 from .conftest import PUBLISHED, ROOT, SEED_INPUT, run_cli
 
@@ -34,7 +33,17 @@ def seed() -> kaoping.Ruleset:
 
 
 def test_exports_are_declared() -> None:
-    assert {"load", "loads", "evaluate", "render", "to_json", "with_overrides", "diff", "explain", "KaopingError"} <= set(kaoping.__all__)
+    assert {
+        "load",
+        "loads",
+        "evaluate",
+        "render",
+        "to_json",
+        "with_overrides",
+        "diff",
+        "explain",
+        "KaopingError",
+    } <= set(kaoping.__all__)
     assert all(hasattr(kaoping, name) for name in kaoping.__all__)
 
 
@@ -56,7 +65,7 @@ def test_records_by_label_read_like_the_file(seed: kaoping.Ruleset) -> None:
 
 
 def _results(document: str) -> str:
-    return document[document.index('"results"'):]
+    return document[document.index('"results"') :]
 
 
 def test_a_bad_record_is_refused_at_its_row_and_column(seed: kaoping.Ruleset) -> None:
@@ -110,7 +119,10 @@ def test_loads_checks_meaning_at_its_place() -> None:
     with pytest.raises(kaoping.KaopingError) as caught:
         kaoping.loads(wrong, source="inline.yaml")
     p = caught.value.problems[0]
-    assert (p.file, p.line) == ("inline.yaml", own.splitlines().index(next(l for l in own.splitlines() if "ratio(completed, due, 1)" in l)) + 1)
+    assert (p.file, p.line) == (
+        "inline.yaml",
+        own.splitlines().index(next(t for t in own.splitlines() if "ratio(completed, due, 1)" in t)) + 1,
+    )
 
 
 def test_loads_refuses_an_edited_copy_of_a_released_version() -> None:
@@ -183,7 +195,7 @@ def test_no_records_and_not_records(seed: kaoping.Ruleset) -> None:
 
 def test_the_readme_example_runs_as_written(capsys: pytest.CaptureFixture[str]) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## Python API"):]
+    section = readme[readme.index("## Python API") :]
     code = re.search(r"```python\n(.*?)```", section, re.S)
     assert code is not None
     exec(compile(code.group(1), "README.md", "exec"), {})

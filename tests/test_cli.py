@@ -102,7 +102,9 @@ def test_without_a_period_the_title_is_the_rulesets_own(tmp_path):
 
 
 def test_output_into_a_missing_folder_fails_cleanly(tmp_path):
-    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "json", "-o", tmp_path / "no" / "x.json")
+    run = run_cli(
+        "evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "json", "-o", tmp_path / "no" / "x.json"
+    )
     assert run.code == 1 and "does not exist" in run.err
     assert not (tmp_path / "no").exists()
 
@@ -133,7 +135,10 @@ def test_an_unexpected_exception_is_reported_as_a_bug_with_exit_3(monkeypatch):
 def test_python_cli_py_is_the_same_program():
     proc = subprocess.run(
         [sys.executable, "cli.py", "evaluate", "-r", "jintai-hotline@2024.02", str(SEED_INPUT), "-f", "json"],
-        cwd=ROOT, capture_output=True, text=True, encoding="utf-8",
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["results"][0]["display"]["total"] == "99.88"
@@ -213,7 +218,10 @@ def test_rounding_places_written_as_2_point_0_works_like_2(tmp_path):
 def test_only_the_first_100_data_errors_are_shown_and_the_count_says_so(tmp_path):
     data = tmp_path / "many.csv"
     rows = [f"单位{i},x,1,1,0,0" for i in range(150)]  # 150 rows, each with a non-number in 应办结工单数
-    data.write_text("部门名称,应办结工单数,办结工单数,按期办结工单数,逾期退单工单数,告警工单数\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    data.write_text(
+        "部门名称,应办结工单数,办结工单数,按期办结工单数,逾期退单工单数,告警工单数\n" + "\n".join(rows) + "\n",
+        encoding="utf-8",
+    )
     run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", data)
     assert run.code == 1
     assert run.err.count("'x' is not a number") == 100
@@ -255,11 +263,14 @@ def test_output_files_get_ordinary_permissions_and_links_are_written_through(tmp
 
 def test_text_that_a_spreadsheet_would_run_as_a_formula_stays_text_in_csv(tmp_path):
     data = tmp_path / "evil.csv"
-    data.write_text("部门名称,应办结工单数,办结工单数,按期办结工单数,逾期退单工单数,告警工单数\n"
-                    "=HYPERLINK(\"http://x\"),2,2,2,0,0\n@SUM(1),1,1,1,0,0\n", encoding="utf-8")
+    data.write_text(
+        "部门名称,应办结工单数,办结工单数,按期办结工单数,逾期退单工单数,告警工单数\n"
+        '=HYPERLINK("http://x"),2,2,2,0,0\n@SUM(1),1,1,1,0,0\n',
+        encoding="utf-8",
+    )
     run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", data, "-f", "csv")
     rows = list(csv.reader(io.StringIO(run.out)))
-    assert rows[1][1] == "'=HYPERLINK(\"http://x\")" and rows[2][1] == "'@SUM(1)"
+    assert rows[1][1] == '\'=HYPERLINK("http://x")' and rows[2][1] == "'@SUM(1)"
     assert rows[1][-1] == "100.00"  # numbers are left alone
 
 
@@ -304,16 +315,28 @@ def test_a_large_input_shows_a_progress_bar_on_stderr_and_never_in_the_output(tm
 
     big = tmp_path / "big.csv"
     rows = [f"单位{i:05d},{10 + i % 7},{10 + i % 7},{9 + i % 7},{i % 3},{i % 2}" for i in range(60_000)]
-    big.write_text("部门名称,应办结工单数,办结工单数,按期办结工单数,逾期退单工单数,告警工单数\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    big.write_text(
+        "部门名称,应办结工单数,办结工单数,按期办结工单数,逾期退单工单数,告警工单数\n" + "\n".join(rows) + "\n",
+        encoding="utf-8",
+    )
     out, err = io.StringIO(), _Terminal()
     assert main(["evaluate", "-r", "jintai-hotline@2024.02", str(big), "-f", "json"], stdout=out, stderr=err) == 0
     assert "scoring big.csv" in err.getvalue()
-    assert json.loads(out.getvalue())["input"]["records"] == 60_000  # the JSON is whole: nothing else was written into it
+    assert (
+        json.loads(out.getvalue())["input"]["records"] == 60_000
+    )  # the JSON is whole: nothing else was written into it
 
 
 def test_a_small_input_shows_no_progress_bar():
     from kaoping.cli import main
 
     err = _Terminal()
-    assert main(["evaluate", "-r", "jintai-hotline@2024.02", str(SEED_INPUT), "-f", "json"], stdout=io.StringIO(), stderr=err) == 0
+    assert (
+        main(
+            ["evaluate", "-r", "jintai-hotline@2024.02", str(SEED_INPUT), "-f", "json"],
+            stdout=io.StringIO(),
+            stderr=err,
+        )
+        == 0
+    )
     assert "scoring" not in err.getvalue()

@@ -59,12 +59,14 @@ def listed(document: dict, list_id: str) -> list[str]:
 
 def test_rate_times_weight():
     doc = evaluate("rate-times-weight")
-    assert totals(doc) == near({
-        "甲": 49 / 50 * 20,    # 19.6
-        "乙": 30 / 40 * 20,    # 15
-        "丙": 1 * 20,          # nothing due: ratio(0, 0, 1) = 1 -> full marks
-        "丁": 299 / 300 * 20,  # 19.9333...
-    })
+    assert totals(doc) == near(
+        {
+            "甲": 49 / 50 * 20,  # 19.6
+            "乙": 30 / 40 * 20,  # 15
+            "丙": 1 * 20,  # nothing due: ratio(0, 0, 1) = 1 -> full marks
+            "丁": 299 / 300 * 20,  # 19.9333...
+        }
+    )
     assert shown(doc) == {"甲": "19.60", "乙": "15.00", "丙": "20.00", "丁": "19.93"}
     assert order(doc) == ["丙", "丁", "甲", "乙"]
     assert ranks(doc) == {"丙": 1, "丁": 2, "甲": 3, "乙": 4}
@@ -80,12 +82,14 @@ def test_deduction_from_full_marks_starts_at_100_and_subtracts_each_capped_penal
     assert u["乙"]["scores"] == near({"unfinished": -(2 * (10 - 8)), "overdue_orders": -(1.5 * 3)})
     # 丙: 2 × 40 = 80 and 1.5 × 50 = 75, each capped at its weight 60
     assert u["丙"]["scores"] == near({"unfinished": -60, "overdue_orders": -60})
-    assert totals(doc) == near({
-        "甲": 100 - 0 - 0,
-        "乙": 100 - 2 * (10 - 8) - 1.5 * 3,      # 91.5
-        "丙": max(0, 100 - 60 - 60),             # −20 held at the floor 0
-        "丁": 100 - 2 * (20 - 5) - 1.5 * 0,      # overdue empty: its default 0
-    })
+    assert totals(doc) == near(
+        {
+            "甲": 100 - 0 - 0,
+            "乙": 100 - 2 * (10 - 8) - 1.5 * 3,  # 91.5
+            "丙": max(0, 100 - 60 - 60),  # −20 held at the floor 0
+            "丁": 100 - 2 * (20 - 5) - 1.5 * 0,  # overdue empty: its default 0
+        }
+    )
     assert shown(doc) == {"甲": "100.00", "乙": "91.50", "丙": "0.00", "丁": "70.00"}
     assert order(doc) == ["甲", "乙", "丁", "丙"]
 
@@ -95,13 +99,15 @@ def test_deduction_from_full_marks_starts_at_100_and_subtracts_each_capped_penal
 
 def test_full_marks_at_a_threshold_minus_1_per_point_below_never_below_0():
     doc = evaluate("threshold-step-floor")
-    assert totals(doc) == near({
-        "甲": 25,                          # 95 ≥ 90
-        "乙": 25,                          # exactly 90: full marks
-        "丙": 25 - 1 * (90 - 86.5),        # 21.5
-        "丁": 25 - 1 * (90 - 65),          # 0 exactly
-        "戊": max(0, 25 - 1 * (90 - 40)),  # −25 -> 0
-    })
+    assert totals(doc) == near(
+        {
+            "甲": 25,  # 95 ≥ 90
+            "乙": 25,  # exactly 90: full marks
+            "丙": 25 - 1 * (90 - 86.5),  # 21.5
+            "丁": 25 - 1 * (90 - 65),  # 0 exactly
+            "戊": max(0, 25 - 1 * (90 - 40)),  # −25 -> 0
+        }
+    )
     assert shown(doc) == {"甲": "25.00", "乙": "25.00", "丙": "21.50", "丁": "0.00", "戊": "0.00"}
     assert ranks(doc) == {"甲": 1, "乙": 2, "丙": 3, "丁": 4, "戊": 5}  # sequential: ties in input order
 
@@ -111,25 +117,29 @@ def test_full_marks_at_a_threshold_minus_1_per_point_below_never_below_0():
 
 def test_a_floor_of_half_marks_on_an_indicator():
     doc = evaluate("nonzero-floor")
-    assert totals(doc) == near({
-        "甲": 20,                                 # 98 ≥ 96
-        "乙": 20 - 0.5 * (96 - 90),               # 17
-        "丙": 20 - 0.5 * (96 - 76),               # 10: exactly half marks
-        "丁": max(20 / 2, 20 - 0.5 * (96 - 50)),  # −3 -> 10
-        "戊": 20 - 0.5 * (96 - 95.5),             # 19.75
-    })
+    assert totals(doc) == near(
+        {
+            "甲": 20,  # 98 ≥ 96
+            "乙": 20 - 0.5 * (96 - 90),  # 17
+            "丙": 20 - 0.5 * (96 - 76),  # 10: exactly half marks
+            "丁": max(20 / 2, 20 - 0.5 * (96 - 50)),  # −3 -> 10
+            "戊": 20 - 0.5 * (96 - 95.5),  # 19.75
+        }
+    )
     assert shown(doc) == {"甲": "20.00", "乙": "17.00", "丙": "10.00", "丁": "10.00", "戊": "19.75"}
 
 
 def test_a_floor_of_half_marks_on_the_total():
     doc = evaluate("nonzero-floor-total")
     assert units(doc)["丁"]["scores"] == near({"complaint": -(5 * 12)})  # 60, under the weight 100
-    assert totals(doc) == near({
-        "甲": 100 - 5 * 0,
-        "乙": 100 - 5 * 4,               # 80
-        "丙": 100 - 5 * 10,              # 50: exactly the floor
-        "丁": max(50, 100 - 5 * 12),     # 40 -> 50
-    })
+    assert totals(doc) == near(
+        {
+            "甲": 100 - 5 * 0,
+            "乙": 100 - 5 * 4,  # 80
+            "丙": 100 - 5 * 10,  # 50: exactly the floor
+            "丁": max(50, 100 - 5 * 12),  # 40 -> 50
+        }
+    )
 
 
 # -- all or nothing on several conditions -----------------------------------
@@ -137,13 +147,15 @@ def test_a_floor_of_half_marks_on_the_total():
 
 def test_all_or_nothing_on_three_conditions():
     doc = evaluate("all-or-nothing")
-    assert totals(doc) == near({
-        "甲": 15,  # 95 ≥ 95 and 100 == 100 and 85 ≥ 85: every bound met exactly
-        "乙": 0,   # 办结率 94.99 < 95
-        "丙": 0,   # 回访率 99.9 ≠ 100
-        "丁": 0,   # 满意率 84.99 < 85
-        "戊": 15,
-    })
+    assert totals(doc) == near(
+        {
+            "甲": 15,  # 95 ≥ 95 and 100 == 100 and 85 ≥ 85: every bound met exactly
+            "乙": 0,  # 办结率 94.99 < 95
+            "丙": 0,  # 回访率 99.9 ≠ 100
+            "丁": 0,  # 满意率 84.99 < 85
+            "戊": 15,
+        }
+    )
 
 
 # -- rates rounded before scoring ---------------------------------------------
@@ -153,18 +165,22 @@ def test_a_rate_is_rounded_to_2_places_half_away_from_zero_before_it_is_scored()
     doc = evaluate("rates-rounded-before-scoring")
     u = units(doc)
     # the derived rate, as a spreadsheet's ROUND(x, 2) gives it
-    assert {k: r["derived"]["rate"] for k, r in u.items()} == near({
-        "甲": 90.00,  # 22499 / 25000 = 89.996%
-        "乙": 89.93,  # 3597 / 4000 = 89.925% (a binary float just under ...25): half away from zero
-        "丙": 89.67,  # 269 / 300 = 89.666...%
-        "丁": 89.90,  # 1798 / 2000
-    })
-    assert totals(doc) == near({
-        "甲": 25,                      # unrounded it would be 25 − 5 × 0.004 = 24.98
-        "乙": 25 - 5 * (90 - 89.93),   # 24.65 (unrounded: 24.625; Python's round: 24.60)
-        "丙": 25 - 5 * (90 - 89.67),   # 23.35 (unrounded: 23.33)
-        "丁": 25 - 5 * (90 - 89.90),   # 24.5
-    })
+    assert {k: r["derived"]["rate"] for k, r in u.items()} == near(
+        {
+            "甲": 90.00,  # 22499 / 25000 = 89.996%
+            "乙": 89.93,  # 3597 / 4000 = 89.925% (a binary float just under ...25): half away from zero
+            "丙": 89.67,  # 269 / 300 = 89.666...%
+            "丁": 89.90,  # 1798 / 2000
+        }
+    )
+    assert totals(doc) == near(
+        {
+            "甲": 25,  # unrounded it would be 25 − 5 × 0.004 = 24.98
+            "乙": 25 - 5 * (90 - 89.93),  # 24.65 (unrounded: 24.625; Python's round: 24.60)
+            "丙": 25 - 5 * (90 - 89.67),  # 23.35 (unrounded: 23.33)
+            "丁": 25 - 5 * (90 - 89.90),  # 24.5
+        }
+    )
     assert shown(doc) == {"甲": "25.00", "乙": "24.65", "丙": "23.35", "丁": "24.50"}
 
 
@@ -174,12 +190,14 @@ def test_a_rate_is_rounded_to_2_places_half_away_from_zero_before_it_is_scored()
 def test_a_rate_is_capped_at_100_percent():
     doc = evaluate("rate-capped-at-100")
     u = units(doc)
-    assert {k: r["derived"]["completion_rate"] for k, r in u.items()} == near({
-        "甲": min(100, 120 / 100 * 100),  # 120 closed of 100 due -> 100
-        "乙": 90 / 100 * 100,
-        "丙": 100,                         # nothing due: ratio(3, 0, 1) = 1
-        "丁": min(100, 101 / 100 * 100),
-    })
+    assert {k: r["derived"]["completion_rate"] for k, r in u.items()} == near(
+        {
+            "甲": min(100, 120 / 100 * 100),  # 120 closed of 100 due -> 100
+            "乙": 90 / 100 * 100,
+            "丙": 100,  # nothing due: ratio(3, 0, 1) = 1
+            "丁": min(100, 101 / 100 * 100),
+        }
+    )
     assert totals(doc) == near({"甲": 20 * 100 / 100, "乙": 20 * 90 / 100, "丙": 20, "丁": 20})
 
 
@@ -189,12 +207,14 @@ def test_a_rate_is_capped_at_100_percent():
 def test_share_of_the_population_total():
     doc = evaluate("share-of-total")
     assert doc["aggregates"] == {"total_overdue_returns": 0 + 1 + 3 + 4}
-    assert totals(doc) == near({
-        "甲": 10 * (1 - 0 / 8),
-        "乙": 10 * (1 - 1 / 8),   # 8.75
-        "丙": 10 * (1 - 3 / 8),   # 6.25
-        "丁": 10 * (1 - 4 / 8),   # 5
-    })
+    assert totals(doc) == near(
+        {
+            "甲": 10 * (1 - 0 / 8),
+            "乙": 10 * (1 - 1 / 8),  # 8.75
+            "丙": 10 * (1 - 3 / 8),  # 6.25
+            "丁": 10 * (1 - 4 / 8),  # 5
+        }
+    )
 
 
 def test_share_of_a_population_total_of_zero_takes_no_points():
@@ -209,12 +229,14 @@ def test_share_of_a_population_total_of_zero_takes_no_points():
 def test_normalised_by_the_best_unit():
     doc = evaluate("normalised-by-best")
     assert doc["aggregates"] == {"max_completed": 200}
-    assert totals(doc) == near({
-        "甲": 5 * 200 / 200,
-        "乙": 5 * 150 / 200,  # 3.75
-        "丙": 5 * 1 / 200,    # 0.025
-        "丁": 5 * 0 / 200,
-    })
+    assert totals(doc) == near(
+        {
+            "甲": 5 * 200 / 200,
+            "乙": 5 * 150 / 200,  # 3.75
+            "丙": 5 * 1 / 200,  # 0.025
+            "丁": 5 * 0 / 200,
+        }
+    )
     assert shown(doc)["丙"] == "0.03"  # 0.025 rounds half away from zero
 
 
@@ -224,20 +246,24 @@ def test_normalised_by_the_best_unit():
 def test_fixed_deduction_per_case_capped_at_its_weight():
     doc = evaluate("fixed-deduction-per-case")
     u = units(doc)
-    assert {k: r["scores"]["nonstandard_replies"] for k, r in u.items()} == near({
-        "甲": -0.5 * 0,
-        "乙": -0.5 * 3,              # −1.5
-        "丙": -min(0.5 * 25, 10),    # 12.5 -> at most 10
-        "丁": -min(0.5 * 21, 10),    # 10.5 -> 10
-        "戊": -0.5 * 20,             # exactly 10
-    })
-    assert totals(doc) == near({
-        "甲": 100 * 10 / 10 - 0,
-        "乙": 100 * 10 / 10 - 1.5,   # 98.5
-        "丙": 100 * 9 / 10 - 10,     # 80
-        "丁": 100 * 5 / 10 - 10,     # 40
-        "戊": 100 * 10 / 10 - 10,    # 90
-    })
+    assert {k: r["scores"]["nonstandard_replies"] for k, r in u.items()} == near(
+        {
+            "甲": -0.5 * 0,
+            "乙": -0.5 * 3,  # −1.5
+            "丙": -min(0.5 * 25, 10),  # 12.5 -> at most 10
+            "丁": -min(0.5 * 21, 10),  # 10.5 -> 10
+            "戊": -0.5 * 20,  # exactly 10
+        }
+    )
+    assert totals(doc) == near(
+        {
+            "甲": 100 * 10 / 10 - 0,
+            "乙": 100 * 10 / 10 - 1.5,  # 98.5
+            "丙": 100 * 9 / 10 - 10,  # 80
+            "丁": 100 * 5 / 10 - 10,  # 40
+            "戊": 100 * 10 / 10 - 10,  # 90
+        }
+    )
 
 
 # -- bonus and penalty items, capped ------------------------------------------
@@ -248,13 +274,15 @@ def test_a_bonus_restores_full_marks_but_never_exceeds_them():
     u = units(doc)
     assert u["丙"]["scores"] == near({"overdue_orders": -2 * 3, "commendation": min(15, 10)})
     assert u["丁"]["scores"] == near({"overdue_orders": -min(2 * 15, 20), "commendation": 0})
-    assert totals(doc) == near({
-        "甲": min(100, 100 - 0 + 3),          # 103 -> 100
-        "乙": 100 - 2 * 4 + 5,                # 97
-        "丙": min(100, 100 - 2 * 3 + 10),     # 104 -> 100
-        "丁": 100 - 20 + 0,                   # 80
-        "戊": 100 - 2 * 5 + 10,               # 100 exactly
-    })
+    assert totals(doc) == near(
+        {
+            "甲": min(100, 100 - 0 + 3),  # 103 -> 100
+            "乙": 100 - 2 * 4 + 5,  # 97
+            "丙": min(100, 100 - 2 * 3 + 10),  # 104 -> 100
+            "丁": 100 - 20 + 0,  # 80
+            "戊": 100 - 2 * 5 + 10,  # 100 exactly
+        }
+    )
     assert order(doc) == ["甲", "丙", "戊", "乙", "丁"]
 
 
@@ -267,13 +295,15 @@ def test_inputs_given_as_percentages_with_or_without_the_percent_sign():
     assert {k: r["inputs"]["completion_rate"] for k, r in u.items()} == near(
         {"甲": 98.06, "乙": 98.06, "丙": 100, "丁": 87.5, "戊": 103.2}
     )
-    assert totals(doc) == near({
-        "甲": 20 * 98.06 / 100 + 80 * 90 / 100,     # 19.612 + 72 = 91.612
-        "乙": 20 * 98.06 / 100 + 80 * 90 / 100,     # the same cells without '%'
-        "丙": 20 * 100 / 100 + 80 * 100 / 100,      # '100％' (full-width sign)
-        "丁": 20 * 87.5 / 100 + 80 * 50.5 / 100,    # '87.5 %': 17.5 + 40.4 = 57.9
-        "戊": 20 * min(100, 103.2) / 100 + 80 * 80 / 100,  # 20 + 64
-    })
+    assert totals(doc) == near(
+        {
+            "甲": 20 * 98.06 / 100 + 80 * 90 / 100,  # 19.612 + 72 = 91.612
+            "乙": 20 * 98.06 / 100 + 80 * 90 / 100,  # the same cells without '%'
+            "丙": 20 * 100 / 100 + 80 * 100 / 100,  # '100％' (full-width sign)
+            "丁": 20 * 87.5 / 100 + 80 * 50.5 / 100,  # '87.5 %': 17.5 + 40.4 = 57.9
+            "戊": 20 * min(100, 103.2) / 100 + 80 * 80 / 100,  # 20 + 64
+        }
+    )
     assert shown(doc) == {"甲": "91.61", "乙": "91.61", "丙": "100.00", "丁": "57.90", "戊": "84.00"}
 
 
@@ -283,12 +313,12 @@ def test_inputs_given_as_percentages_with_or_without_the_percent_sign():
 def test_grade_bands_on_the_total_as_printed():
     doc = evaluate("grade-bands")
     assert {k: r["grade"] for k, r in units(doc).items()} == {
-        "甲": "优秀",     # 90 ≥ 90
-        "乙": "良好",     # 89.99
-        "丙": "优秀",     # 89.996 is printed 90.00
-        "丁": "良好",     # 80: the lower bound of 良好
-        "戊": "合格",     # 60: the lower bound of 合格
-        "己": "不合格",   # 59.99
+        "甲": "优秀",  # 90 ≥ 90
+        "乙": "良好",  # 89.99
+        "丙": "优秀",  # 89.996 is printed 90.00
+        "丁": "良好",  # 80: the lower bound of 良好
+        "戊": "合格",  # 60: the lower bound of 合格
+        "己": "不合格",  # 59.99
     }
 
 
@@ -298,12 +328,12 @@ def test_grade_bands_on_the_total_as_printed():
 def test_groups_ranked_separately_declared_groups_first():
     doc = evaluate("groups-ranked-separately")
     assert [(r["group"], r["entity"], r["rank"]) for r in doc["results"]] == [
-        ("县区组", "丁", 1),        # 85
-        ("县区组", "乙", 2),        # 80
-        ("市直部门组", "丙", 1),    # 95
-        ("市直部门组", "甲", 2),    # 90
-        ("市直部门组", "己", 3),    # 60
-        ("功能区", "戊", 1),        # 70
+        ("县区组", "丁", 1),  # 85
+        ("县区组", "乙", 2),  # 80
+        ("市直部门组", "丙", 1),  # 95
+        ("市直部门组", "甲", 2),  # 90
+        ("市直部门组", "己", 3),  # 60
+        ("功能区", "戊", 1),  # 70
     ]
 
 
@@ -323,31 +353,38 @@ def test_a_group_the_ruleset_does_not_declare_is_an_error(tmp_path):
 def test_different_full_marks_weights_and_start_per_group():
     doc = evaluate("group-full-marks")
     u = units(doc)
-    assert u["甲"]["scores"] == near({
-        "completion": 90 * 100 / 100,      # 县区组 weight 90
-        "satisfaction": 60 * 90 / 100,     # 县区组 weight 60: 54
-        "overdue_orders": -min(20, 15),    # 县区组 weight 15
-        "commendation": 0,
-    })
-    assert totals(doc) == near({
-        "甲": 90 + 54 - 15,                                # 129 of 150
-        "乙": 90 * 50 / 100 + 60 * 50 / 100,               # 45 + 30 = 75 of 150
-        "己": min(150, 90 + 60 + 3),                       # 153 -> 150, its own group's full marks
-        "丙": 20 + 60 + 40 - min(12, 10),                  # start 20: 110 of 120
-        "丁": 20 + 60 * 90 / 100 + 40 * 80 / 100 - 2,      # 20 + 54 + 32 − 2 = 104 of 120
-        "戊": min(100, 60 + 40 + 3),                       # 103 -> 100
-    })
+    assert u["甲"]["scores"] == near(
+        {
+            "completion": 90 * 100 / 100,  # 县区组 weight 90
+            "satisfaction": 60 * 90 / 100,  # 县区组 weight 60: 54
+            "overdue_orders": -min(20, 15),  # 县区组 weight 15
+            "commendation": 0,
+        }
+    )
+    assert totals(doc) == near(
+        {
+            "甲": 90 + 54 - 15,  # 129 of 150
+            "乙": 90 * 50 / 100 + 60 * 50 / 100,  # 45 + 30 = 75 of 150
+            "己": min(150, 90 + 60 + 3),  # 153 -> 150, its own group's full marks
+            "丙": 20 + 60 + 40 - min(12, 10),  # start 20: 110 of 120
+            "丁": 20 + 60 * 90 / 100 + 40 * 80 / 100 - 2,  # 20 + 54 + 32 − 2 = 104 of 120
+            "戊": min(100, 60 + 40 + 3),  # 103 -> 100
+        }
+    )
     assert {k: r["grade"] for k, r in u.items()} == {
-        "甲": "良好",     # 129 / 150 = 86%
-        "乙": "不合格",   # 75 / 150 = 50%
-        "己": "优秀",     # 100%
-        "丙": "优秀",     # 110 / 120 = 91.67%
-        "丁": "良好",     # 104 / 120 = 86.67%
-        "戊": "优秀",     # 100%
+        "甲": "良好",  # 129 / 150 = 86%
+        "乙": "不合格",  # 75 / 150 = 50%
+        "己": "优秀",  # 100%
+        "丙": "优秀",  # 110 / 120 = 91.67%
+        "丁": "良好",  # 104 / 120 = 86.67%
+        "戊": "优秀",  # 100%
     }
     assert [(r["group"], r["entity"], r["rank"]) for r in doc["results"]] == [
-        ("县区组", "己", 1), ("县区组", "甲", 2), ("县区组", "乙", 3),
-        ("市直部门组", "丙", 1), ("市直部门组", "丁", 2),
+        ("县区组", "己", 1),
+        ("县区组", "甲", 2),
+        ("县区组", "乙", 3),
+        ("市直部门组", "丙", 1),
+        ("市直部门组", "丁", 2),
         ("功能区", "戊", 1),
     ]
 
@@ -399,13 +436,15 @@ def test_top_and_bottom_lists_when_each_group_is_ranked_on_its_own():
 
 def test_a_unit_below_the_minimum_volume_is_scored_but_not_ranked_or_listed():
     doc = evaluate("minimum-volume")
-    assert totals(doc) == near({
-        "甲": 100 * 27 / 30,   # 90
-        "乙": 100 * 19 / 19,   # 100, but only 19 due
-        "丙": 100 * 16 / 20,   # 80: 20 due is enough
-        "丁": 100 * 1,         # nothing due: ratio(0, 0, 1)
-        "戊": 100 * 30 / 40,   # 75
-    })
+    assert totals(doc) == near(
+        {
+            "甲": 100 * 27 / 30,  # 90
+            "乙": 100 * 19 / 19,  # 100, but only 19 due
+            "丙": 100 * 16 / 20,  # 80: 20 due is enough
+            "丁": 100 * 1,  # nothing due: ratio(0, 0, 1)
+            "戊": 100 * 30 / 40,  # 75
+        }
+    )
     assert order(doc) == ["甲", "丙", "戊", "乙", "丁"]
     assert ranks(doc) == {"甲": 1, "丙": 2, "戊": 3, "乙": None, "丁": None}
     assert doc["unranked"] == {
@@ -415,7 +454,7 @@ def test_a_unit_below_the_minimum_volume_is_scored_but_not_ranked_or_listed():
             {"entity": "丁", "group": None, "rank": None, "total": "100.00"},
         ],
     }
-    assert listed(doc, "red") == ["甲"]    # not 乙, though its total is higher
+    assert listed(doc, "red") == ["甲"]  # not 乙, though its total is higher
     assert listed(doc, "black") == ["戊"]
 
 
@@ -424,31 +463,41 @@ def test_a_unit_below_the_minimum_volume_is_scored_but_not_ranked_or_listed():
 
 def test_flag_below_a_minimum_standard():
     doc = evaluate("flags")
-    assert totals(doc) == near({
-        "甲": 50 * 90 / 100 + 50 * 80 / 100,       # 85
-        "乙": 50 * 69.99 / 100 + 50 * 100 / 100,   # 84.995
-        "丙": 50 * 70 / 100 + 50 * 70 / 100,       # 70
-        "丁": 50 * 50 / 100 + 50 * 60 / 100,       # 55
-        "戊": 50 * 100 / 100 + 50 * 10 / 100,      # 55
-    })
+    assert totals(doc) == near(
+        {
+            "甲": 50 * 90 / 100 + 50 * 80 / 100,  # 85
+            "乙": 50 * 69.99 / 100 + 50 * 100 / 100,  # 84.995
+            "丙": 50 * 70 / 100 + 50 * 70 / 100,  # 70
+            "丁": 50 * 50 / 100 + 50 * 60 / 100,  # 55
+            "戊": 50 * 100 / 100 + 50 * 10 / 100,  # 55
+        }
+    )
     assert shown(doc)["乙"] == "85.00"
     assert {k: r["flags"] for k, r in units(doc).items()} == {
         "甲": [],
-        "乙": ["below_standard"],          # 69.99 < 70
-        "丙": [],                          # exactly 70 is not below
+        "乙": ["below_standard"],  # 69.99 < 70
+        "丙": [],  # exactly 70 is not below
         "丁": ["below_standard", "failing"],
         "戊": ["below_standard", "failing"],
     }
     assert doc["flags"] == [
-        {"id": "below_standard", "label": "低于最低标准（任一率低于70%）", "units": [
-            {"entity": "乙", "group": None, "rank": 2, "total": "85.00"},
-            {"entity": "丁", "group": None, "rank": 4, "total": "55.00"},
-            {"entity": "戊", "group": None, "rank": 5, "total": "55.00"},
-        ]},
-        {"id": "failing", "label": "总分低于60", "units": [
-            {"entity": "丁", "group": None, "rank": 4, "total": "55.00"},
-            {"entity": "戊", "group": None, "rank": 5, "total": "55.00"},
-        ]},
+        {
+            "id": "below_standard",
+            "label": "低于最低标准（任一率低于70%）",
+            "units": [
+                {"entity": "乙", "group": None, "rank": 2, "total": "85.00"},
+                {"entity": "丁", "group": None, "rank": 4, "total": "55.00"},
+                {"entity": "戊", "group": None, "rank": 5, "total": "55.00"},
+            ],
+        },
+        {
+            "id": "failing",
+            "label": "总分低于60",
+            "units": [
+                {"entity": "丁", "group": None, "rank": 4, "total": "55.00"},
+                {"entity": "戊", "group": None, "rank": 5, "total": "55.00"},
+            ],
+        },
     ]
 
 
@@ -457,22 +506,32 @@ def test_flag_below_a_minimum_standard():
 
 def test_monthly_scores_combined_by_their_mean():
     run = run_cli(
-        "combine", "-r", f"{CASES}/combine-periods.yaml",
-        f"2025-01={CASES}/combine-periods-2025-01.csv", f"2025-02={CASES}/combine-periods-2025-02.csv", "-f", "json",
+        "combine",
+        "-r",
+        f"{CASES}/combine-periods.yaml",
+        f"2025-01={CASES}/combine-periods-2025-01.csv",
+        f"2025-02={CASES}/combine-periods-2025-02.csv",
+        "-f",
+        "json",
     )
     assert run.code == 0, run.err
     doc = json.loads(run.out)
     assert doc["combine"] == {"function": "mean"}
     assert [p["label"] for p in doc["periods"]] == ["2025-01", "2025-02"]
     rows = {r["entity"]: r for r in doc["results"]}
-    assert {k: r["score"] for k, r in rows.items()} == near({
-        "甲": (90 + 70) / 2,     # 80
-        "乙": (80 + 85) / 2,     # 82.5
-        "丙": (70 + 75) / 2,     # 72.5
-        "丁": (60.5 + 100) / 2,  # 80.25
-    })
+    assert {k: r["score"] for k, r in rows.items()} == near(
+        {
+            "甲": (90 + 70) / 2,  # 80
+            "乙": (80 + 85) / 2,  # 82.5
+            "丙": (70 + 75) / 2,  # 72.5
+            "丁": (60.5 + 100) / 2,  # 80.25
+        }
+    )
     assert [(r["entity"], r["rank"], r["display"]) for r in doc["results"]] == [
-        ("乙", 1, "82.50"), ("丁", 2, "80.25"), ("甲", 3, "80.00"), ("丙", 4, "72.50"),
+        ("乙", 1, "82.50"),
+        ("丁", 2, "80.25"),
+        ("甲", 3, "80.00"),
+        ("丙", 4, "72.50"),
     ]
     # each month's own total and rank: January 甲 乙 丙 丁, February 丁 乙 丙 甲
     assert rows["甲"]["periods"] == [
@@ -487,8 +546,13 @@ def test_monthly_scores_combined_by_their_mean():
 
 def test_a_unit_missing_from_a_period_is_an_error_by_default():
     run = run_cli(
-        "combine", "-r", f"{CASES}/combine-periods.yaml",
-        f"2025-02={CASES}/combine-periods-2025-02.csv", f"2025-03={CASES}/combine-periods-2025-03.csv", "-f", "json",
+        "combine",
+        "-r",
+        f"{CASES}/combine-periods.yaml",
+        f"2025-02={CASES}/combine-periods-2025-02.csv",
+        f"2025-03={CASES}/combine-periods-2025-03.csv",
+        "-f",
+        "json",
     )
     assert "Traceback" not in run.err
     assert run.code == 1
@@ -503,12 +567,15 @@ def test_a_unit_missing_from_a_period_is_an_error_by_default():
 # -- 1 or 2 decimals ------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("places", "expected"), [
-    # half away from zero, on the value as a spreadsheet sees it (15 digits):
-    # 12.345 and 2.675 are just under ...5 as binary floats, yet round up
-    (1, {"甲": "12.3", "乙": "12.3", "丙": "2.7", "丁": "0.1", "戊": "0.0"}),
-    (2, {"甲": "12.25", "乙": "12.35", "丙": "2.68", "丁": "0.05", "戊": "0.04"}),
-])
+@pytest.mark.parametrize(
+    ("places", "expected"),
+    [
+        # half away from zero, on the value as a spreadsheet sees it (15 digits):
+        # 12.345 and 2.675 are just under ...5 as binary floats, yet round up
+        (1, {"甲": "12.3", "乙": "12.3", "丙": "2.7", "丁": "0.1", "戊": "0.0"}),
+        (2, {"甲": "12.25", "乙": "12.35", "丙": "2.68", "丁": "0.05", "戊": "0.04"}),
+    ],
+)
 def test_one_or_two_decimal_places(places, expected):
     doc = evaluate(f"decimals-{places}", "decimals")
     assert shown(doc) == expected
@@ -527,13 +594,15 @@ def test_aggregates_per_group():
         "group_total": {"县区组": 200 + 100, "市直部门组": 50 + 25 + 0},
         "everyone_best": 200,
     }
-    assert totals(doc) == near({
-        "甲": 5 * 200 / 200 + 5 * 200 / 300,   # 5 + 3.333...
-        "乙": 5 * 100 / 200 + 5 * 100 / 300,   # 2.5 + 1.666...
-        "丙": 5 * 50 / 50 + 5 * 50 / 75,       # against its own group: 5 + 3.333...
-        "丁": 5 * 25 / 50 + 5 * 25 / 75,       # 2.5 + 1.666...
-        "戊": 0 + 0,
-    })
+    assert totals(doc) == near(
+        {
+            "甲": 5 * 200 / 200 + 5 * 200 / 300,  # 5 + 3.333...
+            "乙": 5 * 100 / 200 + 5 * 100 / 300,  # 2.5 + 1.666...
+            "丙": 5 * 50 / 50 + 5 * 50 / 75,  # against its own group: 5 + 3.333...
+            "丁": 5 * 25 / 50 + 5 * 25 / 75,  # 2.5 + 1.666...
+            "戊": 0 + 0,
+        }
+    )
     assert shown(doc) == {"甲": "8.33", "乙": "4.17", "丙": "8.33", "丁": "4.17", "戊": "0.00"}
     assert [(r["entity"], r["rank"]) for r in doc["results"]] == [("甲", 1), ("乙", 2), ("丙", 1), ("丁", 2), ("戊", 3)]
 
@@ -565,11 +634,13 @@ def test_ranking_on_the_total_as_printed():
 
 def test_a_banded_lookup_table_called_in_a_formula():
     doc = evaluate("lookups")
-    assert totals(doc) == near({
-        "甲": 20,   # 98: at_least 98
-        "乙": 16,   # 97.99: [95, 98)
-        "丙": 16,   # 95: at_least 95
-        "丁": 10,   # 90: [90, 95)
-        "戊": 0,    # 89.99: below 90
-        "己": 20,   # 100
-    })
+    assert totals(doc) == near(
+        {
+            "甲": 20,  # 98: at_least 98
+            "乙": 16,  # 97.99: [95, 98)
+            "丙": 16,  # 95: at_least 95
+            "丁": 10,  # 90: [90, 95)
+            "戊": 0,  # 89.99: below 90
+            "己": 20,  # 100
+        }
+    )

@@ -12,10 +12,9 @@ import json
 from pathlib import Path
 
 import pytest
-
-from kaoping.data import read_table
+from kaoping.data.table import read_table
 from kaoping.errors import KaopingError
-from kaoping.loader import load_ruleset
+from kaoping.ruleset.loader import load_ruleset
 
 from .conftest import ROOT, SEED_INPUT, SEED_RULESET, run_cli
 
@@ -41,7 +40,9 @@ def test_a_whole_number_too_long_for_a_float_is_read_exactly(tmp_path):
     assert type(due) is int and due == 12345678901234567891  # float() would make it ...7168
 
 
-@pytest.mark.parametrize(("cell", "value"), [("12.0", 12), ("3.43e2", 343), ("1.2E1", 12), ("+7", 7), (" 9 ", 9), ("-0", 0)])
+@pytest.mark.parametrize(
+    ("cell", "value"), [("12.0", 12), ("3.43e2", 343), ("1.2E1", 12), ("+7", 7), (" 9 ", 9), ("-0", 0)]
+)
 def test_an_integral_decimal_is_a_whole_number(tmp_path, cell, value):
     table = read(tmp_path, f"{HEADER}\n甲局,400,{cell},0,0,0\n")
     completed = table.records[0].values["completed"]
@@ -56,7 +57,11 @@ def test_a_number_column_reads_decimals_and_exponents(tmp_path, cell, value):
 
 @pytest.mark.parametrize(
     "title",
-    ["2024年2月区级各部门市民热线办理考评表", "2024年2月区级各部门市民热线办理考评表,,,,,", "\n2024年2月区级各部门市民热线办理考评表\n\n单位：件"],
+    [
+        "2024年2月区级各部门市民热线办理考评表",
+        "2024年2月区级各部门市民热线办理考评表,,,,,",
+        "\n2024年2月区级各部门市民热线办理考评表\n\n单位：件",
+    ],
     ids=["a bare title", "a title padded with commas", "blank lines, a title and a unit line"],
 )
 def test_title_rows_above_the_header_are_skipped_and_scores_are_those_of_the_example(tmp_path, title):
@@ -76,7 +81,15 @@ def test_with_a_title_row_every_record_keeps_its_line_in_the_file(tmp_path):
 def test_a_tab_separated_file_under_a_bare_title_is_read_as_tab_separated(tmp_path):
     text = "考评表\n" + HEADER.replace(",", "\t") + "\n甲局\t4\t4\t4\t0\t0\n"
     table = read(tmp_path, text)
-    assert table.records[0].values == {"department": "甲局", "due": 4, "completed": 4, "on_time": 4, "overdue_returns": 0, "alerts": 0, "reworks": 0}
+    assert table.records[0].values == {
+        "department": "甲局",
+        "due": 4,
+        "completed": 4,
+        "on_time": 4,
+        "overdue_returns": 0,
+        "alerts": 0,
+        "reworks": 0,
+    }
 
 
 def test_the_header_is_searched_for_in_the_first_ten_non_empty_rows_only(tmp_path):

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from kaoping.diff import kendall_tau_b
+from kaoping.analysis.diff import kendall_tau_b
 
 from .conftest import SEED_INPUT, run_cli
 
@@ -38,7 +37,10 @@ def test_two_versions_that_swap_two_units_show_exactly_that_movement():
         ("indicators[y].weight", "40", "60"),
         ("report.title", "two indicators, weights 60/40", "two indicators, weights 40/60"),
     ]
-    moves = {u["entity"]: (u["old_display"], u["new_display"], u["old_rank"], u["new_rank"], u["movement"]) for u in d["units"]}
+    moves = {
+        u["entity"]: (u["old_display"], u["new_display"], u["old_rank"], u["new_rank"], u["movement"])
+        for u in d["units"]
+    }
     assert moves == {
         "R": ("100.00", "100.00", 1, 1, 0),
         "P": ("60.00", "40.00", 2, 3, -1),
@@ -51,7 +53,15 @@ def test_two_versions_that_swap_two_units_show_exactly_that_movement():
 
 
 def test_a_what_if_can_be_diffed_against_its_version():
-    d = diff_json("-r", "jintai-hotline@2024.02", "--set", "timeliness.weight=45", "--set", "completion.weight=30", str(SEED_INPUT))
+    d = diff_json(
+        "-r",
+        "jintai-hotline@2024.02",
+        "--set",
+        "timeliness.weight=45",
+        "--set",
+        "completion.weight=30",
+        str(SEED_INPUT),
+    )
     # exactly the two weights, in the order the file declares them, after the what-if itself
     assert [(r["what"], r["old"], r["new"]) for r in d["rules"]] == [
         ("what-if", "", "timeliness.weight=45, completion.weight=30"),
@@ -60,7 +70,10 @@ def test_a_what_if_can_be_diffed_against_its_version():
     ]
     assert d["new"]["what_if"] == ["timeliness.weight=45", "completion.weight=30"]
     forestry = next(u for u in d["units"] if u["entity"] == "区林业局")
-    assert (forestry["old_display"], forestry["new_display"]) == ("89.27", "88.56")  # published; hand-computed in test_whatif
+    assert (forestry["old_display"], forestry["new_display"]) == (
+        "89.27",
+        "88.56",
+    )  # published; hand-computed in test_whatif
 
 
 def test_the_table_form_has_a_summary_line():
@@ -166,8 +179,18 @@ def test_kendall_tau_b_refuses_rankings_of_different_lengths():
 def test_units_crossing_a_grade_boundary_are_named():
     # rate-hotline with the all-or-nothing item worth 0 and completion worth 35 (25 + 20 + 0 + 20 + 35 = 100):
     # each unit gains 35 × rate / 100 − 20 × rate / 100 on completion and loses its 15 for all_round, if it had it
-    run = run_cli("diff", "-r", "rate-hotline@2025.01", "--set", "all_round.weight=0", "--set", "completion.weight=35",
-                  "examples/rate-hotline-2025-01.csv", "-f", "json")
+    run = run_cli(
+        "diff",
+        "-r",
+        "rate-hotline@2025.01",
+        "--set",
+        "all_round.weight=0",
+        "--set",
+        "completion.weight=35",
+        "examples/rate-hotline-2025-01.csv",
+        "-f",
+        "json",
+    )
     assert run.code == 0, run.err
     d = json.loads(run.out)
     got = {u["entity"]: (u["old_display"], u["new_display"], u["old_grade"], u["new_grade"]) for u in d["units"]}
@@ -189,7 +212,15 @@ def test_units_crossing_a_grade_boundary_are_named():
     }
     # no rank moves (100, 99.7, 99.3, 93.8, 81.6, 66.9, 34.0 keep the old order): largest change first,
     # |14.4| > |13.965| > |10.275| > |−0.291| > |−0.15| > 0 = 0 (县卫健局 ranked 1st, 河东乡 4th)
-    assert [u["entity"] for u in d["units"]] == ["县住建局", "河西乡", "县交通局", "城关镇", "县人社局", "县卫健局", "河东乡"]
+    assert [u["entity"] for u in d["units"]] == [
+        "县住建局",
+        "河西乡",
+        "县交通局",
+        "城关镇",
+        "县人社局",
+        "县卫健局",
+        "河东乡",
+    ]
     assert d["summary"] == {"moved": 0, "units": 7, "kendall_tau_b": 1.0, "regraded": 2}
 
 
@@ -199,12 +230,20 @@ def test_a_version_chosen_by_name_against_itself_named_changes_no_rule():
     assert run.code == 0, run.err
     assert run.out.splitlines()[3] == "rules: no change"
     assert "chosen" not in run.out
-    assert run.err == "note: using jintai-hotline@2024.02, the latest released; give --period or --as-of for the version in effect then\n"
+    assert (
+        run.err
+        == "note: using jintai-hotline@2024.02, the latest released; give --period or --as-of for the version in effect then\n"
+    )
     d = diff_json("-r", "jintai-hotline", "-r", "jintai-hotline@2024.02", "--period", "2025-03", str(SEED_INPUT))
     assert d["rules"] == []
 
 
 def test_one_bare_name_with_set_says_its_choice_once():
-    run = run_cli("diff", "-r", "jintai-hotline", "--set", "timeliness.weight=30", "--set", "completion.weight=45", SEED_INPUT)
+    run = run_cli(
+        "diff", "-r", "jintai-hotline", "--set", "timeliness.weight=30", "--set", "completion.weight=45", SEED_INPUT
+    )
     assert run.code == 0, run.err
-    assert run.err == "note: using jintai-hotline@2024.02, the latest released; give --period or --as-of for the version in effect then\n"
+    assert (
+        run.err
+        == "note: using jintai-hotline@2024.02, the latest released; give --period or --as-of for the version in effect then\n"
+    )

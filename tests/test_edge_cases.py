@@ -38,7 +38,12 @@ def test_excel_percentage_cells_are_read_as_they_are_shown(tmp_path):
 
 
 def test_a_blank_row_inside_a_sheets_table_does_not_end_it(tmp_path):
-    rows = [["甲", 100, 99, 95, 100, 97, 99], [None] * 7, ["乙", 90, 98, 92, 100, 96, 98], ["丙", 80, 97, 91, 100, 96, 98]]
+    rows = [
+        ["甲", 100, 99, 95, 100, 97, 99],
+        [None] * 7,
+        ["乙", 90, 98, 92, 100, 96, 98],
+        ["丙", 80, 97, 91, 100, 96, 98],
+    ]
     run = run_cli("evaluate", "-r", RATE, _rate_book(tmp_path / "gap.xlsx", rows), "-f", "json")
     assert run.code == 0, run.err
     assert json.loads(run.out)["input"]["records"] == 3
@@ -76,7 +81,9 @@ def test_diff_and_combine_never_write_over_their_input(tmp_path):
     data = tmp_path / "jan.txt"  # a name whose extension says no format, so -f json and -o agree
     data.write_bytes((ROOT / "examples" / "city-hotline-2025-01.csv").read_bytes())
     before = data.read_bytes()
-    diff = run_cli("diff", "-r", "city-hotline@2025.01", "--set", "unfinished.weight=30", data, "-f", "json", "-o", data)
+    diff = run_cli(
+        "diff", "-r", "city-hotline@2025.01", "--set", "unfinished.weight=30", data, "-f", "json", "-o", data
+    )
     combine = run_cli("combine", "-r", "city-hotline@2025.01", f"2025-01={data}", "-f", "json", "-o", data)
     assert diff.code == combine.code == 1
     assert "that is an input of this run" in diff.err and "that is an input of this run" in combine.err
@@ -87,7 +94,9 @@ def test_combine_refuses_a_unit_that_changed_group(tmp_path):
     moved = tmp_path / "feb.csv"
     text = (ROOT / "examples" / "city-hotline-2025-02.csv").read_text(encoding="utf-8")
     moved.write_text(text.replace("南山县,县区组", "南山县,功能区"), encoding="utf-8")
-    run = run_cli("combine", "-r", "city-hotline@2025.01", "2025-01=examples/city-hotline-2025-01.csv", f"2025-02={moved}")
+    run = run_cli(
+        "combine", "-r", "city-hotline@2025.01", "2025-01=examples/city-hotline-2025-01.csv", f"2025-02={moved}"
+    )
     assert run.code == 1 and "南山县 is in different groups in different periods (功能区, 县区组)" in run.err
 
 
@@ -117,5 +126,14 @@ def test_explain_shows_a_penaltys_points_its_cap_and_its_sign():
 
 
 def test_diff_of_groups_ranked_apart_does_not_pretend_to_a_correlation():
-    run = run_cli("diff", "-r", "city-hotline@2025.01", "--set", "unfinished.weight=30", "examples/city-hotline-2025-01.csv", "-f", "json")
+    run = run_cli(
+        "diff",
+        "-r",
+        "city-hotline@2025.01",
+        "--set",
+        "unfinished.weight=30",
+        "examples/city-hotline-2025-01.csv",
+        "-f",
+        "json",
+    )
     assert json.loads(run.out)["summary"]["kendall_tau_b"] is None

@@ -11,7 +11,7 @@ and checks that validate
 - and does so at once (each refusal takes milliseconds; the 1 s bound is a
   generous guard against hangs and blow-ups, not a benchmark).
 
-The formula guard is also checked on its own: `kaoping.expr.compile_formula`
+The formula guard is also checked on its own: `kaoping.ruleset.expr.compile_formula`
 raises `FormulaError` for every hostile formula.
 
 Every expected line and column is written out by hand from the text injected;
@@ -25,8 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-from kaoping.expr import FormulaError, compile_formula
+from kaoping.ruleset.expr import FormulaError, compile_formula
 
 from .conftest import SEED_RULESET, Run, run_cli
 
@@ -122,8 +121,12 @@ class Hostile:
 
 FORMULAS = [
     # attribute chains to reach object.__subclasses__(): the outer call is refused first
-    Hostile("subclasses-chain", "().__class__.__bases__[0].__subclasses__()", 0,
-            "only the helper functions can be called in a formula"),
+    Hostile(
+        "subclasses-chain",
+        "().__class__.__bases__[0].__subclasses__()",
+        0,
+        "only the helper functions can be called in a formula",
+    ),
     Hostile("class-of-input", "completed.__class__", 0, "attribute access (a.b) is not allowed"),
     Hostile("class-inside-helper", "ratio(completed.__class__, due, 1)", 6, "attribute access (a.b) is not allowed"),
     Hostile("bases-subscript", "().__class__.__bases__[0]", 0, "indexing (a[...]) is not allowed"),
@@ -135,7 +138,9 @@ FORMULAS = [
     Hostile("lambda-called", "(lambda: 1)()", 0, "only the helper functions can be called in a formula"),
     Hostile("lambda-as-argument", "clamp(lambda: 1, 0, 1)", 6, "lambda is not allowed in a formula"),
     Hostile("list-comprehension", "[c for c in (1, 2)]", 0, "comprehensions are not allowed in a formula"),
-    Hostile("list-comprehension-in-max", "max(0, [c for c in (1, 2)])", 7, "comprehensions are not allowed in a formula"),
+    Hostile(
+        "list-comprehension-in-max", "max(0, [c for c in (1, 2)])", 7, "comprehensions are not allowed in a formula"
+    ),
     Hostile("generator", "(c for c in (1, 2))", 0, "comprehensions are not allowed in a formula"),
     Hostile("generator-in-max", "max(0, (c for c in (1, 2)))", 7, "comprehensions are not allowed in a formula"),
     # within the length limit: nesting is capped before Python's parser sees it
@@ -146,8 +151,9 @@ FORMULAS = [
     Hostile("not-250", "not " * 249 + "1", 400, "nested more than 100 levels deep"),
     Hostile("sum-400-terms", "+".join(["1"] * 400), 600, "nested more than 100 levels deep"),
     Hostile("import", "__import__('os')", 0, "unknown function '__import__'"),
-    Hostile("import-system", "__import__('os').system('echo hi')", 0,
-            "only the helper functions can be called in a formula"),
+    Hostile(
+        "import-system", "__import__('os').system('echo hi')", 0, "only the helper functions can be called in a formula"
+    ),
     Hostile("eval", "eval('1')", 0, "unknown function 'eval'"),
     Hostile("exec", "exec('import os')", 0, "unknown function 'exec'"),
     Hostile("open", "open('/etc/passwd')", 0, "unknown function 'open'"),
@@ -178,8 +184,9 @@ FORMULAS = [
 def test_validate_refuses_a_hostile_formula_at_its_position(tmp_path, case):
     path = write(tmp_path, with_formula(quoted(case.formula)))
     # +1: the formula's first character comes after the opening quote
-    assert_refused(path, FORMULA_LINE, FORMULA_COL + 1 + case.offset,
-                   "in indicators[completion].formula: ", case.phrase)
+    assert_refused(
+        path, FORMULA_LINE, FORMULA_COL + 1 + case.offset, "in indicators[completion].formula: ", case.phrase
+    )
 
 
 @pytest.mark.parametrize("case", FORMULAS, ids=lambda c: c.id)
@@ -250,16 +257,17 @@ def test_a_hostile_aggregate_formula_is_refused_too(tmp_path):
 
 
 def test_a_hostile_total_formula_is_refused_too(tmp_path):
-    text = replace_once(SEED, "total:\n  max: 100\n", "total:\n  max: 100\n  formula: __import__('os').system('echo hi')\n")
+    text = replace_once(
+        SEED, "total:\n  max: 100\n", "total:\n  max: 100\n  formula: __import__('os').system('echo hi')\n"
+    )
     assert SEED_LINES[113] == "  max: 100"
     assert_refused(write(tmp_path, text), 115, 12, "in total.formula: only the helper functions can be called")
 
 
 # -- YAML ------------------------------------------------------------------
 
-BILLION_LAUGHS = (
-    'lol0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n'
-    + "".join(f"lol{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" for i in range(1, 9))
+BILLION_LAUGHS = 'lol0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n' + "".join(
+    f"lol{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" for i in range(1, 9)
 )
 
 
@@ -303,7 +311,9 @@ def test_a_500_deep_flow_mapping_is_refused_at_level_41(tmp_path):
 
 def test_a_python_object_apply_tag_is_refused_and_never_run(tmp_path, capfd):
     marker = tmp_path / "pwned"
-    text = replace_once(SEED, "title: 金台区", f'title: !!python/object/apply:os.system ["echo hi; touch {marker}"]\nx: 金台区')
+    text = replace_once(
+        SEED, "title: 金台区", f'title: !!python/object/apply:os.system ["echo hi; touch {marker}"]\nx: 金台区'
+    )
     assert_refused(write(tmp_path, text), 5, 8, "the YAML tag '!!python/object/apply:os.system' is not allowed")
     assert not marker.exists()
     assert "hi" not in capfd.readouterr().out

@@ -25,10 +25,9 @@ import zlib
 from pathlib import Path
 
 import pytest
-
-from kaoping.loader import load_ruleset
-from kaoping.pipeline import evaluate
-from kaoping.render_html import to_html
+from kaoping.evaluate.pipeline import evaluate
+from kaoping.outputs.html import to_html
+from kaoping.ruleset.loader import load_ruleset
 
 from .conftest import SEED_INPUT, SEED_RULESET
 
@@ -97,7 +96,9 @@ def decode_png(data: bytes) -> tuple[int, int, int, bytes]:
         if kind == b"IEND":
             break
     width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", chunks[b"IHDR"])
-    assert depth == 8 and colour in (2, 6) and interlace == 0, f"unexpected PNG format: depth {depth}, colour type {colour}, interlace {interlace}"
+    assert depth == 8 and colour in (2, 6) and interlace == 0, (
+        f"unexpected PNG format: depth {depth}, colour type {colour}, interlace {interlace}"
+    )
     bpp = 3 if colour == 2 else 4
     raw = zlib.decompress(b"".join(idat))
     stride = width * bpp
@@ -111,7 +112,7 @@ def decode_png(data: bytes) -> tuple[int, int, int, bytes]:
             for i in range(bpp, stride):
                 line[i] = (line[i] + line[i - bpp]) & 0xFF
         elif kind == 2:  # Up
-            line = bytearray((a + b) & 0xFF for a, b in zip(line, prev))
+            line = bytearray((a + b) & 0xFF for a, b in zip(line, prev, strict=False))
         elif kind == 3:  # Average
             for i in range(stride):
                 left = line[i - bpp] if i >= bpp else 0

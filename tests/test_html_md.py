@@ -1,4 +1,4 @@
-"""The Markdown and HTML renderings of a result (engine/render_md.py, engine/render_html.py).
+"""The Markdown and HTML renderings of a result (engine/outputs/md.py, engine/outputs/html.py).
 
 The seed's expected units, order and totals come from
 tests/fixtures/published-2024-02.csv (the published table), never from the
@@ -17,14 +17,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from kaoping import __version__
-from kaoping.loader import load_ruleset
-from kaoping.pipeline import evaluate
-from kaoping.ranking import Evaluation
-from kaoping.render_html import to_html
-from kaoping.render_md import to_markdown
-from kaoping.whatif import parse_overrides
+from kaoping.evaluate.pipeline import evaluate
+from kaoping.evaluate.ranking import Evaluation
+from kaoping.outputs.html import to_html
+from kaoping.outputs.md import to_markdown
+from kaoping.ruleset.loader import load_ruleset
+from kaoping.ruleset.whatif import parse_overrides
 
 from .conftest import PUBLISHED, ROOT, SEED_INPUT, SEED_RULESET
 
@@ -177,7 +176,11 @@ def test_the_markdown_title_headers_and_alignment(seed):
     assert len(header) == len(rule) == 16 and all(len(r) == 16 for r in rows)
     # Markdown has no spans: a grouped column says its group
     assert header[3:5] == ["办结得分（35分） / 工单数", "办结得分（35分） / 得分"]
-    assert header[11:14] == ["工作量得分（5分） / 办结工单数量", "工作量得分（5分） / 办结最高分值", "工作量得分（5分） / 得分"]
+    assert header[11:14] == [
+        "工作量得分（5分） / 办结工单数量",
+        "工作量得分（5分） / 办结最高分值",
+        "工作量得分（5分） / 得分",
+    ]
     assert header[14:] == ["返工工单得分（5分）", "最终得分"]
     # numbers right-aligned, the department's name not
     assert rule[header.index("最终得分")] == "---:" and rule[header.index("序号")] == "---:"
@@ -196,7 +199,7 @@ def test_the_markdown_escapes_markup_pipes_and_line_breaks(hostile):
     assert not re.search(r"(?<!\\)[<&]", document), "markup that is not escaped"
     assert r"\<script\>" in document and r"\|区\*局\_\&amp;" in document
     assert all(len(r) == 16 for r in md_rows(document)), "a pipe in a name split its cell"
-    from kaoping.render_md import cell_text, text
+    from kaoping.outputs.md import cell_text, text
 
     assert cell_text("一行\n二行|三") == r"一行<br>二行\|三"
     assert text("标题\r\n第二行") == "标题 第二行"
@@ -324,8 +327,12 @@ def test_the_html_of_city_hotline_has_its_sections_grades_lists_and_flags(city):
     # one bar per ranked unit (市档案馆 is not ranked), each against its own group's full marks
     chart = page.one("section", "chart")
     assert len(chart.all(cls="bar")) == 11 and "市档案馆" not in chart.text
-    assert [h.text for h in chart.all("h3")] == ["县区组（满分150分）", "市直部门组（满分100分）", "功能区（满分100分）"]
-    bars = {w.text: b for w, b in zip(chart.all(cls="who"), chart.all(cls="bar"))}
+    assert [h.text for h in chart.all("h3")] == [
+        "县区组（满分150分）",
+        "市直部门组（满分100分）",
+        "功能区（满分100分）",
+    ]
+    bars = {w.text: b for w, b in zip(chart.all(cls="who"), chart.all(cls="bar"), strict=False)}
     assert bars["西城区"].attrs["style"] == "width: 100.00%"  # 150 of 150 (bonus capped at full marks)
 
 

@@ -34,8 +34,22 @@ def wheel(tmp_path_factory) -> Path:
         else:
             shutil.copy2(ROOT / name, source / name)
     proc = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q", "-w", str(out), str(source)],
-        capture_output=True, text=True, cwd=source,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "-q",
+            "-w",
+            str(out),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=source,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     (built,) = out.glob("kaoping-*.whl")
@@ -59,18 +73,32 @@ def installed(site: Path, cwd: Path, *args: str | os.PathLike[str]) -> subproces
     """`kaoping ARGS` run from `cwd` with the unpacked wheel as the only kaoping on the path."""
     env = {**os.environ, "PYTHONPATH": str(site), "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("KAOPING_RULESETS", None)
-    return subprocess.run([sys.executable, "-m", "kaoping.cli", *map(str, args)], cwd=cwd, env=env,
-                          capture_output=True, text=True, encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "kaoping.cli", *map(str, args)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
 
 
 def test_the_wheel_installs_only_the_package_kaoping(wheel):
     with zipfile.ZipFile(wheel) as z:
         names = z.namelist()
         entry_points = next(z.read(n).decode() for n in names if n.endswith(".dist-info/entry_points.txt"))
-    assert {n.split("/")[0] for n in names} == {"kaoping", "kaoping-0.1.0.dist-info"}  # no cli, engine, schemas, rulesets
-    for data in ("kaoping/cli.py", "kaoping/py.typed", "kaoping/schemas/ruleset.schema.json",
-                 "kaoping/rulesets/jintai-hotline/2024.02.yaml", "kaoping/rulesets/jintai-hotline/release.lock",
-                 "kaoping/rulesets/jintai-hotline/cases/2024-02-published.csv"):
+    assert {n.split("/")[0] for n in names} == {
+        "kaoping",
+        "kaoping-0.1.0.dist-info",
+    }  # no cli, engine, schemas, rulesets
+    for data in (
+        "kaoping/cli.py",
+        "kaoping/py.typed",
+        "kaoping/schemas/ruleset.schema.json",
+        "kaoping/rulesets/jintai-hotline/2024.02.yaml",
+        "kaoping/rulesets/jintai-hotline/release.lock",
+        "kaoping/rulesets/jintai-hotline/cases/2024-02-published.csv",
+    ):
         assert data in names
     assert "kaoping = kaoping.cli:main" in entry_points
 
@@ -78,18 +106,20 @@ def test_the_wheel_installs_only_the_package_kaoping(wheel):
 def test_the_schema_and_the_shipped_rulesets_come_from_the_package_through_importlib_resources():
     import kaoping.rulesets
     import kaoping.schemas
-    from kaoping.resolve import BUNDLED
-    from kaoping.schema import SCHEMA_PATH, ruleset_schema
+    from kaoping.ruleset.resolve import BUNDLED
+    from kaoping.ruleset.schema import SCHEMA_PATH, ruleset_schema
 
-    assert SCHEMA_PATH == files("kaoping.schemas").joinpath("ruleset.schema.json")
+    assert files("kaoping.schemas").joinpath("ruleset.schema.json") == SCHEMA_PATH
     assert Path(str(SCHEMA_PATH)).parent == Path(kaoping.schemas.__file__).parent
-    assert BUNDLED == Path(kaoping.rulesets.__file__).parent
+    assert Path(kaoping.rulesets.__file__).parent == BUNDLED
     assert ruleset_schema()["$schema"].startswith("https://json-schema.org/")
 
 
 def test_an_installed_kaoping_ignores_a_stray_schema_and_rulesets_beside_it(site, tmp_path):
-    code = ("import json, kaoping, kaoping.schema as s, kaoping.resolve as r; "
-            "print(json.dumps([kaoping.__file__, str(s.SCHEMA_PATH), len(s.ruleset_schema()), str(r.BUNDLED)]))")
+    code = (
+        "import json, kaoping, kaoping.ruleset.schema as s, kaoping.ruleset.resolve as r; "
+        "print(json.dumps([kaoping.__file__, str(s.SCHEMA_PATH), len(s.ruleset_schema()), str(r.BUNDLED)]))"
+    )
     env = {**os.environ, "PYTHONPATH": str(site)}
     proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
@@ -98,7 +128,12 @@ def test_an_installed_kaoping_ignores_a_stray_schema_and_rulesets_beside_it(site
     assert Path(schema) == site / "kaoping" / "schemas" / "ruleset.schema.json" and keys > 1  # not the stray {}
     assert Path(bundled) == site / "kaoping" / "rulesets"
     bad = tmp_path / "bad.yaml"
-    bad.write_text(ROOT.joinpath("rulesets/jintai-hotline/2024.02.yaml").read_text(encoding="utf-8").replace("weight:", "wieght:", 1), encoding="utf-8")
+    bad.write_text(
+        ROOT.joinpath("rulesets/jintai-hotline/2024.02.yaml")
+        .read_text(encoding="utf-8")
+        .replace("weight:", "wieght:", 1),
+        encoding="utf-8",
+    )
     assert installed(site, tmp_path, "validate", bad).returncode == 1  # the real schema refuses it
 
 
@@ -112,15 +147,25 @@ def test_an_installed_kaoping_evaluates_the_seed_and_starts_rulesets_from_an_emp
     made = installed(site, tmp_path, "new-version", "jintai-hotline", "2025.01")
     assert made.returncode == 0, made.stderr
     folder = tmp_path / "rulesets" / "jintai-hotline"
-    assert (folder / "2024.02.yaml").read_bytes() == (site / "kaoping/rulesets/jintai-hotline/2024.02.yaml").read_bytes()
+    assert (folder / "2024.02.yaml").read_bytes() == (
+        site / "kaoping/rulesets/jintai-hotline/2024.02.yaml"
+    ).read_bytes()
     assert {"2025.01.yaml", "2024.02.yaml", "release.lock"} <= {p.name for p in folder.iterdir()}
-    for path in ("2024.02.yaml", "release.lock", "cases/2024-02-input.csv", "cases/2024-02-published.csv", "2025.01.yaml"):
+    for path in (
+        "2024.02.yaml",
+        "release.lock",
+        "cases/2024-02-input.csv",
+        "cases/2024-02-published.csv",
+        "2025.01.yaml",
+    ):
         assert f"rulesets/jintai-hotline/{path}:" in made.stdout  # every file it wrote is said
     listed = installed(site, tmp_path, "list")
     assert "jintai-hotline  2024.02  2024-02-01  released" in listed.stdout
     assert "jintai-hotline  2025.01  2025-01-01  draft" in listed.stdout
     assert installed(site, tmp_path, "test", "jintai-hotline@2025.01").returncode == 0  # its golden case came along
-    assert sorted(p.relative_to(site) for p in (site / "kaoping").rglob("*") if p.is_file()) == shipped  # nothing written there
+    assert (
+        sorted(p.relative_to(site) for p in (site / "kaoping").rglob("*") if p.is_file()) == shipped
+    )  # nothing written there
 
 
 def test_an_installed_kaoping_never_writes_into_its_own_package(site, tmp_path):
@@ -150,5 +195,7 @@ def test_from_an_empty_folder_evaluate_new_version_and_list(tmp_path, monkeypatc
     assert not (ROOT / "rulesets" / "jintai-hotline" / "2025.01.yaml").exists()
     listed = run_cli("list").out
     assert "2024.02  2024-02-01  released" in listed and "2025.01  2025-01-01  draft" in listed
-    chosen = run_cli("evaluate", "-r", "jintai-hotline", SEED_INPUT, "-f", "json")  # a bare name: the released version, found here
+    chosen = run_cli(
+        "evaluate", "-r", "jintai-hotline", SEED_INPUT, "-f", "json"
+    )  # a bare name: the released version, found here
     assert chosen.code == 0 and "using jintai-hotline@2024.02, the latest released" in chosen.err

@@ -60,7 +60,9 @@ def test_an_invalid_ruleset_is_refused_with_exactly_the_expected_messages(case):
 
 def test_several_mistakes_in_one_ruleset_are_all_reported_in_line_order():
     run = run_cli("validate", "tests/cases/invalid/several-errors.yaml")
-    lines = [int(m.group(1)) for m in re.finditer(r"^tests/cases/invalid/several-errors\.yaml:(\d+):\d+: ", run.err, re.M)]
+    lines = [
+        int(m.group(1)) for m in re.finditer(r"^tests/cases/invalid/several-errors\.yaml:(\d+):\d+: ", run.err, re.M)
+    ]
     assert len(lines) == 4 and lines == sorted(lines)
     assert run.err.endswith("\n4 errors\n")
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from kaoping.numbers import format_fixed, spreadsheet_round
 
 from .conftest import run_cli
@@ -135,8 +134,7 @@ def test_the_engine_shows_a_negative_half_away_from_zero(tmp_path):
     # dissatisfaction = 0.5 × (96 − 95.75) = 0.125 deducted: the score −0.125 shows as −0.13 (round: −0.12)
     data = tmp_path / "half.csv"
     data.write_text(
-        "单位名称,分组,应办结数,办结数,一次性办结数,回访数,满意数\n"
-        "甲,功能区,400,400,400,400,383\n",
+        "单位名称,分组,应办结数,办结数,一次性办结数,回访数,满意数\n甲,功能区,400,400,400,400,383\n",
         encoding="utf-8",
     )
     unit = evaluate_json("city-hotline@2025.01", data)["甲"]
@@ -151,7 +149,9 @@ def test_the_engine_rounds_in_a_formula_before_it_scores(tmp_path):
     # rate-hotline first_rounded = round(first_rate, 1): 88.25 is an exact binary quarter -> 88.3 (round: 88.2);
     # first_contact = max(0, 25 − (90 − 88.3)) = 23.3 (it would be 23.2 with Python's round)
     data = tmp_path / "rates.csv"
-    data.write_text("单位,工单量,办结率,一次性办结率,回访率,满意率,响应及时率\n甲,10,100%,88.25%,100%,100%,100%\n", encoding="utf-8")
+    data.write_text(
+        "单位,工单量,办结率,一次性办结率,回访率,满意率,响应及时率\n甲,10,100%,88.25%,100%,100%,100%\n", encoding="utf-8"
+    )
     unit = evaluate_json("rate-hotline@2025.01", data)["甲"]
     assert unit["derived"]["first_rounded"] == 88.3
     assert unit["scores"]["first_contact"] == pytest.approx(23.3, abs=1e-9)

@@ -33,17 +33,16 @@ same examples on every run.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from kaoping.loader import load_ruleset
-from kaoping.output import to_json
-from kaoping.pipeline import evaluate
-from kaoping.ranking import Evaluation, UnitResult
+from kaoping.evaluate.pipeline import evaluate
+from kaoping.evaluate.ranking import Evaluation, UnitResult
+from kaoping.outputs.machine import to_json
+from kaoping.ruleset.loader import load_ruleset
 
 from .conftest import ROOT
 
@@ -74,7 +73,14 @@ class Shipped:
 def _jintai_bounds(group: str | None) -> dict[str, tuple[float, float]]:
     # rulesets/jintai-hotline/2024.02.yaml, indicators: completion 35, timeliness 40, overdue_return 5,
     # alert 10, workload 5, rework 5 (all kind: score)
-    return {"completion": (0, 35), "timeliness": (0, 40), "overdue_return": (0, 5), "alert": (0, 10), "workload": (0, 5), "rework": (0, 5)}
+    return {
+        "completion": (0, 35),
+        "timeliness": (0, 40),
+        "overdue_return": (0, 5),
+        "alert": (0, 10),
+        "workload": (0, 5),
+        "rework": (0, 5),
+    }
 
 
 def _city_bounds(group: str | None) -> dict[str, tuple[float, float]]:
@@ -93,7 +99,13 @@ def _city_bounds(group: str | None) -> dict[str, tuple[float, float]]:
 
 def _rate_bounds(group: str | None) -> dict[str, tuple[float, float]]:
     # rulesets/rate-hotline/2025.01.yaml: completion 20, first_contact 25, satisfaction 20, all_round 15, response 20
-    return {"completion": (0, 20), "first_contact": (0, 25), "satisfaction": (0, 20), "all_round": (0, 15), "response": (0, 20)}
+    return {
+        "completion": (0, 20),
+        "first_contact": (0, 25),
+        "satisfaction": (0, 20),
+        "all_round": (0, 15),
+        "response": (0, 20),
+    }
 
 
 JINTAI = Shipped(
@@ -177,7 +189,9 @@ def city_row(draw) -> Row:
 
 def hundredths(high: int) -> st.SearchStrategy[int]:
     """A rate in hundredths of a per cent (9806 is 98.06%), often at the thresholds the ruleset names."""
-    return st.one_of(st.integers(0, high * 100), st.sampled_from([x * 100 for x in (70, 85, 90, 95, 96, 98, 100) if x <= high]))
+    return st.one_of(
+        st.integers(0, high * 100), st.sampled_from([x * 100 for x in (70, 85, 90, 95, 96, 98, 100) if x <= high])
+    )
 
 
 @st.composite
@@ -200,7 +214,10 @@ ROWS = {JINTAI.ref: jintai_row(), CITY.ref: city_row(), RATE.ref: rate_row()}
 def table(draw, shipped: Shipped, min_size: int = 1) -> list[Row]:
     """1 to 10 units, some of them copies of another's numbers: exact ties are common, not rare."""
     fresh = draw(st.lists(ROWS[shipped.ref], min_size=min_size, max_size=10))
-    rows = [dict(draw(st.sampled_from(fresh[:i])) if i and draw(st.integers(0, 3)) == 0 else row) for i, row in enumerate(fresh)]
+    rows = [
+        dict(draw(st.sampled_from(fresh[:i])) if i and draw(st.integers(0, 3)) == 0 else row)
+        for i, row in enumerate(fresh)
+    ]
     key = shipped.header[0][0]
     for i, row in enumerate(rows):
         row[key] = f"单位{i + 1:02d}"
@@ -273,8 +290,19 @@ def test_shuffling_the_rows_changes_no_score_and_no_rank_except_among_exact_ties
     assert set(before) == set(after)
     for name, u in before.items():
         v = after[name]
-        assert (dict(v.scores), v.total, dict(v.display), v.group, v.grade, v.flags) == (dict(u.scores), u.total, dict(u.display), u.group, u.grade, u.flags)
-        tied = [w for w in before.values() if w.rank is not None and shipped.tie_key(w) == shipped.tie_key(u)] if u.rank is not None else [u]
+        assert (dict(v.scores), v.total, dict(v.display), v.group, v.grade, v.flags) == (
+            dict(u.scores),
+            u.total,
+            dict(u.display),
+            u.group,
+            u.grade,
+            u.flags,
+        )
+        tied = (
+            [w for w in before.values() if w.rank is not None and shipped.tie_key(w) == shipped.tie_key(u)]
+            if u.rank is not None
+            else [u]
+        )
         if shipped.ties == "sequential" and len(tied) > 1:
             # exact ties are numbered in input order: the tied units may swap numbers among themselves, no more
             assert sorted(after[w.entity].rank for w in tied) == sorted(w.rank for w in tied), name
@@ -304,7 +332,7 @@ def test_exactly_tied_units_are_numbered_in_input_order_under_sequential_ties(da
     shuffled = data.draw(st.permutations(rows))
     position = {row["department"]: i for i, row in enumerate(shuffled)}
     ranked = run(JINTAI, shuffled).results
-    for a, b in zip(ranked, ranked[1:]):
+    for a, b in zip(ranked, ranked[1:], strict=False):
         assert b.rank == a.rank + 1
         if a.total == b.total:
             assert position[a.entity] < position[b.entity], (a.entity, b.entity)
@@ -389,8 +417,28 @@ def test_rate_hotline_a_higher_rate_never_lowers_a_units_total(data):
 
 def test_the_generated_tables_are_read_as_written():
     """The CSV these properties write says what the rows say: 98.06% is the rate 98.06, reworks as given."""
-    rows = [{"department": "单位01", "due": 10, "completed": 9, "on_time": 8, "overdue_returns": 1, "alerts": 0, "reworks": 2}]
+    rows = [
+        {
+            "department": "单位01",
+            "due": 10,
+            "completed": 9,
+            "on_time": 8,
+            "overdue_returns": 1,
+            "alerts": 0,
+            "reworks": 2,
+        }
+    ]
     assert run(JINTAI, rows).results[0].inputs == {**rows[0]}
-    rates = [{"unit": "单位01", "orders": 3, "completion_rate": 10250, "first_rate": 9806, "visit_rate": 10000, "satisfaction_rate": 7, "response_rate": 0}]
+    rates = [
+        {
+            "unit": "单位01",
+            "orders": 3,
+            "completion_rate": 10250,
+            "first_rate": 9806,
+            "visit_rate": 10000,
+            "satisfaction_rate": 7,
+            "response_rate": 0,
+        }
+    ]
     assert dict(run(RATE, rates).results[0].inputs) == {"unit": "单位01", "orders": 3, "completion_rate": 102.5, "first_rate": 98.06,
                                                          "visit_rate": 100.0, "satisfaction_rate": 0.07, "response_rate": 0.0}  # fmt: skip

@@ -6,8 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-
-from kaoping.ranking import rank_numbers
+from kaoping.evaluate.ranking import rank_numbers
 
 from .conftest import SEED_INPUT, SEED_RULESET, edited_copy, run_cli
 
@@ -63,11 +62,16 @@ def test_scores_equal_on_paper_tie_even_when_their_floats_differ(tmp_path):
     # 甲局: 4 due, 4 on time; 乙局: 12 due, 11 on time, so 40·11/12 = 36.666…
     # 甲局 35 + 40 + 5 + 10 + 5·4/12 + 5 and 乙局 35 + 36.67 + 5 + 10 + 5 + 5 are both 96.666…,
     # one computed as 96.66666666666667 and the other as 96.66666666666666
-    text = edited_copy(SEED_RULESET.read_text(encoding="utf-8").split("\ntests:")[0].replace("ties: sequential", "ties: shared"))
+    text = edited_copy(
+        SEED_RULESET.read_text(encoding="utf-8").split("\ntests:")[0].replace("ties: sequential", "ties: shared")
+    )
     ruleset = tmp_path / "r.yaml"
     ruleset.write_text(text, encoding="utf-8")
     data = tmp_path / "two.csv"
-    data.write_text("部门名称,应办结工单数,办结工单数,按期办结工单数,逾期退单工单数,告警工单数\n甲局,4,4,4,0,0\n乙局,12,12,11,0,0\n", encoding="utf-8")
+    data.write_text(
+        "部门名称,应办结工单数,办结工单数,按期办结工单数,逾期退单工单数,告警工单数\n甲局,4,4,4,0,0\n乙局,12,12,11,0,0\n",
+        encoding="utf-8",
+    )
     run = run_cli("evaluate", "-r", ruleset, data, "-f", "json")
     results = json.loads(run.out)["results"]
     assert results[0]["total"] != results[1]["total"]  # the floats differ in the last bit...

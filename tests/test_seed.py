@@ -71,7 +71,12 @@ def test_the_json_reports_the_population_aggregates():
     run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "json")
     document = json.loads(run.out)
     # from the published table: Σ overdue returns 44, Σ alerts 3, most completed 343
-    assert document["aggregates"] == {"total_overdue_returns": 44, "total_alerts": 3, "total_reworks": 0, "max_completed": 343}
+    assert document["aggregates"] == {
+        "total_overdue_returns": 44,
+        "total_alerts": 3,
+        "total_reworks": 0,
+        "max_completed": 343,
+    }
     assert document["ruleset"]["name"] == "jintai-hotline" and document["ruleset"]["version"] == "2024.02"
     assert len(document["ruleset"]["sha256"]) == 64 and document["input"]["records"] == 32
 
@@ -102,7 +107,13 @@ def test_the_table_shows_the_title_and_two_level_header(table_text):
     lines = table_text.splitlines()
     assert lines[0].strip() == "2024年2月区级各部门市民热线办理考评表"
     header = "\n".join(lines[1:6])
-    for group in ("办结得分（35分）", "按期办结得分（40分）", "逾期退单得分（5分）", "告警工单得分（10分）", "工作量得分（5分）"):
+    for group in (
+        "办结得分（35分）",
+        "按期办结得分（40分）",
+        "逾期退单得分（5分）",
+        "告警工单得分（10分）",
+        "工作量得分（5分）",
+    ):
         assert group in lines[2], group
     for label in ("序号", "部门名称", "应办结工单数", "返工工单得分（5分）", "最终得分"):
         assert label in lines[3], label
@@ -116,12 +127,25 @@ def test_the_table_shows_every_published_number_in_order(table_text):
     rows = table_rows(table_text)
     expected = published()
     assert len(rows) == len(expected) == 32
-    for cells, row in zip(rows, expected):
-        wanted = [row["serial"], row["department"], row["due"],
-                  row["completed"], row["completion_score"], row["on_time"], row["timeliness_score"],
-                  row["overdue_returns"], row["overdue_return_score"], row["alerts"], row["alert_score"],
-                  row["workload_completed"], row["workload_max"], row["workload_score"],
-                  two_places(row["rework_score"]), row["final_score"]]
+    for cells, row in zip(rows, expected, strict=False):
+        wanted = [
+            row["serial"],
+            row["department"],
+            row["due"],
+            row["completed"],
+            row["completion_score"],
+            row["on_time"],
+            row["timeliness_score"],
+            row["overdue_returns"],
+            row["overdue_return_score"],
+            row["alerts"],
+            row["alert_score"],
+            row["workload_completed"],
+            row["workload_max"],
+            row["workload_score"],
+            two_places(row["rework_score"]),
+            row["final_score"],
+        ]
         assert cells == wanted
 
 
@@ -145,12 +169,11 @@ def test_a_narrow_terminal_gets_the_scores_only_and_a_note_saying_so():
     import io
     from pathlib import Path
 
+    from kaoping.evaluate.pipeline import evaluate
+    from kaoping.outputs.table import render_table
+    from kaoping.ruleset.loader import load_ruleset
     from rich.cells import cell_len
     from rich.console import Console
-
-    from kaoping.loader import load_ruleset
-    from kaoping.pipeline import evaluate
-    from kaoping.render_table import render_table
 
     evaluation = evaluate(load_ruleset(Path("rulesets/jintai-hotline/2024.02.yaml")), SEED_INPUT)
     buffer = io.StringIO()
@@ -158,9 +181,29 @@ def test_a_narrow_terminal_gets_the_scores_only_and_a_note_saying_so():
     lines = buffer.getvalue().splitlines()
     table = [line for line in lines if line[:1] in "┌│├└"]
     assert max(cell_len(line) for line in table) <= 120
-    assert [c.strip() for c in table[1].strip("│").split("│")] == ["序号", "部门名称", "办结", "按期办结", "逾期退单", "告警工单", "工作量", "返工工单", "最终得分"]
+    assert [c.strip() for c in table[1].strip("│").split("│")] == [
+        "序号",
+        "部门名称",
+        "办结",
+        "按期办结",
+        "逾期退单",
+        "告警工单",
+        "工作量",
+        "返工工单",
+        "最终得分",
+    ]
     # published row 24, scores only
-    assert [c.strip() for c in table[3 + 23].strip("│").split("│")] == ["24", "区市场监督管理局", "35.00", "40.00", "4.89", "6.67", "1.71", "5.00", "93.26"]
+    assert [c.strip() for c in table[3 + 23].strip("│").split("│")] == [
+        "24",
+        "区市场监督管理局",
+        "35.00",
+        "40.00",
+        "4.89",
+        "6.67",
+        "1.71",
+        "5.00",
+        "93.26",
+    ]
     assert lines[-1].startswith("the window is too narrow for the full table")
 
 

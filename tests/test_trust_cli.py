@@ -47,7 +47,10 @@ def evaluate(root: Path, *args: str) -> tuple[int, str, dict]:
 def test_a_bare_name_says_it_took_the_latest_release_even_with_no_newer_draft(two_releases):
     code, err, result = evaluate(two_releases, "-r", "jintai-hotline")
     assert code == 0
-    assert err == "note: using jintai-hotline@2025.01, the latest released; give --period or --as-of for the version in effect then\n"
+    assert (
+        err
+        == "note: using jintai-hotline@2025.01, the latest released; give --period or --as-of for the version in effect then\n"
+    )
     assert result["ruleset"]["version"] == "2025.01"
 
 
@@ -74,7 +77,10 @@ def test_an_exact_version_not_yet_in_effect_in_the_period_is_warned_about(two_re
 
 def test_an_exact_version_already_replaced_in_the_period_is_warned_about(two_releases):
     code, err, _ = evaluate(two_releases, "-r", "jintai-hotline@2024.02", "--period", "2025-03")
-    assert (code, err) == (0, "warning: jintai-hotline@2024.02 was replaced on 2025-01-01 by jintai-hotline@2025.01, before the period 2025-03\n")
+    assert (code, err) == (
+        0,
+        "warning: jintai-hotline@2024.02 was replaced on 2025-01-01 by jintai-hotline@2025.01, before the period 2025-03\n",
+    )
 
 
 def loaded(root: Path, *argv: str):
@@ -89,7 +95,10 @@ def loaded(root: Path, *argv: str):
 def test_how_a_version_was_chosen_is_kept_on_the_ruleset_for_the_outputs(two_releases):
     latest = loaded(two_releases, "-r", "jintai-hotline")
     assert (latest.chosen, latest.not_in_effect) == ("latest-released", "")
-    assert latest.chosen_why == "using jintai-hotline@2025.01, the latest released; give --period or --as-of for the version in effect then"
+    assert (
+        latest.chosen_why
+        == "using jintai-hotline@2025.01, the latest released; give --period or --as-of for the version in effect then"
+    )
     dated = loaded(two_releases, "-r", "jintai-hotline", "--period", "2024-02")
     assert (dated.chosen, dated.version) == ("in-effect", "2024.02")
     named = loaded(two_releases, "-r", "jintai-hotline@2025.01", "--period", "2024-02")
@@ -102,7 +111,11 @@ def test_how_a_version_was_chosen_is_kept_on_the_ruleset_for_the_outputs(two_rel
 def test_a_draft_taken_because_nothing_is_released_is_said_and_recorded(tmp_path):
     folder = tmp_path / "jintai-hotline"
     folder.mkdir()
-    text = SEED_RULESET.read_text(encoding="utf-8").replace('version: "2024.02"', 'version: "2024.03"').split("\ntests:")[0]
+    text = (
+        SEED_RULESET.read_text(encoding="utf-8")
+        .replace('version: "2024.02"', 'version: "2024.03"')
+        .split("\ntests:")[0]
+    )
     (folder / "2024.03.yaml").write_text(text, encoding="utf-8")
     code, err, _ = evaluate(tmp_path, "-r", "jintai-hotline")
     assert (code, err) == (0, "note: jintai-hotline has no released version yet; using the latest draft, 2024.03\n")
@@ -113,7 +126,9 @@ def test_the_shipped_rulesets_taken_for_want_of_any_other_are_said(tmp_path, mon
     monkeypatch.chdir(tmp_path)  # no ./rulesets here, no --rulesets, no $KAOPING_RULESETS
     run = run_cli("validate", "jintai-hotline@2024.02")
     assert run.code == 0, run.err
-    assert run.err.startswith("note: no --rulesets, $KAOPING_RULESETS or ./rulesets: looking names up in the rulesets shipped with kaoping (")
+    assert run.err.startswith(
+        "note: no --rulesets, $KAOPING_RULESETS or ./rulesets: looking names up in the rulesets shipped with kaoping ("
+    )
     assert run_cli("validate", str(SEED_RULESET)).err == ""  # a path looks nothing up
     released = run_cli("release", "jintai-hotline@2024.02")  # never into the shipped rulesets
     assert released.code == 2 and "make a new version in ./rulesets" in released.err
@@ -165,7 +180,10 @@ def test_a_sheet_gives_its_label_when_none_is_written_and_that_is_said(tmp_path)
     run = run_cli("combine", "-r", "city-hotline@2025.01", f"{book}#1月", f"{book}#2月", "-f", "json")
     assert run.code == 0, run.err
     assert [p["label"] for p in json.loads(run.out)["periods"]] == ["1月", "2月"]
-    assert run.err == f"note: periods labelled by their sheet or file names: 1月 ({book}#1月), 2月 ({book}#2月) (write LABEL=FILE to choose)\n"
+    assert (
+        run.err
+        == f"note: periods labelled by their sheet or file names: 1月 ({book}#1月), 2月 ({book}#2月) (write LABEL=FILE to choose)\n"
+    )
 
 
 def test_the_same_sheet_of_the_same_workbook_twice_is_refused(tmp_path):
@@ -175,7 +193,10 @@ def test_the_same_sheet_of_the_same_workbook_twice_is_refused(tmp_path):
     assert f"periods 'a' ({book}#1月) and 'b' ({book}#1月) are the same sheet of the same workbook" in run.err
     # the first sheet by default, and the first sheet by its name, are the same sheet too
     run = run_cli("combine", "-r", "city-hotline", f"a={book}", f"b={book}#1月")
-    assert run.code == 1 and f"periods 'a' ({book}) and 'b' ({book}#1月) are the same sheet of the same workbook" in run.err
+    assert (
+        run.code == 1
+        and f"periods 'a' ({book}) and 'b' ({book}#1月) are the same sheet of the same workbook" in run.err
+    )
 
 
 def test_two_files_with_identical_bytes_are_refused_naming_both(tmp_path):
@@ -195,7 +216,10 @@ def test_a_file_whose_name_holds_a_hash_is_a_file(tmp_path):
     odd.write_bytes(b"")
     assert period_input(f"3月={odd}", None).path == str(odd)
     assert period_input(f"3月={odd}", None).sheet is None
-    assert (period_input("3月=book.xlsx#3月", None).path, period_input("3月=book.xlsx#3月", None).sheet) == ("book.xlsx", "3月")
+    assert (period_input("3月=book.xlsx#3月", None).path, period_input("3月=book.xlsx#3月", None).sheet) == (
+        "book.xlsx",
+        "3月",
+    )
 
 
 def test_an_empty_sheet_name_after_the_hash_is_a_usage_error(tmp_path):
@@ -215,17 +239,26 @@ def test_labels_taken_from_file_names_are_said(tmp_path):
     jan = tmp_path / "jan.csv"
     shutil.copy(CITY_INPUT, jan)
     feb = tmp_path / "feb.csv"
-    feb.write_text(CITY_INPUT.read_text(encoding="utf-8").replace("东城区,县区组,220,215", "东城区,县区组,220,216"), encoding="utf-8")
+    feb.write_text(
+        CITY_INPUT.read_text(encoding="utf-8").replace("东城区,县区组,220,215", "东城区,县区组,220,216"),
+        encoding="utf-8",
+    )
     run = run_cli("combine", "-r", "city-hotline@2025.01", jan, feb, "-f", "json")
     assert run.code == 0, run.err
-    assert run.err == f"note: periods labelled by their file names: jan ({jan}), feb ({feb}) (write LABEL=FILE to choose)\n"
+    assert (
+        run.err
+        == f"note: periods labelled by their file names: jan ({jan}), feb ({feb}) (write LABEL=FILE to choose)\n"
+    )
 
 
 def test_months_labelled_before_the_version_took_effect_are_warned_about(tmp_path):
     jan = tmp_path / "jan.csv"
     shutil.copy(CITY_INPUT, jan)
     feb = tmp_path / "feb.csv"
-    feb.write_text(CITY_INPUT.read_text(encoding="utf-8").replace("东城区,县区组,220,215", "东城区,县区组,220,216"), encoding="utf-8")
+    feb.write_text(
+        CITY_INPUT.read_text(encoding="utf-8").replace("东城区,县区组,220,215", "东城区,县区组,220,216"),
+        encoding="utf-8",
+    )
     run = run_cli("combine", "-r", "city-hotline@2025.01", f"2024-12={jan}", f"2025-01={feb}", "-f", "json")
     assert run.code == 0, run.err
     assert run.err == f"warning: city-hotline@2025.01 takes effect on 2025-01-01, after the period 2024-12 ({jan})\n"
@@ -234,9 +267,16 @@ def test_months_labelled_before_the_version_took_effect_are_warned_about(tmp_pat
 # -- 4. the format comes from -o's name; -f and the name must agree -----------------------------------
 
 
-@pytest.mark.parametrize("name, starts", [
-    ("out.json", b"{"), ("out.xlsx", b"PK"), ("out.csv", "序号".encode()), ("out.md", b"#"), ("out.html", b"<!doctype html>"),
-])
+@pytest.mark.parametrize(
+    "name, starts",
+    [
+        ("out.json", b"{"),
+        ("out.xlsx", b"PK"),
+        ("out.csv", "序号".encode()),
+        ("out.md", b"#"),
+        ("out.html", b"<!doctype html>"),
+    ],
+)
 def test_without_f_the_format_is_the_one_the_file_name_says(tmp_path, name, starts):
     out = tmp_path / name
     run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "--period", "2024-02", "-o", out)
@@ -258,16 +298,34 @@ def test_a_txt_file_gets_the_plain_table_and_an_unknown_extension_is_said(tmp_pa
     other = tmp_path / "out.pdf"
     run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "--period", "2024-02", "-o", other)
     assert run.code == 0
-    assert run.err.startswith(f"note: writing the table as plain text to {other} (the name does not end in .json .csv .xlsx .md .html .htm; -f chooses another format)\n")
+    assert run.err.startswith(
+        f"note: writing the table as plain text to {other} (the name does not end in .json .csv .xlsx .md .html .htm; -f chooses another format)\n"
+    )
 
 
-@pytest.mark.parametrize("argv", [
-    ("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "csv", "-o", "x.json"),
-    ("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "table", "-o", "x.xlsx"),
-    ("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "json", "-o", "x.html"),
-    ("diff", "-r", "jintai-hotline@2024.02", "--set", "timeliness.weight=45", "--set", "completion.weight=30", SEED_INPUT, "-f", "table", "-o", "x.json"),
-    ("combine", "-r", "city-hotline", f"a={CITY_INPUT}", "-f", "json", "-o", "x.md"),
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "csv", "-o", "x.json"),
+        ("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "table", "-o", "x.xlsx"),
+        ("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "json", "-o", "x.html"),
+        (
+            "diff",
+            "-r",
+            "jintai-hotline@2024.02",
+            "--set",
+            "timeliness.weight=45",
+            "--set",
+            "completion.weight=30",
+            SEED_INPUT,
+            "-f",
+            "table",
+            "-o",
+            "x.json",
+        ),
+        ("combine", "-r", "city-hotline", f"a={CITY_INPUT}", "-f", "json", "-o", "x.md"),
+    ],
+)
 def test_f_and_an_extension_that_disagree_are_a_usage_error(argv):
     run = run_cli(*argv)
     assert run.code == 2
@@ -275,14 +333,36 @@ def test_f_and_an_extension_that_disagree_are_a_usage_error(argv):
 
 
 def test_diff_and_combine_refuse_a_file_name_for_a_format_they_cannot_write(tmp_path):
-    run = run_cli("diff", "-r", "jintai-hotline@2024.02", "--set", "timeliness.weight=45", "--set", "completion.weight=30", SEED_INPUT, "-o", tmp_path / "d.csv")
+    run = run_cli(
+        "diff",
+        "-r",
+        "jintai-hotline@2024.02",
+        "--set",
+        "timeliness.weight=45",
+        "--set",
+        "completion.weight=30",
+        SEED_INPUT,
+        "-o",
+        tmp_path / "d.csv",
+    )
     assert run.code == 2 and "diff writes table or json, not csv" in run.err
     assert not (tmp_path / "d.csv").exists()
 
 
 def test_diff_writes_json_to_a_json_file_without_f(tmp_path):
     out = tmp_path / "d.json"
-    run = run_cli("diff", "-r", "jintai-hotline@2024.02", "--set", "timeliness.weight=45", "--set", "completion.weight=30", SEED_INPUT, "-o", out)
+    run = run_cli(
+        "diff",
+        "-r",
+        "jintai-hotline@2024.02",
+        "--set",
+        "timeliness.weight=45",
+        "--set",
+        "completion.weight=30",
+        SEED_INPUT,
+        "-o",
+        out,
+    )
     assert run.code == 0, run.err
     json.loads(out.read_text(encoding="utf-8"))
 
@@ -304,11 +384,15 @@ def test_an_edited_copy_of_a_released_version_is_refused_wherever_it_lies(tmp_pa
     copy = tmp_path / "elsewhere" / "mine.yaml"
     copy.parent.mkdir()
     text = SEED_RULESET.read_text(encoding="utf-8")
-    copy.write_text(text.replace("weight: 35", "weight: 36", 1).replace("weight: 40", "weight: 39", 1), encoding="utf-8")
+    copy.write_text(
+        text.replace("weight: 35", "weight: 36", 1).replace("weight: 40", "weight: 39", 1), encoding="utf-8"
+    )
     for argv in (("evaluate", "-r", copy, SEED_INPUT), ("validate", copy)):
         run = run_cli(*argv)
         assert run.code == 1, run.err
-        assert run.err.startswith(f"{copy}: this file says it is jintai-hotline@2024.02, but it is an edited copy of that released version (released on ")
+        assert run.err.startswith(
+            f"{copy}: this file says it is jintai-hotline@2024.02, but it is an edited copy of that released version (released on "
+        )
         assert "make a new version (kaoping new-version jintai-hotline <new version>)" in run.err
         assert run.out == ""
 
@@ -318,7 +402,13 @@ def test_an_unchanged_copy_or_a_copy_with_its_own_version_is_accepted(tmp_path):
     shutil.copy(SEED_RULESET, same)
     assert run_cli("evaluate", "-r", same, SEED_INPUT).code == 0
     own = tmp_path / "own.yaml"
-    own.write_text(SEED_RULESET.read_text(encoding="utf-8").replace('version: "2024.02"', 'version: "2024.02-trial"').replace("weight: 35", "weight: 36", 1).replace("weight: 40", "weight: 39", 1), encoding="utf-8")
+    own.write_text(
+        SEED_RULESET.read_text(encoding="utf-8")
+        .replace('version: "2024.02"', 'version: "2024.02-trial"')
+        .replace("weight: 35", "weight: 36", 1)
+        .replace("weight: 40", "weight: 39", 1),
+        encoding="utf-8",
+    )
     assert run_cli("evaluate", "-r", own, SEED_INPUT).code == 0
 
 
@@ -327,7 +417,9 @@ def test_an_edited_copy_is_refused_when_the_lock_is_in_the_rulesets_folder_in_us
     shutil.copytree(ROOT / "rulesets" / "city-hotline", root / "city-hotline")
     monkeypatch.setenv("KAOPING_RULESETS", str(root))
     copy = tmp_path / "copy.yaml"
-    copy.write_text((root / "city-hotline" / "2025.01.yaml").read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    copy.write_text(
+        (root / "city-hotline" / "2025.01.yaml").read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8"
+    )
     run = run_cli("validate", copy)
     assert run.code == 1 and "this file says it is city-hotline@2025.01, but it is an edited copy" in run.err
 
@@ -346,16 +438,30 @@ def test_a_version_that_is_not_a_month_needs_effective(rulesets):
     run = run_cli("new-version", "jintai-hotline", "2024.13", "--rulesets", rulesets)
     assert run.code == 2
     assert "'2024.13' does not read as a month (YYYY.MM)" in run.err
-    assert "give --effective YYYY-MM-DD, e.g. kaoping new-version jintai-hotline 2024.13 --effective 2025-01-01" in run.err
+    assert (
+        "give --effective YYYY-MM-DD, e.g. kaoping new-version jintai-hotline 2024.13 --effective 2025-01-01" in run.err
+    )
     assert not (rulesets / "jintai-hotline" / "2024.13.yaml").exists()
 
 
 def test_new_version_says_what_it_copied_and_the_effective_date_it_wrote(rulesets):
     run = run_cli("new-version", "jintai-hotline", "2025.01", "--rulesets", rulesets)
     draft = rulesets / "jintai-hotline" / "2025.01.yaml"
-    assert run.out == (f"created {draft}: a draft copied from jintai-hotline@2024.02 (the latest version), "
-                       "effective 2025-01-01 (from its version 2025.01); edit it, then: kaoping release jintai-hotline@2025.01\n")
-    run = run_cli("new-version", "jintai-hotline", "2025-special", "--effective", "2025-06-15", "--from", "2024.02", "--rulesets", rulesets)
+    assert run.out == (
+        f"created {draft}: a draft copied from jintai-hotline@2024.02 (the latest version), "
+        "effective 2025-01-01 (from its version 2025.01); edit it, then: kaoping release jintai-hotline@2025.01\n"
+    )
+    run = run_cli(
+        "new-version",
+        "jintai-hotline",
+        "2025-special",
+        "--effective",
+        "2025-06-15",
+        "--from",
+        "2024.02",
+        "--rulesets",
+        rulesets,
+    )
     assert run.code == 0, run.err
     assert "a draft copied from jintai-hotline@2024.02 (--from), effective 2025-06-15 (--effective)" in run.out
     assert 'effective: "2025-06-15"' in (rulesets / "jintai-hotline" / "2025-special.yaml").read_text(encoding="utf-8")
@@ -365,7 +471,18 @@ def test_new_version_says_what_it_copied_and_the_effective_date_it_wrote(ruleset
 
 
 def test_diff_takes_as_of_for_a_bare_name_and_never_swallows_the_input():
-    run = run_cli("diff", "-r", "jintai-hotline", "-r", "jintai-hotline@2024.02", "--as-of", "2024-02-15", SEED_INPUT, "-f", "json")
+    run = run_cli(
+        "diff",
+        "-r",
+        "jintai-hotline",
+        "-r",
+        "jintai-hotline@2024.02",
+        "--as-of",
+        "2024-02-15",
+        SEED_INPUT,
+        "-f",
+        "json",
+    )
     assert run.code == 0, run.err
     assert run.err == "note: using jintai-hotline@2024.02, in effect on 2024-02-15 (--as-of 2024-02-15)\n"
     run = run_cli("diff", "-r", "jintai-hotline", "-r", "jintai-hotline@2024.02", "--as-of", SEED_INPUT)
@@ -373,7 +490,20 @@ def test_diff_takes_as_of_for_a_bare_name_and_never_swallows_the_input():
 
 
 def test_diff_warns_of_an_exact_version_not_in_effect_on_the_day(two_releases):
-    run = run_cli("diff", "-r", "jintai-hotline@2024.02", "-r", "jintai-hotline@2025.01", "--period", "2024-02", SEED_INPUT, "-f", "json", "--rulesets", two_releases)
+    run = run_cli(
+        "diff",
+        "-r",
+        "jintai-hotline@2024.02",
+        "-r",
+        "jintai-hotline@2025.01",
+        "--period",
+        "2024-02",
+        SEED_INPUT,
+        "-f",
+        "json",
+        "--rulesets",
+        two_releases,
+    )
     assert run.code == 0, run.err
     assert run.err == "warning: jintai-hotline@2025.01 takes effect on 2025-01-01, after the period 2024-02\n"
 
@@ -381,7 +511,9 @@ def test_diff_warns_of_an_exact_version_not_in_effect_on_the_day(two_releases):
 def test_kaoping_test_says_how_many_mismatches_it_did_not_show(rulesets):
     expected = rulesets / "jintai-hotline" / "cases" / "2024-02-published.csv"
     lines = expected.read_text(encoding="utf-8").splitlines()
-    wrong = [lines[0]] + [",".join([*line.split(",")[:-1], "0.00"]) for line in lines[1:]]  # every one of 32 totals wrong
+    wrong = [lines[0]] + [
+        ",".join([*line.split(",")[:-1], "0.00"]) for line in lines[1:]
+    ]  # every one of 32 totals wrong
     expected.write_text("\n".join(wrong) + "\n", encoding="utf-8")
     run = run_cli("test", "jintai-hotline@2024.02", "--rulesets", rulesets)
     assert run.code == 1
@@ -399,7 +531,9 @@ def test_set_without_an_equals_sign_is_a_usage_error():
 def test_as_of_outside_the_period_is_warned_about(two_releases):
     code, err, _ = evaluate(two_releases, "-r", "jintai-hotline", "--period", "2024-02", "--as-of", "2025-02-01")
     assert code == 0
-    assert err.startswith("warning: --as-of 2025-02-01 is not in the period 2024-02: the version is the one in effect on 2025-02-01\n")
+    assert err.startswith(
+        "warning: --as-of 2025-02-01 is not in the period 2024-02: the version is the one in effect on 2025-02-01\n"
+    )
 
 
 @pytest.mark.parametrize("stage", ["parse_overrides", "load_ruleset", "evaluate"])
@@ -421,12 +555,15 @@ def test_a_usage_error_from_any_stage_exits_2(monkeypatch, stage):
 LONG = "a" * 300
 
 
-@pytest.mark.parametrize("argv, place", [
-    (("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-o", f"{LONG}.json"), f"{LONG}.json"),
-    (("evaluate", "-r", "jintai-hotline@2024.02", f"{LONG}.csv"), f"{LONG}.csv"),
-    (("evaluate", "-r", f"{LONG}.yaml", SEED_INPUT), f"{LONG}.yaml"),
-    (("validate", f"{LONG}.yaml"), f"{LONG}.yaml"),
-])
+@pytest.mark.parametrize(
+    "argv, place",
+    [
+        (("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-o", f"{LONG}.json"), f"{LONG}.json"),
+        (("evaluate", "-r", "jintai-hotline@2024.02", f"{LONG}.csv"), f"{LONG}.csv"),
+        (("evaluate", "-r", f"{LONG}.yaml", SEED_INPUT), f"{LONG}.yaml"),
+        (("validate", f"{LONG}.yaml"), f"{LONG}.yaml"),
+    ],
+)
 def test_a_300_character_file_name_is_told_not_crashed_on(argv, place):
     run = run_cli(*argv)
     assert run.code == 1, run.err
@@ -454,7 +591,10 @@ def test_any_other_os_error_is_told_with_its_file_not_as_a_bug(monkeypatch):
 
     monkeypatch.setattr(kaoping.commands, "evaluate", broken)
     run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT)
-    assert (run.code, run.err.splitlines()[0]) == (1, "/mnt/usb/feb.csv: the system refused this file: Input/output error")
+    assert (run.code, run.err.splitlines()[0]) == (
+        1,
+        "/mnt/usb/feb.csv: the system refused this file: Input/output error",
+    )
 
 
 def test_running_out_of_memory_says_how_big_the_input_is_and_what_it_needs(monkeypatch):
@@ -467,14 +607,19 @@ def test_running_out_of_memory_says_how_big_the_input_is_and_what_it_needs(monke
     run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT)
     assert run.code == 1
     # the seed is 1,159 bytes in 33 lines, a header and 32 units: 50 MB of base plus 32 x 7.3 kB = 50.23 MB
-    assert run.err.splitlines()[0] == (f"{SEED_INPUT}: not enough memory: the input is 1.2 kB, about 32 rows, "
-                                       "and kaoping needs roughly 50.2 MB of memory for it (about 7.3 kB a row)")
+    assert run.err.splitlines()[0] == (
+        f"{SEED_INPUT}: not enough memory: the input is 1.2 kB, about 32 rows, "
+        "and kaoping needs roughly 50.2 MB of memory for it (about 7.3 kB a row)"
+    )
     assert "Traceback" not in run.err
 
 
 def test_a_device_a_folder_and_a_missing_folder_are_still_refused_as_outputs(tmp_path):
-    for target, said in (("/dev/null", "that is not an ordinary file"), (tmp_path, "that is a folder, not a file"),
-                         (tmp_path / "no" / "x.json", "does not exist")):
+    for target, said in (
+        ("/dev/null", "that is not an ordinary file"),
+        (tmp_path, "that is a folder, not a file"),
+        (tmp_path / "no" / "x.json", "does not exist"),
+    ):
         run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "json", "-o", target)
         assert run.code == 1 and said in run.err, run.err
 
@@ -504,7 +649,10 @@ def test_a_released_version_grown_to_1_gb_is_refused_without_hashing_it(tmp_path
     started = time.perf_counter()
     run = run_cli("validate", path)
     assert time.perf_counter() - started < 0.5
-    assert run.code == 1 and "its file has changed since (released sha256 9ba742879557, now larger than any ruleset may be)" in run.err
+    assert (
+        run.code == 1
+        and "its file has changed since (released sha256 9ba742879557, now larger than any ruleset may be)" in run.err
+    )
     assert "released, CHANGED" in run_cli("list", "--rulesets", root).out
 
 
@@ -549,7 +697,9 @@ def big_input(path: Path, units: int) -> Path:
     return path
 
 
-@pytest.mark.parametrize("sig, code, said", [(signal.SIGTERM, 143, "terminated\n"), (signal.SIGINT, 130, "interrupted\n")])
+@pytest.mark.parametrize(
+    "sig, code, said", [(signal.SIGTERM, 143, "terminated\n"), (signal.SIGINT, 130, "interrupted\n")]
+)
 def test_an_interrupted_write_leaves_no_temporary_file_and_no_traceback(tmp_path, sig, code, said):
     source = big_input(tmp_path / "big.csv", 5_000)
     out = tmp_path / "out.json"
@@ -557,7 +707,10 @@ def test_an_interrupted_write_leaves_no_temporary_file_and_no_traceback(tmp_path
     script.write_text(SLOW_WRITER.format(root=str(ROOT)), encoding="utf-8")
     process = subprocess.Popen(
         [sys.executable, script, "evaluate", "-r", "jintai-hotline@2024.02", source, "-o", out],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     deadline = time.monotonic() + 60
     while not list(tmp_path.glob(".out.json.*.tmp")):
@@ -571,7 +724,9 @@ def test_an_interrupted_write_leaves_no_temporary_file_and_no_traceback(tmp_path
 
 
 def test_explain_takes_period_to_choose_the_version_and_says_which():
-    run = run_cli("explain", "-r", "jintai-hotline", "--period", "2024-02", "examples/jintai-hotline-2024-02.csv", "区林业")
+    run = run_cli(
+        "explain", "-r", "jintai-hotline", "--period", "2024-02", "examples/jintai-hotline-2024-02.csv", "区林业"
+    )
     assert run.code == 0, run.err
     assert "note: using jintai-hotline@2024.02, in effect on 2024-02-01 (--period 2024-02)\n" in run.err
     # the published row: 区林业局 25th of 32 at 89.27
@@ -579,7 +734,15 @@ def test_explain_takes_period_to_choose_the_version_and_says_which():
 
 
 def test_explain_warns_of_a_named_version_not_in_effect_in_the_period():
-    run = run_cli("explain", "-r", "jintai-hotline@2024.02", "--period", "2023-02", "examples/jintai-hotline-2024-02.csv", "区林业")
+    run = run_cli(
+        "explain",
+        "-r",
+        "jintai-hotline@2024.02",
+        "--period",
+        "2023-02",
+        "examples/jintai-hotline-2024-02.csv",
+        "区林业",
+    )
     assert run.code == 0, run.err
     assert "warning: jintai-hotline@2024.02 takes effect on 2024-02-01, after the period 2023-02\n" in run.err
 
@@ -594,8 +757,10 @@ def test_an_edited_copy_calling_itself_the_released_version_written_differently_
     copy.write_text(text.replace("weight: 35", "weight: 30", 1).replace("weight: 5", "weight: 10", 1), encoding="utf-8")
     run = run_cli("evaluate", "-r", copy, SEED_INPUT)
     assert (run.code, run.out) == (1, "")
-    assert run.err.startswith(f"{copy}: this file says it is jintai-hotline@2024.2 (the same number as the released 2024.02), "
-                              "but it is an edited copy of that released version (released on ")
+    assert run.err.startswith(
+        f"{copy}: this file says it is jintai-hotline@2024.2 (the same number as the released 2024.02), "
+        "but it is an edited copy of that released version (released on "
+    )
 
 
 def test_combine_refuses_two_sheets_holding_the_same_records(tmp_path):
@@ -603,8 +768,10 @@ def test_combine_refuses_two_sheets_holding_the_same_records(tmp_path):
     book = workbook(tmp_path / "book3.xlsx", {"1月": city_rows(), "2月": city_rows(1), "3月": city_rows()})
     run = run_cli("combine", "-r", "city-hotline@2025.01", f"1月={book}#1月", f"3月={book}#3月")
     assert (run.code, run.out) == (1, "")
-    assert run.err.startswith(f"{book}#3月: periods '1月' ({book}#1月) and '3月' ({book}#3月) hold the same records "
-                              "(every unit's input values are equal; digest ")
+    assert run.err.startswith(
+        f"{book}#3月: periods '1月' ({book}#1月) and '3月' ({book}#3月) hold the same records "
+        "(every unit's input values are equal; digest "
+    )
     assert ": one period's data would count twice\n" in run.err
 
 
@@ -635,7 +802,11 @@ def test_a_file_given_by_path_inside_a_rulesets_folder_gets_the_name_and_version
     """list calls it INVALID; validate by path must say the same."""
     root = tmp_path / "rs3"
     (root / "jintai-hotline").mkdir(parents=True)
-    text = SEED_RULESET.read_text(encoding="utf-8").split("\ntests:")[0].replace('version: "2024.02"', 'version: "2099.01"')
+    text = (
+        SEED_RULESET.read_text(encoding="utf-8")
+        .split("\ntests:")[0]
+        .replace('version: "2024.02"', 'version: "2099.01"')
+    )
     lying = root / "jintai-hotline" / "2099.02.yaml"
     lying.write_text(text, encoding="utf-8")
     assert "INVALID (1 error)" in run_cli("list", "--rulesets", root).out
@@ -667,10 +838,15 @@ def test_an_input_that_is_not_a_file_is_told_as_what_it_is(tmp_path, kind):
 def test_a_version_not_in_effect_for_the_period_names_the_option_given():
     run = run_cli("evaluate", "-r", "jintai-hotline", "--period", "2023-05", SEED_INPUT)
     assert run.code == 1
-    assert run.err.splitlines()[0] == ("jintai-hotline --period 2023-05: no released version of jintai-hotline was in effect "
-                                       "on 2023-05-01 (--period 2023-05 means the month's first day)")
+    assert run.err.splitlines()[0] == (
+        "jintai-hotline --period 2023-05: no released version of jintai-hotline was in effect "
+        "on 2023-05-01 (--period 2023-05 means the month's first day)"
+    )
     run = run_cli("evaluate", "-r", "jintai-hotline", "--as-of", "2023-05-10", SEED_INPUT)
-    assert run.err.splitlines()[0] == "jintai-hotline --as-of 2023-05-10: no released version of jintai-hotline was in effect on 2023-05-10"
+    assert (
+        run.err.splitlines()[0]
+        == "jintai-hotline --as-of 2023-05-10: no released version of jintai-hotline was in effect on 2023-05-10"
+    )
 
 
 def test_out_of_memory_figures_for_the_reviewers_456594_rows(monkeypatch):
@@ -694,9 +870,11 @@ def test_too_little_memory_is_warned_about_before_scoring(monkeypatch):
     monkeypatch.setattr(kaoping.commands, "available_memory", lambda: 2_000_000_000)
     run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "json")
     assert run.code == 0  # a warning, not a refusal: the estimate is rough
-    assert run.err == (f"warning: {SEED_INPUT} has about 456,594 rows; scoring them needs roughly 3.4 GB of memory, "
-                       "and 2.0 GB is available: the run may fail for want of memory (split the input, by group say, "
-                       "or run it where there is more)\n")
+    assert run.err == (
+        f"warning: {SEED_INPUT} has about 456,594 rows; scoring them needs roughly 3.4 GB of memory, "
+        "and 2.0 GB is available: the run may fail for want of memory (split the input, by group say, "
+        "or run it where there is more)\n"
+    )
     monkeypatch.setattr(kaoping.commands, "available_memory", lambda: 4_000_000_000)
     assert run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "json").err == ""
 
@@ -707,23 +885,38 @@ def test_available_memory_is_the_smaller_of_meminfo_and_the_address_space_limit(
     from kaoping.commands import available_memory
 
     have = available_memory()
-    meminfo = next(int(line.split()[1]) * 1024 for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemAvailable:"))
+    meminfo = next(
+        int(line.split()[1]) * 1024
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemAvailable:")
+    )
     assert have is not None and abs(have - meminfo) < 200 * 2**20  # memory moves a little between the two reads
     monkeypatch.setattr(resource, "getrlimit", lambda which: (1_000_000, resource.RLIM_INFINITY))
     assert available_memory() == 1_000_000
 
 
 def test_an_option_given_twice_is_a_usage_error_not_the_last_one_silently():
-    twice_r = run_cli("evaluate", "-r", "jintai-hotline@2024.02", "-r", "rate-hotline", "examples/rate-hotline-2025-01.csv")
-    assert twice_r.code == 2 and twice_r.err.endswith("kaoping evaluate: error: -r is given twice; give it once (only diff takes two: -r OLD -r NEW)\n")
-    twice_period = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "--period", "2024-02", "--period", "2025-03")
-    assert twice_period.code == 2 and twice_period.err.endswith("kaoping evaluate: error: --period is given twice; give it once\n")
+    twice_r = run_cli(
+        "evaluate", "-r", "jintai-hotline@2024.02", "-r", "rate-hotline", "examples/rate-hotline-2025-01.csv"
+    )
+    assert twice_r.code == 2 and twice_r.err.endswith(
+        "kaoping evaluate: error: -r is given twice; give it once (only diff takes two: -r OLD -r NEW)\n"
+    )
+    twice_period = run_cli(
+        "evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "--period", "2024-02", "--period", "2025-03"
+    )
+    assert twice_period.code == 2 and twice_period.err.endswith(
+        "kaoping evaluate: error: --period is given twice; give it once\n"
+    )
     assert run_cli("diff", "-r", "jintai-hotline@2024.02", "-r", "jintai-hotline@2024.02", SEED_INPUT).code == 0
 
 
 def test_the_readers_doubt_about_a_totals_like_row_is_said_as_a_warning(tmp_path):
     data = tmp_path / "t.csv"
-    data.write_text("部门名称,应办结工单数,办结工单数,按期办结工单数,逾期退单工单数,告警工单数\n甲局,4,4,4,0,0\n乙局,2,2,1,1,0\n全区,6,6,5,1,0\n", encoding="utf-8")
+    data.write_text(
+        "部门名称,应办结工单数,办结工单数,按期办结工单数,逾期退单工单数,告警工单数\n甲局,4,4,4,0,0\n乙局,2,2,1,1,0\n全区,6,6,5,1,0\n",
+        encoding="utf-8",
+    )
     run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", data, "-f", "json")
     assert run.code == 0, run.err
     assert f"warning: {data}:4:1: the row '全区' looks like a totals row" in run.err and ": warning: " not in run.err
@@ -742,11 +935,25 @@ def test_combine_says_which_unit_was_skipped_in_which_period(tmp_path):
     """combine: {missing: skip} combines 丁 over 2025-02 only; a renamed unit (丁 -> 丁局) would look the same."""
     cases = ROOT / "tests" / "cases" / "constructs"
     ruleset = tmp_path / "skip.yaml"
-    text = (cases / "combine-periods.yaml").read_text(encoding="utf-8").replace("combine: {function: mean}", "combine: {function: mean, missing: skip}")
+    text = (
+        (cases / "combine-periods.yaml")
+        .read_text(encoding="utf-8")
+        .replace("combine: {function: mean}", "combine: {function: mean, missing: skip}")
+    )
     ruleset.write_text(text, encoding="utf-8")
     renamed = tmp_path / "mar.csv"
-    renamed.write_text((cases / "combine-periods-2025-03.csv").read_text(encoding="utf-8") + "丁局,50\n", encoding="utf-8")
-    run = run_cli("combine", "-r", ruleset, f"2025-02={cases}/combine-periods-2025-02.csv", f"2025-03={renamed}", "-f", "json")
+    renamed.write_text(
+        (cases / "combine-periods-2025-03.csv").read_text(encoding="utf-8") + "丁局,50\n", encoding="utf-8"
+    )
+    run = run_cli(
+        "combine", "-r", ruleset, f"2025-02={cases}/combine-periods-2025-02.csv", f"2025-03={renamed}", "-f", "json"
+    )
     assert run.code == 0, run.err
-    assert "note: 丁 has no result in 2025-03: its combined score is over the other periods (combine: {missing: skip}); did you mean '丁局'?\n" in run.err
-    assert "note: 丁局 has no result in 2025-02: its combined score is over the other periods (combine: {missing: skip}); did you mean '丁'?\n" in run.err
+    assert (
+        "note: 丁 has no result in 2025-03: its combined score is over the other periods (combine: {missing: skip}); did you mean '丁局'?\n"
+        in run.err
+    )
+    assert (
+        "note: 丁局 has no result in 2025-02: its combined score is over the other periods (combine: {missing: skip}); did you mean '丁'?\n"
+        in run.err
+    )

@@ -18,10 +18,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
-from kaoping.data import read_table
+from kaoping.data.table import read_table
 from kaoping.errors import KaopingError, render_problems
-from kaoping.loader import load_ruleset
+from kaoping.ruleset.loader import load_ruleset
 
 from .conftest import PUBLISHED, SEED_INPUT, SEED_RULESET, run_cli
 
@@ -52,7 +51,9 @@ def refusal(path: Path, *extra: str) -> str:
     assert "Traceback" not in run.err
     assert run.code == 1, run.err
     assert run.out == ""
-    return "".join(line for line in run.err.splitlines(keepends=True) if not line.startswith("note: "))  # notes other stages add
+    return "".join(
+        line for line in run.err.splitlines(keepends=True) if not line.startswith("note: ")
+    )  # notes other stages add
 
 
 def timed_refusal(path: Path) -> tuple[str, float, int]:
@@ -100,7 +101,9 @@ def test_every_default_totals_label_is_left_out_even_with_spaces_inside(tmp_path
     data.write_text(",".join(HEADER) + f"\n甲局,4,4,4,0,0\n乙局,2,2,1,0,0\n{label},6,6,5,0,0\n", encoding="utf-8")
     table = read_table(data, load_ruleset(SEED_RULESET))
     assert [r.values["department"] for r in table.records] == ["甲局", "乙局"]
-    assert table.notes == (f"{data}:4:1: the row '{''.join(label.split())}' is a totals row: left out, not scored as a unit",)
+    assert table.notes == (
+        f"{data}:4:1: the row '{''.join(label.split())}' is a totals row: left out, not scored as a unit",
+    )
 
 
 def test_a_totals_row_in_a_workbook_is_left_out_and_named_at_its_cell(tmp_path):
@@ -116,7 +119,11 @@ def test_a_totals_row_in_a_workbook_is_left_out_and_named_at_its_cell(tmp_path):
 
 def test_a_totals_label_in_the_number_column_with_the_name_empty_is_a_totals_row(tmp_path):
     data = tmp_path / "seq.csv"
-    rows = ["序号," + ",".join(HEADER), *(f"{n},{','.join(map(str, row))}" for n, row in enumerate(seed_rows(), 1)), "合计,,1226,1226,1203,44,3"]
+    rows = [
+        "序号," + ",".join(HEADER),
+        *(f"{n},{','.join(map(str, row))}" for n, row in enumerate(seed_rows(), 1)),
+        "合计,,1226,1226,1203,44,3",
+    ]
     data.write_text("\n".join(rows) + "\n", encoding="utf-8")
     document, err = evaluate_json(data)
     assert document["input"]["records"] == 32
@@ -124,7 +131,10 @@ def test_a_totals_label_in_the_number_column_with_the_name_empty_is_a_totals_row
     assert f"note: {data}:34:1: the row '合计' is a totals row: left out, not scored as a unit\n" in err
 
 
-@pytest.mark.parametrize(("cells", "col", "label"), [(["", "总 计", 6, 6, 5, 0, 0], "B", "总计"), (["", "", 6, 6, 5, 0, "平均"], "H", "平均")])
+@pytest.mark.parametrize(
+    ("cells", "col", "label"),
+    [(["", "总 计", 6, 6, 5, 0, 0], "B", "总计"), (["", "", 6, 6, 5, 0, "平均"], "H", "平均")],
+)
 def test_a_totals_label_in_any_text_cell_of_a_nameless_workbook_row_is_a_totals_row(tmp_path, cells, col, label):
     path = tmp_path / "book.xlsx"
     book = openpyxl.Workbook()
@@ -145,7 +155,9 @@ def test_a_totals_label_with_a_colon_or_a_bracketed_remark_is_still_a_totals_row
     path.write_text(SEED_INPUT.read_text(encoding="utf-8-sig") + f"{label},1,1,1,0,0\n", encoding="utf-8")
     result, err = evaluate_json(path)
     assert [(r["entity"], r["display"]["total"]) for r in result["results"]] == published_totals()
-    assert result["input"]["notes"] == [f"{path}:34:1: the row '{label}' is a totals row: left out, not scored as a unit"]
+    assert result["input"]["notes"] == [
+        f"{path}:34:1: the row '{label}' is a totals row: left out, not scored as a unit"
+    ]
 
 
 def test_a_unit_whose_name_merely_contains_a_totals_word_is_a_unit(tmp_path):
@@ -176,8 +188,11 @@ def test_a_row_that_sums_the_rows_above_it_is_scored_but_named_in_a_warning(tmp_
 def test_each_subtotal_is_named_and_a_later_total_sums_the_units_only(tmp_path):
     """Two sections, each closed by an unlabelled subtotal, then a grand total of the four units."""
     data = tmp_path / "t.csv"
-    data.write_text(",".join(HEADER) + "\n甲局,4,4,4,0,0\n乙局,2,2,1,1,0\n一组,6,6,5,1,0\n"
-                    "丙局,3,3,3,0,1\n丁局,5,4,4,0,0\n二组,8,7,7,0,1\n全区,14,13,12,1,1\n", encoding="utf-8")
+    data.write_text(
+        ",".join(HEADER) + "\n甲局,4,4,4,0,0\n乙局,2,2,1,1,0\n一组,6,6,5,1,0\n"
+        "丙局,3,3,3,0,1\n丁局,5,4,4,0,0\n二组,8,7,7,0,1\n全区,14,13,12,1,1\n",
+        encoding="utf-8",
+    )
     notes = read_table(data, load_ruleset(SEED_RULESET)).notes
     # 一组 = 甲+乙 (4+2, 4+2, 4+1, 0+1, 0); 二组 = 丙+丁 (3+5, 3+4, 3+4, 0, 1+0); 全区 = the four units
     assert [n.split(": the row ")[1].split(" looks")[0] for n in notes] == ["'一组'", "'二组'", "'全区'"]
@@ -189,11 +204,29 @@ def test_a_total_put_first_under_the_header_is_named(tmp_path):
     data = tmp_path / "t.csv"
     data.write_text(",".join(HEADER) + "\n全区,6,6,5,1,0\n甲局,4,4,4,0,0\n乙局,2,2,1,1,0\n", encoding="utf-8")
     notes = read_table(data, load_ruleset(SEED_RULESET)).notes
-    assert len(notes) == 1 and notes[0].startswith(f"warning: {data}:2:1: the row '全区' looks like a totals row (each of its counts is the sum of the 2 rows below it)")
+    assert len(notes) == 1 and notes[0].startswith(
+        f"warning: {data}:2:1: the row '全区' looks like a totals row (each of its counts is the sum of the 2 rows below it)"
+    )
 
 
-@pytest.mark.parametrize("label", ["部门小计", "县区组合计", "街道总计", "全区平均", "平均分", "平均数", "均值", "全区平均值",
-                                   "合计【32个单位】", "合计数", "汇总", "全区总数", "小计：县区组"])
+@pytest.mark.parametrize(
+    "label",
+    [
+        "部门小计",
+        "县区组合计",
+        "街道总计",
+        "全区平均",
+        "平均分",
+        "平均数",
+        "均值",
+        "全区平均值",
+        "合计【32个单位】",
+        "合计数",
+        "汇总",
+        "全区总数",
+        "小计：县区组",
+    ],
+)
 def test_a_name_ending_in_a_totals_word_is_a_totals_row(tmp_path, label):
     data = tmp_path / "t.csv"
     data.write_text(",".join(HEADER) + f"\n甲局,4,4,4,0,0\n{label},9,9,9,0,0\n乙局,2,2,1,1,0\n", encoding="utf-8")
@@ -211,7 +244,9 @@ def test_a_unit_equal_to_the_one_row_above_it_is_not_taken_for_a_total(tmp_path)
 # --- 14. files that are not what they seem -------------------------------------
 
 
-@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"], ids=["with a BOM", "LE without BOM", "BE without BOM"])
+@pytest.mark.parametrize(
+    "encoding", ["utf-16", "utf-16-le", "utf-16-be"], ids=["with a BOM", "LE without BOM", "BE without BOM"]
+)
 def test_a_utf16_csv_is_told_it_is_utf16_and_how_to_save_it(tmp_path, encoding):
     data = tmp_path / "unicode.csv"
     data.write_bytes(SEED_INPUT.read_text(encoding="utf-8").replace(",", "\t").encode(encoding))
@@ -221,7 +256,9 @@ def test_a_utf16_csv_is_told_it_is_utf16_and_how_to_save_it(tmp_path, encoding):
     )
 
 
-@pytest.mark.parametrize("encoding", ["utf-32", "utf-32-le", "utf-32-be"], ids=["with a BOM", "LE without BOM", "BE without BOM"])
+@pytest.mark.parametrize(
+    "encoding", ["utf-32", "utf-32-le", "utf-32-be"], ids=["with a BOM", "LE without BOM", "BE without BOM"]
+)
 def test_a_utf32_csv_is_told_it_is_utf32_not_utf16(tmp_path, encoding):
     data = tmp_path / "u32.csv"
     data.write_bytes(SEED_INPUT.read_text(encoding="utf-8").encode(encoding))
@@ -234,7 +271,10 @@ def test_a_utf32_csv_is_told_it_is_utf32_not_utf16(tmp_path, encoding):
 def test_a_workbook_named_csv_is_told_to_be_renamed(tmp_path):
     path = tmp_path / "month.csv"
     seed_book(path)
-    assert refusal(path) == f"{path}: this is an Excel workbook (.xlsx), though its name ends in '.csv'\n    hint: rename it to .xlsx\n1 error\n"
+    assert (
+        refusal(path)
+        == f"{path}: this is an Excel workbook (.xlsx), though its name ends in '.csv'\n    hint: rename it to .xlsx\n1 error\n"
+    )
 
 
 def test_a_csv_named_xlsx_is_told_to_be_renamed(tmp_path):
@@ -367,9 +407,13 @@ def test_a_folder_is_not_read_as_data(tmp_path):
 
 def test_a_header_with_a_million_columns_is_refused_quickly_in_little_memory(tmp_path):
     path = tmp_path / "wide.csv"
-    path.write_text(",".join(HEADER) + "," + ",".join(f"c{i}" for i in range(1_000_000)) + "\n甲局,4,4,4,0,0\n", encoding="utf-8")
+    path.write_text(
+        ",".join(HEADER) + "," + ",".join(f"c{i}" for i in range(1_000_000)) + "\n甲局,4,4,4,0,0\n", encoding="utf-8"
+    )
     message, seconds, peak = timed_refusal(path)
-    assert message.startswith(f"{path}:1:16385: the header row has 1,000,006 cells; a table has at most 16,384 columns (Excel's own limit)\n")
+    assert message.startswith(
+        f"{path}:1:16385: the header row has 1,000,006 cells; a table has at most 16,384 columns (Excel's own limit)\n"
+    )
     assert seconds < HANG_GUARD
     assert peak < 3 * path.stat().st_size  # the file's bytes, read once; parsing them took 20 times as much
 
@@ -379,7 +423,9 @@ def test_a_wide_header_of_quoted_cells_below_a_title_is_refused_from_its_bytes(t
     cells = ",".join(f'"c{i}"' for i in range(100_000))
     path.write_text(f'"2024年2月考评表"\n\n{",".join(HEADER)},{cells}\n甲局,4,4,4,0,0\n', encoding="gbk")
     message, seconds, peak = timed_refusal(path)
-    assert message.startswith(f"{path}:3:16385: the header row has more than 16,384 cells; a table has at most 16,384 columns (Excel's own limit)\n")
+    assert message.startswith(
+        f"{path}:3:16385: the header row has more than 16,384 cells; a table has at most 16,384 columns (Excel's own limit)\n"
+    )
     assert seconds < HANG_GUARD and peak < 3 * path.stat().st_size
 
 
@@ -411,6 +457,7 @@ def _padding(megabytes: int, head: bytes = b"", tail: bytes = b""):
         for _ in range(megabytes):
             f.write(block)
         f.write(tail)
+
     return write
 
 
@@ -425,7 +472,9 @@ def test_a_zip_bomb_is_refused_from_its_declared_sizes_before_openpyxl(tmp_path,
     _rewrite(path, part, _padding(megabytes, b'<?xml version="1.0"?>'))
     assert path.stat().st_size < 2**20
     message, seconds, peak = timed_refusal(path)
-    assert message.startswith(f"{path}: the part {part} of this workbook unpacks to {megabytes} MB; kaoping reads at most {cap} MB\n")
+    assert message.startswith(
+        f"{path}: the part {part} of this workbook unpacks to {megabytes} MB; kaoping reads at most {cap} MB\n"
+    )
     assert seconds < HANG_GUARD and peak < 10_000_000
 
 
@@ -433,10 +482,15 @@ def test_a_200_MB_shared_string_is_refused_before_openpyxl(tmp_path):
     path = tmp_path / "strings.xlsx"
     seed_book(path)
     head = b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>'
-    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as z, z.open("xl/sharedStrings.xml", "w", force_zip64=True) as f:
+    with (
+        zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as z,
+        z.open("xl/sharedStrings.xml", "w", force_zip64=True) as f,
+    ):
         _padding(200, head, b"</t></si></sst>")(f)
     message, seconds, _ = timed_refusal(path)
-    assert message.startswith(f"{path}: the part xl/sharedStrings.xml of this workbook unpacks to 200 MB; kaoping reads at most 64 MB\n")
+    assert message.startswith(
+        f"{path}: the part xl/sharedStrings.xml of this workbook unpacks to 200 MB; kaoping reads at most 64 MB\n"
+    )
     assert seconds < HANG_GUARD
 
 
@@ -473,10 +527,14 @@ def test_a_merge_over_the_whole_sheet_is_refused_before_openpyxl_makes_its_cells
     path = tmp_path / "merge.xlsx"
     seed_book(path)
     sheet = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")  # openpyxl itself would make every cell of the merge
-    merged = sheet.replace(b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="H1:XFD1048576"/></mergeCells>')
+    merged = sheet.replace(
+        b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="H1:XFD1048576"/></mergeCells>'
+    )
     _rewrite(path, "xl/worksheets/sheet1.xml", lambda f: f.write(merged))
     message, seconds, _ = timed_refusal(path)
-    assert message.startswith(f"{path}: the workbook holds 17,172,529,350 cells; kaoping reads a workbook of at most 100,000\n")
+    assert message.startswith(
+        f"{path}: the workbook holds 17,172,529,350 cells; kaoping reads a workbook of at most 100,000\n"
+    )
     assert seconds < HANG_GUARD
 
 
@@ -488,11 +546,14 @@ def _sheet_of(rows: int, dimension: str, cell: str = '<c r="{c}{r}"><v>1</v></c>
     def write(f) -> None:
         f.write(f'<?xml version="1.0"?><{p}worksheet{ns}><{p}dimension ref="{dimension}"/><{p}sheetData>'.encode())
         for start in range(1, rows + 1, 10_000):
-            f.write("".join(
-                f'<{p}row r="{r}">' + "".join(cell.format(c=c, r=r, p=p) for c in "ABCDEF") + f"</{p}row>"
-                for r in range(start, min(start + 10_000, rows + 1))
-            ).encode())
+            f.write(
+                "".join(
+                    f'<{p}row r="{r}">' + "".join(cell.format(c=c, r=r, p=p) for c in "ABCDEF") + f"</{p}row>"
+                    for r in range(start, min(start + 10_000, rows + 1))
+                ).encode()
+            )
         f.write(f"</{p}sheetData></{p}worksheet>".encode())
+
     return write
 
 
@@ -513,7 +574,11 @@ def test_a_workbook_of_millions_of_cells_is_refused_within_a_second(tmp_path, di
 
 @pytest.mark.parametrize(
     ("cell", "prefix"),
-    [('<{p}c r="{c}{r}"/>', ""), ('<{p}c\nr="{c}{r}"><{p}v>1</{p}v></{p}c>', ""), ('<{p}c r="{c}{r}"><{p}v>1</{p}v></{p}c>', "x")],
+    [
+        ('<{p}c r="{c}{r}"/>', ""),
+        ('<{p}c\nr="{c}{r}"><{p}v>1</{p}v></{p}c>', ""),
+        ('<{p}c r="{c}{r}"><{p}v>1</{p}v></{p}c>', "x"),
+    ],
     ids=["empty cells", "a line break in the tag", "a namespace prefix"],
 )
 def test_every_way_of_writing_a_cell_counts_towards_the_cap(tmp_path, cell, prefix):
@@ -543,7 +608,9 @@ def test_a_workbook_with_damaged_compressed_data_is_told_in_words(tmp_path):
     raw[start : start + 40] = b"\xff" * 40  # the sheet's deflated bytes, overwritten
     path.write_bytes(bytes(raw))
     err = refusal(path)
-    assert err.startswith(f"{path}: this workbook is damaged or cut short (truncated): its contents cannot be unpacked\n")
+    assert err.startswith(
+        f"{path}: this workbook is damaged or cut short (truncated): its contents cannot be unpacked\n"
+    )
     assert "Error" not in err and "Exception" not in err
 
 
@@ -570,7 +637,11 @@ def test_a_workbook_missing_its_sheet_is_told_in_words(tmp_path):
     path = tmp_path / "nosheet.xlsx"
     seed_book(path)
     with zipfile.ZipFile(path) as original:
-        parts = {i.filename: original.read(i.filename) for i in original.infolist() if i.filename != "xl/worksheets/sheet1.xml"}
+        parts = {
+            i.filename: original.read(i.filename)
+            for i in original.infolist()
+            if i.filename != "xl/worksheets/sheet1.xml"
+        }
     with zipfile.ZipFile(path, "w") as z:
         for name, data in parts.items():
             z.writestr(name, data)
@@ -610,7 +681,11 @@ def test_a_workbook_whose_first_sheets_data_is_missing_is_refused_not_read_from_
     path = tmp_path / "two.xlsx"
     two_month_book(path)
     with zipfile.ZipFile(path) as original:
-        parts = {i.filename: original.read(i.filename) for i in original.infolist() if i.filename != "xl/worksheets/sheet1.xml"}
+        parts = {
+            i.filename: original.read(i.filename)
+            for i in original.infolist()
+            if i.filename != "xl/worksheets/sheet1.xml"
+        }
     with zipfile.ZipFile(path, "w") as z:
         for name, data in parts.items():
             z.writestr(name, data)
@@ -637,7 +712,10 @@ def test_which_of_several_sheets_was_read_is_said(tmp_path):
     result, err = evaluate_json(path, "--sheet", "2月")
     assert result["input"]["notes"] == []  # named by the user: nothing to say
     run = run_cli("evaluate", "-r", SEED, path, "-f", "json")
-    assert f"note: {path}: read the sheet '旧', the first of the workbook's sheets (旧, 2月); give --sheet NAME to read another\n" in run.err
+    assert (
+        f"note: {path}: read the sheet '旧', the first of the workbook's sheets (旧, 2月); give --sheet NAME to read another\n"
+        in run.err
+    )
 
 
 def test_kaopings_own_provenance_sheet_is_no_choice_and_gets_no_note(tmp_path):
@@ -681,7 +759,8 @@ def test_a_10_MB_cell_in_a_workbook_is_refused_not_read_cut_to_excels_limit(tmp_
 def test_kaopings_own_csv_escape_is_taken_off_on_read_back(tmp_path):
     data = tmp_path / "back.csv"
     data.write_text(
-        ",".join(HEADER) + "\n'=HYPERLINK(\"x\"),4,4,4,0,0\n'@,2,2,1,0,0\n''@,3,3,3,0,0\n'quoted,1,1,1,0,0\n", encoding="utf-8"
+        ",".join(HEADER) + "\n'=HYPERLINK(\"x\"),4,4,4,0,0\n'@,2,2,1,0,0\n''@,3,3,3,0,0\n'quoted,1,1,1,0,0\n",
+        encoding="utf-8",
     )
     table = read_table(data, load_ruleset(SEED_RULESET))
     assert [r.values["department"] for r in table.records] == ['=HYPERLINK("x")', "@", "'@", "'quoted"]
@@ -706,6 +785,8 @@ def test_units_on_hidden_rows_are_read_and_said(tmp_path):
     book.save(path)
     result, err = evaluate_json(path)
     assert [(r["entity"], r["display"]["total"]) for r in result["results"]] == published_totals()  # all 32 are scored
-    note = (f"{path}: the sheet '2月' hides 2 rows (hidden, or left out by a filter) that were read as units like the others: "
-            "rows 5, 9; unhide them (or clear the filter) to see what was scored")
+    note = (
+        f"{path}: the sheet '2月' hides 2 rows (hidden, or left out by a filter) that were read as units like the others: "
+        "rows 5, 9; unhide them (or clear the filter) to see what was scored"
+    )
     assert result["input"]["notes"] == [note] and f"note: {note}\n" in err

@@ -20,21 +20,22 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
-from kaoping.loader import load_ruleset
-from kaoping.output import provenance_json, to_csv, to_json
-from kaoping.pipeline import evaluate
-from kaoping.render_html import to_html
-from kaoping.render_md import to_markdown
-from kaoping.render_table import footer
-from kaoping.scoring import _reason
-from kaoping.xlsx_out import to_xlsx
+from kaoping.evaluate.pipeline import evaluate
+from kaoping.evaluate.scoring import _reason
+from kaoping.outputs.html import to_html
+from kaoping.outputs.machine import provenance_json, to_csv, to_json
+from kaoping.outputs.md import to_markdown
+from kaoping.outputs.table import footer
+from kaoping.outputs.xlsx import to_xlsx
+from kaoping.ruleset.loader import load_ruleset
 
 from .conftest import PUBLISHED, ROOT, SEED_INPUT, SEED_RULESET, run_cli
 
 SEED = "jintai-hotline@2024.02"
 WHAT_IF = ("--set", "timeliness.weight=45", "--set", "completion.weight=30")
-WHAT_IF_ROW = "WHAT-IF, not an adopted ruleset: jintai-hotline@2024.02 (what-if: timeliness.weight=45, completion.weight=30)"
+WHAT_IF_ROW = (
+    "WHAT-IF, not an adopted ruleset: jintai-hotline@2024.02 (what-if: timeliness.weight=45, completion.weight=30)"
+)
 # the published layout's 16 headers, as -f csv writes them
 SEED_HEADER_START = ["序号", "部门名称", "应办结工单数", "办结得分（35分）/工单数"]
 
@@ -101,7 +102,9 @@ def test_every_format_of_a_what_if_says_so_above_its_table(tmp_path):
         first = run.out.index("WHAT-IF")
         assert first < run.out.index("区人力资源和社会保障局"), fmt
     out = tmp_path / "wi.xlsx"
-    assert run_cli("evaluate", "-r", SEED, *WHAT_IF, SEED_INPUT, "--period", "2024-02", "-f", "xlsx", "-o", out).code == 0
+    assert (
+        run_cli("evaluate", "-r", SEED, *WHAT_IF, SEED_INPUT, "--period", "2024-02", "-f", "xlsx", "-o", out).code == 0
+    )
     sheet = openpyxl.load_workbook(out).worksheets[0]
     assert sheet["A1"].value.splitlines() == [WHAT_IF_ROW, "2024年2月区级各部门市民热线办理考评表"]
     assert sheet["B4"].value == "区人力资源和社会保障局"  # the table stays where a reader expects it
@@ -175,7 +178,10 @@ def test_the_added_column_is_last_and_the_sidecar_says_why(tmp_path):
     by_unit = {row[1]: row[-1] for row in rows[1:]}
     assert by_unit["区人力资源和社会保障局"] == "2" and by_unit["区卫生健康局"] == "0"
     sidecar = json.loads((tmp_path / "out.csv.meta.json").read_text(encoding="utf-8"))
-    assert any(n.startswith("返工工单数: not in the report's layout") and "1 unit has a value other than the default 0" in n for n in sidecar["notes"])
+    assert any(
+        n.startswith("返工工单数: not in the report's layout") and "1 unit has a value other than the default 0" in n
+        for n in sidecar["notes"]
+    )
 
 
 def test_the_seed_month_with_no_reworks_gets_no_extra_column():
@@ -277,7 +283,9 @@ def test_a_value_too_large_to_compute_is_said_in_words():
     run = run_cli("evaluate", "-r", SEED, "--set", f"completion.formula={formula}", SEED_INPUT.relative_to(ROOT))
     assert run.code == 1
     first = run.err.splitlines()[0]
-    assert first.startswith("examples/jintai-hotline-2024-02.csv:2: 东风路街道办: the indicator 'completion' (办结) cannot be computed: the value is too large in `weight * 1e15")
+    assert first.startswith(
+        "examples/jintai-hotline-2024-02.csv:2: 东风路街道办: the indicator 'completion' (办结) cannot be computed: the value is too large in `weight * 1e15"
+    )
     assert "<class" not in run.err and "Error" not in run.err
 
 
@@ -333,8 +341,13 @@ def test_explain_says_why_an_exact_tie_is_numbered_apart():
     # 区民政局 and 区退役军人事务局 have identical rows (1 due, 1 completed, 1 on time): published 16 and 17, both 95.01
     run = run_cli("explain", "-r", SEED, SEED_INPUT, "区民政局")
     lines = run.out.splitlines()
-    below = next(i for i, line in enumerate(lines) if line.strip().startswith("below: 17 区退役军人事务局 95.01 (+0.00)"))
-    assert lines[below + 1].strip() == "tied exactly: numbered in the order of the input's rows (ranking.ties: sequential; shared would give both one rank)"
+    below = next(
+        i for i, line in enumerate(lines) if line.strip().startswith("below: 17 区退役军人事务局 95.01 (+0.00)")
+    )
+    assert (
+        lines[below + 1].strip()
+        == "tied exactly: numbered in the order of the input's rows (ranking.ties: sequential; shared would give both one rank)"
+    )
 
 
 def test_explain_says_when_totals_equal_as_printed_are_ranked_on_their_unrounded_values():
@@ -342,15 +355,20 @@ def test_explain_says_when_totals_equal_as_printed_are_ranked_on_their_unrounded
     run = run_cli("explain", "-r", SEED, "--set", "rounding.places=0", SEED_INPUT, "区民政局")
     lines = run.out.splitlines()
     above = next(i for i, line in enumerate(lines) if line.strip().startswith("above: 15 区农业农村局 95 (+0)"))
-    assert lines[above + 1].strip() == "the same total as printed: ranked apart by the unrounded totals (ranking.on: total)"
+    assert (
+        lines[above + 1].strip()
+        == "the same total as printed: ranked apart by the unrounded totals (ranking.on: total)"
+    )
 
 
 def test_an_xlsx_of_a_ruleset_effective_after_2107_is_written_dated_2107(tmp_path):
     """A zip entry's date holds the years 1980 to 2107; a later effective date crashed the writer (exit 3)."""
     ruleset = tmp_path / "future.yaml"
     text = SEED_RULESET.read_text(encoding="utf-8").split("\ntests:")[0]
-    text = re.sub(r'^version: .*$', 'version: "2200.01"', text, count=1, flags=re.M)
-    ruleset.write_text(re.sub(r'^effective: .*$', 'effective: "2200-01-01"', text, count=1, flags=re.M), encoding="utf-8")
+    text = re.sub(r"^version: .*$", 'version: "2200.01"', text, count=1, flags=re.M)
+    ruleset.write_text(
+        re.sub(r"^effective: .*$", 'effective: "2200-01-01"', text, count=1, flags=re.M), encoding="utf-8"
+    )
     out = tmp_path / "future.xlsx"
     run = run_cli("evaluate", "-r", ruleset, SEED_INPUT, "-o", out)
     assert run.code == 0, run.err

@@ -16,10 +16,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from kaoping.expr import compile_formula
-from kaoping.loader import load_ruleset
-from kaoping.model import DEFAULT_TOTALS_LABELS
+from kaoping.ruleset.expr import compile_formula
+from kaoping.ruleset.loader import load_ruleset
+from kaoping.ruleset.model import DEFAULT_TOTALS_LABELS
 
 from .conftest import ROOT, SEED_INPUT, run_cli
 
@@ -83,7 +82,10 @@ HOSTILE = {
     "90,000 unknown top-level keys": lambda base: base + "".join(f"k{i}: 1\n" for i in range(90_000)),
     "90,000 duplicate keys": lambda base: base.replace("total:\n", "total:\n" + "  c: 1\n" * 90_000, 1),
     "10,000 indicators": lambda base: base.replace(
-        "indicators:\n", "indicators:\n" + "".join(f"  - {{id: i{i}, label: L{i}, weight: 0, formula: weight}}\n" for i in range(10_000)), 1
+        "indicators:\n",
+        "indicators:\n"
+        + "".join(f"  - {{id: i{i}, label: L{i}, weight: 0, formula: weight}}\n" for i in range(10_000)),
+        1,
     ),
 }
 
@@ -94,7 +96,10 @@ def test_a_ruleset_declaring_absurdly_many_things_is_refused_quickly_at_a_place(
     run, seconds = timed("validate", path)
     assert run.code == 1 and "Traceback" not in run.err
     first = run.err.splitlines()[0]
-    assert re.fullmatch(rf"{re.escape(str(path))}:\d+:\d+: the file holds more than 10,000 keys and values; a ruleset is never this big", first), first
+    assert re.fullmatch(
+        rf"{re.escape(str(path))}:\d+:\d+: the file holds more than 10,000 keys and values; a ruleset is never this big",
+        first,
+    ), first
     assert run.err.endswith("\n1 error\n")
     assert seconds < 2
 
@@ -136,9 +141,14 @@ def test_the_caret_of_a_formula_error_after_chinese_text_is_under_the_operator()
         ("timeliness.weight", "--set 'timeliness.weight' is not KEY=VALUE: e.g. --set timeliness.weight=45"),
         ("=45", "--set '=45' has no KEY before '=': e.g. --set timeliness.weight=45"),
         ("timeliness.weight=", "--set 'timeliness.weight=' has no VALUE after '='"),
-        ("report.title={year}年{month}月考评",
-         "the value of --set report.title is not a single value: put it in quotes: --set 'report.title=\"{year}年{month}月考评\"'"),
-        ("timeliness.weight=035", "the value of --set timeliness.weight: '035' starts with 0, so YAML reads it as the octal number 29, not 35"),
+        (
+            "report.title={year}年{month}月考评",
+            "the value of --set report.title is not a single value: put it in quotes: --set 'report.title=\"{year}年{month}月考评\"'",
+        ),
+        (
+            "timeliness.weight=035",
+            "the value of --set timeliness.weight: '035' starts with 0, so YAML reads it as the octal number 29, not 35",
+        ),
     ],
 )
 def test_a_malformed_set_is_a_usage_error_in_words_of_its_own(setting, said):
@@ -174,7 +184,10 @@ def test_set_reaches_a_derived_value():
 def test_set_reaches_a_band_of_a_lookup_by_its_position():
     # rate-hotline's response_points: the first band, at_least 98, gives 20 points; set to 18
     for key in ("response_points.bands.1.points=18", "lookups.response_points.bands[1].points=18"):
-        results = {r["entity"]: r for r in _json("evaluate", "-r", RATE, "examples/rate-hotline-2025-01.csv", "--set", key)["results"]}
+        results = {
+            r["entity"]: r
+            for r in _json("evaluate", "-r", RATE, "examples/rate-hotline-2025-01.csv", "--set", key)["results"]
+        }
         assert results["城关镇"]["scores"]["response"] == 18  # 98.50%
         assert results["县人社局"]["scores"]["response"] == 18  # 98.00%: at_least is inclusive
         assert results["河东乡"]["scores"]["response"] == 16  # 96.00%: the second band, unchanged
@@ -189,20 +202,28 @@ def test_set_reaches_a_list_a_group_and_a_grade():
 def test_a_set_naming_nothing_suggests_a_real_key_of_this_ruleset():
     run = run_cli("validate", CITY, "--set", "completon_rate.formula=0")
     assert run.code == 1
-    assert run.err.startswith("--set: 'completon_rate.formula' names nothing in this ruleset\n    hint: did you mean 'completion_rate.formula'?\n")
+    assert run.err.startswith(
+        "--set: 'completon_rate.formula' names nothing in this ruleset\n    hint: did you mean 'completion_rate.formula'?\n"
+    )
 
 
 @pytest.mark.parametrize(
     ("key", "said"),
     [
         # city-hotline's grades have 4 bands (优秀, 良好, 合格, 不合格)
-        ("grades.bands[0].at_least=90",
-         "--set: 'grades.bands[0].at_least' names nothing in this ruleset\n    hint: positions count from 1: grades.bands[1].at_least\n"),
-        ("grades.bands.0.at_least=90",
-         "--set: 'grades.bands.0.at_least' names nothing in this ruleset\n    hint: positions count from 1: grades.bands.1.at_least\n"),
-        ("grades.bands[5].at_least=90",
-         "--set: 'grades.bands[5].at_least' names nothing in this ruleset: 'grades.bands' has 4 items\n"
-         "    hint: a position there is 1 to 4, e.g. grades.bands[4].at_least\n"),
+        (
+            "grades.bands[0].at_least=90",
+            "--set: 'grades.bands[0].at_least' names nothing in this ruleset\n    hint: positions count from 1: grades.bands[1].at_least\n",
+        ),
+        (
+            "grades.bands.0.at_least=90",
+            "--set: 'grades.bands.0.at_least' names nothing in this ruleset\n    hint: positions count from 1: grades.bands.1.at_least\n",
+        ),
+        (
+            "grades.bands[5].at_least=90",
+            "--set: 'grades.bands[5].at_least' names nothing in this ruleset: 'grades.bands' has 4 items\n"
+            "    hint: a position there is 1 to 4, e.g. grades.bands[4].at_least\n",
+        ),
     ],
 )
 def test_a_set_position_outside_its_list_says_positions_count_from_1_and_how_many_there_are(key, said):
@@ -227,13 +248,17 @@ def test_a_set_value_that_is_not_one_value_gets_a_hint_for_what_its_key_expects(
     run = run_cli("validate", SEED, "--set", setting)
     assert run.code == 2
     key = setting.split("=", 1)[0]
-    assert run.err.startswith(f"kaoping validate: error: the value of --set {key} is not a single value: {hint}\n"), run.err
+    assert run.err.startswith(f"kaoping validate: error: the value of --set {key} is not a single value: {hint}\n"), (
+        run.err
+    )
 
 
 def test_a_misspelt_key_added_by_set_is_told_at_the_set():
     run = run_cli("validate", SEED, "--set", "timeliness.wieght=45")
     assert run.code == 1
-    assert run.err.startswith("--set timeliness.wieght=45: unknown key 'wieght' in indicators[timeliness]\n    hint: did you mean 'weight'?\n")
+    assert run.err.startswith(
+        "--set timeliness.wieght=45: unknown key 'wieght' in indicators[timeliness]\n    hint: did you mean 'weight'?\n"
+    )
 
 
 # -- the place of a version file, entity.totals ------------------------------------------------
@@ -242,7 +267,9 @@ def test_a_misspelt_key_added_by_set_is_told_at_the_set():
 def test_a_version_whose_file_name_disagrees_is_told_its_file_name_says(tmp_path):
     folder = tmp_path / "my-scheme"
     folder.mkdir()
-    text = valid_base().replace("name: jintai-hotline", "name: my-scheme").replace('version: "0.1"', 'version: "2024.03"')
+    text = (
+        valid_base().replace("name: jintai-hotline", "name: my-scheme").replace('version: "0.1"', 'version: "2024.03"')
+    )
     (folder / "2024.04.yaml").write_text(text, encoding="utf-8")
     run = run_cli("validate", "my-scheme@2024.04", "--rulesets", tmp_path)
     assert run.code == 1
@@ -254,7 +281,9 @@ def test_entity_totals_is_read_and_absent_means_the_usual_labels(tmp_path):
     plain.write_text(valid_base(), encoding="utf-8")
     assert load_ruleset(plain).totals_labels == DEFAULT_TOTALS_LABELS
     own = tmp_path / "own.yaml"
-    own.write_text(valid_base().replace("  label: 部门\n", "  label: 部门\n  totals: [全区合计, 各部门平均]\n"), encoding="utf-8")
+    own.write_text(
+        valid_base().replace("  label: 部门\n", "  label: 部门\n  totals: [全区合计, 各部门平均]\n"), encoding="utf-8"
+    )
     assert load_ruleset(own).totals_labels == ("全区合计", "各部门平均")
 
 
@@ -271,9 +300,9 @@ def test_a_set_step_that_is_both_a_position_and_another_groups_value_is_refused(
     data = yaml.safe_load(text)
     values = [g["value"] for g in data["groups"]]
     ruleset = tmp_path / "digits.yaml"
-    for old, new in zip(values[:2], ("2", "1")):
+    for old, new in zip(values[:2], ("2", "1"), strict=False):
         text = text.replace(f"value: {old}", f'value: "{new}"').replace(f"{old}", new)
-    ruleset.write_text(re.sub(r'^version: .*$', 'version: "0.0-test"', text, count=1, flags=re.M), encoding="utf-8")
+    ruleset.write_text(re.sub(r"^version: .*$", 'version: "0.0-test"', text, count=1, flags=re.M), encoding="utf-8")
     run = run_cli("validate", ruleset, "--set", "groups.1.label=第一组")
     assert run.code == 1, run.err
     assert "'groups.1.label' could mean two items: position 1 and the one whose value is '1'" in run.err

@@ -26,8 +26,14 @@ def test_the_seed_version_is_released_and_listed_as_such():
 
 def test_a_released_file_changed_by_one_byte_is_refused_by_validate_and_evaluate(rulesets):
     path = rulesets / "jintai-hotline" / "2024.02.yaml"
-    path.write_bytes(path.read_bytes().replace(b"weight: 35", b"weight: 36", 1).replace(b"weight: 40", b"weight: 39", 1))
-    for args in (("validate", path), ("evaluate", "-r", path, SEED_INPUT), ("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "--rulesets", rulesets)):
+    path.write_bytes(
+        path.read_bytes().replace(b"weight: 35", b"weight: 36", 1).replace(b"weight: 40", b"weight: 39", 1)
+    )
+    for args in (
+        ("validate", path),
+        ("evaluate", "-r", path, SEED_INPUT),
+        ("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "--rulesets", rulesets),
+    ):
         run = run_cli(*args)
         assert run.code == 1, args
         assert "jintai-hotline@2024.02 was released on" in run.err and "its file has changed since" in run.err
@@ -45,7 +51,9 @@ def test_new_version_then_edit_then_release(rulesets):
     # the draft has its own copy of the golden case's expected table, so editing it leaves the parent's alone
     assert "expect: cases/2025.01/2024-02-published.csv" in text
     parent = rulesets / "jintai-hotline" / "cases" / "2024-02-published.csv"
-    assert (rulesets / "jintai-hotline" / "cases" / "2025.01" / "2024-02-published.csv").read_bytes() == parent.read_bytes()
+    assert (
+        rulesets / "jintai-hotline" / "cases" / "2025.01" / "2024-02-published.csv"
+    ).read_bytes() == parent.read_bytes()
     listed = run_cli("list", "--rulesets", rulesets).out
     assert any(line.split()[:4] == ["jintai-hotline", "2025.01", "2025-01-01", "draft"] for line in listed.splitlines())
 
@@ -69,7 +77,10 @@ def test_new_version_refuses_an_existing_version(rulesets):
 def test_release_refuses_a_version_whose_golden_case_fails(rulesets):
     run_cli("new-version", "jintai-hotline", "2025.01", "--rulesets", rulesets)
     draft = rulesets / "jintai-hotline" / "2025.01.yaml"
-    draft.write_text(draft.read_text(encoding="utf-8").replace("weight: 40", "weight: 39").replace("weight: 35", "weight: 36"), encoding="utf-8")
+    draft.write_text(
+        draft.read_text(encoding="utf-8").replace("weight: 40", "weight: 39").replace("weight: 35", "weight: 36"),
+        encoding="utf-8",
+    )
     run = run_cli("release", "jintai-hotline@2025.01", "--rulesets", rulesets)
     assert run.code == 1 and "1 of its golden cases fail" in run.err
     assert "2025.01" not in (rulesets / "jintai-hotline" / "release.lock").read_text(encoding="utf-8")
@@ -80,8 +91,15 @@ def three_versions(tmp_path: Path) -> Path:
     folder = tmp_path / "rs" / "jintai-hotline"
     folder.mkdir(parents=True)
     base = SEED_RULESET.read_text(encoding="utf-8").split("\ntests:")[0] + "\n"
-    for version, effective in (("2023.01", "2023-01-01"), ("2024.02", "2024-02-01"), ("2025.07", "2025-07-01"), ("2026.01", "2026-01-01")):
-        text = base.replace('version: "2024.02"', f'version: "{version}"').replace('effective: "2024-02-01"', f'effective: "{effective}"')
+    for version, effective in (
+        ("2023.01", "2023-01-01"),
+        ("2024.02", "2024-02-01"),
+        ("2025.07", "2025-07-01"),
+        ("2026.01", "2026-01-01"),
+    ):
+        text = base.replace('version: "2024.02"', f'version: "{version}"').replace(
+            'effective: "2024-02-01"', f'effective: "{effective}"'
+        )
         (folder / f"{version}.yaml").write_text(text, encoding="utf-8")
         if version != "2026.01":
             assert run_cli("release", f"jintai-hotline@{version}", "--rulesets", folder.parent).code == 0
@@ -90,7 +108,13 @@ def three_versions(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize(
     ("day", "version"),
-    [("2023-06-30", "2023.01"), ("2024-02-01", "2024.02"), ("2025-06-30", "2024.02"), ("2025-07-01", "2025.07"), ("2026-05-01", "2025.07")],
+    [
+        ("2023-06-30", "2023.01"),
+        ("2024-02-01", "2024.02"),
+        ("2025-06-30", "2024.02"),
+        ("2025-07-01", "2025.07"),
+        ("2026-05-01", "2025.07"),
+    ],
 )
 def test_as_of_picks_the_released_version_in_effect_that_day(tmp_path, day, version):
     root = three_versions(tmp_path)
@@ -129,12 +153,17 @@ def test_provenance_is_in_every_output(tmp_path):
     out = tmp_path / "t.csv"
     assert run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "csv", "-o", out).code == 0
     meta = json.loads(Path(f"{out}.meta.json").read_text(encoding="utf-8"))
-    assert meta["ruleset"]["sha256"] == document["ruleset"]["sha256"] and meta["input"]["sha256"] == document["input"]["sha256"]
+    assert (
+        meta["ruleset"]["sha256"] == document["ruleset"]["sha256"]
+        and meta["input"]["sha256"] == document["input"]["sha256"]
+    )
 
 
 def test_period_picks_the_version_in_effect_that_month(tmp_path):
     root = three_versions(tmp_path)
-    run = run_cli("evaluate", "-r", "jintai-hotline", SEED_INPUT, "--period", "2024-02", "-f", "json", "--rulesets", root)
+    run = run_cli(
+        "evaluate", "-r", "jintai-hotline", SEED_INPUT, "--period", "2024-02", "-f", "json", "--rulesets", root
+    )
     assert run.code == 0, run.err
     assert "note: using jintai-hotline@2024.02, in effect on 2024-02-01 (--period 2024-02)" in run.err
 
@@ -142,7 +171,10 @@ def test_period_picks_the_version_in_effect_that_month(tmp_path):
 def test_a_newer_draft_is_mentioned_when_a_bare_name_skips_it(tmp_path):
     root = three_versions(tmp_path)
     run = run_cli("validate", "jintai-hotline", "--rulesets", root)
-    assert "note: using jintai-hotline@2025.07, the latest released; not the draft 2026.01 (name it as jintai-hotline@2026.01)" in run.err
+    assert (
+        "note: using jintai-hotline@2025.07, the latest released; not the draft 2026.01 (name it as jintai-hotline@2026.01)"
+        in run.err
+    )
 
 
 def test_a_version_file_must_say_its_own_version(rulesets):
@@ -158,10 +190,15 @@ def test_a_version_file_must_say_its_own_version(rulesets):
 @pytest.mark.parametrize(("existing", "asked"), [("2024.02", "2024.2"), ("2025.1", "2025.01")])
 def test_new_version_refuses_a_number_an_existing_version_has_written_differently(rulesets, existing, asked):
     if existing != "2024.02":
-        assert run_cli("new-version", "jintai-hotline", existing, "--effective", "2025-01-01", "--rulesets", rulesets).code == 0
+        assert (
+            run_cli("new-version", "jintai-hotline", existing, "--effective", "2025-01-01", "--rulesets", rulesets).code
+            == 0
+        )
     run = run_cli("new-version", "jintai-hotline", asked, "--rulesets", rulesets)
     assert (run.code, run.out) == (1, "")
-    assert run.err.startswith(f"jintai-hotline@{asked}: '{asked}' is the same version number as the existing jintai-hotline@{existing} (")
+    assert run.err.startswith(
+        f"jintai-hotline@{asked}: '{asked}' is the same version number as the existing jintai-hotline@{existing} ("
+    )
     assert not (rulesets / "jintai-hotline" / f"{asked}.yaml").exists()
 
 

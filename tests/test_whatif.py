@@ -14,7 +14,10 @@ WHAT_IF = ("--set", "timeliness.weight=45", "--set", "completion.weight=30")
 
 def seed_inputs() -> dict[str, dict[str, int]]:
     with open(PUBLISHED, encoding="utf-8") as f:
-        return {r["department"]: {k: int(r[k]) for k in ("due", "completed", "on_time", "overdue_returns", "alerts")} for r in csv.DictReader(f)}
+        return {
+            r["department"]: {k: int(r[k]) for k in ("due", "completed", "on_time", "overdue_returns", "alerts")}
+            for r in csv.DictReader(f)
+        }
 
 
 def by_hand(u: dict[str, int]) -> float:
@@ -39,7 +42,9 @@ def what_if() -> dict:
 def test_the_new_totals_match_a_hand_calculation(what_if):
     results = {r["entity"]: r for r in what_if["results"]}
     # 区林业局: 30·7/7 + 45·6/7 + 5·(1 − 1/44) + 10 + 5·7/343 + 5 = 88.5598… → 88.56
-    assert results["区林业局"]["total"] == pytest.approx(30 + 45 * 6 / 7 + 5 * (1 - 1 / 44) + 10 + 5 * 7 / 343 + 5, abs=1e-9)
+    assert results["区林业局"]["total"] == pytest.approx(
+        30 + 45 * 6 / 7 + 5 * (1 - 1 / 44) + 10 + 5 * 7 / 343 + 5, abs=1e-9
+    )
     assert results["区林业局"]["display"]["total"] == "88.56"
     # 区医疗保障局: 30 + 45·5/6 + 5 + 10 + 5·6/343 + 5 = 87.5875 → 87.59
     assert results["区医疗保障局"]["total"] == pytest.approx(30 + 37.5 + 5 + 10 + 5 * 6 / 343 + 5, abs=1e-9)
@@ -56,7 +61,10 @@ def test_the_bottom_five_are_reordered_as_the_hand_calculation_says(what_if):
 def test_a_what_if_is_marked_as_such(what_if):
     assert what_if["ruleset"]["what_if"] == ["timeliness.weight=45", "completion.weight=30"]
     table = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, *WHAT_IF).out
-    assert table.splitlines()[0] == "WHAT-IF, not an adopted ruleset: jintai-hotline@2024.02 (what-if: timeliness.weight=45, completion.weight=30)"
+    assert (
+        table.splitlines()[0]
+        == "WHAT-IF, not an adopted ruleset: jintai-hotline@2024.02 (what-if: timeliness.weight=45, completion.weight=30)"
+    )
     assert "按期办结得分（45分）" in table and "办结得分（30分）" in table  # headers follow the weights
 
 
@@ -86,7 +94,11 @@ def test_rounding_places_can_be_changed():
 def test_ranking_ties_can_be_changed():
     results = evaluate_with("ranking.ties=shared")
     # 区民政局 and 区退役军人事务局 tie exactly (published 16 and 17, 95.01 each): both 16, then 18
-    assert [(r["rank"], r["entity"]) for r in results[15:18]] == [(16, "区民政局"), (16, "区退役军人事务局"), (18, "区文化和旅游局")]
+    assert [(r["rank"], r["entity"]) for r in results[15:18]] == [
+        (16, "区民政局"),
+        (16, "区退役军人事务局"),
+        (18, "区文化和旅游局"),
+    ]
 
 
 def test_an_indicator_formula_can_be_changed():
@@ -126,9 +138,19 @@ def test_a_set_without_a_value_is_refused():
 
 
 def test_a_mistake_in_a_set_value_is_pointed_at_the_set_not_the_file():
-    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "--set", "completion.formula=weight * ratio(complted, due, 1)")
+    run = run_cli(
+        "evaluate",
+        "-r",
+        "jintai-hotline@2024.02",
+        SEED_INPUT,
+        "--set",
+        "completion.formula=weight * ratio(complted, due, 1)",
+    )
     assert run.code == 1
-    assert "--set completion.formula=weight * ratio(complted, due, 1): in indicators[completion].formula: unknown name 'complted'" in run.err
+    assert (
+        "--set completion.formula=weight * ratio(complted, due, 1): in indicators[completion].formula: unknown name 'complted'"
+        in run.err
+    )
     assert "2024.02.yaml:" not in run.err  # the file's own formula is fine
 
 

@@ -65,10 +65,31 @@ def test_the_published_two_level_merged_header_is_read(tmp_path):
     # the published layout: 部门名称 and 应办结工单数 merged over two rows; 办结得分（35分） over 工单数 and 得分
     book = openpyxl.Workbook()
     ws = book.active
-    ws.append(["序号", "部门名称", "应办结工单数", "办结得分（35分）", None, "按期办结得分（40分）", None,
-               "逾期退单得分（5分）", None, "告警工单得分（10分）", None])
+    ws.append(
+        [
+            "序号",
+            "部门名称",
+            "应办结工单数",
+            "办结得分（35分）",
+            None,
+            "按期办结得分（40分）",
+            None,
+            "逾期退单得分（5分）",
+            None,
+            "告警工单得分（10分）",
+            None,
+        ]
+    )
     ws.append([None, None, None, "工单数", "得分", "工单数", "得分", "工单数", "得分", "工单数", "得分"])
-    for start, end in (("A1", "A2"), ("B1", "B2"), ("C1", "C2"), ("D1", "E1"), ("F1", "G1"), ("H1", "I1"), ("J1", "K1")):
+    for start, end in (
+        ("A1", "A2"),
+        ("B1", "B2"),
+        ("C1", "C2"),
+        ("D1", "E1"),
+        ("F1", "G1"),
+        ("H1", "I1"),
+        ("J1", "K1"),
+    ):
         ws.merge_cells(f"{start}:{end}")
     for n, (name, due, completed, on_time, overdue, alerts) in enumerate(seed_rows(), start=1):
         ws.append([n, name, due, completed, 0.0, on_time, 0.0, overdue, 0.0, alerts, 0.0])
@@ -137,15 +158,29 @@ def test_kaopings_own_csv_reads_back_as_input(tmp_path):
 
 def test_the_seed_round_trips_through_kaopings_own_xlsx(tmp_path):
     out = tmp_path / "2024-02.xlsx"
-    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "xlsx", "--period", "2024-02", "-o", out)
+    run = run_cli(
+        "evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "xlsx", "--period", "2024-02", "-o", out
+    )
     assert run.code == 0, run.err
     again = run_cli("evaluate", "-r", "jintai-hotline@2024.02", out, "-f", "json")
     assert again.code == 0, again.err
     results = json.loads(again.out)["results"]
     assert [(r["entity"], r["display"]["total"]) for r in results] == published_totals()
     with open(PUBLISHED, encoding="utf-8") as f:
-        inputs = {r["department"]: (int(r["due"]), int(r["completed"]), int(r["on_time"]), int(r["overdue_returns"]), int(r["alerts"])) for r in csv.DictReader(f)}
-    assert {r["entity"]: tuple(r["inputs"][k] for k in ("due", "completed", "on_time", "overdue_returns", "alerts")) for r in results} == inputs
+        inputs = {
+            r["department"]: (
+                int(r["due"]),
+                int(r["completed"]),
+                int(r["on_time"]),
+                int(r["overdue_returns"]),
+                int(r["alerts"]),
+            )
+            for r in csv.DictReader(f)
+        }
+    assert {
+        r["entity"]: tuple(r["inputs"][k] for k in ("due", "completed", "on_time", "overdue_returns", "alerts"))
+        for r in results
+    } == inputs
 
 
 def test_a_grouped_table_with_section_rows_and_notes_round_trips_when_it_shows_every_input(tmp_path):
@@ -165,6 +200,9 @@ def test_a_grouped_table_with_section_rows_and_notes_round_trips_when_it_shows_e
     first = run_cli("evaluate", "-r", ruleset, data, "-f", "json")
     again = run_cli("evaluate", "-r", ruleset, book, "-f", "json")
     assert again.code == 0, again.err
-    summary = lambda run: [(r["entity"], r["rank"], r["display"]["total"], r["grade"]) for r in json.loads(run.out)["results"]]  # noqa: E731
+
+    def summary(run):
+        return [(r["entity"], r["rank"], r["display"]["total"], r["grade"]) for r in json.loads(run.out)["results"]]  # noqa: E731
+
     assert summary(again) == summary(first)
     assert len(summary(again)) == 12

@@ -1,4 +1,4 @@
-"""The published table as an Excel workbook (engine/xlsx_out.py), read back with openpyxl.
+"""The published table as an Excel workbook (engine/outputs/xlsx.py), read back with openpyxl.
 
 Every expected number comes from tests/fixtures/published-2024-02.csv (the
 published February 2024 table) or from hand arithmetic written beside it;
@@ -18,12 +18,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from kaoping.evaluate.pipeline import evaluate
+from kaoping.outputs.xlsx import sheet_name, to_xlsx
+from kaoping.ruleset.loader import load_ruleset
+from kaoping.ruleset.whatif import parse_overrides
 from openpyxl.cell.cell import MergedCell
-
-from kaoping.loader import load_ruleset
-from kaoping.pipeline import evaluate
-from kaoping.whatif import parse_overrides
-from kaoping.xlsx_out import sheet_name, to_xlsx
 
 from .conftest import PUBLISHED, ROOT, SEED_INPUT, SEED_RULESET, run_cli
 
@@ -105,7 +104,9 @@ def test_the_header_texts_are_the_published_ones(seed):
     assert row_values(sheet, 2) == SEED_ROW2
     assert row_values(sheet, 3) == SEED_ROW3
     # openpyxl reads back a merged range's style on its first cell only
-    assert all(c.font.b and c.alignment.horizontal == "center" for c in sheet[2] + sheet[3] if not isinstance(c, MergedCell))
+    assert all(
+        c.font.b and c.alignment.horizontal == "center" for c in sheet[2] + sheet[3] if not isinstance(c, MergedCell)
+    )
 
 
 def test_the_header_stays_visible(seed):
@@ -185,11 +186,24 @@ def test_the_provenance_sheet_names_the_files_by_their_own_sha256(seed):
 
 
 def test_the_provenance_sheet_agrees_with_the_json_output(seed):
-    run = run_cli("evaluate", "-r", SEED_RULESET.relative_to(ROOT), SEED_INPUT.relative_to(ROOT), "-f", "json", "--period", "2024-02")
+    run = run_cli(
+        "evaluate",
+        "-r",
+        SEED_RULESET.relative_to(ROOT),
+        SEED_INPUT.relative_to(ROOT),
+        "-f",
+        "json",
+        "--period",
+        "2024-02",
+    )
     assert run.code == 0, run.err
     doc = json.loads(run.out)
     facts = {row[0]: row[1] for row in seed["来源"].iter_rows(min_row=2, values_only=True)}
-    assert (facts["ruleset.sha256"], facts["input.sha256"], facts["kaoping"]) == (doc["ruleset"]["sha256"], doc["input"]["sha256"], doc["kaoping"])
+    assert (facts["ruleset.sha256"], facts["input.sha256"], facts["kaoping"]) == (
+        doc["ruleset"]["sha256"],
+        doc["input"]["sha256"],
+        doc["kaoping"],
+    )
 
 
 # --- other layouts ----------------------------------------------------------------------------
@@ -320,7 +334,11 @@ def test_the_lists_and_flags_follow_the_table_as_on_screen(city):
     assert below[0] is None  # a blank row under the table (row 19 is 市档案馆, the last unit)
     lines = below[1:]
     # by hand: the top two of each group (ties at the cut-off included), and the one unit with a rate under 70%
-    assert lines[:3] == ["红榜 · 县区组: 西城区、北川县", "红榜 · 市直部门组: 市交通局、市教育局", "红榜 · 功能区: 高新区、综保区"]
+    assert lines[:3] == [
+        "红榜 · 县区组: 西城区、北川县",
+        "红榜 · 市直部门组: 市交通局、市教育局",
+        "红榜 · 功能区: 高新区、综保区",
+    ]
     # 黑榜, the bottom 3 overall on the share of each group's full marks (the groups' full marks differ):
     # 市市场监管局 47.73/100 = 47.73%, 南山县 103.67/150 = 69.11%, 市住建局 92.46/100 = 92.46%;
     # the next, 东城区 140.50/150 = 93.67%, is not on it

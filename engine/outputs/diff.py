@@ -8,11 +8,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__
-from .diff import Diff, UnitChange
-from .numbers import signed_fixed
-from .output import dump_json, input_info, ruleset_info
-from .report import not_in_effect_line
+from .. import __version__
+from ..analysis.diff import Diff, UnitChange
+from ..numbers import signed_fixed
+from .layout import not_in_effect_line
+from .machine import dump_json, input_info, ruleset_info
 
 
 def render_diff(d: Diff, console: Console) -> None:
@@ -36,13 +36,25 @@ def render_diff(d: Diff, console: Console) -> None:
         table.add_column(heading, justify="right")
     places, mode = new.rounding.places, new.rounding.mode
     for u in d.units:
-        cells = (u.entity, u.old_shown, u.new_shown, _delta(u, places, mode), _rank(u.old_rank), _rank(u.new_rank), movement(u))
+        cells = (
+            u.entity,
+            u.old_shown,
+            u.new_shown,
+            _delta(u, places, mode),
+            _rank(u.old_rank),
+            _rank(u.new_rank),
+            movement(u),
+        )
         table.add_row(*(Text(x) for x in cells))  # text, not Rich markup
     console.print(table)
     console.print()
     for u in d.regraded:
         console.print(f"grade: {u.entity} {u.old_grade} -> {u.new_grade}", highlight=False, markup=False)
-    tau = f"Kendall's tau-b between the rankings = {d.tau:.4f}" if d.tau is not None else "Kendall's tau-b not computed (groups ranked apart, or fewer than two units ranked under both)"
+    tau = (
+        f"Kendall's tau-b between the rankings = {d.tau:.4f}"
+        if d.tau is not None
+        else "Kendall's tau-b not computed (groups ranked apart, or fewer than two units ranked under both)"
+    )
     console.print(f"{d.moved} of {len(d.units)} units changed rank; {tau}", highlight=False, markup=False)
 
 

@@ -1,14 +1,14 @@
 """Checking the month's records: rows of cells in, records fit to score out.
 
-The rows come from a CSV export (engine/csv_in.py) or an Excel sheet
-(engine/xlsx_in.py); whichever file the figures came in, the same checks
+The rows come from a CSV export (engine/data/csv_in.py) or an Excel sheet
+(engine/data/xlsx_in.py); whichever file the figures came in, the same checks
 apply, so they live here once.  A title row above the header (the sheet's
 caption) is skipped.  Header cells are matched to the ruleset's inputs by id,
 label or alias, or by the published table's own headers (a group header over
 its labels reads as "办结得分（35分）/工单数"); columns the ruleset does not
 use are ignored and named in a note.  Every row is checked for the mistakes a
 spreadsheet or a hand edit makes (a quote never closed and the wrong
-separator, as engine/csv_in.py recognises them; cells beyond the header;
+separator, as engine/data/csv_in.py recognises them; cells beyond the header;
 control characters), every cell for its value (exact whole numbers, bounds,
 bounds naming another field, groups, empty and duplicate keys), and every
 problem is reported at its row and column (at its cell, Sheet1!D7, in a
@@ -24,14 +24,15 @@ import re
 import stat
 import sys
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING
 
+from ..errors import KaopingError, Problem, did_you_mean, fail
+from ..ruleset.model import ColumnGroup, Input, Ruleset
 from .csv_in import ESCAPED_STARTS, SEPARATORS, USE, Row, csv_rows, separator, unclosed_quote, wide_row, wrong_separator
-from .errors import KaopingError, Problem, did_you_mean, fail
-from .model import ColumnGroup, Input, Ruleset
 
 if TYPE_CHECKING:
     from .xlsx_in import Sheet
@@ -136,10 +137,13 @@ def _input_size(path: Path, display: str) -> int:
     if stat.S_ISDIR(info.st_mode):
         raise fail(display, "this is a folder, not a data file", "give the CSV or .xlsx file itself")
     if not stat.S_ISREG(info.st_mode):
-        raise fail(display, "this is not a regular file (a device, a pipe or a socket)", "give the CSV or .xlsx file itself")
+        raise fail(
+            display, "this is not a regular file (a device, a pipe or a socket)", "give the CSV or .xlsx file itself"
+        )
     if info.st_size > MAX_INPUT_BYTES:
         raise fail(
-            display, f"the file is {info.st_size / 2**20:,.0f} MB; kaoping reads inputs of at most {MAX_INPUT_BYTES // 2**20} MB",
+            display,
+            f"the file is {info.st_size / 2**20:,.0f} MB; kaoping reads inputs of at most {MAX_INPUT_BYTES // 2**20} MB",
             "a month's records are far smaller: check that this is the right file, or split it",
         )
     return info.st_size
@@ -184,7 +188,9 @@ def _utf16_without_bom(head: bytes) -> bool:
     """UTF-16 that lost its byte order mark: NULs, nearly all on the same side of their byte pairs, and a line break
     written as UTF-16 ('\\n\\0' or '\\0\\n').  One NUL in a CSV is a control character, told as such later."""
     odd, even = head[1::2].count(0), head[0::2].count(0)
-    if max(odd, even) < 2 or min(odd, even) * 4 > max(odd, even):  # a few CJK characters (一 is 00 4E) have a NUL byte too
+    if max(odd, even) < 2 or min(odd, even) * 4 > max(
+        odd, even
+    ):  # a few CJK characters (一 is 00 4E) have a NUL byte too
         return False
     return b"\n\x00" in head if odd > even else b"\x00\n" in head
 
@@ -206,19 +212,43 @@ def _refuse_disguised(path: Path, head: bytes, display: str) -> str:
     """'xlsx' or 'csv', the reader the file needs; a file whose bytes are not what its name says is refused, saying what it is."""
     kind, named = _real_kind(head), path.suffix.lower()
     if kind == "html":
-        raise fail(display, "this is a web page (HTML), not a CSV file or a workbook, whatever its name", "open it in Excel or WPS and save it as .xlsx (or as CSV UTF-8)")
+        raise fail(
+            display,
+            "this is a web page (HTML), not a CSV file or a workbook, whatever its name",
+            "open it in Excel or WPS and save it as .xlsx (or as CSV UTF-8)",
+        )
     if kind == "xls":
-        raise fail(display, "this is an old Excel workbook (.xls), or a workbook protected by a password", "in Excel or WPS, remove the password and save it as .xlsx (or as CSV UTF-8)")
+        raise fail(
+            display,
+            "this is an old Excel workbook (.xls), or a workbook protected by a password",
+            "in Excel or WPS, remove the password and save it as .xlsx (or as CSV UTF-8)",
+        )
     if kind == "utf32":
-        raise fail(display, "this file is UTF-32 text, four bytes a character", "in Excel or WPS, or in a text editor, save it as 'CSV UTF-8 (逗号分隔)' ('CSV UTF-8 (Comma delimited)')")
+        raise fail(
+            display,
+            "this file is UTF-32 text, four bytes a character",
+            "in Excel or WPS, or in a text editor, save it as 'CSV UTF-8 (逗号分隔)' ('CSV UTF-8 (Comma delimited)')",
+        )
     if kind == "utf16":
-        raise fail(display, "this file is UTF-16 text (what Excel saves as 'Unicode 文本' / 'Unicode Text')", "in Excel or WPS, save it as 'CSV UTF-8 (逗号分隔)' ('CSV UTF-8 (Comma delimited)')")
+        raise fail(
+            display,
+            "this file is UTF-16 text (what Excel saves as 'Unicode 文本' / 'Unicode Text')",
+            "in Excel or WPS, save it as 'CSV UTF-8 (逗号分隔)' ('CSV UTF-8 (Comma delimited)')",
+        )
     if named in (".xlsx", ".xls") and kind != "xlsx":
-        raise fail(display, f"this is not an Excel workbook kaoping can read: it is text (a CSV file?), though its name ends in {named}", "if it is the month's CSV, rename it to .csv")
+        raise fail(
+            display,
+            f"this is not an Excel workbook kaoping can read: it is text (a CSV file?), though its name ends in {named}",
+            "if it is the month's CSV, rename it to .csv",
+        )
     if named == ".xlsx":
         return "xlsx"
     if kind == "xlsx":
-        raise fail(display, f"this is an Excel workbook (.xlsx), though its name ends in '{named or '(no extension)'}'", "rename it to .xlsx")
+        raise fail(
+            display,
+            f"this is an Excel workbook (.xlsx), though its name ends in '{named or '(no extension)'}'",
+            "rename it to .xlsx",
+        )
     return "csv"
 
 
@@ -233,7 +263,11 @@ def _read_bytes(path: Path, display: str, size: int) -> bytes:
     except OSError as e:
         raise _os_problem(e, display) from None
     if len(raw) > MAX_INPUT_BYTES:
-        raise fail(display, f"the file grew beyond {MAX_INPUT_BYTES // 2**20} MB while it was read", "read it once it is complete")
+        raise fail(
+            display,
+            f"the file grew beyond {MAX_INPUT_BYTES // 2**20} MB while it was read",
+            "read it once it is complete",
+        )
     return raw
 
 
@@ -255,7 +289,9 @@ def _sheet_source(path: Path, ruleset: Ruleset, display: str, sheet: str | None)
 
     book = sheet_rows(path, display, sheet)
     rows = _table_rows([Row(n, n, c) for n, c in book.rows], book, ruleset, display)
-    return Source(rows, f"xlsx sheet {book.name}", ",", book.name, book.group_rows, book.sheets, book.chosen_why, book.hidden_rows)
+    return Source(
+        rows, f"xlsx sheet {book.name}", ",", book.name, book.group_rows, book.sheets, book.chosen_why, book.hidden_rows
+    )
 
 
 def _checked(source: Source, ruleset: Ruleset, display: str) -> tuple[list[Record], tuple[str, ...], list[str]]:
@@ -270,7 +306,11 @@ def _checked(source: Source, ruleset: Ruleset, display: str) -> tuple[list[Recor
         placed.total = e.total
         raise placed from None
     said = [_note_text(_in_sheet(n, source.sheet) if source.sheet else n) for n in notes]
-    return records, ignored, ([f"{display}: {source.note}"] if source.note else []) + said + _hidden_note(records, source, display)
+    return (
+        records,
+        ignored,
+        ([f"{display}: {source.note}"] if source.note else []) + said + _hidden_note(records, source, display),
+    )
 
 
 def _hidden_note(records: Sequence[Record], source: Source, display: str) -> list[str]:
@@ -279,13 +319,21 @@ def _hidden_note(records: Sequence[Record], source: Source, display: str) -> lis
     if not hidden:
         return []
     shown = ", ".join(map(str, hidden[:20])) + (f" … and {len(hidden) - 20} more" if len(hidden) > 20 else "")
-    return [f"{display}: the sheet '{source.sheet}' hides {len(hidden)} row{'s' if len(hidden) != 1 else ''} (hidden, or left out by a filter) "
-            f"that were read as units like the others: row{'s' if len(hidden) != 1 else ''} {shown}; unhide them (or clear the filter) to see what was scored"]
+    return [
+        f"{display}: the sheet '{source.sheet}' hides {len(hidden)} row{'s' if len(hidden) != 1 else ''} (hidden, or left out by a filter) "
+        f"that were read as units like the others: row{'s' if len(hidden) != 1 else ''} {shown}; unhide them (or clear the filter) to see what was scored"
+    ]
 
 
 def _note_text(note: Problem) -> str:
     """A note as one line, its place first as in an error: book.csv:34:1: ... or book.xlsx:Sheet1!A34: ..."""
-    where = f"{note.file}:{note.cell}" if note.cell else f"{note.file}:{note.line}:{note.col}" if note.col else f"{note.file}:{note.line}"
+    where = (
+        f"{note.file}:{note.cell}"
+        if note.cell
+        else f"{note.file}:{note.line}:{note.col}"
+        if note.col
+        else f"{note.file}:{note.line}"
+    )
     severity, warned, rest = note.message.partition("warning: ")
     if warned and not severity:  # a doubt, not a fact: it leads its line, whatever the file's name holds
         return f"warning: {where}: {rest}"
@@ -331,7 +379,8 @@ def _wrong_sheet(source: Source, ruleset: Ruleset, display: str) -> KaopingError
     others = ", ".join(f"'{name}'" for name in source.sheets)
     example = next(name for name in source.sheets if name != source.sheet)
     return fail(
-        display, f"the sheet '{source.sheet}' has no header row naming the ruleset's columns ({named})",
+        display,
+        f"the sheet '{source.sheet}' has no header row naming the ruleset's columns ({named})",
         f"its sheets are {others}: give --sheet the one that holds the figures (e.g. --sheet '{example}')",
     )
 
@@ -342,10 +391,19 @@ def _table_rows(rows: list[Row], book: Sheet, ruleset: Ruleset, display: str) ->
     simply skipped."""
     kept = [r for r in rows if r.line not in book.title_rows]
     at = max(_header_index(kept, ruleset.inputs, _layout_names(ruleset)), 0) if kept else 0
-    header_end = kept[at + 1].line if kept and kept[at].line in book.group_rows and at + 1 < len(kept) else (kept[at].line if kept else 0)
+    header_end = (
+        kept[at + 1].line
+        if kept and kept[at].line in book.group_rows and at + 1 < len(kept)
+        else (kept[at].line if kept else 0)
+    )
     for row, coord in book.merges:
         if row > header_end:  # a merged cell below the header would copy one value into several cells
-            raise fail(display, f"the cells {coord} are merged, in the data", "unmerge them: every row needs its own values", cell=f"{book.name}!{coord}")
+            raise fail(
+                display,
+                f"the cells {coord} are merged, in the data",
+                "unmerge them: every row needs its own values",
+                cell=f"{book.name}!{coord}",
+            )
     if not kept:
         return kept
     last_table_row = max((r.line for r in kept if any(c.strip() for c in r.cells[1:])), default=0)
@@ -360,7 +418,11 @@ def _two_level(top: Row, below: Row) -> Row:
     width = max(len(top.cells), len(below.cells))
     upper = [*top.cells, *[""] * (width - len(top.cells))]
     lower = [*below.cells, *[""] * (width - len(below.cells))]
-    return Row(top.line, below.line, [f"{u}/{l}" if l.strip() and u.strip() else (u or l) for u, l in zip(upper, lower)])
+    return Row(
+        top.line,
+        below.line,
+        [f"{u}/{lo}" if lo.strip() and u.strip() else (u or lo) for u, lo in zip(upper, lower, strict=False)],
+    )
 
 
 def _layout_names(ruleset: Ruleset) -> dict[str, Input]:
@@ -420,7 +482,11 @@ def _header_index(rows: Sequence[Row], inputs: Sequence[Input], layout: Mapping[
 
 
 def _map_header(
-    row: Row, inputs: Sequence[Input], delimiter: str, display: str, layout: Mapping[str, Input],
+    row: Row,
+    inputs: Sequence[Input],
+    delimiter: str,
+    display: str,
+    layout: Mapping[str, Input],
     lower: Sequence[str] | None = None,
 ) -> Header:
     """Column of every input present, and the headers no input claims.
@@ -435,7 +501,10 @@ def _map_header(
     broken = unclosed_quote(row, display, delimiter)
     if broken:
         raise KaopingError([broken])
-    controls = [_control_problem(row.line, col, "the header cell", _normalise(cell), display) for col, cell in enumerate(row.cells)]
+    controls = [
+        _control_problem(row.line, col, "the header cell", _normalise(cell), display)
+        for col, cell in enumerate(row.cells)
+    ]
     if any(controls):
         raise KaopingError([p for p in controls if p])
     named = {_normalise(n): i for i in inputs for n in (i.id, i.label, *i.aliases)}
@@ -480,8 +549,11 @@ def _refuse_wide_bytes(raw: bytes, display: str) -> None:
 
 def _refuse_width(cells: int, exact: bool, line: int, display: str) -> None:
     raise fail(
-        display, f"the header row has {'' if exact else 'more than '}{cells if exact else MAX_COLUMNS:,} cells; a table has at most {MAX_COLUMNS:,} columns (Excel's own limit)",
-        "this is not the month's table: check the file, or delete the columns after the table", line=line, col=MAX_COLUMNS + 1,
+        display,
+        f"the header row has {'' if exact else 'more than '}{cells if exact else MAX_COLUMNS:,} cells; a table has at most {MAX_COLUMNS:,} columns (Excel's own limit)",
+        "this is not the month's table: check the file, or delete the columns after the table",
+        line=line,
+        col=MAX_COLUMNS + 1,
     )
 
 
@@ -534,7 +606,9 @@ def _optional_near_miss(item: Input, col: int, candidate: str, display: str, lin
     so a near miss is an error, not a note.
     """
     return Problem(
-        display, line, col + 1,
+        display,
+        line,
+        col + 1,
         f"the column '{candidate}' is not an input of the ruleset, so {item.label} ({item.id}) would be {item.default} for every row",
         f"did you mean '{item.label}'? rename the column, or add '{candidate}' to the input's aliases",
     )
@@ -584,7 +658,11 @@ def _records(
         totals = _totals_cell(row, header.columns.get(ruleset.key), labels)
         if totals:
             label, col = totals
-            notes.append(Problem(display, row.line, col + 1, f"the row '{label}' is a totals row: left out, not scored as a unit"))
+            notes.append(
+                Problem(
+                    display, row.line, col + 1, f"the row '{label}' is a totals row: left out, not scored as a unit"
+                )
+            )
             sums.new_section()
             continue
         values, cell_problems = _parse_row(row, header.columns, ruleset.inputs, display, unquote=not source.sheet)
@@ -601,11 +679,23 @@ def _records(
         key = str(values[ruleset.key])
         if key in first_row:
             col = header.columns[ruleset.key] + 1
-            problems.append(Problem(display, row.line, col, f"'{key}' appears twice (first on row {first_row[key]})", "each unit must have exactly one row"))
+            problems.append(
+                Problem(
+                    display,
+                    row.line,
+                    col,
+                    f"'{key}' appears twice (first on row {first_row[key]})",
+                    "each unit must have exactly one row",
+                )
+            )
         first_row.setdefault(key, row.line)
         summed = sums.summed_by(values)
         if summed:
-            notes.append(_totals_warning(display, row.line, header.columns[ruleset.key] + 1, key, f"the sum of the {summed} rows above it"))
+            notes.append(
+                _totals_warning(
+                    display, row.line, header.columns[ruleset.key] + 1, key, f"the sum of the {summed} rows above it"
+                )
+            )
             sums.new_section()  # a subtotal: the next one sums the rows after it; never part of a later total
         else:
             sums.add(values)
@@ -613,14 +703,25 @@ def _records(
     first = _first_row_total(records, sums.ids)
     if first:
         col = header.columns[ruleset.key] + 1
-        notes.insert(0, _totals_warning(display, first.row, col, str(first.values[ruleset.key]), f"the sum of the {len(records) - 1} rows below it"))
+        notes.insert(
+            0,
+            _totals_warning(
+                display,
+                first.row,
+                col,
+                str(first.values[ruleset.key]),
+                f"the sum of the {len(records) - 1} rows below it",
+            ),
+        )
     return records, problems, notes
 
 
 def _totals_warning(display: str, line: int, col: int, key: str, what: str) -> Problem:
     """A unit row whose counts are exactly a sum of other rows: most likely a total without a totals label."""
     return Problem(
-        display, line, col,
+        display,
+        line,
+        col,
         f"warning: the row '{key}' looks like a totals row (each of its counts is {what}), but is scored as a unit; "
         "if it is a total, delete it or add its name to the ruleset's entity.totals (which replaces the usual labels: list those too)",
     )
@@ -649,14 +750,18 @@ def _totals_cell(row: Row, key: int | None, labels: set[str]) -> tuple[str, int]
     own = _normalise(row.cells[key]) if key < len(row.cells) else ""
     if own:
         return (own, key) if _is_totals_label(own, labels) else None
-    return next(((_normalise(c), col) for col, c in enumerate(row.cells) if _is_totals_label(_normalise(c), labels)), None)
+    return next(
+        ((_normalise(c), col) for col, c in enumerate(row.cells) if _is_totals_label(_normalise(c), labels)), None
+    )
 
 
 def _is_totals_label(text: str, labels: set[str]) -> bool:
     """A label, decorated (合计：, 合计【32个单位】) or as a name's start or end (全区平均, 部门小计, 合计数,
     小计：县区组): an office's summary row, however worded, must not be ranked as a unit."""
     core = _label_core(text)
-    return core in labels or any(len(label) >= 2 and (core.startswith(label) or core.endswith(label)) for label in labels)
+    return core in labels or any(
+        len(label) >= 2 and (core.startswith(label) or core.endswith(label)) for label in labels
+    )
 
 
 _LABEL_TAIL = re.compile(r"(?:[（(【\[][^（）()【】\[\]]*[）)】\]]|[：:。.])+$")
@@ -707,7 +812,9 @@ class _Sum:
         return all(math.isclose(values[id], self.totals[id], rel_tol=1e-9, abs_tol=1e-9) for id in self.ids)  # type: ignore[arg-type]
 
 
-def _check_group(line: int, values: Mapping[str, Value], columns: Mapping[str, int], ruleset: Ruleset, display: str) -> list[Problem]:
+def _check_group(
+    line: int, values: Mapping[str, Value], columns: Mapping[str, int], ruleset: Ruleset, display: str
+) -> list[Problem]:
     """A unit's group must be one the ruleset declares (when it declares any): a typo would score the
     unit out of the wrong full marks and rank it alone."""
     if ruleset.group_field is None:
@@ -716,7 +823,9 @@ def _check_group(line: int, values: Mapping[str, Value], columns: Mapping[str, i
     col = columns.get(ruleset.group_field, -1) + 1
     declared = [g.value for g in ruleset.groups]
     if not value:
-        return [Problem(display, line, col, f"the group ({ruleset.group_field}) is empty", "every unit belongs to a group")]
+        return [
+            Problem(display, line, col, f"the group ({ruleset.group_field}) is empty", "every unit belongs to a group")
+        ]
     if declared and value not in declared:
         hint = did_you_mean(value, declared) or f"the groups are: {', '.join(declared)}"
         return [Problem(display, line, col, f"'{value}' is not one of the ruleset's groups", hint)]
@@ -738,7 +847,11 @@ def _extra_cells(row: Row, width: int, display: str, sheet: bool = False) -> lis
         hint = f"delete what is beyond the table's last column ({_column_letter(width)}), or give its column a header"
     else:
         hint = "delete what is beyond the header's last column, or give its column a header; a cell holding the separator must be quoted"
-    return [Problem(display, row.line, beyond[0] + 1, f"this row has {beyond[-1] + 1} cells but the header has {width}", hint)]
+    return [
+        Problem(
+            display, row.line, beyond[0] + 1, f"this row has {beyond[-1] + 1} cells but the header has {width}", hint
+        )
+    ]
 
 
 def _control_problem(line: int, col: int, what: str, text: str, display: str) -> Problem | None:
@@ -757,7 +870,13 @@ def _control_problem(line: int, col: int, what: str, text: str, display: str) ->
         message = f"{what} contains a control character (U+{ord(found):04X})"
     else:
         message = f"{what} contains an invisible formatting character (U+{ord(found):04X} {unicodedata.name(found, 'FORMAT CHARACTER')})"
-    return Problem(display, line, col + 1, message, "delete it; it is invisible in most editors and often comes with a copy and paste")
+    return Problem(
+        display,
+        line,
+        col + 1,
+        message,
+        "delete it; it is invisible in most editors and often comes with a copy and paste",
+    )
 
 
 def _invisible(text: str) -> str:
@@ -778,7 +897,10 @@ def _control_characters(row: Row, names: Mapping[int, str], display: str) -> lis
     joined = "".join(row.cells)
     if joined.isprintable() or not _invisible("".join(c.strip() for c in row.cells)):
         return []
-    found = (_control_problem(row.line, col, names.get(col, "the cell"), cell.strip(), display) for col, cell in enumerate(row.cells))
+    found = (
+        _control_problem(row.line, col, names.get(col, "the cell"), cell.strip(), display)
+        for col, cell in enumerate(row.cells)
+    )
     return [p for p in found if p]
 
 
@@ -795,7 +917,9 @@ def _parse_row(
         where = (col or 0) + 1
         if not cell:
             if item.default is None:
-                problems.append(Problem(display, row.line, where, f"{item.label} ({item.id}) is empty", "fill in a value"))
+                problems.append(
+                    Problem(display, row.line, where, f"{item.label} ({item.id}) is empty", "fill in a value")
+                )
             else:
                 values[item.id] = item.default
             continue
@@ -837,7 +961,9 @@ def _refuse_digit_separators(cell: str) -> None:
     """
     if "_" in cell:
         plain = cell.replace("_", "")
-        raise CellError(f"'{cell}' is not a number", f"remove the digit separator: {plain}" if _NUMERAL.fullmatch(plain) else "")
+        raise CellError(
+            f"'{cell}' is not a number", f"remove the digit separator: {plain}" if _NUMERAL.fullmatch(plain) else ""
+        )
     if "," in cell and _THOUSANDS.fullmatch(cell):
         raise CellError(f"'{cell}' is not a number", f"remove the thousands separator: {cell.replace(',', '')}")
 
@@ -852,10 +978,16 @@ def _refuse_other_digits(cell: str) -> None:
     """
     if cell.isascii():
         return
-    ascii_form = "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in unicodedata.normalize("NFKC", cell))
+    ascii_form = "".join(
+        str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in unicodedata.normalize("NFKC", cell)
+    )
     if ascii_form == cell or not any(ch.isdecimal() and not ch.isascii() for ch in cell):
         return
-    hint = f"type it in ASCII digits: {ascii_form}" if _NUMERAL.fullmatch(ascii_form) else "type it in ASCII digits (switch the input method to half-width)"
+    hint = (
+        f"type it in ASCII digits: {ascii_form}"
+        if _NUMERAL.fullmatch(ascii_form)
+        else "type it in ASCII digits (switch the input method to half-width)"
+    )
     raise CellError(f"'{cell}' is written in full-width or non-ASCII digits", hint)
 
 
@@ -914,7 +1046,9 @@ def _check_bounds(
     return problems
 
 
-def _bound_message(item: Input, value: Value, too: str, bound: float | str, limit: Value, inputs: Sequence[Input]) -> str:
+def _bound_message(
+    item: Input, value: Value, too: str, bound: float | str, limit: Value, inputs: Sequence[Input]
+) -> str:
     word = "less" if too == "below" else "more"
     if isinstance(bound, str):
         other = next(i for i in inputs if i.id == bound)

@@ -9,10 +9,11 @@ give it two.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
+from ..numbers import plain_number
 from .model import Band
-from .numbers import plain_number
 
 
 def build_bands(raw: Sequence[dict[str, Any]], value_key: str) -> tuple[tuple[Band, ...], list[tuple[int, str]]]:
@@ -25,10 +26,12 @@ def build_bands(raw: Sequence[dict[str, Any]], value_key: str) -> tuple[tuple[Ba
             problems.append((index, "this band has neither at_least nor below, so it covers every value"))
             continue  # checked alone: it would overlap every other band
         if low is not None and high is not None and low >= high:
-            problems.append((index, f"this band is empty: at_least {plain_number(low)} is not below {plain_number(high)}"))
+            problems.append(
+                (index, f"this band is empty: at_least {plain_number(low)} is not below {plain_number(high)}")
+            )
         indexed.append((index, Band(low, high, item[value_key])))
     indexed.sort(key=lambda pair: (pair[1].at_least is not None, pair[1].at_least or 0.0))
-    for (_, before), (index, band) in zip(indexed, indexed[1:]):
+    for (_, before), (index, band) in zip(indexed, indexed[1:], strict=False):
         message = _join_problem(before, band)
         if message:
             problems.append((index, message))
@@ -43,10 +46,20 @@ def _uncovered_ends(indexed: list[tuple[int, Band]]) -> list[tuple[int, str]]:
     problems = []
     lowest_index, lowest = indexed[0]
     if lowest.at_least is not None:
-        problems.append((lowest_index, f"no band covers values below {plain_number(lowest.at_least)}: leave out at_least on the lowest band"))
+        problems.append(
+            (
+                lowest_index,
+                f"no band covers values below {plain_number(lowest.at_least)}: leave out at_least on the lowest band",
+            )
+        )
     highest_index, highest = indexed[-1]
     if highest.below is not None:
-        problems.append((highest_index, f"no band covers {plain_number(highest.below)} or more: leave out below on the highest band"))
+        problems.append(
+            (
+                highest_index,
+                f"no band covers {plain_number(highest.below)} or more: leave out below on the highest band",
+            )
+        )
     return problems
 
 
@@ -55,7 +68,9 @@ def _join_problem(before: Band, band: Band) -> str:
     if before.below is None or band.at_least is None:
         return "this band overlaps another one: only the lowest band may leave out at_least, only the highest may leave out below"
     if band.at_least > before.below:
-        return f"there is a gap between {plain_number(before.below)} and {plain_number(band.at_least)}: no band covers it"
+        return (
+            f"there is a gap between {plain_number(before.below)} and {plain_number(band.at_least)}: no band covers it"
+        )
     if band.at_least < before.below:
         return f"this band overlaps the one below it: both cover {plain_number(band.at_least)} up to {plain_number(before.below)}"
     return ""

@@ -13,10 +13,10 @@ import math
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
-from .expr import Formula
-from .model import Ruleset
-from .numbers import plain_number
-from .ranking import Evaluation
+from ..evaluate.ranking import Evaluation
+from ..numbers import plain_number
+from ..ruleset.expr import Formula
+from ..ruleset.model import Ruleset
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +72,9 @@ def diff(old: Evaluation, new: Evaluation) -> Diff:
     # ranks within different groups do not compare, and two units are the fewest a correlation needs
     tau = None if apart or len(both) < 2 else kendall_tau_b([u.old_rank for u in both], [u.new_rank for u in both])  # type: ignore[misc]
     ordered = sorted(units, key=lambda u: (-abs(u.movement), -abs(u.delta), u.new_rank or 0))
-    return Diff(old, new, tuple(rule_changes(old.ruleset, new.ruleset)), tuple(ordered), sum(1 for u in both if u.movement), tau)
+    return Diff(
+        old, new, tuple(rule_changes(old.ruleset, new.ruleset)), tuple(ordered), sum(1 for u in both if u.movement), tau
+    )
 
 
 def _unit_changes(old: Evaluation, new: Evaluation) -> list[UnitChange]:
@@ -82,13 +84,19 @@ def _unit_changes(old: Evaluation, new: Evaluation) -> list[UnitChange]:
     changes = []
     for name in names:
         a, b = before.get(name), after.get(name)
-        changes.append(UnitChange(
-            name,
-            a.total if a else math.nan, b.total if b else math.nan,
-            a.display["total"] if a else "", b.display["total"] if b else "",
-            a.rank if a else None, b.rank if b else None,
-            a.grade if a else None, b.grade if b else None,
-        ))
+        changes.append(
+            UnitChange(
+                name,
+                a.total if a else math.nan,
+                b.total if b else math.nan,
+                a.display["total"] if a else "",
+                b.display["total"] if b else "",
+                a.rank if a else None,
+                b.rank if b else None,
+                a.grade if a else None,
+                b.grade if b else None,
+            )
+        )
     return changes
 
 
@@ -112,7 +120,7 @@ def kendall_tau_b(x: list[int], y: list[int]) -> float:
     n = len(x)
     if len(y) != n:
         raise ValueError(f"kendall_tau_b needs two rankings of the same units, got {n} and {len(y)} ranks")
-    pairs = sorted(zip(x, y))
+    pairs = sorted(zip(x, y, strict=False))
     tied_x = _tied_pairs([a for a, _ in pairs])  # pairs tied in x (in both or not)
     tied_xy = _tied_pairs(pairs)  # pairs tied in both
     ys, discordant = _merge_sort_counting_swaps([b for _, b in pairs])
@@ -167,7 +175,7 @@ def _merge_sort_counting_swaps(values: list[int]) -> tuple[list[int], int]:
                 target[k:high] = source[j:high]
         last = (n - 1) // width  # the run holding the last item
         if last % 2 == 0:  # it has no partner this pass: carry it over as it is
-            target[last * width:n] = source[last * width:n]
+            target[last * width : n] = source[last * width : n]
         source, target = target, source
         width *= 2
     return source, swaps
@@ -175,7 +183,9 @@ def _merge_sort_counting_swaps(values: list[int]) -> tuple[list[int], int]:
 
 # what identifies a file rather than a rule, or how this run chose the version (chosen, chosen_why,
 # not_in_effect: the same file chosen by name or by version is the same rules): never a rule change
-_NOT_RULES = frozenset({"name", "path", "sha256", "steps", "overrides", "tests", "description", "chosen", "chosen_why", "not_in_effect"})
+_NOT_RULES = frozenset(
+    {"name", "path", "sha256", "steps", "overrides", "tests", "description", "chosen", "chosen_why", "not_in_effect"}
+)
 
 
 def rule_changes(a: Ruleset, b: Ruleset) -> list[RuleChange]:
@@ -218,7 +228,11 @@ def _walk_items(path: str, old: tuple[Any, ...], new: tuple[Any, ...]) -> list[R
     before, after = {_key(x): x for x in old}, {_key(x): x for x in new}
     changes = [RuleChange(f"{path}[{k}]", "present", "removed") for k in before if k not in after]
     for k, item in after.items():
-        changes += [RuleChange(f"{path}[{k}]", "absent", "added")] if k not in before else _walk(f"{path}[{k}]", before[k], item)
+        changes += (
+            [RuleChange(f"{path}[{k}]", "absent", "added")]
+            if k not in before
+            else _walk(f"{path}[{k}]", before[k], item)
+        )
     return changes
 
 

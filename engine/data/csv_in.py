@@ -1,4 +1,4 @@
-"""Reading a CSV file as rows of text, the way engine/xlsx_in.py reads a workbook.
+"""Reading a CSV file as rows of text, the way engine/data/xlsx_in.py reads a workbook.
 
 The platform exports the month's records as CSV, and offices edit that file
 by hand or in a spreadsheet, so its text goes wrong in ways a workbook's
@@ -8,7 +8,7 @@ writes), choosing the separator, parsing with the lines each row spans, and
 saying in the user's terms what the csv module cannot read (a cell over its
 size limit, most often a quote never closed).  It also recognises the two
 mistakes in the text that only show once a row is read: a quote opened and
-never closed, and a row written with another separator.  engine/data.py
+never closed, and a row written with another separator.  engine/data/table.py
 decides which row is the header and checks every row, whichever reader it
 came from.
 """
@@ -18,10 +18,11 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple, Sequence
+from typing import NamedTuple
 
-from .errors import Problem, fail
+from ..errors import Problem, fail
 
 # What a row's cells may be separated by, as a message names them.  The
 # reader accepts ',' and tab; the others are what a Chinese keyboard or a
@@ -48,7 +49,7 @@ class WideRow(NamedTuple):
 class Row(NamedTuple):
     """A row of cells: the line it starts on, the line it ends on (a quoted CSV cell may span lines), its cells.
 
-    A sheet's row (engine/xlsx_in.py) starts and ends on its row number.
+    A sheet's row (engine/data/xlsx_in.py) starts and ends on its row number.
     """
 
     line: int
@@ -87,7 +88,9 @@ def wide_row(raw: bytes, rows: int, cap: int) -> WideRow | None:
     while pos < len(raw) and seen < rows:
         end = raw.find(b"\n", pos)
         end = len(raw) if end < 0 else end
-        if raw.count(sep, pos, end) <= cap and raw.find(b'"', pos, end) < 0:  # nearly every row: no quote, within the cap
+        if (
+            raw.count(sep, pos, end) <= cap and raw.find(b'"', pos, end) < 0
+        ):  # nearly every row: no quote, within the cap
             seen += 1 if _FILLED.search(raw, pos, end) else 0
             pos, line = end + 1, line + 1
             continue
@@ -187,7 +190,10 @@ def _reader_error(error: csv.Error) -> tuple[str, str]:
             "close the quote; otherwise shorten the cell",
         )
     # any other complaint (the csv module's own words, never shown: they name its internals) is about quotes
-    return "this line cannot be read as CSV", 'check its quotes ("): a cell that holds a quote must be quoted as a whole, with the quote doubled ("")'
+    return (
+        "this line cannot be read as CSV",
+        'check its quotes ("): a cell that holds a quote must be quoted as a whole, with the quote doubled ("")',
+    )
 
 
 def unclosed_quote(row: Row, display: str, delimiter: str = "") -> Problem | None:
@@ -204,7 +210,10 @@ def unclosed_quote(row: Row, display: str, delimiter: str = "") -> Problem | Non
     for col, cell in enumerate(row.cells):
         if _LINE_BREAK.search(cell) and (not delimiter or delimiter in cell):
             return Problem(
-                display, row.line, col + 1, 'a quote (") opened in this row is never closed',
+                display,
+                row.line,
+                col + 1,
+                'a quote (") opened in this row is never closed',
                 f"the cell runs on to line {row.last}, taking in every line between: close the quote where the cell ends, or delete it",
             )
     return None
@@ -229,6 +238,9 @@ def wrong_separator(row: Row, delimiter: str, display: str) -> Problem | None:
         return None
     col = next(col for col, cell in enumerate(row.cells) if cell.strip()) + 1
     return Problem(
-        display, row.line, col, f"this row is separated by {SEPARATORS[found]}; use {USE[delimiter]}",
+        display,
+        row.line,
+        col,
+        f"this row is separated by {SEPARATORS[found]}; use {USE[delimiter]}",
         f"the header row is separated by {USE[delimiter]}, and every row must be separated the same way",
     )

@@ -18,15 +18,16 @@ problems reported), so a hostile file is refused in well under a second.
 
 from __future__ import annotations
 
-import re
 import hashlib
 import math
 import os
+import re
 import stat
 import weakref
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import yaml
 from yaml.composer import Composer
@@ -38,15 +39,13 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
-from .errors import KaopingError, Problem, fail
+from ..errors import KaopingError, Problem, fail
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
 MAX_NODES = 10_000  # keys and values; the shipped rulesets have under 400
 MAX_PROBLEMS = 100  # reported at most; the count says how many there were
-ALLOWED_TAGS = frozenset(
-    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq")
-)
+ALLOWED_TAGS = frozenset("tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq"))
 
 
 class _Resolver(Resolver):
@@ -83,7 +82,11 @@ class _GuardedComposer(Composer):
         explicit_tag = getattr(event, "tag", None) not in (None, "!")
         if explicit_tag:
             tag = str(event.tag).replace("tag:yaml.org,2002:", "!!")
-            raise _Refused(event.start_mark, f"the YAML tag '{tag}' is not allowed in a ruleset", "remove the '!!' tag; write plain values")
+            raise _Refused(
+                event.start_mark,
+                f"the YAML tag '{tag}' is not allowed in a ruleset",
+                "remove the '!!' tag; write plain values",
+            )
         if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor):
             raise _Refused(
                 event.start_mark,
@@ -92,8 +95,11 @@ class _GuardedComposer(Composer):
             )
         self._nodes += 1
         if self._nodes > MAX_NODES:
-            raise _Refused(event.start_mark, f"the file holds more than {MAX_NODES:,} keys and values; a ruleset is never this big",
-                           "a ruleset declares at most 500 inputs and 200 indicators: is this the right file?")
+            raise _Refused(
+                event.start_mark,
+                f"the file holds more than {MAX_NODES:,} keys and values; a ruleset is never this big",
+                "a ruleset declares at most 500 inputs and 200 indicators: is this the right file?",
+            )
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
@@ -102,7 +108,9 @@ class _GuardedComposer(Composer):
         finally:
             self._depth -= 1
         if node.tag == "tag:yaml.org,2002:merge":
-            raise _Refused(node.start_mark, "YAML merge keys (<<) are not allowed in a ruleset", "write the keys out in full")
+            raise _Refused(
+                node.start_mark, "YAML merge keys (<<) are not allowed in a ruleset", "write the keys out in full"
+            )
         if node.tag not in ALLOWED_TAGS:
             raise _Refused(
                 node.start_mark,
@@ -161,7 +169,9 @@ def read_yaml(path: Path, display: str) -> Source:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line, col = _byte_position(raw, e.start)
-        raise fail(display, "the file is not UTF-8 text", "save it as UTF-8 (in Notepad: Save as, Encoding UTF-8)", line, col) from None
+        raise fail(
+            display, "the file is not UTF-8 text", "save it as UTF-8 (in Notepad: Save as, Encoding UTF-8)", line, col
+        ) from None
     return replace(parse_yaml(text, display), sha256=hashlib.sha256(raw).hexdigest())
 
 
@@ -187,7 +197,11 @@ def _read_capped(path: Path, display: str) -> bytes:
 
 def _check_size(size: int, display: str) -> None:
     if size > MAX_BYTES:
-        raise fail(display, f"the file is larger than {MAX_BYTES // 1000} kB ({_size_words(size)}); a ruleset is never this big", "is this the right file?")
+        raise fail(
+            display,
+            f"the file is larger than {MAX_BYTES // 1000} kB ({_size_words(size)}); a ruleset is never this big",
+            "is this the right file?",
+        )
 
 
 def _size_words(size: int) -> str:
@@ -217,14 +231,20 @@ def parse_yaml(text: str, display: str) -> Source:
         line = text.count("\n", 0, e.position) + 1
         col = e.position - (text.rfind("\n", 0, e.position) + 1) + 1
         message = f"the file contains a character YAML does not allow (code {e.character!r})"
-        raise KaopingError([Problem(display, line, col, message, "is this a text file? remove the character")]) from None
+        raise KaopingError(
+            [Problem(display, line, col, message, "is this a text file? remove the character")]
+        ) from None
     try:
         root = loader.get_single_node()
         if root is None:
             raise fail(display, "the file is empty", line=1, col=1)
         problems = [dup_problem(display, lines, *d) for d in _find_duplicate_keys(root)]
         problems += [_non_finite_problem(display, lines, n) for n in _non_finite_numbers(root)]
-        problems += [_control_problem(display, lines, n) for n in _walk(root) if isinstance(n, ScalarNode) and _CONTROL.search(n.value)]
+        problems += [
+            _control_problem(display, lines, n)
+            for n in _walk(root)
+            if isinstance(n, ScalarNode) and _CONTROL.search(n.value)
+        ]
         problems += [_number_form_problem(display, lines, n, form) for n, form in _unusual_numbers(root)]
         if problems:
             raise KaopingError(problems, limit=MAX_PROBLEMS)
@@ -244,11 +264,19 @@ def parse_yaml(text: str, display: str) -> Source:
 # PyYAML's words -> (what an office worker reads, what to do, point at the context mark?)
 _SYNTAX: tuple[tuple[str, str, str, bool], ...] = (
     ("could not find expected ':'", "a key on this line has no ':' after it", "write it as key: value", True),
-    ("mapping values are not allowed", "a ': ' inside a value that is not in quotes",
-     'put the whole value in quotes, e.g. label: "工作量: 按办结量"', False),
+    (
+        "mapping values are not allowed",
+        "a ': ' inside a value that is not in quotes",
+        'put the whole value in quotes, e.g. label: "工作量: 按办结量"',
+        False,
+    ),
     ("'\\t'", "a tab is used to indent this line", "indent with spaces, never tabs", False),
-    ("but found '<block mapping start>'", "this line is indented differently from the lines above it",
-     "line it up with the other keys at the same level", False),
+    (
+        "but found '<block mapping start>'",
+        "this line is indented differently from the lines above it",
+        "line it up with the other keys at the same level",
+        False,
+    ),
     ("end of stream", "a quote opened here is never closed", "add the closing quote", True),
 )
 
@@ -314,7 +342,12 @@ def _line_cause(number: int, text: str, opens: bool = False) -> tuple[int, int, 
     if ":" in between and "\u3000" in between:
         return number, start + len(key) + between.index("\u3000") + 1, WIDE_SPACE, f"write {fixed}"
     if ":" not in between and (rest or opens) and not rest.startswith(("'", '"')):
-        return number, start + 1, "a key on this line has no ':' after it", f"write {fixed}" if rest else f"write {key}:"
+        return (
+            number,
+            start + 1,
+            "a key on this line has no ':' after it",
+            f"write {fixed}" if rest else f"write {key}:",
+        )
     return None
 
 
@@ -336,7 +369,7 @@ def _syntax_problem(display: str, lines: Sequence[str], e: yaml.MarkedYAMLError)
     unclosed = _unclosed_quote(lines, line)
     if unclosed and "found '<scalar>'" in raw:
         line, col = unclosed
-        message, hint = "a quote opened here is never closed", "add the closing \" on this line"
+        message, hint = "a quote opened here is never closed", 'add the closing " on this line'
     own = _line_cause(line, _line(lines, line), opens=True)
     if own and message == own[2]:
         hint = own[3]
@@ -346,12 +379,17 @@ def _syntax_problem(display: str, lines: Sequence[str], e: yaml.MarkedYAMLError)
     elif "mapping values are not allowed" in raw and _starts_with_key(_line(lines, line)):
         text = _line(lines, line)
         col = len(text) - len(text.lstrip()) + 1
-        message, hint = "this line is indented further than the key above it", "line it up with the keys at the same level"
+        message, hint = (
+            "this line is indented further than the key above it",
+            "line it up with the keys at the same level",
+        )
     return Problem(display, line, col, message, hint, _line(lines, line))
 
 
-_WIDE = {"：": ("a full-width colon '：'", "write the key with an ASCII ':' and a space, e.g. weight: 45"),
-         "\u3000": ("a full-width space", "use ordinary spaces (switch the input method to half-width)")}
+_WIDE = {
+    "：": ("a full-width colon '：'", "write the key with an ASCII ':' and a space, e.g. weight: 45"),
+    "\u3000": ("a full-width space", "use ordinary spaces (switch the input method to half-width)"),
+}
 _WIDE_INDENT = re.compile(r"^[ \u3000]*\u3000[ \u3000]*(?=-\s|[A-Za-z_][\w-]*[ \u3000]*[:：])")
 
 
@@ -367,8 +405,16 @@ def _wide_indent_problems(file: str, lines: Sequence[str]) -> list[Problem]:
         match = _WIDE_INDENT.match(text)
         if match:
             col = text.index("\u3000") + 1
-            problems.append(Problem(file, number, col, "this line is indented with full-width spaces (U+3000); YAML needs ordinary spaces",
-                                    "indent with ordinary spaces (switch the input method to half-width)", text))
+            problems.append(
+                Problem(
+                    file,
+                    number,
+                    col,
+                    "this line is indented with full-width spaces (U+3000); YAML needs ordinary spaces",
+                    "indent with ordinary spaces (switch the input method to half-width)",
+                    text,
+                )
+            )
     return problems
 
 
@@ -425,7 +471,14 @@ def _control_problem(file: str, lines: Sequence[str], node: ScalarNode) -> Probl
     """A control character (an escape "\\e", "\\x1b") would reach the terminal from a title or a label."""
     line = node.start_mark.line + 1
     char = _CONTROL.search(node.value).group(0)  # type: ignore[union-attr]
-    return Problem(file, line, node.start_mark.column + 1, f"this text contains a control character (U+{ord(char):04X})", "remove it", _line(lines, line))
+    return Problem(
+        file,
+        line,
+        node.start_mark.column + 1,
+        f"this text contains a control character (U+{ord(char):04X})",
+        "remove it",
+        _line(lines, line),
+    )
 
 
 def _non_finite_problem(file: str, lines: Sequence[str], node: ScalarNode) -> Problem:
@@ -486,7 +539,9 @@ def _number_words(text: str, tag: str, form: str) -> tuple[str, str]:
         message = f"'{text}' has an underscore in it, so YAML drops the underscore and reads it as the number {meant}"
         hint = f"write {meant}, {quoted}"
     elif form == "base":
-        message = f"'{text}' is written in base {_BASES[text.lstrip('+-')[1].lower()]}; a ruleset writes numbers in decimal"
+        message = (
+            f"'{text}' is written in base {_BASES[text.lstrip('+-')[1].lower()]}; a ruleset writes numbers in decimal"
+        )
         hint = f"write the number in decimal, {quoted}"
     else:
         message = f"'{text}' reads in YAML as a base-60 number (1:30 is 90)"
@@ -559,7 +614,7 @@ def _line(lines: Sequence[str], line: int) -> str:
     return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
-_KEY_INDEX: "weakref.WeakKeyDictionary[MappingNode, dict[str, tuple[Node, Node]]]" = weakref.WeakKeyDictionary()
+_KEY_INDEX: weakref.WeakKeyDictionary[MappingNode, dict[str, tuple[Node, Node]]] = weakref.WeakKeyDictionary()
 
 
 def _keys_of(node: MappingNode) -> dict[str, tuple[Node, Node]]:

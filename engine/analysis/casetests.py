@@ -14,9 +14,9 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import KaopingError, render_problems
-from .model import GoldenCase, Ruleset
-from .pipeline import evaluate
+from ..errors import KaopingError, render_problems
+from ..evaluate.pipeline import evaluate
+from ..ruleset.model import GoldenCase, Ruleset
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,14 +41,24 @@ def run_case(ruleset: Ruleset, case: GoldenCase, folder: Path) -> Outcome:
         return Outcome(ruleset.ref, case.name, 0, (render_problems(e.problems, e.total),))
     expected = _expected(folder / case.expect)
     known = {"rank", ruleset.key, *evaluation.results[0].display} if evaluation.results else set()
-    failures = [f"{case.expect} has a column '{c}', which is not rank, {ruleset.key}, an indicator or total" for c in (expected[0] if expected else {}) if c not in known]
+    failures = [
+        f"{case.expect} has a column '{c}', which is not rank, {ruleset.key}, an indicator or total"
+        for c in (expected[0] if expected else {})
+        if c not in known
+    ]
     if len(expected) != len(evaluation.results):
         failures.append(f"{len(evaluation.results)} units ranked, {len(expected)} expected")
-    for number, (want, got) in enumerate(zip(expected, evaluation.results), start=1):
-        shown = {"rank": "" if got.rank is None else str(got.rank), ruleset.key: got.entity, **got.display}  # unranked: blank, as -f csv writes it
+    for number, (want, got) in enumerate(zip(expected, evaluation.results, strict=False), start=1):
+        shown = {
+            "rank": "" if got.rank is None else str(got.rank),
+            ruleset.key: got.entity,
+            **got.display,
+        }  # unranked: blank, as -f csv writes it
         for column, value in want.items():
             if shown.get(column) != value:
-                failures.append(f"row {number} ({want.get(ruleset.key, got.entity)}): {column} is {shown.get(column)!r}, expected {value!r}")
+                failures.append(
+                    f"row {number} ({want.get(ruleset.key, got.entity)}): {column} is {shown.get(column)!r}, expected {value!r}"
+                )
     return Outcome(ruleset.ref, case.name, len(evaluation.results), tuple(failures))
 
 

@@ -19,13 +19,13 @@ import ast
 import math
 import operator as op
 import re
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from typing import Callable, Collection, Mapping
 
 from simpleeval import SimpleEval
 
-from .errors import did_you_mean
-from .numbers import plain_number, spreadsheet_round
+from ..errors import did_you_mean
+from ..numbers import plain_number, spreadsheet_round
 
 MAX_LENGTH = 1000
 MAX_BRACKETS = 30
@@ -191,8 +191,11 @@ def _check_typed_characters(text: str) -> None:
     percent = _PERCENT.search(text)
     if percent:
         number = percent.group(1)
-        raise FormulaError(f"'{percent.group(0)}' is a percentage; a formula does not write %", percent.end() - 1,
-                           f"write {number} for a rate in percent (as percent inputs are read), or divide by 100: x / 100")
+        raise FormulaError(
+            f"'{percent.group(0)}' is a percentage; a formula does not write %",
+            percent.end() - 1,
+            f"write {number} for a rate in percent (as percent inputs are read), or divide by 100: x / 100",
+        )
     for offset, char in enumerate(text):
         if char in TYPED_CHARACTERS:
             what, todo = TYPED_CHARACTERS[char]
@@ -207,11 +210,23 @@ def _check_places(places: ast.expr, offset: int) -> None:
     """
     value = _literal(places)
     if value is None:
-        raise FormulaError("round(x, places): places must be a number written in the formula", offset, f"e.g. round(x, 2); 0 to {MAX_PLACES}")
+        raise FormulaError(
+            "round(x, places): places must be a number written in the formula",
+            offset,
+            f"e.g. round(x, 2); 0 to {MAX_PLACES}",
+        )
     if isinstance(value, float) and not value.is_integer():
-        raise FormulaError(f"round(x, places): places must be a whole number, not {plain_number(value)}", offset, f"e.g. round(x, 2); 0 to {MAX_PLACES}")
+        raise FormulaError(
+            f"round(x, places): places must be a whole number, not {plain_number(value)}",
+            offset,
+            f"e.g. round(x, 2); 0 to {MAX_PLACES}",
+        )
     if not 0 <= value <= MAX_PLACES:
-        raise FormulaError(f"round(x, places): places is {plain_number(value)}, but must be 0 to {MAX_PLACES}", offset, "e.g. round(x, 2)")
+        raise FormulaError(
+            f"round(x, places): places is {plain_number(value)}, but must be 0 to {MAX_PLACES}",
+            offset,
+            "e.g. round(x, 2)",
+        )
 
 
 def _literal(node: ast.expr) -> int | float | None:
@@ -236,7 +251,11 @@ def _check_bracket_depth(text: str) -> None:
 def _check_single_equals(text: str) -> None:
     """A lone '=' is a spreadsheet habit (IF(due=0, ...)); Python's own message for it is cryptic."""
     for m in re.finditer(r"(?<![=!<>:])=(?!=)", text):
-        raise FormulaError("'=' is not allowed in a formula", m.start(), "to compare, write == (due == 0); helpers take plain arguments: round(x, 2)")
+        raise FormulaError(
+            "'=' is not allowed in a formula",
+            m.start(),
+            "to compare, write == (due == 0); helpers take plain arguments: round(x, 2)",
+        )
 
 
 def _parse(text: str) -> ast.Expr:
@@ -251,7 +270,9 @@ def _parse(text: str) -> ast.Expr:
         lead = len(text) - len(text.lstrip())
         offset = max((e.offset or 1) - 1, 0) + lead
         if "\n" in stripped:
-            offset = _line_starts(text)[min(max((e.lineno or 2) - 2, 0), len(_line_starts(text)) - 1)] + max((e.offset or 1) - 1, 0)
+            offset = _line_starts(text)[min(max((e.lineno or 2) - 2, 0), len(_line_starts(text)) - 1)] + max(
+                (e.offset or 1) - 1, 0
+            )
         raise FormulaError(f"the formula is not a valid expression ({e.msg})", offset) from None
     except (ValueError, RecursionError, MemoryError):
         raise FormulaError("the formula cannot be read") from None
@@ -283,10 +304,16 @@ def _check_tree(tree: ast.Expr, line_starts: list[int], text: str, lookups: froz
         offset = _offset(node, line_starts, text) if hasattr(node, "lineno") else parent_offset
         if depth > MAX_DEPTH:
             raise FormulaError(
-                f"the formula is nested more than {MAX_DEPTH} levels deep (a chain of + or * counts one level a term)", offset
+                f"the formula is nested more than {MAX_DEPTH} levels deep (a chain of + or * counts one level a term)",
+                offset,
             )
         _check_node(node, offset, lookups)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "round" and len(node.args) == 2:
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "round"
+            and len(node.args) == 2
+        ):
             _check_places(node.args[1], _offset(node.args[1], line_starts, text))
         if isinstance(node, ast.Name):
             names.append((node.id, offset))
@@ -305,7 +332,9 @@ def _operator_offset(left: ast.expr, line_starts: list[int], text: str) -> int:
     return end
 
 
-def _offset(node: ast.AST, line_starts: list[int], text: str, line_attr: str = "lineno", col_attr: str = "col_offset") -> int:
+def _offset(
+    node: ast.AST, line_starts: list[int], text: str, line_attr: str = "lineno", col_attr: str = "col_offset"
+) -> int:
     """The character offset in `text` where `node` starts (or ends)."""
     line = getattr(node, line_attr, 1) or 1
     col = getattr(node, col_attr, 0) or 0
@@ -334,7 +363,7 @@ def _check_node(node: ast.AST, offset: int, lookups: frozenset[str]) -> None:
         _check_constant(node, offset)
     elif isinstance(node, ast.Call):
         _check_call(node, offset, lookups)
-    elif kind in OPERATORS or isinstance(node, _STRUCTURAL) or isinstance(node, ast.Name):
+    elif kind in OPERATORS or isinstance(node, (*_STRUCTURAL, ast.Name)):
         return
     else:
         raise FormulaError(f"'{kind.__name__}' is not allowed in a formula", offset)
@@ -354,7 +383,11 @@ def _check_call(node: ast.Call, offset: int, lookups: frozenset[str]) -> None:
     name = node.func.id
     helper = HELPERS.get(name) or (Helper(abs, 1, 1, f"{name}(value)") if name in lookups else None)
     if helper is None:
-        hint = SPREADSHEET_HINTS.get(name.upper()) or did_you_mean(name, [*HELPERS, *lookups]) or f"the helpers are: {', '.join(HELPERS)}"
+        hint = (
+            SPREADSHEET_HINTS.get(name.upper())
+            or did_you_mean(name, [*HELPERS, *lookups])
+            or f"the helpers are: {', '.join(HELPERS)}"
+        )
         raise FormulaError(f"unknown function '{name}'", offset, hint)
     if node.keywords:
         raise FormulaError(f"{name}(...) takes plain arguments, not name=value", offset, helper.usage)

@@ -9,14 +9,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
-from . import __version__
-from .csv_in import ESCAPED_STARTS
-from .data import Table
-from .model import Ruleset
-from .ranking import Evaluation, UnitResult
-from .report import cell, markers, notes, table_leaves, table_notes, title
+from .. import __version__
+from ..data.csv_in import ESCAPED_STARTS
+from ..data.table import Table
+from ..evaluate.ranking import Evaluation, UnitResult
+from ..ruleset.model import Ruleset
+from .layout import cell, markers, notes, table_leaves, table_notes, title
 
 
 def ruleset_info(r: Ruleset) -> dict[str, Any]:
@@ -24,14 +25,26 @@ def ruleset_info(r: Ruleset) -> dict[str, Any]:
     this version came to be the one used: a version kaoping chose, or one not in effect that month, is
     part of what a published table was derived from."""
     return {
-        "name": r.name, "version": r.version, "sha256": r.sha256, "path": r.path, "what_if": list(r.overrides),
-        "chosen": r.chosen, "chosen_why": r.chosen_why, "not_in_effect": r.not_in_effect,
+        "name": r.name,
+        "version": r.version,
+        "sha256": r.sha256,
+        "path": r.path,
+        "what_if": list(r.overrides),
+        "chosen": r.chosen,
+        "chosen_why": r.chosen_why,
+        "not_in_effect": r.not_in_effect,
     }
 
 
 def input_info(t: Table) -> dict[str, Any]:
     """The input's identity, and what the reader left out or read with a guess (input.notes)."""
-    return {"path": t.path, "sha256": t.sha256, "records": len(t.records), "encoding": t.encoding, "notes": list(t.notes)}
+    return {
+        "path": t.path,
+        "sha256": t.sha256,
+        "records": len(t.records),
+        "encoding": t.encoding,
+        "notes": list(t.notes),
+    }
 
 
 def provenance(evaluation: Evaluation, period: str | None) -> dict[str, Any]:
@@ -63,11 +76,20 @@ def to_json(evaluation: Evaluation, period: str | None = None) -> str:
     r = evaluation.ruleset
     if r.lists:
         document["lists"] = [
-            {"id": ul.id, "label": ul.label, ul.end: ul.size, "within_group": ul.per_group, "units": [_who(u) for u in members]}
+            {
+                "id": ul.id,
+                "label": ul.label,
+                ul.end: ul.size,
+                "within_group": ul.per_group,
+                "units": [_who(u) for u in members],
+            }
             for ul, members in evaluation.lists
         ]
     if r.flags:
-        document["flags"] = [{"id": f.id, "label": f.label, "units": [_who(u) for u in evaluation.results if f.id in u.flags]} for f in r.flags]
+        document["flags"] = [
+            {"id": f.id, "label": f.label, "units": [_who(u) for u in evaluation.results if f.id in u.flags]}
+            for f in r.flags
+        ]
     if r.ranking.eligible is not None:
         document["unranked"] = {"label": r.ranking.ineligible_label, "units": [_who(u) for u in evaluation.unranked]}
     return dump_json(document)

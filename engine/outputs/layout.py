@@ -8,12 +8,12 @@ the ruleset, whole-number inputs and aggregates as integers.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
-from .model import TITLE_FIELDS, Column, ColumnGroup, Input, Ruleset
-from .numbers import format_fixed, plain_number
-from .ranking import Evaluation, UnitResult
+from ..evaluate.ranking import Evaluation, UnitResult
+from ..numbers import format_fixed, plain_number
+from ..ruleset.model import TITLE_FIELDS, Column, ColumnGroup, Input, Ruleset
 
 PERIOD = re.compile(r"^(\d{4})-(\d{1,2})$")
 
@@ -91,7 +91,11 @@ def table_notes(evaluation: Evaluation, period: str | None) -> list[str]:
     """What the table itself must say under it, beyond its lists and flags: why a column was added, a title
     that is not the report's, and scoring's warnings (a score above its weight)."""
     fallback = title_fallback(evaluation.ruleset, period)
-    return [*added_notes(evaluation), *([f"note: {fallback}"] if fallback else []), *(f"warning: {w}" for w in evaluation.warnings)]
+    return [
+        *added_notes(evaluation),
+        *([f"note: {fallback}"] if fallback else []),
+        *(f"warning: {w}" for w in evaluation.warnings),
+    ]
 
 
 def markers(ruleset: Ruleset) -> list[str]:
@@ -114,7 +118,9 @@ def title_fallback(ruleset: Ruleset, period: str | None) -> str:
     template = ruleset.fill_label(ruleset.report.title)
     if period is not None or not any(f"{{{f}}}" in template for f in TITLE_FIELDS):
         return ""
-    return f"the report's title needs the month (--period YYYY-MM); the ruleset's title '{ruleset.title}' is shown instead"
+    return (
+        f"the report's title needs the month (--period YYYY-MM); the ruleset's title '{ruleset.title}' is shown instead"
+    )
 
 
 def compact_leaves(ruleset: Ruleset) -> tuple[Leaf, ...]:

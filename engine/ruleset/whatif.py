@@ -26,11 +26,12 @@ from __future__ import annotations
 import copy
 import difflib
 import re
-from functools import lru_cache
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Iterator, Sequence
+from functools import lru_cache
+from typing import Any
 
-from .errors import KaopingError, Problem, UsageError
+from ..errors import KaopingError, Problem, UsageError
 from .model import ID_SECTIONS
 from .schema import ruleset_schema
 from .yamlsrc import Source, misread_number, parse_yaml
@@ -108,7 +109,7 @@ def _value_hint(key: str, raw: str) -> str:
     if kinds == {"boolean"}:
         return f"write true or false, e.g. {key}=true"
     if kinds and all(kind.startswith("one of ") for kind in kinds):
-        choices = sorted({c for kind in kinds for c in kind[len("one of "):].split(", ")})
+        choices = sorted({c for kind in kinds for c in kind[len("one of ") :].split(", ")})
         return f"write one of {', '.join(choices)}, e.g. {key}={choices[0]}"
     return f"write a number, e.g. {key}=35; if it is text, {quote}"
 
@@ -124,7 +125,11 @@ def _expected_kinds(steps: list[str]) -> set[str]:
     if not last.lstrip("-").isdecimal() and last in _properties():
         return {kind for schema in _properties()[last] for kind in _kinds(schema)}
     if len(steps) > 1 and steps[-2] in _properties():
-        inner = [sub for schema in _properties()[steps[-2]] for sub in (schema.get("items"), schema.get("additionalProperties"))]
+        inner = [
+            sub
+            for schema in _properties()[steps[-2]]
+            for sub in (schema.get("items"), schema.get("additionalProperties"))
+        ]
         return {kind for schema in inner if isinstance(schema, dict) for kind in _kinds(schema)}
     return set()
 
@@ -172,15 +177,35 @@ def apply_overrides(src: Source, overrides: Sequence[Override]) -> Source:
             problems.append(path)
             continue
         if path[0] in FIXED:
-            problems.append(Problem(WHERE, 0, 0, f"'{override.key}' identifies the version and cannot be changed by a what-if", "make a new version with kaoping new-version"))
+            problems.append(
+                Problem(
+                    WHERE,
+                    0,
+                    0,
+                    f"'{override.key}' identifies the version and cannot be changed by a what-if",
+                    "make a new version with kaoping new-version",
+                )
+            )
             continue
         parent = _at(data, path[:-1])
         current = parent.get(path[-1]) if isinstance(parent, dict) else parent[path[-1]]
         if isinstance(current, (dict, list)):
-            problems.append(Problem(WHERE, 0, 0, f"'{override.key}' is a whole section, not one value", f"set one of its values, e.g. {_example_inside(override.key, current)}"))
+            problems.append(
+                Problem(
+                    WHERE,
+                    0,
+                    0,
+                    f"'{override.key}' is a whole section, not one value",
+                    f"set one of its values, e.g. {_example_inside(override.key, current)}",
+                )
+            )
             continue
         changed[tuple(path)] = override.text
-        parent[path[-1]] = override.raw if isinstance(current, str) and override.raw and not isinstance(override.value, str) else override.value
+        parent[path[-1]] = (
+            override.raw
+            if isinstance(current, str) and override.raw and not isinstance(override.value, str)
+            else override.value
+        )
     if problems:
         raise KaopingError(problems)
     return replace(src, data=data, overridden=changed)
@@ -224,15 +249,26 @@ def _position_problem(key: str, step: int, items: list[Any]) -> Problem | None:
     if not items:
         return Problem(WHERE, 0, 0, f"'{key}' names nothing in this ruleset: the list '{listed}' is empty")
     if int(text) < 1:
-        return Problem(WHERE, 0, 0, f"'{key}' names nothing in this ruleset", f"positions count from 1: {_at_position(key, at, text, 1)}")
+        return Problem(
+            WHERE,
+            0,
+            0,
+            f"'{key}' names nothing in this ruleset",
+            f"positions count from 1: {_at_position(key, at, text, 1)}",
+        )
     count = f"{len(items)} item{'s' if len(items) != 1 else ''}"
-    return Problem(WHERE, 0, 0, f"'{key}' names nothing in this ruleset: '{listed}' has {count}",
-                   f"a position there is 1 to {len(items)}, e.g. {_at_position(key, at, text, len(items))}")
+    return Problem(
+        WHERE,
+        0,
+        0,
+        f"'{key}' names nothing in this ruleset: '{listed}' has {count}",
+        f"a position there is 1 to {len(items)}, e.g. {_at_position(key, at, text, len(items))}",
+    )
 
 
 def _at_position(key: str, at: int, text: str, n: int) -> str:
     """KEY with the position `text` at `at` replaced by `n`, written as the user wrote the rest."""
-    return f"{key[:at]}{n}{key[at + len(text):]}"
+    return f"{key[:at]}{n}{key[at + len(text) :]}"
 
 
 def _path(data: dict[str, Any], key: str) -> list[Any] | Problem:
@@ -248,11 +284,18 @@ def _path(data: dict[str, Any], key: str) -> list[Any] | Problem:
         if isinstance(node, dict) and (step in node or (last and node)):
             path.append(step)
         elif isinstance(node, list) and _ambiguous(node, step):
-            return Problem(WHERE, 0, 0, f"'{key}' could mean two items: position {step} and the one whose value is '{step}'",
-                           "a what-if must change exactly what you mean: give the group's value in a version of its own, or edit a copy")
+            return Problem(
+                WHERE,
+                0,
+                0,
+                f"'{key}' could mean two items: position {step} and the one whose value is '{step}'",
+                "a what-if must change exactly what you mean: give the group's value in a version of its own, or edit a copy",
+            )
         elif isinstance(node, list) and _item(node, step) is not None:
             path.append(_item(node, step))
-        elif isinstance(node, list) and (outside := _position_problem(key, len(steps) - len(rest) + i, node)) is not None:
+        elif (
+            isinstance(node, list) and (outside := _position_problem(key, len(steps) - len(rest) + i, node)) is not None
+        ):
             return outside
         else:
             return _bad(key, data)
@@ -276,7 +319,14 @@ def _start(data: dict[str, Any], steps: list[str]) -> tuple[list[Any], list[str]
 
 def _named(items: list[Any], step: str) -> int | None:
     """The index of the item whose id or value (a group's) is `step`."""
-    return next((i for i, item in enumerate(items) if isinstance(item, dict) and step in (item.get("id"), str(item.get("value")))), None)
+    return next(
+        (
+            i
+            for i, item in enumerate(items)
+            if isinstance(item, dict) and step in (item.get("id"), str(item.get("value")))
+        ),
+        None,
+    )
 
 
 def _ambiguous(items: list[Any], step: str) -> bool:
@@ -301,7 +351,9 @@ def keys(data: dict[str, Any]) -> list[str]:
     for name, value in data.items():
         if name in ID_SECTIONS and isinstance(value, list):
             for index, item in enumerate(value):
-                prefix = item["id"] if isinstance(item, dict) and isinstance(item.get("id"), str) else f"{name}.{index + 1}"
+                prefix = (
+                    item["id"] if isinstance(item, dict) and isinstance(item.get("id"), str) else f"{name}.{index + 1}"
+                )
                 found += [f"{prefix}.{leaf}" for leaf in _leaves(item) if leaf != "id"]
         elif name not in FIXED:
             found += [f"{name}.{leaf}" if leaf else name for leaf in _leaves(value)]

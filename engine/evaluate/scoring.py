@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import math
 from collections import ChainMap
-from decimal import DecimalException
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import DecimalException
 from types import MappingProxyType
-from typing import Callable, Mapping, Sequence
 
-from .data import MAX_PROBLEMS, Record, Table
-from .errors import KaopingError, Problem, fail
-from .expr import Evaluator, Formula, Number
-from .model import Aggregate, Ruleset
-from .numbers import format_fixed, plain_number
+from ..data.table import MAX_PROBLEMS, Record, Table
+from ..errors import KaopingError, Problem, fail
+from ..numbers import format_fixed, plain_number
+from ..ruleset.expr import Evaluator, Formula, Number
+from ..ruleset.model import Aggregate, Ruleset
 
 AGGREGATE_FUNCTIONS: Mapping[str, Callable[[Sequence[Number]], Number]] = {
     "sum": sum,  # left to right, as a spreadsheet's SUM and the default total add
@@ -67,7 +67,7 @@ class _Run:
         """The formula for every record; every record it fails for is reported."""
         values: list[Number] = []
         problems: list[Problem] = []
-        for record, env in zip(self.records, envs):
+        for record, env in zip(self.records, envs, strict=False):
             try:
                 values.append(finite(self.evaluator.evaluate(formula, env)))
             except (ArithmeticError, TypeError) as e:
@@ -101,23 +101,33 @@ def score(ruleset: Ruleset, table: Table, done: Callable[[str], None] | None = N
             aggregates[step] = _aggregate(run, step, envs, groups)
         elif step in derived_ids:
             formula = next(x.formula for x in ruleset.derived if x.id == step)
-            for env, value in zip(envs, run.evaluate_all(formula, envs, f"the derived value '{step}'")):
+            for env, value in zip(envs, run.evaluate_all(formula, envs, f"the derived value '{step}'"), strict=False):
                 env[step] = value
         else:
-            for env, value in zip(envs, _indicator(run, step, envs, groups)):
+            for env, value in zip(envs, _indicator(run, step, envs, groups), strict=False):
                 env[step] = value
     totals = _totals(run, envs, groups)
     tell("total")
-    eligible = _truths(run, ruleset.ranking.eligible, envs, "ranking.eligible") if ruleset.ranking.eligible else [True] * len(envs)
+    eligible = (
+        _truths(run, ruleset.ranking.eligible, envs, "ranking.eligible")
+        if ruleset.ranking.eligible
+        else [True] * len(envs)
+    )
     flags = _flags(run, envs, totals)
     units = tuple(
         Scored(
-            record, str(record.values[ruleset.key]),
-            MappingProxyType({i.id: float(env[i.id]) for i in ruleset.indicators}), total,
-            group, MappingProxyType({k: v for k, v in env.items() if k in aggregate_ids or k in derived_ids}),
-            ok, tuple(flag_ids),
+            record,
+            str(record.values[ruleset.key]),
+            MappingProxyType({i.id: float(env[i.id]) for i in ruleset.indicators}),
+            total,
+            group,
+            MappingProxyType({k: v for k, v in env.items() if k in aggregate_ids or k in derived_ids}),
+            ok,
+            tuple(flag_ids),
         )
-        for record, env, total, group, ok, flag_ids in zip(table.records, envs, totals, groups, eligible, flags)
+        for record, env, total, group, ok, flag_ids in zip(
+            table.records, envs, totals, groups, eligible, flags, strict=False
+        )
     )
     return Scoring(MappingProxyType(aggregates), units, out_of_bounds(ruleset, units))
 
@@ -130,7 +140,9 @@ def _numeric_inputs(ruleset: Ruleset, record: Record) -> dict[str, Number]:
     return {i.id: record.values[i.id] for i in ruleset.inputs if i.numeric}  # type: ignore[misc]
 
 
-def _aggregate(run: _Run, id: str, envs: Sequence[dict[str, Number]], groups: Sequence[str | None]) -> Number | Mapping[str, Number]:
+def _aggregate(
+    run: _Run, id: str, envs: Sequence[dict[str, Number]], groups: Sequence[str | None]
+) -> Number | Mapping[str, Number]:
     """Compute the aggregate and give every record the value it sees (its group's, for a per-group aggregate)."""
     agg = run.ruleset.aggregate(id)
     values = run.evaluate_all(agg.of, envs, f"the aggregate '{id}'") if agg.of else [1] * len(envs)
@@ -139,8 +151,12 @@ def _aggregate(run: _Run, id: str, envs: Sequence[dict[str, Number]], groups: Se
         for env in envs:
             env[id] = result
         return result
-    per_group = {g: _combine(run, agg, [v for v, h in zip(values, groups) if h == g]) for g in dict.fromkeys(groups) if g is not None}
-    for env, group in zip(envs, groups):
+    per_group = {
+        g: _combine(run, agg, [v for v, h in zip(values, groups, strict=False) if h == g])
+        for g in dict.fromkeys(groups)
+        if g is not None
+    }
+    for env, group in zip(envs, groups, strict=False):
         env[id] = per_group[group]  # type: ignore[index]
     return MappingProxyType(per_group)
 
@@ -153,7 +169,11 @@ def _combine(run: _Run, agg: Aggregate, values: Sequence[Number]) -> Number:
         return finite(AGGREGATE_FUNCTIONS[agg.function](values))
     except ArithmeticError:
         of = agg.of.text.strip() if agg.of else ""
-        raise fail(run.path, f"the aggregate '{agg.id}' ({agg.function} of {of}) is too large to compute", "check the data for absurdly large values") from None
+        raise fail(
+            run.path,
+            f"the aggregate '{agg.id}' ({agg.function} of {of}) is too large to compute",
+            "check the data for absurdly large values",
+        ) from None
 
 
 def _indicator(run: _Run, id: str, envs: Sequence[dict[str, Number]], groups: Sequence[str | None]) -> list[float]:
@@ -161,12 +181,12 @@ def _indicator(run: _Run, id: str, envs: Sequence[dict[str, Number]], groups: Se
     ruleset = run.ruleset
     indicator = ruleset.indicator(id)
     weights = [ruleset.group(g).weight(indicator) if g is not None else indicator.weight for g in groups]
-    named: list[Mapping[str, Number]] = [ChainMap({"weight": w}, env) for env, w in zip(envs, weights)]
+    named: list[Mapping[str, Number]] = [ChainMap({"weight": w}, env) for env, w in zip(envs, weights, strict=False)]
     values = run.evaluate_all(indicator.formula, named, f"the indicator '{id}' ({indicator.label})")
     if indicator.kind == "score":
         return [float(v) for v in values]
     sign = -1.0 if indicator.kind == "penalty" else 1.0
-    return [sign * min(max(float(v), 0.0), w) + 0.0 for v, w in zip(values, weights)]  # + 0.0: no "-0.0"
+    return [sign * min(max(float(v), 0.0), w) + 0.0 for v, w in zip(values, weights, strict=False)]  # + 0.0: no "-0.0"
 
 
 def _totals(run: _Run, envs: Sequence[Mapping[str, Number]], groups: Sequence[str | None]) -> list[float]:
@@ -177,13 +197,22 @@ def _totals(run: _Run, envs: Sequence[Mapping[str, Number]], groups: Sequence[st
     if total.formula is not None:
         raw = [float(v) for v in run.evaluate_all(total.formula, envs, "the total")]
     else:
-        raw = [sum((float(env[i.id]) for i in ruleset.indicators), ruleset.start(g)) for env, g in zip(envs, groups)]
-    problems = [run.problem(r, "the total of the indicator scores is too large to compute") for r, t in zip(run.records, raw) if not math.isfinite(t)]
+        raw = [
+            sum((float(env[i.id]) for i in ruleset.indicators), ruleset.start(g))
+            for env, g in zip(envs, groups, strict=False)
+        ]
+    problems = [
+        run.problem(r, "the total of the indicator scores is too large to compute")
+        for r, t in zip(run.records, raw, strict=False)
+        if not math.isfinite(t)
+    ]
     if problems:
         raise KaopingError(problems, limit=MAX_PROBLEMS)
     held = [max(t, total.floor) if total.floor is not None else t for t in raw]
     if total.cap:
-        held = [min(t, ruleset.group(g).max if g is not None else total.max) for t, g in zip(held, groups)]
+        held = [
+            min(t, ruleset.group(g).max if g is not None else total.max) for t, g in zip(held, groups, strict=False)
+        ]
     return held
 
 
@@ -194,9 +223,9 @@ def _truths(run: _Run, formula: Formula | None, envs: Sequence[Mapping[str, Numb
 def _flags(run: _Run, envs: Sequence[dict[str, Number]], totals: Sequence[float]) -> list[list[str]]:
     """The ids of the flags each unit raises (`when` may read the total)."""
     raised: list[list[str]] = [[] for _ in envs]
-    named: list[Mapping[str, Number]] = [ChainMap({"total": t}, env) for env, t in zip(envs, totals)]
+    named: list[Mapping[str, Number]] = [ChainMap({"total": t}, env) for env, t in zip(envs, totals, strict=False)]
     for flag in run.ruleset.flags:
-        for ids, hit in zip(raised, _truths(run, flag.when, named, f"the flag '{flag.id}'")):
+        for ids, hit in zip(raised, _truths(run, flag.when, named, f"the flag '{flag.id}'"), strict=False):
             if hit:
                 ids.append(flag.id)
     return raised
@@ -255,12 +284,14 @@ def out_of_bounds(ruleset: Ruleset, units: Sequence[Scored]) -> tuple[str, ...]:
 def _score_warnings(ruleset: Ruleset, id: str, units: Sequence[Scored]) -> list[str]:
     indicator = ruleset.indicator(id)
     weights = [_weight(ruleset, id, u) for u in units]
-    above = [(u, u.scores[id], w) for u, w in zip(units, weights) if _seen(u.scores[id]) > w]
-    below = [(u, u.scores[id], w) for u, w in zip(units, weights) if _seen(u.scores[id]) < 0]
+    above = [(u, u.scores[id], w) for u, w in zip(units, weights, strict=False) if _seen(u.scores[id]) > w]
+    below = [(u, u.scores[id], w) for u, w in zip(units, weights, strict=False) if _seen(u.scores[id]) < 0]
     what = f"the indicator '{id}' ({indicator.label})"
     out = []
     if above:
-        out.append(f"{what} scores above its weight for {_units(ruleset, above)}: nothing holds a score to its weight, so check its formula (e.g. min(weight, ...))")
+        out.append(
+            f"{what} scores above its weight for {_units(ruleset, above)}: nothing holds a score to its weight, so check its formula (e.g. min(weight, ...))"
+        )
     if below:
         out.append(f"{what} scores below 0 for {_units(ruleset, below)}: check its formula (e.g. max(0, ...))")
     return out
@@ -271,9 +302,15 @@ def _total_warnings(ruleset: Ruleset, units: Sequence[Scored]) -> list[str]:
     total = ruleset.total
     out = []
     if not total.cap:
-        above = [(u, u.total, _full_marks(ruleset, u)) for u in units if _seen(u.total - _bonus(ruleset, u)) > _full_marks(ruleset, u)]
+        above = [
+            (u, u.total, _full_marks(ruleset, u))
+            for u in units
+            if _seen(u.total - _bonus(ruleset, u)) > _full_marks(ruleset, u)
+        ]
         if above:
-            out.append(f"the total is above full marks for {_units(ruleset, above)}: total.cap: true would hold it to full marks")
+            out.append(
+                f"the total is above full marks for {_units(ruleset, above)}: total.cap: true would hold it to full marks"
+            )
     if total.floor is None:
         below = [(u, u.total, 0.0) for u in units if _seen(u.total) < 0]
         if below:
@@ -282,9 +319,11 @@ def _total_warnings(ruleset: Ruleset, units: Sequence[Scored]) -> list[str]:
 
 
 def _units(ruleset: Ruleset, hits: Sequence[tuple[Scored, float, float]]) -> str:
-    """"2 units (区A 40 of 35, 区B 38.50 of 35)": the first few by name, with their value and bound, then a count."""
+    """ "2 units (区A 40 of 35, 区B 38.50 of 35)": the first few by name, with their value and bound, then a count."""
     places, mode = ruleset.rounding.places, ruleset.rounding.mode
-    named = ", ".join(f"{u.entity} {format_fixed(v, places, mode)} of {plain_number(bound)}" for u, v, bound in hits[:NAMED_UNITS])
+    named = ", ".join(
+        f"{u.entity} {format_fixed(v, places, mode)} of {plain_number(bound)}" for u, v, bound in hits[:NAMED_UNITS]
+    )
     more = f" and {len(hits) - NAMED_UNITS} more" if len(hits) > NAMED_UNITS else ""
     return f"{len(hits)} unit{'s' if len(hits) != 1 else ''} ({named}{more})"
 

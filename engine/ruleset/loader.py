@@ -13,48 +13,51 @@ import datetime as dt
 import difflib
 import keyword
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from yaml.nodes import Node, ScalarNode
 
-from .errors import KaopingError, Problem, did_you_mean
-from .expr import HELPERS, Formula, FormulaError, compile_formula
+from ..errors import KaopingError, Problem, did_you_mean
 from .bands import build_bands
+from .expr import HELPERS, Formula, FormulaError, compile_formula
 from .model import (
-    ID_SECTIONS,
     DEFAULT_TOTALS_LABELS,
+    ID_SECTIONS,
     SPECIAL_FIELDS,
     TITLE_FIELDS,
     Aggregate,
     Band,
+    Column,
+    ColumnGroup,
     Combine,
     Derived,
     Flag,
+    GoldenCase,
     Grades,
     Group,
-    Lookup,
-    UnitList,
-    Column,
-    ColumnGroup,
-    GoldenCase,
     Indicator,
     Input,
+    Lookup,
     Ranking,
     Report,
     ReportItem,
     Rounding,
     Ruleset,
     Total,
+    UnitList,
 )
-from .schema import check_format_version, check_schema, item_path
 from .resolve import Found
+from .schema import check_format_version, check_schema, item_path
 from .versions import check_unchanged
 from .whatif import Override, apply_overrides
 from .yamlsrc import MAX_PROBLEMS, Source, block_position, locate, read_yaml, scalar_column
 
-RESERVED = frozenset({*SPECIAL_FIELDS, "weight", "year", "month", "period", *HELPERS, "true", "false", "none", *keyword.kwlist})
+RESERVED = frozenset(
+    {*SPECIAL_FIELDS, "weight", "year", "month", "period", *HELPERS, "true", "false", "none", *keyword.kwlist}
+)
 ID = re.compile(r"[a-z_][a-z0-9_]*")
 WEIGHT_TOLERANCE = 1e-9
 DEFAULT_TOTAL_LABEL = "总分"
@@ -63,7 +66,9 @@ WIDE_BRACES = re.compile("[\uff5b\uff5d]")  # ｛ ｝
 _HALF_BRACES = str.maketrans("\uff5b\uff5d", "{}")
 
 
-def load_ruleset(path: Path, display: str | None = None, overrides: Sequence[Override] = (), expect: Found | None = None) -> Ruleset:
+def load_ruleset(
+    path: Path, display: str | None = None, overrides: Sequence[Override] = (), expect: Found | None = None
+) -> Ruleset:
     """The validated model of the ruleset at `path`, or KaopingError with every problem.
 
     A released version whose bytes changed is refused first; `overrides`
@@ -100,8 +105,12 @@ def _under_overrides(problems: list[Problem], overrides: Sequence[Override]) -> 
     if not overrides:
         return problems
     said = "with --set " + ", --set ".join(o.text for o in overrides)
-    return [p if p.file.startswith("--set") else replace(p, message=f"{said}: {p.message}", hint=p.hint or "change the --set values")
-            for p in problems]
+    return [
+        p
+        if p.file.startswith("--set")
+        else replace(p, message=f"{said}: {p.message}", hint=p.hint or "change the --set values")
+        for p in problems
+    ]
 
 
 class _Builder:
@@ -148,13 +157,31 @@ class _Builder:
             raise KaopingError(self.problems)
         combine = d.get("combine")
         return Ruleset(
-            name=d["name"], version=d["version"], title=d["title"], effective=d["effective"],
-            description=d.get("description", ""), key=key, inputs=inputs, aggregates=aggregates,
-            indicators=indicators, total=total,
+            name=d["name"],
+            version=d["version"],
+            title=d["title"],
+            effective=d["effective"],
+            description=d.get("description", ""),
+            key=key,
+            inputs=inputs,
+            aggregates=aggregates,
+            indicators=indicators,
+            total=total,
             rounding=Rounding(int(d["rounding"]["places"]), d["rounding"].get("mode", "half_away_from_zero")),
-            ranking=ranking, report=report, steps=steps, path=self.src.file, sha256=digest,
-            overrides=overrides, tests=tests, derived=derived, lookups=lookups, group_field=group_field,
-            groups=groups, grades=grades, lists=lists, flags=flags,
+            ranking=ranking,
+            report=report,
+            steps=steps,
+            path=self.src.file,
+            sha256=digest,
+            overrides=overrides,
+            tests=tests,
+            derived=derived,
+            lookups=lookups,
+            group_field=group_field,
+            groups=groups,
+            grades=grades,
+            lists=lists,
+            flags=flags,
             combine=Combine(combine["function"], combine.get("missing", "error")) if combine else None,
             totals_labels=totals_labels,
         )
@@ -177,7 +204,11 @@ class _Builder:
             return
         node = self._node(path)
         line, col = node.start_mark.line + 1, node.start_mark.column + 1
-        if isinstance(node, ScalarNode) and node.style in (None, "'", '"') and node.start_mark.line == node.end_mark.line:
+        if (
+            isinstance(node, ScalarNode)
+            and node.style in (None, "'", '"')
+            and node.start_mark.line == node.end_mark.line
+        ):
             raw = self.src.lines[line - 1][node.start_mark.column : node.end_mark.column]
             col += scalar_column(raw, offset, node.style)
         elif isinstance(node, ScalarNode) and node.style in ("|", ">"):
@@ -192,13 +223,21 @@ class _Builder:
             for i, raw in enumerate(self.data.get(section, [])):
                 ident, path = raw["id"], [section, i, "id"]
                 if not ID.fullmatch(ident):
-                    self._problem(path, f"{ident!r} is not a valid id", "ids are lowercase letters a-z, digits and _, e.g. on_time")
+                    self._problem(
+                        path,
+                        f"{ident!r} is not a valid id",
+                        "ids are lowercase letters a-z, digits and _, e.g. on_time",
+                    )
                 elif ident in RESERVED:
                     self._problem(path, f"'{ident}' is a reserved name and cannot be an id", "choose another id")
                 elif ident in seen:
                     self.duplicate_ids = True
                     first = self._node(seen[ident]).start_mark.line + 1
-                    self._problem(path, f"the id '{ident}' is used twice (first on line {first})", "every input, aggregate, derived value, lookup and indicator needs its own id")
+                    self._problem(
+                        path,
+                        f"the id '{ident}' is used twice (first on line {first})",
+                        "every input, aggregate, derived value, lookup and indicator needs its own id",
+                    )
                 else:
                     seen[ident] = path
 
@@ -211,7 +250,11 @@ class _Builder:
             ref = raw.get(bound)
             if isinstance(ref, str) and ref not in numeric:
                 what = "the input itself" if ref == raw["id"] else "not another numeric input"
-                self._problem([*path, bound], f"{self._where([*path, bound])} names '{ref}', which is {what}", did_you_mean(ref, numeric))
+                self._problem(
+                    [*path, bound],
+                    f"{self._where([*path, bound])} names '{ref}', which is {what}",
+                    did_you_mean(ref, numeric),
+                )
         if raw["type"] == "text" and ("min" in raw or "max" in raw):
             self._problem(path, f"{self._where(path)} is text, so it cannot have min or max")
         low, high = raw.get("min"), raw.get("max")
@@ -219,8 +262,14 @@ class _Builder:
             self._problem([*path, "min"], f"{self._where(path)} has min {low:g} above max {high:g}", "swap them")
         self._check_default(path, raw)
         return Input(
-            id=raw["id"], type=raw["type"], label=raw["label"], aliases=tuple(raw.get("aliases", ())),
-            min=raw.get("min"), max=raw.get("max"), default=raw.get("default"), description=raw.get("description", ""),
+            id=raw["id"],
+            type=raw["type"],
+            label=raw["label"],
+            aliases=tuple(raw.get("aliases", ())),
+            min=raw.get("min"),
+            max=raw.get("max"),
+            default=raw.get("default"),
+            description=raw.get("description", ""),
         )
 
     def _check_default(self, path: list[Any], raw: dict[str, Any]) -> None:
@@ -246,14 +295,20 @@ class _Builder:
                 folded = "".join(str(name).split())
                 path = ["inputs", i, key] if key != "aliases" else ["inputs", i, "aliases", raw["aliases"].index(name)]
                 if folded in owner and owner[folded][0] != raw["id"]:
-                    self._problem(path, f"'{name}' already names the input '{owner[folded][0]}'", "a column header must mean one input: rename or remove one")
+                    self._problem(
+                        path,
+                        f"'{name}' already names the input '{owner[folded][0]}'",
+                        "a column header must mean one input: rename or remove one",
+                    )
                 owner.setdefault(folded, (raw["id"], path))
 
     def _entity_key(self) -> str:
         key = self.data["entity"]["key"]
         found = self.inputs.get(key)
         if found is None:
-            self._problem(["entity", "key"], f"entity.key names '{key}', which is not an input", did_you_mean(key, self.inputs))
+            self._problem(
+                ["entity", "key"], f"entity.key names '{key}', which is not an input", did_you_mean(key, self.inputs)
+            )
         elif found.type != "text":
             self._problem(["entity", "key"], f"entity.key '{key}' must be a text input (the unit's name)")
         elif found.default is not None:
@@ -273,10 +328,16 @@ class _Builder:
         for index, label in enumerate(raw):
             path = ["entity", "totals", index]
             if not label.strip():
-                self._problem(path, "entity.totals has an empty label", "write the text the key column shows on a summary row, e.g. 合计")
+                self._problem(
+                    path,
+                    "entity.totals has an empty label",
+                    "write the text the key column shows on a summary row, e.g. 合计",
+                )
             elif label.strip() in seen:
                 first = self._node(["entity", "totals", seen[label.strip()]]).start_mark.line + 1
-                self._problem(path, f"'{label.strip()}' is in entity.totals twice (first on line {first})", "keep one of them")
+                self._problem(
+                    path, f"'{label.strip()}' is in entity.totals twice (first on line {first})", "keep one of them"
+                )
             else:
                 seen[label.strip()] = index
         return tuple(seen)
@@ -345,12 +406,20 @@ class _Builder:
         path = ["aggregates", index]
         of = None
         if raw.get("per") == "group" and not self.data["entity"].get("group"):
-            self._problem([*path, "per"], f"{self._where(path)} is per group, but entity.group names no group field", "add entity: {group: <text input>}")
+            self._problem(
+                [*path, "per"],
+                f"{self._where(path)} is per group, but entity.group names no group field",
+                "add entity: {group: <text input>}",
+            )
         if "of" in raw:
             of = self._formula([*path, "of"], self._record_names(aggregates=False))
         elif raw["function"] != "count":
             example = next((i.id for i in self.inputs.values() if i.numeric), "<input id>")
-            self._problem(path, f"{self._where(path)} ({raw['function']}) needs `of:`, the value it is taken over", f"e.g. of: {example}")
+            self._problem(
+                path,
+                f"{self._where(path)} ({raw['function']}) needs `of:`, the value it is taken over",
+                f"e.g. of: {example}",
+            )
         return Aggregate(raw["id"], raw.get("label", raw["id"]), raw["function"], of, raw.get("per") == "group")
 
     def _indicator(self, index: int, raw: dict[str, Any]) -> Indicator:
@@ -383,71 +452,140 @@ class _Builder:
         raw = self.data["total"]
         formula = None
         if "formula" in raw and ("start" in raw or any("start" in g for g in self.data.get("groups", []))):
-            self._problem(["total", "formula"], "total.formula and a start cannot go together: the formula is the whole total", "add the start in the formula, or drop the formula")
+            self._problem(
+                ["total", "formula"],
+                "total.formula and a start cannot go together: the formula is the whole total",
+                "add the start in the formula, or drop the formula",
+            )
         if "formula" in raw:
             names = {**self._numeric_names(), **{a: "aggregate" for a in self.aggregate_ids}}
             names.update({i: "indicator" for i in self.indicator_ids})
             formula = self._formula(["total", "formula"], names)
         else:
-            self._check_weights(["total", "max"], "total.max", raw["max"], raw.get("start", 0), [(i.id, i.weight) for i in indicators if i.kind == "score"])
+            self._check_weights(
+                ["total", "max"],
+                "total.max",
+                raw["max"],
+                raw.get("start", 0),
+                [(i.id, i.weight) for i in indicators if i.kind == "score"],
+            )
         floor = raw.get("floor")
-        return Total(float(raw["max"]), raw.get("label", DEFAULT_TOTAL_LABEL), formula, float(raw.get("start", 0)), bool(raw.get("cap", False)), None if floor is None else float(floor))
+        return Total(
+            float(raw["max"]),
+            raw.get("label", DEFAULT_TOTAL_LABEL),
+            formula,
+            float(raw.get("start", 0)),
+            bool(raw.get("cap", False)),
+            None if floor is None else float(floor),
+        )
 
-    def _check_weights(self, path: list[Any], what: str, maximum: float, start: float, weights: list[tuple[str, float]]) -> None:
+    def _check_weights(
+        self, path: list[Any], what: str, maximum: float, start: float, weights: list[tuple[str, float]]
+    ) -> None:
         """Full marks are the scored indicators' weights plus where the total starts (penalties and bonuses apart)."""
         added = sum(w for _, w in weights) + start
         if abs(added - maximum) > WEIGHT_TOLERANCE:
-            listing = " + ".join([*(f"{i} {w:g}" for i, w in weights), *([f"start {start:g}"] if start else [])]) or "nothing"
-            self._problem(path, f"the indicators' weights add up to {added:g}, but {what} is {maximum:g}", f"{listing} = {added:g}; change a weight or {what}")
+            listing = (
+                " + ".join([*(f"{i} {w:g}" for i, w in weights), *([f"start {start:g}"] if start else [])]) or "nothing"
+            )
+            self._problem(
+                path,
+                f"the indicators' weights add up to {added:g}, but {what} is {maximum:g}",
+                f"{listing} = {added:g}; change a weight or {what}",
+            )
 
     def _check_groups_together(self, groups: tuple[Group, ...], ranking: Ranking, total: Total) -> None:
         seen: set[str] = set()
         for index, group in enumerate(groups):
             if group.value in seen:
-                self._problem(["groups", index, "value"], f"the group '{group.value}' is declared twice", "declare each group once")
+                self._problem(
+                    ["groups", index, "value"],
+                    f"the group '{group.value}' is declared twice",
+                    "declare each group once",
+                )
             seen.add(group.value)
         maxima = {g.max for g in groups} | ({total.max} if len(groups) < 1 else set())
         if len(maxima) > 1 and not ranking.per_group:
-            self._problem(["ranking"], "the groups have different full marks, so their totals cannot be ranked together",
-                          "rank each group apart: ranking: {within: group}")
+            self._problem(
+                ["ranking"],
+                "the groups have different full marks, so their totals cannot be ranked together",
+                "rank each group apart: ranking: {within: group}",
+            )
 
     def _group_field(self) -> str | None:
         field = self.data["entity"].get("group")
         if field is not None and (field not in self.inputs or self.inputs[field].type != "text"):
             what = "a numeric input; a group is text" if field in self.inputs else "not an input"
-            self._problem(["entity", "group"], f"entity.group names '{field}', which is {what}", did_you_mean(field, [i for i, x in self.inputs.items() if x.type == "text"]))
+            self._problem(
+                ["entity", "group"],
+                f"entity.group names '{field}', which is {what}",
+                did_you_mean(field, [i for i, x in self.inputs.items() if x.type == "text"]),
+            )
         return field
 
     def _group(self, index: int, raw: dict[str, Any], indicators: tuple[Indicator, ...], total: Total) -> Group:
         path = ["groups", index]
         if not self.data["entity"].get("group"):
-            self._problem(path, "groups are declared, but entity.group names no group field", "add entity: {group: <text input>}")
+            self._problem(
+                path, "groups are declared, but entity.group names no group field", "add entity: {group: <text input>}"
+            )
         weights = raw.get("weights", {})
         unknown = [ident for ident in weights if ident not in self.indicator_ids]
         for ident in unknown:
-            self._problem([*path, "weights", ident], f"'{ident}' in {self._where(path)}.weights is not an indicator", did_you_mean(ident, self.indicator_ids), key=True)
+            self._problem(
+                [*path, "weights", ident],
+                f"'{ident}' in {self._where(path)}.weights is not an indicator",
+                did_you_mean(ident, self.indicator_ids),
+                key=True,
+            )
         maximum = float(raw.get("max", total.max))
         start = float(raw.get("start", total.start))
         if total.formula is None and not unknown:  # with a misspelt id the sum is wrong for that reason alone
             scored = [(i.id, float(weights.get(i.id, i.weight))) for i in indicators if i.kind == "score"]
-            self._check_weights([*path, "max"] if "max" in raw else path, f"the max of group {raw['value']}", maximum, start, scored)
-        return Group(raw["value"], raw.get("label", raw["value"]), maximum, tuple((k, float(v)) for k, v in weights.items()), raw.get("start"))
+            self._check_weights(
+                [*path, "max"] if "max" in raw else path, f"the max of group {raw['value']}", maximum, start, scored
+            )
+        return Group(
+            raw["value"],
+            raw.get("label", raw["value"]),
+            maximum,
+            tuple((k, float(v)) for k, v in weights.items()),
+            raw.get("start"),
+        )
 
     def _ranking(self) -> Ranking:
         raw = self.data["ranking"]
         by = raw.get("by", "total")
         if by != "total" and by not in self.indicator_ids:
-            self._problem(["ranking", "by"], f"ranking.by names '{by}', which is neither total nor an indicator", did_you_mean(by, ["total", *self.indicator_ids]))
+            self._problem(
+                ["ranking", "by"],
+                f"ranking.by names '{by}', which is neither total nor an indicator",
+                did_you_mean(by, ["total", *self.indicator_ids]),
+            )
         breakers = [*self.indicator_ids, *self.derived_ids]
         for index, ident in enumerate(raw.get("tie_break", [])):
             if ident not in breakers:
-                self._problem(["ranking", "tie_break", index], f"ranking.tie_break names '{ident}', which is not an indicator or derived value", did_you_mean(ident, breakers))
+                self._problem(
+                    ["ranking", "tie_break", index],
+                    f"ranking.tie_break names '{ident}', which is not an indicator or derived value",
+                    did_you_mean(ident, breakers),
+                )
         if raw.get("within") == "group" and not self.data["entity"].get("group"):
-            self._problem(["ranking", "within"], "ranking is within groups, but entity.group names no group field", "add entity: {group: <text input>}")
+            self._problem(
+                ["ranking", "within"],
+                "ranking is within groups, but entity.group names no group field",
+                "add entity: {group: <text input>}",
+            )
         eligible = self._formula(["ranking", "eligible"], self._record_names()) if "eligible" in raw else None
         return Ranking(
-            by, raw.get("order", "descending"), raw.get("ties", "sequential"), tuple(raw.get("tie_break", ())),
-            raw.get("on", "value"), raw.get("within") == "group", eligible, raw.get("ineligible_label", "未参与排名"),
+            by,
+            raw.get("order", "descending"),
+            raw.get("ties", "sequential"),
+            tuple(raw.get("tie_break", ())),
+            raw.get("on", "value"),
+            raw.get("within") == "group",
+            eligible,
+            raw.get("ineligible_label", "未参与排名"),
         )
 
     # -- grades, lists, flags ---------------------------------------------
@@ -464,16 +602,26 @@ class _Builder:
         if grades is None or grades.percent or len(maxima) < 2:
             return
         marks = ", ".join(f"{m:g}" for m in maxima)
-        self._problem(["grades"], f"the groups have different full marks ({marks}), so grade bands on the raw total would grade them unevenly",
-                      "grade on the share of full marks: grades: {percent: true, bands: [...]}", key=True)
+        self._problem(
+            ["grades"],
+            f"the groups have different full marks ({marks}), so grade bands on the raw total would grade them unevenly",
+            "grade on the share of full marks: grades: {percent: true, bands: [...]}",
+            key=True,
+        )
 
     def _list(self, index: int, raw: dict[str, Any]) -> UnitList:
         path = ["lists", index]
         ends = [end for end in ("top", "bottom") if end in raw]
         if len(ends) != 1:
-            self._problem(path, f"{self._where(path)} needs exactly one of top: N or bottom: N", "e.g. top: 5 for 红榜, bottom: 5 for 黑榜")
+            self._problem(
+                path,
+                f"{self._where(path)} needs exactly one of top: N or bottom: N",
+                "e.g. top: 5 for 红榜, bottom: 5 for 黑榜",
+            )
         if raw.get("within") == "group" and not self.data["entity"].get("group"):
-            self._problem([*path, "within"], f"{self._where(path)} is within groups, but entity.group names no group field")
+            self._problem(
+                [*path, "within"], f"{self._where(path)} is within groups, but entity.group names no group field"
+            )
         end = ends[0] if ends else "top"
         return UnitList(raw["id"], raw["label"], end, int(raw.get(end, 1)), raw.get("within") == "group")
 
@@ -483,14 +631,19 @@ class _Builder:
 
     # -- evaluation order -------------------------------------------------
 
-    def _steps(self, aggregates: tuple[Aggregate, ...], indicators: tuple[Indicator, ...], derived: tuple[Derived, ...]) -> tuple[str, ...]:
+    def _steps(
+        self, aggregates: tuple[Aggregate, ...], indicators: tuple[Indicator, ...], derived: tuple[Derived, ...]
+    ) -> tuple[str, ...]:
         """Aggregates, derived values and indicators in an order where each comes after what it reads."""
         deps: dict[str, list[str]] = {}
         paths: dict[str, list[Any]] = {}
         for i, a in enumerate(aggregates):
             deps[a.id] = list(a.of.names) if a.of else []
             paths[a.id] = ["aggregates", i, "of"]
-        sections: tuple[tuple[str, Sequence[Derived | Indicator]], ...] = (("derived", derived), ("indicators", indicators))
+        sections: tuple[tuple[str, Sequence[Derived | Indicator]], ...] = (
+            ("derived", derived),
+            ("indicators", indicators),
+        )
         for section, items in sections:
             for i, item in enumerate(items):
                 deps[item.id] = list(item.formula.names) if item.formula else []
@@ -498,7 +651,11 @@ class _Builder:
         order, cycle = _topological(deps)
         if cycle and not self.duplicate_ids:  # with an id used twice, the graph itself is wrong
             chain = " -> ".join([*cycle, cycle[0]])
-            self._problem(paths[cycle[0]], f"these formulas depend on each other in a circle: {chain}", "one of them must not read the others")
+            self._problem(
+                paths[cycle[0]],
+                f"these formulas depend on each other in a circle: {chain}",
+                "one of them must not read the others",
+            )
         return tuple(order)
 
     # -- report -----------------------------------------------------------
@@ -522,8 +679,12 @@ class _Builder:
         text = self.data["title"]
         for m in re.finditer("[{}\uff5b\uff5d]", text):
             brace = "a '{' or '}'" if m.group(0) in "{}" else f"a '{m.group(0)}' (a full-width brace)"
-            self._problem_in_text(["title"], m.start(), f"the ruleset's title is shown as written, so {brace} in it would be printed as typed",
-                                  'put placeholders in the report\'s title: report: {title: "{year}年{month}月…"}')
+            self._problem_in_text(
+                ["title"],
+                m.start(),
+                f"the ruleset's title is shown as written, so {brace} in it would be printed as typed",
+                'put placeholders in the report\'s title: report: {title: "{year}年{month}月…"}',
+            )
             return
 
     def _label_paths(self) -> dict[str, list[Any]]:
@@ -554,16 +715,27 @@ class _Builder:
         if isinstance(raw, dict) and ("header" in raw or "columns" in raw):
             for key in ("field", "label"):
                 if key in raw:
-                    self._problem([*path, key], f"a column group has a header and columns, not a {key}", "move it into one of the group's columns", key=True)
+                    self._problem(
+                        [*path, key],
+                        f"a column group has a header and columns, not a {key}",
+                        "move it into one of the group's columns",
+                        key=True,
+                    )
             if "header" not in raw or "columns" not in raw:
                 missing = "header" if "header" not in raw else "columns"
-                self._problem(path, f"{self._where(path)} is a column group without its {missing}", "write header: <text> and columns: [...]")
+                self._problem(
+                    path,
+                    f"{self._where(path)} is a column group without its {missing}",
+                    "write header: <text> and columns: [...]",
+                )
                 return ColumnGroup("", ())
             self._check_label(raw["header"], [*path, "header"])
             cols = tuple(self._column([*path, "columns", j], c) for j, c in enumerate(raw["columns"]))
             return ColumnGroup(raw["header"], cols)
         if isinstance(raw, dict) and "field" not in raw:
-            self._problem(path, f"{self._where(path)} is missing the key 'field'", "write {field: <id>, label: <header text>}")
+            self._problem(
+                path, f"{self._where(path)} is missing the key 'field'", "write {field: <id>, label: <header text>}"
+            )
             return Column("", "")
         return self._column(path, raw)
 
@@ -572,7 +744,11 @@ class _Builder:
         field_path = path if isinstance(raw, str) else [*path, "field"]
         known = self._field_labels()
         if field not in known:
-            self._problem(field_path, f"the report column '{field}' is not rank, total, an input, an aggregate or an indicator", did_you_mean(field, known))
+            self._problem(
+                field_path,
+                f"the report column '{field}' is not rank, total, an input, an aggregate or an indicator",
+                did_you_mean(field, known),
+            )
         label = raw.get("label") if isinstance(raw, dict) else None
         if label is not None:
             self._check_label(label, [*path, "label"])
@@ -613,10 +789,16 @@ class _Builder:
             if m.group(1) not in allowed:
                 close = difflib.get_close_matches(m.group(1), allowed, n=1, cutoff=0.6)
                 hint = f"did you mean '{{{close[0]}}}'?" if close else self._placeholder_usage(title)
-                self._problem_in_text(path, m.start(), f"the {what} placeholder '{m.group(0)}' names nothing in this ruleset", hint)
+                self._problem_in_text(
+                    path, m.start(), f"the {what} placeholder '{m.group(0)}' names nothing in this ruleset", hint
+                )
         for m in re.finditer(r"[{}]", BRACES.sub(lambda x: " " * len(x.group(0)), text)):
-            self._problem_in_text(path, m.start(), f"this '{m.group(0)}' in the {what} is not part of a placeholder",
-                                  f"write placeholders whole, e.g. {{{allowed[0]}}}; a brace cannot be text here")
+            self._problem_in_text(
+                path,
+                m.start(),
+                f"this '{m.group(0)}' in the {what} is not part of a placeholder",
+                f"write placeholders whole, e.g. {{{allowed[0]}}}; a brace cannot be text here",
+            )
 
     def _check_wide_braces(self, text: str, path: list[Any], what: str, allowed: list[str]) -> str:
         """Full-width braces ｛ ｝ (a Chinese input method's) fill nothing and would be printed as typed.
@@ -629,20 +811,32 @@ class _Builder:
         half = text.translate(_HALF_BRACES)
         blanked = list(text)
         for m in BRACES.finditer(half):
-            written = text[m.start():m.end()]
+            written = text[m.start() : m.end()]
             wide = WIDE_BRACES.search(written)
             if wide is None:
                 continue
             at = m.start() + wide.start()
-            name = m.group(1) if m.group(1) in allowed else next(iter(difflib.get_close_matches(m.group(1), allowed, n=1, cutoff=0.6)), "")
+            name = (
+                m.group(1)
+                if m.group(1) in allowed
+                else next(iter(difflib.get_close_matches(m.group(1), allowed, n=1, cutoff=0.6)), "")
+            )
             meant = f"{{{name}}}" if name else f"{{{allowed[0]}}}"
             braces = "a full-width brace" if len(WIDE_BRACES.findall(written)) == 1 else "full-width braces"
-            self._problem_in_text(path, at, f"the {what} placeholder '{written}' is written with {braces}, so it would be printed as typed",
-                                  f"write {meant} (switch the input method to half-width for {{ }})")
-            blanked[m.start():m.end()] = " " * (m.end() - m.start())
+            self._problem_in_text(
+                path,
+                at,
+                f"the {what} placeholder '{written}' is written with {braces}, so it would be printed as typed",
+                f"write {meant} (switch the input method to half-width for {{ }})",
+            )
+            blanked[m.start() : m.end()] = " " * (m.end() - m.start())
         for m in WIDE_BRACES.finditer("".join(blanked)):
-            self._problem_in_text(path, m.start(), f"this '{m.group(0)}' (a full-width brace) in the {what} is not part of a placeholder",
-                                  f"write placeholders whole with half-width braces, e.g. {{{allowed[0]}}}; a brace cannot be text here")
+            self._problem_in_text(
+                path,
+                m.start(),
+                f"this '{m.group(0)}' (a full-width brace) in the {what} is not part of a placeholder",
+                f"write placeholders whole with half-width braces, e.g. {{{allowed[0]}}}; a brace cannot be text here",
+            )
             blanked[m.start()] = " "
         return "".join(blanked)
 
@@ -651,21 +845,30 @@ class _Builder:
         headers = f"{{<indicator id>.weight}} (e.g. {example}) and {{total.max}}"
         return f"a title may use {{year}}, {{month}}, {{period}}, {headers}" if title else f"a header may use {headers}"
 
-
     def _check_effective(self) -> None:
         try:
             dt.date.fromisoformat(self.data["effective"])
         except ValueError:
-            self._problem(["effective"], f"effective: '{self.data['effective']}' is not a date", 'write it as "YYYY-MM-DD", e.g. "2024-02-01"')
+            self._problem(
+                ["effective"],
+                f"effective: '{self.data['effective']}' is not a date",
+                'write it as "YYYY-MM-DD", e.g. "2024-02-01"',
+            )
 
     def _check_place(self) -> None:
         """A version's file is named after it, in a folder named after the ruleset."""
         if self.expect is None:
             return
-        for key, wanted, where in (("name", self.expect.name, "folder name"), ("version", self.expect.version, "file name")):
+        for key, wanted, where in (
+            ("name", self.expect.name, "folder name"),
+            ("version", self.expect.version, "file name"),
+        ):
             if self.data[key] != wanted:
-                self._problem([key], f"this file says {key} '{self.data[key]}', but its {where} says '{wanted}'",
-                              f"set {key}: \"{wanted}\", or make a new version with kaoping new-version")
+                self._problem(
+                    [key],
+                    f"this file says {key} '{self.data[key]}', but its {where} says '{wanted}'",
+                    f'set {key}: "{wanted}", or make a new version with kaoping new-version',
+                )
 
     # -- golden cases -----------------------------------------------------
 
@@ -674,7 +877,11 @@ class _Builder:
         for index, raw in enumerate(self.data.get("tests", [])):
             for key in ("input", "expect"):
                 if ".." in Path(raw[key]).parts or Path(raw[key]).is_absolute():
-                    self._problem(["tests", index, key], f"tests[{index + 1}].{key}: '{raw[key]}' leaves the ruleset's folder", "keep a case's files in the ruleset's folder, e.g. cases/2024-02-input.csv")
+                    self._problem(
+                        ["tests", index, key],
+                        f"tests[{index + 1}].{key}: '{raw[key]}' leaves the ruleset's folder",
+                        "keep a case's files in the ruleset's folder, e.g. cases/2024-02-input.csv",
+                    )
             cases.append(GoldenCase(raw["name"], raw["input"], raw["expect"], raw.get("period")))
         return tuple(cases)
 
@@ -698,7 +905,7 @@ def _topological(deps: dict[str, list[str]]) -> tuple[list[str], list[str]]:
                 stack.append((node, i + 1))
                 nxt = targets[i]
                 if state.get(nxt) == 1:
-                    return [], trail[trail.index(nxt):]
+                    return [], trail[trail.index(nxt) :]
                 if nxt not in state:
                     stack.append((nxt, 0))
             else:

@@ -11,9 +11,9 @@ import io
 
 from rich.console import Console
 
-from .output import to_csv, to_json
-from .ranking import Evaluation
-from .render_table import render_table
+from ..evaluate.ranking import Evaluation
+from .machine import to_csv, to_json
+from .table import render_table
 
 FORMATS = ("table", "json", "csv", "xlsx", "md", "html")
 
@@ -25,15 +25,15 @@ def formatted(evaluation: Evaluation, fmt: str, period: str | None) -> str | byt
     if fmt == "csv":
         return to_csv(evaluation, period)
     if fmt == "xlsx":
-        from .xlsx_out import to_xlsx
+        from .xlsx import to_xlsx
 
         return to_xlsx(evaluation, period)
     if fmt == "md":
-        from .render_md import to_markdown
+        from .md import to_markdown
 
         return to_markdown(evaluation, period)
     if fmt == "html":
-        from .render_html import to_html
+        from .html import to_html
 
         return to_html(evaluation, period)
     if fmt != "table":

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from .errors import did_you_mean, fail
+from ..errors import did_you_mean, fail
 
 
 def _shipped() -> Path:
@@ -75,12 +75,20 @@ def rulesets_choice(option: str | None) -> tuple[Path, str]:
     here = Path("rulesets")
     if _is_dir(here):
         return here, ""
-    return BUNDLED, f"no --rulesets, $KAOPING_RULESETS or ./rulesets: looking names up in the rulesets shipped with kaoping ({BUNDLED})"
+    return (
+        BUNDLED,
+        f"no --rulesets, $KAOPING_RULESETS or ./rulesets: looking names up in the rulesets shipped with kaoping ({BUNDLED})",
+    )
 
 
 def visible_roots(option: str | None) -> tuple[Path, ...]:
     """Every rulesets folder kaoping can see (the one in use, $KAOPING_RULESETS, ./rulesets, the shipped one)."""
-    candidates = [rulesets_dir(option), Path(os.environ.get("KAOPING_RULESETS") or "rulesets"), Path("rulesets"), BUNDLED]
+    candidates = [
+        rulesets_dir(option),
+        Path(os.environ.get("KAOPING_RULESETS") or "rulesets"),
+        Path("rulesets"),
+        BUNDLED,
+    ]
     roots: dict[str, Path] = {}
     for root in candidates:
         if _is_dir(root):
@@ -124,7 +132,9 @@ def file_ref(ref: str) -> Path:
     try:
         found = path.is_file()
     except OSError as e:
-        raise fail(ref, f"cannot open it as a ruleset file: {e.strerror}", "give a path to a .yaml file, or name@version") from None
+        raise fail(
+            ref, f"cannot open it as a ruleset file: {e.strerror}", "give a path to a .yaml file, or name@version"
+        ) from None
     if not found:
         raise fail(ref, "no such ruleset file", "give a path to a .yaml file, or name@version")
     return path
@@ -136,7 +146,9 @@ def named(root: Path, name: str, ref: str) -> list[Found]:
     found = [f for f in everything if f.name == name]
     if not found:
         names = sorted({f.name for f in everything})
-        hint = did_you_mean(name, names) or (f"known rulesets: {', '.join(names)}" if names else f"no rulesets found under {root}/")
+        hint = did_you_mean(name, names) or (
+            f"known rulesets: {', '.join(names)}" if names else f"no rulesets found under {root}/"
+        )
         raise fail(ref, f"no ruleset named '{name}' under {root}/", hint)
     return found
 
@@ -148,8 +160,11 @@ def exact(found: list[Found], version: str, ref: str) -> Found:
     versions = [f.version for f in found]
     same = [v for v in versions if version_key(v) == version_key(version)]
     if same:  # 2024.2 for 2024.02: said, not guessed, since the label printed under a table must be the file's own
-        raise fail(ref, f"ruleset '{found[0].name}' has no version '{version}', but has {same[0]}, the same number written differently",
-                   f"name it as written: {found[0].name}@{same[0]}")
+        raise fail(
+            ref,
+            f"ruleset '{found[0].name}' has no version '{version}', but has {same[0]}, the same number written differently",
+            f"name it as written: {found[0].name}@{same[0]}",
+        )
     raise fail(ref, f"ruleset '{found[0].name}' has no version '{version}'", f"its versions are: {', '.join(versions)}")
 
 

@@ -13,16 +13,16 @@ import difflib
 import json
 import re
 import unicodedata
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from importlib.resources import files
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
-
-from .errors import Problem, did_you_mean
 from yaml.nodes import Node, ScalarNode
 
+from ..errors import Problem, did_you_mean
 from .yamlsrc import WIDE_COLON, WIDE_SPACE, Source, child, locate, scalar_column
 
 # The schema is package data (kaoping.schemas, from the project's schemas/ folder), read through
@@ -48,7 +48,11 @@ def check_format_version(src: Source) -> list[Problem]:
     if not isinstance(data, dict):
         return [src.problem(src.root, "a ruleset is a mapping (schema:, name:, version:, ...) at the top level")]
     if "schema" not in data:
-        return [src.problem(src.root, "the ruleset does not say which format it is written in", "add `schema: 1` as its first key")]
+        return [
+            src.problem(
+                src.root, "the ruleset does not say which format it is written in", "add `schema: 1` as its first key"
+            )
+        ]
     if data["schema"] != FORMAT_VERSION or isinstance(data["schema"], bool):
         node = child(src.root, "schema")
         said = node.value if isinstance(node, ScalarNode) else "this"
@@ -107,7 +111,11 @@ def _to_problems(src: Source, error: ValidationError) -> Iterator[Problem]:
                 if wide is not None:
                     yield wide
                     continue
-                hint = did_you_mean(str(key), allowed) or _flow_hint(str(key)) or f"the keys allowed here are: {', '.join(allowed)}"
+                hint = (
+                    did_you_mean(str(key), allowed)
+                    or _flow_hint(str(key))
+                    or f"the keys allowed here are: {', '.join(allowed)}"
+                )
                 yield src.problem(node, f"unknown key '{key}' in {where or 'the ruleset'}", hint, [*path, key])
         return
     node = locate(src.root, path)
@@ -157,7 +165,12 @@ def _message(error: ValidationError, where: str, typed: str | None = None) -> st
     if v == "enum":
         return f"{subject} must be one of {', '.join(map(str, error.validator_value))}; got {instance!r}"
     if v == "type":
-        if isinstance(instance, (int, float)) and not isinstance(instance, bool) and typed is not None and typed != str(instance):
+        if (
+            isinstance(instance, (int, float))
+            and not isinstance(instance, bool)
+            and typed is not None
+            and typed != str(instance)
+        ):
             # `2024.10` is the number 2024.1 to YAML: say so, or the author sees a version they never wrote
             return f"{subject} must be {_type_words(error.validator_value)}, but YAML reads {typed} as the number {instance!r}"
         return f"{subject} must be {_type_words(error.validator_value)}, not {_type_of(instance)}"
@@ -183,8 +196,8 @@ _PATTERN_WORDS = {
 _PATTERN_HINTS = {
     "^[a-z_][a-z0-9_]*$": "ids are lowercase letters a-z, digits and _, not starting with a digit, e.g. on_time",
     "^[a-z0-9][a-z0-9-]*$": "a ruleset name is lowercase letters, digits and -, e.g. jintai-hotline",
-    "^[0-9A-Za-z][0-9A-Za-z.-]*$": "a version is letters, digits, . and -, e.g. \"2024.02\"",
-    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "e.g. \"2024-02-01\"",
+    "^[0-9A-Za-z][0-9A-Za-z.-]*$": 'a version is letters, digits, . and -, e.g. "2024.02"',
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": 'e.g. "2024-02-01"',
 }
 
 
@@ -196,7 +209,12 @@ def _hint(error: ValidationError, typed: str | None = None) -> str:
         return _PATTERN_HINTS.get(error.schema.get("pattern", ""), "")
     path = list(error.absolute_path)
     quotable = path and path[-1] in ("version", "effective", "title", "label", "name")
-    if error.validator == "type" and error.validator_value == "string" and isinstance(error.instance, (int, float)) and quotable:
+    if (
+        error.validator == "type"
+        and error.validator_value == "string"
+        and isinstance(error.instance, (int, float))
+        and quotable
+    ):
         # as typed: YAML reads `version: 2024.10` as 2024.1, and quoting "2024.1" would name another version
         return f'put it in quotes: "{typed if typed is not None else error.instance}"'
     expected = error.validator_value if error.validator == "type" else ()
@@ -217,8 +235,15 @@ def _wide_digits_hint(text: str) -> str:
 
 
 def _type_words(expected: str | Sequence[str]) -> str:
-    words = {"string": "text", "number": "a number", "integer": "a whole number", "object": "a mapping (key: value)",
-             "array": "a list", "boolean": "true or false", "null": "empty"}
+    words = {
+        "string": "text",
+        "number": "a number",
+        "integer": "a whole number",
+        "object": "a mapping (key: value)",
+        "array": "a list",
+        "boolean": "true or false",
+        "null": "empty",
+    }
     kinds = [expected] if isinstance(expected, str) else list(expected)
     return " or ".join(words.get(k, k) for k in kinds)
 

@@ -15,11 +15,11 @@ as a space elsewhere.
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
-from .ranking import Evaluation, UnitResult
-from .render_table import footer
-from .report import Leaf, cell, not_in_effect_line, notes, sections_of, table_leaves, table_notes, title
+from ..evaluate.ranking import Evaluation, UnitResult
+from .layout import Leaf, cell, not_in_effect_line, notes, sections_of, table_leaves, table_notes, title
+from .table import footer
 
 # the ASCII punctuation GFM would read as markup here (emphasis, code, links, HTML, entities, cell
 # borders, strikethrough, a closing heading #); a backslash makes each literal

@@ -19,14 +19,15 @@ import posixpath
 import re
 import zipfile
 import zlib
-from xml.etree import ElementTree
-from xml.etree.ElementTree import ParseError
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
+from xml.etree import ElementTree
+from xml.etree.ElementTree import ParseError
 
-from .errors import KaopingError, Problem, fail
-from .model import PROVENANCE_SHEET
+from ..errors import KaopingError, Problem, fail
+from ..ruleset.model import PROVENANCE_SHEET
 
 MAX_BOX = 5_000_000  # a sheet whose real cells span more than this (rows × columns) is a formatting accident or a hostile file
 # cells in the whole workbook: openpyxl keeps every cell of every sheet as an object (with the reading, ~600 bytes
@@ -44,13 +45,20 @@ MAX_ROW, MAX_COL = 1_048_576, 16_384  # Excel's grid
 
 _PREFIX = re.compile(rb"<(\w+:)?worksheet\b")  # the namespace prefix a sheet's elements carry, if any (<x:c ...>)
 _DOCTYPE = (b"<!DOCTYPE", b"<!ENTITY")  # Excel and WPS never write either: an entity may expand to gigabytes
-DOCTYPE_SEARCH = 64 * 2**10  # how much of each XML part is searched for a DOCTYPE (it must come before the root element)
+DOCTYPE_SEARCH = (
+    64 * 2**10
+)  # how much of each XML part is searched for a DOCTYPE (it must come before the root element)
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+[0-9]+)(?::([A-Z]+[0-9]+))?"')
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="(?:[A-Z]+[0-9]+:)?([A-Z]+)([0-9]+)"')
 # a cell holding a formula, and the value saved with it if any: <c r="D7"><f>SUM(B7:C7)</f><v>12</v></c>
-_FORMULA = re.compile(rb"<(?:\w+:)?c\b([^>]*[^/])?>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)\s*(?:<(?:\w+:)?v\b[^>]*?(/>|>([^<]*)<))?")
+_FORMULA = re.compile(
+    rb"<(?:\w+:)?c\b([^>]*[^/])?>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)\s*(?:<(?:\w+:)?v\b[^>]*?(/>|>([^<]*)<))?"
+)
 _REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
-_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main", "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+_NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+}
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 
 
@@ -62,7 +70,9 @@ class Sheet:
     rows: list[tuple[int, list[str]]]  # (row number, cells) of the rows that are not empty
     group_rows: set[int]  # rows holding a merged group header (the upper row of a two-level header)
     title_rows: set[int]  # rows that are one merged cell across the table: a title or a section title
-    empty_rows: set[int]  # the first row of each run of empty rows between filled ones: a table ends at one below its header
+    empty_rows: set[
+        int
+    ]  # the first row of each run of empty rows between filled ones: a table ends at one below its header
     merges: list[tuple[int, str]]  # (first row, A1 range) of every other merged range: header or error
     sheets: tuple[str, ...] = ()  # every sheet of the workbook, in order, for a hint when this one holds no table
     chosen_why: str = ""  # when kaoping chose the sheet (no --sheet, several sheets): which one it read and why
@@ -108,12 +118,21 @@ def _check_package(path: Path, display: str, sheet: str | None) -> tuple[tuple[s
             name, why = (sheet, "") if sheet is not None else _default_sheet(sheets, display)
             chosen = next(part for n, part, _ in sheets if n == name)
             if chosen.startswith("chart:"):
-                raise fail(display, f"the sheet '{name}' is a chart, not a table", "give --sheet the sheet that holds the figures")
+                raise fail(
+                    display,
+                    f"the sheet '{name}' is a chart, not a table",
+                    "give --sheet the sheet that holds the figures",
+                )
             if chosen not in zf.NameToInfo:  # openpyxl would silently skip it and offer the next sheet as the first
                 raise fail(
-                    display, f"this workbook is damaged: it lists the sheet '{name}', but the sheet's data ({chosen}) is missing",
+                    display,
+                    f"this workbook is damaged: it lists the sheet '{name}', but the sheet's data ({chosen}) is missing",
                     "if Excel or WPS opens it, save it again as .xlsx; otherwise ask for the file again"
-                    + (f" (or give --sheet one of: {', '.join(n for n in names if n != name)})" if len(names) > 1 else ""),
+                    + (
+                        f" (or give --sheet one of: {', '.join(n for n in names if n != name)})"
+                        if len(names) > 1
+                        else ""
+                    ),
                 )
             _check_cells(zf, [(n, p) for n, p, _ in sheets], chosen, name, display)
             return names, name, why
@@ -124,8 +143,19 @@ def _check_package(path: Path, display: str, sheet: str | None) -> tuple[tuple[s
 # what reading a damaged workbook raises, in zipfile, zlib, the XML parser or openpyxl (even a chart sheet
 # without a chart); each is told in words by _unreadable, never by its class name
 _BROKEN = (
-    zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, KeyError, IndexError, ParseError,
-    NotImplementedError, RuntimeError, ValueError, AttributeError, TypeError, OSError,
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    KeyError,
+    IndexError,
+    ParseError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+    AttributeError,
+    TypeError,
+    OSError,
 )
 
 
@@ -135,16 +165,30 @@ def _unreadable(error: BaseException, display: str) -> KaopingError:
     to the office that sent the file."""
     again = "if Excel or WPS opens it, save it again as .xlsx; otherwise ask for the file again"
     if isinstance(error, (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError)):
-        return fail(display, "this workbook is damaged or cut short (truncated): its contents cannot be unpacked", again)
+        return fail(
+            display, "this workbook is damaged or cut short (truncated): its contents cannot be unpacked", again
+        )
     if isinstance(error, ParseError):
         return fail(display, "this workbook is damaged: the text inside it (its XML) is not well formed", again)
-    if isinstance(error, (NotImplementedError, RuntimeError)) and not isinstance(error, RecursionError):  # an unknown compression, a password
-        return fail(display, "this workbook is packed or encrypted in a way kaoping cannot undo", "in Excel or WPS, remove any password and save it as .xlsx")
+    if isinstance(error, (NotImplementedError, RuntimeError)) and not isinstance(
+        error, RecursionError
+    ):  # an unknown compression, a password
+        return fail(
+            display,
+            "this workbook is packed or encrypted in a way kaoping cannot undo",
+            "in Excel or WPS, remove any password and save it as .xlsx",
+        )
     if isinstance(error, (KeyError, IndexError)):
         return fail(display, "this workbook is damaged or incomplete: a part every workbook has is missing", again)
     if isinstance(error, OSError):
-        return fail(display, f"cannot read the workbook: {error.strerror or 'the system refused to read it'}", "check that the file is readable, and not being written")
-    return fail(display, "this workbook is damaged, or was written by a program that does not follow the .xlsx format", again)
+        return fail(
+            display,
+            f"cannot read the workbook: {error.strerror or 'the system refused to read it'}",
+            "check that the file is readable, and not being written",
+        )
+    return fail(
+        display, "this workbook is damaged, or was written by a program that does not follow the .xlsx format", again
+    )
 
 
 def _refuse_entities(zf: zipfile.ZipFile, display: str) -> None:
@@ -157,7 +201,8 @@ def _refuse_entities(zf: zipfile.ZipFile, display: str) -> None:
             head = f.read(DOCTYPE_SEARCH)
         if any(mark in head for mark in _DOCTYPE):
             raise fail(
-                display, f"the part {info.filename} of this workbook declares XML entities (<!DOCTYPE ...>), which kaoping refuses to expand",
+                display,
+                f"the part {info.filename} of this workbook declares XML entities (<!DOCTYPE ...>), which kaoping refuses to expand",
                 "Excel and WPS never write them (a damaged or hostile file): copy the table to a new workbook, or save it as CSV UTF-8",
             )
 
@@ -168,12 +213,17 @@ def _check_sizes(members: list[zipfile.ZipInfo], display: str) -> None:
         cap = _member_cap(info.filename)
         if info.file_size > cap:
             raise fail(
-                display, f"the part {info.filename} of this workbook unpacks to {info.file_size / 2**20:,.0f} MB; kaoping reads at most {cap // 2**20} MB",
+                display,
+                f"the part {info.filename} of this workbook unpacks to {info.file_size / 2**20:,.0f} MB; kaoping reads at most {cap // 2**20} MB",
                 "this is not a month's table (a damaged or hostile file): copy the table to a new workbook, or save it as CSV UTF-8",
             )
     total = sum(info.file_size for info in members)
     if total > MAX_UNPACKED:
-        raise fail(display, f"this workbook unpacks to {total / 2**20:,.0f} MB; kaoping reads at most {MAX_UNPACKED // 2**20} MB", "copy the month's table to a workbook of its own, or save it as CSV UTF-8")
+        raise fail(
+            display,
+            f"this workbook unpacks to {total / 2**20:,.0f} MB; kaoping reads at most {MAX_UNPACKED // 2**20} MB",
+            "copy the month's table to a workbook of its own, or save it as CSV UTF-8",
+        )
 
 
 def _member_cap(name: str) -> int:
@@ -182,8 +232,6 @@ def _member_cap(name: str) -> int:
     if name == "xl/sharedStrings.xml":
         return MAX_SHARED_STRINGS
     return MAX_OTHER_MEMBER
-
-
 
 
 def _default_sheet(sheets: list[tuple[str, str, bool]], display: str) -> tuple[str, str]:
@@ -200,7 +248,11 @@ def _default_sheet(sheets: list[tuple[str, str, bool]], display: str) -> tuple[s
     if not others:
         return name, ""
     hidden = [n for n, _, h in sheets if h and n != name]
-    skipped = f"; the hidden sheet{'s' if len(hidden) > 1 else ''} {', '.join(repr(n) for n in hidden)} {'were' if len(hidden) > 1 else 'was'} not read" if hidden else ""
+    skipped = (
+        f"; the hidden sheet{'s' if len(hidden) > 1 else ''} {', '.join(repr(n) for n in hidden)} {'were' if len(hidden) > 1 else 'was'} not read"
+        if hidden
+        else ""
+    )
     return name, (
         f"read the sheet '{name}', the first {'visible ' if hidden else ''}of the workbook's sheets "
         f"({', '.join(n for n, _, _ in sheets)}){skipped}; give --sheet NAME to read another"
@@ -237,7 +289,8 @@ def _check_cells(zf: zipfile.ZipFile, sheets: list[tuple[str, str]], chosen: str
             # stopped early: the cells are only known to be too many, unless a merged range alone is (merges follow the cells)
             held = f"more than {MAX_CELLS:,}" if scan.partial and scan.merged_cells <= MAX_CELLS else f"{total:,}"
             raise fail(
-                display, f"the workbook holds {held} cells; kaoping reads a workbook of at most {MAX_CELLS:,}",
+                display,
+                f"the workbook holds {held} cells; kaoping reads a workbook of at most {MAX_CELLS:,}",
                 "copy the month's table to a workbook of its own, or save the sheet as CSV UTF-8 (a CSV may be much larger)",
             )
         if part == chosen and scan.unsaved_formulas:
@@ -297,7 +350,11 @@ def _check_dimension(piece: bytes, part: str, display: str) -> None:
     """A declared dimension beyond Excel's own grid is a damaged or hostile file."""
     found = _DIMENSION.search(piece)
     if found and (_column_number(found.group(1)) > MAX_COL or int(found.group(2)) > MAX_ROW):
-        raise fail(display, f"the sheet {part} declares cells beyond Excel's last cell (XFD1048576)", "save it from Excel or WPS as .xlsx")
+        raise fail(
+            display,
+            f"the sheet {part} declares cells beyond Excel's last cell (XFD1048576)",
+            "save it from Excel or WPS as .xlsx",
+        )
 
 
 def _unsaved_formulas(piece: bytes) -> list[str]:
@@ -314,7 +371,14 @@ def _unsaved_formulas(piece: bytes) -> list[str]:
 def _refuse_unsaved(cells: list[str], name: str, display: str) -> None:
     """Formulas whose results were never computed (a workbook written by a program): openpyxl would read them as empty."""
     problems = [
-        Problem(display, 0, 0, "formula without a saved result", "open and save it in Excel/WPS, so that its formulas are computed and saved", cell=f"{name}!{ref}")
+        Problem(
+            display,
+            0,
+            0,
+            "formula without a saved result",
+            "open and save it in Excel/WPS, so that its formulas are computed and saved",
+            cell=f"{name}!{ref}",
+        )
         for ref in cells
     ]
     error = KaopingError(problems[:100])
@@ -330,7 +394,7 @@ def _area(first: bytes, last: bytes) -> int:
 
 def _split(ref: bytes) -> tuple[int, int]:
     letters = ref.rstrip(b"0123456789")
-    return _column_number(letters), int(ref[len(letters):] or b"0")
+    return _column_number(letters), int(ref[len(letters) :] or b"0")
 
 
 def _column_number(letters: bytes) -> int:
@@ -357,9 +421,15 @@ def _sheet(ws: Any, display: str, names: tuple[str, ...]) -> Sheet:
     from openpyxl.worksheet.worksheet import Worksheet
 
     if not isinstance(ws, Worksheet):
-        raise fail(display, f"the sheet '{ws.title}' is a chart, not a table", "give --sheet the sheet that holds the figures")
+        raise fail(
+            display, f"the sheet '{ws.title}' is a chart, not a table", "give --sheet the sheet that holds the figures"
+        )
     if ws.max_row * ws.max_column > MAX_BOX:
-        raise fail(display, f"the sheet '{ws.title}' claims {ws.max_row:,} rows × {ws.max_column:,} columns", "delete the empty rows and columns after the table (or copy the table to a new sheet)")
+        raise fail(
+            display,
+            f"the sheet '{ws.title}' claims {ws.max_row:,} rows × {ws.max_column:,} columns",
+            "delete the empty rows and columns after the table (or copy the table to a new sheet)",
+        )
     grid = _sparse_rows(ws, display)
     width = max((len(r) for r in grid.values()), default=0)
     group_rows: set[int] = set()
@@ -396,8 +466,10 @@ def _sparse_rows(ws: Any, display: str) -> dict[int, list[str]]:
             continue
         if isinstance(value, str) and len(value) >= MAX_CELL_CHARS:
             raise fail(
-                display, f"this cell holds {MAX_CELL_CHARS:,} characters or more, Excel's most, so its text may have been cut off",
-                "no name or figure is this long: check the cell", cell=f"{ws.title}!{cell.coordinate}",
+                display,
+                f"this cell holds {MAX_CELL_CHARS:,} characters or more, Excel's most, so its text may have been cut off",
+                "no name or figure is this long: check the cell",
+                cell=f"{ws.title}!{cell.coordinate}",
             )
         text = _text(value, cell.number_format)
         if not text:

@@ -8,15 +8,15 @@ indicator differences that separate them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Mapping
 
-from .errors import did_you_mean, fail
-from .expr import Evaluator, Formula
-from .model import Aggregate, Indicator, Ruleset
-from .numbers import plain_number, signed_fixed, spreadsheet_decimal
-from .ranking import Evaluation, UnitResult
+from ..errors import did_you_mean, fail
+from ..evaluate.ranking import Evaluation, UnitResult
+from ..numbers import plain_number, signed_fixed, spreadsheet_decimal
+from ..ruleset.expr import Evaluator, Formula
+from ..ruleset.model import Aggregate, Indicator, Ruleset
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +93,7 @@ def _peers(evaluation: Evaluation, unit: UnitResult) -> tuple[UnitResult, ...]:
 
 
 def _standing(x: Explanation) -> str:
-    """"rank 3 of 4 in 市直部门组", or why the unit has no rank."""
+    """ "rank 3 of 4 in 市直部门组", or why the unit has no rank."""
     ruleset, unit = x.evaluation.ruleset, x.unit
     if unit.rank is None:
         return f"not ranked ({ruleset.ranking.ineligible_label})"
@@ -109,7 +109,11 @@ def _total_how(ruleset: Ruleset, unit: UnitResult) -> str:
         how = total.formula.text.strip()
     else:
         start = ruleset.start(unit.group)
-        how = "the sum of the unrounded scores" if not start else f"{plain_number(start)} + the unrounded scores (penalties negative)"
+        how = (
+            "the sum of the unrounded scores"
+            if not start
+            else f"{plain_number(start)} + the unrounded scores (penalties negative)"
+        )
     limits = []
     if total.floor is not None:
         limits.append(f"at least {plain_number(total.floor)}")
@@ -129,13 +133,28 @@ def weight_of(ruleset: Ruleset, unit: UnitResult, indicator: Indicator) -> float
 
 def _line(ruleset: Ruleset, evaluation: Evaluation, unit: UnitResult, id: str) -> Line:
     indicator = ruleset.indicator(id)
-    values: dict[str, int | float | str] = {**unit.inputs, **unit.values, **unit.scores, "weight": weight_of(ruleset, unit, indicator)}
+    values: dict[str, int | float | str] = {
+        **unit.inputs,
+        **unit.values,
+        **unit.scores,
+        "weight": weight_of(ruleset, unit, indicator),
+    }
     score = unit.scores[id]
     points = None
     if indicator.kind != "score":
         points = float(Evaluator({x.id: x for x in ruleset.lookups}).evaluate(indicator.formula, values))  # type: ignore[arg-type]
     weight = weight_of(ruleset, unit, indicator)
-    return Line(id, indicator.label, weight, indicator.formula.text.strip(), substitute(indicator.formula, values), score, unit.display[id], indicator.kind, points)
+    return Line(
+        id,
+        indicator.label,
+        weight,
+        indicator.formula.text.strip(),
+        substitute(indicator.formula, values),
+        score,
+        unit.display[id],
+        indicator.kind,
+        points,
+    )
 
 
 def substitute(formula: Formula, values: Mapping[str, int | float | str]) -> str:
@@ -209,7 +228,9 @@ def render(x: Explanation) -> str:
         gap = unit.total - n.result.total
         shown = ", ".join(f"{ruleset.indicator(i).label} {signed_fixed(d, places, mode)}" for i, d in n.differences)
         parts = shown or f"no indicator differs by {threshold(ruleset)} or more"
-        out.append(f"  {word}: {n.result.rank} {n.result.entity} {n.result.display['total']} ({signed_fixed(gap, places, mode)}): {parts}")
+        out.append(
+            f"  {word}: {n.result.rank} {n.result.entity} {n.result.display['total']} ({signed_fixed(gap, places, mode)}): {parts}"
+        )
         apart = why_apart(ruleset, unit, n.result)
         if apart:
             out.append(f"    {apart}")
@@ -226,5 +247,3 @@ def why_apart(ruleset: Ruleset, unit: UnitResult, other: UnitResult) -> str:
     if ranking.tie_break:
         return f"tied on the total: ranked apart by {', '.join(ranking.tie_break)} (ranking.tie_break)"
     return "tied exactly: numbered in the order of the input's rows (ranking.ties: sequential; shared would give both one rank)"
-
-

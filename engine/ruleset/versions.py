@@ -13,12 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
-from .errors import KaopingError, Problem, UsageError, fail
-from .files import write_atomically
+from ..errors import KaopingError, Problem, UsageError, fail
+from ..files import write_atomically
 from .resolve import Found, exact, file_ref, find_all, is_path, named, version_key
 from .schema import ruleset_schema
 from .yamlsrc import MAX_BYTES, read_yaml
@@ -52,7 +52,13 @@ def read_lock(folder: Path) -> dict[str, Release]:
         if not parts:
             continue
         if len(parts) != 3 or not re.fullmatch(r"[0-9a-f]{64}", parts[1]):
-            raise fail(str(path), "this line is not 'VERSION SHA256 DATE'", "restore the lock file from version control", number, 1)
+            raise fail(
+                str(path),
+                "this line is not 'VERSION SHA256 DATE'",
+                "restore the lock file from version control",
+                number,
+                1,
+            )
         releases[parts[0]] = Release(parts[0], parts[1], parts[2])
     return releases
 
@@ -84,13 +90,19 @@ def check_unchanged(ruleset_file: Path, display: str) -> None:
     now = "" if too_big(ruleset_file) else file_sha256(ruleset_file)
     if now != release.sha256:
         name = ruleset_file.parent.name
-        raise KaopingError([Problem(
-            display, 0, 0,
-            f"{name}@{release.version} was released on {release.date} and its file has changed since "
-            f"(released sha256 {release.sha256[:12]}, now {now[:12] or 'larger than any ruleset may be'})",
-            f"a released version is never edited: restore it (git checkout -- {display}) and make a new version: "
-            f"kaoping new-version {name} <new version>",
-        )])
+        raise KaopingError(
+            [
+                Problem(
+                    display,
+                    0,
+                    0,
+                    f"{name}@{release.version} was released on {release.date} and its file has changed since "
+                    f"(released sha256 {release.sha256[:12]}, now {now[:12] or 'larger than any ruleset may be'})",
+                    f"a released version is never edited: restore it (git checkout -- {display}) and make a new version: "
+                    f"kaoping new-version {name} <new version>",
+                )
+            ]
+        )
 
 
 def status(found: Found) -> str:
@@ -138,9 +150,15 @@ def in_effect(versions: list[Found], on: str, asked: str = "") -> Found:
     candidates = [(d, f) for d, f in dated if d is not None and d <= day.isoformat()]
     name = versions[0].name if versions else "?"
     if not candidates:
-        known = ", ".join(f"{f.version} from {d}" for d, f in sorted(dated, key=lambda p: p[0] or "")) or "none released"
+        known = (
+            ", ".join(f"{f.version} from {d}" for d, f in sorted(dated, key=lambda p: p[0] or "")) or "none released"
+        )
         when = on if asked.startswith("--as-of") else f"{on} ({asked} means the month's first day)"
-        raise fail(f"{name} {asked}", f"no released version of {name} was in effect on {when}", f"its released versions: {known}")
+        raise fail(
+            f"{name} {asked}",
+            f"no released version of {name} was in effect on {when}",
+            f"its released versions: {known}",
+        )
     latest = max(d for d, _ in candidates)
     tied = sorted((f for d, f in candidates if d == latest), key=lambda f: version_key(f.version))
     if len(tied) > 1:
@@ -173,8 +191,9 @@ class NewVersion:
     written: tuple[tuple[Path, str], ...] = ()
 
 
-def new_version(root: Path, name: str, version: str, effective: str | None, source: str | None,
-                copy_to: Path | None = None) -> NewVersion:
+def new_version(
+    root: Path, name: str, version: str, effective: str | None, source: str | None, copy_to: Path | None = None
+) -> NewVersion:
     """Copy the latest (or the `source`) version of `name` into a new draft file.
 
     Its `effective` date is --effective, else read from a YYYY.MM version;
@@ -189,7 +208,6 @@ def new_version(root: Path, name: str, version: str, effective: str | None, sour
     released version there. Every refusal comes before anything is written.
     """
 
-
     if not re.fullmatch(ruleset_schema()["properties"]["version"]["pattern"].strip("^$"), version):
         raise fail(version, f"'{version}' is not a valid version", 'use letters, digits, . and -, e.g. "2025.01"')
     versions = [f for f in find_all(root) if f.name == name]
@@ -198,7 +216,11 @@ def new_version(root: Path, name: str, version: str, effective: str | None, sour
     _refuse_same_number(name, version, versions)
     base = versions[-1] if source is None else next((f for f in versions if f.version == source), None)
     if base is None:
-        raise fail(f"--from {source}", f"{name} has no version '{source}'", f"its versions are: {', '.join(f.version for f in versions)}")
+        raise fail(
+            f"--from {source}",
+            f"{name} has no version '{source}'",
+            f"its versions are: {', '.join(f.version for f in versions)}",
+        )
     target = (base.path.parent if copy_to is None else copy_to / name) / f"{version}.yaml"
     if target.exists():
         raise fail(str(target), "that version exists already", "choose another version number")
@@ -212,8 +234,14 @@ def new_version(root: Path, name: str, version: str, effective: str | None, sour
     text = _own_expected_files(text, base.path.parent, version, written)
     write_atomically(target, text)
     written.append((target, "the draft"))
-    return NewVersion(target, base, "the latest version" if source is None else "--from", day.isoformat(), why,
-                      tuple(written) if copy_to is not None else ())
+    return NewVersion(
+        target,
+        base,
+        "the latest version" if source is None else "--from",
+        day.isoformat(),
+        why,
+        tuple(written) if copy_to is not None else (),
+    )
 
 
 def _copy_version(base: Found, folder: Path, written: list[tuple[Path, str]]) -> Found:
@@ -265,7 +293,8 @@ def _refuse_same_number(name: str, version: str, versions: Sequence[Found]) -> N
     same = [f for f in versions if f.version != version and version_key(f.version) == version_key(version)]
     if same:
         raise fail(
-            f"{name}@{version}", f"'{version}' is the same version number as the existing {name}@{same[0].version} ({same[0].path})",
+            f"{name}@{version}",
+            f"'{version}' is the same version number as the existing {name}@{same[0].version} ({same[0].path})",
             f"choose a number no version has yet; versions compare part by part as numbers, so {version} and {same[0].version} are one version",
         )
 
@@ -289,6 +318,7 @@ def _own_expected_files(text: str, folder: Path, version: str, written: list[tup
     A policy change usually changes the table: editing the copy must not break
     the released parent's case.  Inputs are data and stay shared.
     """
+
     def copy(m: re.Match[str]) -> str:
         old = m.group(2).strip("\"'")
         source = folder / old
@@ -328,7 +358,8 @@ def release(found: Found) -> Release:
     same = [v for v in releases if version_key(v) == version_key(found.version)]
     if same:
         raise fail(
-            str(found.path), f"{found.name}@{same[0]} is released already, and {found.version} is the same version number",
+            str(found.path),
+            f"{found.name}@{same[0]} is released already, and {found.version} is the same version number",
             f"give this draft a number of its own: kaoping new-version {found.name} <new version> --from {found.version}",
         )
     entry = Release(found.version, file_sha256(found.path), dt.date.today().isoformat())
@@ -336,7 +367,10 @@ def release(found: Found) -> Release:
     body = lock.read_text(encoding="utf-8") if lock.is_file() else LOCK_HEADER
     lines = [*body.rstrip("\n").split("\n"), f"{entry.version} {entry.sha256} {entry.date}"]
     header = [line for line in lines if line.startswith("#") or not line.strip()]
-    rows = sorted((line for line in lines if line.strip() and not line.startswith("#")), key=lambda l: version_key(l.split()[0]))
+    rows = sorted(
+        (line for line in lines if line.strip() and not line.startswith("#")),
+        key=lambda row: version_key(row.split()[0]),
+    )
     write_atomically(lock, "\n".join([*header, *rows]) + "\n")
     return entry
 
@@ -356,7 +390,9 @@ class Choice:
     note: str = ""
 
 
-def choose(ref: str, root: Path, as_of: str | None = None, period: str | None = None, exact_with_date: bool = False) -> Choice:
+def choose(
+    ref: str, root: Path, as_of: str | None = None, period: str | None = None, exact_with_date: bool = False
+) -> Choice:
     """Resolve a RULESET argument.
 
     A path or name@version is taken as given (with --as-of only when
@@ -368,7 +404,9 @@ def choose(ref: str, root: Path, as_of: str | None = None, period: str | None = 
     """
     if is_path(ref) or "@" in ref:
         if as_of and not exact_with_date:
-            raise UsageError(f"--as-of picks a version by date, so give the ruleset by name alone, e.g. -r {ref.split('@')[0]} --as-of {as_of}")
+            raise UsageError(
+                f"--as-of picks a version by date, so give the ruleset by name alone, e.g. -r {ref.split('@')[0]} --as-of {as_of}"
+            )
         if is_path(ref):
             return Choice(file_ref(ref), None, "path")
         name, _, version = ref.partition("@")
@@ -382,7 +420,9 @@ def choose(ref: str, root: Path, as_of: str | None = None, period: str | None = 
         day = as_of or f"{period}-01"
         why = f"--as-of {as_of}" if as_of else f"--period {period}"
         chosen = in_effect(versions, day, why)
-        return Choice(chosen.path, chosen, "in-effect", f"using {chosen.name}@{chosen.version}, in effect on {day} ({why})")
+        return Choice(
+            chosen.path, chosen, "in-effect", f"using {chosen.name}@{chosen.version}, in effect on {day} ({why})"
+        )
     newer = [f.version for f in versions if version_key(f.version) > version_key(latest.version)]
     note = f"using {ref}@{latest.version}, the latest released"
     if newer:
@@ -396,7 +436,9 @@ def _latest_draft(ref: str, versions: list[Found], as_of: str | None, period: st
     if as_of:
         in_effect(versions, as_of, f"--as-of {as_of}")  # raises: no released version was in effect then
     draft = versions[-1]
-    return Choice(draft.path, draft, "latest-draft", f"{ref} has no released version yet; using the latest draft, {draft.version}")
+    return Choice(
+        draft.path, draft, "latest-draft", f"{ref} has no released version yet; using the latest draft, {draft.version}"
+    )
 
 
 def not_in_effect(ref: str, effective: str, day: str, when: str, versions: Sequence[Found] = ()) -> str:
@@ -408,7 +450,9 @@ def not_in_effect(ref: str, effective: str, day: str, when: str, versions: Seque
     """
     if effective > day:
         return f"{ref} takes effect on {effective}, after {when}"
-    replaced = [(d, f) for f in versions if status(f) != "draft" for d in [effective_date(f.path)] if d and effective < d <= day]
+    replaced = [
+        (d, f) for f in versions if status(f) != "draft" for d in [effective_date(f.path)] if d and effective < d <= day
+    ]
     if replaced:
         d, f = max(replaced, key=lambda p: (p[0], version_key(p[1].version)))
         return f"{ref} was replaced on {d} by {f.name}@{f.version}, before {when}"
@@ -439,11 +483,15 @@ def check_not_edited_copy(path: Path, display: str, name: str, version: str, roo
     if any(release.sha256 == now for _, release in releases):
         return
     lock, release = releases[0]
-    said = f"{name}@{version}" if release.version == version else f"{name}@{version} (the same number as the released {release.version})"
+    said = (
+        f"{name}@{version}"
+        if release.version == version
+        else f"{name}@{version} (the same number as the released {release.version})"
+    )
     raise fail(
         display,
         f"this file says it is {said}, but it is an edited copy of that released version "
         f"(released on {release.date} with sha256 {release.sha256[:12]}, recorded in {lock}; this file's sha256 is {now[:12]})",
         f"a released version is never edited: make a new version (kaoping new-version {name} <new version>) "
-        f"and make your changes there, or give this file a version of its own (version: \"...\")",
+        f'and make your changes there, or give this file a version of its own (version: "...")',
     )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
-from .data import read_table
-from .model import Ruleset
+from ..data.table import read_table
+from ..ruleset.model import Ruleset
 from .ranking import Evaluation, rank
 from .scoring import score
 
@@ -18,7 +18,9 @@ def stages(ruleset: Ruleset) -> int:
     return len(ruleset.steps) + 3
 
 
-def evaluate(ruleset: Ruleset, input_path: Path, display: str | None = None, sheet: str | None = None, done: Stage | None = None) -> Evaluation:
+def evaluate(
+    ruleset: Ruleset, input_path: Path, display: str | None = None, sheet: str | None = None, done: Stage | None = None
+) -> Evaluation:
     """Read, score and rank; `done` is told each stage as it finishes (a progress bar for large inputs)."""
     tell = done or (lambda _: None)
     table = read_table(input_path, ruleset, display, sheet)

@@ -9,23 +9,29 @@ unit missing from a period is an error unless the ruleset says to skip it.
 from __future__ import annotations
 
 import statistics
-from pathlib import PurePath
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from pathlib import PurePath
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__
-from .errors import KaopingError, Problem, did_you_mean, fail
-from .numbers import format_fixed, spreadsheet_decimal
-from .output import dump_json, input_info, ruleset_info
-from .data import Table as InputTable
-from .model import Ruleset
-from .ranking import Evaluation, UnitResult, rank_numbers
+from .. import __version__
+from ..data.table import Table as InputTable
+from ..errors import KaopingError, Problem, did_you_mean, fail
+from ..evaluate.ranking import Evaluation, UnitResult, rank_numbers
+from ..numbers import format_fixed, spreadsheet_decimal
+from ..outputs.machine import dump_json, input_info, ruleset_info
+from ..ruleset.model import Ruleset
 
-FUNCTIONS: dict[str, Callable[[Sequence[float]], float]] = {"mean": statistics.fmean, "sum": sum, "min": min, "max": max}
+FUNCTIONS: dict[str, Callable[[Sequence[float]], float]] = {
+    "mean": statistics.fmean,
+    "sum": sum,
+    "min": min,
+    "max": max,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,28 +58,47 @@ class Combined:
 def _skipped(name: str, label: str, present: dict[str, UnitResult]) -> str:
     """A unit absent from a period: combined over the others, which a reader must hear (a renamed unit looks the same)."""
     near = did_you_mean(name, list(present))
-    return f"{name} has no result in {label}: its combined score is over the other periods (combine: {{missing: skip}})" + (f"; {near}" if near else "")
+    return (
+        f"{name} has no result in {label}: its combined score is over the other periods (combine: {{missing: skip}})"
+        + (f"; {near}" if near else "")
+    )
 
 
 def combine(ruleset: Ruleset, labels: Sequence[str], evaluations: Sequence[Evaluation]) -> Combined:
     """Each unit's combined score and rank.  A unit ranked in at least one period is ranked on the
     combined score; one never ranked (too few orders every month) is shown, not ranked."""
     if ruleset.combine is None:
-        raise fail(ruleset.path, "this ruleset does not say how periods are combined", "add to it: combine: {function: mean}")
+        raise fail(
+            ruleset.path, "this ruleset does not say how periods are combined", "add to it: combine: {function: mean}"
+        )
     twice = sorted({label for label in labels if list(labels).count(label) > 1})
     if twice:
         raise fail(twice[0], "two periods have the same label", "label each input: 2025-01=jan.csv 2025-02=feb.csv")
     names = list(dict.fromkeys(r.entity for ev in evaluations for r in ev.results))
     found = [{r.entity: r for r in ev.results} for ev in evaluations]
-    missing = [(n, label) for n in names for label, f in zip(labels, found) if n not in f]
+    missing = [(n, label) for n in names for label, f in zip(labels, found, strict=False) if n not in f]
     if missing and ruleset.combine.missing == "error":
-        problems = [Problem(label, 0, 0, f"{name} has no result in this period", "add its row, or declare combine: {missing: skip}") for name, label in missing]
+        problems = [
+            Problem(
+                label, 0, 0, f"{name} has no result in this period", "add its row, or declare combine: {missing: skip}"
+            )
+            for name, label in missing
+        ]
         raise KaopingError(problems, limit=100)
     notes = tuple(_skipped(name, label, found[labels.index(label)]) for name, label in missing)
     moved = [(n, sorted({r.group or "" for f in found for r in [f.get(n)] if r is not None})) for n in names]
     moved = [(n, g) for n, g in moved if len(g) > 1]
     if moved:
-        problems = [Problem(n, 0, 0, f"{n} is in different groups in different periods ({', '.join(g)})", "a period score needs one group (one full marks): combine the periods of each group apart") for n, g in moved]
+        problems = [
+            Problem(
+                n,
+                0,
+                0,
+                f"{n} is in different groups in different periods ({', '.join(g)})",
+                "a period score needs one group (one full marks): combine the periods of each group apart",
+            )
+            for n, g in moved
+        ]
         raise KaopingError(problems, limit=100)
     scored = []
     for name in names:
@@ -82,7 +107,9 @@ def combine(ruleset: Ruleset, labels: Sequence[str], evaluations: Sequence[Evalu
         group = next(p.group for p in periods if p is not None)
         scored.append((name, group, periods, FUNCTIONS[ruleset.combine.function](totals)))
     ranked = [s for s in scored if any(p is not None and p.rank is not None for p in s[2])]
-    never = [s for s in scored if s not in ranked]  # not ranked in any period (e.g. too few orders): not ranked here either
+    never = [
+        s for s in scored if s not in ranked
+    ]  # not ranked in any period (e.g. too few orders): not ranked here either
     rows = _ranked(ruleset, ranked) + [_row(ruleset, s, None) for s in never]
     return Combined(ruleset, tuple(labels), tuple(evaluations), tuple(rows), notes)
 
@@ -101,7 +128,9 @@ def _ranked(ruleset: Ruleset, scored: list[Scored]) -> list[Row]:
         part = [s for s in scored if not ruleset.ranking.per_group or s[1] == group]
         part.sort(key=lambda s: _key(ruleset, s[3]))
         keys = [_key(ruleset, s[3]) for s in part]
-        rows += [_row(ruleset, s, number) for s, number in zip(part, rank_numbers(keys, ruleset.ranking.ties))]
+        rows += [
+            _row(ruleset, s, number) for s, number in zip(part, rank_numbers(keys, ruleset.ranking.ties), strict=False)
+        ]
     return rows
 
 
@@ -118,21 +147,39 @@ def _row(ruleset: Ruleset, s: Scored, number: int | None) -> Row:
 
 
 def render_combined(c: Combined, console: Console) -> None:
-    table = Table(box=None, pad_edge=False, title=f"{c.ruleset.title} · {c.ruleset.combine.function if c.ruleset.combine else ''} of {len(c.labels)} period{'s' if len(c.labels) != 1 else ''}")
+    table = Table(
+        box=None,
+        pad_edge=False,
+        title=f"{c.ruleset.title} · {c.ruleset.combine.function if c.ruleset.combine else ''} of {len(c.labels)} period{'s' if len(c.labels) != 1 else ''}",
+    )
     table.add_column("排名", justify="right")
     table.add_column(c.ruleset.input(c.ruleset.key).label)
     if c.ruleset.group_field:
         table.add_column(c.ruleset.input(c.ruleset.group_field).label)
     for label in c.labels:
         table.add_column(f"{label}（名次）", justify="right")
-    table.add_column("合计" if c.ruleset.combine and c.ruleset.combine.function == "sum" else "期间得分", justify="right")
+    table.add_column(
+        "合计" if c.ruleset.combine and c.ruleset.combine.function == "sum" else "期间得分", justify="right"
+    )
     for row in c.rows:
-        cells = ["" if row.rank is None else str(row.rank), row.entity, *([row.group or ""] if c.ruleset.group_field else [])]
+        cells = [
+            "" if row.rank is None else str(row.rank),
+            row.entity,
+            *([row.group or ""] if c.ruleset.group_field else []),
+        ]
         cells += [f"{p.display['total']} ({p.rank if p.rank is not None else '—'})" if p else "—" for p in row.periods]
         table.add_row(*(Text(x) for x in (*cells, row.shown)))  # text, not Rich markup
     console.print(table)
-    inputs = ", ".join(f"{label}: {source_name(e.table)} (sha256 {e.table.sha256[:12]})" for label, e in zip(c.labels, c.evaluations))
-    console.print(f"{c.ruleset.label} (sha256 {c.ruleset.sha256[:12]}) · {inputs} · kaoping {__version__}", style="dim", highlight=False, markup=False)
+    inputs = ", ".join(
+        f"{label}: {source_name(e.table)} (sha256 {e.table.sha256[:12]})"
+        for label, e in zip(c.labels, c.evaluations, strict=False)
+    )
+    console.print(
+        f"{c.ruleset.label} (sha256 {c.ruleset.sha256[:12]}) · {inputs} · kaoping {__version__}",
+        style="dim",
+        highlight=False,
+        markup=False,
+    )
 
 
 def sheet_of(table: InputTable) -> str | None:
@@ -152,7 +199,10 @@ def combined_json(c: Combined) -> str:
         "kaoping": __version__,
         "ruleset": ruleset_info(c.ruleset),
         "combine": {"function": c.ruleset.combine.function if c.ruleset.combine else None},
-        "periods": [{"label": l, **input_info(e.table), "sheet": sheet_of(e.table)} for l, e in zip(c.labels, c.evaluations)],
+        "periods": [
+            {"label": label, **input_info(e.table), "sheet": sheet_of(e.table)}
+            for label, e in zip(c.labels, c.evaluations, strict=False)
+        ],
         "results": [
             {
                 "rank": row.rank,
@@ -160,7 +210,10 @@ def combined_json(c: Combined) -> str:
                 "group": row.group,
                 "score": row.score,
                 "display": row.shown,
-                "periods": [None if p is None else {"total": p.total, "display": p.display["total"], "rank": p.rank} for p in row.periods],
+                "periods": [
+                    None if p is None else {"total": p.total, "display": p.display["total"], "rank": p.rank}
+                    for p in row.periods
+                ],
             }
             for row in c.rows
         ],

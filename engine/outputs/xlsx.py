@@ -22,15 +22,16 @@ import datetime as dt
 import io
 import re
 import zipfile
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from rich.cells import cell_len
 
-from . import __version__
-from .model import PROVENANCE_SHEET
-from .output import provenance
-from .ranking import Evaluation, UnitResult
-from .report import Leaf, cell, group_spans, markers, notes, sections_of, table_leaves, table_notes, title
+from .. import __version__
+from ..evaluate.ranking import Evaluation, UnitResult
+from ..ruleset.model import PROVENANCE_SHEET
+from .layout import Leaf, cell, group_spans, markers, notes, sections_of, table_leaves, table_notes, title
+from .machine import provenance
 
 DEFAULT_SHEET = "考评表"
 
@@ -155,7 +156,11 @@ def _styles() -> tuple[Any, Any, Any]:
     from openpyxl.styles import Alignment, Border, Font, Side
 
     thin = Side(style="thin")
-    return Border(left=thin, right=thin, top=thin, bottom=thin), Alignment(horizontal="center", vertical="center", wrap_text=True), Font(bold=True)
+    return (
+        Border(left=thin, right=thin, top=thin, bottom=thin),
+        Alignment(horizontal="center", vertical="center", wrap_text=True),
+        Font(bold=True),
+    )
 
 
 def _write_title(sheet: Any, heading: str, width: int, marks: Sequence[str] = ()) -> None:

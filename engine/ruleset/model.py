@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Union
 
+from ..numbers import plain_number
 from .expr import Formula
-from .numbers import plain_number
 
 SPECIAL_FIELDS = ("rank", "total", "grade")
 TITLE_FIELDS = ("year", "month", "period")  # what a report title may take from --period
@@ -202,7 +201,7 @@ class ColumnGroup:
     columns: tuple[Column, ...]
 
 
-ReportItem = Union[Column, ColumnGroup]
+ReportItem = Column | ColumnGroup
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,7 +291,12 @@ class Ruleset:
         """'input', 'aggregate', 'indicator' or the special field's own name."""
         if id in SPECIAL_FIELDS:
             return id
-        for kind, items in (("input", self.inputs), ("aggregate", self.aggregates), ("indicator", self.indicators), ("derived", self.derived)):
+        for kind, items in (
+            ("input", self.inputs),
+            ("aggregate", self.aggregates),
+            ("indicator", self.indicators),
+            ("derived", self.derived),
+        ):
             if any(item.id == id for item in items):
                 return kind
         raise KeyError(id)

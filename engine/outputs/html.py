@@ -22,14 +22,14 @@ Every text from the ruleset or the data goes through html.escape.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
-from typing import Sequence
 
-from . import __version__
-from .numbers import plain_number
-from .ranking import Evaluation, UnitResult
-from .render_table import footer
-from .report import Leaf, cell, group_spans, not_in_effect_line, notes, sections_of, table_leaves, table_notes, title
+from .. import __version__
+from ..evaluate.ranking import Evaluation, UnitResult
+from ..numbers import plain_number
+from .layout import Leaf, cell, group_spans, not_in_effect_line, notes, sections_of, table_leaves, table_notes, title
+from .table import footer
 
 FONTS = (
     '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "微软雅黑", "Noto Sans CJK SC", '
@@ -80,7 +80,7 @@ footer .digests { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, 
   .whatif { background: none; color: #000; border: 2pt solid #000; }
   footer { color: #000; }
 }
-""" % {"fonts": FONTS}
+""" % {"fonts": FONTS}  # noqa: UP031 -- CSS is all braces, so %-format, not str.format
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
@@ -89,7 +89,9 @@ def to_html(evaluation: Evaluation, period: str | None = None) -> str:
     """One HTML5 page: title, the two-level table, a bar chart of the totals, lists and flags, provenance."""
     ruleset = evaluation.ruleset
     heading = title(ruleset, period)
-    page_title = ("[WHAT-IF] " if ruleset.overrides else "") + ("[NOT IN EFFECT] " if ruleset.not_in_effect else "") + heading
+    page_title = (
+        ("[WHAT-IF] " if ruleset.overrides else "") + ("[NOT IN EFFECT] " if ruleset.not_in_effect else "") + heading
+    )
     out = [
         "<!DOCTYPE html>",
         '<html lang="zh-CN">',
@@ -104,7 +106,9 @@ def to_html(evaluation: Evaluation, period: str | None = None) -> str:
         "<body>",
     ]
     if ruleset.overrides:
-        out.append(f'<p class="whatif" role="alert">WHAT-IF, not an adopted ruleset（模拟测算，非正式规则）: {escape(ruleset.label)}</p>')
+        out.append(
+            f'<p class="whatif" role="alert">WHAT-IF, not an adopted ruleset（模拟测算，非正式规则）: {escape(ruleset.label)}</p>'
+        )
     if ruleset.not_in_effect:
         out.append(f'<p class="whatif" role="alert">{escape(not_in_effect_line(ruleset))}</p>')
     out.append(f"<h1>{escape(heading)}</h1>")
@@ -172,7 +176,9 @@ def _row(evaluation: Evaluation, cols: Sequence[Leaf], result: UnitResult) -> st
 def _chart(evaluation: Evaluation) -> list[str]:
     """A bar per ranked unit, in rank order, each section apart; width = total / the unit's full marks."""
     ruleset = evaluation.ruleset
-    sections = [(label, results) for label, results in sections_of(evaluation) if any(r.rank is not None for r in results)]
+    sections = [
+        (label, results) for label, results in sections_of(evaluation) if any(r.rank is not None for r in results)
+    ]
     if not sections:
         return []
     maxima = {_full_marks(evaluation, r) for r in evaluation.ranked}

@@ -14,13 +14,13 @@ are numbered is declared by the ruleset:
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping, Sequence
 
-from .data import Table
-from .model import Ruleset, UnitList
-from .numbers import format_fixed, spreadsheet_decimal
+from ..data.table import Table
+from ..numbers import format_fixed, spreadsheet_decimal
+from ..ruleset.model import Ruleset, UnitList
 from .scoring import Scored, Scoring
 
 Key = tuple[float, ...]
@@ -70,8 +70,10 @@ def rank(ruleset: Ruleset, table: Table, scoring: Scoring) -> Evaluation:
     for part in _partitions(ruleset, [u for u in scoring.units if u.eligible]):
         ordered = sorted(part, key=lambda u: _key(ruleset, u))
         keys = [_key(ruleset, u) for u in ordered]
-        ranked = [_result(ruleset, u, n) for u, n in zip(ordered, rank_numbers(keys, ruleset.ranking.ties))]
-        partitions.append(list(zip(keys, ranked)))
+        ranked = [
+            _result(ruleset, u, n) for u, n in zip(ordered, rank_numbers(keys, ruleset.ranking.ties), strict=False)
+        ]
+        partitions.append(list(zip(keys, ranked, strict=False)))
         results += ranked
     results += [_result(ruleset, u, None) for u in scoring.units if not u.eligible]
     order = _group_order(ruleset, scoring.units)
@@ -88,7 +90,9 @@ def _partitions(ruleset: Ruleset, units: list[Scored]) -> list[list[Scored]]:
     """All units together, or each group apart (in _group_order)."""
     if not ruleset.ranking.per_group:
         return [units]
-    return [[u for u in units if u.group == g] for g in _group_order(ruleset, units) if any(u.group == g for u in units)]
+    return [
+        [u for u in units if u.group == g] for g in _group_order(ruleset, units) if any(u.group == g for u in units)
+    ]
 
 
 def _key(ruleset: Ruleset, unit: Scored) -> Key:
@@ -102,7 +106,11 @@ def _key(ruleset: Ruleset, unit: Scored) -> Key:
     r = ruleset.ranking
     sign = -1.0 if r.order == "descending" else 1.0
     main = unit.total if r.by == "total" else unit.scores[r.by]
-    first = float(spreadsheet_decimal(main, ruleset.rounding.places, ruleset.rounding.mode)) if r.on == "display" else _seen(main)
+    first = (
+        float(spreadsheet_decimal(main, ruleset.rounding.places, ruleset.rounding.mode))
+        if r.on == "display"
+        else _seen(main)
+    )
     breakers = [-_seen(unit.scores[b] if b in unit.scores else float(unit.values[b])) for b in r.tie_break]
     return (sign * first, *breakers)  # tie-breaks: highest first, whichever way the total ranks
 
@@ -128,7 +136,9 @@ def rank_numbers(keys: Sequence[object], ties: str) -> list[int]:
     return ranks
 
 
-def _members(ruleset: Ruleset, unit_list: UnitList, partitions: list[list[tuple[Key, UnitResult]]], order: list[str]) -> tuple[UnitResult, ...]:
+def _members(
+    ruleset: Ruleset, unit_list: UnitList, partitions: list[list[tuple[Key, UnitResult]]], order: list[str]
+) -> tuple[UnitResult, ...]:
     """The top (or bottom) `size` ranked units of each group, or of everyone; a unit tied with the last one is in too.
 
     Across groups with different full marks, units are compared on their share of their group's full marks.
@@ -162,6 +172,14 @@ def _result(ruleset: Ruleset, unit: Scored, number: int | None) -> UnitResult:
         shown = float(spreadsheet_decimal(unit.total, places, mode))
         grade = ruleset.grades.of(shown, ruleset.group(unit.group).max if unit.group is not None else ruleset.total.max)
     return UnitResult(
-        number, unit.entity, MappingProxyType(dict(unit.record.values)), unit.scores, unit.total, MappingProxyType(display),
-        unit.group, grade, unit.flags, unit.values,
+        number,
+        unit.entity,
+        MappingProxyType(dict(unit.record.values)),
+        unit.scores,
+        unit.total,
+        MappingProxyType(display),
+        unit.group,
+        grade,
+        unit.flags,
+        unit.values,
     )

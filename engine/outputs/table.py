@@ -10,17 +10,28 @@ a group have their header on the middle header line, centred vertically.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import PurePath
-from typing import Sequence
 
 from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
-from . import __version__
-from .ranking import Evaluation, UnitResult
-from .report import Leaf, cell, compact_leaves, group_spans, markers, not_in_effect_line, notes, sections_of, table_leaves, table_notes, title
-
+from .. import __version__
+from ..evaluate.ranking import Evaluation, UnitResult
+from .layout import (
+    Leaf,
+    cell,
+    compact_leaves,
+    group_spans,
+    markers,
+    not_in_effect_line,
+    notes,
+    sections_of,
+    table_leaves,
+    table_notes,
+    title,
+)
 
 Section = tuple[str, Sequence[Sequence[str]]]  # a title ("" for none) and its rows
 
@@ -85,7 +96,9 @@ def table_lines(cols: Sequence[Leaf], sections: Sequence[Section], widths: Seque
     """Every line of the table as plain text: borders, one or three header lines, then each section's
     title (spanning the table) and rows."""
     grouped = [c.group is not None for c in cols]
-    same = [i + 1 < len(cols) and grouped[i] and cols[i].group_index == cols[i + 1].group_index for i in range(len(cols))]
+    same = [
+        i + 1 < len(cols) and grouped[i] and cols[i].group_index == cols[i + 1].group_index for i in range(len(cols))
+    ]
     top = _rule("┌", "┐", ["─" if s else "┬" for s in same[:-1]], widths)
     middle = _middle_line(cols, widths, grouped, same)
     if not any(grouped):  # a one-level header needs one line
@@ -97,8 +110,17 @@ def table_lines(cols: Sequence[Leaf], sections: Sequence[Section], widths: Seque
     inner = sum(widths) + 3 * (len(widths) - 1)
     for label, rows in sections:
         if label:
-            body += [_rule("├", "┤", ["┴"] * (len(cols) - 1), widths), "│" + _pad(label, inner, "left") + "│", _rule("├", "┤", ["┬"] * (len(cols) - 1), widths)]
-        body += ["│" + "│".join(_pad(v, w, "right" if c.numeric else "left") for v, c, w in zip(r, cols, widths)) + "│" for r in rows]
+            body += [
+                _rule("├", "┤", ["┴"] * (len(cols) - 1), widths),
+                "│" + _pad(label, inner, "left") + "│",
+                _rule("├", "┤", ["┬"] * (len(cols) - 1), widths),
+            ]
+        body += [
+            "│"
+            + "│".join(_pad(v, w, "right" if c.numeric else "left") for v, c, w in zip(r, cols, widths, strict=False))
+            + "│"
+            for r in rows
+        ]
     if body and body[0].startswith("├"):
         body = body[1:]  # the header's own rule already separates the first title
         sep = _rule("├", "┤", ["┴"] * (len(cols) - 1), widths)
@@ -108,7 +130,7 @@ def table_lines(cols: Sequence[Leaf], sections: Sequence[Section], widths: Seque
 
 def _rule(left: str, right: str, joins: Sequence[str], widths: Sequence[int]) -> str:
     parts = ["─" * (w + 2) for w in widths]
-    return left + "".join(p + j for p, j in zip(parts, [*joins, ""])) + right
+    return left + "".join(p + j for p, j in zip(parts, [*joins, ""], strict=False)) + right
 
 
 def _header_line(cols: Sequence[Leaf], widths: Sequence[int], same: Sequence[bool], upper: bool) -> str:

@@ -1,0 +1,1 @@
+"""Scoring and ranking: aggregates, indicators, the total, order, ties and display rounding."""
