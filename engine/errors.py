@@ -12,9 +12,14 @@ from __future__ import annotations
 import difflib
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from rich.cells import cell_len
+
+
+CODE = re.compile(r"[a-z]+(\.[a-z0-9]+(-[a-z0-9]+)*)+")
+"""A problem code: an area, then a dot and a kebab-case name, e.g. `formula.unknown-name`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +28,9 @@ class Problem:
 
     `line` and `col` are 1-based; 0 means "the whole file" (or "the whole row").
     `source` is the text of the offending line, shown with a caret under `col`.
+    `code` names the kind of mistake, stable across releases and languages
+    (`formula.unknown-name`, `data.not-a-number`): scripts and tests match on
+    it, never on the message, which may be reworded or translated.
     """
 
     file: str
@@ -32,6 +40,11 @@ class Problem:
     hint: str = ""
     source: str = ""
     cell: str = ""  # a spreadsheet's own name for the place (Sheet1!D7), shown instead of line:col
+    code: str = field(default="", kw_only=True)
+
+    def __post_init__(self) -> None:
+        if self.code and not CODE.fullmatch(self.code):
+            raise ValueError(f"problem code {self.code!r} is not area.kebab-name")
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.file, self.line, self.col, self.message)
@@ -51,9 +64,11 @@ class UsageError(Exception):
     """The command line is wrong in a way argparse cannot see: exit 2, like argparse's own errors."""
 
 
-def fail(file: str, message: str, hint: str = "", line: int = 0, col: int = 0, cell: str = "") -> KaopingError:
+def fail(
+    file: str, message: str, hint: str = "", line: int = 0, col: int = 0, cell: str = "", *, code: str = ""
+) -> KaopingError:
     """A one-problem error, for mistakes that stop a stage at once."""
-    return KaopingError([Problem(file, line, col, message, hint, cell=cell)])
+    return KaopingError([Problem(file, line, col, message, hint, cell=cell, code=code)])
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

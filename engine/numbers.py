@@ -15,15 +15,37 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 MODES = {"half_away_from_zero": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
 
 
+SIGNIFICANT = 15
+"""How many significant decimal digits a spreadsheet sees of a float: the one statement of the rule.
+
+Comparing, ranking, rounding, grading and reading an Excel cell all see a
+value at this many digits (`seen`, `seen_text`), so 96.66666666666667 and
+96.66666666666666 are the same score on paper, as they are in Excel and WPS.
+"""
+
+_SEEN = f".{SIGNIFICANT}g"
+_EXACT_INTEGER = 10.0**SIGNIFICANT  # below this, every integer-valued float prints exactly as an integer
+
+
+def seen_text(value: float) -> str:
+    """`value` as a spreadsheet shows it, at SIGNIFICANT digits: 2.67499999999999982 -> '2.675'."""
+    return format(value, _SEEN)
+
+
+def seen(value: float) -> float:
+    """`value` as a spreadsheet sees it, back as a float: 35.00000000000001 -> 35.0."""
+    return float(seen_text(value))
+
+
 _WIDE = Context(prec=400)  # room for any float (up to 1e308) with its decimals
 
 
 def spreadsheet_decimal(value: float, places: int, mode: str = "half_away_from_zero") -> Decimal:
-    """`value` seen at 15 significant digits, rounded to `places` decimals."""
+    """`value` seen at SIGNIFICANT digits, rounded to `places` decimals."""
     if not math.isfinite(value):
         raise OverflowError(f"cannot round {value}")
-    seen = Decimal(format(value, ".15g"))
-    return seen.quantize(Decimal(1).scaleb(-places), rounding=MODES[mode], context=_WIDE)
+    shown = Decimal(seen_text(value))
+    return shown.quantize(Decimal(1).scaleb(-places), rounding=MODES[mode], context=_WIDE)
 
 
 def spreadsheet_round(value: float, places: int = 0, mode: str = "half_away_from_zero") -> float:
@@ -39,9 +61,9 @@ def format_fixed(value: float, places: int, mode: str = "half_away_from_zero") -
 
 def plain_number(value: float | int) -> str:
     """How a number reads in a header or an explanation: 35.0 -> '35', 12.3456789 stays whole."""
-    if isinstance(value, int) or float(value).is_integer() and abs(value) < 1e15:
+    if isinstance(value, int) or float(value).is_integer() and abs(value) < _EXACT_INTEGER:
         return str(int(value))
-    return format(value, ".15g")
+    return seen_text(value)
 
 
 def signed_fixed(value: float, places: int, mode: str = "half_away_from_zero") -> str:

@@ -22,7 +22,7 @@ from .. import __version__
 from ..data.table import Table as InputTable
 from ..errors import KaopingError, Problem, did_you_mean, fail
 from ..evaluate.ranking import Evaluation, UnitResult, rank_numbers
-from ..numbers import format_fixed, spreadsheet_decimal
+from ..numbers import format_fixed, seen, spreadsheet_decimal
 from ..outputs.machine import dump_json, input_info, ruleset_info
 from ..ruleset.model import Ruleset
 
@@ -138,7 +138,7 @@ def _key(ruleset: Ruleset, score: float) -> float:
     sign = -1.0 if ruleset.ranking.order == "descending" else 1.0
     if ruleset.ranking.on == "display":
         return sign * float(spreadsheet_decimal(score, ruleset.rounding.places, ruleset.rounding.mode))
-    return sign * float(format(score, ".15g"))
+    return sign * seen(score)
 
 
 def _row(ruleset: Ruleset, s: Scored, number: int | None) -> Row:

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from ..errors import did_you_mean, fail
 from ..evaluate.ranking import Evaluation, UnitResult
-from ..numbers import plain_number, signed_fixed, spreadsheet_decimal
+from ..numbers import plain_number, seen_text, signed_fixed, spreadsheet_decimal
 from ..ruleset.expr import Evaluator, Formula
 from ..ruleset.model import Aggregate, Indicator, Ruleset
 
@@ -242,7 +242,7 @@ def why_apart(ruleset: Ruleset, unit: UnitResult, other: UnitResult) -> str:
     ranking = ruleset.ranking
     if ranking.by != "total" or unit.display["total"] != other.display["total"] or unit.rank == other.rank:
         return ""
-    if format(unit.total, ".15g") != format(other.total, ".15g"):
+    if seen_text(unit.total) != seen_text(other.total):
         return "the same total as printed: ranked apart by the unrounded totals (ranking.on: total)"
     if ranking.tie_break:
         return f"tied on the total: ranked apart by {', '.join(ranking.tie_break)} (ranking.tie_break)"

@@ -27,6 +27,7 @@ from xml.etree import ElementTree
 from xml.etree.ElementTree import ParseError
 
 from ..errors import KaopingError, Problem, fail
+from ..numbers import plain_number, seen_text
 from ..ruleset.model import PROVENANCE_SHEET
 
 MAX_BOX = 5_000_000  # a sheet whose real cells span more than this (rows × columns) is a formatting accident or a hostile file
@@ -487,11 +488,11 @@ def _text(value: Any, number_format: str = "General") -> str:
     if value is None:
         return ""
     if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in number_format:
-        return f"{value * 100:.15g}%"
+        return f"{seen_text(value * 100)}%"
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else format(value, ".15g")
+        return plain_number(value)
     if isinstance(value, dt.datetime) and value.time() == dt.time():
         return value.date().isoformat()  # a date typed in a cell is stored as midnight
     if isinstance(value, (dt.datetime, dt.date)):

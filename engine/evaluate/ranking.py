@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from ..data.table import Table
-from ..numbers import format_fixed, spreadsheet_decimal
+from ..numbers import format_fixed, seen, spreadsheet_decimal
 from ..ruleset.model import Ruleset, UnitList
 from .scoring import Scored, Scoring
 
@@ -120,8 +120,7 @@ def _share_key(ruleset: Ruleset, result: UnitResult) -> Key:
     return (sign * _seen(result.total * 100 / ruleset.group(result.group).max),)
 
 
-def _seen(value: float) -> float:
-    return float(format(value, ".15g"))
+_seen = seen
 
 
 def rank_numbers(keys: Sequence[object], ties: str) -> list[int]:

@@ -19,7 +19,7 @@ from types import MappingProxyType
 
 from ..data.table import MAX_PROBLEMS, Record, Table
 from ..errors import KaopingError, Problem, fail
-from ..numbers import format_fixed, plain_number
+from ..numbers import format_fixed, plain_number, seen
 from ..ruleset.expr import Evaluator, Formula, Number
 from ..ruleset.model import Aggregate, Ruleset
 
@@ -344,6 +344,4 @@ def _bonus(ruleset: Ruleset, unit: Scored) -> float:
     return sum(unit.scores[i.id] for i in ruleset.indicators if i.kind == "bonus")
 
 
-def _seen(value: float) -> float:
-    """As a spreadsheet sees it (15 significant digits): 35.00000000000001 is 35, not above a weight of 35."""
-    return float(format(value, ".15g"))
+_seen = seen  # 35.00000000000001 is 35, not above a weight of 35

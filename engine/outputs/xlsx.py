@@ -29,6 +29,7 @@ from rich.cells import cell_len
 
 from .. import __version__
 from ..evaluate.ranking import Evaluation, UnitResult
+from ..numbers import SIGNIFICANT
 from ..ruleset.model import PROVENANCE_SHEET
 from .layout import Leaf, cell, group_spans, markers, notes, sections_of, table_leaves, table_notes, title
 from .machine import provenance
@@ -41,7 +42,7 @@ _SHEET_MAX = 31
 # XML 1.0 cannot hold these (openpyxl refuses them): shown as U+FFFD rather than failing the whole file
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # beyond 15 significant digits Excel silently changes an integer: such a value is written as text
-_EXACT_INTEGER = 10**15
+_EXACT_INTEGER = 10**SIGNIFICANT
 
 # (key, 说明) of every row of the provenance sheet, and where its value is in output.provenance()
 _PROVENANCE_ROWS: tuple[tuple[str, str, tuple[str, ...]], ...] = (

@@ -25,13 +25,13 @@ from dataclasses import dataclass
 from simpleeval import SimpleEval
 
 from ..errors import did_you_mean
-from ..numbers import plain_number, spreadsheet_round
+from ..numbers import SIGNIFICANT, plain_number, spreadsheet_round
 
 MAX_LENGTH = 1000
 MAX_BRACKETS = 30
 MAX_DEPTH = 100  # each level costs simpleeval a few Python frames; 100 stays far below the recursion limit
-MAX_LITERAL = 1e15
-MAX_PLACES = 15  # round(x, places): a float holds 15 significant digits, so more places mean nothing
+MAX_LITERAL = 10.0**SIGNIFICANT
+MAX_PLACES = SIGNIFICANT  # round(x, places): a float holds 15 significant digits, so more places mean nothing
 
 Number = int | float
 

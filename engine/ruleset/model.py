@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..numbers import plain_number
+from ..numbers import plain_number, seen
 from .expr import Formula
 
 SPECIAL_FIELDS = ("rank", "total", "grade")
@@ -125,7 +125,7 @@ class Grades:
 
     def of(self, total: float, max: float) -> str:
         """The grade of a total as printed; a share of full marks is seen at 15 digits (69.60 of 120 is 58%)."""
-        x = float(format(total * 100 / max, ".15g")) if self.percent else total
+        x = seen(total * 100 / max) if self.percent else total
         return next((str(b.value) for b in self.bands if b.holds(x)), "")
 
 
