@@ -26,7 +26,7 @@ from kaoping.data.table import read_table  # noqa: E402
 from kaoping.evaluate.ranking import rank  # noqa: E402
 from kaoping.evaluate.scoring import score  # noqa: E402
 from kaoping.outputs.machine import to_json  # noqa: E402
-from kaoping.ruleset.loader import load_ruleset  # noqa: E402
+from kaoping.ruleset.load import load_ruleset  # noqa: E402
 
 SEED_RULESET = ROOT / "rulesets" / "jintai-hotline" / "2024.02.yaml"
 SEED_INPUT = ROOT / "examples" / "jintai-hotline-2024-02.csv"

@@ -41,7 +41,7 @@ from .outputs.diff import diff_json, render_diff
 from .outputs.formats import FORMATS, formatted
 from .outputs.machine import to_csv as _to_csv
 from .outputs.machine import to_json as _to_json
-from .ruleset.loader import load_ruleset, load_source
+from .ruleset.load import load_ruleset, load_source
 from .ruleset.model import Ruleset as Model
 from .ruleset.resolve import Found, found_at, is_path, named, rulesets_choice, visible_roots
 from .ruleset.versions import check_not_edited_copy, choose, not_in_effect, released_copies

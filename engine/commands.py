@@ -36,7 +36,7 @@ from .outputs.formats import FORMATS, formatted
 from .outputs.layout import canonical_period
 from .outputs.machine import provenance_json
 from .outputs.table import render_table
-from .ruleset.loader import load_ruleset
+from .ruleset.load import load_ruleset
 from .ruleset.model import Ruleset
 from .ruleset.resolve import (
     Found,

@@ -10,13 +10,12 @@ place (`render_problems`).  Anything that is not a `KaopingError` is a bug.
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Iterable
-import re
 from dataclasses import dataclass, field
 
 from rich.cells import cell_len
-
 
 CODE = re.compile(r"[a-z]+(\.[a-z0-9]+(-[a-z0-9]+)*)+")
 """A problem code: an area, then a dot and a kebab-case name, e.g. `formula.unknown-name`."""

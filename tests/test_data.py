@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from kaoping.data.table import read_table
 from kaoping.errors import KaopingError
-from kaoping.ruleset.loader import load_ruleset
+from kaoping.ruleset.load import load_ruleset
 
 from .conftest import ROOT, SEED_INPUT, SEED_RULESET, run_cli
 

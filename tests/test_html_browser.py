@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 from kaoping.evaluate.pipeline import evaluate
 from kaoping.outputs.html import to_html
-from kaoping.ruleset.loader import load_ruleset
+from kaoping.ruleset.load import load_ruleset
 
 from .conftest import SEED_INPUT, SEED_RULESET
 

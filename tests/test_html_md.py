@@ -22,7 +22,7 @@ from kaoping.evaluate.pipeline import evaluate
 from kaoping.evaluate.ranking import Evaluation
 from kaoping.outputs.html import to_html
 from kaoping.outputs.md import to_markdown
-from kaoping.ruleset.loader import load_ruleset
+from kaoping.ruleset.load import load_ruleset
 from kaoping.ruleset.whatif import parse_overrides
 
 from .conftest import PUBLISHED, ROOT, SEED_INPUT, SEED_RULESET

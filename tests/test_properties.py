@@ -42,7 +42,7 @@ from hypothesis import strategies as st
 from kaoping.evaluate.pipeline import evaluate
 from kaoping.evaluate.ranking import Evaluation, UnitResult
 from kaoping.outputs.machine import to_json
-from kaoping.ruleset.loader import load_ruleset
+from kaoping.ruleset.load import load_ruleset
 
 from .conftest import ROOT
 

@@ -171,7 +171,7 @@ def test_a_narrow_terminal_gets_the_scores_only_and_a_note_saying_so():
 
     from kaoping.evaluate.pipeline import evaluate
     from kaoping.outputs.table import render_table
-    from kaoping.ruleset.loader import load_ruleset
+    from kaoping.ruleset.load import load_ruleset
     from rich.cells import cell_len
     from rich.console import Console
 

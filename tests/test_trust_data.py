@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 from kaoping.data.table import read_table
 from kaoping.errors import KaopingError, render_problems
-from kaoping.ruleset.loader import load_ruleset
+from kaoping.ruleset.load import load_ruleset
 
 from .conftest import PUBLISHED, SEED_INPUT, SEED_RULESET, run_cli
 

@@ -27,7 +27,7 @@ from kaoping.outputs.machine import provenance_json, to_csv, to_json
 from kaoping.outputs.md import to_markdown
 from kaoping.outputs.table import footer
 from kaoping.outputs.xlsx import to_xlsx
-from kaoping.ruleset.loader import load_ruleset
+from kaoping.ruleset.load import load_ruleset
 
 from .conftest import PUBLISHED, ROOT, SEED_INPUT, SEED_RULESET, run_cli
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 from kaoping.ruleset.expr import compile_formula
-from kaoping.ruleset.loader import load_ruleset
+from kaoping.ruleset.load import load_ruleset
 from kaoping.ruleset.model import DEFAULT_TOTALS_LABELS
 
 from .conftest import ROOT, SEED_INPUT, run_cli

@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 from kaoping.evaluate.pipeline import evaluate
 from kaoping.outputs.xlsx import sheet_name, to_xlsx
-from kaoping.ruleset.loader import load_ruleset
+from kaoping.ruleset.load import load_ruleset
 from kaoping.ruleset.whatif import parse_overrides
 from openpyxl.cell.cell import MergedCell
 

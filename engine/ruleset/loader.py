@@ -1,8 +1,6 @@
-"""Loading a ruleset: parse -> format version -> schema -> meaning -> build.
+"""The meaning checks and the build of a schema-valid ruleset (the stages before it: engine/ruleset/load.py).
 
-Each stage reports every problem it finds; a later stage runs only when the
-earlier ones found nothing, so a user never sees errors caused by other
-errors.  The meaning checks and the build are one pass: formulas are parsed
+The meaning checks and the build are one pass: formulas are parsed
 once here, their names checked against what the ruleset declares, and the
 frozen model is built from the same objects.
 """
@@ -14,7 +12,6 @@ import difflib
 import keyword
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -50,10 +47,8 @@ from .model import (
     UnitList,
 )
 from .resolve import Found
-from .schema import check_format_version, check_schema, item_path
-from .versions import check_unchanged
-from .whatif import Override, apply_overrides
-from .yamlsrc import MAX_PROBLEMS, Source, block_position, locate, read_yaml, scalar_column
+from .schema import item_path
+from .yamlsrc import Source, block_position, locate, scalar_column
 
 RESERVED = frozenset(
     {*SPECIAL_FIELDS, "weight", "year", "month", "period", *HELPERS, "true", "false", "none", *keyword.kwlist}
@@ -66,51 +61,14 @@ WIDE_BRACES = re.compile("[\uff5b\uff5d]")  # ｛ ｝
 _HALF_BRACES = str.maketrans("\uff5b\uff5d", "{}")
 
 
-def load_ruleset(
-    path: Path, display: str | None = None, overrides: Sequence[Override] = (), expect: Found | None = None
-) -> Ruleset:
-    """The validated model of the ruleset at `path`, or KaopingError with every problem.
+def build_model(src: Source, expect: Found | None, overrides: tuple[str, ...]) -> Ruleset:
+    """The frozen model of a schema-valid document, or KaopingError with every meaning problem.
 
-    A released version whose bytes changed is refused first; `overrides`
-    (what-if `--set` values) are applied before any check, so the changed
-    ruleset is validated as a whole.  `expect` is where the file was found
-    by name: its `name:` and `version:` must agree with its folder and file.
+    `expect` is where the file was found by name (its `name:` and `version:`
+    must agree with its folder and file); `overrides` are the --set texts the
+    model records.
     """
-    display = display or str(path)
-    check_unchanged(path, display)
-    return load_source(read_yaml(path, display), overrides, expect)
-
-
-def load_source(src: Source, overrides: Sequence[Override] = (), expect: Found | None = None) -> Ruleset:
-    """The stages after reading, for a parsed document from a file or from text (the Python API's loads):
-    what-if, format version, schema, meaning and build."""
-    if overrides and isinstance(src.data, dict):
-        src = apply_overrides(src, overrides)
-    problems = check_format_version(src) or check_schema(src)
-    if not problems:
-        try:
-            return _Builder(src, expect).build(src.sha256, tuple(o.text for o in overrides))
-        except KaopingError as e:
-            problems = list(e.problems)
-    raise KaopingError(_under_overrides(problems, overrides), limit=MAX_PROBLEMS)
-
-
-def _under_overrides(problems: list[Problem], overrides: Sequence[Override]) -> list[Problem]:
-    """Each problem of a what-if says which --set values made it one.
-
-    Said in each message rather than in a heading of its own, so that the
-    count under the list ("1 error") counts the problems only.  A problem
-    already placed at a --set value names it in its place.
-    """
-    if not overrides:
-        return problems
-    said = "with --set " + ", --set ".join(o.text for o in overrides)
-    return [
-        p
-        if p.file.startswith("--set")
-        else replace(p, message=f"{said}: {p.message}", hint=p.hint or "change the --set values")
-        for p in problems
-    ]
+    return _Builder(src, expect).build(src.sha256, overrides)
 
 
 class _Builder:

@@ -1,0 +1,69 @@
+"""Loading a ruleset, stage by stage: read -> release lock -> what-if -> format version -> schema -> meaning.
+
+Each stage reports every problem it finds; a later stage runs only when the
+earlier ones found nothing, so a user never sees errors caused by other
+errors.  Each stage lives in its own module (yamlsrc, versions, whatif,
+schema, loader); this one only runs them in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from ..errors import KaopingError, Problem
+from .loader import build_model
+from .model import Ruleset
+from .resolve import Found
+from .schema import check_format_version, check_schema
+from .versions import check_unchanged
+from .whatif import Override, apply_overrides
+from .yamlsrc import MAX_PROBLEMS, Source, read_yaml
+
+
+def load_ruleset(
+    path: Path, display: str | None = None, overrides: Sequence[Override] = (), expect: Found | None = None
+) -> Ruleset:
+    """The validated model of the ruleset at `path`, or KaopingError with every problem.
+
+    A released version whose bytes changed is refused first; `overrides`
+    (what-if `--set` values) are applied before any check, so the changed
+    ruleset is validated as a whole.  `expect` is where the file was found
+    by name: its `name:` and `version:` must agree with its folder and file.
+    """
+    display = display or str(path)
+    check_unchanged(path, display)
+    return load_source(read_yaml(path, display), overrides, expect)
+
+
+def load_source(src: Source, overrides: Sequence[Override] = (), expect: Found | None = None) -> Ruleset:
+    """The stages after reading, for a parsed document from a file or from text (the Python API's loads):
+    what-if, format version, schema, meaning and build."""
+    if overrides and isinstance(src.data, dict):
+        src = apply_overrides(src, overrides)
+    problems = check_format_version(src) or check_schema(src)
+    if not problems:
+        try:
+            return build_model(src, expect, tuple(o.text for o in overrides))
+        except KaopingError as e:
+            problems = list(e.problems)
+    raise KaopingError(_under_overrides(problems, overrides), limit=MAX_PROBLEMS)
+
+
+def _under_overrides(problems: list[Problem], overrides: Sequence[Override]) -> list[Problem]:
+    """Each problem of a what-if says which --set values made it one.
+
+    Said in each message rather than in a heading of its own, so that the
+    count under the list ("1 error") counts the problems only.  A problem
+    already placed at a --set value names it in its place.
+    """
+    if not overrides:
+        return problems
+    said = "with --set " + ", --set ".join(o.text for o in overrides)
+    return [
+        p
+        if p.file.startswith("--set")
+        else replace(p, message=f"{said}: {p.message}", hint=p.hint or "change the --set values")
+        for p in problems
+    ]
