@@ -141,14 +141,16 @@ class Source:
     sha256: str = ""
     overridden: Mapping[tuple[Any, ...], str] = field(default_factory=dict)
 
-    def problem(self, node: Node | None, message: str, hint: str = "", path: Sequence[Any] = ()) -> Problem:
+    def problem(
+        self, node: Node | None, message: str, hint: str = "", path: Sequence[Any] = (), *, code: str = ""
+    ) -> Problem:
         """A problem pointing at `node` (the whole file when None), or at the --set that replaced the value at `path`."""
         override = self.override_of(path)
         if override:
-            return Problem(f"--set {override}", 0, 0, message, hint)
+            return Problem(f"--set {override}", 0, 0, message, hint, code=code)
         if node is None:
-            return Problem(self.file, 1, 1, message, hint)
-        return self.problem_at(node.start_mark.line + 1, node.start_mark.column + 1, message, hint)
+            return Problem(self.file, 1, 1, message, hint, code=code)
+        return self.problem_at(node.start_mark.line + 1, node.start_mark.column + 1, message, hint, code=code)
 
     def override_of(self, path: Sequence[Any]) -> str:
         """The --set text that replaced the value at `path` (or a value inside it), else ""."""
@@ -157,9 +159,9 @@ class Source:
                 return text
         return ""
 
-    def problem_at(self, line: int, col: int, message: str, hint: str = "") -> Problem:
+    def problem_at(self, line: int, col: int, message: str, hint: str = "", *, code: str = "") -> Problem:
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
-        return Problem(self.file, line, col, message, hint, text)
+        return Problem(self.file, line, col, message, hint, text, code=code)
 
 
 def read_yaml(path: Path, display: str) -> Source:
