@@ -15,15 +15,20 @@ from pathlib import Path
 from ..errors import KaopingError, Problem
 from .loader import build_model
 from .model import Ruleset
-from .resolve import Found
+from .resolve import Found, found_at
 from .schema import check_format_version, check_schema
-from .versions import check_unchanged
+from .versions import Choice, check_not_edited_copy, check_unchanged
 from .whatif import Override, apply_overrides
-from .yamlsrc import MAX_PROBLEMS, Source, read_yaml
+from .yamlsrc import MAX_PROBLEMS, Reads, Source
 
 
 def load_ruleset(
-    path: Path, display: str | None = None, overrides: Sequence[Override] = (), expect: Found | None = None
+    path: Path,
+    display: str | None = None,
+    overrides: Sequence[Override] = (),
+    expect: Found | None = None,
+    *,
+    reads: Reads | None = None,
 ) -> Ruleset:
     """The validated model of the ruleset at `path`, or KaopingError with every problem.
 
@@ -31,10 +36,30 @@ def load_ruleset(
     (what-if `--set` values) are applied before any check, so the changed
     ruleset is validated as a whole.  `expect` is where the file was found
     by name: its `name:` and `version:` must agree with its folder and file.
+    The file's bytes are read once, hashed for the lock and parsed from the
+    same bytes; with `reads` (the reader `choose` used) not even that, when
+    choosing the version read the file already.
     """
     display = display or str(path)
-    check_unchanged(path, display)
-    return load_source(read_yaml(path, display), overrides, expect)
+    reads = reads or Reads()
+    check_unchanged(path, display, reads=reads)
+    return load_source(reads.source(path, display), overrides, expect)
+
+
+def load_choice(
+    choice: Choice, roots: tuple[Path, ...], overrides: Sequence[Override] = (), *, reads: Reads | None = None
+) -> Ruleset:
+    """The ruleset `choose` chose, loaded, and refused when it calls itself a released version without its bytes.
+
+    A path into a rulesets folder is checked as if found by name (found_at).
+    Give the `reads` that `choose` was given: then every file is read and
+    parsed once for the whole load, choosing included.
+    """
+    reads = reads or Reads()
+    found = choice.found or found_at(choice.path, roots)
+    model = load_ruleset(choice.path, str(choice.path), overrides, expect=found, reads=reads)
+    check_not_edited_copy(choice.path, str(choice.path), model.name, model.version, roots, reads=reads)
+    return model
 
 
 def load_source(src: Source, overrides: Sequence[Override] = (), expect: Found | None = None) -> Ruleset:

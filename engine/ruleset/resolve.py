@@ -133,10 +133,15 @@ def file_ref(ref: str) -> Path:
         found = path.is_file()
     except OSError as e:
         raise fail(
-            ref, f"cannot open it as a ruleset file: {e.strerror}", "give a path to a .yaml file, or name@version"
+            ref,
+            f"cannot open it as a ruleset file: {e.strerror}",
+            "give a path to a .yaml file, or name@version",
+            code="find.cannot-open",
         ) from None
     if not found:
-        raise fail(ref, "no such ruleset file", "give a path to a .yaml file, or name@version")
+        raise fail(
+            ref, "no such ruleset file", "give a path to a .yaml file, or name@version", code="find.no-such-file"
+        )
     return path
 
 
@@ -149,7 +154,7 @@ def named(root: Path, name: str, ref: str) -> list[Found]:
         hint = did_you_mean(name, names) or (
             f"known rulesets: {', '.join(names)}" if names else f"no rulesets found under {root}/"
         )
-        raise fail(ref, f"no ruleset named '{name}' under {root}/", hint)
+        raise fail(ref, f"no ruleset named '{name}' under {root}/", hint, code="find.no-such-ruleset")
     return found
 
 
@@ -164,8 +169,14 @@ def exact(found: list[Found], version: str, ref: str) -> Found:
             ref,
             f"ruleset '{found[0].name}' has no version '{version}', but has {same[0]}, the same number written differently",
             f"name it as written: {found[0].name}@{same[0]}",
+            code="find.version-written-differently",
         )
-    raise fail(ref, f"ruleset '{found[0].name}' has no version '{version}'", f"its versions are: {', '.join(versions)}")
+    raise fail(
+        ref,
+        f"ruleset '{found[0].name}' has no version '{version}'",
+        f"its versions are: {', '.join(versions)}",
+        code="find.no-such-version",
+    )
 
 
 def found_at(path: Path, roots: tuple[Path, ...]) -> Found | None:

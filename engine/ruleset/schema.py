@@ -13,7 +13,8 @@ import difflib
 import json
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any
@@ -23,7 +24,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from yaml.nodes import Node, ScalarNode
 
 from ..errors import Problem, did_you_mean
-from .yamlsrc import WIDE_COLON, WIDE_SPACE, Source, child, locate, scalar_column
+from .yamlsrc import WIDE_COLON, WIDE_COLON_CODE, WIDE_SPACE, WIDE_SPACE_CODE, Source, child, locate, scalar_column
 
 # The schema is package data (kaoping.schemas, from the project's schemas/ folder), read through
 # importlib.resources: never from a folder that merely sits beside the package (in site-packages,
@@ -34,7 +35,63 @@ FORMAT_VERSION = 1
 
 @lru_cache(maxsize=1)
 def ruleset_schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    if not isinstance(schema, dict):
+        raise RuntimeError(f"{SCHEMA_PATH} is not a JSON Schema (an object): reinstall kaoping")
+    return schema
+
+
+@dataclass(frozen=True, slots=True)
+class _Mistake:
+    """One JSON Schema error, its fields narrowed once from the types jsonschema leaves open (Unset).
+
+    `expected` is the keyword's value in the schema (the keys `required`
+    lists, the choices of `enum`, the type names of `type`, a limit).
+    """
+
+    validator: str
+    expected: object
+    instance: object
+    schema: Mapping[str, Any]
+    path: tuple[str | int, ...]
+    message: str
+
+    @property
+    def code(self) -> str:
+        return validator_code(self.validator)
+
+
+def _mistake(error: ValidationError) -> _Mistake:
+    validator = error.validator if isinstance(error.validator, str) else ""
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
+    return _Mistake(validator, error.validator_value, error.instance, schema, tuple(error.absolute_path), error.message)
+
+
+def validator_code(validator: str) -> str:
+    """`schema.` and the JSON Schema keyword in kebab-case, for every keyword: additionalProperties is
+    schema.additional-properties, $ref schema.ref; a keyword jsonschema did not name is schema.invalid."""
+    kebab = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", validator).lower()
+    return "schema." + (re.sub(r"[^a-z0-9]+", "-", kebab).strip("-") or "invalid")
+
+
+def _listed(value: object) -> list[Any]:
+    """A keyword's value as a list (the keys of `required`, the choices of `enum`); [] when it is not one."""
+    return list(value) if isinstance(value, (list, tuple)) else []
+
+
+def _kinds(expected: object) -> list[str]:
+    """The type names of a `type` keyword, which is one name or a list of them."""
+    return [expected] if isinstance(expected, str) else [str(k) for k in _listed(expected)]
+
+
+def _absent(m: _Mistake) -> list[Any]:
+    """The keys a `required` error lists that its mapping lacks."""
+    held = m.instance if isinstance(m.instance, dict) else {}
+    return [k for k in _listed(m.expected) if k not in held]
+
+
+def _size(value: object) -> int:
+    return len(value) if isinstance(value, (str, list, dict)) else 0
 
 
 @lru_cache(maxsize=1)
@@ -46,35 +103,32 @@ def check_format_version(src: Source) -> list[Problem]:
     """One problem if the file is not a mapping in format `schema: 1`."""
     data = src.data
     if not isinstance(data, dict):
-        return [src.problem(src.root, "a ruleset is a mapping (schema:, name:, version:, ...) at the top level")]
+        message = "a ruleset is a mapping (schema:, name:, version:, ...) at the top level"
+        return [src.problem(src.root, message, code="schema.not-a-mapping")]
     if "schema" not in data:
-        return [
-            src.problem(
-                src.root, "the ruleset does not say which format it is written in", "add `schema: 1` as its first key"
-            )
-        ]
+        message = "the ruleset does not say which format it is written in"
+        return [src.problem(src.root, message, "add `schema: 1` as its first key", code="schema.format-missing")]
     if data["schema"] != FORMAT_VERSION or isinstance(data["schema"], bool):
         node = child(src.root, "schema")
         said = node.value if isinstance(node, ScalarNode) else "this"
-        return [src.problem(node, f"unknown ruleset format '{said}'", f"this kaoping reads `schema: {FORMAT_VERSION}`")]
+        hint = f"this kaoping reads `schema: {FORMAT_VERSION}`"
+        return [src.problem(node, f"unknown ruleset format '{said}'", hint, code="schema.format-version")]
     return []
 
 
 def check_schema(src: Source) -> list[Problem]:
     """Every structural mistake in the file, each at its line and column."""
-    errors = [_most_relevant(e) for e in _validator().iter_errors(src.data)]
+    errors = [_mistake(_most_relevant(e)) for e in _validator().iter_errors(src.data)]
     misspelt = _misspelt_keys(errors)
     problems: list[Problem] = []
     for error in errors:
-        if error.validator == "required":
-            absent = [k for k in error.validator_value if k not in error.instance]
-            if all((tuple(error.absolute_path), k) in misspelt for k in absent):
-                continue  # the unknown-key error already says "did you mean"
+        if error.validator == "required" and all((error.path, k) in misspelt for k in _absent(error)):
+            continue  # the unknown-key error already says "did you mean"
         problems.extend(_to_problems(src, error))
     return problems
 
 
-def _misspelt_keys(errors: list[ValidationError]) -> set[tuple[tuple[Any, ...], str]]:
+def _misspelt_keys(errors: list[_Mistake]) -> set[tuple[tuple[Any, ...], str]]:
     """(mapping path, allowed key) for every unknown key that is a near miss of it."""
     found = set()
     for error in errors:
@@ -84,7 +138,7 @@ def _misspelt_keys(errors: list[ValidationError]) -> set[tuple[tuple[Any, ...], 
                 if key not in allowed:
                     close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
                     if close:
-                        found.add((tuple(error.absolute_path), close[0]))
+                        found.add((error.path, close[0]))
     return found
 
 
@@ -98,29 +152,38 @@ def _most_relevant(error: ValidationError) -> ValidationError:
     return error
 
 
-def _to_problems(src: Source, error: ValidationError) -> Iterator[Problem]:
-    path = list(error.absolute_path)
+def _to_problems(src: Source, error: _Mistake) -> Iterator[Problem]:
+    path = list(error.path)
     where = item_path(src.data, path)
     instance = error.instance
     if error.validator == "additionalProperties" and isinstance(instance, dict):
         allowed = list(error.schema.get("properties", {}))
         for key in instance:
             if key not in allowed:
-                node = locate(src.root, [*path, key], key=True)
-                wide = _wide_key(src, node, str(key), [*path, key])
-                if wide is not None:
-                    yield wide
-                    continue
-                hint = (
-                    did_you_mean(str(key), allowed)
-                    or _flow_hint(str(key))
-                    or f"the keys allowed here are: {', '.join(allowed)}"
-                )
-                yield src.problem(node, f"unknown key '{key}' in {where or 'the ruleset'}", hint, [*path, key])
+                yield _unknown_key(src, [*path, key], where, allowed)
         return
     node = locate(src.root, path)
     typed = node.value if isinstance(node, ScalarNode) and node.style is None else None
-    yield src.problem(node, _message(error, where, typed), _hint(error, typed), path)
+    hint, special = _hint(error, typed)
+    code = "schema.misread-number" if _misread(error, typed) else special or error.code
+    yield src.problem(node, _message(error, where, typed), hint, path, code=code)
+
+
+def _unknown_key(src: Source, path: list[Any], where: str, allowed: list[str]) -> Problem:
+    """A key the format does not have here: a typo (did you mean), a formula's comma inside { }, or a full-width colon."""
+    key = str(path[-1])
+    node = locate(src.root, path, key=True)
+    wide = _wide_key(src, node, key, path)
+    if wide is not None:
+        return wide
+    message = f"unknown key '{key}' in {where or 'the ruleset'}"
+    close, flow = did_you_mean(key, allowed), _flow_hint(key)
+    if close:
+        return src.problem(node, message, close, path, code="schema.misspelt-key")
+    if flow:
+        return src.problem(node, message, flow, path, code="schema.unquoted-flow-comma")
+    hint = f"the keys allowed here are: {', '.join(allowed)}"
+    return src.problem(node, message, hint, path, code="schema.additional-properties")
 
 
 _WIDE_IN_KEY = re.compile(r"([A-Za-z_][\w-]*)([ \u3000]*[：:]?[ \u3000]*)(.*)", re.DOTALL)
@@ -130,22 +193,23 @@ def _wide_key(src: Source, node: Node, key: str, path: Sequence[Any]) -> Problem
     """`label：序号` inside { } is one unknown key to YAML; the author typed a key and its value with a full-width colon or space.
 
     Told like the same slip in block style (yamlsrc), at the full-width
-    character, with the key written right, instead of "did you mean 'label'".
+    character, with the key written right, instead of "did you mean 'label'";
+    and with the same code, for it is the same slip.
     """
     match = _WIDE_IN_KEY.fullmatch(key)
     if match is None or not isinstance(node, ScalarNode) or src.override_of(path):
         return None
     name, between, rest = match.groups()
     if "：" in between:
-        message, offset = WIDE_COLON, len(name) + between.index("：")
+        message, offset, code = WIDE_COLON, len(name) + between.index("："), WIDE_COLON_CODE
     elif "\u3000" in between and (":" in between or rest):
-        message, offset = WIDE_SPACE, len(name) + between.index("\u3000")
+        message, offset, code = WIDE_SPACE, len(name) + between.index("\u3000"), WIDE_SPACE_CODE
     else:
         return None
     line, col = node.start_mark.line + 1, node.start_mark.column + 1
     if node.start_mark.line == node.end_mark.line:
         col += scalar_column(src.lines[line - 1][node.start_mark.column : node.end_mark.column], offset, node.style)
-    return src.problem_at(line, col, message, f"write {name}: {rest}".rstrip())
+    return src.problem_at(line, col, message, f"write {name}: {rest}".rstrip(), code=code)
 
 
 def _flow_hint(key: str) -> str:
@@ -155,35 +219,41 @@ def _flow_hint(key: str) -> str:
     return ""
 
 
-def _message(error: ValidationError, where: str, typed: str | None = None) -> str:
-    v, instance, schema = error.validator, error.instance, error.schema
+def _misread(error: _Mistake, typed: str | None) -> bool:
+    """`2024.10` where text is wanted: YAML read the number 2024.1, not what the author typed."""
+    instance = error.instance
+    return (
+        error.validator == "type"
+        and isinstance(instance, (int, float))
+        and not isinstance(instance, bool)
+        and typed is not None
+        and typed != str(instance)
+    )
+
+
+def _message(error: _Mistake, where: str, typed: str | None = None) -> str:
+    v, instance, expected = error.validator, error.instance, error.expected
     subject = where or "the ruleset"
     if v == "required":
-        missing = error.validator_value
-        absent = [k for k in missing if k not in instance]
+        absent = _absent(error)
         return f"{subject} is missing the key{'s' if len(absent) > 1 else ''} {', '.join(repr(k) for k in absent)}"
     if v == "enum":
-        return f"{subject} must be one of {', '.join(map(str, error.validator_value))}; got {instance!r}"
+        return f"{subject} must be one of {', '.join(map(str, _listed(expected)))}; got {instance!r}"
     if v == "type":
-        if (
-            isinstance(instance, (int, float))
-            and not isinstance(instance, bool)
-            and typed is not None
-            and typed != str(instance)
-        ):
+        if _misread(error, typed):
             # `2024.10` is the number 2024.1 to YAML: say so, or the author sees a version they never wrote
-            return f"{subject} must be {_type_words(error.validator_value)}, but YAML reads {typed} as the number {instance!r}"
-        return f"{subject} must be {_type_words(error.validator_value)}, not {_type_of(instance)}"
+            return f"{subject} must be {_type_words(expected)}, but YAML reads {typed} as the number {instance!r}"
+        return f"{subject} must be {_type_words(expected)}, not {_type_of(instance)}"
     if v == "pattern":
-        return f"{subject}: '{instance}' is not {_PATTERN_WORDS.get(schema.get('pattern', ''), 'allowed here')}"
+        return f"{subject}: '{instance}' is not {_PATTERN_WORDS.get(error.schema.get('pattern', ''), 'allowed here')}"
     if v in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         return f"{subject} is {instance!r}, which is out of range ({error.message.split(' is ', 1)[-1]})"
     if v == "maxLength":
-        return f"{subject} is {len(instance)} characters long; at most {error.validator_value} are allowed"
+        return f"{subject} is {_size(instance)} characters long; at most {expected} are allowed"
     if v == "minLength":
         return f"{subject} is empty"
     if v in ("minItems", "maxItems"):
-        return f"{subject} has {len(instance)} items; {'at least' if v == 'minItems' else 'at most'} {error.validator_value} are allowed"
+        return f"{subject} has {_size(instance)} items; {'at least' if v == 'minItems' else 'at most'} {expected} are allowed"
     return f"{subject}: {error.message}"
 
 
@@ -201,40 +271,40 @@ _PATTERN_HINTS = {
 }
 
 
-def _hint(error: ValidationError, typed: str | None = None) -> str:
-    """What to write instead; `typed` is the plain scalar as the author wrote it, where there is one."""
+def _hint(error: _Mistake, typed: str | None = None) -> tuple[str, str]:
+    """What to write instead, and the code of a mistake the hint tells apart ("" for the validator's own).
+
+    `typed` is the plain scalar as the author wrote it, where there is one.
+    """
     if error.validator == "enum" and isinstance(error.instance, str):
-        return did_you_mean(error.instance, [str(x) for x in error.validator_value])
+        return did_you_mean(error.instance, [str(x) for x in _listed(error.expected)]), ""
     if error.validator == "pattern":
-        return _PATTERN_HINTS.get(error.schema.get("pattern", ""), "")
-    path = list(error.absolute_path)
-    quotable = path and path[-1] in ("version", "effective", "title", "label", "name")
-    if (
-        error.validator == "type"
-        and error.validator_value == "string"
-        and isinstance(error.instance, (int, float))
-        and quotable
-    ):
+        return _PATTERN_HINTS.get(error.schema.get("pattern", ""), ""), ""
+    if error.validator != "type":
+        return "", ""
+    quotable = error.path and error.path[-1] in ("version", "effective", "title", "label", "name")
+    if error.expected == "string" and isinstance(error.instance, (int, float)) and quotable:
         # as typed: YAML reads `version: 2024.10` as 2024.1, and quoting "2024.1" would name another version
-        return f'put it in quotes: "{typed if typed is not None else error.instance}"'
-    expected = error.validator_value if error.validator == "type" else ()
-    if isinstance(error.instance, str) and ("number" in expected or "integer" in expected):
+        return f'put it in quotes: "{typed if typed is not None else error.instance}"', ""
+    kinds = _kinds(error.expected)
+    if isinstance(error.instance, str) and ("number" in kinds or "integer" in kinds):
         return _wide_digits_hint(error.instance)
-    return ""
+    return "", ""
 
 
-def _wide_digits_hint(text: str) -> str:
+def _wide_digits_hint(text: str) -> tuple[str, str]:
     """`６０` (full-width digits, or Arabic-Indic ones) or a quoted "60" is text to YAML: say the number as YAML reads one."""
     folded = unicodedata.normalize("NFKC", text).strip()
     plain = "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in folded)
     if not re.fullmatch(r"[-+]?(?:\d+\.?\d*|\.\d+)", plain):
-        return ""
+        return "", ""
     if plain == text:
-        return f"write it without quotes: {plain}"
-    return f"write {plain} in ordinary digits" + (" (switch the input method to half-width)" if folded != text else "")
+        return f"write it without quotes: {plain}", "schema.quoted-number"
+    half = " (switch the input method to half-width)" if folded != text else ""
+    return f"write {plain} in ordinary digits{half}", "schema.wide-digits"
 
 
-def _type_words(expected: str | Sequence[str]) -> str:
+def _type_words(expected: object) -> str:
     words = {
         "string": "text",
         "number": "a number",
@@ -244,8 +314,7 @@ def _type_words(expected: str | Sequence[str]) -> str:
         "boolean": "true or false",
         "null": "empty",
     }
-    kinds = [expected] if isinstance(expected, str) else list(expected)
-    return " or ".join(words.get(k, k) for k in kinds)
+    return " or ".join(words.get(k, k) for k in _kinds(expected))
 
 
 def _type_of(value: Any) -> str:

@@ -19,9 +19,9 @@ from pathlib import Path
 
 from ..errors import KaopingError, Problem, UsageError, fail
 from ..files import write_atomically
-from .resolve import Found, exact, file_ref, find_all, is_path, named, version_key
+from .resolve import BUNDLED, Found, exact, file_ref, find_all, is_path, named, version_key
 from .schema import ruleset_schema
-from .yamlsrc import MAX_BYTES, read_yaml
+from .yamlsrc import MAX_BYTES, Reads, read_yaml
 
 LOCK_NAME = "release.lock"
 LOCK_HEADER = (
@@ -41,8 +41,14 @@ def lock_path(ruleset_file: Path) -> Path:
     return ruleset_file.parent / LOCK_NAME
 
 
-def read_lock(folder: Path) -> dict[str, Release]:
-    """The releases recorded in `folder`'s lock file (none if there is no lock)."""
+def read_lock(folder: Path, *, reads: Reads | None = None) -> dict[str, Release]:
+    """The releases recorded in `folder`'s lock file (none if there is no lock); read once per load with `reads`."""
+    if reads is not None:
+        return reads.once("lock", folder / LOCK_NAME, lambda: _read_lock(folder))
+    return _read_lock(folder)
+
+
+def _read_lock(folder: Path) -> dict[str, Release]:
     path = folder / LOCK_NAME
     if not path.is_file():
         return {}
@@ -58,6 +64,7 @@ def read_lock(folder: Path) -> dict[str, Release]:
                 "restore the lock file from version control",
                 number,
                 1,
+                code="version.lock-malformed",
             )
         releases[parts[0]] = Release(parts[0], parts[1], parts[2])
     return releases
@@ -65,13 +72,11 @@ def read_lock(folder: Path) -> dict[str, Release]:
 
 def file_sha256(path: Path) -> str:
     """The sha256 of a file's bytes, read in chunks: a huge file is hashed without being held in memory."""
+    digest = hashlib.sha256()
     with path.open("rb") as f:
-        if hasattr(hashlib, "file_digest"):  # Python 3.11+
-            return hashlib.file_digest(f, "sha256").hexdigest()
-        digest = hashlib.sha256()
         for chunk in iter(lambda: f.read(1 << 20), b""):
             digest.update(chunk)
-        return digest.hexdigest()
+    return digest.hexdigest()
 
 
 def too_big(path: Path) -> bool:
@@ -82,12 +87,16 @@ def too_big(path: Path) -> bool:
         return False
 
 
-def check_unchanged(ruleset_file: Path, display: str) -> None:
-    """Refuse a released version whose file no longer has its released bytes."""
-    release = read_lock(ruleset_file.parent).get(ruleset_file.stem)
+def check_unchanged(ruleset_file: Path, display: str, *, reads: Reads | None = None) -> None:
+    """Refuse a released version whose file no longer has its released bytes.
+
+    With `reads` (the load's reader) the bytes hashed are the ones the load parses, read once.
+    """
+    reads = reads or Reads()
+    release = read_lock(ruleset_file.parent, reads=reads).get(ruleset_file.stem)
     if release is None:
         return
-    now = "" if too_big(ruleset_file) else file_sha256(ruleset_file)
+    now = reads.sha256(ruleset_file, display)
     if now != release.sha256:
         name = ruleset_file.parent.name
         raise KaopingError(
@@ -100,27 +109,25 @@ def check_unchanged(ruleset_file: Path, display: str) -> None:
                     f"(released sha256 {release.sha256[:12]}, now {now[:12] or 'larger than any ruleset may be'})",
                     f"a released version is never edited: restore it (git checkout -- {display}) and make a new version: "
                     f"kaoping new-version {name} <new version>",
+                    code="version.released-changed",
                 )
             ]
         )
 
 
-def status(found: Found) -> str:
+def status(found: Found, *, reads: Reads | None = None) -> str:
     """'released', 'released, CHANGED' (its bytes differ from the lock) or 'draft'."""
-    release = read_lock(found.path.parent).get(found.version)
+    reads = reads or Reads()
+    release = read_lock(found.path.parent, reads=reads).get(found.version)
     if release is None:
         return "draft"
-    if too_big(found.path):
-        return "released, CHANGED"
-    return "released" if file_sha256(found.path) == release.sha256 else "released, CHANGED"
+    return "released" if reads.sha256(found.path, str(found.path)) == release.sha256 else "released, CHANGED"
 
 
-def effective_date(path: Path) -> str | None:
+def effective_date(path: Path, *, reads: Reads | None = None) -> str | None:
     """The `effective:` date of a ruleset file, read by the same safe YAML reader as the loader."""
-    if too_big(path):
-        return None
     try:
-        data = read_yaml(path, str(path)).data
+        data = (reads or Reads()).source(path, str(path)).data
     except KaopingError:
         return None
     value = data.get("effective") if isinstance(data, dict) else None
@@ -130,12 +137,13 @@ def effective_date(path: Path) -> str | None:
         return None
 
 
-def latest_released(versions: list[Found]) -> Found | None:
-    released = [f for f in versions if status(f) != "draft"]
+def latest_released(versions: list[Found], *, reads: Reads | None = None) -> Found | None:
+    reads = reads or Reads()
+    released = [f for f in versions if status(f, reads=reads) != "draft"]
     return released[-1] if released else None
 
 
-def in_effect(versions: list[Found], on: str, asked: str = "") -> Found:
+def in_effect(versions: list[Found], on: str, asked: str = "", *, reads: Reads | None = None) -> Found:
     """The released version in effect on date `on` (YYYY-MM-DD): the latest effective date not after it.
 
     `asked` is the option as the user gave it ("--period 2024-02"; default
@@ -145,8 +153,9 @@ def in_effect(versions: list[Found], on: str, asked: str = "") -> Found:
     on a tie nobody chose.
     """
     asked = asked or f"--as-of {on}"
+    reads = reads or Reads()
     day = parse_date(on, asked.split()[0])
-    dated = [(effective_date(f.path), f) for f in versions if status(f) != "draft"]
+    dated = [(effective_date(f.path, reads=reads), f) for f in versions if status(f, reads=reads) != "draft"]
     candidates = [(d, f) for d, f in dated if d is not None and d <= day.isoformat()]
     name = versions[0].name if versions else "?"
     if not candidates:
@@ -158,6 +167,7 @@ def in_effect(versions: list[Found], on: str, asked: str = "") -> Found:
             f"{name} {asked}",
             f"no released version of {name} was in effect on {when}",
             f"its released versions: {known}",
+            code="version.none-in-effect",
         )
     latest = max(d for d, _ in candidates)
     tied = sorted((f for d, f in candidates if d == latest), key=lambda f: version_key(f.version))
@@ -167,6 +177,7 @@ def in_effect(versions: list[Found], on: str, asked: str = "") -> Found:
             f"{name} {asked}",
             f"{both} are both released and both take effect on {latest}, so kaoping cannot tell which was in effect on {on}",
             f"name the version you mean, e.g. -r {tied[-1].name}@{tied[-1].version}; a release with the wrong date needs a new version with the right one",
+            code="version.same-effective-date",
         )
     return tied[0]
 
@@ -175,7 +186,9 @@ def parse_date(text: str, what: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise fail(what, f"'{text}' is not a date", "write it as YYYY-MM-DD, e.g. 2024-03-15") from None
+        raise fail(
+            what, f"'{text}' is not a date", "write it as YYYY-MM-DD, e.g. 2024-03-15", code="version.not-a-date"
+        ) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +202,8 @@ class NewVersion:
     effective_why: str  # "from its version 2025.01" or "--effective"
     # with `copy_to`: every file written, with what it is (the copied version, its lock entry, its cases, the draft)
     written: tuple[tuple[Path, str], ...] = ()
+    # the shipped rulesets' folder, when the user's own rulesets folder had no such ruleset and it was copied from there
+    copied_from: Path | None = None
 
 
 def new_version(
@@ -206,13 +221,26 @@ def new_version(
     golden-case files its tests name, and the draft is written beside it: the
     released history stays next to the draft, and a bare name still finds the
     released version there. Every refusal comes before anything is written.
-    """
 
+    A rulesets folder of the user's own that has no `name` yet starts it from
+    the shipped rulesets the same way (copy_to is then `root`, and
+    `copied_from` says so): kaoping ships the ruleset, so it is known.
+    """
     if not re.fullmatch(ruleset_schema()["properties"]["version"]["pattern"].strip("^$"), version):
-        raise fail(version, f"'{version}' is not a valid version", 'use letters, digits, . and -, e.g. "2025.01"')
-    versions = [f for f in find_all(root) if f.name == name]
+        raise fail(
+            version,
+            f"'{version}' is not a valid version",
+            'use letters, digits, . and -, e.g. "2025.01"',
+            code="version.invalid",
+        )
+    versions, copy_to, copied_from = _versions_of(root, name, copy_to)
     if not versions:
-        raise fail(name, f"no ruleset named '{name}' under {root}/", "kaoping list shows the rulesets there are")
+        raise fail(
+            name,
+            f"no ruleset named '{name}' under {root}/",
+            "kaoping list shows the rulesets there are",
+            code="find.no-such-ruleset",
+        )
     _refuse_same_number(name, version, versions)
     base = versions[-1] if source is None else next((f for f in versions if f.version == source), None)
     if base is None:
@@ -220,10 +248,11 @@ def new_version(
             f"--from {source}",
             f"{name} has no version '{source}'",
             f"its versions are: {', '.join(f.version for f in versions)}",
+            code="find.no-such-version",
         )
     target = (base.path.parent if copy_to is None else copy_to / name) / f"{version}.yaml"
     if target.exists():
-        raise fail(str(target), "that version exists already", "choose another version number")
+        raise fail(str(target), "that version exists already", "choose another version number", code="version.exists")
     day, why = _effective(name, version, effective)
     written: list[tuple[Path, str]] = []
     if copy_to is not None:
@@ -241,7 +270,25 @@ def new_version(
         day.isoformat(),
         why,
         tuple(written) if copy_to is not None else (),
+        copied_from,
     )
+
+
+def _versions_of(root: Path, name: str, copy_to: Path | None) -> tuple[list[Found], Path | None, Path | None]:
+    """The versions of `name` new-version starts from, where the draft's folder goes, and the shipped rulesets'
+    folder when they come from there because `root` (a folder of the user's own) has no `name` yet."""
+    versions = [f for f in find_all(root) if f.name == name]
+    if versions or copy_to is not None or (root / name).exists() or _same_folder(root, BUNDLED):
+        return versions, copy_to, None
+    shipped = [f for f in find_all(BUNDLED) if f.name == name]
+    return (shipped, root, BUNDLED) if shipped else (versions, copy_to, None)
+
+
+def _same_folder(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
 
 
 def _copy_version(base: Found, folder: Path, written: list[tuple[Path, str]]) -> Found:
@@ -296,6 +343,7 @@ def _refuse_same_number(name: str, version: str, versions: Sequence[Found]) -> N
             f"{name}@{version}",
             f"'{version}' is the same version number as the existing {name}@{same[0].version} ({same[0].path})",
             f"choose a number no version has yet; versions compare part by part as numbers, so {version} and {same[0].version} are one version",
+            code="version.same-number",
         )
 
 
@@ -354,13 +402,19 @@ def release(found: Found) -> Release:
     releases = read_lock(found.path.parent)
     if found.version in releases:
         check_unchanged(found.path, str(found.path))
-        raise fail(str(found.path), f"{found.name}@{found.version} is released already", "nothing to do")
+        raise fail(
+            str(found.path),
+            f"{found.name}@{found.version} is released already",
+            "nothing to do",
+            code="version.already-released",
+        )
     same = [v for v in releases if version_key(v) == version_key(found.version)]
     if same:
         raise fail(
             str(found.path),
             f"{found.name}@{same[0]} is released already, and {found.version} is the same version number",
             f"give this draft a number of its own: kaoping new-version {found.name} <new version> --from {found.version}",
+            code="version.same-number",
         )
     entry = Release(found.version, file_sha256(found.path), dt.date.today().isoformat())
     lock = lock_path(found.path)
@@ -391,7 +445,13 @@ class Choice:
 
 
 def choose(
-    ref: str, root: Path, as_of: str | None = None, period: str | None = None, exact_with_date: bool = False
+    ref: str,
+    root: Path,
+    as_of: str | None = None,
+    period: str | None = None,
+    exact_with_date: bool = False,
+    *,
+    reads: Reads | None = None,
 ) -> Choice:
     """Resolve a RULESET argument.
 
@@ -401,6 +461,7 @@ def choose(
     the first day of `period` (so an old month is scored under the rules of
     its time), else its latest released version; with nothing released yet,
     its latest draft.  Whenever kaoping picks, the note says which and why.
+    With `reads` (the load's reader), what choosing reads is not read again by the load.
     """
     if is_path(ref) or "@" in ref:
         if as_of and not exact_with_date:
@@ -412,14 +473,15 @@ def choose(
         name, _, version = ref.partition("@")
         found = exact(named(root, name, ref), version, ref)
         return Choice(found.path, found, "named")
+    reads = reads or Reads()
     versions = named(root, ref, ref)
-    latest = latest_released(versions)
+    latest = latest_released(versions, reads=reads)
     if latest is None:
-        return _latest_draft(ref, versions, as_of, period)
+        return _latest_draft(ref, versions, as_of, reads)
     if as_of or period:
         day = as_of or f"{period}-01"
         why = f"--as-of {as_of}" if as_of else f"--period {period}"
-        chosen = in_effect(versions, day, why)
+        chosen = in_effect(versions, day, why, reads=reads)
         return Choice(
             chosen.path, chosen, "in-effect", f"using {chosen.name}@{chosen.version}, in effect on {day} ({why})"
         )
@@ -431,17 +493,19 @@ def choose(
     return Choice(latest.path, latest, "latest-released", note)
 
 
-def _latest_draft(ref: str, versions: list[Found], as_of: str | None, period: str | None) -> Choice:
+def _latest_draft(ref: str, versions: list[Found], as_of: str | None, reads: Reads) -> Choice:
     """Nothing is released yet: the latest draft (with --as-of, nothing can have been in effect)."""
     if as_of:
-        in_effect(versions, as_of, f"--as-of {as_of}")  # raises: no released version was in effect then
+        in_effect(versions, as_of, f"--as-of {as_of}", reads=reads)  # raises: no released version was in effect then
     draft = versions[-1]
     return Choice(
         draft.path, draft, "latest-draft", f"{ref} has no released version yet; using the latest draft, {draft.version}"
     )
 
 
-def not_in_effect(ref: str, effective: str, day: str, when: str, versions: Sequence[Found] = ()) -> str:
+def not_in_effect(
+    ref: str, effective: str, day: str, when: str, versions: Sequence[Found] = (), *, reads: Reads | None = None
+) -> str:
     """Why a version the user named exactly does not apply on `day` ("" when it does).
 
     `when` says where the day came from ("the period 2024-02", "--as-of
@@ -450,36 +514,42 @@ def not_in_effect(ref: str, effective: str, day: str, when: str, versions: Seque
     """
     if effective > day:
         return f"{ref} takes effect on {effective}, after {when}"
-    replaced = [
-        (d, f) for f in versions if status(f) != "draft" for d in [effective_date(f.path)] if d and effective < d <= day
-    ]
+    reads = reads or Reads()
+    released = [f for f in versions if status(f, reads=reads) != "draft"]
+    replaced = [(d, f) for f in released for d in [effective_date(f.path, reads=reads)] if d and effective < d <= day]
     if replaced:
         d, f = max(replaced, key=lambda p: (p[0], version_key(p[1].version)))
         return f"{ref} was replaced on {d} by {f.name}@{f.version}, before {when}"
     return ""
 
 
-def released_copies(name: str, version: str, roots: Sequence[Path]) -> list[tuple[Path, Release]]:
+def released_copies(
+    name: str, version: str, roots: Sequence[Path], *, reads: Reads | None = None
+) -> list[tuple[Path, Release]]:
     """Each release of `name@version` recorded in the lock of one of `roots` (the folders kaoping looks in),
     matched by version number: a copy saying "2024.2" claims the released 2024.02 as surely as one saying "2024.02"."""
     found = []
     for root in roots:
-        for release in read_lock(root / name).values():
+        for release in read_lock(root / name, reads=reads).values():
             if version_key(release.version) == version_key(version):  # 2024.2 is 2024.02: versions match by number
                 found.append((root / name / LOCK_NAME, release))
     return found
 
 
-def check_not_edited_copy(path: Path, display: str, name: str, version: str, roots: Sequence[Path]) -> None:
+def check_not_edited_copy(
+    path: Path, display: str, name: str, version: str, roots: Sequence[Path], *, reads: Reads | None = None
+) -> None:
     """Refuse a file that calls itself a released version but lacks its bytes, wherever the file lies.
 
     A copy of a released version edited elsewhere would otherwise publish
     under the released name a table the released rules never gave.
+    With `reads` (the load's reader), the sha256 is that of the bytes the load parsed.
     """
-    releases = released_copies(name, version, roots)
+    reads = reads or Reads()
+    releases = released_copies(name, version, roots, reads=reads)
     if not releases:
         return
-    now = file_sha256(path)
+    now = reads.sha256(path, display)
     if any(release.sha256 == now for _, release in releases):
         return
     lock, release = releases[0]
@@ -494,4 +564,5 @@ def check_not_edited_copy(path: Path, display: str, name: str, version: str, roo
         f"(released on {release.date} with sha256 {release.sha256[:12]}, recorded in {lock}; this file's sha256 is {now[:12]})",
         f"a released version is never edited: make a new version (kaoping new-version {name} <new version>) "
         f'and make your changes there, or give this file a version of its own (version: "...")',
+        code="version.edited-copy",
     )

@@ -184,6 +184,7 @@ def apply_overrides(src: Source, overrides: Sequence[Override]) -> Source:
                     0,
                     f"'{override.key}' identifies the version and cannot be changed by a what-if",
                     "make a new version with kaoping new-version",
+                    code="whatif.fixed-key",
                 )
             )
             continue
@@ -197,6 +198,7 @@ def apply_overrides(src: Source, overrides: Sequence[Override]) -> Source:
                     0,
                     f"'{override.key}' is a whole section, not one value",
                     f"set one of its values, e.g. {_example_inside(override.key, current)}",
+                    code="whatif.not-a-value",
                 )
             )
             continue
@@ -247,7 +249,13 @@ def _position_problem(key: str, step: int, items: list[Any]) -> Problem | None:
         return None
     listed = key[:at].rstrip(".[")
     if not items:
-        return Problem(WHERE, 0, 0, f"'{key}' names nothing in this ruleset: the list '{listed}' is empty")
+        return Problem(
+            WHERE,
+            0,
+            0,
+            f"'{key}' names nothing in this ruleset: the list '{listed}' is empty",
+            code="whatif.empty-list",
+        )
     if int(text) < 1:
         return Problem(
             WHERE,
@@ -255,6 +263,7 @@ def _position_problem(key: str, step: int, items: list[Any]) -> Problem | None:
             0,
             f"'{key}' names nothing in this ruleset",
             f"positions count from 1: {_at_position(key, at, text, 1)}",
+            code="whatif.position-from-1",
         )
     count = f"{len(items)} item{'s' if len(items) != 1 else ''}"
     return Problem(
@@ -263,6 +272,7 @@ def _position_problem(key: str, step: int, items: list[Any]) -> Problem | None:
         0,
         f"'{key}' names nothing in this ruleset: '{listed}' has {count}",
         f"a position there is 1 to {len(items)}, e.g. {_at_position(key, at, text, len(items))}",
+        code="whatif.position-past-end",
     )
 
 
@@ -290,6 +300,7 @@ def _path(data: dict[str, Any], key: str) -> list[Any] | Problem:
                 0,
                 f"'{key}' could mean two items: position {step} and the one whose value is '{step}'",
                 "a what-if must change exactly what you mean: give the group's value in a version of its own, or edit a copy",
+                code="whatif.ambiguous-key",
             )
         elif isinstance(node, list) and _item(node, step) is not None:
             path.append(_item(node, step))
@@ -384,7 +395,7 @@ def _bad(key: str, data: dict[str, Any]) -> Problem:
         hint = f"the keys under '{head}' are: {', '.join(same_head)}"
     else:
         hint = "KEY is <id>.<key> or <section>.<key>, e.g. " + ", ".join(_examples(real))
-    return Problem(WHERE, 0, 0, f"'{key}' names nothing in this ruleset", hint)
+    return Problem(WHERE, 0, 0, f"'{key}' names nothing in this ruleset", hint, code="whatif.unknown-key")
 
 
 def _examples(real: list[str]) -> list[str]:

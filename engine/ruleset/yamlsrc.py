@@ -24,10 +24,10 @@ import os
 import re
 import stat
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, TypeVar, cast
 
 import yaml
 from yaml.composer import Composer
@@ -64,11 +64,12 @@ _Resolver.add_implicit_resolver(
 
 
 class _Refused(Exception):
-    def __init__(self, mark: Any, message: str, hint: str = "") -> None:
+    def __init__(self, mark: Any, message: str, hint: str = "", *, code: str) -> None:
         super().__init__(message)
         self.mark = mark
         self.message = message
         self.hint = hint
+        self.code = code
 
 
 class _GuardedComposer(Composer):
@@ -77,7 +78,7 @@ class _GuardedComposer(Composer):
     _depth = 0
     _nodes = 0
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
+    def compose_node(self, parent: Node | None, index: Any) -> Node:
         event = self.peek_event()  # type: ignore[attr-defined]
         explicit_tag = getattr(event, "tag", None) not in (None, "!")
         if explicit_tag:
@@ -86,12 +87,14 @@ class _GuardedComposer(Composer):
                 event.start_mark,
                 f"the YAML tag '{tag}' is not allowed in a ruleset",
                 "remove the '!!' tag; write plain values",
+                code="yaml.tag",
             )
         if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor):
             raise _Refused(
                 event.start_mark,
                 "YAML anchors and aliases (& and *) are not allowed in a ruleset",
                 "write the value out in full where it is used",
+                code="yaml.anchor",
             )
         self._nodes += 1
         if self._nodes > MAX_NODES:
@@ -99,23 +102,30 @@ class _GuardedComposer(Composer):
                 event.start_mark,
                 f"the file holds more than {MAX_NODES:,} keys and values; a ruleset is never this big",
                 "a ruleset declares at most 500 inputs and 200 indicators: is this the right file?",
+                code="yaml.too-many-nodes",
             )
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                raise _Refused(event.start_mark, f"the YAML is nested more than {MAX_DEPTH} levels deep")
+                raise _Refused(
+                    event.start_mark, f"the YAML is nested more than {MAX_DEPTH} levels deep", code="yaml.too-deep"
+                )
             node: Node = super().compose_node(parent, index)  # type: ignore[assignment]
         finally:
             self._depth -= 1
         if node.tag == "tag:yaml.org,2002:merge":
             raise _Refused(
-                node.start_mark, "YAML merge keys (<<) are not allowed in a ruleset", "write the keys out in full"
+                node.start_mark,
+                "YAML merge keys (<<) are not allowed in a ruleset",
+                "write the keys out in full",
+                code="yaml.merge-key",
             )
         if node.tag not in ALLOWED_TAGS:
             raise _Refused(
                 node.start_mark,
                 f"the YAML tag '{node.tag.replace('tag:yaml.org,2002:', '!!')}' is not allowed in a ruleset",
                 "remove the '!!' tag; write plain values",
+                code="yaml.tag",
             )
         return node
 
@@ -164,17 +174,119 @@ class Source:
         return Problem(self.file, line, col, message, hint, text, code=code)
 
 
-def read_yaml(path: Path, display: str) -> Source:
-    """Read and compose a ruleset file, or raise KaopingError saying why not."""
-    raw = _read_capped(path, display)
+def read_yaml(path: Path, display: str, *, reads: Reads | None = None) -> Source:
+    """Read and compose a ruleset file, or raise KaopingError saying why not.
+
+    With `reads` (the load's reader), a file this load has read already is not read or parsed again.
+    """
+    return (reads or Reads()).source(path, display)
+
+
+def source_of(raw: bytes, display: str) -> Source:
+    """The parsed document of a ruleset file's bytes, with their sha256 (the release lock's)."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line, col = _byte_position(raw, e.start)
         raise fail(
-            display, "the file is not UTF-8 text", "save it as UTF-8 (in Notepad: Save as, Encoding UTF-8)", line, col
+            display,
+            "the file is not UTF-8 text",
+            "save it as UTF-8 (in Notepad: Save as, Encoding UTF-8)",
+            line,
+            col,
+            code="yaml.not-utf8",
         ) from None
     return replace(parse_yaml(text, display), sha256=hashlib.sha256(raw).hexdigest())
+
+
+_T = TypeVar("_T")
+
+
+class Reads:
+    """The files one load reads: each file's bytes read once, its sha256 taken once, its YAML parsed once.
+
+    Choosing a version reads the release lock, every version's bytes (their
+    sha256 tells released from edited) and effective dates; loading the chosen
+    one then needs its sha256 and its document again.  One Reads is made for
+    one load and dropped after it, never kept across loads: a file edited
+    between two loads in one process must be read again.  Files are known by
+    their resolved path, so two spellings of one file are one read; a refusal
+    (too big, not UTF-8, bad YAML) is kept too, and said again under the name
+    the later caller gives the file.
+    """
+
+    __slots__ = ("_bytes", "_digests", "_sources", "_memo")
+
+    def __init__(self) -> None:
+        self._bytes: dict[str, tuple[str, bytes | KaopingError]] = {}
+        self._digests: dict[str, str] = {}
+        self._sources: dict[str, tuple[str, Source | KaopingError]] = {}
+        self._memo: dict[tuple[str, str], object] = {}
+
+    def raw(self, path: Path, display: str) -> bytes:
+        """The file's bytes (at most MAX_BYTES: a larger file is refused by stat before it is read)."""
+        key = _key(path)
+        if key not in self._bytes:
+            self._bytes[key] = (display, _outcome(lambda: _read_capped(path, display)))
+        return _told(self._bytes[key], display)
+
+    def sha256(self, path: Path, display: str) -> str:
+        """The sha256 of the file's bytes; "" for a file larger than any ruleset may be (never read)."""
+        key = _key(path)
+        if key not in self._digests:
+            try:
+                self._digests[key] = hashlib.sha256(self.raw(path, display)).hexdigest()
+            except KaopingError as e:
+                if not any(p.code == TOO_BIG for p in e.problems):
+                    raise
+                self._digests[key] = ""
+        return self._digests[key]
+
+    def source(self, path: Path, display: str) -> Source:
+        """The file's parsed document, or the KaopingError saying why it has none."""
+        key = _key(path)
+        if key not in self._sources:
+            self._sources[key] = (display, _outcome(lambda: source_of(self.raw(path, display), display)))
+        return _told(self._sources[key], display)
+
+    def once(self, kind: str, path: Path, make: Callable[[], _T]) -> _T:
+        """What `make` reads from `path` (a release lock, say), made once in this load."""
+        key = (kind, _key(path))
+        if key not in self._memo:
+            self._memo[key] = make()
+        return cast(_T, self._memo[key])
+
+
+TOO_BIG = "yaml.too-big"
+
+
+def _key(path: Path) -> str:
+    """The resolved path: the same file reached as ./x.yaml and x.yaml is read once."""
+    return os.path.realpath(path)
+
+
+_R = TypeVar("_R", bytes, Source)
+
+
+def _outcome(make: Callable[[], _R]) -> _R | KaopingError:
+    try:
+        return make()
+    except KaopingError as e:
+        return e
+
+
+def _told(kept: tuple[str, _R | KaopingError], display: str) -> _R:
+    """A kept outcome as this caller names the file: the value, or the refusal raised again under `display`."""
+    said, outcome = kept
+    if isinstance(outcome, KaopingError):
+        if said == display:
+            raise outcome
+        renamed = KaopingError([replace(p, file=display) if p.file == said else p for p in outcome.problems])
+        renamed.total = outcome.total
+        raise renamed from None
+    if isinstance(outcome, Source) and outcome.file != display:
+        return replace(outcome, file=display)
+    return outcome
 
 
 def _read_capped(path: Path, display: str) -> bytes:
@@ -187,12 +299,19 @@ def _read_capped(path: Path, display: str) -> bytes:
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
-            raise fail(display, "this is not a regular file", "give the path of a ruleset's .yaml file")
+            raise fail(
+                display,
+                "this is not a regular file",
+                "give the path of a ruleset's .yaml file",
+                code="file.not-regular",
+            )
         _check_size(info.st_size, display)
         with open(path, "rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except OSError as e:
-        raise fail(display, f"cannot read the file: {e.strerror or 'the system refused'}") from None
+        raise fail(
+            display, f"cannot read the file: {e.strerror or 'the system refused'}", code="file.unreadable"
+        ) from None
     _check_size(len(raw), display)
     return raw
 
@@ -203,6 +322,7 @@ def _check_size(size: int, display: str) -> None:
             display,
             f"the file is larger than {MAX_BYTES // 1000} kB ({_size_words(size)}); a ruleset is never this big",
             "is this the right file?",
+            code=TOO_BIG,
         )
 
 
@@ -234,12 +354,16 @@ def parse_yaml(text: str, display: str) -> Source:
         col = e.position - (text.rfind("\n", 0, e.position) + 1) + 1
         message = f"the file contains a character YAML does not allow (code {e.character!r})"
         raise KaopingError(
-            [Problem(display, line, col, message, "is this a text file? remove the character")]
+            [
+                Problem(
+                    display, line, col, message, "is this a text file? remove the character", code="yaml.bad-character"
+                )
+            ]
         ) from None
     try:
         root = loader.get_single_node()
         if root is None:
-            raise fail(display, "the file is empty", line=1, col=1)
+            raise fail(display, "the file is empty", line=1, col=1, code="yaml.empty")
         problems = [dup_problem(display, lines, *d) for d in _find_duplicate_keys(root)]
         problems += [_non_finite_problem(display, lines, n) for n in _non_finite_numbers(root)]
         problems += [
@@ -253,34 +377,55 @@ def parse_yaml(text: str, display: str) -> Source:
         data = loader.construct_document(root)
     except _Refused as e:
         line, col = e.mark.line + 1, e.mark.column + 1
-        raise KaopingError([Problem(display, line, col, e.message, e.hint, _line(lines, line))]) from None
+        raise KaopingError([Problem(display, line, col, e.message, e.hint, _line(lines, line), code=e.code)]) from None
     except yaml.MarkedYAMLError as e:
         raise KaopingError(_syntax_problems(display, lines, e)) from None
     except yaml.YAMLError as e:
-        raise fail(display, f"this is not valid YAML: {e}") from None
+        raise fail(display, f"this is not valid YAML: {e}", code="yaml.syntax") from None
     finally:
         loader.dispose()
     return Source(display, lines, root, data)
 
 
-# PyYAML's words -> (what an office worker reads, what to do, point at the context mark?)
-_SYNTAX: tuple[tuple[str, str, str, bool], ...] = (
-    ("could not find expected ':'", "a key on this line has no ':' after it", "write it as key: value", True),
+# PyYAML's words -> (what an office worker reads, what to do, point at the context mark?, the problem's code)
+_SYNTAX: tuple[tuple[str, str, str, bool, str], ...] = (
+    (
+        "could not find expected ':'",
+        "a key on this line has no ':' after it",
+        "write it as key: value",
+        True,
+        "yaml.missing-colon",
+    ),
     (
         "mapping values are not allowed",
         "a ': ' inside a value that is not in quotes",
         'put the whole value in quotes, e.g. label: "工作量: 按办结量"',
         False,
+        "yaml.unquoted-colon",
     ),
-    ("'\\t'", "a tab is used to indent this line", "indent with spaces, never tabs", False),
+    ("'\\t'", "a tab is used to indent this line", "indent with spaces, never tabs", False, "yaml.tab-indent"),
     (
         "but found '<block mapping start>'",
         "this line is indented differently from the lines above it",
         "line it up with the other keys at the same level",
         False,
+        "yaml.bad-indent",
     ),
-    ("end of stream", "a quote opened here is never closed", "add the closing quote", True),
+    ("end of stream", "a quote opened here is never closed", "add the closing quote", True, "yaml.unclosed-quote"),
 )
+
+
+class _Cause(NamedTuple):
+    """A mistake found on one line of the text: where, what, what to do, and its code."""
+
+    line: int
+    col: int
+    message: str
+    hint: str
+    code: str
+
+    def to_problem(self, display: str, lines: Sequence[str]) -> Problem:
+        return Problem(display, self.line, self.col, self.message, self.hint, _line(lines, self.line), code=self.code)
 
 
 def _syntax_problems(display: str, lines: Sequence[str], e: yaml.MarkedYAMLError) -> list[Problem]:
@@ -294,19 +439,19 @@ def _syntax_problems(display: str, lines: Sequence[str], e: yaml.MarkedYAMLError
     if mark and "mapping values are not allowed" in f"{e.problem or ''}":
         earlier = _earlier_causes(lines, mark.line + 1)
         if earlier:
-            return [Problem(display, n, col, message, hint, _line(lines, n)) for n, col, message, hint in earlier]
-    return [_syntax_problem(display, lines, e)]
+            return [cause.to_problem(display, lines) for cause in earlier]
+    return [_syntax_problem(lines, e).to_problem(display, lines)]
 
 
-def _earlier_causes(lines: Sequence[str], line: int) -> list[tuple[int, int, str, str]]:
-    """(line, col, message, hint) for each line above `line` that YAML read as part of one plain value.
+def _earlier_causes(lines: Sequence[str], line: int) -> list[_Cause]:
+    """The cause on each line above `line` that YAML read as part of one plain value.
 
     Walking up from the line before the error: every line with a key that
     lacks its ':' belongs to the value PyYAML was reading; the walk ends at
     the first well-formed line, or after the line that opened the block.
     """
     indent = _content_indent(_line(lines, line))
-    found: list[tuple[int, int, str, str]] = []
+    found: list[_Cause] = []
     for number in range(line - 1, 0, -1):
         text = _line(lines, number)
         if not text.strip() or text.lstrip().startswith("#"):
@@ -326,7 +471,7 @@ def _content_indent(text: str) -> int:
     return match.end() if match else 0
 
 
-def _line_cause(number: int, text: str, opens: bool = False) -> tuple[int, int, str, str] | None:
+def _line_cause(number: int, text: str, opens: bool = False) -> _Cause | None:
     """A key line's own mistake: a full-width colon or space after the key, or no ':' at all.
 
     A bare word (`total`) is a key without its ':' only when it `opens` a more
@@ -340,57 +485,61 @@ def _line_cause(number: int, text: str, opens: bool = False) -> tuple[int, int, 
     key, between, rest = match.groups()
     fixed = f"{key}: {rest}".rstrip()
     if "：" in between:
-        return number, start + len(key) + between.index("：") + 1, WIDE_COLON, f"write {fixed}"
+        return _Cause(number, start + len(key) + between.index("：") + 1, WIDE_COLON, f"write {fixed}", WIDE_COLON_CODE)
     if ":" in between and "\u3000" in between:
-        return number, start + len(key) + between.index("\u3000") + 1, WIDE_SPACE, f"write {fixed}"
+        col = start + len(key) + between.index("\u3000") + 1
+        return _Cause(number, col, WIDE_SPACE, f"write {fixed}", WIDE_SPACE_CODE)
     if ":" not in between and (rest or opens) and not rest.startswith(("'", '"')):
-        return (
-            number,
-            start + 1,
-            "a key on this line has no ':' after it",
-            f"write {fixed}" if rest else f"write {key}:",
-        )
+        hint = f"write {fixed}" if rest else f"write {key}:"
+        return _Cause(number, start + 1, "a key on this line has no ':' after it", hint, "yaml.missing-colon")
     return None
 
 
 WIDE_COLON = "this line has a full-width colon '：' where YAML needs an ordinary one"
 WIDE_SPACE = "this line has a full-width space where YAML needs an ordinary one"
+WIDE_COLON_CODE = "yaml.wide-colon"
+WIDE_SPACE_CODE = "yaml.wide-space"
 
 
-def _syntax_problem(display: str, lines: Sequence[str], e: yaml.MarkedYAMLError) -> Problem:
+def _syntax_problem(lines: Sequence[str], e: yaml.MarkedYAMLError) -> _Cause:
+    """The one cause of a syntax error PyYAML reports, told in an office worker's words where they are known."""
     raw = f"{e.problem or ''} {e.context or ''}"
-    message, hint, at_context = f"this is not valid YAML: {e.problem or e.context}", "", False
-    for words, said, todo, context in _SYNTAX:
-        if words in raw:
-            message, hint, at_context = said, todo, context
-            break
-    else:
+    said = next((entry for entry in _SYNTAX if entry[0] in raw), None)
+    if said is None:
+        message, at_context, code = f"this is not valid YAML: {e.problem or e.context}", False, "yaml.syntax"
         hint = "check this line and the ones above it for an unclosed quote or a mis-indented key"
+    else:
+        _, message, hint, at_context, code = said
     mark = (e.context_mark if at_context else None) or e.problem_mark or e.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     unclosed = _unclosed_quote(lines, line)
     if unclosed and "found '<scalar>'" in raw:
         line, col = unclosed
-        message, hint = "a quote opened here is never closed", 'add the closing " on this line'
+        message, hint, code = (
+            "a quote opened here is never closed",
+            'add the closing " on this line',
+            "yaml.unclosed-quote",
+        )
     own = _line_cause(line, _line(lines, line), opens=True)
-    if own and message == own[2]:
-        hint = own[3]
+    if own and message == own.message:
+        hint = own.hint
     wide = _full_width(lines, line, e)
     if wide:
-        line, col, message, hint = wide
-    elif "mapping values are not allowed" in raw and _starts_with_key(_line(lines, line)):
+        return wide
+    if "mapping values are not allowed" in raw and _starts_with_key(_line(lines, line)):
         text = _line(lines, line)
         col = len(text) - len(text.lstrip()) + 1
-        message, hint = (
+        message, hint, code = (
             "this line is indented further than the key above it",
             "line it up with the keys at the same level",
+            "yaml.over-indented",
         )
-    return Problem(display, line, col, message, hint, _line(lines, line))
+    return _Cause(line, col, message, hint, code)
 
 
 _WIDE = {
-    "：": ("a full-width colon '：'", "write the key with an ASCII ':' and a space, e.g. weight: 45"),
-    "\u3000": ("a full-width space", "use ordinary spaces (switch the input method to half-width)"),
+    "：": ("a full-width colon '：'", "write the key with an ASCII ':' and a space, e.g. weight: 45", WIDE_COLON_CODE),
+    "\u3000": ("a full-width space", "use ordinary spaces (switch the input method to half-width)", WIDE_SPACE_CODE),
 }
 _WIDE_INDENT = re.compile(r"^[ \u3000]*\u3000[ \u3000]*(?=-\s|[A-Za-z_][\w-]*[ \u3000]*[:：])")
 
@@ -415,22 +564,24 @@ def _wide_indent_problems(file: str, lines: Sequence[str]) -> list[Problem]:
                     "this line is indented with full-width spaces (U+3000); YAML needs ordinary spaces",
                     "indent with ordinary spaces (switch the input method to half-width)",
                     text,
+                    code="yaml.wide-indent",
                 )
             )
     return problems
 
 
-def _full_width(lines: Sequence[str], line: int, e: yaml.MarkedYAMLError) -> tuple[int, int, str, str] | None:
+def _full_width(lines: Sequence[str], line: int, e: yaml.MarkedYAMLError) -> _Cause | None:
     """A full-width colon or space near the error: the likeliest cause when typing with a Chinese input method."""
     candidates = {line, *(m.line + 1 for m in (e.context_mark, e.problem_mark) if m)}
     for number in sorted(candidates):
         text = _line(lines, number).split("#", 1)[0]
         own = _line_cause(number, text)
-        if own and own[2] in (WIDE_COLON, WIDE_SPACE):
+        if own and own.code in (WIDE_COLON_CODE, WIDE_SPACE_CODE):
             return own
-        for char, (what, todo) in _WIDE.items():
+        for char, (what, todo, code) in _WIDE.items():
             if char in text:
-                return number, text.index(char) + 1, f"this line has {what} where YAML needs an ordinary one", todo
+                said = f"this line has {what} where YAML needs an ordinary one"
+                return _Cause(number, text.index(char) + 1, said, todo, code)
     return None
 
 
@@ -462,6 +613,7 @@ def dup_problem(file: str, lines: Sequence[str], key: ScalarNode, first: ScalarN
         f"the key '{key.value}' appears twice in this mapping (first on line {first.start_mark.line + 1})",
         "keep one of them",
         _line(lines, line),
+        code="yaml.duplicate-key",
     )
 
 
@@ -472,7 +624,8 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # control characters but
 def _control_problem(file: str, lines: Sequence[str], node: ScalarNode) -> Problem:
     """A control character (an escape "\\e", "\\x1b") would reach the terminal from a title or a label."""
     line = node.start_mark.line + 1
-    char = _CONTROL.search(node.value).group(0)  # type: ignore[union-attr]
+    found = _CONTROL.search(node.value)
+    char = found.group(0) if found else "\x00"
     return Problem(
         file,
         line,
@@ -480,13 +633,17 @@ def _control_problem(file: str, lines: Sequence[str], node: ScalarNode) -> Probl
         f"this text contains a control character (U+{ord(char):04X})",
         "remove it",
         _line(lines, line),
+        code="yaml.control-character",
     )
 
 
 def _non_finite_problem(file: str, lines: Sequence[str], node: ScalarNode) -> Problem:
     line = node.start_mark.line + 1
     message = f"'{_short(node.value)}' is not a number a ruleset can use"
-    return Problem(file, line, node.start_mark.column + 1, message, "write an ordinary number", _line(lines, line))
+    hint = "write an ordinary number"
+    return Problem(
+        file, line, node.start_mark.column + 1, message, hint, _line(lines, line), code="yaml.unusable-number"
+    )
 
 
 # (what PyYAML's YAML 1.1 makes of it, the pattern): numbers a person would not mean as written
@@ -513,16 +670,34 @@ def _unusual_numbers(root: Node) -> list[tuple[ScalarNode, str]]:
 def _number_form_problem(file: str, lines: Sequence[str], node: ScalarNode, form: str) -> Problem:
     line = node.start_mark.line + 1
     message, hint = _number_words(node.value, node.tag, form)
-    return Problem(file, line, node.start_mark.column + 1, message, hint, _line(lines, line))
+    code = NUMBER_FORM_CODES[form]
+    return Problem(file, line, node.start_mark.column + 1, message, hint, _line(lines, line), code=code)
+
+
+NUMBER_FORM_CODES = {
+    "leading zero": "yaml.number-leading-zero",
+    "base": "yaml.number-base",
+    "base 60": "yaml.number-base-60",
+    "underscore": "yaml.number-underscore",
+}
 
 
 def misread_number(text: str) -> tuple[str, str] | None:
     """(message, hint) when `text`, read as a plain YAML value, would be a number other than the one written."""
-    tag = _Resolver().resolve(ScalarNode, text, (True, False))
+    tag = _plain_tag(text)
     form = next((name for name, rx in _NUMBER_FORMS if rx.fullmatch(text)), "")
     if form and (form == "leading zero" or tag.endswith(("int", "float"))):
         return _number_words(text, tag, form)
     return None
+
+
+def _plain_tag(text: str) -> str:
+    """The tag YAML gives `text` written as a plain value: Resolver.resolve for a scalar, typed."""
+    implicit = _Resolver.yaml_implicit_resolvers
+    for tag, pattern in [*implicit.get(text[:1], []), *implicit.get(None, [])]:
+        if pattern.match(text):
+            return str(tag)
+    return str(_Resolver.DEFAULT_SCALAR_TAG)
 
 
 def _number_words(text: str, tag: str, form: str) -> tuple[str, str]:
