@@ -226,6 +226,36 @@ def new_version(
     the shipped rulesets the same way (copy_to is then `root`, and
     `copied_from` says so): kaoping ships the ruleset, so it is known.
     """
+    base, copy_to, copied_from = _starting_point(root, name, version, source, copy_to)
+    target = (base.path.parent if copy_to is None else copy_to / name) / f"{version}.yaml"
+    if target.exists():
+        raise fail(str(target), "that version exists already", "choose another version number", code="version.exists")
+    day, why = _effective(name, version, effective)
+    written: list[tuple[Path, str]] = []
+    if copy_to is not None:
+        base = _copy_version(base, copy_to / name, written)
+    text = base.path.read_text(encoding="utf-8")
+    text = _set_top_level(text, "version", f'"{version}"')
+    text = _set_top_level(text, "effective", f'"{day.isoformat()}"')
+    text = _own_expected_files(text, base.path.parent, version, written)
+    write_atomically(target, text)
+    written.append((target, "the draft"))
+    return NewVersion(
+        target,
+        base,
+        "the latest version" if source is None else "--from",
+        day.isoformat(),
+        why,
+        tuple(written) if copy_to is not None else (),
+        copied_from,
+    )
+
+
+def _starting_point(
+    root: Path, name: str, version: str, source: str | None, copy_to: Path | None
+) -> tuple[Found, Path | None, Path | None]:
+    """The version new-version copies, where the draft's folder goes (copy_to), and the shipped rulesets'
+    folder when the base comes from there; or the refusal: a bad number, no such ruleset or --from version."""
     if not re.fullmatch(ruleset_schema()["properties"]["version"]["pattern"].strip("^$"), version):
         raise fail(
             version,
@@ -250,28 +280,7 @@ def new_version(
             f"its versions are: {', '.join(f.version for f in versions)}",
             code="find.no-such-version",
         )
-    target = (base.path.parent if copy_to is None else copy_to / name) / f"{version}.yaml"
-    if target.exists():
-        raise fail(str(target), "that version exists already", "choose another version number", code="version.exists")
-    day, why = _effective(name, version, effective)
-    written: list[tuple[Path, str]] = []
-    if copy_to is not None:
-        base = _copy_version(base, copy_to / name, written)
-    text = base.path.read_text(encoding="utf-8")
-    text = _set_top_level(text, "version", f'"{version}"')
-    text = _set_top_level(text, "effective", f'"{day.isoformat()}"')
-    text = _own_expected_files(text, base.path.parent, version, written)
-    write_atomically(target, text)
-    written.append((target, "the draft"))
-    return NewVersion(
-        target,
-        base,
-        "the latest version" if source is None else "--from",
-        day.isoformat(),
-        why,
-        tuple(written) if copy_to is not None else (),
-        copied_from,
-    )
+    return base, copy_to, copied_from
 
 
 def _versions_of(root: Path, name: str, copy_to: Path | None) -> tuple[list[Found], Path | None, Path | None]:
