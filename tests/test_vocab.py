@@ -107,6 +107,13 @@ IN_MODEL = {
     ("ranking", "ineligible_label"): lambda m: m.ranking.ineligible_label,
     ("grades", "percent"): lambda m: m.grades.percent,
     ("combine", "missing"): lambda m: m.combine.missing,
+    ("aggregates",): lambda m: m.aggregates,
+    ("derived",): lambda m: m.derived,
+    ("lookups",): lambda m: m.lookups,
+    ("groups",): lambda m: m.groups,
+    ("lists",): lambda m: m.lists,
+    ("flags",): lambda m: m.flags,
+    ("tests",): lambda m: m.tests,
 }
 
 

@@ -13,7 +13,7 @@ def check_ids(ctx: Context) -> None:
     """Every id is well formed, not a reserved word, and used once in the whole ruleset."""
     seen: dict[str, list[Any]] = {}
     for section in ID_SECTIONS:
-        for i, raw in enumerate(ctx.doc.get(section, [])):
+        for i, raw in enumerate(ctx.doc[section]):
             ident, path = raw["id"], [section, i, "id"]
             if not ID.fullmatch(ident):
                 ctx.problem(

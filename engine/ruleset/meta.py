@@ -42,7 +42,7 @@ def check_place(ctx: Context) -> None:
 def build_tests(ctx: Context) -> tuple[GoldenCase, ...]:
     """The golden cases, whose files stay inside the ruleset's folder."""
     cases = []
-    for index, raw in enumerate(ctx.doc.get("tests", [])):
+    for index, raw in enumerate(ctx.doc["tests"]):
         for key in ("input", "expect"):
             if ".." in Path(raw[key]).parts or Path(raw[key]).is_absolute():
                 ctx.problem(

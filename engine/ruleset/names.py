@@ -72,7 +72,7 @@ def declared_names(doc: dict[str, Any], written: dict[str, Any]) -> Names:
 
 
 def _ids(doc: dict[str, Any], section: str) -> tuple[str, ...]:
-    return tuple(item["id"] for item in doc.get(section, []))
+    return tuple(item["id"] for item in doc[section])
 
 
 def _input(raw: dict[str, Any]) -> Input:
@@ -91,9 +91,9 @@ def _input(raw: dict[str, Any]) -> Input:
 def _field_labels(doc: dict[str, Any]) -> dict[str, str]:
     labels = {"rank": RANK_LABEL, "total": doc["total"]["label"]}
     labels.update({i["id"]: i["label"] for i in doc["inputs"]})
-    labels.update({a["id"]: a.get("label", a["id"]) for a in doc.get("aggregates", [])})
+    labels.update({a["id"]: a.get("label", a["id"]) for a in doc["aggregates"]})
     labels.update({i["id"]: i["label"] for i in doc["indicators"]})
-    labels.update({x["id"]: x.get("label", x["id"]) for x in doc.get("derived", [])})
+    labels.update({x["id"]: x.get("label", x["id"]) for x in doc["derived"]})
     if "grades" in doc:
         labels["grade"] = GRADE_LABEL
     return labels
@@ -110,6 +110,6 @@ def _label_paths(written: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
 
 
 def _has_duplicate_ids(doc: dict[str, Any]) -> bool:
-    usable = [raw["id"] for s in ID_SECTIONS for raw in doc.get(s, []) if ID.fullmatch(raw["id"])]
+    usable = [raw["id"] for s in ID_SECTIONS for raw in doc[s] if ID.fullmatch(raw["id"])]
     usable = [ident for ident in usable if ident not in RESERVED]
     return len(usable) != len(set(usable))

@@ -46,14 +46,14 @@ def build_ranking(ctx: Context) -> Ranking:
 
 
 def build_lists(ctx: Context) -> tuple[UnitList, ...]:
-    return tuple(_list(ctx, i, raw) for i, raw in enumerate(ctx.doc.get("lists", [])))
+    return tuple(_list(ctx, i, raw) for i, raw in enumerate(ctx.doc["lists"]))
 
 
 def build_flags(ctx: Context) -> tuple[Flag, ...]:
     allowed = {**record_names(ctx.names), "total": "total"}
     return tuple(
         Flag(raw["id"], raw["label"], compile_at(ctx, ["flags", i, "when"], allowed) or FAILED)
-        for i, raw in enumerate(ctx.doc.get("flags", []))
+        for i, raw in enumerate(ctx.doc["flags"])
     )
 
 

@@ -11,11 +11,11 @@ from .model import Aggregate, Derived, Indicator
 
 
 def build_aggregates(ctx: Context) -> tuple[Aggregate, ...]:
-    return tuple(_aggregate(ctx, i, raw) for i, raw in enumerate(ctx.doc.get("aggregates", [])))
+    return tuple(_aggregate(ctx, i, raw) for i, raw in enumerate(ctx.doc["aggregates"]))
 
 
 def build_derived(ctx: Context) -> tuple[Derived, ...]:
-    return tuple(_derived(ctx, i, raw) for i, raw in enumerate(ctx.doc.get("derived", [])))
+    return tuple(_derived(ctx, i, raw) for i, raw in enumerate(ctx.doc["derived"]))
 
 
 def build_indicators(ctx: Context) -> tuple[Indicator, ...]:

@@ -12,7 +12,7 @@ from .model import Band, Grades, Lookup
 def build_lookups(ctx: Context) -> tuple[Lookup, ...]:
     return tuple(
         Lookup(raw["id"], raw.get("label", raw["id"]), _bands(ctx, ["lookups", i, "bands"], raw["bands"], "points"))
-        for i, raw in enumerate(ctx.doc.get("lookups", []))
+        for i, raw in enumerate(ctx.doc["lookups"])
     )
 
 

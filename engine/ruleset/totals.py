@@ -17,7 +17,7 @@ def build_total(ctx: Context) -> Total:
     """total: a formula of its own, or the scored indicators' weights (plus its start) adding up to max."""
     raw = ctx.doc["total"]
     formula = None
-    if "formula" in raw and (ctx.written(["total", "start"]) or any("start" in g for g in ctx.doc.get("groups", []))):
+    if "formula" in raw and (ctx.written(["total", "start"]) or any("start" in g for g in ctx.doc["groups"])):
         ctx.problem(
             ["total", "formula"],
             "total.formula and a start cannot go together: the formula is the whole total",
@@ -43,7 +43,7 @@ def build_total(ctx: Context) -> Total:
 
 def build_groups(ctx: Context) -> tuple[Group, ...]:
     """The declared groups, each checked alone and then all together."""
-    groups = tuple(_group(ctx, i, raw) for i, raw in enumerate(ctx.doc.get("groups", [])))
+    groups = tuple(_group(ctx, i, raw) for i, raw in enumerate(ctx.doc["groups"]))
     _check_groups_together(ctx)
     _check_grades_fit_groups(ctx)
     return groups
@@ -100,13 +100,13 @@ def _group(ctx: Context, index: int, raw: dict[str, Any]) -> Group:
 
 
 def _group_maxima(ctx: Context) -> set[float]:
-    return {float(g.get("max", ctx.doc["total"]["max"])) for g in ctx.doc.get("groups", [])}
+    return {float(g.get("max", ctx.doc["total"]["max"])) for g in ctx.doc["groups"]}
 
 
 def _check_groups_together(ctx: Context) -> None:
     """Each group is declared once; groups of different full marks cannot be ranked together."""
     seen: set[str] = set()
-    for index, raw in enumerate(ctx.doc.get("groups", [])):
+    for index, raw in enumerate(ctx.doc["groups"]):
         if raw["value"] in seen:
             ctx.problem(
                 ["groups", index, "value"],
