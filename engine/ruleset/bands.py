@@ -10,67 +10,85 @@ give it two.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from ..numbers import plain_number
 from .model import Band
 
+_JOIN_HINT = "make each band start where the one below it ends (at_least = the other's below)"
 
-def build_bands(raw: Sequence[dict[str, Any]], value_key: str) -> tuple[tuple[Band, ...], list[tuple[int, str]]]:
-    """The bands from low to high, and (index in `raw`, message) for every gap, overlap or empty band."""
-    problems: list[tuple[int, str]] = []
+
+@dataclass(frozen=True, slots=True)
+class BandProblem:
+    """What is wrong with the band at `index` in the list as written."""
+
+    index: int
+    code: str
+    message: str
+    hint: str = ""
+
+
+def build_bands(raw: Sequence[dict[str, Any]], value_key: str) -> tuple[tuple[Band, ...], list[BandProblem]]:
+    """The bands from low to high, and a problem for every gap, overlap or empty band."""
+    problems: list[BandProblem] = []
     indexed = []
     for index, item in enumerate(raw):
         low, high = item.get("at_least"), item.get("below")
         if low is None and high is None and len(raw) > 1:
-            problems.append((index, "this band has neither at_least nor below, so it covers every value"))
+            problems.append(
+                BandProblem(
+                    index,
+                    "ruleset.band-unbounded",
+                    "this band has neither at_least nor below, so it covers every value",
+                    "give it at_least, below, or both",
+                )
+            )
             continue  # checked alone: it would overlap every other band
         if low is not None and high is not None and low >= high:
-            problems.append(
-                (index, f"this band is empty: at_least {plain_number(low)} is not below {plain_number(high)}")
-            )
+            message = f"this band is empty: at_least {plain_number(low)} is not below {plain_number(high)}"
+            problems.append(BandProblem(index, "ruleset.band-empty", message, _JOIN_HINT))
         indexed.append((index, Band(low, high, item[value_key])))
     indexed.sort(key=lambda pair: (pair[1].at_least is not None, pair[1].at_least or 0.0))
     for (_, before), (index, band) in zip(indexed, indexed[1:], strict=False):
-        message = _join_problem(before, band)
-        if message:
-            problems.append((index, message))
+        joined = _join_problem(before, band)
+        if joined:
+            problems.append(BandProblem(index, *joined, _JOIN_HINT))
     problems += _uncovered_ends(indexed)
     return tuple(band for _, band in indexed), problems
 
 
-def _uncovered_ends(indexed: list[tuple[int, Band]]) -> list[tuple[int, str]]:
+def _uncovered_ends(indexed: list[tuple[int, Band]]) -> list[BandProblem]:
     """Every value must fall in a band: the lowest is open below, the highest open above."""
     if not indexed:
         return []
     problems = []
     lowest_index, lowest = indexed[0]
     if lowest.at_least is not None:
-        problems.append(
-            (
-                lowest_index,
-                f"no band covers values below {plain_number(lowest.at_least)}: leave out at_least on the lowest band",
-            )
-        )
+        message = f"no band covers values below {plain_number(lowest.at_least)}: leave out at_least on the lowest band"
+        problems.append(BandProblem(lowest_index, "ruleset.band-uncovered", message))
     highest_index, highest = indexed[-1]
     if highest.below is not None:
-        problems.append(
-            (
-                highest_index,
-                f"no band covers {plain_number(highest.below)} or more: leave out below on the highest band",
-            )
-        )
+        message = f"no band covers {plain_number(highest.below)} or more: leave out below on the highest band"
+        problems.append(BandProblem(highest_index, "ruleset.band-uncovered", message))
     return problems
 
 
-def _join_problem(before: Band, band: Band) -> str:
-    """What is wrong where `band` meets the band below it, or ""."""
+def _join_problem(before: Band, band: Band) -> tuple[str, str] | None:
+    """(code, message) for what is wrong where `band` meets the band below it, or None."""
     if before.below is None or band.at_least is None:
-        return "this band overlaps another one: only the lowest band may leave out at_least, only the highest may leave out below"
+        return (
+            "ruleset.band-overlap",
+            "this band overlaps another one: only the lowest band may leave out at_least, only the highest may leave out below",
+        )
     if band.at_least > before.below:
         return (
-            f"there is a gap between {plain_number(before.below)} and {plain_number(band.at_least)}: no band covers it"
+            "ruleset.band-gap",
+            f"there is a gap between {plain_number(before.below)} and {plain_number(band.at_least)}: no band covers it",
         )
     if band.at_least < before.below:
-        return f"this band overlaps the one below it: both cover {plain_number(band.at_least)} up to {plain_number(before.below)}"
-    return ""
+        return (
+            "ruleset.band-overlap",
+            f"this band overlaps the one below it: both cover {plain_number(band.at_least)} up to {plain_number(before.below)}",
+        )
+    return None

@@ -21,8 +21,9 @@ import operator as op
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from typing import cast
 
-from simpleeval import SimpleEval
+from simpleeval import SimpleEval  # type: ignore[import-untyped]  # simpleeval ships no type information
 
 from ..errors import did_you_mean
 from ..numbers import SIGNIFICANT, plain_number, spreadsheet_round
@@ -37,13 +38,18 @@ Number = int | float
 
 
 class FormulaError(Exception):
-    """A formula that cannot be accepted; `offset` is 0-based within the text."""
+    """A formula that cannot be accepted; `offset` is 0-based within the text.
 
-    def __init__(self, message: str, offset: int = 0, hint: str = "") -> None:
+    `code` names the kind of mistake (`formula.syntax`, `formula.not-allowed`,
+    ...): the loader passes it on to the problem it reports.
+    """
+
+    def __init__(self, message: str, offset: int = 0, hint: str = "", *, code: str) -> None:
         super().__init__(message)
         self.message = message
         self.offset = offset
         self.hint = hint
+        self.code = code
 
 
 def ratio(numerator: Number, denominator: Number, if_zero: Number) -> Number:
@@ -148,7 +154,7 @@ def compile_formula(text: str, lookups: Collection[str] = ()) -> Formula:
     `lookups` are the ruleset's decision tables, callable with one argument.
     """
     if len(text) > MAX_LENGTH:
-        raise FormulaError(f"the formula is longer than {MAX_LENGTH} characters")
+        raise FormulaError(f"the formula is longer than {MAX_LENGTH} characters", code="formula.too-long")
     _check_typed_characters(text)
     _check_bracket_depth(text)
     _check_single_equals(text)
@@ -195,11 +201,14 @@ def _check_typed_characters(text: str) -> None:
             f"'{percent.group(0)}' is a percentage; a formula does not write %",
             percent.end() - 1,
             f"write {number} for a rate in percent (as percent inputs are read), or divide by 100: x / 100",
+            code="formula.percent-sign",
         )
     for offset, char in enumerate(text):
         if char in TYPED_CHARACTERS:
             what, todo = TYPED_CHARACTERS[char]
-            raise FormulaError(f"'{char}' ({what}) is not allowed in a formula", offset, todo)
+            raise FormulaError(
+                f"'{char}' ({what}) is not allowed in a formula", offset, todo, code="formula.typed-character"
+            )
 
 
 def _check_places(places: ast.expr, offset: int) -> None:
@@ -214,18 +223,21 @@ def _check_places(places: ast.expr, offset: int) -> None:
             "round(x, places): places must be a number written in the formula",
             offset,
             f"e.g. round(x, 2); 0 to {MAX_PLACES}",
+            code="formula.round-places",
         )
     if isinstance(value, float) and not value.is_integer():
         raise FormulaError(
             f"round(x, places): places must be a whole number, not {plain_number(value)}",
             offset,
             f"e.g. round(x, 2); 0 to {MAX_PLACES}",
+            code="formula.round-places",
         )
     if not 0 <= value <= MAX_PLACES:
         raise FormulaError(
             f"round(x, places): places is {plain_number(value)}, but must be 0 to {MAX_PLACES}",
             offset,
             "e.g. round(x, 2)",
+            code="formula.round-places",
         )
 
 
@@ -245,7 +257,7 @@ def _check_bracket_depth(text: str) -> None:
     for i, ch in enumerate(text):
         depth += (ch in "([{") - (ch in ")]}")
         if depth > MAX_BRACKETS:
-            raise FormulaError(f"the formula nests brackets more than {MAX_BRACKETS} deep", i)
+            raise FormulaError(f"the formula nests brackets more than {MAX_BRACKETS} deep", i, code="formula.too-deep")
 
 
 def _check_single_equals(text: str) -> None:
@@ -255,13 +267,14 @@ def _check_single_equals(text: str) -> None:
             "'=' is not allowed in a formula",
             m.start(),
             "to compare, write == (due == 0); helpers take plain arguments: round(x, 2)",
+            code="formula.single-equals",
         )
 
 
 def _parse(text: str) -> ast.Expr:
     stripped = text.strip()
     if not stripped:
-        raise FormulaError("the formula is empty")
+        raise FormulaError("the formula is empty", code="formula.empty")
     try:
         # a formula may span lines (a YAML block scalar): brackets on lines of their own let it,
         # even when its last line ends in a comment
@@ -273,11 +286,11 @@ def _parse(text: str) -> ast.Expr:
             offset = _line_starts(text)[min(max((e.lineno or 2) - 2, 0), len(_line_starts(text)) - 1)] + max(
                 (e.offset or 1) - 1, 0
             )
-        raise FormulaError(f"the formula is not a valid expression ({e.msg})", offset) from None
+        raise FormulaError(f"the formula is not a valid expression ({e.msg})", offset, code="formula.syntax") from None
     except (ValueError, RecursionError, MemoryError):
-        raise FormulaError("the formula cannot be read") from None
+        raise FormulaError("the formula cannot be read", code="formula.unreadable") from None
     if len(module.body) != 1 or not isinstance(module.body[0], ast.Expr):
-        raise FormulaError("a formula is one expression, not a statement or several")
+        raise FormulaError("a formula is one expression, not a statement or several", code="formula.not-one-expression")
     return module.body[0]
 
 
@@ -306,6 +319,7 @@ def _check_tree(tree: ast.Expr, line_starts: list[int], text: str, lookups: froz
             raise FormulaError(
                 f"the formula is nested more than {MAX_DEPTH} levels deep (a chain of + or * counts one level a term)",
                 offset,
+                code="formula.too-deep",
             )
         _check_node(node, offset, lookups)
         if (
@@ -358,7 +372,7 @@ def _characters(text: str, start: int, byte_col: int) -> int:
 def _check_node(node: ast.AST, offset: int, lookups: frozenset[str]) -> None:
     kind = type(node)
     if kind in _REFUSED:
-        raise FormulaError(_REFUSED[kind], offset)
+        raise FormulaError(_REFUSED[kind], offset, code="formula.not-allowed")
     if isinstance(node, ast.Constant):
         _check_constant(node, offset)
     elif isinstance(node, ast.Call):
@@ -366,20 +380,24 @@ def _check_node(node: ast.AST, offset: int, lookups: frozenset[str]) -> None:
     elif kind in OPERATORS or isinstance(node, (*_STRUCTURAL, ast.Name)):
         return
     else:
-        raise FormulaError(f"'{kind.__name__}' is not allowed in a formula", offset)
+        raise FormulaError(f"'{kind.__name__}' is not allowed in a formula", offset, code="formula.not-allowed")
 
 
 def _check_constant(node: ast.Constant, offset: int) -> None:
     value = node.value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise FormulaError("only numbers may be written in a formula (no text, True/False or None)", offset)
+        raise FormulaError(
+            "only numbers may be written in a formula (no text, True/False or None)",
+            offset,
+            code="formula.not-a-number",
+        )
     if abs(value) > MAX_LITERAL or not math.isfinite(value):  # an int too big for a float fails the first test
-        raise FormulaError("that number is too large for a formula", offset)
+        raise FormulaError("that number is too large for a formula", offset, code="formula.number-too-large")
 
 
 def _check_call(node: ast.Call, offset: int, lookups: frozenset[str]) -> None:
     if not isinstance(node.func, ast.Name):
-        raise FormulaError("only the helper functions can be called in a formula", offset)
+        raise FormulaError("only the helper functions can be called in a formula", offset, code="formula.not-callable")
     name = node.func.id
     helper = HELPERS.get(name) or (Helper(abs, 1, 1, f"{name}(value)") if name in lookups else None)
     if helper is None:
@@ -388,14 +406,21 @@ def _check_call(node: ast.Call, offset: int, lookups: frozenset[str]) -> None:
             or did_you_mean(name, [*HELPERS, *lookups])
             or f"the helpers are: {', '.join(HELPERS)}"
         )
-        raise FormulaError(f"unknown function '{name}'", offset, hint)
+        raise FormulaError(f"unknown function '{name}'", offset, hint, code="formula.unknown-function")
     if node.keywords:
-        raise FormulaError(f"{name}(...) takes plain arguments, not name=value", offset, helper.usage)
+        raise FormulaError(
+            f"{name}(...) takes plain arguments, not name=value", offset, helper.usage, code="formula.keyword-arguments"
+        )
     if any(type(arg) in _REFUSED for arg in node.args):
         return  # the walk reaches the refused argument next and names it
     n = len(node.args)
     if n < helper.min_args or (helper.max_args is not None and n > helper.max_args):
-        raise FormulaError(f"{name}(...) is given {n} argument{'s' if n != 1 else ''}", offset, f"write {helper.usage}")
+        raise FormulaError(
+            f"{name}(...) is given {n} argument{'s' if n != 1 else ''}",
+            offset,
+            f"write {helper.usage}",
+            code="formula.argument-count",
+        )
 
 
 class Evaluator:
@@ -412,4 +437,4 @@ class Evaluator:
         value = self._simple.eval(formula.text, previously_parsed=formula.tree)
         if isinstance(value, bool):
             return int(value)
-        return value
+        return cast(Number, value)  # only numbers and comparisons are let through the allowlist

@@ -11,6 +11,18 @@ from dataclasses import dataclass
 
 from ..numbers import plain_number, seen
 from .expr import Formula
+from .vocab import (
+    AggregateFunction,
+    CombineFunction,
+    IndicatorKind,
+    InputType,
+    ListEnd,
+    MissingPolicy,
+    RankingOn,
+    RankingOrder,
+    RoundingMode,
+    TiePolicy,
+)
 
 SPECIAL_FIELDS = ("rank", "total", "grade")
 TITLE_FIELDS = ("year", "month", "period")  # what a report title may take from --period
@@ -27,7 +39,7 @@ class Input:
     """A field every record carries.  `min`/`max` may name another input."""
 
     id: str
-    type: str  # integer | number | percent | text
+    type: InputType
     label: str
     aliases: tuple[str, ...] = ()
     min: float | str | None = None
@@ -50,7 +62,7 @@ class Aggregate:
 
     id: str
     label: str
-    function: str
+    function: AggregateFunction
     of: Formula | None
     per_group: bool = False
 
@@ -99,7 +111,7 @@ class Indicator:
     label: str
     weight: float
     formula: Formula
-    kind: str = "score"
+    kind: IndicatorKind = "score"
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +147,7 @@ class UnitList:
 
     id: str
     label: str
-    end: str  # top | bottom
+    end: ListEnd
     size: int
     per_group: bool
 
@@ -151,8 +163,8 @@ class Flag:
 class Combine:
     """How several periods' results make one: the `function` of each unit's totals."""
 
-    function: str  # mean | sum | min | max
-    missing: str  # error | skip
+    function: CombineFunction
+    missing: MissingPolicy
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,16 +182,16 @@ class Total:
 @dataclass(frozen=True, slots=True)
 class Rounding:
     places: int
-    mode: str
+    mode: RoundingMode
 
 
 @dataclass(frozen=True, slots=True)
 class Ranking:
     by: str
-    order: str  # descending | ascending
-    ties: str  # sequential | shared | dense
+    order: RankingOrder
+    ties: TiePolicy
     tie_break: tuple[str, ...] = ()
-    on: str = "value"  # value (unrounded) | display (as printed)
+    on: RankingOn = "value"  # value (unrounded) | display (as printed)
     per_group: bool = False
     eligible: Formula | None = None
     ineligible_label: str = ""

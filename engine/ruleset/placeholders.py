@@ -1,0 +1,127 @@
+"""Placeholders in headers and titles: {<indicator>.weight}, {total.max}, and a title's {year}, {month}, {period}.
+
+Every {...} must name a real placeholder and every brace must be part of
+one: anything else would be printed as typed.  Each mistake is told at the
+brace's column.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from .context import Context, DocPath
+from .model import TITLE_FIELDS
+
+BRACES = re.compile(r"\{([^{}]*)\}")
+WIDE_BRACES = re.compile("[\uff5b\uff5d]")  # ｛ ｝
+_HALF_BRACES = str.maketrans("\uff5b\uff5d", "{}")
+
+
+def check_title(ctx: Context, text: str) -> None:
+    """The report title: {year}, {month}, {period} and the header placeholders."""
+    _check_placeholders(ctx, text, ["report", "title"], title=True)
+
+
+def check_label(ctx: Context, text: str, path: DocPath) -> None:
+    """A header: {<indicator>.weight} and {total.max}."""
+    _check_placeholders(ctx, text, path, title=False)
+
+
+def check_own_label(ctx: Context, field: str) -> None:
+    """The label a field's column shows when the column has none of its own, where the author wrote it."""
+    path = ctx.names.label_paths.get(field)
+    if path is not None:
+        check_label(ctx, ctx.value(path), path)
+
+
+def check_ruleset_title(ctx: Context) -> None:
+    """The ruleset's own `title` is shown as written (in `list`, and when a report title needs --period)."""
+    for m in re.finditer("[{}\uff5b\uff5d]", ctx.doc["title"]):
+        brace = "a '{' or '}'" if m.group(0) in "{}" else f"a '{m.group(0)}' (a full-width brace)"
+        ctx.problem_in_text(
+            ["title"],
+            m.start(),
+            f"the ruleset's title is shown as written, so {brace} in it would be printed as typed",
+            'put placeholders in the report\'s title: report: {title: "{year}年{month}月…"}',
+            code="ruleset.brace-in-ruleset-title",
+        )
+        return
+
+
+def _placeholder_names(ctx: Context, title: bool) -> list[str]:
+    """Every placeholder a header (or, with `title`, the report title) can fill in this ruleset."""
+    names = [f"{ident}.weight" for ident in ctx.names.indicators] + ["total.max"]
+    return [*TITLE_FIELDS, *names] if title else names
+
+
+def _check_placeholders(ctx: Context, text: str, path: DocPath, title: bool) -> None:
+    """Every {...} names a real placeholder, and every brace is part of one, at the brace's column."""
+    allowed = _placeholder_names(ctx, title)
+    what = "title" if title else "header"
+    text = _check_wide_braces(ctx, text, path, what, allowed)
+    for m in BRACES.finditer(text):
+        if m.group(1) not in allowed:
+            close = difflib.get_close_matches(m.group(1), allowed, n=1, cutoff=0.6)
+            hint = f"did you mean '{{{close[0]}}}'?" if close else _placeholder_usage(ctx, title)
+            message = f"the {what} placeholder '{m.group(0)}' names nothing in this ruleset"
+            ctx.problem_in_text(path, m.start(), message, hint, code="ruleset.unknown-placeholder")
+    for m in re.finditer(r"[{}]", BRACES.sub(lambda x: " " * len(x.group(0)), text)):
+        ctx.problem_in_text(
+            path,
+            m.start(),
+            f"this '{m.group(0)}' in the {what} is not part of a placeholder",
+            f"write placeholders whole, e.g. {{{allowed[0]}}}; a brace cannot be text here",
+            code="ruleset.stray-brace",
+        )
+
+
+def _check_wide_braces(ctx: Context, text: str, path: DocPath, what: str, allowed: list[str]) -> str:
+    """Full-width braces ｛ ｝ (a Chinese input method's) fill nothing and would be printed as typed.
+
+    Each placeholder written with one is told once, at its first full-width
+    brace, with the placeholder written right (and its name corrected when it
+    is a near miss); the text comes back with those spans blanked, so the
+    half-width checks do not tell the same mistake again.
+    """
+    half = text.translate(_HALF_BRACES)
+    blanked = list(text)
+    for m in BRACES.finditer(half):
+        written = text[m.start() : m.end()]
+        wide = WIDE_BRACES.search(written)
+        if wide is None:
+            continue
+        meant = f"{{{_meant(m.group(1), allowed) or allowed[0]}}}"
+        braces = "a full-width brace" if len(WIDE_BRACES.findall(written)) == 1 else "full-width braces"
+        ctx.problem_in_text(
+            path,
+            m.start() + wide.start(),
+            f"the {what} placeholder '{written}' is written with {braces}, so it would be printed as typed",
+            f"write {meant} (switch the input method to half-width for {{ }})",
+            code="ruleset.full-width-placeholder",
+        )
+        blanked[m.start() : m.end()] = " " * (m.end() - m.start())
+    for m in WIDE_BRACES.finditer("".join(blanked)):
+        ctx.problem_in_text(
+            path,
+            m.start(),
+            f"this '{m.group(0)}' (a full-width brace) in the {what} is not part of a placeholder",
+            f"write placeholders whole with half-width braces, e.g. {{{allowed[0]}}}; a brace cannot be text here",
+            code="ruleset.stray-full-width-brace",
+        )
+        blanked[m.start()] = " "
+    return "".join(blanked)
+
+
+def _meant(name: str, allowed: list[str]) -> str:
+    """The placeholder a (possibly misspelt) name means, or ""."""
+    if name in allowed:
+        return name
+    return next(iter(difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)), "")
+
+
+def _placeholder_usage(ctx: Context, title: bool) -> str:
+    indicators = ctx.names.indicators
+    example = f"{{{indicators[0]}.weight}}" if indicators else "{total.max}"
+    headers = f"{{<indicator id>.weight}} (e.g. {example}) and {{total.max}}"
+    return f"a title may use {{year}}, {{month}}, {{period}}, {headers}" if title else f"a header may use {headers}"
