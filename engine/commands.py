@@ -32,7 +32,7 @@ from .evaluate.pipeline import evaluate, stages
 from .evaluate.ranking import Evaluation
 from .files import write_files
 from .outputs.diff import diff_json, render_diff
-from .outputs.formats import FORMATS, formatted
+from .outputs.formats import FORMAT_OF_SUFFIX, FORMATS, VIEW_FORMATS
 from .outputs.layout import canonical_period
 from .outputs.machine import provenance_json
 from .outputs.table import render_table
@@ -241,9 +241,6 @@ def view(
         emit(buffer.getvalue(), args.output, out, err, inputs)
 
 
-FORMAT_OF_SUFFIX = {".json": "json", ".csv": "csv", ".xlsx": "xlsx", ".md": "md", ".html": "html", ".htm": "html"}
-
-
 def output_format(args: argparse.Namespace, allowed: Sequence[str], err: TextIO) -> str:
     """-f, else the format -o's file name ends in (.json .csv .xlsx .md .html), else the table.
 
@@ -360,7 +357,7 @@ def cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format == "table" and args.output is None:
         render_table(evaluation, console_for(out), args.period)
         return OK
-    if args.format == "xlsx" and args.output is None:
+    if not FORMATS[args.format].to_terminal and args.output is None:
         raise UsageError("an Excel file cannot go to the screen: give -o FILE.xlsx")
     sidecar = provenance_json(evaluation, args.period) if args.format == "csv" else ""
     emit(
@@ -374,13 +371,12 @@ def cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return OK
 
 
-EVALUATE_FORMATS = FORMATS
-VIEW_FORMATS = ("table", "json")
+EVALUATE_FORMATS = tuple(FORMATS)
 
 
 def _text(evaluation: Evaluation, fmt: str, period: str | None, excel: bool = False) -> str | bytes:
     """The output in format `fmt`; --excel puts a BOM before CSV text, as Excel reads UTF-8 only with one."""
-    text = formatted(evaluation, fmt, period)
+    text = FORMATS[fmt].render(evaluation, period)
     return "\ufeff" + text if excel and isinstance(text, str) else text
 
 
