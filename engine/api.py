@@ -31,6 +31,7 @@ from .analysis.diff import diff as _diff
 from .analysis.explain import Explanation
 from .analysis.explain import explain as _explain
 from .analysis.explain import render as _render_explanation
+from .choosing import Asked, choose_ruleset, chosen_model
 from .data import table as _data
 from .data.csv_in import Row
 from .errors import KaopingError, Problem, fail
@@ -43,8 +44,8 @@ from .outputs.machine import to_csv as _to_csv
 from .outputs.machine import to_json as _to_json
 from .ruleset.load import load_ruleset, load_source
 from .ruleset.model import Ruleset as Model
-from .ruleset.resolve import Found, found_at, is_path, named, rulesets_choice, visible_roots
-from .ruleset.versions import check_not_edited_copy, choose, not_in_effect, released_copies
+from .ruleset.resolve import Found, visible_roots
+from .ruleset.versions import released_copies
 from .ruleset.whatif import Override
 from .ruleset.yamlsrc import MAX_PROBLEMS, _check_size, parse_yaml
 
@@ -154,32 +155,12 @@ def load(
     the shipped rulesets.  An edited copy of a released version is refused,
     wherever it lies.
     """
-    text = str(ref)
-    option = str(rulesets) if rulesets is not None else None
     notes: list[str] = []
-    if as_of and period and as_of[:7] != period:
-        notes.append(
-            f"warning: as_of {as_of} is not in the period {period}: the version is the one in effect on {as_of}"
-        )
-    root, root_note = rulesets_choice(option)
-    if root_note and not is_path(text):
-        notes.append(f"note: {root_note}")
-    choice = choose(text, root, as_of, period)
-    if choice.note:
-        notes.append(f"note: {choice.note}")
-    roots = visible_roots(option)
-    found = choice.found or found_at(choice.path, roots)
-    model = load_ruleset(choice.path, str(choice.path), expect=found)
-    check_not_edited_copy(choice.path, str(choice.path), model.name, model.version, roots)
-    late = ""
-    if choice.how in ("named", "path") and (as_of or period):
-        day, when = (as_of, f"as_of {as_of}") if as_of else (f"{period}-01", f"the period {period}")
-        versions = named(choice.found.path.parent.parent, choice.found.name, model.ref) if choice.found else []
-        late = not_in_effect(model.ref, model.effective, day, when, versions)
-        if late:
-            notes.append(f"warning: {late}")
-    model = replace(model, chosen=choice.how, chosen_why=choice.note, not_in_effect=late)
-    return Ruleset(model, tuple(notes), _path=choice.path, _found=found)
+    asked = Asked(as_of, period, str(rulesets) if rulesets is not None else None)
+    chosen = choose_ruleset(str(ref), asked, lambda line, once: notes.append(line))
+    model = load_ruleset(chosen.path, str(chosen.path), expect=chosen.found)
+    model = chosen_model(model, chosen, asked, lambda line, once: notes.append(line))
+    return Ruleset(model, tuple(notes), _path=chosen.path, _found=chosen.found)
 
 
 def loads(text: str, source: str = "<string>", *, rulesets: str | Path | None = None) -> Ruleset:

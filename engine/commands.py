@@ -26,6 +26,7 @@ from .analysis.casetests import run_all
 from .analysis.combine import combine, combined_json, render_combined
 from .analysis.diff import diff
 from .analysis.explain import explain, render
+from .choosing import Asked, choose_ruleset, chosen_model
 from .data.table import Record, input_size
 from .errors import KaopingError, Problem, UsageError, fail
 from .evaluate.pipeline import evaluate, stages
@@ -50,12 +51,10 @@ from .ruleset.resolve import (
     visible_roots,
 )
 from .ruleset.versions import (
-    check_not_edited_copy,
     choose,
     effective_date,
     file_sha256,
     new_version,
-    not_in_effect,
     release,
     status,
     too_big,
@@ -73,30 +72,31 @@ def console_for(stream: TextIO) -> Console:
 def load(args: argparse.Namespace, ref: str, err: TextIO, with_overrides: bool = True) -> Ruleset:
     """The ruleset `ref` names (with --as-of, --period and --set applied), saying which one was chosen and why.
 
-    A version kaoping picks is always said (and kept in `chosen`/`chosen_why`
-    for the outputs); a version the user named exactly but that is not in
-    effect on the day --period or --as-of gives is warned about (and kept in
+    The choice is engine.choosing's, as kaoping.load makes it: a version
+    kaoping picks is always said (and kept in `chosen`/`chosen_why` for the
+    outputs); a version the user named exactly but that is not in effect on
+    the day --period or --as-of gives is warned about (and kept in
     `not_in_effect`); a file calling itself a released version without its
-    bytes is refused.
+    bytes is refused.  Each note is written at once, before loading can fail.
     """
-    as_of, period = getattr(args, "as_of", None), getattr(args, "period", None)
-    if as_of and period and as_of[:7] != period:
-        err.write(
-            f"warning: --as-of {as_of} is not in the period {period}: the version is the one in effect on {as_of}\n"
-        )
-    root = names_root(args, err, looks_up=not is_path(ref))
-    choice = choose(ref, root, as_of, period, exact_with_date=args.command == "diff")
-    if choice.note:
-        say_once(args, err, f"note: {choice.note}\n")
+    asked = Asked(
+        getattr(args, "as_of", None),
+        getattr(args, "period", None),
+        args.rulesets,
+        as_of_name="--as-of",
+        exact_with_date=args.command == "diff",
+    )
+
+    def tell(line: str, once: bool) -> None:
+        if once:
+            say_once(args, err, f"{line}\n")
+        else:
+            err.write(f"{line}\n")
+
+    chosen = choose_ruleset(ref, asked, tell)
     overrides = parse_overrides(getattr(args, "set", None) or []) if with_overrides else ()
-    roots = visible_roots(args.rulesets)
-    found = choice.found or found_at(choice.path, roots)  # a path into a rulesets folder is checked as if found by name
-    ruleset = load_ruleset(choice.path, str(choice.path), overrides, expect=found)
-    check_not_edited_copy(choice.path, str(choice.path), ruleset.name, ruleset.version, roots)
-    late = _not_in_effect(ruleset, choice.found, as_of, period) if choice.how in ("named", "path") else ""
-    if late:
-        say_once(args, err, f"warning: {late}\n")
-    return dataclasses.replace(ruleset, chosen=choice.how, chosen_why=choice.note, not_in_effect=late)
+    ruleset = load_ruleset(chosen.path, str(chosen.path), overrides, expect=chosen.found)
+    return chosen_model(ruleset, chosen, asked, tell)
 
 
 def say_once(args: argparse.Namespace, err: TextIO, line: str) -> None:
@@ -114,17 +114,6 @@ def names_root(args: argparse.Namespace, err: TextIO, looks_up: bool = True) -> 
     if note and looks_up:
         err.write(f"note: {note}\n")
     return root
-
-
-def _not_in_effect(ruleset: Ruleset, found: Found | None, as_of: str | None, period: str | None) -> str:
-    """Why an exactly named version does not apply to the day asked about ("" when it does, or none was asked)."""
-    if not (as_of or period):
-        return ""
-    day, when = (as_of, f"--as-of {as_of}") if as_of else (f"{period}-01", f"the period {period}")
-    if period and not as_of and ruleset.effective[:7] == period and ruleset.effective > day:
-        when = f"the first day of the period {period}"
-    versions = named(found.path.parent.parent, found.name, ruleset.ref) if found else []
-    return not_in_effect(ruleset.ref, ruleset.effective, day, when, versions)
 
 
 PROGRESS_ROWS = 50_000  # below this an evaluation takes about a second: no progress bar
