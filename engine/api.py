@@ -22,7 +22,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from rich.console import Console
 
@@ -39,9 +39,10 @@ from .evaluate.pipeline import evaluate as _evaluate_file
 from .evaluate.ranking import Evaluation, UnitResult, rank
 from .evaluate.scoring import score
 from .outputs.diff import diff_json, render_diff
-from .outputs.formats import FORMATS, formatted
+from .outputs.formats import FORMATS
 from .outputs.machine import to_csv as _to_csv
 from .outputs.machine import to_json as _to_json
+from .outputs.notes import told
 from .ruleset.load import load_ruleset, load_source
 from .ruleset.model import Ruleset as Model
 from .ruleset.resolve import Found, visible_roots
@@ -213,28 +214,34 @@ def evaluate(ruleset: Ruleset, data: Data, period: str | None = None, *, sheet: 
         )
     else:
         evaluation = _evaluate_records(model, data)
-    return Result(evaluation, period, _told(evaluation))
+    return Result(evaluation, period, told(evaluation))
 
 
+@overload
+def render(thing: Diff | Explanation, fmt: str = "table") -> str: ...
+@overload
+def render(thing: Result, fmt: str = "table") -> str | bytes: ...
 def render(thing: Result | Diff | Explanation, fmt: str = "table") -> str | bytes:
-    """`thing` as the CLI writes it with -f FMT to a file: bytes for xlsx, text otherwise.
+    """`thing` as the CLI writes it with -f FMT to a file: bytes for a binary format (xlsx), text otherwise.
 
-    A Result takes every format of `kaoping evaluate` (FORMATS); a Diff
-    "table" or "json"; an Explanation "table" (its text).
+    A Result takes every format of `kaoping evaluate` (FORMATS, the one
+    registry of formats); a Diff "table" or "json"; an Explanation "table" (its text).
     """
     if isinstance(thing, Diff):
         if fmt == "json":
             return diff_json(thing)
         if fmt == "table":
             return _plain(lambda console: render_diff(thing, console))
-        raise fail("render", f"a diff is rendered as table or json, not {fmt}")
+        raise fail("render", f"a diff is rendered as table or json, not {fmt}", code="diff.unknown-format")
     if isinstance(thing, Explanation):
         if fmt != "table":
-            raise fail("render", f"an explanation is rendered as table (text), not {fmt}")
+            raise fail(
+                "render", f"an explanation is rendered as table (text), not {fmt}", code="explain.unknown-format"
+            )
         return _render_explanation(thing)
     if fmt not in FORMATS:
-        raise fail("render", f"unknown format {fmt!r}", f"give one of {', '.join(FORMATS)}")
-    return formatted(thing.evaluation, fmt, thing.period)
+        raise fail("render", f"unknown format {fmt!r}", f"give one of {', '.join(FORMATS)}", code="file.unknown-format")
+    return FORMATS[fmt].render(thing.evaluation, thing.period)
 
 
 def to_json(result: Result) -> str:
@@ -247,8 +254,22 @@ def to_csv(result: Result) -> str:
     return _to_csv(result.evaluation, result.period)
 
 
-def diff(old: Ruleset, new: Ruleset, data: Data, *, sheet: str | None = None) -> Diff:
-    """What changing `old` into `new` does to `data`: the rules changed, each unit's scores and ranks, Kendall's tau-b."""
+def diff(old: Ruleset | Result, new: Ruleset | Result, data: Data | None = None, *, sheet: str | None = None) -> Diff:
+    """What changing `old` into `new` does to `data`: the rules changed, each unit's scores and ranks, Kendall's tau-b.
+
+    `old` and `new` are two rulesets and `data` is scored under each; or they
+    are two Results already scored on the same data (as `kaoping diff` does,
+    each evaluation with its own progress and notes), and `data` is not given.
+    """
+    if isinstance(old, Result) and isinstance(new, Result) and data is None:
+        return _diff(old.evaluation, new.evaluation)
+    if isinstance(old, Result) or isinstance(new, Result) or data is None:
+        raise fail(
+            "diff",
+            "diff takes two rulesets and the data to score, or two results already scored (and no data)",
+            "e.g. kaoping.diff(old, new, 'feb.csv'), or kaoping.diff(kaoping.evaluate(old, data), kaoping.evaluate(new, data))",
+            code="diff.arguments",
+        )
     return _diff(evaluate(old, data, sheet=sheet).evaluation, evaluate(new, data, sheet=sheet).evaluation)
 
 
@@ -393,14 +414,6 @@ def _placed(p: Problem, header: list[str]) -> Problem:
         return p
     field = f", field {header[p.col - 1]}" if 0 < p.col <= len(header) else ""
     return replace(p, cell=f"record {p.line}{field}")
-
-
-def _told(evaluation: Evaluation) -> tuple[str, ...]:
-    """What commands.tell writes on stderr after scoring, as lines kept instead of printed."""
-    ignored = evaluation.table.ignored_columns
-    lines = [f"note: columns not used by {evaluation.ruleset.ref}: {', '.join(ignored)}"] if ignored else []
-    lines += [line if line.startswith("warning: ") else f"note: {line}" for line in evaluation.table.notes]
-    return tuple(lines + [f"warning: {w}" for w in evaluation.warnings])
 
 
 def _plain(draw: Any) -> str:

@@ -22,20 +22,20 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from . import api
 from .analysis.casetests import run_all
 from .analysis.combine import combine, combined_json, render_combined
-from .analysis.diff import diff
-from .analysis.explain import explain, render
 from .choosing import Asked, choose_ruleset, chosen_model
 from .data.table import Record, input_size
 from .errors import KaopingError, Problem, UsageError, fail
 from .evaluate.pipeline import evaluate, stages
 from .evaluate.ranking import Evaluation
 from .files import write_files
-from .outputs.diff import diff_json, render_diff
+from .outputs.diff import render_diff
 from .outputs.formats import FORMAT_OF_SUFFIX, FORMATS, VIEW_FORMATS
 from .outputs.layout import canonical_period
 from .outputs.machine import provenance_json
+from .outputs.notes import LINES_SHOWN, NAMES_SHOWN, capped, shortlist, told
 from .outputs.table import render_table
 from .ruleset.load import load_ruleset
 from .ruleset.model import Ruleset
@@ -87,16 +87,16 @@ def load(args: argparse.Namespace, ref: str, err: TextIO, with_overrides: bool =
         exact_with_date=args.command == "diff",
     )
 
-    def tell(line: str, once: bool) -> None:
+    def say(line: str, once: bool) -> None:
         if once:
             say_once(args, err, f"{line}\n")
         else:
             err.write(f"{line}\n")
 
-    chosen = choose_ruleset(ref, asked, tell)
+    chosen = choose_ruleset(ref, asked, say)
     overrides = parse_overrides(getattr(args, "set", None) or []) if with_overrides else ()
     ruleset = load_ruleset(chosen.path, str(chosen.path), overrides, expect=chosen.found)
-    return chosen_model(ruleset, chosen, asked, tell)
+    return chosen_model(ruleset, chosen, asked, say)
 
 
 def say_once(args: argparse.Namespace, err: TextIO, line: str) -> None:
@@ -150,38 +150,13 @@ def evaluate_input(
             evaluation = evaluate(ruleset, path, input_arg, sheet, lambda stage: bar.advance(task))
     else:
         evaluation = evaluate(ruleset, path, input_arg, sheet)
-    tell(err, evaluation, ruleset)
+    tell(err, evaluation)
     return evaluation
 
 
-NAMES_SHOWN = 20  # a header with a million extra columns gets a note of one line, not megabytes
-LINES_SHOWN = 20
-
-
-def tell(err: TextIO, evaluation: Evaluation, ruleset: Ruleset) -> None:
+def tell(err: TextIO, evaluation: Evaluation) -> None:
     """What the reader and scoring want the user to hear, on stderr: the ignored columns, notes, warnings."""
-    ignored = evaluation.table.ignored_columns
-    if ignored:
-        err.write(f"note: columns not used by {ruleset.ref}: {shortlist(ignored, NAMES_SHOWN)}\n")
-    for line in capped(evaluation.table.notes, LINES_SHOWN, "notes"):
-        err.write(
-            f"{line}\n" if line.startswith("warning: ") else f"note: {line}\n"
-        )  # the reader's doubts lead with warning:
-    for line in capped(evaluation.warnings, LINES_SHOWN, "warnings"):
-        err.write(f"warning: {line}\n")
-
-
-def shortlist(names: Sequence[str], limit: int, width: int = 40) -> str:
-    """The first `limit` names (each cut to `width` characters), and how many more there are."""
-    shown = ", ".join(n if len(n) <= width else n[: width - 1] + "…" for n in names[:limit])
-    return shown + (f" … and {len(names) - limit} more" if len(names) > limit else "")
-
-
-def capped(lines: Sequence[str], limit: int, what: str) -> list[str]:
-    """At most `limit` lines, the last saying how many more there were."""
-    if len(lines) <= limit:
-        return list(lines)
-    return [*lines[:limit], f"… and {len(lines) - limit} more {what}"]
+    err.writelines(f"{line}\n" for line in told(evaluation, capped_at=LINES_SHOWN))
 
 
 def _is_terminal(stream: TextIO) -> bool:
@@ -365,7 +340,7 @@ EVALUATE_FORMATS = tuple(FORMATS)
 
 def _text(evaluation: Evaluation, fmt: str, period: str | None, excel: bool = False) -> str | bytes:
     """The output in format `fmt`; --excel puts a BOM before CSV text, as Excel reads UTF-8 only with one."""
-    text = FORMATS[fmt].render(evaluation, period)
+    text = api.render(api.Result(evaluation, period), fmt)
     return "\ufeff" + text if excel and isinstance(text, str) else text
 
 
@@ -379,13 +354,14 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     old = load(args, refs[0], err, with_overrides=False)
     new = load(args, refs[-1], err, with_overrides=True)
     before = evaluate_input(old, args.input, err, args.sheet)
-    result = diff(before, evaluate_input(new, args.input, err, args.sheet, held=len(before.table.records)))
+    after = evaluate_input(new, args.input, err, args.sheet, held=len(before.table.records))
+    result = api.diff(api.Result(before), api.Result(after))
     view(
         args,
         out,
         err,
         (args.input, old.path, new.path),
-        lambda: diff_json(result),
+        lambda: api.render(result, "json"),
         lambda console: render_diff(result, console),
     )
     return OK
@@ -393,7 +369,8 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     ruleset = load(args, args.ruleset, err)
-    out.write(render(explain(evaluate_input(ruleset, args.input, err, args.sheet), args.unit)))
+    result = api.Result(evaluate_input(ruleset, args.input, err, args.sheet))
+    out.write(api.render(api.explain(result, args.unit)))
     return OK
 
 
