@@ -211,6 +211,7 @@ def evaluate(ruleset: Ruleset, data: Data, period: str | None = None, *, sheet: 
             RECORDS,
             f"data must be a path or an iterable of records (mappings), not one {type(data).__name__}",
             "give a path, or a list of dicts such as [{'部门名称': '区林业局', ...}]",
+            code="data.not-records",
         )
     else:
         evaluation = _evaluate_records(model, data)
@@ -301,15 +302,24 @@ def _refuse_edited_text(text: str, source: str, model: Model, rulesets: str | Pa
             f"this text says it is {model.ref}, but it is an edited copy of that released version "
             f"(released on {release.date} with sha256 {release.sha256[:12]}, recorded in {lock}; this text's sha256 is {model.sha256[:12]})",
             'a released version is never edited: give this text a version of its own (version: "...")',
+            code="version.edited-copy",
         )
 
 
 def _override(key: Any, value: Any) -> Override:
     """One --set KEY=VALUE from a Python key and value (the value is used as it is, not read as YAML)."""
     if not isinstance(key, str) or not key.strip():
-        raise fail("overrides", f"an override's key must be a dotted path such as 'timeliness.weight', not {key!r}")
+        raise fail(
+            "overrides",
+            f"an override's key must be a dotted path such as 'timeliness.weight', not {key!r}",
+            code="whatif.bad-key",
+        )
     if value is None or isinstance(value, (dict, list, tuple, set)) or not isinstance(value, (str, int, float)):
-        raise fail("overrides", f"the value of {key} must be one number, text or true/false, not {value!r}")
+        raise fail(
+            "overrides",
+            f"the value of {key} must be one number, text or true/false, not {value!r}",
+            code="whatif.bad-value",
+        )
     raw = ("true" if value else "false") if isinstance(value, bool) else str(value)
     return Override(f"{key}={raw}", key.strip(), value, raw)
 
@@ -339,64 +349,65 @@ def _rows(records: Records) -> tuple[list[str], list[Row]]:
     """The header (every key, in the order first seen) and record N as row N; a record or value that cannot
     be a row is refused in its place, all of them at once."""
     if isinstance(records, (str, bytes)):
-        raise fail(RECORDS, "records must be an iterable of mappings", "give a list of dicts")
+        raise fail(RECORDS, "records must be an iterable of mappings", "give a list of dicts", code="data.not-records")
     items = list(records)
     if not items:
-        raise fail(RECORDS, "no records were given", "give at least one record (a mapping from header text to value)")
-    header: dict[str, int] = {}
+        raise fail(
+            RECORDS,
+            "no records were given",
+            "give at least one record (a mapping from header text to value)",
+            code="data.no-records",
+        )
     problems: list[Problem] = []
+    header = _header(items, problems)
+    rows = [
+        Row(n, n, _cells(n, item, header, problems)) for n, item in enumerate(items, 1) if isinstance(item, Mapping)
+    ]
+    if problems:
+        raise KaopingError(problems, limit=MAX_PROBLEMS)
+    return list(header), rows
+
+
+def _header(items: list[Any], problems: list[Problem]) -> dict[str, int]:
+    """Every text key of the records, by its column (in the order first seen); a record that is not a
+    mapping, or a key that is not text, joins `problems`."""
+    header: dict[str, int] = {}
     for n, item in enumerate(items, 1):
         if not isinstance(item, Mapping):
+            message = f"record {n} is a {type(item).__name__}, not a mapping of header text to value"
+            problems.append(Problem(RECORDS, n, 0, message, cell=f"record {n}", code="data.not-a-mapping"))
+            continue
+        for key in item:
+            if isinstance(key, str):
+                header.setdefault(key, len(header))
+            else:
+                message = f"the key {key!r} is not text: keys are header texts (ids, labels or aliases)"
+                problems.append(Problem(RECORDS, n, 0, message, cell=f"record {n}", code="data.key-not-text"))
+    return header
+
+
+def _cells(n: int, item: Mapping[Any, Any], header: dict[str, int], problems: list[Problem]) -> list[str]:
+    """Record `n` as a row's cells in the header's order; a value no cell holds joins `problems`."""
+    cells = [""] * len(header)
+    for key, value in item.items():
+        if not isinstance(key, str):
+            continue  # told by _header
+        text = _cell(value)
+        if text is None:
             problems.append(
                 Problem(
                     RECORDS,
                     n,
-                    0,
-                    f"record {n} is a {type(item).__name__}, not a mapping of header text to value",
-                    cell=f"record {n}",
+                    header[key] + 1,
+                    f"{key}: {value!r} is a {type(value).__name__}, not text or a number",
+                    "give str, int or float (None for an empty cell)",
+                    cell=f"record {n}, field {key}",
+                    code="data.unsupported-value",
                 )
             )
-            continue
-        for key in item:
-            if not isinstance(key, str):
-                problems.append(
-                    Problem(
-                        RECORDS,
-                        n,
-                        0,
-                        f"the key {key!r} is not text: keys are header texts (ids, labels or aliases)",
-                        cell=f"record {n}",
-                    )
-                )
-            else:
-                header.setdefault(key, len(header))
-    names = list(header)
-    rows: list[Row] = []
-    for n, item in enumerate(items, 1):
-        if not isinstance(item, Mapping):
-            continue
-        cells = [""] * len(names)
-        for key, value in item.items():
-            if not isinstance(key, str):
-                continue
-            text = _cell(value)
-            if text is None:
-                problems.append(
-                    Problem(
-                        RECORDS,
-                        n,
-                        header[key] + 1,
-                        f"{key}: {value!r} is a {type(value).__name__}, not text or a number",
-                        "give str, int or float (None for an empty cell)",
-                        cell=f"record {n}, field {key}",
-                    )
-                )
-                continue
+        else:
             cells[header[key]] = text
-        rows.append(Row(n, n, cells))
-    if problems:
-        raise KaopingError(problems, limit=MAX_PROBLEMS)
-    return names, rows
+    return cells
 
 
 def _cell(value: Any) -> str | None:

@@ -26,6 +26,7 @@ EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM, as 
 
 __all__ = ["EPILOG", "build_parser", "day", "main", "month", "os_problem"]
 
+
 class Terminated(BaseException):
     """SIGTERM, raised where the program is, so that every `finally` (removing a half-written file) runs."""
 
@@ -92,6 +93,7 @@ def os_problem(e: OSError) -> Problem:
         0,
         f"the system refused this file: {e.strerror or e}",
         "check its name, its folder and its permissions",
+        code="file.system-refused",
     )
 
 

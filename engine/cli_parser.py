@@ -328,7 +328,7 @@ COMMANDS = (
 
 def build_parser(specs: Sequence[CommandSpec] = COMMANDS) -> argparse.ArgumentParser:
     """The `kaoping` parser: global options, then one subparser per entry of `specs`."""
-    parser = _Parser(
+    parser: argparse.ArgumentParser = _Parser(
         prog="kaoping",
         description="Score and rank units with a versioned YAML ruleset.",
         epilog=EPILOG,

@@ -131,9 +131,11 @@ def evaluate_input(
     if _exists_at_all(path, input_arg):
         input_size(path, input_arg)  # a folder, a FIFO or /dev/zero is told as what it is, not as missing
     else:
-        raise fail(input_arg, "no such input file", "give the path of the month's CSV or Excel export")
+        raise fail(
+            input_arg, "no such input file", "give the path of the month's CSV or Excel export", code="file.not-found"
+        )
     if sheet is not None and path.suffix.lower() != ".xlsx":
-        raise UsageError(f"--sheet is for an Excel (.xlsx) input; {input_arg} is not one")
+        raise UsageError(f"--sheet is for an Excel (.xlsx) input; {input_arg} is not one", code="cli.sheet-not-xlsx")
     rows = _rows(path, input_arg)  # read even when no bar is drawn: an unreadable file is told here, in its place
     warn_if_short_of_memory(held + rows, input_arg, err)
     if rows > PROGRESS_ROWS and _is_terminal(err):
@@ -171,7 +173,12 @@ def _exists_at_all(path: Path, display: str) -> bool:
     try:
         return path.exists()
     except OSError as e:
-        raise fail(display, f"cannot open the input file: {e.strerror}", "check the file's name and folder") from None
+        raise fail(
+            display,
+            f"cannot open the input file: {e.strerror}",
+            "check the file's name and folder",
+            code="file.cannot-open",
+        ) from None
 
 
 def _rows(path: Path, display: str) -> int:
@@ -182,7 +189,10 @@ def _rows(path: Path, display: str) -> int:
         return estimated_rows(path)
     except OSError as e:
         raise fail(
-            display, f"cannot read the input file: {e.strerror}", "check that you may read it (its permissions)"
+            display,
+            f"cannot read the input file: {e.strerror}",
+            "check that you may read it (its permissions)",
+            code="file.unreadable",
         ) from None
 
 
@@ -214,18 +224,21 @@ def output_format(args: argparse.Namespace, allowed: Sequence[str], err: TextIO)
     suffix = Path(args.output).suffix.lower() if args.output else ""
     if suffix in (".xls", ".xlsm", ".xlsb"):
         raise UsageError(
-            f"kaoping writes Excel files as .xlsx, not {suffix}: name the file {Path(args.output).stem}.xlsx"
+            f"kaoping writes Excel files as .xlsx, not {suffix}: name the file {Path(args.output).stem}.xlsx",
+            code="cli.excel-suffix",
         )
     implied = FORMAT_OF_SUFFIX.get(suffix)
     if args.format and implied and args.format != implied:
         raise UsageError(
             f"-f {args.format} and -o {args.output} disagree: a {suffix} file holds {implied}; "
-            f"drop -f (the name decides), or give -f {implied}, or name the file for {args.format}"
+            f"drop -f (the name decides), or give -f {implied}, or name the file for {args.format}",
+            code="cli.format-mismatch",
         )
     fmt = args.format or implied or "table"
     if fmt not in allowed:
         raise UsageError(
-            f"{args.command} writes {' or '.join(allowed)}, not {fmt} (-o {args.output}): name the file .json or .txt"
+            f"{args.command} writes {' or '.join(allowed)}, not {fmt} (-o {args.output}): name the file .json or .txt",
+            code="cli.format-not-written",
         )
     if args.output and not args.format and not implied and suffix != ".txt":
         known = " ".join(s for s, f in FORMAT_OF_SUFFIX.items() if f in allowed)
@@ -263,7 +276,12 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if note:
         err.write(f"note: {note}\n")
     if not root.is_dir():
-        raise fail(str(root), "no such folder", "give --rulesets the folder that holds <name>/<version>.yaml files")
+        raise fail(
+            str(root),
+            "no such folder",
+            "give --rulesets the folder that holds <name>/<version>.yaml files",
+            code="find.no-such-folder",
+        )
     found = find_all(root)
     if not found:
         err.write(f"no rulesets under {root}/\n")
@@ -315,14 +333,16 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     args.format = output_format(args, EVALUATE_FORMATS, err)
     if args.excel and args.format != "csv":
-        raise UsageError(f"--excel is for -f csv (a CSV that Excel opens); this writes {args.format}")
+        raise UsageError(
+            f"--excel is for -f csv (a CSV that Excel opens); this writes {args.format}", code="cli.excel-needs-csv"
+        )
     ruleset = load(args, args.ruleset, err)
     evaluation = evaluate_input(ruleset, args.input, err, args.sheet)
     if args.format == "table" and args.output is None:
         render_table(evaluation, console_for(out), args.period)
         return OK
     if not FORMATS[args.format].to_terminal and args.output is None:
-        raise UsageError("an Excel file cannot go to the screen: give -o FILE.xlsx")
+        raise UsageError("an Excel file cannot go to the screen: give -o FILE.xlsx", code="cli.binary-to-terminal")
     sidecar = provenance_json(evaluation, args.period) if args.format == "csv" else ""
     emit(
         _text(evaluation, args.format, args.period, args.excel),
@@ -348,7 +368,8 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     refs = args.ruleset
     if len(refs) > 2 or (len(refs) == 1 and not args.set):
         raise UsageError(
-            "diff compares two rulesets: give -r OLD -r NEW, or -r OLD with --set changes (e.g. kaoping diff -r jintai-hotline --set timeliness.weight=45 --set completion.weight=30 INPUT)"
+            "diff compares two rulesets: give -r OLD -r NEW, or -r OLD with --set changes (e.g. kaoping diff -r jintai-hotline --set timeliness.weight=45 --set completion.weight=30 INPUT)",
+            code="cli.diff-needs-two",
         )
     args.format = output_format(args, VIEW_FORMATS, err)
     old = load(args, refs[0], err, with_overrides=False)
@@ -385,6 +406,7 @@ def cmd_new_version(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 str(home),
                 "this is not a folder, so kaoping cannot keep your rulesets in it",
                 "move it away, or give --rulesets DIR",
+                code="file.not-a-folder",
             )
         made = new_version(root, args.name, args.version, args.effective, args.source, copy_to=home)
     else:
@@ -410,7 +432,8 @@ def refuse_installed_package(root: Path, command: str) -> None:
         raise UsageError(
             f"{command} writes only where your rulesets live, and {root} is inside the installed kaoping package "
             f"(a reinstall would lose what is written there): make a new version in ./rulesets "
-            f"(kaoping new-version NAME VERSION, run where ./rulesets is or is to be, copies NAME there)"
+            f"(kaoping new-version NAME VERSION, run where ./rulesets is or is to be, copies NAME there)",
+            code="cli.installed-package",
         )
 
 
@@ -421,7 +444,8 @@ def cmd_release_root(args: argparse.Namespace, name: str) -> Path:
         raise UsageError(
             f"release writes the release lock beside the version, and with no --rulesets, $KAOPING_RULESETS or ./rulesets here "
             f"{args.ref} would be the one shipped with kaoping ({root}), which kaoping never writes into: make a new version "
-            f"in ./rulesets (kaoping new-version {name} VERSION copies {name} there) and release that"
+            f"in ./rulesets (kaoping new-version {name} VERSION copies {name} there) and release that",
+            code="cli.shipped-rulesets",
         )
     refuse_installed_package(root, "release")
     return root
@@ -429,7 +453,9 @@ def cmd_release_root(args: argparse.Namespace, name: str) -> Path:
 
 def cmd_release(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if "@" not in args.ref:
-        raise UsageError(f"release takes NAME@VERSION, e.g. kaoping release {args.ref}@2025.01")
+        raise UsageError(
+            f"release takes NAME@VERSION, e.g. kaoping release {args.ref}@2025.01", code="cli.release-needs-version"
+        )
     name, _, version = args.ref.partition("@")
     found = exact(named(cmd_release_root(args, name), name, args.ref), version, args.ref)
     ruleset = load_ruleset(found.path, str(found.path), expect=found)
@@ -439,6 +465,7 @@ def cmd_release(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             str(found.path),
             f"{len(failed)} of its golden cases fail",
             f"kaoping test {args.ref} shows them; fix the ruleset, or update the case's expected file if the change is intended",
+            code="version.cases-fail",
         )
     entry = release(found)
     out.write(f"released {args.ref} (sha256 {entry.sha256[:12]}); its file must not change from now on\n")
@@ -532,7 +559,10 @@ def period_inputs(items: Sequence[str], sheet: str | None, err: TextIO) -> list[
     if sheet is not None:
         took = [p.path for p in parsed if p.sheet == sheet and not p.own_sheet]
         if not took:
-            raise UsageError("--sheet is for Excel (.xlsx) inputs, and no input without its own #SHEET is one")
+            raise UsageError(
+                "--sheet is for Excel (.xlsx) inputs, and no input without its own #SHEET is one",
+                code="cli.sheet-not-xlsx",
+            )
         err.write(f"note: --sheet {sheet} read from {shortlist(took, NAMES_SHOWN, width=1_000)}\n")
     return parsed
 
@@ -543,7 +573,7 @@ def period_input(item: str, sheet: str | None) -> PeriodInput:
     if not sep or _exists(item):
         label, rest = "", item
     elif not label:
-        raise UsageError(f"'{item}' has an empty label: write LABEL=FILE, e.g. 2024-01={rest}")
+        raise UsageError(f"'{item}' has an empty label: write LABEL=FILE, e.g. 2024-01={rest}", code="cli.empty-label")
     path, own = _split_sheet(rest)
     chosen = own if own is not None else (sheet if path.lower().endswith(".xlsx") else None)
     return PeriodInput(label or own or Path(path).stem, path, chosen, bool(label), own is not None)
@@ -558,7 +588,10 @@ def _split_sheet(text: str) -> tuple[str, str | None]:
     if m is None or _exists(text):
         return text, None
     if not m.group(2):
-        raise UsageError(f"'{text}' has no sheet name after '#': write {m.group(1)}#SHEET, e.g. {m.group(1)}#1月")
+        raise UsageError(
+            f"'{text}' has no sheet name after '#': write {m.group(1)}#SHEET, e.g. {m.group(1)}#1月",
+            code="cli.empty-sheet",
+        )
     return m.group(1), m.group(2)
 
 
@@ -601,6 +634,7 @@ def _refuse_same_tables(items: Sequence[PeriodInput], evaluations: Sequence[Eval
                 f"(every unit's input values are equal; digest {digest[:12]}): one period's data would count twice",
                 "check that each period is its own month's data (a sheet copied and not yet filled in?); "
                 "for a workbook with one sheet per month, name each sheet: 1月=book.xlsx#1月 2月=book.xlsx#2月",
+                code="combine.same-records",
             )
         seen[digest] = item
 
@@ -622,6 +656,7 @@ def _same_input(first: PeriodInput, second: PeriodInput, sha256: str) -> Kaoping
         second.shown,
         f"periods '{first.label}' ({first.shown}) and '{second.label}' ({second.shown}) are {what} (sha256 {sha256[:12]}): one period's data would count twice",
         "give each period its own file; for a workbook with one sheet per month, name each sheet: 1月=book.xlsx#1月 2月=book.xlsx#2月",
+        code="combine.same-input",
     )
 
 
@@ -689,10 +724,16 @@ def warn_if_short_of_memory(rows: int, display: str, err: TextIO) -> None:
 def out_of_memory(args: argparse.Namespace) -> Problem:
     """Running out of memory, said with the size of the input and roughly how much memory it needs."""
     paths = [p.path for p in _inputs_of(args)]
-    sizes = [(path, _size(path)) for path in paths]
-    sizes = [(path, size) for path, size in sizes if size is not None]
+    sizes = [(path, size) for path, size in ((path, _size(path)) for path in paths) if size is not None]
     if not sizes:
-        return Problem("kaoping", 0, 0, "not enough memory for this run", "run it on a machine with more memory")
+        return Problem(
+            "kaoping",
+            0,
+            0,
+            "not enough memory for this run",
+            "run it on a machine with more memory",
+            code="data.out-of-memory",
+        )
     rows = sum(_rows_or_zero(Path(path)) for path, _ in sizes)
     need = memory_needed(rows)
     where = ", ".join(path for path, _ in sizes)
@@ -704,6 +745,7 @@ def out_of_memory(args: argparse.Namespace) -> Problem:
         f"not enough memory: the input is {_amount(total)}, about {rows:,} rows, and kaoping needs roughly {_amount(need)} of memory for it "
         f"(about {BYTES_PER_ROW // 100 / 10:g} kB a row)",
         "run it on a machine with that much free memory, or split the input (by group, say) and score each part",
+        code="data.out-of-memory",
     )
 
 

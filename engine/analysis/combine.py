@@ -69,18 +69,31 @@ def combine(ruleset: Ruleset, labels: Sequence[str], evaluations: Sequence[Evalu
     combined score; one never ranked (too few orders every month) is shown, not ranked."""
     if ruleset.combine is None:
         raise fail(
-            ruleset.path, "this ruleset does not say how periods are combined", "add to it: combine: {function: mean}"
+            ruleset.path,
+            "this ruleset does not say how periods are combined",
+            "add to it: combine: {function: mean}",
+            code="combine.not-declared",
         )
     twice = sorted({label for label in labels if list(labels).count(label) > 1})
     if twice:
-        raise fail(twice[0], "two periods have the same label", "label each input: 2025-01=jan.csv 2025-02=feb.csv")
+        raise fail(
+            twice[0],
+            "two periods have the same label",
+            "label each input: 2025-01=jan.csv 2025-02=feb.csv",
+            code="combine.same-label",
+        )
     names = list(dict.fromkeys(r.entity for ev in evaluations for r in ev.results))
     found = [{r.entity: r for r in ev.results} for ev in evaluations]
     missing = [(n, label) for n in names for label, f in zip(labels, found, strict=False) if n not in f]
     if missing and ruleset.combine.missing == "error":
         problems = [
             Problem(
-                label, 0, 0, f"{name} has no result in this period", "add its row, or declare combine: {missing: skip}"
+                label,
+                0,
+                0,
+                f"{name} has no result in this period",
+                "add its row, or declare combine: {missing: skip}",
+                code="combine.missing-unit",
             )
             for name, label in missing
         ]
@@ -96,6 +109,7 @@ def combine(ruleset: Ruleset, labels: Sequence[str], evaluations: Sequence[Evalu
                 0,
                 f"{n} is in different groups in different periods ({', '.join(g)})",
                 "a period score needs one group (one full marks): combine the periods of each group apart",
+                code="combine.group-changed",
             )
             for n, g in moved
         ]

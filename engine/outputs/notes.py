@@ -20,7 +20,8 @@ def told(evaluation: Evaluation, capped_at: int | None = None) -> tuple[str, ...
     ignored = evaluation.table.ignored_columns
     names = ", ".join(ignored) if capped_at is None else shortlist(ignored, NAMES_SHOWN)
     lines = [f"note: columns not used by {evaluation.ruleset.ref}: {names}"] if ignored else []
-    notes, warnings = evaluation.table.notes, evaluation.warnings
+    notes: Sequence[str] = evaluation.table.notes
+    warnings: Sequence[str] = evaluation.warnings
     if capped_at is not None:
         notes, warnings = capped(notes, capped_at, "notes"), capped(warnings, capped_at, "warnings")
     lines += [line if line.startswith("warning: ") else f"note: {line}" for line in notes]  # the reader's doubts
