@@ -69,6 +69,10 @@ __all__ = [
     "explain",
 ]
 
+# The data stage's checks, applied to records from memory.  The only private names of another stage
+# this module uses, bound here alone: engine/data is to export them as read_rows and note_text.
+_read_rows, _note_text = _data._read_rows, _data._note_text
+
 RECORDS = "<records>"  # the file name a problem in records from memory is placed in
 
 Records = Iterable[Mapping[str, str | int | float | None]]
@@ -332,7 +336,7 @@ def _evaluate_records(model: Model, records: Records) -> Evaluation:
     header, rows = _rows(records)
     source = _data.Source([Row(0, 0, header), *rows], "records (in memory)", ",", "", set())
     try:
-        checked, ignored, notes = _data._read_rows(source, model, RECORDS)
+        checked, ignored, notes = _read_rows(source, model, RECORDS)
     except KaopingError as e:
         placed = KaopingError([_placed(p, header) for p in e.problems])
         placed.total = e.total
@@ -340,7 +344,7 @@ def _evaluate_records(model: Model, records: Records) -> Evaluation:
     digest = hashlib.sha256(
         json.dumps([header, *[r.cells for r in rows]], ensure_ascii=False).encode("utf-8")
     ).hexdigest()
-    said = tuple(_data._note_text(_placed(n, header)) for n in notes)
+    said = tuple(_note_text(_placed(n, header)) for n in notes)
     table = _data.Table(RECORDS, digest, source.encoding, tuple(checked), ignored, said)
     return rank(model, table, score(model, table, lambda _: None))
 

@@ -99,21 +99,7 @@ def combine(ruleset: Ruleset, labels: Sequence[str], evaluations: Sequence[Evalu
         ]
         raise KaopingError(problems, limit=100)
     notes = tuple(_skipped(name, label, found[labels.index(label)]) for name, label in missing)
-    moved = [(n, sorted({r.group or "" for f in found for r in [f.get(n)] if r is not None})) for n in names]
-    moved = [(n, g) for n, g in moved if len(g) > 1]
-    if moved:
-        problems = [
-            Problem(
-                n,
-                0,
-                0,
-                f"{n} is in different groups in different periods ({', '.join(g)})",
-                "a period score needs one group (one full marks): combine the periods of each group apart",
-                code="combine.group-changed",
-            )
-            for n, g in moved
-        ]
-        raise KaopingError(problems, limit=100)
+    _refuse_changed_groups(names, found)
     scored = []
     for name in names:
         periods = tuple(f.get(name) for f in found)
@@ -126,6 +112,25 @@ def combine(ruleset: Ruleset, labels: Sequence[str], evaluations: Sequence[Evalu
     ]  # not ranked in any period (e.g. too few orders): not ranked here either
     rows = _ranked(ruleset, ranked) + [_row(ruleset, s, None) for s in never]
     return Combined(ruleset, tuple(labels), tuple(evaluations), tuple(rows), notes)
+
+
+def _refuse_changed_groups(names: Sequence[str], found: Sequence[dict[str, UnitResult]]) -> None:
+    """A unit in one group one month and another the next has no one full marks to combine over."""
+    moved = [(n, sorted({r.group or "" for f in found for r in [f.get(n)] if r is not None})) for n in names]
+    problems = [
+        Problem(
+            n,
+            0,
+            0,
+            f"{n} is in different groups in different periods ({', '.join(g)})",
+            "a period score needs one group (one full marks): combine the periods of each group apart",
+            code="combine.group-changed",
+        )
+        for n, g in moved
+        if len(g) > 1
+    ]
+    if problems:
+        raise KaopingError(problems, limit=100)
 
 
 Scored = tuple[str, str | None, tuple[UnitResult | None, ...], float]
