@@ -22,7 +22,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from rich.console import Console
 
@@ -31,6 +31,7 @@ from .analysis.diff import diff as _diff
 from .analysis.explain import Explanation
 from .analysis.explain import explain as _explain
 from .analysis.explain import render as _render_explanation
+from .choosing import Asked, choose_ruleset, chosen_model
 from .data import table as _data
 from .data.csv_in import Row
 from .errors import KaopingError, Problem, fail
@@ -38,13 +39,14 @@ from .evaluate.pipeline import evaluate as _evaluate_file
 from .evaluate.ranking import Evaluation, UnitResult, rank
 from .evaluate.scoring import score
 from .outputs.diff import diff_json, render_diff
-from .outputs.formats import FORMATS, formatted
+from .outputs.formats import FORMATS
 from .outputs.machine import to_csv as _to_csv
 from .outputs.machine import to_json as _to_json
+from .outputs.notes import told
 from .ruleset.load import load_ruleset, load_source
 from .ruleset.model import Ruleset as Model
-from .ruleset.resolve import Found, found_at, is_path, named, rulesets_choice, visible_roots
-from .ruleset.versions import check_not_edited_copy, choose, not_in_effect, released_copies
+from .ruleset.resolve import Found, visible_roots
+from .ruleset.versions import released_copies
 from .ruleset.whatif import Override
 from .ruleset.yamlsrc import MAX_PROBLEMS, _check_size, parse_yaml
 
@@ -66,6 +68,10 @@ __all__ = [
     "diff",
     "explain",
 ]
+
+# The data stage's checks, applied to records from memory.  The only private names of another stage
+# this module uses, bound here alone: engine/data is to export them as read_rows and note_text.
+_read_rows, _note_text = _data._read_rows, _data._note_text
 
 RECORDS = "<records>"  # the file name a problem in records from memory is placed in
 
@@ -154,32 +160,12 @@ def load(
     the shipped rulesets.  An edited copy of a released version is refused,
     wherever it lies.
     """
-    text = str(ref)
-    option = str(rulesets) if rulesets is not None else None
     notes: list[str] = []
-    if as_of and period and as_of[:7] != period:
-        notes.append(
-            f"warning: as_of {as_of} is not in the period {period}: the version is the one in effect on {as_of}"
-        )
-    root, root_note = rulesets_choice(option)
-    if root_note and not is_path(text):
-        notes.append(f"note: {root_note}")
-    choice = choose(text, root, as_of, period)
-    if choice.note:
-        notes.append(f"note: {choice.note}")
-    roots = visible_roots(option)
-    found = choice.found or found_at(choice.path, roots)
-    model = load_ruleset(choice.path, str(choice.path), expect=found)
-    check_not_edited_copy(choice.path, str(choice.path), model.name, model.version, roots)
-    late = ""
-    if choice.how in ("named", "path") and (as_of or period):
-        day, when = (as_of, f"as_of {as_of}") if as_of else (f"{period}-01", f"the period {period}")
-        versions = named(choice.found.path.parent.parent, choice.found.name, model.ref) if choice.found else []
-        late = not_in_effect(model.ref, model.effective, day, when, versions)
-        if late:
-            notes.append(f"warning: {late}")
-    model = replace(model, chosen=choice.how, chosen_why=choice.note, not_in_effect=late)
-    return Ruleset(model, tuple(notes), _path=choice.path, _found=found)
+    asked = Asked(as_of, period, str(rulesets) if rulesets is not None else None)
+    chosen = choose_ruleset(str(ref), asked, lambda line, once: notes.append(line))
+    model = load_ruleset(chosen.path, str(chosen.path), expect=chosen.found)
+    model = chosen_model(model, chosen, asked, lambda line, once: notes.append(line))
+    return Ruleset(model, tuple(notes), _path=chosen.path, _found=chosen.found)
 
 
 def loads(text: str, source: str = "<string>", *, rulesets: str | Path | None = None) -> Ruleset:
@@ -229,31 +215,38 @@ def evaluate(ruleset: Ruleset, data: Data, period: str | None = None, *, sheet: 
             RECORDS,
             f"data must be a path or an iterable of records (mappings), not one {type(data).__name__}",
             "give a path, or a list of dicts such as [{'部门名称': '区林业局', ...}]",
+            code="data.not-records",
         )
     else:
         evaluation = _evaluate_records(model, data)
-    return Result(evaluation, period, _told(evaluation))
+    return Result(evaluation, period, told(evaluation))
 
 
+@overload
+def render(thing: Diff | Explanation, fmt: str = "table") -> str: ...
+@overload
+def render(thing: Result, fmt: str = "table") -> str | bytes: ...
 def render(thing: Result | Diff | Explanation, fmt: str = "table") -> str | bytes:
-    """`thing` as the CLI writes it with -f FMT to a file: bytes for xlsx, text otherwise.
+    """`thing` as the CLI writes it with -f FMT to a file: bytes for a binary format (xlsx), text otherwise.
 
-    A Result takes every format of `kaoping evaluate` (FORMATS); a Diff
-    "table" or "json"; an Explanation "table" (its text).
+    A Result takes every format of `kaoping evaluate` (FORMATS, the one
+    registry of formats); a Diff "table" or "json"; an Explanation "table" (its text).
     """
     if isinstance(thing, Diff):
         if fmt == "json":
             return diff_json(thing)
         if fmt == "table":
             return _plain(lambda console: render_diff(thing, console))
-        raise fail("render", f"a diff is rendered as table or json, not {fmt}")
+        raise fail("render", f"a diff is rendered as table or json, not {fmt}", code="diff.unknown-format")
     if isinstance(thing, Explanation):
         if fmt != "table":
-            raise fail("render", f"an explanation is rendered as table (text), not {fmt}")
+            raise fail(
+                "render", f"an explanation is rendered as table (text), not {fmt}", code="explain.unknown-format"
+            )
         return _render_explanation(thing)
     if fmt not in FORMATS:
-        raise fail("render", f"unknown format {fmt!r}", f"give one of {', '.join(FORMATS)}")
-    return formatted(thing.evaluation, fmt, thing.period)
+        raise fail("render", f"unknown format {fmt!r}", f"give one of {', '.join(FORMATS)}", code="file.unknown-format")
+    return FORMATS[fmt].render(thing.evaluation, thing.period)
 
 
 def to_json(result: Result) -> str:
@@ -266,8 +259,22 @@ def to_csv(result: Result) -> str:
     return _to_csv(result.evaluation, result.period)
 
 
-def diff(old: Ruleset, new: Ruleset, data: Data, *, sheet: str | None = None) -> Diff:
-    """What changing `old` into `new` does to `data`: the rules changed, each unit's scores and ranks, Kendall's tau-b."""
+def diff(old: Ruleset | Result, new: Ruleset | Result, data: Data | None = None, *, sheet: str | None = None) -> Diff:
+    """What changing `old` into `new` does to `data`: the rules changed, each unit's scores and ranks, Kendall's tau-b.
+
+    `old` and `new` are two rulesets and `data` is scored under each; or they
+    are two Results already scored on the same data (as `kaoping diff` does,
+    each evaluation with its own progress and notes), and `data` is not given.
+    """
+    if isinstance(old, Result) and isinstance(new, Result) and data is None:
+        return _diff(old.evaluation, new.evaluation)
+    if isinstance(old, Result) or isinstance(new, Result) or data is None:
+        raise fail(
+            "diff",
+            "diff takes two rulesets and the data to score, or two results already scored (and no data)",
+            "e.g. kaoping.diff(old, new, 'feb.csv'), or kaoping.diff(kaoping.evaluate(old, data), kaoping.evaluate(new, data))",
+            code="diff.arguments",
+        )
     return _diff(evaluate(old, data, sheet=sheet).evaluation, evaluate(new, data, sheet=sheet).evaluation)
 
 
@@ -299,15 +306,24 @@ def _refuse_edited_text(text: str, source: str, model: Model, rulesets: str | Pa
             f"this text says it is {model.ref}, but it is an edited copy of that released version "
             f"(released on {release.date} with sha256 {release.sha256[:12]}, recorded in {lock}; this text's sha256 is {model.sha256[:12]})",
             'a released version is never edited: give this text a version of its own (version: "...")',
+            code="version.edited-copy",
         )
 
 
 def _override(key: Any, value: Any) -> Override:
     """One --set KEY=VALUE from a Python key and value (the value is used as it is, not read as YAML)."""
     if not isinstance(key, str) or not key.strip():
-        raise fail("overrides", f"an override's key must be a dotted path such as 'timeliness.weight', not {key!r}")
+        raise fail(
+            "overrides",
+            f"an override's key must be a dotted path such as 'timeliness.weight', not {key!r}",
+            code="whatif.bad-key",
+        )
     if value is None or isinstance(value, (dict, list, tuple, set)) or not isinstance(value, (str, int, float)):
-        raise fail("overrides", f"the value of {key} must be one number, text or true/false, not {value!r}")
+        raise fail(
+            "overrides",
+            f"the value of {key} must be one number, text or true/false, not {value!r}",
+            code="whatif.bad-value",
+        )
     raw = ("true" if value else "false") if isinstance(value, bool) else str(value)
     return Override(f"{key}={raw}", key.strip(), value, raw)
 
@@ -320,7 +336,7 @@ def _evaluate_records(model: Model, records: Records) -> Evaluation:
     header, rows = _rows(records)
     source = _data.Source([Row(0, 0, header), *rows], "records (in memory)", ",", "", set())
     try:
-        checked, ignored, notes = _data._read_rows(source, model, RECORDS)
+        checked, ignored, notes = _read_rows(source, model, RECORDS)
     except KaopingError as e:
         placed = KaopingError([_placed(p, header) for p in e.problems])
         placed.total = e.total
@@ -328,7 +344,7 @@ def _evaluate_records(model: Model, records: Records) -> Evaluation:
     digest = hashlib.sha256(
         json.dumps([header, *[r.cells for r in rows]], ensure_ascii=False).encode("utf-8")
     ).hexdigest()
-    said = tuple(_data._note_text(_placed(n, header)) for n in notes)
+    said = tuple(_note_text(_placed(n, header)) for n in notes)
     table = _data.Table(RECORDS, digest, source.encoding, tuple(checked), ignored, said)
     return rank(model, table, score(model, table, lambda _: None))
 
@@ -337,64 +353,65 @@ def _rows(records: Records) -> tuple[list[str], list[Row]]:
     """The header (every key, in the order first seen) and record N as row N; a record or value that cannot
     be a row is refused in its place, all of them at once."""
     if isinstance(records, (str, bytes)):
-        raise fail(RECORDS, "records must be an iterable of mappings", "give a list of dicts")
+        raise fail(RECORDS, "records must be an iterable of mappings", "give a list of dicts", code="data.not-records")
     items = list(records)
     if not items:
-        raise fail(RECORDS, "no records were given", "give at least one record (a mapping from header text to value)")
-    header: dict[str, int] = {}
+        raise fail(
+            RECORDS,
+            "no records were given",
+            "give at least one record (a mapping from header text to value)",
+            code="data.no-records",
+        )
     problems: list[Problem] = []
+    header = _header(items, problems)
+    rows = [
+        Row(n, n, _cells(n, item, header, problems)) for n, item in enumerate(items, 1) if isinstance(item, Mapping)
+    ]
+    if problems:
+        raise KaopingError(problems, limit=MAX_PROBLEMS)
+    return list(header), rows
+
+
+def _header(items: list[Any], problems: list[Problem]) -> dict[str, int]:
+    """Every text key of the records, by its column (in the order first seen); a record that is not a
+    mapping, or a key that is not text, joins `problems`."""
+    header: dict[str, int] = {}
     for n, item in enumerate(items, 1):
         if not isinstance(item, Mapping):
+            message = f"record {n} is a {type(item).__name__}, not a mapping of header text to value"
+            problems.append(Problem(RECORDS, n, 0, message, cell=f"record {n}", code="data.not-a-mapping"))
+            continue
+        for key in item:
+            if isinstance(key, str):
+                header.setdefault(key, len(header))
+            else:
+                message = f"the key {key!r} is not text: keys are header texts (ids, labels or aliases)"
+                problems.append(Problem(RECORDS, n, 0, message, cell=f"record {n}", code="data.key-not-text"))
+    return header
+
+
+def _cells(n: int, item: Mapping[Any, Any], header: dict[str, int], problems: list[Problem]) -> list[str]:
+    """Record `n` as a row's cells in the header's order; a value no cell holds joins `problems`."""
+    cells = [""] * len(header)
+    for key, value in item.items():
+        if not isinstance(key, str):
+            continue  # told by _header
+        text = _cell(value)
+        if text is None:
             problems.append(
                 Problem(
                     RECORDS,
                     n,
-                    0,
-                    f"record {n} is a {type(item).__name__}, not a mapping of header text to value",
-                    cell=f"record {n}",
+                    header[key] + 1,
+                    f"{key}: {value!r} is a {type(value).__name__}, not text or a number",
+                    "give str, int or float (None for an empty cell)",
+                    cell=f"record {n}, field {key}",
+                    code="data.unsupported-value",
                 )
             )
-            continue
-        for key in item:
-            if not isinstance(key, str):
-                problems.append(
-                    Problem(
-                        RECORDS,
-                        n,
-                        0,
-                        f"the key {key!r} is not text: keys are header texts (ids, labels or aliases)",
-                        cell=f"record {n}",
-                    )
-                )
-            else:
-                header.setdefault(key, len(header))
-    names = list(header)
-    rows: list[Row] = []
-    for n, item in enumerate(items, 1):
-        if not isinstance(item, Mapping):
-            continue
-        cells = [""] * len(names)
-        for key, value in item.items():
-            if not isinstance(key, str):
-                continue
-            text = _cell(value)
-            if text is None:
-                problems.append(
-                    Problem(
-                        RECORDS,
-                        n,
-                        header[key] + 1,
-                        f"{key}: {value!r} is a {type(value).__name__}, not text or a number",
-                        "give str, int or float (None for an empty cell)",
-                        cell=f"record {n}, field {key}",
-                    )
-                )
-                continue
+        else:
             cells[header[key]] = text
-        rows.append(Row(n, n, cells))
-    if problems:
-        raise KaopingError(problems, limit=MAX_PROBLEMS)
-    return names, rows
+    return cells
 
 
 def _cell(value: Any) -> str | None:
@@ -412,14 +429,6 @@ def _placed(p: Problem, header: list[str]) -> Problem:
         return p
     field = f", field {header[p.col - 1]}" if 0 < p.col <= len(header) else ""
     return replace(p, cell=f"record {p.line}{field}")
-
-
-def _told(evaluation: Evaluation) -> tuple[str, ...]:
-    """What commands.tell writes on stderr after scoring, as lines kept instead of printed."""
-    ignored = evaluation.table.ignored_columns
-    lines = [f"note: columns not used by {evaluation.ruleset.ref}: {', '.join(ignored)}"] if ignored else []
-    lines += [line if line.startswith("warning: ") else f"note: {line}" for line in evaluation.table.notes]
-    return tuple(lines + [f"warning: {w}" for w in evaluation.warnings])
 
 
 def _plain(draw: Any) -> str:

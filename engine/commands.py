@@ -22,19 +22,20 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from . import api
 from .analysis.casetests import run_all
 from .analysis.combine import combine, combined_json, render_combined
-from .analysis.diff import diff
-from .analysis.explain import explain, render
+from .choosing import Asked, choose_ruleset, chosen_model
 from .data.table import Record, input_size
 from .errors import KaopingError, Problem, UsageError, fail
 from .evaluate.pipeline import evaluate, stages
 from .evaluate.ranking import Evaluation
 from .files import write_files
-from .outputs.diff import diff_json, render_diff
-from .outputs.formats import FORMATS, formatted
+from .outputs.diff import render_diff
+from .outputs.formats import FORMAT_OF_SUFFIX, FORMATS, VIEW_FORMATS
 from .outputs.layout import canonical_period
 from .outputs.machine import provenance_json
+from .outputs.notes import LINES_SHOWN, NAMES_SHOWN, capped, shortlist, told
 from .outputs.table import render_table
 from .ruleset.load import load_ruleset
 from .ruleset.model import Ruleset
@@ -50,12 +51,10 @@ from .ruleset.resolve import (
     visible_roots,
 )
 from .ruleset.versions import (
-    check_not_edited_copy,
     choose,
     effective_date,
     file_sha256,
     new_version,
-    not_in_effect,
     release,
     status,
     too_big,
@@ -73,30 +72,31 @@ def console_for(stream: TextIO) -> Console:
 def load(args: argparse.Namespace, ref: str, err: TextIO, with_overrides: bool = True) -> Ruleset:
     """The ruleset `ref` names (with --as-of, --period and --set applied), saying which one was chosen and why.
 
-    A version kaoping picks is always said (and kept in `chosen`/`chosen_why`
-    for the outputs); a version the user named exactly but that is not in
-    effect on the day --period or --as-of gives is warned about (and kept in
+    The choice is engine.choosing's, as kaoping.load makes it: a version
+    kaoping picks is always said (and kept in `chosen`/`chosen_why` for the
+    outputs); a version the user named exactly but that is not in effect on
+    the day --period or --as-of gives is warned about (and kept in
     `not_in_effect`); a file calling itself a released version without its
-    bytes is refused.
+    bytes is refused.  Each note is written at once, before loading can fail.
     """
-    as_of, period = getattr(args, "as_of", None), getattr(args, "period", None)
-    if as_of and period and as_of[:7] != period:
-        err.write(
-            f"warning: --as-of {as_of} is not in the period {period}: the version is the one in effect on {as_of}\n"
-        )
-    root = names_root(args, err, looks_up=not is_path(ref))
-    choice = choose(ref, root, as_of, period, exact_with_date=args.command == "diff")
-    if choice.note:
-        say_once(args, err, f"note: {choice.note}\n")
+    asked = Asked(
+        getattr(args, "as_of", None),
+        getattr(args, "period", None),
+        args.rulesets,
+        as_of_name="--as-of",
+        exact_with_date=args.command == "diff",
+    )
+
+    def say(line: str, once: bool) -> None:
+        if once:
+            say_once(args, err, f"{line}\n")
+        else:
+            err.write(f"{line}\n")
+
+    chosen = choose_ruleset(ref, asked, say)
     overrides = parse_overrides(getattr(args, "set", None) or []) if with_overrides else ()
-    roots = visible_roots(args.rulesets)
-    found = choice.found or found_at(choice.path, roots)  # a path into a rulesets folder is checked as if found by name
-    ruleset = load_ruleset(choice.path, str(choice.path), overrides, expect=found)
-    check_not_edited_copy(choice.path, str(choice.path), ruleset.name, ruleset.version, roots)
-    late = _not_in_effect(ruleset, choice.found, as_of, period) if choice.how in ("named", "path") else ""
-    if late:
-        say_once(args, err, f"warning: {late}\n")
-    return dataclasses.replace(ruleset, chosen=choice.how, chosen_why=choice.note, not_in_effect=late)
+    ruleset = load_ruleset(chosen.path, str(chosen.path), overrides, expect=chosen.found)
+    return chosen_model(ruleset, chosen, asked, say)
 
 
 def say_once(args: argparse.Namespace, err: TextIO, line: str) -> None:
@@ -116,17 +116,6 @@ def names_root(args: argparse.Namespace, err: TextIO, looks_up: bool = True) -> 
     return root
 
 
-def _not_in_effect(ruleset: Ruleset, found: Found | None, as_of: str | None, period: str | None) -> str:
-    """Why an exactly named version does not apply to the day asked about ("" when it does, or none was asked)."""
-    if not (as_of or period):
-        return ""
-    day, when = (as_of, f"--as-of {as_of}") if as_of else (f"{period}-01", f"the period {period}")
-    if period and not as_of and ruleset.effective[:7] == period and ruleset.effective > day:
-        when = f"the first day of the period {period}"
-    versions = named(found.path.parent.parent, found.name, ruleset.ref) if found else []
-    return not_in_effect(ruleset.ref, ruleset.effective, day, when, versions)
-
-
 PROGRESS_ROWS = 50_000  # below this an evaluation takes about a second: no progress bar
 
 
@@ -142,9 +131,11 @@ def evaluate_input(
     if _exists_at_all(path, input_arg):
         input_size(path, input_arg)  # a folder, a FIFO or /dev/zero is told as what it is, not as missing
     else:
-        raise fail(input_arg, "no such input file", "give the path of the month's CSV or Excel export")
+        raise fail(
+            input_arg, "no such input file", "give the path of the month's CSV or Excel export", code="file.not-found"
+        )
     if sheet is not None and path.suffix.lower() != ".xlsx":
-        raise UsageError(f"--sheet is for an Excel (.xlsx) input; {input_arg} is not one")
+        raise UsageError(f"--sheet is for an Excel (.xlsx) input; {input_arg} is not one", code="cli.sheet-not-xlsx")
     rows = _rows(path, input_arg)  # read even when no bar is drawn: an unreadable file is told here, in its place
     warn_if_short_of_memory(held + rows, input_arg, err)
     if rows > PROGRESS_ROWS and _is_terminal(err):
@@ -161,38 +152,13 @@ def evaluate_input(
             evaluation = evaluate(ruleset, path, input_arg, sheet, lambda stage: bar.advance(task))
     else:
         evaluation = evaluate(ruleset, path, input_arg, sheet)
-    tell(err, evaluation, ruleset)
+    tell(err, evaluation)
     return evaluation
 
 
-NAMES_SHOWN = 20  # a header with a million extra columns gets a note of one line, not megabytes
-LINES_SHOWN = 20
-
-
-def tell(err: TextIO, evaluation: Evaluation, ruleset: Ruleset) -> None:
+def tell(err: TextIO, evaluation: Evaluation) -> None:
     """What the reader and scoring want the user to hear, on stderr: the ignored columns, notes, warnings."""
-    ignored = evaluation.table.ignored_columns
-    if ignored:
-        err.write(f"note: columns not used by {ruleset.ref}: {shortlist(ignored, NAMES_SHOWN)}\n")
-    for line in capped(evaluation.table.notes, LINES_SHOWN, "notes"):
-        err.write(
-            f"{line}\n" if line.startswith("warning: ") else f"note: {line}\n"
-        )  # the reader's doubts lead with warning:
-    for line in capped(evaluation.warnings, LINES_SHOWN, "warnings"):
-        err.write(f"warning: {line}\n")
-
-
-def shortlist(names: Sequence[str], limit: int, width: int = 40) -> str:
-    """The first `limit` names (each cut to `width` characters), and how many more there are."""
-    shown = ", ".join(n if len(n) <= width else n[: width - 1] + "…" for n in names[:limit])
-    return shown + (f" … and {len(names) - limit} more" if len(names) > limit else "")
-
-
-def capped(lines: Sequence[str], limit: int, what: str) -> list[str]:
-    """At most `limit` lines, the last saying how many more there were."""
-    if len(lines) <= limit:
-        return list(lines)
-    return [*lines[:limit], f"… and {len(lines) - limit} more {what}"]
+    err.writelines(f"{line}\n" for line in told(evaluation, capped_at=LINES_SHOWN))
 
 
 def _is_terminal(stream: TextIO) -> bool:
@@ -207,7 +173,12 @@ def _exists_at_all(path: Path, display: str) -> bool:
     try:
         return path.exists()
     except OSError as e:
-        raise fail(display, f"cannot open the input file: {e.strerror}", "check the file's name and folder") from None
+        raise fail(
+            display,
+            f"cannot open the input file: {e.strerror}",
+            "check the file's name and folder",
+            code="file.cannot-open",
+        ) from None
 
 
 def _rows(path: Path, display: str) -> int:
@@ -218,7 +189,10 @@ def _rows(path: Path, display: str) -> int:
         return estimated_rows(path)
     except OSError as e:
         raise fail(
-            display, f"cannot read the input file: {e.strerror}", "check that you may read it (its permissions)"
+            display,
+            f"cannot read the input file: {e.strerror}",
+            "check that you may read it (its permissions)",
+            code="file.unreadable",
         ) from None
 
 
@@ -241,9 +215,6 @@ def view(
         emit(buffer.getvalue(), args.output, out, err, inputs)
 
 
-FORMAT_OF_SUFFIX = {".json": "json", ".csv": "csv", ".xlsx": "xlsx", ".md": "md", ".html": "html", ".htm": "html"}
-
-
 def output_format(args: argparse.Namespace, allowed: Sequence[str], err: TextIO) -> str:
     """-f, else the format -o's file name ends in (.json .csv .xlsx .md .html), else the table.
 
@@ -253,18 +224,21 @@ def output_format(args: argparse.Namespace, allowed: Sequence[str], err: TextIO)
     suffix = Path(args.output).suffix.lower() if args.output else ""
     if suffix in (".xls", ".xlsm", ".xlsb"):
         raise UsageError(
-            f"kaoping writes Excel files as .xlsx, not {suffix}: name the file {Path(args.output).stem}.xlsx"
+            f"kaoping writes Excel files as .xlsx, not {suffix}: name the file {Path(args.output).stem}.xlsx",
+            code="cli.excel-suffix",
         )
     implied = FORMAT_OF_SUFFIX.get(suffix)
     if args.format and implied and args.format != implied:
         raise UsageError(
             f"-f {args.format} and -o {args.output} disagree: a {suffix} file holds {implied}; "
-            f"drop -f (the name decides), or give -f {implied}, or name the file for {args.format}"
+            f"drop -f (the name decides), or give -f {implied}, or name the file for {args.format}",
+            code="cli.format-mismatch",
         )
     fmt = args.format or implied or "table"
     if fmt not in allowed:
         raise UsageError(
-            f"{args.command} writes {' or '.join(allowed)}, not {fmt} (-o {args.output}): name the file .json or .txt"
+            f"{args.command} writes {' or '.join(allowed)}, not {fmt} (-o {args.output}): name the file .json or .txt",
+            code="cli.format-not-written",
         )
     if args.output and not args.format and not implied and suffix != ".txt":
         known = " ".join(s for s, f in FORMAT_OF_SUFFIX.items() if f in allowed)
@@ -302,7 +276,12 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if note:
         err.write(f"note: {note}\n")
     if not root.is_dir():
-        raise fail(str(root), "no such folder", "give --rulesets the folder that holds <name>/<version>.yaml files")
+        raise fail(
+            str(root),
+            "no such folder",
+            "give --rulesets the folder that holds <name>/<version>.yaml files",
+            code="find.no-such-folder",
+        )
     found = find_all(root)
     if not found:
         err.write(f"no rulesets under {root}/\n")
@@ -354,14 +333,16 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     args.format = output_format(args, EVALUATE_FORMATS, err)
     if args.excel and args.format != "csv":
-        raise UsageError(f"--excel is for -f csv (a CSV that Excel opens); this writes {args.format}")
+        raise UsageError(
+            f"--excel is for -f csv (a CSV that Excel opens); this writes {args.format}", code="cli.excel-needs-csv"
+        )
     ruleset = load(args, args.ruleset, err)
     evaluation = evaluate_input(ruleset, args.input, err, args.sheet)
     if args.format == "table" and args.output is None:
         render_table(evaluation, console_for(out), args.period)
         return OK
-    if args.format == "xlsx" and args.output is None:
-        raise UsageError("an Excel file cannot go to the screen: give -o FILE.xlsx")
+    if not FORMATS[args.format].to_terminal and args.output is None:
+        raise UsageError("an Excel file cannot go to the screen: give -o FILE.xlsx", code="cli.binary-to-terminal")
     sidecar = provenance_json(evaluation, args.period) if args.format == "csv" else ""
     emit(
         _text(evaluation, args.format, args.period, args.excel),
@@ -374,13 +355,12 @@ def cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return OK
 
 
-EVALUATE_FORMATS = FORMATS
-VIEW_FORMATS = ("table", "json")
+EVALUATE_FORMATS = tuple(FORMATS)
 
 
 def _text(evaluation: Evaluation, fmt: str, period: str | None, excel: bool = False) -> str | bytes:
     """The output in format `fmt`; --excel puts a BOM before CSV text, as Excel reads UTF-8 only with one."""
-    text = formatted(evaluation, fmt, period)
+    text = api.render(api.Result(evaluation, period), fmt)
     return "\ufeff" + text if excel and isinstance(text, str) else text
 
 
@@ -388,19 +368,21 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     refs = args.ruleset
     if len(refs) > 2 or (len(refs) == 1 and not args.set):
         raise UsageError(
-            "diff compares two rulesets: give -r OLD -r NEW, or -r OLD with --set changes (e.g. kaoping diff -r jintai-hotline --set timeliness.weight=45 --set completion.weight=30 INPUT)"
+            "diff compares two rulesets: give -r OLD -r NEW, or -r OLD with --set changes (e.g. kaoping diff -r jintai-hotline --set timeliness.weight=45 --set completion.weight=30 INPUT)",
+            code="cli.diff-needs-two",
         )
     args.format = output_format(args, VIEW_FORMATS, err)
     old = load(args, refs[0], err, with_overrides=False)
     new = load(args, refs[-1], err, with_overrides=True)
     before = evaluate_input(old, args.input, err, args.sheet)
-    result = diff(before, evaluate_input(new, args.input, err, args.sheet, held=len(before.table.records)))
+    after = evaluate_input(new, args.input, err, args.sheet, held=len(before.table.records))
+    result = api.diff(api.Result(before), api.Result(after))
     view(
         args,
         out,
         err,
         (args.input, old.path, new.path),
-        lambda: diff_json(result),
+        lambda: api.render(result, "json"),
         lambda console: render_diff(result, console),
     )
     return OK
@@ -408,7 +390,8 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     ruleset = load(args, args.ruleset, err)
-    out.write(render(explain(evaluate_input(ruleset, args.input, err, args.sheet), args.unit)))
+    result = api.Result(evaluate_input(ruleset, args.input, err, args.sheet))
+    out.write(api.render(api.explain(result, args.unit)))
     return OK
 
 
@@ -423,6 +406,7 @@ def cmd_new_version(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 str(home),
                 "this is not a folder, so kaoping cannot keep your rulesets in it",
                 "move it away, or give --rulesets DIR",
+                code="file.not-a-folder",
             )
         made = new_version(root, args.name, args.version, args.effective, args.source, copy_to=home)
     else:
@@ -448,7 +432,8 @@ def refuse_installed_package(root: Path, command: str) -> None:
         raise UsageError(
             f"{command} writes only where your rulesets live, and {root} is inside the installed kaoping package "
             f"(a reinstall would lose what is written there): make a new version in ./rulesets "
-            f"(kaoping new-version NAME VERSION, run where ./rulesets is or is to be, copies NAME there)"
+            f"(kaoping new-version NAME VERSION, run where ./rulesets is or is to be, copies NAME there)",
+            code="cli.installed-package",
         )
 
 
@@ -459,7 +444,8 @@ def cmd_release_root(args: argparse.Namespace, name: str) -> Path:
         raise UsageError(
             f"release writes the release lock beside the version, and with no --rulesets, $KAOPING_RULESETS or ./rulesets here "
             f"{args.ref} would be the one shipped with kaoping ({root}), which kaoping never writes into: make a new version "
-            f"in ./rulesets (kaoping new-version {name} VERSION copies {name} there) and release that"
+            f"in ./rulesets (kaoping new-version {name} VERSION copies {name} there) and release that",
+            code="cli.shipped-rulesets",
         )
     refuse_installed_package(root, "release")
     return root
@@ -467,7 +453,9 @@ def cmd_release_root(args: argparse.Namespace, name: str) -> Path:
 
 def cmd_release(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if "@" not in args.ref:
-        raise UsageError(f"release takes NAME@VERSION, e.g. kaoping release {args.ref}@2025.01")
+        raise UsageError(
+            f"release takes NAME@VERSION, e.g. kaoping release {args.ref}@2025.01", code="cli.release-needs-version"
+        )
     name, _, version = args.ref.partition("@")
     found = exact(named(cmd_release_root(args, name), name, args.ref), version, args.ref)
     ruleset = load_ruleset(found.path, str(found.path), expect=found)
@@ -477,6 +465,7 @@ def cmd_release(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             str(found.path),
             f"{len(failed)} of its golden cases fail",
             f"kaoping test {args.ref} shows them; fix the ruleset, or update the case's expected file if the change is intended",
+            code="version.cases-fail",
         )
     entry = release(found)
     out.write(f"released {args.ref} (sha256 {entry.sha256[:12]}); its file must not change from now on\n")
@@ -570,7 +559,10 @@ def period_inputs(items: Sequence[str], sheet: str | None, err: TextIO) -> list[
     if sheet is not None:
         took = [p.path for p in parsed if p.sheet == sheet and not p.own_sheet]
         if not took:
-            raise UsageError("--sheet is for Excel (.xlsx) inputs, and no input without its own #SHEET is one")
+            raise UsageError(
+                "--sheet is for Excel (.xlsx) inputs, and no input without its own #SHEET is one",
+                code="cli.sheet-not-xlsx",
+            )
         err.write(f"note: --sheet {sheet} read from {shortlist(took, NAMES_SHOWN, width=1_000)}\n")
     return parsed
 
@@ -581,7 +573,7 @@ def period_input(item: str, sheet: str | None) -> PeriodInput:
     if not sep or _exists(item):
         label, rest = "", item
     elif not label:
-        raise UsageError(f"'{item}' has an empty label: write LABEL=FILE, e.g. 2024-01={rest}")
+        raise UsageError(f"'{item}' has an empty label: write LABEL=FILE, e.g. 2024-01={rest}", code="cli.empty-label")
     path, own = _split_sheet(rest)
     chosen = own if own is not None else (sheet if path.lower().endswith(".xlsx") else None)
     return PeriodInput(label or own or Path(path).stem, path, chosen, bool(label), own is not None)
@@ -596,7 +588,10 @@ def _split_sheet(text: str) -> tuple[str, str | None]:
     if m is None or _exists(text):
         return text, None
     if not m.group(2):
-        raise UsageError(f"'{text}' has no sheet name after '#': write {m.group(1)}#SHEET, e.g. {m.group(1)}#1月")
+        raise UsageError(
+            f"'{text}' has no sheet name after '#': write {m.group(1)}#SHEET, e.g. {m.group(1)}#1月",
+            code="cli.empty-sheet",
+        )
     return m.group(1), m.group(2)
 
 
@@ -639,6 +634,7 @@ def _refuse_same_tables(items: Sequence[PeriodInput], evaluations: Sequence[Eval
                 f"(every unit's input values are equal; digest {digest[:12]}): one period's data would count twice",
                 "check that each period is its own month's data (a sheet copied and not yet filled in?); "
                 "for a workbook with one sheet per month, name each sheet: 1月=book.xlsx#1月 2月=book.xlsx#2月",
+                code="combine.same-records",
             )
         seen[digest] = item
 
@@ -660,6 +656,7 @@ def _same_input(first: PeriodInput, second: PeriodInput, sha256: str) -> Kaoping
         second.shown,
         f"periods '{first.label}' ({first.shown}) and '{second.label}' ({second.shown}) are {what} (sha256 {sha256[:12]}): one period's data would count twice",
         "give each period its own file; for a workbook with one sheet per month, name each sheet: 1月=book.xlsx#1月 2月=book.xlsx#2月",
+        code="combine.same-input",
     )
 
 
@@ -727,10 +724,16 @@ def warn_if_short_of_memory(rows: int, display: str, err: TextIO) -> None:
 def out_of_memory(args: argparse.Namespace) -> Problem:
     """Running out of memory, said with the size of the input and roughly how much memory it needs."""
     paths = [p.path for p in _inputs_of(args)]
-    sizes = [(path, _size(path)) for path in paths]
-    sizes = [(path, size) for path, size in sizes if size is not None]
+    sizes = [(path, size) for path, size in ((path, _size(path)) for path in paths) if size is not None]
     if not sizes:
-        return Problem("kaoping", 0, 0, "not enough memory for this run", "run it on a machine with more memory")
+        return Problem(
+            "kaoping",
+            0,
+            0,
+            "not enough memory for this run",
+            "run it on a machine with more memory",
+            code="data.out-of-memory",
+        )
     rows = sum(_rows_or_zero(Path(path)) for path, _ in sizes)
     need = memory_needed(rows)
     where = ", ".join(path for path, _ in sizes)
@@ -742,6 +745,7 @@ def out_of_memory(args: argparse.Namespace) -> Problem:
         f"not enough memory: the input is {_amount(total)}, about {rows:,} rows, and kaoping needs roughly {_amount(need)} of memory for it "
         f"(about {BYTES_PER_ROW // 100 / 10:g} kB a row)",
         "run it on a machine with that much free memory, or split the input (by group, say) and score each part",
+        code="data.out-of-memory",
     )
 
 

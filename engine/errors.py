@@ -58,9 +58,24 @@ class KaopingError(Exception):
         self.problems = tuple(ordered[:limit] if limit else ordered)
         super().__init__("\n".join(p.message for p in self.problems))
 
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """Each problem's code, in the problems' order: what a script or a test matches on."""
+        return tuple(p.code for p in self.problems)
+
 
 class UsageError(Exception):
-    """The command line is wrong in a way argparse cannot see: exit 2, like argparse's own errors."""
+    """The command line is wrong in a way argparse cannot see: exit 2, like argparse's own errors.
+
+    `code` (a `cli.*` code, see Problem.code) names the kind of mistake for tests and scripts;
+    the CLI prints only the message, as argparse prints its own.
+    """
+
+    def __init__(self, message: str, *, code: str = "") -> None:
+        if code and not CODE.fullmatch(code):
+            raise ValueError(f"problem code {code!r} is not area.kebab-name")
+        super().__init__(message)
+        self.code = code
 
 
 def fail(

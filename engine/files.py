@@ -37,7 +37,10 @@ def write_files(files: Sequence[tuple[Path, str | bytes]], protect: tuple[Path, 
             os.replace(tmp, target)
     except OSError as e:
         raise fail(
-            str(current), f"cannot write the file: {e.strerror}", "check the disk and the folder's permissions"
+            str(current),
+            f"cannot write the file: {e.strerror}",
+            "check the disk and the folder's permissions",
+            code="file.cannot-write",
         ) from None
     finally:
         for tmp in temporaries:
@@ -51,7 +54,10 @@ def _target(path: Path, protect: tuple[Path, ...]) -> Path:
         _check_target(path, target, protect)
     except OSError as e:
         raise fail(
-            str(path), f"cannot write there: {e.strerror}", "choose a shorter name, or a folder you can write to"
+            str(path),
+            f"cannot write there: {e.strerror}",
+            "choose a shorter name, or a folder you can write to",
+            code="file.bad-name",
         ) from None
     return target
 
@@ -66,7 +72,12 @@ def _temporary(path: Path, target: Path, data: str | bytes, temporaries: list[st
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:100]}.", suffix=".tmp")
     except OSError as e:
-        raise fail(str(path), f"cannot write here: {e.strerror}", "choose a folder you can write to") from None
+        raise fail(
+            str(path),
+            f"cannot write here: {e.strerror}",
+            "choose a folder you can write to",
+            code="file.folder-not-writable",
+        ) from None
     temporaries.append(tmp)
     with os.fdopen(fd, "wb") as f:
         f.write(data.encode("utf-8") if isinstance(data, str) else data)
@@ -76,17 +87,28 @@ def _temporary(path: Path, target: Path, data: str | bytes, temporaries: list[st
 def _check_target(path: Path, target: Path, protect: tuple[Path, ...]) -> None:
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise fail(str(path), f"the folder {folder}/ does not exist", "create it first, or write somewhere else")
+        raise fail(
+            str(path),
+            f"the folder {folder}/ does not exist",
+            "create it first, or write somewhere else",
+            code="file.no-such-folder",
+        )
     if target.is_dir():
-        raise fail(str(path), "that is a folder, not a file", f"give a file name, e.g. {path / 'result.csv'}")
+        raise fail(
+            str(path),
+            "that is a folder, not a file",
+            f"give a file name, e.g. {path / 'result.csv'}",
+            code="file.folder",
+        )
     if target.exists() and not target.is_file():
-        raise fail(str(path), "that is not an ordinary file", "write to an ordinary file")
+        raise fail(str(path), "that is not an ordinary file", "write to an ordinary file", code="file.not-regular")
     for other in protect:
         if target.exists() and other.exists() and os.path.samefile(target, other):
             raise fail(
                 str(path),
                 "that is an input of this run; writing there would destroy it",
                 "write the result to another file",
+                code="file.overwrites-input",
             )
 
 

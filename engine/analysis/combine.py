@@ -69,37 +69,37 @@ def combine(ruleset: Ruleset, labels: Sequence[str], evaluations: Sequence[Evalu
     combined score; one never ranked (too few orders every month) is shown, not ranked."""
     if ruleset.combine is None:
         raise fail(
-            ruleset.path, "this ruleset does not say how periods are combined", "add to it: combine: {function: mean}"
+            ruleset.path,
+            "this ruleset does not say how periods are combined",
+            "add to it: combine: {function: mean}",
+            code="combine.not-declared",
         )
     twice = sorted({label for label in labels if list(labels).count(label) > 1})
     if twice:
-        raise fail(twice[0], "two periods have the same label", "label each input: 2025-01=jan.csv 2025-02=feb.csv")
+        raise fail(
+            twice[0],
+            "two periods have the same label",
+            "label each input: 2025-01=jan.csv 2025-02=feb.csv",
+            code="combine.same-label",
+        )
     names = list(dict.fromkeys(r.entity for ev in evaluations for r in ev.results))
     found = [{r.entity: r for r in ev.results} for ev in evaluations]
     missing = [(n, label) for n in names for label, f in zip(labels, found, strict=False) if n not in f]
     if missing and ruleset.combine.missing == "error":
         problems = [
             Problem(
-                label, 0, 0, f"{name} has no result in this period", "add its row, or declare combine: {missing: skip}"
+                label,
+                0,
+                0,
+                f"{name} has no result in this period",
+                "add its row, or declare combine: {missing: skip}",
+                code="combine.missing-unit",
             )
             for name, label in missing
         ]
         raise KaopingError(problems, limit=100)
     notes = tuple(_skipped(name, label, found[labels.index(label)]) for name, label in missing)
-    moved = [(n, sorted({r.group or "" for f in found for r in [f.get(n)] if r is not None})) for n in names]
-    moved = [(n, g) for n, g in moved if len(g) > 1]
-    if moved:
-        problems = [
-            Problem(
-                n,
-                0,
-                0,
-                f"{n} is in different groups in different periods ({', '.join(g)})",
-                "a period score needs one group (one full marks): combine the periods of each group apart",
-            )
-            for n, g in moved
-        ]
-        raise KaopingError(problems, limit=100)
+    _refuse_changed_groups(names, found)
     scored = []
     for name in names:
         periods = tuple(f.get(name) for f in found)
@@ -112,6 +112,25 @@ def combine(ruleset: Ruleset, labels: Sequence[str], evaluations: Sequence[Evalu
     ]  # not ranked in any period (e.g. too few orders): not ranked here either
     rows = _ranked(ruleset, ranked) + [_row(ruleset, s, None) for s in never]
     return Combined(ruleset, tuple(labels), tuple(evaluations), tuple(rows), notes)
+
+
+def _refuse_changed_groups(names: Sequence[str], found: Sequence[dict[str, UnitResult]]) -> None:
+    """A unit in one group one month and another the next has no one full marks to combine over."""
+    moved = [(n, sorted({r.group or "" for f in found for r in [f.get(n)] if r is not None})) for n in names]
+    problems = [
+        Problem(
+            n,
+            0,
+            0,
+            f"{n} is in different groups in different periods ({', '.join(g)})",
+            "a period score needs one group (one full marks): combine the periods of each group apart",
+            code="combine.group-changed",
+        )
+        for n, g in moved
+        if len(g) > 1
+    ]
+    if problems:
+        raise KaopingError(problems, limit=100)
 
 
 Scored = tuple[str, str | None, tuple[UnitResult | None, ...], float]

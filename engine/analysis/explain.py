@@ -61,9 +61,14 @@ def find_unit(evaluation: Evaluation, query: str) -> UnitResult:
         return partial[0]
     if partial:
         names = ", ".join(r.entity for r in partial[:10])
-        raise fail(query, f"'{query}' matches {len(partial)} units: {names}", "give more of the name")
+        raise fail(
+            query,
+            f"'{query}' matches {len(partial)} units: {names}",
+            "give more of the name",
+            code="explain.ambiguous-unit",
+        )
     hint = did_you_mean(query, [r.entity for r in results]) or "kaoping evaluate shows every unit's name"
-    raise fail(query, f"no unit named '{query}' in {evaluation.table.path}", hint)
+    raise fail(query, f"no unit named '{query}' in {evaluation.table.path}", hint, code="explain.unknown-unit")
 
 
 def explain(evaluation: Evaluation, query: str) -> Explanation:

@@ -71,13 +71,14 @@ class _Run:
             try:
                 values.append(finite(self.evaluator.evaluate(formula, env)))
             except (ArithmeticError, TypeError) as e:
-                problems.append(self.problem(record, f"{what} {_reason(e)} in `{formula.text.strip()}`", _hint(e)))
+                reason, hint, code = _failure(e)
+                problems.append(self.problem(record, f"{what} {reason} in `{formula.text.strip()}`", hint, code=code))
         if problems:
             raise KaopingError(problems, limit=MAX_PROBLEMS)
         return values
 
-    def problem(self, record: Record, message: str, hint: str = "") -> Problem:
-        return Problem(self.path, record.row, 0, f"{record.values[self.ruleset.key]}: {message}", hint)
+    def problem(self, record: Record, message: str, hint: str = "", *, code: str) -> Problem:
+        return Problem(self.path, record.row, 0, f"{record.values[self.ruleset.key]}: {message}", hint, code=code)
 
 
 def score(ruleset: Ruleset, table: Table, done: Callable[[str], None] | None = None) -> Scoring:
@@ -173,6 +174,7 @@ def _combine(run: _Run, agg: Aggregate, values: Sequence[Number]) -> Number:
             run.path,
             f"the aggregate '{agg.id}' ({agg.function} of {of}) is too large to compute",
             "check the data for absurdly large values",
+            code="score.too-large",
         ) from None
 
 
@@ -202,7 +204,7 @@ def _totals(run: _Run, envs: Sequence[Mapping[str, Number]], groups: Sequence[st
             for env, g in zip(envs, groups, strict=False)
         ]
     problems = [
-        run.problem(r, "the total of the indicator scores is too large to compute")
+        run.problem(r, "the total of the indicator scores is too large to compute", code="score.too-large")
         for r, t in zip(run.records, raw, strict=False)
         if not math.isfinite(t)
     ]
@@ -242,25 +244,28 @@ def finite(value: Number) -> Number:
 
 def _reason(e: Exception) -> str:
     """What went wrong, in words: a user never sees Python's own names for it."""
+    return _failure(e)[0]
+
+
+def _failure(e: Exception) -> tuple[str, str, str]:
+    """A formula's failure for one record: what went wrong in words, the hint, and the problem code."""
     if isinstance(e, ZeroDivisionError):
-        return "divides by zero"
+        return "divides by zero", "guard the division, e.g. ratio(a, b, value_if_b_is_0)", "score.division-by-zero"
     if isinstance(e, DecimalException):  # round(x, 400): more places than any number has room for
-        return "cannot be computed: the value cannot be rounded to that many places"
+        return (
+            "cannot be computed: the value cannot be rounded to that many places",
+            "round to between 0 and 15 places, e.g. round(x, 2)",
+            "score.too-many-places",
+        )
     if isinstance(e, OverflowError):
-        return "cannot be computed: the value is too large"
+        return (
+            "cannot be computed: the value is too large",
+            "check the formula and the data for absurdly large values",
+            "score.too-large",
+        )
     if isinstance(e, TypeError):
-        return "cannot be computed: the formula does not give a number"
-    return "cannot be computed"
-
-
-def _hint(e: Exception) -> str:
-    if isinstance(e, ZeroDivisionError):
-        return "guard the division, e.g. ratio(a, b, value_if_b_is_0)"
-    if isinstance(e, DecimalException):
-        return "round to between 0 and 15 places, e.g. round(x, 2)"
-    if isinstance(e, OverflowError):
-        return "check the formula and the data for absurdly large values"
-    return ""
+        return "cannot be computed: the formula does not give a number", "", "score.not-a-number"
+    return "cannot be computed", "", "score.cannot-compute"
 
 
 # --- bounds -----------------------------------------------------------------------------------

@@ -1,13 +1,17 @@
-"""One table of the formats an evaluation is written in (`-f`, and the Python API's render).
+"""The one registry of the formats an evaluation is written in (`-f`, -o's name, and kaoping.render).
 
-The CLI's `-f` choices, the command that writes a file and kaoping.render
-all come from here, so a format is added in one place.  The renderers of
-the heavier formats are imported only when asked for.
+The CLI's `-f` choices, the format a file name implies, the command that
+writes a file and kaoping.render all come from `FORMATS`, so a format is
+added in one place: one frozen `Format` each.  The renderers of the heavier
+formats (Excel, HTML, Markdown) are imported only when asked for.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
 
 from rich.console import Console
 
@@ -15,29 +19,75 @@ from ..evaluate.ranking import Evaluation
 from .machine import to_csv, to_json
 from .table import render_table
 
-FORMATS = ("table", "json", "csv", "xlsx", "md", "html")
+Renderer = Callable[[Evaluation, str | None], str | bytes]
 
 
-def formatted(evaluation: Evaluation, fmt: str, period: str | None) -> str | bytes:
-    """The evaluation as `-f FMT` writes it to a file: bytes for xlsx, text otherwise (the table without colour)."""
-    if fmt == "json":
-        return to_json(evaluation, period)
-    if fmt == "csv":
-        return to_csv(evaluation, period)
-    if fmt == "xlsx":
-        from .xlsx import to_xlsx
+@dataclass(frozen=True, slots=True)
+class Format:
+    """One output format: its -f name, the file names that imply it, what it renders to, and where it may go.
 
-        return to_xlsx(evaluation, period)
-    if fmt == "md":
-        from .md import to_markdown
+    `suffixes` are the -o endings that choose it without -f (the first is the
+    one to name a file); `binary` formats are bytes (never decoded for a
+    terminal); `to_terminal` is False for a format that cannot go to the screen.
+    """
 
-        return to_markdown(evaluation, period)
-    if fmt == "html":
-        from .html import to_html
+    name: str
+    suffixes: tuple[str, ...]
+    binary: bool
+    render: Renderer
+    to_terminal: bool = True
 
-        return to_html(evaluation, period)
-    if fmt != "table":
-        raise ValueError(f"unknown format {fmt!r}")
+
+def _table(evaluation: Evaluation, period: str | None) -> str:
+    """The terminal table as plain text, never wrapped: what -o FILE holds (the screen gets colour instead)."""
     buffer = io.StringIO()
     render_table(evaluation, Console(file=buffer, width=10_000, color_system=None, highlight=False), period)
     return buffer.getvalue()
+
+
+def _xlsx(evaluation: Evaluation, period: str | None) -> bytes:
+    from .xlsx import to_xlsx
+
+    return to_xlsx(evaluation, period)
+
+
+def _md(evaluation: Evaluation, period: str | None) -> str:
+    from .md import to_markdown
+
+    return to_markdown(evaluation, period)
+
+
+def _html(evaluation: Evaluation, period: str | None) -> str:
+    from .html import to_html
+
+    return to_html(evaluation, period)
+
+
+FORMATS: Mapping[str, Format] = MappingProxyType(
+    {
+        f.name: f
+        for f in (
+            Format("table", (), False, _table),
+            Format("json", (".json",), False, to_json),
+            Format("csv", (".csv",), False, to_csv),
+            Format("xlsx", (".xlsx",), True, _xlsx, to_terminal=False),
+            Format("md", (".md",), False, _md),
+            Format("html", (".html", ".htm"), False, _html),
+        )
+    }
+)
+"""Every format by its -f name, in the order -f lists them (iterating gives the names)."""
+
+FORMAT_OF_SUFFIX: Mapping[str, str] = MappingProxyType({s: f.name for f in FORMATS.values() for s in f.suffixes})
+"""The format an -o file name implies, by its lower-case ending."""
+
+
+def formatted(evaluation: Evaluation, fmt: str, period: str | None) -> str | bytes:
+    """The evaluation as `-f FMT` writes it to a file: bytes for a binary format, text otherwise."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    return FORMATS[fmt].render(evaluation, period)
+
+
+VIEW_FORMATS = ("table", "json")
+"""The formats an analysis (diff, combine) is written in: its text as on screen, or JSON."""

@@ -74,7 +74,7 @@ def to_xlsx(evaluation: Evaluation, period: str | None = None) -> bytes:
 
     heading = title(evaluation.ruleset, period)
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]  # a new workbook's one sheet, the active one
     sheet.title = sheet_name(heading)
     _write_table(sheet, evaluation, heading, period)
     _write_provenance(workbook.create_sheet(PROVENANCE_SHEET), evaluation, period)

@@ -1,0 +1,98 @@
+"""Which ruleset a RULESET reference means, and what is said about the choice: one implementation for
+kaoping.load (engine/api.py) and the CLI's -r (engine/commands.py).
+
+The two differ only in how they spell the date option in what they say
+(`as_of` in Python, `--as-of` on the command line) and in where the words go:
+`tell(line, once)` receives each note as it arises — the API keeps them on
+the Ruleset's `.notes`, the CLI writes them on stderr at once (so a note
+already made is seen even when loading then fails), and `once` marks a note
+a run says only once however many times it loads the same ruleset (diff -r X
+--set ... loads X twice; one choice told twice reads as two choices).
+The loading itself stays with the caller, between `choose_ruleset` and
+`chosen_model`, so that each loads with its own overrides.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .ruleset.model import Ruleset
+from .ruleset.resolve import Found, found_at, is_path, named, rulesets_choice, visible_roots
+from .ruleset.versions import Choice, check_not_edited_copy, choose, not_in_effect
+
+Tell = Callable[[str, bool], None]
+"""Receives one line to say (starting "note: " or "warning: ") and whether a run says it only once."""
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """What a reference is resolved with: the day or month asked about, and the rulesets folder option.
+
+    `as_of_name` is how what is said names the as_of day ("as_of" in Python, "--as-of" on the command line).
+    """
+
+    as_of: str | None = None
+    period: str | None = None
+    rulesets: str | None = None
+    as_of_name: str = "as_of"
+    exact_with_date: bool = False  # diff: an exact version may be compared with one picked by --as-of
+
+
+@dataclass(frozen=True, slots=True)
+class Chosen:
+    """The file a reference means, where it lies in a rulesets folder (for the name/version check), and how chosen."""
+
+    choice: Choice
+    found: Found | None
+    roots: tuple[Path, ...]
+
+    @property
+    def path(self) -> Path:
+        return self.choice.path
+
+
+def choose_ruleset(ref: str, asked: Asked, tell: Tell) -> Chosen:
+    """Resolve `ref` (a path, name@version or a bare name), telling which folder and which version."""
+    as_of, period = asked.as_of, asked.period
+    if as_of and period and as_of[:7] != period:
+        tell(
+            f"warning: {asked.as_of_name} {as_of} is not in the period {period}: the version is the one in effect on {as_of}",
+            False,
+        )
+    root, root_note = rulesets_choice(asked.rulesets)
+    if root_note and not is_path(ref):
+        tell(f"note: {root_note}", False)
+    choice = choose(ref, root, as_of, period, exact_with_date=asked.exact_with_date)
+    if choice.note:
+        tell(f"note: {choice.note}", True)
+    roots = visible_roots(asked.rulesets)
+    return Chosen(choice, choice.found or found_at(choice.path, roots), roots)  # a path into a folder: checked as named
+
+
+def chosen_model(model: Ruleset, chosen: Chosen, asked: Asked, tell: Tell) -> Ruleset:
+    """The loaded `model`, refused when it is an edited copy of a released version, marked with how it was chosen;
+    a version named exactly but not in effect on the day asked about is warned about."""
+    check_not_edited_copy(chosen.path, str(chosen.path), model.name, model.version, chosen.roots)
+    choice = chosen.choice
+    late = _not_in_effect(model, choice.found, asked) if choice.how in ("named", "path") else ""
+    if late:
+        tell(f"warning: {late}", True)
+    return dataclasses.replace(model, chosen=choice.how, chosen_why=choice.note, not_in_effect=late)
+
+
+def _not_in_effect(ruleset: Ruleset, found: Found | None, asked: Asked) -> str:
+    """Why an exactly named version does not apply to the day asked about ("" when it does, or none was asked)."""
+    as_of, period = asked.as_of, asked.period
+    if as_of:
+        day, when = as_of, f"{asked.as_of_name} {as_of}"
+    elif period:
+        day, when = f"{period}-01", f"the period {period}"
+        if ruleset.effective[:7] == period and ruleset.effective > day:
+            when = f"the first day of the period {period}"
+    else:
+        return ""
+    versions = named(found.path.parent.parent, found.name, ruleset.ref) if found else []
+    return not_in_effect(ruleset.ref, ruleset.effective, day, when, versions)

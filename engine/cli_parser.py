@@ -1,0 +1,346 @@
+"""kaoping's command line arguments: one parser, its options shared by the commands, a function per command's own.
+
+Which commands there are, what runs each and which shared options it takes
+is the table COMMANDS; the -f choices come from the formats registry
+(engine/outputs/formats.py).  cli.main parses with build_parser and runs
+the command; nothing here prints or exits (argparse's own usage errors aside).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from . import __version__, commands
+from .outputs.formats import FORMATS, VIEW_FORMATS
+from .outputs.layout import canonical_period
+
+EPILOG = """\
+RULESET is a path to a .yaml file, name@version (e.g. jintai-hotline@2024.02),
+or a bare name: the released version in effect in the --period month (or on
+the --as-of day), else its latest released version, else its latest draft;
+kaoping says on stderr which version it chose and why. A name@version or a
+path not in effect in the --period month is warned about. A file that calls
+itself a released version but is not byte for byte that version is refused.
+Versions compare part by part as numbers (2024.10 is after 2024.9; 2024.2 is
+the same version as 2024.02, and new-version and release refuse a second
+spelling); two released versions taking effect the same day are refused when
+a date has to choose between them. A file in a rulesets folder
+(<folder>/<name>/<version>.yaml), by name or by path, must say that name and
+version. Names are looked up under --rulesets DIR, $KAOPING_RULESETS,
+./rulesets, or the rulesets shipped with kaoping (said when it comes to that).
+
+Without -f, the format comes from -o's name: .json .csv .xlsx .md .html
+(anything else, or no -o: the table); -f and a name that disagree are an error.
+
+exit codes: 0 ok; 1 the ruleset or data is wrong (see the messages), or a
+file cannot be read or written, or there is not enough memory (an input that
+looks too big for the memory available is warned about before scoring);
+2 bad command line; 3 a bug in kaoping (please report it); 130 interrupted
+(Ctrl-C); 143 terminated (SIGTERM). An interrupted run leaves no partial
+output file."""
+
+
+Command = Callable[[argparse.Namespace, TextIO, TextIO], int]
+
+
+def month(text: str) -> str:
+    """--period: YYYY-MM, else a usage error (exit 2)."""
+    try:
+        return canonical_period(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def day(text: str) -> str:
+    """--as-of and --effective: YYYY-MM-DD, else a usage error (exit 2)."""
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date: write it as YYYY-MM-DD, e.g. 2024-03-15") from None
+
+
+class _StoreOnce(argparse._StoreAction):
+    """An option that takes one value refuses a second: `-r A -r B` or `--period 2024-02 --period 2025-03`
+    would otherwise run with the last one silently (a diff command copied to evaluate, say)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        given: set[str] = namespace.__dict__.setdefault("_given", set())
+        if self.dest in given:
+            parser.error(
+                f"{option_string} is given twice; give it once"
+                + (" (only diff takes two: -r OLD -r NEW)" if self.dest == "ruleset" else "")
+            )
+        given.add(self.dest)
+        super().__call__(parser, namespace, values, option_string)
+
+
+class _Parser(argparse.ArgumentParser):
+    """kaoping's parsers (and their subcommands'): every single-valued option is given at most once."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.register("action", None, _StoreOnce)
+        self.register("action", "store", _StoreOnce)
+
+
+RULESETS_HELP = (
+    "where rulesets are looked up by name (default: $KAOPING_RULESETS, else ./rulesets, else the shipped ones)"
+)
+FORMATS_HELP = "(default: from -o's name: .json .csv .xlsx .md .html, else table)"
+VIEW_FORMATS_HELP = (
+    "table or json (default: json when -o's name ends in .json, else table; another known extension is refused)"
+)
+
+
+def _shared_options() -> dict[str, argparse.ArgumentParser]:
+    """The option groups several commands take, by name: common (--rulesets), chosen (--as-of), whatif (--set), sheet."""
+    common = _Parser(add_help=False)
+    common.add_argument("--rulesets", metavar="DIR", default=argparse.SUPPRESS, help=RULESETS_HELP)
+    chosen = _Parser(add_help=False)
+    chosen.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        type=day,
+        help="with a bare ruleset name: the released version in effect on that date",
+    )
+    sheet = _Parser(add_help=False)
+    sheet.add_argument("--sheet", metavar="NAME", help="for an .xlsx input: the sheet to read (default: the first)")
+    whatif = _Parser(add_help=False)
+    whatif.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY=VALUE",
+        help="what-if: change one value of the ruleset in memory, e.g. timeliness.weight=45 (repeatable)",
+    )
+    return {"common": common, "chosen": chosen, "sheet": sheet, "whatif": whatif}
+
+
+def _no_arguments(p: argparse.ArgumentParser) -> None:
+    """list takes only the shared --rulesets."""
+
+
+def _validate_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "rulesets_to_check",
+        nargs="+",
+        metavar="RULESET",
+        help="path, name@version or name (a path into a rulesets folder gets the same checks as the name)",
+    )
+
+
+def _evaluate_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-r", "--ruleset", required=True, metavar="RULESET", help="path, name@version or name")
+    p.add_argument(
+        "input", metavar="INPUT", help="the month's records: CSV (UTF-8, UTF-8 with BOM, or GBK) or an Excel .xlsx"
+    )
+    p.add_argument(
+        "-f",
+        "--format",
+        choices=tuple(FORMATS),
+        help=f"output format {FORMATS_HELP}; xlsx needs -o; -f and -o's name must agree",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE (only if all went well); -f csv also writes FILE.meta.json",
+    )
+    p.add_argument(
+        "--excel", action="store_true", help="with -f csv: UTF-8 with a BOM, so Excel opens the Chinese text correctly"
+    )
+    p.add_argument(
+        "--period",
+        metavar="YYYY-MM",
+        type=month,
+        help="the month assessed, e.g. 2024-02: fills the report title and, with a bare ruleset name, picks the version in effect that month",
+    )
+
+
+def _view_output(p: argparse.ArgumentParser) -> None:
+    """-f table|json and -o FILE, as diff and combine take them."""
+    p.add_argument("-f", "--format", choices=VIEW_FORMATS, help=VIEW_FORMATS_HELP)
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (only if all went well)")
+
+
+def _diff_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "-r",
+        "--ruleset",
+        action="append",
+        required=True,
+        metavar="RULESET",
+        help="give twice: -r OLD -r NEW; or once with --set",
+    )
+    p.add_argument("input", metavar="INPUT", help="the month's records, scored under both")
+    _view_output(p)
+    p.add_argument(
+        "--period",
+        metavar="YYYY-MM",
+        type=month,
+        help="with a bare ruleset name: the version in effect that month (so does --as-of, for a day); a name@version not in effect then is warned about",
+    )
+
+
+def _explain_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-r", "--ruleset", required=True, metavar="RULESET")
+    p.add_argument("input", metavar="INPUT")
+    p.add_argument("unit", metavar="UNIT", help="the unit's name, or a part of it (区林业 for 区林业局)")
+    p.add_argument(
+        "--period",
+        metavar="YYYY-MM",
+        type=month,
+        help="the month assessed: with a bare ruleset name, picks the version in effect that month; a name@version not in effect then is warned about",
+    )
+
+
+def _combine_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-r", "--ruleset", required=True, metavar="RULESET")
+    p.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="[LABEL=]INPUT[#SHEET]",
+        help="one input per period, e.g. 2024-01=jan.csv, or a workbook's sheet: 1月=book.xlsx#1月 "
+        "(an existing file whose name holds '=' or '#' is taken as a file); "
+        "without LABEL=, the sheet or file name; --sheet applies to each .xlsx input without its own #SHEET; "
+        "two periods holding the same records (the same file or sheet, or a copy of it) are refused",
+    )
+    _view_output(p)
+
+
+def _new_version_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("name", metavar="NAME")
+    p.add_argument(
+        "version",
+        metavar="VERSION",
+        help="e.g. 2025.01: a number no version has yet (2025.1 would be the same as 2025.01)",
+    )
+    p.add_argument(
+        "--from", dest="source", metavar="VERSION", help="copy this version instead of the latest (drafts included)"
+    )
+    p.add_argument(
+        "--effective",
+        metavar="YYYY-MM-DD",
+        type=day,
+        help="its effective date (default: the first day of a YYYY.MM version; required for any other version)",
+    )
+
+
+def _release_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("ref", metavar="NAME@VERSION")
+
+
+def _test_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "refs",
+        nargs="*",
+        metavar="RULESET",
+        help="path, name@version or name (a bare name: its latest released version)",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CommandSpec:
+    """One subcommand: its name, the function that runs it, its help, the shared option groups it takes, its own."""
+
+    name: str
+    run: Command
+    help: str
+    shared: tuple[str, ...]
+    arguments: Callable[[argparse.ArgumentParser], None]
+
+
+COMMANDS = (
+    CommandSpec(
+        "list",
+        commands.cmd_list,
+        "list rulesets and versions with effective date and status (draft or released)",
+        (),
+        _no_arguments,
+    ),
+    CommandSpec(
+        "validate",
+        commands.cmd_validate,
+        "check rulesets; print every error as file:line:col",
+        ("chosen", "whatif"),
+        _validate_arguments,
+    ),
+    CommandSpec(
+        "evaluate",
+        commands.cmd_evaluate,
+        "score INPUT with a ruleset and print the ranked table",
+        ("chosen", "whatif", "sheet"),
+        _evaluate_arguments,
+    ),
+    CommandSpec(
+        "diff",
+        commands.cmd_diff,
+        "what changes between two rulesets (or a ruleset and a what-if) on one INPUT",
+        ("chosen", "whatif", "sheet"),
+        _diff_arguments,
+    ),
+    CommandSpec(
+        "explain",
+        commands.cmd_explain,
+        "how one unit's score and rank came about",
+        ("chosen", "whatif", "sheet"),
+        _explain_arguments,
+    ),
+    CommandSpec(
+        "combine",
+        commands.cmd_combine,
+        "several periods' inputs combined into one result, as the ruleset declares (e.g. the mean of the months)",
+        ("chosen", "whatif", "sheet"),
+        _combine_arguments,
+    ),
+    CommandSpec(
+        "new-version",
+        commands.cmd_new_version,
+        "copy the latest version of a ruleset (it says which) into a new draft",
+        (),
+        _new_version_arguments,
+    ),
+    CommandSpec(
+        "release",
+        commands.cmd_release,
+        "release a draft: its golden cases must pass; its file is then locked",
+        (),
+        _release_arguments,
+    ),
+    CommandSpec(
+        "test",
+        commands.cmd_test,
+        "run the golden cases rulesets carry (all rulesets if none named)",
+        (),
+        _test_arguments,
+    ),
+)
+
+
+def build_parser(specs: Sequence[CommandSpec] = COMMANDS) -> argparse.ArgumentParser:
+    """The `kaoping` parser: global options, then one subparser per entry of `specs`."""
+    parser: argparse.ArgumentParser = _Parser(
+        prog="kaoping",
+        description="Score and rank units with a versioned YAML ruleset.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"kaoping {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument("--rulesets", metavar="DIR", help=RULESETS_HELP)
+    shared = _shared_options()
+    for spec in specs:
+        parents = [shared["common"], *(shared[name] for name in spec.shared)]
+        p = sub.add_parser(spec.name, parents=parents, help=spec.help, description=spec.help)
+        p.set_defaults(run=spec.run)
+        spec.arguments(p)
+    return parser
