@@ -88,7 +88,9 @@ def summary(model: Ruleset) -> dict[str, Any]:
             for x in model.lists
         ],
         "flags": [{"id": f.id, "label": f.label, "when": _text(f.when)} for f in model.flags],
-        "combine": None if model.combine is None else {"function": model.combine.function, "missing": model.combine.missing},
+        "combine": None
+        if model.combine is None
+        else {"function": model.combine.function, "missing": model.combine.missing},
         "report": {"title": model.report.title, "columns": [_column(model, item) for item in model.report.columns]},
     }
 
@@ -114,7 +116,14 @@ def _grade_bands(model: Ruleset) -> dict[str, Any]:
 
 def _total(model: Ruleset) -> dict[str, Any]:
     t = model.total
-    return {"max": t.max, "label": t.label, "start": t.start, "cap": t.cap, "floor": t.floor, "formula": _text(t.formula)}
+    return {
+        "max": t.max,
+        "label": t.label,
+        "start": t.start,
+        "cap": t.cap,
+        "floor": t.floor,
+        "formula": _text(t.formula),
+    }
 
 
 def _ranking(model: Ruleset) -> dict[str, Any]:
@@ -143,7 +152,9 @@ def _column(model: Ruleset, item: ReportItem) -> Any:
 
 def table_of(result: Result, header: list[str]) -> list[list[str]]:
     """The result's units, one row each in the published order, with the expected file's columns."""
-    on_lists = {id(r): [x.id for x, members in result.evaluation.lists if any(m is r for m in members)] for r in result.results}
+    on_lists = {
+        id(r): [x.id for x, members in result.evaluation.lists if any(m is r for m in members)] for r in result.results
+    }
     rows = []
     for r in result.results:
         cells = {
@@ -166,7 +177,7 @@ def read_csv(path: Path) -> list[list[str]]:
 # -- the tests ---------------------------------------------------------------------
 
 
-def test_the_folder_holds_cases_and_every_file_belongs_to_one():
+def test_the_folder_holds_cases_and_every_file_belongs_to_one() -> None:
     assert len(CASES) >= 10 and len(WITH_DATA) >= 6
     for case in CASES:
         assert beside(case, ".summary.json").is_file(), f"{relative(case)} has no .summary.json beside it"
@@ -176,7 +187,9 @@ def test_the_folder_holds_cases_and_every_file_belongs_to_one():
     for path in VALID.iterdir():
         stem = path.name.split(".", 1)[0]
         assert path.suffix == ".yaml" or stem in stems, f"{relative(path)} has no .yaml beside it"
-        assert path.name.endswith((".yaml", ".summary.json", ".expected.csv", ".csv")), f"{relative(path)}: not a case file"
+        assert path.name.endswith((".yaml", ".summary.json", ".expected.csv", ".csv")), (
+            f"{relative(path)}: not a case file"
+        )
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.stem)
