@@ -120,12 +120,12 @@ _REFUSED_KINDS = {
     "html": (
         "this is a web page (HTML), not a CSV file or a workbook, whatever its name",
         "open it in Excel or WPS and save it as .xlsx (or as CSV UTF-8)",
-        "file.html",
+        "file.web-page",
     ),
     "xls": (
         "this is an old Excel workbook (.xls), or a workbook protected by a password",
         "in Excel or WPS, remove the password and save it as .xlsx (or as CSV UTF-8)",
-        "file.xls",
+        "file.old-excel",
     ),
     "utf32": (
         "this file is UTF-32 text, four bytes a character",
@@ -151,7 +151,7 @@ def refuse_disguised(path: Path, head: bytes, display: str) -> str:
             display,
             f"this is not an Excel workbook kaoping can read: it is text (a CSV file?), though its name ends in {named}",
             "if it is the month's CSV, rename it to .csv",
-            code="file.text-named-xlsx",
+            code="file.not-a-workbook",
         )
     if named == ".xlsx":
         return "xlsx"
@@ -160,7 +160,7 @@ def refuse_disguised(path: Path, head: bytes, display: str) -> str:
             display,
             f"this is an Excel workbook (.xlsx), though its name ends in '{named or '(no extension)'}'",
             "rename it to .xlsx",
-            code="file.xlsx-misnamed",
+            code="file.workbook-misnamed",
         )
     return "csv"
 
