@@ -54,14 +54,14 @@ class Row(NamedTuple):
 
     line: int
     last: int
-    cells: list[str]
+    cells: Sequence[str]
 
 
 @dataclass(frozen=True, slots=True)
 class CsvText:
     """A CSV file as rows of text, and what reading it chose: its encoding and its separator."""
 
-    rows: list[Row]  # the rows that are not entirely empty
+    rows: tuple[Row, ...]  # the rows that are not entirely empty
     encoding: str
     delimiter: str
 
@@ -70,7 +70,7 @@ def csv_rows(raw: bytes, display: str) -> CsvText:
     """The file's bytes as rows of text, or KaopingError when they cannot be read as CSV."""
     text, encoding = _decode(raw, display)
     delimiter = _delimiter(text)
-    return CsvText(_rows(text, delimiter, display), encoding, delimiter)
+    return CsvText(tuple(_rows(text, delimiter, display)), encoding, delimiter)
 
 
 def wide_row(raw: bytes, rows: int, cap: int) -> WideRow | None:

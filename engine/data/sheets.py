@@ -28,7 +28,7 @@ def sheet_source(path: Path, ruleset: Ruleset, display: str, sheet: str | None) 
     )
 
 
-def _table_rows(rows: list[Row], book: Sheet, ruleset: Ruleset, display: str) -> list[Row]:
+def _table_rows(rows: list[Row], book: Sheet, ruleset: Ruleset, display: str) -> tuple[Row, ...]:
     """A sheet's table: without title rows (a caption, or a section title such as 县区组), and without
     the notes kaoping writes under a table (one cell a line, after an empty row).  Other empty rows are
     simply skipped."""
@@ -49,12 +49,12 @@ def _table_rows(rows: list[Row], book: Sheet, ruleset: Ruleset, display: str) ->
                 code="xlsx.merged-cells",
             )
     if not kept:
-        return kept
+        return ()
     last_table_row = max((r.line for r in kept if any(c.strip() for c in r.cells[1:])), default=0)
     gap = min((n for n in book.empty_rows if n > max(kept[at].line, last_table_row)), default=0)
     if gap and any(r.line > gap for r in kept):
-        return [r for r in kept if r.line < gap]  # only notes (lists, flags) follow: the table ended
-    return kept
+        return tuple(r for r in kept if r.line < gap)  # only notes (lists, flags) follow: the table ended
+    return tuple(kept)
 
 
 def in_sheet(p: Problem, sheet: str) -> Problem:

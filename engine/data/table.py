@@ -66,7 +66,10 @@ def read_table(path: Path, ruleset: Ruleset, display: str | None = None, sheet: 
         raw = read_bytes(path, display, size)
         refuse_wide_bytes(raw, display)
         text = csv_rows(raw, display)
-        source, digest = Source(text.rows, text.encoding, text.delimiter, "", set()), hashlib.sha256(raw).hexdigest()
+        source, digest = (
+            Source(text.rows, text.encoding, text.delimiter, "", frozenset()),
+            hashlib.sha256(raw).hexdigest(),
+        )
     checked = _checked(source, ruleset, display)
     return Table(display, digest, source.encoding, checked.records, checked.ignored, checked.notes, source.sheet)
 

@@ -68,13 +68,12 @@ class Sheet:
     """A sheet as rows of text, and what its layout says about them."""
 
     name: str
-    rows: list[tuple[int, list[str]]]  # (row number, cells) of the rows that are not empty
-    group_rows: set[int]  # rows holding a merged group header (the upper row of a two-level header)
-    title_rows: set[int]  # rows that are one merged cell across the table: a title or a section title
-    empty_rows: set[
-        int
-    ]  # the first row of each run of empty rows between filled ones: a table ends at one below its header
-    merges: list[tuple[int, str]]  # (first row, A1 range) of every other merged range: header or error
+    rows: tuple[tuple[int, tuple[str, ...]], ...]  # (row number, cells) of the rows that are not empty
+    group_rows: frozenset[int]  # rows holding a merged group header (the upper row of a two-level header)
+    title_rows: frozenset[int]  # rows that are one merged cell across the table: a title or a section title
+    # the first row of each run of empty rows between filled ones: a table ends at one below its header
+    empty_rows: frozenset[int]
+    merges: tuple[tuple[int, str], ...]  # (first row, A1 range) of every other merged range: header or error
     sheets: tuple[str, ...] = ()  # every sheet of the workbook, in order, for a hint when this one holds no table
     chosen_why: str = ""  # when kaoping chose the sheet (no --sheet, several sheets): which one it read and why
     hidden_rows: frozenset[int] = frozenset()  # filled rows Excel does not show (hidden, or filtered out)
@@ -505,12 +504,14 @@ def _sheet(ws: Any, display: str, names: tuple[str, ...]) -> Sheet:
                 top[col - 1] = value  # a group header covers each of its columns
         elif merged.max_row > merged.min_row:
             group_rows.add(merged.min_row)
-    rows = sorted((n, cells) for n, cells in grid.items() if any(c.strip() for c in cells))
+    rows = tuple(sorted((n, tuple(cells)) for n, cells in grid.items() if any(c.strip() for c in cells)))
     filled = {n for n, _ in rows}
     last = max(filled, default=0)
-    gaps = {n + 1 for n in filled if n + 1 not in filled and n < last}
+    gaps = frozenset(n + 1 for n in filled if n + 1 not in filled and n < last)
     hidden = frozenset(n for n, dim in ws.row_dimensions.items() if dim.hidden and n in filled)
-    return Sheet(ws.title, rows, group_rows, title_rows, gaps, merges, names, hidden_rows=hidden)
+    return Sheet(
+        ws.title, rows, frozenset(group_rows), frozenset(title_rows), gaps, tuple(merges), names, hidden_rows=hidden
+    )
 
 
 def _sparse_rows(ws: Any, display: str) -> dict[int, list[str]]:
