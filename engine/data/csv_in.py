@@ -8,9 +8,9 @@ writes), choosing the separator, parsing with the lines each row spans, and
 saying in the user's terms what the csv module cannot read (a cell over its
 size limit, most often a quote never closed).  It also recognises the two
 mistakes in the text that only show once a row is read: a quote opened and
-never closed, and a row written with another separator.  engine/data/table.py
-decides which row is the header and checks every row, whichever reader it
-came from.
+never closed, and a row written with another separator.  engine/data/headers.py
+decides which row is the header and engine/data/rows.py checks every row,
+whichever reader it came from.
 """
 
 from __future__ import annotations
@@ -54,14 +54,14 @@ class Row(NamedTuple):
 
     line: int
     last: int
-    cells: list[str]
+    cells: Sequence[str]
 
 
 @dataclass(frozen=True, slots=True)
 class CsvText:
     """A CSV file as rows of text, and what reading it chose: its encoding and its separator."""
 
-    rows: list[Row]  # the rows that are not entirely empty
+    rows: tuple[Row, ...]  # the rows that are not entirely empty
     encoding: str
     delimiter: str
 
@@ -70,7 +70,7 @@ def csv_rows(raw: bytes, display: str) -> CsvText:
     """The file's bytes as rows of text, or KaopingError when they cannot be read as CSV."""
     text, encoding = _decode(raw, display)
     delimiter = _delimiter(text)
-    return CsvText(_rows(text, delimiter, display), encoding, delimiter)
+    return CsvText(tuple(_rows(text, delimiter, display)), encoding, delimiter)
 
 
 def wide_row(raw: bytes, rows: int, cap: int) -> WideRow | None:
@@ -144,7 +144,12 @@ def _decode(raw: bytes, display: str) -> tuple[str, str]:
         if encoding == "utf-8-sig" and not raw.startswith(b"\xef\xbb\xbf"):
             encoding = "utf-8"
         return text, encoding
-    raise fail(display, "the file is neither UTF-8 nor GBK text", "save it from Excel as 'CSV UTF-8 (comma delimited)'")
+    raise fail(
+        display,
+        "the file is neither UTF-8 nor GBK text",
+        "save it from Excel as 'CSV UTF-8 (comma delimited)'",
+        code="csv.encoding",
+    )
 
 
 def _delimiter(text: str) -> str:
@@ -176,23 +181,25 @@ def _rows(text: str, delimiter: str, display: str) -> list[Row]:
                 rows.append(Row(start, reader.line_num, cells))
             start = reader.line_num + 1
     except csv.Error as e:
-        message, hint = _reader_error(e)
-        raise fail(display, message, hint, line=reader.line_num) from None
+        message, hint, code = _reader_error(e)
+        raise fail(display, message, hint, line=reader.line_num, code=code) from None
     return rows
 
 
-def _reader_error(error: csv.Error) -> tuple[str, str]:
-    """The csv module's complaint in the user's terms: the message and a hint."""
+def _reader_error(error: csv.Error) -> tuple[str, str, str]:
+    """The csv module's complaint in the user's terms: the message, a hint and the problem's code."""
     if "field limit" in str(error):
         return (
             f"a cell here is longer than {csv.field_size_limit()} characters, the most a cell may hold",
             'if a quote (") opened on this line or above it is never closed, the lines after it run into one cell: '
             "close the quote; otherwise shorten the cell",
+            "csv.cell-too-long",
         )
     # any other complaint (the csv module's own words, never shown: they name its internals) is about quotes
     return (
         "this line cannot be read as CSV",
         'check its quotes ("): a cell that holds a quote must be quoted as a whole, with the quote doubled ("")',
+        "csv.bad-quotes",
     )
 
 
@@ -215,6 +222,7 @@ def unclosed_quote(row: Row, display: str, delimiter: str = "") -> Problem | Non
                 col + 1,
                 'a quote (") opened in this row is never closed',
                 f"the cell runs on to line {row.last}, taking in every line between: close the quote where the cell ends, or delete it",
+                code="csv.unclosed-quote",
             )
     return None
 
@@ -243,4 +251,5 @@ def wrong_separator(row: Row, delimiter: str, display: str) -> Problem | None:
         col,
         f"this row is separated by {SEPARATORS[found]}; use {USE[delimiter]}",
         f"the header row is separated by {USE[delimiter]}, and every row must be separated the same way",
+        code="csv.wrong-separator",
     )

@@ -68,13 +68,12 @@ class Sheet:
     """A sheet as rows of text, and what its layout says about them."""
 
     name: str
-    rows: list[tuple[int, list[str]]]  # (row number, cells) of the rows that are not empty
-    group_rows: set[int]  # rows holding a merged group header (the upper row of a two-level header)
-    title_rows: set[int]  # rows that are one merged cell across the table: a title or a section title
-    empty_rows: set[
-        int
-    ]  # the first row of each run of empty rows between filled ones: a table ends at one below its header
-    merges: list[tuple[int, str]]  # (first row, A1 range) of every other merged range: header or error
+    rows: tuple[tuple[int, tuple[str, ...]], ...]  # (row number, cells) of the rows that are not empty
+    group_rows: frozenset[int]  # rows holding a merged group header (the upper row of a two-level header)
+    title_rows: frozenset[int]  # rows that are one merged cell across the table: a title or a section title
+    # the first row of each run of empty rows between filled ones: a table ends at one below its header
+    empty_rows: frozenset[int]
+    merges: tuple[tuple[int, str], ...]  # (first row, A1 range) of every other merged range: header or error
     sheets: tuple[str, ...] = ()  # every sheet of the workbook, in order, for a hint when this one holds no table
     chosen_why: str = ""  # when kaoping chose the sheet (no --sheet, several sheets): which one it read and why
     hidden_rows: frozenset[int] = frozenset()  # filled rows Excel does not show (hidden, or filtered out)
@@ -98,11 +97,8 @@ def sheet_rows(path: Path, display: str, sheet: str | None) -> Sheet:
     and a small file can claim gigabytes.
     """
     names, chosen, why = _check_package(path, display, sheet)
-    book = _load(path, display)
-    try:
-        return replace(_sheet(book[chosen], display, names), chosen_why=why)
-    except _BROKEN as e:  # a sheet the workbook lists but openpyxl could not make, or a cell it made oddly
-        raise _unreadable(e, display) from None
+    ws = _worksheet(_load(path, display), chosen, display)
+    return replace(_sheet(ws, display, names), chosen_why=why)
 
 
 def _check_package(path: Path, display: str, sheet: str | None) -> tuple[tuple[str, ...], str, str]:
@@ -115,7 +111,12 @@ def _check_package(path: Path, display: str, sheet: str | None) -> tuple[tuple[s
             sheets = _sheet_parts(zf, display)
             names = tuple(name for name, _, _ in sheets)
             if sheet is not None and sheet not in names:
-                raise fail(display, f"the workbook has no sheet '{sheet}'", f"its sheets are: {', '.join(names)}")
+                raise fail(
+                    display,
+                    f"the workbook has no sheet '{sheet}'",
+                    f"its sheets are: {', '.join(names)}",
+                    code="xlsx.sheet-not-found",
+                )
             name, why = (sheet, "") if sheet is not None else _default_sheet(sheets, display)
             chosen = next(part for n, part, _ in sheets if n == name)
             if chosen.startswith("chart:"):
@@ -123,6 +124,7 @@ def _check_package(path: Path, display: str, sheet: str | None) -> tuple[tuple[s
                     display,
                     f"the sheet '{name}' is a chart, not a table",
                     "give --sheet the sheet that holds the figures",
+                    code="xlsx.chart-sheet",
                 )
             if chosen not in zf.NameToInfo:  # openpyxl would silently skip it and offer the next sheet as the first
                 raise fail(
@@ -134,6 +136,7 @@ def _check_package(path: Path, display: str, sheet: str | None) -> tuple[tuple[s
                         if len(names) > 1
                         else ""
                     ),
+                    code="xlsx.sheet-data-missing",
                 )
             _check_cells(zf, [(n, p) for n, p, _ in sheets], chosen, name, display)
             return names, name, why
@@ -141,8 +144,10 @@ def _check_package(path: Path, display: str, sheet: str | None) -> tuple[tuple[s
         raise _unreadable(e, display) from None
 
 
-# what reading a damaged workbook raises, in zipfile, zlib, the XML parser or openpyxl (even a chart sheet
-# without a chart); each is told in words by _unreadable, never by its class name
+# what reading a damaged workbook raises, in zipfile, zlib, the XML parser or openpyxl's load_workbook (even a
+# chart sheet without a chart); each is told in words by _unreadable, never by its class name.  Caught only around
+# the reading of the package (_check_package) and openpyxl's load (_load); once loaded, only the two lookups
+# openpyxl still makes in the file's contents (_worksheet, _number_format) are guarded, each for its own error
 _BROKEN = (
     zipfile.BadZipFile,
     zipfile.LargeZipFile,
@@ -167,10 +172,18 @@ def _unreadable(error: BaseException, display: str) -> KaopingError:
     again = "if Excel or WPS opens it, save it again as .xlsx; otherwise ask for the file again"
     if isinstance(error, (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError)):
         return fail(
-            display, "this workbook is damaged or cut short (truncated): its contents cannot be unpacked", again
+            display,
+            "this workbook is damaged or cut short (truncated): its contents cannot be unpacked",
+            again,
+            code="xlsx.damaged-zip",
         )
     if isinstance(error, ParseError):
-        return fail(display, "this workbook is damaged: the text inside it (its XML) is not well formed", again)
+        return fail(
+            display,
+            "this workbook is damaged: the text inside it (its XML) is not well formed",
+            again,
+            code="xlsx.bad-xml",
+        )
     if isinstance(error, (NotImplementedError, RuntimeError)) and not isinstance(
         error, RecursionError
     ):  # an unknown compression, a password
@@ -178,17 +191,27 @@ def _unreadable(error: BaseException, display: str) -> KaopingError:
             display,
             "this workbook is packed or encrypted in a way kaoping cannot undo",
             "in Excel or WPS, remove any password and save it as .xlsx",
+            code="xlsx.encrypted",
         )
     if isinstance(error, (KeyError, IndexError)):
-        return fail(display, "this workbook is damaged or incomplete: a part every workbook has is missing", again)
+        return fail(
+            display,
+            "this workbook is damaged or incomplete: a part every workbook has is missing",
+            again,
+            code="xlsx.missing-part",
+        )
     if isinstance(error, OSError):
         return fail(
             display,
             f"cannot read the workbook: {error.strerror or 'the system refused to read it'}",
             "check that the file is readable, and not being written",
+            code="file.unreadable",
         )
     return fail(
-        display, "this workbook is damaged, or was written by a program that does not follow the .xlsx format", again
+        display,
+        "this workbook is damaged, or was written by a program that does not follow the .xlsx format",
+        again,
+        code="xlsx.damaged",
     )
 
 
@@ -205,6 +228,7 @@ def _refuse_entities(zf: zipfile.ZipFile, display: str) -> None:
                 display,
                 f"the part {info.filename} of this workbook declares XML entities (<!DOCTYPE ...>), which kaoping refuses to expand",
                 "Excel and WPS never write them (a damaged or hostile file): copy the table to a new workbook, or save it as CSV UTF-8",
+                code="xlsx.doctype",
             )
 
 
@@ -217,6 +241,7 @@ def _check_sizes(members: list[zipfile.ZipInfo], display: str) -> None:
                 display,
                 f"the part {info.filename} of this workbook unpacks to {info.file_size / 2**20:,.0f} MB; kaoping reads at most {cap // 2**20} MB",
                 "this is not a month's table (a damaged or hostile file): copy the table to a new workbook, or save it as CSV UTF-8",
+                code="xlsx.part-too-big",
             )
     total = sum(info.file_size for info in members)
     if total > MAX_UNPACKED:
@@ -224,6 +249,7 @@ def _check_sizes(members: list[zipfile.ZipInfo], display: str) -> None:
             display,
             f"this workbook unpacks to {total / 2**20:,.0f} MB; kaoping reads at most {MAX_UNPACKED // 2**20} MB",
             "copy the month's table to a workbook of its own, or save it as CSV UTF-8",
+            code="xlsx.too-big",
         )
 
 
@@ -242,7 +268,7 @@ def _default_sheet(sheets: list[tuple[str, str, bool]], display: str) -> tuple[s
     month, a lookup table) is never scored without a word.  kaoping's own 来源 sheet is not a choice.
     """
     if not sheets:
-        raise fail(display, "the workbook has no sheet", "save it from Excel or WPS as .xlsx")
+        raise fail(display, "the workbook has no sheet", "save it from Excel or WPS as .xlsx", code="xlsx.no-sheet")
     visible = [name for name, _, hidden in sheets if not hidden]
     name = visible[0] if visible else sheets[0][0]
     others = [n for n, part, _ in sheets if n != name and n != PROVENANCE_SHEET and not part.startswith("chart:")]
@@ -293,6 +319,7 @@ def _check_cells(zf: zipfile.ZipFile, sheets: list[tuple[str, str]], chosen: str
                 display,
                 f"the workbook holds {held} cells; kaoping reads a workbook of at most {MAX_CELLS:,}",
                 "copy the month's table to a workbook of its own, or save the sheet as CSV UTF-8 (a CSV may be much larger)",
+                code="xlsx.too-many-cells",
             )
         if part == chosen and scan.unsaved_formulas:
             _refuse_unsaved(scan.unsaved_formulas, name, display)
@@ -355,6 +382,7 @@ def _check_dimension(piece: bytes, part: str, display: str) -> None:
             display,
             f"the sheet {part} declares cells beyond Excel's last cell (XFD1048576)",
             "save it from Excel or WPS as .xlsx",
+            code="xlsx.beyond-grid",
         )
 
 
@@ -379,6 +407,7 @@ def _refuse_unsaved(cells: list[str], name: str, display: str) -> None:
             "formula without a saved result",
             "open and save it in Excel/WPS, so that its formulas are computed and saved",
             cell=f"{name}!{ref}",
+            code="xlsx.unsaved-formula",
         )
         for ref in cells
     ]
@@ -417,19 +446,44 @@ def _load(path: Path, display: str) -> Any:
         raise _unreadable(e, display) from None
 
 
+def _worksheet(book: Any, name: str, display: str) -> Any:
+    """The sheet `name` as openpyxl made it; the workbook's sheets were checked, so a KeyError here is openpyxl
+    having left out a sheet it could not make (a damaged workbook)."""
+    try:
+        return book[name]
+    except KeyError as e:
+        raise _unreadable(e, display) from None
+
+
+def _number_format(cell: Any, display: str) -> str:
+    """A cell's number format, which openpyxl looks up only when asked: a style naming a format the workbook
+    does not define (a damaged styles part) raises IndexError here, the one place openpyxl still reads the
+    file's contents once the workbook is loaded.  Anything else in reading the sheet is kaoping's own code, and a
+    mistake there must show as the bug it is, not as a damaged workbook."""
+    try:
+        number_format: str = cell.number_format
+    except (IndexError, KeyError) as e:
+        raise _unreadable(e, display) from None
+    return number_format
+
+
 def _sheet(ws: Any, display: str, names: tuple[str, ...]) -> Sheet:
     """The sheet's cells as rows of text, read from the cells that exist (never the whole bounding box)."""
     from openpyxl.worksheet.worksheet import Worksheet
 
     if not isinstance(ws, Worksheet):
         raise fail(
-            display, f"the sheet '{ws.title}' is a chart, not a table", "give --sheet the sheet that holds the figures"
+            display,
+            f"the sheet '{ws.title}' is a chart, not a table",
+            "give --sheet the sheet that holds the figures",
+            code="xlsx.chart-sheet",
         )
     if ws.max_row * ws.max_column > MAX_BOX:
         raise fail(
             display,
             f"the sheet '{ws.title}' claims {ws.max_row:,} rows × {ws.max_column:,} columns",
             "delete the empty rows and columns after the table (or copy the table to a new sheet)",
+            code="xlsx.sheet-too-large",
         )
     grid = _sparse_rows(ws, display)
     width = max((len(r) for r in grid.values()), default=0)
@@ -450,12 +504,14 @@ def _sheet(ws: Any, display: str, names: tuple[str, ...]) -> Sheet:
                 top[col - 1] = value  # a group header covers each of its columns
         elif merged.max_row > merged.min_row:
             group_rows.add(merged.min_row)
-    rows = sorted((n, cells) for n, cells in grid.items() if any(c.strip() for c in cells))
+    rows = tuple(sorted((n, tuple(cells)) for n, cells in grid.items() if any(c.strip() for c in cells)))
     filled = {n for n, _ in rows}
     last = max(filled, default=0)
-    gaps = {n + 1 for n in filled if n + 1 not in filled and n < last}
+    gaps = frozenset(n + 1 for n in filled if n + 1 not in filled and n < last)
     hidden = frozenset(n for n, dim in ws.row_dimensions.items() if dim.hidden and n in filled)
-    return Sheet(ws.title, rows, group_rows, title_rows, gaps, merges, names, hidden_rows=hidden)
+    return Sheet(
+        ws.title, rows, frozenset(group_rows), frozenset(title_rows), gaps, tuple(merges), names, hidden_rows=hidden
+    )
 
 
 def _sparse_rows(ws: Any, display: str) -> dict[int, list[str]]:
@@ -471,8 +527,9 @@ def _sparse_rows(ws: Any, display: str) -> dict[int, list[str]]:
                 f"this cell holds {MAX_CELL_CHARS:,} characters or more, Excel's most, so its text may have been cut off",
                 "no name or figure is this long: check the cell",
                 cell=f"{ws.title}!{cell.coordinate}",
+                code="xlsx.cell-too-long",
             )
-        text = _text(value, cell.number_format)
+        text = _text(value, _number_format(cell, display))
         if not text:
             continue
         cells = grid.setdefault(row, [])

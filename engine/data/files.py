@@ -1,0 +1,197 @@
+"""The input file itself, before a row is read: its size, its real kind (by its bytes, not its name), its bytes and checksum."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import re
+import stat
+from pathlib import Path
+
+from ..errors import KaopingError, fail
+
+MAX_INPUT_BYTES = 200 * 2**20  # a CSV or workbook larger than this is refused from its size alone, before it is read
+HEAD_BYTES = 4096  # what is read to tell a file's real kind (a workbook named .csv, UTF-16 text)
+
+
+def input_size(path: Path, display: str) -> int:
+    """The input's size in bytes, or KaopingError when it cannot be read or is beyond what kaoping reads.
+
+    Checked from the file system before a byte is read, so a 1 GB file (even
+    a sparse one) is refused at once, in no memory; callers that look at the
+    file before read_table (a progress estimate) should call this first.
+    """
+    try:
+        info = path.stat()
+    except OSError as e:
+        raise os_problem(e, display) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise fail(
+            display, "this is a folder, not a data file", "give the CSV or .xlsx file itself", code="file.folder"
+        )
+    if not stat.S_ISREG(info.st_mode):
+        raise fail(
+            display,
+            "this is not a regular file (a device, a pipe or a socket)",
+            "give the CSV or .xlsx file itself",
+            code="file.not-regular",
+        )
+    if info.st_size > MAX_INPUT_BYTES:
+        raise fail(
+            display,
+            f"the file is {info.st_size / 2**20:,.0f} MB; kaoping reads inputs of at most {MAX_INPUT_BYTES // 2**20} MB",
+            "a month's records are far smaller: check that this is the right file, or split it",
+            code="file.too-big",
+        )
+    return info.st_size
+
+
+# an operating system's refusal, by its errno: the hint that helps and the code that names it
+_REFUSALS = {
+    errno.ENOENT: ("check the path: no file has this name", "file.not-found"),
+    errno.EACCES: (
+        "the file's permissions do not let you read it: ask its owner, or copy it somewhere you can",
+        "file.no-permission",
+    ),
+    errno.ENAMETOOLONG: (
+        "a file name may be at most 255 bytes (a Chinese character takes 3): rename the file",
+        "file.name-too-long",
+    ),
+}
+
+
+def os_problem(error: OSError, display: str) -> KaopingError:
+    """An operating-system refusal (no such file, no permission, a name too long) told as the user's problem."""
+    reason = error.strerror or "the system refused to read it"  # never Python's name for the error
+    hint, code = _REFUSALS.get(error.errno or 0, ("", "file.unreadable"))
+    return fail(display, f"cannot read the input file: {reason}", hint, code=code)
+
+
+def head(path: Path, display: str) -> bytes:
+    """The file's first bytes, enough to tell what kind of file it really is."""
+    try:
+        with path.open("rb") as f:
+            return f.read(HEAD_BYTES)
+    except OSError as e:
+        raise os_problem(e, display) from None
+
+
+def real_kind(head: bytes) -> str:
+    """What the bytes say the file is, whatever its name: xlsx, xls (an OLE container), utf32, utf16, html or text."""
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE container: .xls, or a workbook encrypted with a password
+        return "xls"
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")) or _utf32_without_bom(head):
+        return "utf32"  # before UTF-16: a UTF-32 LE byte order mark starts with UTF-16's
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(head):
+        return "utf16"
+    if re.match(rb"\s*(<!doctype html|<html|<table|<\?xml[^>]*>\s*<html)", head[:512], re.I):
+        return "html"
+    return "text"
+
+
+def _utf16_without_bom(head: bytes) -> bool:
+    """UTF-16 that lost its byte order mark: NULs, nearly all on the same side of their byte pairs, and a line break
+    written as UTF-16 ('\\n\\0' or '\\0\\n').  One NUL in a CSV is a control character, told as such later."""
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if max(odd, even) < 2 or min(odd, even) * 4 > max(
+        odd, even
+    ):  # a few CJK characters (一 is 00 4E) have a NUL byte too
+        return False
+    return b"\n\x00" in head if odd > even else b"\x00\n" in head
+
+
+def _utf32_without_bom(head: bytes) -> bool:
+    """UTF-32 that lost its byte order mark: every character of the Basic Multilingual Plane (ASCII and CJK alike)
+    has two NUL bytes on the same side of its four, and a line break is '\\n\\0\\0\\0' or '\\0\\0\\0\\n'."""
+    body = head[: len(head) // 4 * 4]
+    if len(body) < 8:
+        return False
+    if body[2::4].count(0) + body[3::4].count(0) == len(body) // 2:
+        return b"\n\x00\x00\x00" in body
+    if body[0::4].count(0) + body[1::4].count(0) == len(body) // 2:
+        return b"\x00\x00\x00\n" in body
+    return False
+
+
+# a file whose bytes are another kind than kaoping reads: what it is, the way out, and its code
+_REFUSED_KINDS = {
+    "html": (
+        "this is a web page (HTML), not a CSV file or a workbook, whatever its name",
+        "open it in Excel or WPS and save it as .xlsx (or as CSV UTF-8)",
+        "file.web-page",
+    ),
+    "xls": (
+        "this is an old Excel workbook (.xls), or a workbook protected by a password",
+        "in Excel or WPS, remove the password and save it as .xlsx (or as CSV UTF-8)",
+        "file.old-excel",
+    ),
+    "utf32": (
+        "this file is UTF-32 text, four bytes a character",
+        "in Excel or WPS, or in a text editor, save it as 'CSV UTF-8 (逗号分隔)' ('CSV UTF-8 (Comma delimited)')",
+        "csv.utf32",
+    ),
+    "utf16": (
+        "this file is UTF-16 text (what Excel saves as 'Unicode 文本' / 'Unicode Text')",
+        "in Excel or WPS, save it as 'CSV UTF-8 (逗号分隔)' ('CSV UTF-8 (Comma delimited)')",
+        "csv.utf16",
+    ),
+}
+
+
+def refuse_disguised(path: Path, head: bytes, display: str) -> str:
+    """'xlsx' or 'csv', the reader the file needs; a file whose bytes are not what its name says is refused, saying what it is."""
+    kind, named = real_kind(head), path.suffix.lower()
+    if kind in _REFUSED_KINDS:
+        message, hint, code = _REFUSED_KINDS[kind]
+        raise fail(display, message, hint, code=code)
+    if named in (".xlsx", ".xls") and kind != "xlsx":
+        raise fail(
+            display,
+            f"this is not an Excel workbook kaoping can read: it is text (a CSV file?), though its name ends in {named}",
+            "if it is the month's CSV, rename it to .csv",
+            code="file.not-a-workbook",
+        )
+    if named == ".xlsx":
+        return "xlsx"
+    if kind == "xlsx":
+        raise fail(
+            display,
+            f"this is an Excel workbook (.xlsx), though its name ends in '{named or '(no extension)'}'",
+            "rename it to .xlsx",
+            code="file.workbook-misnamed",
+        )
+    return "csv"
+
+
+def read_bytes(path: Path, display: str, size: int) -> bytes:
+    """The file's bytes: read once, for the CSV reader and for the table's checksum; never more than the cap,
+    even if the file grew since it was measured."""
+    try:
+        with path.open("rb") as f:
+            raw = f.read(size + 1)  # not read(MAX_INPUT_BYTES + 1), which sets aside the whole cap's memory first
+            if len(raw) > size:
+                raw += f.read(MAX_INPUT_BYTES + 1 - len(raw))
+    except OSError as e:
+        raise os_problem(e, display) from None
+    if len(raw) > MAX_INPUT_BYTES:
+        raise fail(
+            display,
+            f"the file grew beyond {MAX_INPUT_BYTES // 2**20} MB while it was read",
+            "read it once it is complete",
+            code="file.grew",
+        )
+    return raw
+
+
+def file_sha256(path: Path, display: str) -> str:
+    """A workbook's checksum, read in pieces (openpyxl reads the file itself)."""
+    try:
+        digest = hashlib.sha256()
+        with path.open("rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                digest.update(chunk)
+        return digest.hexdigest()
+    except OSError as e:
+        raise os_problem(e, display) from None

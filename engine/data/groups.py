@@ -1,0 +1,32 @@
+"""A unit's group (the ruleset's group column) filled in and one the ruleset declares: the group sets full marks and ranking."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ..errors import Problem, did_you_mean
+from ..ruleset.model import Ruleset
+from .records import Value
+
+
+def check_group(
+    line: int, values: Mapping[str, Value], columns: Mapping[str, int], ruleset: Ruleset, display: str
+) -> list[Problem]:
+    """A unit's group must be one the ruleset declares (when it declares any): a typo would score the
+    unit out of the wrong full marks and rank it alone."""
+    if ruleset.group_field is None:
+        return []
+    value = str(values[ruleset.group_field]).strip()
+    col = columns.get(ruleset.group_field, -1) + 1
+    declared = [g.value for g in ruleset.groups]
+    if not value:
+        message = f"the group ({ruleset.group_field}) is empty"
+        return [Problem(display, line, col, message, "every unit belongs to a group", code="data.empty-group")]
+    if declared and value not in declared:
+        hint = did_you_mean(value, declared) or f"the groups are: {', '.join(declared)}"
+        return [
+            Problem(
+                display, line, col, f"'{value}' is not one of the ruleset's groups", hint, code="data.unknown-group"
+            )
+        ]
+    return []

@@ -1,0 +1,120 @@
+"""Totals rows: a 合计/小计 row left out of the units, and a unit row whose counts are a sum of others warned about."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+
+from ..errors import Problem
+from ..ruleset.model import Ruleset
+from .csv_in import Row
+from .headers import Header, normalise
+from .records import Record, Value
+
+_LABEL_TAIL = re.compile(r"(?:[（(【\[][^（）()【】\[\]]*[）)】\]]|[：:。.])+$")
+
+
+def totals_cell(row: Row, key: int | None, labels: set[str]) -> tuple[str, int] | None:
+    """The totals label (合计, "合 计", 小计, ...: one of `labels`) of a totals row and its column, or None for a unit's row.
+
+    The label is in the key cell, or, when the key cell is empty, in any
+    other cell: a sheet numbered in a 序号 column writes 合计 there and
+    leaves the name empty, and that row is no more a unit than the other.
+    """
+    if key is None:
+        return None
+    own = normalise(row.cells[key]) if key < len(row.cells) else ""
+    if own:
+        return (own, key) if _is_totals_label(own, labels) else None
+    return next(
+        ((normalise(c), col) for col, c in enumerate(row.cells) if _is_totals_label(normalise(c), labels)), None
+    )
+
+
+def _is_totals_label(text: str, labels: set[str]) -> bool:
+    """A label, decorated (合计：, 合计【32个单位】) or as a name's start or end (全区平均, 部门小计, 合计数,
+    小计：县区组): an office's summary row, however worded, must not be ranked as a unit."""
+    core = _label_core(text)
+    return core in labels or any(
+        len(label) >= 2 and (core.startswith(label) or core.endswith(label)) for label in labels
+    )
+
+
+def _label_core(text: str) -> str:
+    """A totals label as offices decorate it: 合计： or 全区合计（32个单位） is still 合计 / 全区合计."""
+    return _LABEL_TAIL.sub("", text)
+
+
+def totals_left_out(display: str, line: int, col: int, label: str) -> Problem:
+    """The note for a row labelled as a total: it is not a unit, so it is not scored."""
+    return Problem(
+        display,
+        line,
+        col,
+        f"the row '{label}' is a totals row: left out, not scored as a unit",
+        code="data.totals-row-left-out",
+    )
+
+
+def totals_warning(display: str, line: int, col: int, key: str, what: str) -> Problem:
+    """A unit row whose counts are exactly a sum of other rows: most likely a total without a totals label."""
+    return Problem(
+        display,
+        line,
+        col,
+        f"warning: the row '{key}' looks like a totals row (each of its counts is {what}), but is scored as a unit; "
+        "if it is a total, delete it or add its name to the ruleset's entity.totals (which replaces the usual labels: list those too)",
+        code="data.unlabelled-totals-row",
+    )
+
+
+def first_row_total(records: Sequence[Record], ids: Sequence[str]) -> Record | None:
+    """The first row, when it is the sum of all the rows below it (a total put under the header)."""
+    if len(records) < 3 or not ids:
+        return None
+    first, rest = records[0], records[1:]
+    sums = {id: sum(r.values[id] for r in rest) for id in ids}  # type: ignore[misc]
+    if not any(sums.values()):
+        return None
+    return first if all(math.isclose(first.values[id], sums[id], rel_tol=1e-9, abs_tol=1e-9) for id in ids) else None  # type: ignore[arg-type]
+
+
+class RunningSums:
+    """The sums of the numeric columns the file holds over the rows read so far, to see a totals row that
+    carries no totals label (全区, 区级部门汇总, ...)."""
+
+    def __init__(self, header: Header, ruleset: Ruleset) -> None:
+        self.ids = [i.id for i in ruleset.inputs if i.numeric and i.id in header.columns]
+        self.every = _Sum(self.ids)  # the unit rows so far: a grand total sums these
+        self.section = _Sum(self.ids)  # the unit rows since the last total: a subtotal sums these
+
+    def add(self, values: Mapping[str, Value]) -> None:
+        self.every.add(values)
+        self.section.add(values)
+
+    def new_section(self) -> None:
+        self.section = _Sum(self.ids)
+
+    def summed_by(self, values: Mapping[str, Value]) -> int:
+        """How many rows above `values` it is exactly the sum of (the section's, else all of them), or 0."""
+        return next((s.count for s in (self.section, self.every) if s.matches(values)), 0)
+
+
+class _Sum:
+    """The sums of some numeric columns over a run of rows."""
+
+    def __init__(self, ids: Sequence[str]) -> None:
+        self.ids, self.count = ids, 0
+        self.totals: dict[str, float] = dict.fromkeys(ids, 0)
+
+    def add(self, values: Mapping[str, Value]) -> None:
+        for id in self.ids:
+            self.totals[id] += values[id]  # type: ignore[operator]
+        self.count += 1
+
+    def matches(self, values: Mapping[str, Value]) -> bool:
+        """Every count equal to the sum of at least two rows, and not all of them zero."""
+        if self.count < 2 or not self.ids or not any(self.totals.values()):
+            return False
+        return all(math.isclose(values[id], self.totals[id], rel_tol=1e-9, abs_tol=1e-9) for id in self.ids)  # type: ignore[arg-type]
