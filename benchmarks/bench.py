@@ -94,7 +94,7 @@ def main_bench() -> None:
         if args.xlsx:
             # a workbook holds at most kaoping.data.table.xlsx_in.MAX_CELLS cells (openpyxl keeps ~350 bytes a cell);
             # larger tables are read as CSV, so the Excel read is timed on as many rows as fit
-            from kaoping.data.table.xlsx_in import MAX_CELLS
+            from kaoping.data.xlsx_in import MAX_CELLS
 
             rows = min(args.units, MAX_CELLS // 7 - 1)
             small = Path(tmp) / "xlsx-rows.csv"

@@ -32,8 +32,7 @@ from .analysis.explain import Explanation
 from .analysis.explain import explain as _explain
 from .analysis.explain import render as _render_explanation
 from .choosing import Asked, choose_ruleset, chosen_model
-from .data import table as _data
-from .data.csv_in import Row
+from .data import Row, Source, Table, note_text, read_rows
 from .errors import KaopingError, Problem, fail
 from .evaluate.pipeline import evaluate as _evaluate_file
 from .evaluate.ranking import Evaluation, UnitResult, rank
@@ -48,7 +47,7 @@ from .ruleset.model import Ruleset as Model
 from .ruleset.resolve import Found, visible_roots
 from .ruleset.versions import released_copies
 from .ruleset.whatif import Override
-from .ruleset.yamlsrc import MAX_PROBLEMS, _check_size, parse_yaml
+from .ruleset.yamlsrc import MAX_PROBLEMS, check_size, parse_yaml
 
 __all__ = [
     "Ruleset",
@@ -71,7 +70,6 @@ __all__ = [
 
 # The data stage's checks, applied to records from memory.  The only private names of another stage
 # this module uses, bound here alone: engine/data is to export them as read_rows and note_text.
-_read_rows, _note_text = _data._read_rows, _data._note_text
 
 RECORDS = "<records>"  # the file name a problem in records from memory is placed in
 
@@ -163,7 +161,7 @@ def load(
     notes: list[str] = []
     asked = Asked(as_of, period, str(rulesets) if rulesets is not None else None)
     chosen = choose_ruleset(str(ref), asked, lambda line, once: notes.append(line))
-    model = load_ruleset(chosen.path, str(chosen.path), expect=chosen.found)
+    model = load_ruleset(chosen.path, str(chosen.path), expect=chosen.found, reads=chosen.reads)
     model = chosen_model(model, chosen, asked, lambda line, once: notes.append(line))
     return Ruleset(model, tuple(notes), _path=chosen.path, _found=chosen.found)
 
@@ -289,7 +287,7 @@ def explain(result: Result, unit: str) -> Explanation:
 def _from_text(text: str, source: str, overrides: tuple[Override, ...]) -> Model:
     """engine.loader.load_ruleset's stages for text in memory: size, safe YAML, what-if, format, schema, meaning."""
     raw = text.encode("utf-8")
-    _check_size(len(raw), source)
+    check_size(len(raw), source)
     src = replace(parse_yaml(text.removeprefix("\ufeff"), source), sha256=hashlib.sha256(raw).hexdigest())
     return load_source(src, overrides)
 
@@ -334,9 +332,9 @@ def _override(key: Any, value: Any) -> Override:
 def _evaluate_records(model: Model, records: Records) -> Evaluation:
     """Score records from memory: turned into a header row and one row per record, then data.py's checks."""
     header, rows = _rows(records)
-    source = _data.Source([Row(0, 0, header), *rows], "records (in memory)", ",", "", set())
+    source = Source([Row(0, 0, header), *rows], "records (in memory)", ",", "", set())
     try:
-        checked, ignored, notes = _read_rows(source, model, RECORDS)
+        checked, ignored, notes = read_rows(source, model, RECORDS)
     except KaopingError as e:
         placed = KaopingError([_placed(p, header) for p in e.problems])
         placed.total = e.total
@@ -344,8 +342,8 @@ def _evaluate_records(model: Model, records: Records) -> Evaluation:
     digest = hashlib.sha256(
         json.dumps([header, *[r.cells for r in rows]], ensure_ascii=False).encode("utf-8")
     ).hexdigest()
-    said = tuple(_note_text(_placed(n, header)) for n in notes)
-    table = _data.Table(RECORDS, digest, source.encoding, tuple(checked), ignored, said)
+    said = tuple(note_text(_placed(n, header)) for n in notes)
+    table = Table(RECORDS, digest, source.encoding, tuple(checked), ignored, said)
     return rank(model, table, score(model, table, lambda _: None))
 
 

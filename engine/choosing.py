@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .ruleset.model import Ruleset
 from .ruleset.resolve import Found, found_at, is_path, named, rulesets_choice, visible_roots
 from .ruleset.versions import Choice, check_not_edited_copy, choose, not_in_effect
+from .ruleset.yamlsrc import Reads
 
 Tell = Callable[[str, bool], None]
 """Receives one line to say (starting "note: " or "warning: ") and whether a run says it only once."""
@@ -48,6 +49,7 @@ class Chosen:
     choice: Choice
     found: Found | None
     roots: tuple[Path, ...]
+    reads: Reads = field(default_factory=Reads)  # this load's reads: each file read and parsed once, choosing included
 
     @property
     def path(self) -> Path:
@@ -65,25 +67,28 @@ def choose_ruleset(ref: str, asked: Asked, tell: Tell) -> Chosen:
     root, root_note = rulesets_choice(asked.rulesets)
     if root_note and not is_path(ref):
         tell(f"note: {root_note}", False)
-    choice = choose(ref, root, as_of, period, exact_with_date=asked.exact_with_date)
+    reads = Reads()
+    choice = choose(ref, root, as_of, period, exact_with_date=asked.exact_with_date, reads=reads)
     if choice.note:
         tell(f"note: {choice.note}", True)
     roots = visible_roots(asked.rulesets)
-    return Chosen(choice, choice.found or found_at(choice.path, roots), roots)  # a path into a folder: checked as named
+    return Chosen(
+        choice, choice.found or found_at(choice.path, roots), roots, reads
+    )  # a path into a folder: checked as named
 
 
 def chosen_model(model: Ruleset, chosen: Chosen, asked: Asked, tell: Tell) -> Ruleset:
     """The loaded `model`, refused when it is an edited copy of a released version, marked with how it was chosen;
     a version named exactly but not in effect on the day asked about is warned about."""
-    check_not_edited_copy(chosen.path, str(chosen.path), model.name, model.version, chosen.roots)
+    check_not_edited_copy(chosen.path, str(chosen.path), model.name, model.version, chosen.roots, reads=chosen.reads)
     choice = chosen.choice
-    late = _not_in_effect(model, choice.found, asked) if choice.how in ("named", "path") else ""
+    late = _not_in_effect(model, choice.found, asked, chosen.reads) if choice.how in ("named", "path") else ""
     if late:
         tell(f"warning: {late}", True)
     return dataclasses.replace(model, chosen=choice.how, chosen_why=choice.note, not_in_effect=late)
 
 
-def _not_in_effect(ruleset: Ruleset, found: Found | None, asked: Asked) -> str:
+def _not_in_effect(ruleset: Ruleset, found: Found | None, asked: Asked, reads: Reads) -> str:
     """Why an exactly named version does not apply to the day asked about ("" when it does, or none was asked)."""
     as_of, period = asked.as_of, asked.period
     if as_of:
@@ -95,4 +100,4 @@ def _not_in_effect(ruleset: Ruleset, found: Found | None, asked: Asked) -> str:
     else:
         return ""
     versions = named(found.path.parent.parent, found.name, ruleset.ref) if found else []
-    return not_in_effect(ruleset.ref, ruleset.effective, day, when, versions)
+    return not_in_effect(ruleset.ref, ruleset.effective, day, when, versions, reads=reads)

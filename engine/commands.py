@@ -95,7 +95,7 @@ def load(args: argparse.Namespace, ref: str, err: TextIO, with_overrides: bool =
 
     chosen = choose_ruleset(ref, asked, say)
     overrides = parse_overrides(getattr(args, "set", None) or []) if with_overrides else ()
-    ruleset = load_ruleset(chosen.path, str(chosen.path), overrides, expect=chosen.found)
+    ruleset = load_ruleset(chosen.path, str(chosen.path), overrides, expect=chosen.found, reads=chosen.reads)
     return chosen_model(ruleset, chosen, asked, say)
 
 
@@ -413,7 +413,13 @@ def cmd_new_version(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         refuse_installed_package(root, "new-version")
         made = new_version(root, args.name, args.version, args.effective, args.source)
     load_ruleset(made.path, str(made.path))
-    if made.written:
+    if made.written and made.copied_from is not None and not note:
+        out.write(
+            f"{made.path.parent.parent}/ had no {args.name}: started {made.path.parent}/ from the rulesets "
+            f"kaoping ships with ({made.copied_from}), and wrote:\n"
+        )
+        out.writelines(f"  {path}: {what}\n" for path, what in made.written)
+    elif made.written:
         out.write(
             f"no --rulesets, $KAOPING_RULESETS or ./rulesets here: made {made.path.parent}/ for your versions "
             f"(kaoping never writes into the rulesets it ships with, {root}), and wrote:\n"

@@ -305,18 +305,18 @@ def _read_capped(path: Path, display: str) -> bytes:
                 "give the path of a ruleset's .yaml file",
                 code="file.not-regular",
             )
-        _check_size(info.st_size, display)
+        check_size(info.st_size, display)
         with open(path, "rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except OSError as e:
         raise fail(
             display, f"cannot read the file: {e.strerror or 'the system refused'}", code="file.unreadable"
         ) from None
-    _check_size(len(raw), display)
+    check_size(len(raw), display)
     return raw
 
 
-def _check_size(size: int, display: str) -> None:
+def check_size(size: int, display: str) -> None:
     if size > MAX_BYTES:
         raise fail(
             display,
