@@ -39,7 +39,7 @@ class Problem:
     hint: str = ""
     source: str = ""
     cell: str = ""  # a spreadsheet's own name for the place (Sheet1!D7), shown instead of line:col
-    code: str = field(default="", kw_only=True)
+    code: str = field(kw_only=True)
 
     def __post_init__(self) -> None:
         if self.code and not CODE.fullmatch(self.code):
@@ -71,7 +71,7 @@ class UsageError(Exception):
     the CLI prints only the message, as argparse prints its own.
     """
 
-    def __init__(self, message: str, *, code: str = "") -> None:
+    def __init__(self, message: str, *, code: str) -> None:
         if code and not CODE.fullmatch(code):
             raise ValueError(f"problem code {code!r} is not area.kebab-name")
         super().__init__(message)
@@ -79,7 +79,7 @@ class UsageError(Exception):
 
 
 def fail(
-    file: str, message: str, hint: str = "", line: int = 0, col: int = 0, cell: str = "", *, code: str = ""
+    file: str, message: str, hint: str = "", line: int = 0, col: int = 0, cell: str = "", *, code: str
 ) -> KaopingError:
     """A one-problem error, for mistakes that stop a stage at once."""
     return KaopingError([Problem(file, line, col, message, hint, cell=cell, code=code)])

@@ -542,7 +542,7 @@ def test_a_usage_error_from_any_stage_exits_2(monkeypatch, stage):
     from kaoping.errors import UsageError
 
     def refuse(*args, **kwargs):
-        raise UsageError("said by a stage")
+        raise UsageError("said by a stage", code="cli.test-stage")
 
     monkeypatch.setattr(kaoping.commands, stage, refuse)
     run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT)

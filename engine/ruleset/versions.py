@@ -364,7 +364,8 @@ def _effective(name: str, version: str, effective: str | None) -> tuple[dt.date,
     if day is None:
         raise UsageError(
             f"'{version}' does not read as a month (YYYY.MM), so kaoping cannot know when it takes effect: "
-            f"give --effective YYYY-MM-DD, e.g. kaoping new-version {name} {version} --effective 2025-01-01"
+            f"give --effective YYYY-MM-DD, e.g. kaoping new-version {name} {version} --effective 2025-01-01",
+            code="cli.effective-needed",
         )
     return day, f"from its version {version}"
 
@@ -475,7 +476,8 @@ def choose(
     if is_path(ref) or "@" in ref:
         if as_of and not exact_with_date:
             raise UsageError(
-                f"--as-of picks a version by date, so give the ruleset by name alone, e.g. -r {ref.split('@')[0]} --as-of {as_of}"
+                f"--as-of picks a version by date, so give the ruleset by name alone, e.g. -r {ref.split('@')[0]} --as-of {as_of}",
+                code="cli.as-of-with-version",
             )
         if is_path(ref):
             return Choice(file_ref(ref), None, "path")

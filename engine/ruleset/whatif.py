@@ -62,7 +62,7 @@ def parse_overrides(texts: Sequence[str]) -> tuple[Override, ...]:
         else:
             parsed.append(override)
     if mistakes:
-        raise UsageError("; ".join(mistakes))
+        raise UsageError("; ".join(mistakes), code="cli.bad-set")
     return tuple(parsed)
 
 

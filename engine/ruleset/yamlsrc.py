@@ -152,7 +152,7 @@ class Source:
     overridden: Mapping[tuple[Any, ...], str] = field(default_factory=dict)
 
     def problem(
-        self, node: Node | None, message: str, hint: str = "", path: Sequence[Any] = (), *, code: str = ""
+        self, node: Node | None, message: str, hint: str = "", path: Sequence[Any] = (), *, code: str
     ) -> Problem:
         """A problem pointing at `node` (the whole file when None), or at the --set that replaced the value at `path`."""
         override = self.override_of(path)
@@ -169,7 +169,7 @@ class Source:
                 return text
         return ""
 
-    def problem_at(self, line: int, col: int, message: str, hint: str = "", *, code: str = "") -> Problem:
+    def problem_at(self, line: int, col: int, message: str, hint: str = "", *, code: str) -> Problem:
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
         return Problem(self.file, line, col, message, hint, text, code=code)
 
