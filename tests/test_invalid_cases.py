@@ -8,7 +8,8 @@
   `kaoping evaluate -r jintai-hotline@2024.02 tests/cases/bad-data/<name>.csv`,
   or of `-r tests/cases/bad-data/<name>.yaml` when that ruleset exists.
 
-To add a case, add the two files; no code changes.  Paths are relative to the
+To add a case, add the two files and its <name>.codes (the codes of its problems,
+one a line: tests/test_codes.py checks them); no code changes.  Paths are relative to the
 project root, as a user there would type them (run_cli chdirs there).
 """
 
