@@ -1,15 +1,17 @@
 """kaoping (考评): a declarative scoring engine.
 
-The pipeline, one module per stage:
-yamlsrc (safe YAML with positions) -> schema (JSON Schema) -> loader (meaning
-checks, frozen model) -> data (records from CSV) -> scoring (aggregates,
-indicators, total) -> ranking (order, ties, display rounding) -> report /
-render_table / output (what is printed).
+The pipeline, a subpackage per stage:
+ruleset (safe YAML with positions -> release lock -> what-if -> JSON Schema ->
+defaults -> meaning checks -> frozen model) -> data (CSV or xlsx rows ->
+checked records) -> evaluate (aggregates, indicators, total; order, ties,
+display rounding) -> outputs (one renderer per format, in one registry);
+analysis (diff, explain, combine, golden cases) asks questions of results.
 
 The public Python API (engine/api.py) is what this package exports: load or
 loads a ruleset, evaluate a file or records in memory, render, with_overrides,
 diff, explain.  It never prints, exits or reads stdin; every user mistake is a
-KaopingError whose .problems are data.
+KaopingError whose .problems are data, each with a stable .code.  The command
+line (cli.py, commands.py) is a layer over it.
 """
 
 __version__ = "0.1.0"
