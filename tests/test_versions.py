@@ -238,3 +238,17 @@ def test_two_released_versions_taking_effect_the_same_day_are_refused_as_ambiguo
     # a day after the later release, nothing is ambiguous
     run = run_cli("validate", "jintai-hotline", "--as-of", "2025-07-02", "--rulesets", root)
     assert run.code == 0 and "(jintai-hotline@2025.07," in run.out
+
+
+def test_new_version_into_a_rulesets_folder_without_the_ruleset_says_it_started_it_from_the_shipped_one(tmp_path):
+    rulesets = tmp_path / "rulesets"
+    (rulesets / "another-office").mkdir(parents=True)
+    run = run_cli("new-version", "jintai-hotline", "2025.01", "--rulesets", rulesets)
+    assert run.code == 0, run.err
+    first = run.out.splitlines()[0]
+    assert first.startswith(f"{rulesets}/ had no jintai-hotline: started {rulesets}/jintai-hotline/ from the rulesets")
+    assert "no --rulesets" not in run.out  # the folder was given: the other sentence would mislead
+    shipped = (SEED_RULESET).read_bytes()
+    assert (rulesets / "jintai-hotline" / "2024.02.yaml").read_bytes() == shipped
+    assert (rulesets / "jintai-hotline" / "2025.01.yaml").is_file()
+    assert run_cli("validate", "jintai-hotline@2025.01", "--rulesets", rulesets).code == 0
