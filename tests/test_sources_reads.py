@@ -31,6 +31,10 @@ NAME = "jintai-hotline"
 
 @pytest.fixture
 def rulesets(tmp_path: Path) -> Path:
+    return make_rulesets(tmp_path)
+
+
+def make_rulesets(tmp_path: Path) -> Path:
     """jintai-hotline with two released versions (2024.02, 2024.06) and a draft (2025.01)."""
     root = tmp_path / "rulesets"
     shutil.copytree(ROOT / "rulesets" / NAME, root / NAME)
