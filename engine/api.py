@@ -19,7 +19,7 @@ import dataclasses
 import hashlib
 import io
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, overload
@@ -31,7 +31,7 @@ from .analysis.diff import diff as _diff
 from .analysis.explain import Explanation
 from .analysis.explain import explain as _explain
 from .analysis.explain import render as _render_explanation
-from .choosing import Asked, choose_ruleset, chosen_model
+from .choosing import Asked, Tell, choose_ruleset, chosen_model
 from .data import Row, Source, Table, note_text, read_rows
 from .errors import KaopingError, Problem, fail
 from .evaluate.pipeline import evaluate as _evaluate_file
@@ -46,7 +46,7 @@ from .ruleset.load import load_ruleset, load_source
 from .ruleset.model import Ruleset as Model
 from .ruleset.resolve import Found, visible_roots
 from .ruleset.versions import released_copies
-from .ruleset.whatif import Override
+from .ruleset.whatif import Override, parse_overrides
 from .ruleset.yamlsrc import MAX_PROBLEMS, check_size, parse_yaml
 
 __all__ = [
@@ -148,6 +148,10 @@ def load(
     as_of: str | None = None,
     period: str | None = None,
     rulesets: str | Path | None = None,
+    overrides: Sequence[str] = (),
+    tell: Tell | None = None,
+    as_of_name: str = "as_of",
+    exact_with_date: bool = False,
 ) -> Ruleset:
     """The ruleset `ref` names: a path to a .yaml file, `name@version`, or a bare `name`.
 
@@ -157,13 +161,29 @@ def load(
     Names are looked up under `rulesets`, else $KAOPING_RULESETS, ./rulesets,
     the shipped rulesets.  An edited copy of a released version is refused,
     wherever it lies.
+
+    `overrides` are what-ifs as --set takes them ("timeliness.weight=45"),
+    applied to the YAML before it is validated.  `tell(line, once)` also
+    receives each note as it arises (the CLI writes it at once, so a note
+    already made is seen even when loading then fails; see engine.choosing's
+    Tell); `as_of_name` is how the notes name the as_of day ("--as-of" on the
+    command line); `exact_with_date` lets an exact version be named with an
+    as_of day (diff compares it with one the day picks).
     """
     notes: list[str] = []
-    asked = Asked(as_of, period, str(rulesets) if rulesets is not None else None)
-    chosen = choose_ruleset(str(ref), asked, lambda line, once: notes.append(line))
-    model = load_ruleset(chosen.path, str(chosen.path), expect=chosen.found, reads=chosen.reads)
-    model = chosen_model(model, chosen, asked, lambda line, once: notes.append(line))
-    return Ruleset(model, tuple(notes), _path=chosen.path, _found=chosen.found)
+
+    def note(line: str, once: bool) -> None:
+        notes.append(line)
+        if tell is not None:
+            tell(line, once)
+
+    where = str(rulesets) if rulesets is not None else None
+    asked = Asked(as_of, period, where, as_of_name=as_of_name, exact_with_date=exact_with_date)
+    chosen = choose_ruleset(str(ref), asked, note)
+    changes = parse_overrides(list(overrides))
+    model = load_ruleset(chosen.path, str(chosen.path), changes, expect=chosen.found, reads=chosen.reads)
+    model = chosen_model(model, chosen, asked, note)
+    return Ruleset(model, tuple(notes), _path=chosen.path, _found=chosen.found, _overrides=changes)
 
 
 def loads(text: str, source: str = "<string>", *, rulesets: str | Path | None = None) -> Ruleset:
@@ -195,7 +215,15 @@ def with_overrides(ruleset: Ruleset, changes: Mapping[str, Any]) -> Ruleset:
     return dataclasses.replace(ruleset, model=replace(model, **kept), _overrides=overrides)
 
 
-def evaluate(ruleset: Ruleset, data: Data, period: str | None = None, *, sheet: str | None = None) -> Result:
+def evaluate(
+    ruleset: Ruleset,
+    data: Data,
+    period: str | None = None,
+    *,
+    sheet: str | None = None,
+    display: str | None = None,
+    progress: Callable[[], None] | None = None,
+) -> Result:
     """Score `data` under `ruleset`: a path (CSV or .xlsx, `sheet` naming a workbook's sheet), or records.
 
     Records are an iterable of mappings from header text (an input's id,
@@ -203,11 +231,15 @@ def evaluate(ruleset: Ruleset, data: Data, period: str | None = None, *, sheet: 
     None for an empty cell).  They are turned into the rows a CSV file gives
     and go through exactly the checks a file's rows do; a problem is placed at
     file "<records>", line N (the Nth record, from 1), and named "record N, field X".
-    `period` (YYYY-MM) fills the report title, as --period does.
+    `period` (YYYY-MM) fills the report title, as --period does.  `display` is
+    the name a problem in a file is placed at (default: the path as given);
+    `progress()` is called as each stage finishes (reading, each scoring step,
+    totals, ranking: evaluate.pipeline.stages(ruleset.model) calls in all).
     """
     model = ruleset.model
+    done: Callable[[str], None] = (lambda stage: progress()) if progress is not None else (lambda stage: None)
     if isinstance(data, (str, Path)):
-        evaluation = _evaluate_file(model, Path(data), str(data), sheet)
+        evaluation = _evaluate_file(model, Path(data), str(data) if display is None else display, sheet, done)
     elif isinstance(data, (bytes, Mapping)):
         raise fail(
             RECORDS,
@@ -216,7 +248,7 @@ def evaluate(ruleset: Ruleset, data: Data, period: str | None = None, *, sheet: 
             code="data.not-records",
         )
     else:
-        evaluation = _evaluate_records(model, data)
+        evaluation = _evaluate_records(model, data, done)
     return Result(evaluation, period, told(evaluation))
 
 
@@ -329,7 +361,7 @@ def _override(key: Any, value: Any) -> Override:
 # -- records in memory ----------------------------------------------------------------------------
 
 
-def _evaluate_records(model: Model, records: Records) -> Evaluation:
+def _evaluate_records(model: Model, records: Records, done: Callable[[str], None]) -> Evaluation:
     """Score records from memory: turned into a header row and one row per record, then data.py's checks."""
     header, rows = _rows(records)
     source = Source([Row(0, 0, header), *rows], "records (in memory)", ",", "", set())
@@ -344,7 +376,10 @@ def _evaluate_records(model: Model, records: Records) -> Evaluation:
     ).hexdigest()
     said = tuple(note_text(_placed(n, header)) for n in notes)
     table = Table(RECORDS, digest, source.encoding, tuple(checked), ignored, said)
-    return rank(model, table, score(model, table, lambda _: None))
+    done("read")
+    evaluation = rank(model, table, score(model, table, done))
+    done("ranked")
+    return evaluation
 
 
 def _rows(records: Records) -> tuple[list[str], list[Row]]:

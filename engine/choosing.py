@@ -1,15 +1,17 @@
 """Which ruleset a RULESET reference means, and what is said about the choice: one implementation for
 kaoping.load (engine/api.py) and the CLI's -r (engine/commands.py).
 
-The two differ only in how they spell the date option in what they say
-(`as_of` in Python, `--as-of` on the command line) and in where the words go:
+The CLI loads through kaoping.load, so the two differ only in how they
+spell the date option in what they say (`as_of` in Python, `--as-of` on the
+command line; kaoping.load's `as_of_name`) and in where the words go:
 `tell(line, once)` receives each note as it arises — the API keeps them on
-the Ruleset's `.notes`, the CLI writes them on stderr at once (so a note
-already made is seen even when loading then fails), and `once` marks a note
-a run says only once however many times it loads the same ruleset (diff -r X
---set ... loads X twice; one choice told twice reads as two choices).
-The loading itself stays with the caller, between `choose_ruleset` and
-`chosen_model`, so that each loads with its own overrides.
+the Ruleset's `.notes`, the CLI (passing kaoping.load a `tell`) also writes
+them on stderr at once (so a note already made is seen even when loading
+then fails), and `once` marks a note a run says only once however many
+times it loads the same ruleset (diff -r X --set ... loads X twice; one
+choice told twice reads as two choices).
+The loading itself stays with the caller (kaoping.load), between
+`choose_ruleset` and `chosen_model`, so that each load has its own overrides.
 """
 
 from __future__ import annotations

@@ -25,10 +25,9 @@ from rich.text import Text
 from . import api
 from .analysis.casetests import run_all
 from .analysis.combine import combine, combined_json, render_combined
-from .choosing import Asked, choose_ruleset, chosen_model
 from .data.table import Record, input_size
 from .errors import KaopingError, Problem, UsageError, fail
-from .evaluate.pipeline import evaluate, stages
+from .evaluate.pipeline import stages
 from .evaluate.ranking import Evaluation
 from .files import write_files
 from .outputs.diff import render_diff
@@ -59,7 +58,6 @@ from .ruleset.versions import (
     status,
     too_big,
 )
-from .ruleset.whatif import parse_overrides
 from .ruleset.yamlsrc import MAX_BYTES
 
 OK = 0
@@ -69,23 +67,16 @@ def console_for(stream: TextIO) -> Console:
     return Console(file=stream, highlight=False, soft_wrap=True)
 
 
-def load(args: argparse.Namespace, ref: str, err: TextIO, with_overrides: bool = True) -> Ruleset:
+def load(args: argparse.Namespace, ref: str, err: TextIO, with_overrides: bool = True) -> api.Ruleset:
     """The ruleset `ref` names (with --as-of, --period and --set applied), saying which one was chosen and why.
 
-    The choice is engine.choosing's, as kaoping.load makes it: a version
-    kaoping picks is always said (and kept in `chosen`/`chosen_why` for the
-    outputs); a version the user named exactly but that is not in effect on
-    the day --period or --as-of gives is warned about (and kept in
+    kaoping.load does the choosing and loading (engine.choosing's choice): a
+    version kaoping picks is always said (and kept in `chosen`/`chosen_why`
+    for the outputs); a version the user named exactly but that is not in
+    effect on the day --period or --as-of gives is warned about (and kept in
     `not_in_effect`); a file calling itself a released version without its
     bytes is refused.  Each note is written at once, before loading can fail.
     """
-    asked = Asked(
-        getattr(args, "as_of", None),
-        getattr(args, "period", None),
-        args.rulesets,
-        as_of_name="--as-of",
-        exact_with_date=args.command == "diff",
-    )
 
     def say(line: str, once: bool) -> None:
         if once:
@@ -93,10 +84,16 @@ def load(args: argparse.Namespace, ref: str, err: TextIO, with_overrides: bool =
         else:
             err.write(f"{line}\n")
 
-    chosen = choose_ruleset(ref, asked, say)
-    overrides = parse_overrides(getattr(args, "set", None) or []) if with_overrides else ()
-    ruleset = load_ruleset(chosen.path, str(chosen.path), overrides, expect=chosen.found, reads=chosen.reads)
-    return chosen_model(ruleset, chosen, asked, say)
+    return api.load(
+        ref,
+        as_of=getattr(args, "as_of", None),
+        period=getattr(args, "period", None),
+        rulesets=args.rulesets,
+        overrides=(getattr(args, "set", None) or []) if with_overrides else (),
+        tell=say,
+        as_of_name="--as-of",
+        exact_with_date=args.command == "diff",
+    )
 
 
 def say_once(args: argparse.Namespace, err: TextIO, line: str) -> None:
@@ -120,9 +117,9 @@ PROGRESS_ROWS = 50_000  # below this an evaluation takes about a second: no prog
 
 
 def evaluate_input(
-    ruleset: Ruleset, input_arg: str, err: TextIO, sheet: str | None = None, held: int = 0
+    ruleset: api.Ruleset, input_arg: str, err: TextIO, sheet: str | None = None, held: int = 0
 ) -> Evaluation:
-    """Evaluate one input file; a large one shows a progress bar on stderr (never in the output).
+    """Evaluate one input file (kaoping.evaluate); a large one shows a progress bar on stderr (never in the output).
 
     `held` is the rows of this run's evaluations already in memory (diff and
     combine keep each one), for the up-front memory warning.
@@ -148,12 +145,12 @@ def evaluate_input(
             console=console,
             transient=True,
         ) as bar:
-            task = bar.add_task(f"scoring {path.name}", total=stages(ruleset))
-            evaluation = evaluate(ruleset, path, input_arg, sheet, lambda stage: bar.advance(task))
+            task = bar.add_task(f"scoring {path.name}", total=stages(ruleset.model))
+            result = api.evaluate(ruleset, path, sheet=sheet, display=input_arg, progress=lambda: bar.advance(task))
     else:
-        evaluation = evaluate(ruleset, path, input_arg, sheet)
-    tell(err, evaluation)
-    return evaluation
+        result = api.evaluate(ruleset, path, sheet=sheet, display=input_arg)
+    tell(err, result.evaluation)
+    return result.evaluation
 
 
 def tell(err: TextIO, evaluation: Evaluation) -> None:
@@ -317,7 +314,7 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     total = 0  # every ruleset's own count: each shows at most its first 100 problems
     for ref in args.rulesets_to_check:
         try:
-            ruleset = load(args, ref, err)
+            ruleset = load(args, ref, err).model
             n = len(ruleset.indicators)
             out.write(f"{ruleset.path}: ok ({ruleset.label}, {n} indicator{'s' if n != 1 else ''})\n")
         except KaopingError as e:
@@ -381,7 +378,7 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         args,
         out,
         err,
-        (args.input, old.path, new.path),
+        (args.input, old.model.path, new.model.path),
         lambda: api.render(result, "json"),
         lambda console: render_diff(result, console),
     )
@@ -515,7 +512,7 @@ def cmd_combine(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     items = period_inputs(args.inputs, args.sheet, err)
     _refuse_same_bytes(items)
     ruleset = load(args, args.ruleset, err)
-    for line in _months_not_in_effect(ruleset, items):
+    for line in _months_not_in_effect(ruleset.model, items):
         err.write(f"warning: {line}\n")
     evaluations: list[Evaluation] = []
     for item in items:
@@ -523,14 +520,14 @@ def cmd_combine(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             evaluate_input(ruleset, item.path, err, item.sheet, held=sum(len(e.table.records) for e in evaluations))
         )
     _refuse_same_tables(items, evaluations)
-    combined = combine(ruleset, [item.label for item in items], evaluations)
+    combined = combine(ruleset.model, [item.label for item in items], evaluations)
     for line in capped(combined.notes, LINES_SHOWN, "notes"):
         err.write(f"note: {line}\n")
     view(
         args,
         out,
         err,
-        (*(item.path for item in items), ruleset.path),
+        (*(item.path for item in items), ruleset.model.path),
         lambda: combined_json(combined),
         lambda console: render_combined(combined, console),
     )

@@ -84,12 +84,12 @@ def test_an_exact_version_already_replaced_in_the_period_is_warned_about(two_rel
 
 
 def loaded(root: Path, *argv: str):
-    """The Ruleset commands.load gives for an evaluate command line (how it was chosen, not in effect)."""
+    """The model of the Ruleset commands.load gives for an evaluate command line (how it was chosen, not in effect)."""
     from kaoping.cli import build_parser
     from kaoping.commands import load
 
     args = build_parser().parse_args(["evaluate", *argv, str(SEED_INPUT), "--rulesets", str(root)])
-    return load(args, args.ruleset, io.StringIO())
+    return load(args, args.ruleset, io.StringIO()).model
 
 
 def test_how_a_version_was_chosen_is_kept_on_the_ruleset_for_the_outputs(two_releases):
@@ -536,15 +536,15 @@ def test_as_of_outside_the_period_is_warned_about(two_releases):
     )
 
 
-@pytest.mark.parametrize("stage", ["parse_overrides", "load_ruleset", "evaluate"])
+@pytest.mark.parametrize("stage", ["parse_overrides", "load_ruleset", "_evaluate_file"])
 def test_a_usage_error_from_any_stage_exits_2(monkeypatch, stage):
-    import kaoping.commands
+    import kaoping.api
     from kaoping.errors import UsageError
 
     def refuse(*args, **kwargs):
         raise UsageError("said by a stage", code="cli.test-stage")
 
-    monkeypatch.setattr(kaoping.commands, stage, refuse)
+    monkeypatch.setattr(kaoping.api, stage, refuse)  # the stages kaoping.load and kaoping.evaluate call for the CLI
     run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT)
     assert (run.code, run.err) == (2, "kaoping evaluate: error: said by a stage\n")
 
@@ -584,12 +584,12 @@ def test_an_unreadable_input_is_told_with_its_place(monkeypatch):
 
 
 def test_any_other_os_error_is_told_with_its_file_not_as_a_bug(monkeypatch):
-    import kaoping.commands
+    import kaoping.api
 
     def broken(*args, **kwargs):
         raise OSError(5, "Input/output error", "/mnt/usb/feb.csv")
 
-    monkeypatch.setattr(kaoping.commands, "evaluate", broken)
+    monkeypatch.setattr(kaoping.api, "_evaluate_file", broken)
     run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT)
     assert (run.code, run.err.splitlines()[0]) == (
         1,
@@ -598,12 +598,12 @@ def test_any_other_os_error_is_told_with_its_file_not_as_a_bug(monkeypatch):
 
 
 def test_running_out_of_memory_says_how_big_the_input_is_and_what_it_needs(monkeypatch):
-    import kaoping.commands
+    import kaoping.api
 
     def exhausted(*args, **kwargs):
         raise MemoryError()
 
-    monkeypatch.setattr(kaoping.commands, "evaluate", exhausted)
+    monkeypatch.setattr(kaoping.api, "_evaluate_file", exhausted)
     run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT)
     assert run.code == 1
     # the seed is 1,159 bytes in 33 lines, a header and 32 units: 50 MB of base plus 32 x 7.3 kB = 50.23 MB
@@ -850,12 +850,13 @@ def test_a_version_not_in_effect_for_the_period_names_the_option_given():
 
 
 def test_out_of_memory_figures_for_the_reviewers_456594_rows(monkeypatch):
+    import kaoping.api
     import kaoping.commands
 
     def exhausted(*args, **kwargs):
         raise MemoryError()
 
-    monkeypatch.setattr(kaoping.commands, "evaluate", exhausted)
+    monkeypatch.setattr(kaoping.api, "_evaluate_file", exhausted)
     monkeypatch.setattr(kaoping.commands, "estimated_rows", lambda path: 456_594)
     monkeypatch.setattr(kaoping.commands, "available_memory", lambda: None)
     run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT)
