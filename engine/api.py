@@ -39,6 +39,7 @@ from .evaluate.ranking import Evaluation, UnitResult, rank
 from .evaluate.scoring import score
 from .outputs.diff import diff_json, render_diff
 from .outputs.formats import FORMATS
+from .outputs.layout import canonical_period
 from .outputs.machine import to_csv as _to_csv
 from .outputs.machine import to_json as _to_json
 from .outputs.notes import told
@@ -67,9 +68,6 @@ __all__ = [
     "diff",
     "explain",
 ]
-
-# The data stage's checks, applied to records from memory.  The only private names of another stage
-# this module uses, bound here alone: engine/data is to export them as read_rows and note_text.
 
 RECORDS = "<records>"  # the file name a problem in records from memory is placed in
 
@@ -237,6 +235,7 @@ def evaluate(
     totals, ranking: evaluate.pipeline.stages(ruleset.model) calls in all).
     """
     model = ruleset.model
+    period = _month(period)
     done: Callable[[str], None] = (lambda stage: progress()) if progress is not None else (lambda stage: None)
     if isinstance(data, (str, Path)):
         evaluation = _evaluate_file(model, Path(data), str(data) if display is None else display, sheet, done)
@@ -250,6 +249,18 @@ def evaluate(
     else:
         evaluation = _evaluate_records(model, data, done)
     return Result(evaluation, period, told(evaluation))
+
+
+def _month(period: str | None) -> str | None:
+    """`period` as YYYY-MM (2024-2 -> 2024-02), as --period takes it; a KaopingError when it is not a month."""
+    if period is None:
+        return None
+    try:
+        return canonical_period(period)
+    except ValueError as e:
+        raise fail(
+            "period", str(e), "give the month as YYYY-MM, e.g. period='2024-02'", code="data.not-a-month"
+        ) from None
 
 
 @overload

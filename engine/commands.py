@@ -26,7 +26,7 @@ from . import api
 from .analysis.casetests import run_all
 from .analysis.combine import combine, combined_json, render_combined
 from .data.table import Record, input_size
-from .errors import KaopingError, Problem, UsageError, fail
+from .errors import KaopingError, Problem, UsageError, fail, render_problems
 from .evaluate.pipeline import stages
 from .evaluate.ranking import Evaluation
 from .files import write_files
@@ -50,6 +50,7 @@ from .ruleset.resolve import (
     visible_roots,
 )
 from .ruleset.versions import (
+    LOCK_NAME,
     choose,
     effective_date,
     file_sha256,
@@ -471,7 +472,10 @@ def cmd_release(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             code="version.cases-fail",
         )
     entry = release(found)
-    out.write(f"released {args.ref} (sha256 {entry.sha256[:12]}); its file must not change from now on\n")
+    lock = found.path.parent / LOCK_NAME
+    out.write(
+        f"released {args.ref} (sha256 {entry.sha256[:12]}), recorded in {lock}; its file must not change from now on\n"
+    )
     return OK
 
 
@@ -499,7 +503,8 @@ def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for outcome in run_all(ruleset, path.parent):
             word = "PASS" if outcome.passed else "FAIL"
             out.write(f"{word} {outcome.ruleset}: {outcome.case} ({outcome.units} units)\n")
-            for failure in capped(outcome.failures, MISMATCHES_SHOWN, "mismatches"):
+            refused = (render_problems(outcome.refused.problems, outcome.refused.total),) if outcome.refused else ()
+            for failure in (*refused, *capped(outcome.failures, MISMATCHES_SHOWN, "mismatches")):
                 out.write(f"    {failure}\n")
             passed, failed = passed + outcome.passed, failed + (not outcome.passed)
     out.write(f"{passed} passed, {failed} failed\n")

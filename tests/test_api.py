@@ -7,6 +7,7 @@ published table) or are computed by hand in the test, never by the code under te
 from __future__ import annotations
 
 import csv
+import json
 import re
 
 import kaoping
@@ -202,3 +203,12 @@ def test_the_readme_example_runs_as_written(capsys: pytest.CaptureFixture[str]) 
     printed = capsys.readouterr().out
     assert printed.startswith("1 区卫生健康局 97.50\n")
     assert "record 1, field 应办结工单数" in printed
+
+
+def test_a_period_is_taken_as_the_cli_takes_it_and_a_wrong_one_is_a_coded_problem(seed: kaoping.Ruleset) -> None:
+    records = seed_records()
+    assert json.loads(kaoping.to_json(kaoping.evaluate(seed, records, period="2024-2")))["period"] == "2024-02"
+    with pytest.raises(kaoping.KaopingError) as refused:
+        kaoping.evaluate(seed, records, period="2024-13")
+    assert refused.value.codes == ("data.not-a-month",)
+    assert "'2024-13' is not a month" in refused.value.problems[0].message

@@ -61,6 +61,7 @@ def test_new_version_then_edit_then_release(rulesets):
     assert run_cli("validate", draft).code == 0
     released = run_cli("release", "jintai-hotline@2025.01", "--rulesets", rulesets)
     assert released.code == 0, released.err
+    assert f"recorded in {rulesets / 'jintai-hotline' / 'release.lock'};" in released.out  # says where it wrote
     lock = (rulesets / "jintai-hotline" / "release.lock").read_text(encoding="utf-8")
     assert [line.split()[0] for line in lock.splitlines() if not line.startswith("#")] == ["2024.02", "2025.01"]
     # the bare name now means the new release

@@ -50,10 +50,6 @@ __all__ = [
     "read_table",
 ]
 
-# the names engine/api.py reaches for today; read_rows and note_text are their public names
-_read_rows = read_rows
-_note_text = note_text
-
 
 def read_table(path: Path, ruleset: Ruleset, display: str | None = None, sheet: str | None = None) -> Table:
     """Read and check the records in `path` (CSV, or the first or named sheet of an .xlsx), or raise KaopingError with every problem."""

@@ -20,7 +20,7 @@ from types import MappingProxyType
 from ..data.table import MAX_PROBLEMS, Record, Table
 from ..errors import KaopingError, Problem, fail
 from ..numbers import format_fixed, plain_number, seen
-from ..ruleset.expr import Evaluator, Formula, Number
+from ..ruleset.expr import MAX_PLACES, Evaluator, Formula, Number
 from ..ruleset.model import Aggregate, Ruleset
 
 AGGREGATE_FUNCTIONS: Mapping[str, Callable[[Sequence[Number]], Number]] = {
@@ -254,7 +254,7 @@ def _failure(e: Exception) -> tuple[str, str, str]:
     if isinstance(e, DecimalException):  # round(x, 400): more places than any number has room for
         return (
             "cannot be computed: the value cannot be rounded to that many places",
-            "round to between 0 and 15 places, e.g. round(x, 2)",
+            f"round to between 0 and {MAX_PLACES} places, e.g. round(x, 2)",
             "score.too-many-places",
         )
     if isinstance(e, OverflowError):
