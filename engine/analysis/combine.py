@@ -86,7 +86,12 @@ def combine(ruleset: Ruleset, labels: Sequence[str], evaluations: Sequence[Evalu
     names = list(dict.fromkeys(r.entity for ev in evaluations for r in ev.results))
     found = [{r.entity: r for r in ev.results} for ev in evaluations]
     across = _across(names, found)
-    missing = [(n, label) for n, ps in zip(names, across, strict=True) for label, p in zip(labels, ps) if p is None]
+    missing = [
+        (n, label)
+        for n, ps in zip(names, across, strict=True)
+        for label, p in zip(labels, ps, strict=False)
+        if p is None
+    ]
     if missing and ruleset.combine.missing == "error":
         problems = [
             Problem(
