@@ -1,11 +1,14 @@
 """How fast kaoping is, measured: prints its figures, asserts nothing.
 
     .venv/bin/python benchmarks/bench.py [--units 100000] [--xlsx]
+    .venv/bin/python benchmarks/bench.py --growth
 
 Targets (checked by reading the output, never by a timed test):
 - the seed (32 units), the whole `evaluate -f json` in-process: under 0.2 s;
 - 100,000 units (a city-wide export): load + score + rank under 10 s;
-- a hostile ruleset is refused in under 0.1 s.
+- a hostile ruleset is refused in under 0.1 s;
+- --growth: combine's µs a unit about flat from 1,000 to 20,000 units (12 periods), and diff's table
+  about what `diff -f json` costs, at 20,000 and 100,000 units (ratios from the same run).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from kaoping.ruleset.load import load_ruleset  # noqa: E402
 
 SEED_RULESET = ROOT / "rulesets" / "jintai-hotline" / "2024.02.yaml"
 SEED_INPUT = ROOT / "examples" / "jintai-hotline-2024-02.csv"
+CITY_RULESET = ROOT / "rulesets" / "city-hotline" / "2025.01.yaml"
 
 
 def timed(label: str, fn, repeat: int = 1):
@@ -67,12 +71,67 @@ def synthetic_xlsx(csv_path: Path, book_path: Path) -> None:
     book.save(book_path)
 
 
+def synthetic_city_csv(path: Path, units: int, seed: int) -> None:
+    """A city-hotline month (three groups; about one unit in twenty under the minimum volume, never ranked)."""
+    rng = random.Random(seed)
+    lines = ["单位名称,分组,应办结数,办结数,一次性办结数,回访数,满意数,不规范答复数,超期件数,表扬件数"]
+    groups = ("县区组", "市直部门组", "功能区")
+    for i in range(units):
+        due = rng.randint(0, 400)
+        done = rng.randint(0, due)
+        first, visited = rng.randint(0, done), rng.randint(0, done)
+        satisfied = rng.randint(0, visited)
+        lines.append(f"单位{i:06d},{groups[i % 3]},{due},{done},{first},{visited},{satisfied},{rng.randint(0, 3)},0,0")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def growth() -> None:
+    """How the costs grow with the units: combine's µs a unit, and diff's table against its JSON."""
+    from kaoping.analysis.combine import combine
+
+    ruleset = load_ruleset(CITY_RULESET)
+    labels = [f"2025-{m + 1:02d}" for m in range(12)]
+    with tempfile.TemporaryDirectory() as tmp:
+        for units in (1_000, 5_000, 20_000):
+            months = []
+            for m in range(12):
+                path = Path(tmp) / f"{units}-{m}.csv"
+                synthetic_city_csv(path, units, m)
+                table = read_table(path, ruleset)
+                months.append(rank(ruleset, table, score(ruleset, table)))
+            best = min(_seconds(lambda months=months: combine(ruleset, labels, months)) for _ in range(3))
+            print(
+                f"{'combine, 12 periods x ' + format(units, ',') + ' units (best of 3)':<48} {best * 1e6 / units:10.1f} µs/unit"
+            )
+        for units in (20_000, 100_000):
+            path = Path(tmp) / f"diff-{units}.csv"
+            synthetic_csv(path, units)
+            argv = ["diff", "-r", str(SEED_RULESET), "--set", "timeliness.weight=45", "--set", "completion.weight=30"]
+            run = [*argv, str(path)]
+            as_json = _seconds(lambda run=run: main([*run, "-f", "json"], stdout=io.StringIO(), stderr=io.StringIO()))
+            as_table = _seconds(lambda run=run: main(run, stdout=io.StringIO(), stderr=io.StringIO()))
+            print(
+                f"{'diff ' + format(units, ',') + ' units: json, table':<48} {as_json:8.2f} s {as_table:8.2f} s"
+                f"  table/json {as_table / as_json:.2f}"
+            )
+
+
+def _seconds(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
 def main_bench() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--units", type=int, default=100_000)
     parser.add_argument("--xlsx", action="store_true", help="also time reading and writing Excel (slow: openpyxl)")
+    parser.add_argument("--growth", action="store_true", help="only how combine and diff's table grow with the units")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}")
+    if args.growth:
+        growth()
+        return
 
     def seed_run() -> int:
         return main(

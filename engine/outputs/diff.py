@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -31,22 +32,9 @@ def render_diff(d: Diff, console: Console) -> None:
     else:
         console.print("rules: no change")
     console.print()
-    table = Table("unit", box=None, pad_edge=False)
-    for heading in ("old total", "new total", "delta", "old rank", "new rank", "moved"):
-        table.add_column(heading, justify="right")
-    places, mode = new.rounding.places, new.rounding.mode
-    for u in d.units:
-        cells = (
-            u.entity,
-            u.old_shown,
-            u.new_shown,
-            _delta(u, places, mode),
-            _rank(u.old_rank),
-            _rank(u.new_rank),
-            movement(u),
-        )
-        table.add_row(*(Text(x) for x in cells))  # text, not Rich markup
-    console.print(table)
+    rows = unit_rows(d)
+    plain = plain_table(rows, console.width) if console.color_system is None else None
+    console.print(rich_table(rows) if plain is None else Text(plain))
     console.print()
     for u in d.regraded:
         console.print(f"grade: {u.entity} {u.old_grade} -> {u.new_grade}", highlight=False, markup=False)
@@ -56,6 +44,53 @@ def render_diff(d: Diff, console: Console) -> None:
         else "Kendall's tau-b not computed (groups ranked apart, or fewer than two units ranked under both)"
     )
     console.print(f"{d.moved} of {len(d.units)} units changed rank; {tau}", highlight=False, markup=False)
+
+
+HEADINGS = ("unit", "old total", "new total", "delta", "old rank", "new rank", "moved")
+
+
+def unit_rows(d: Diff) -> list[tuple[str, ...]]:
+    """Each unit's cells in the table, in HEADINGS' order."""
+    places, mode = d.new.ruleset.rounding.places, d.new.ruleset.rounding.mode
+    return [
+        (u.entity, u.old_shown, u.new_shown, _delta(u, places, mode), _rank(u.old_rank), _rank(u.new_rank), movement(u))
+        for u in d.units
+    ]
+
+
+def rich_table(rows: list[tuple[str, ...]]) -> Table:
+    """The table as Rich lays it out: the reference, and what is drawn whenever plain_table cannot say the same."""
+    table = Table(HEADINGS[0], box=None, pad_edge=False)
+    for heading in HEADINGS[1:]:
+        table.add_column(heading, justify="right")
+    for cells in rows:
+        table.add_row(*(Text(x) for x in cells))  # text, not Rich markup
+    return table
+
+
+def plain_table(rows: list[tuple[str, ...]], width: int) -> str | None:
+    """rich_table's text, made directly: Rich spends about 140 µs a cell measuring and padding (44 s for a
+    100,000-unit diff, 5.4 times the evaluation), this about 1 µs.
+
+    Only where the two are the same by construction, else None (and Rich draws it): every cell one line
+    of printable text (no tab, newline or control character for Rich to expand or strip), and the whole
+    table no wider than the console (so Rich neither wraps nor shrinks a column).  The layout is Rich's
+    for box=None, pad_edge=False: each column as wide as its widest cell (in terminal cells, Rich's
+    cell_len), the first left-justified, the rest right-justified, two spaces between columns.
+    """
+    table = [HEADINGS, *rows]
+    if not all(cell.isprintable() for cells in table for cell in cells):
+        return None
+    lengths = [[cell_len(cell) for cell in cells] for cells in table]
+    widths = [max(column) for column in zip(*lengths, strict=True)]
+    if sum(widths) + 2 * (len(widths) - 1) > width:
+        return None
+    lines = []
+    for cells, sizes in zip(table, lengths, strict=True):
+        first = cells[0] + " " * (widths[0] - sizes[0])
+        rest = (" " * (w - n) + cell for cell, n, w in zip(cells[1:], sizes[1:], widths[1:], strict=True))
+        lines.append("  ".join((first, *rest)))
+    return "\n".join(lines)
 
 
 def movement(u: UnitChange) -> str:
