@@ -96,7 +96,9 @@ class _Parser(argparse.ArgumentParser):
 RULESETS_HELP = (
     "where rulesets are looked up by name (default: $KAOPING_RULESETS, else ./rulesets, else the shipped ones)"
 )
-FORMATS_HELP = "(default: from -o's name: .json .csv .xlsx .md .html, else table)"
+FORMATS_HELP = (
+    f"(default: from -o's name: {' '.join(f.suffixes[0] for f in FORMATS.values() if f.suffixes)}, else table)"
+)
 VIEW_FORMATS_HELP = (
     "table or json (default: json when -o's name ends in .json, else table; another known extension is refused)"
 )
