@@ -35,8 +35,8 @@ from .choosing import Asked, Tell, choose_ruleset, chosen_model
 from .data import Row, Source, Table, note_text, read_rows
 from .errors import KaopingError, Problem, fail
 from .evaluate.pipeline import evaluate as _evaluate_file
-from .evaluate.ranking import Evaluation, UnitResult, rank
-from .evaluate.scoring import score
+from .evaluate.pipeline import evaluate_table
+from .evaluate.ranking import Evaluation, UnitResult
 from .outputs.diff import diff_json, render_diff
 from .outputs.formats import FORMATS
 from .outputs.layout import canonical_period
@@ -388,9 +388,7 @@ def _evaluate_records(model: Model, records: Records, done: Callable[[str], None
     said = tuple(note_text(_placed(n, header)) for n in notes)
     table = Table(RECORDS, digest, source.encoding, tuple(checked), ignored, said)
     done("read")
-    evaluation = rank(model, table, score(model, table, done))
-    done("ranked")
-    return evaluation
+    return evaluate_table(model, table, done)
 
 
 def _rows(records: Records) -> tuple[list[str], list[Row]]:

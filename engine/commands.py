@@ -10,6 +10,7 @@ import argparse
 import dataclasses
 import hashlib
 import io
+import itertools
 import json
 import re
 import shlex
@@ -29,7 +30,7 @@ from .data.table import Record, input_size
 from .errors import KaopingError, Problem, UsageError, fail, render_problems
 from .evaluate.pipeline import stages
 from .evaluate.ranking import Evaluation
-from .files import write_files
+from .files import Content, write_files
 from .outputs.diff import render_diff
 from .outputs.formats import FORMAT_OF_SUFFIX, FORMATS, VIEW_FORMATS
 from .outputs.layout import canonical_period
@@ -256,13 +257,17 @@ def estimated_rows(path: Path) -> int:
 
 
 def emit(
-    text: str | bytes, output: str | None, out: TextIO, err: TextIO, inputs: tuple[str, ...] = (), sidecar: str = ""
+    text: Content, output: str | None, out: TextIO, err: TextIO, inputs: tuple[str, ...] = (), sidecar: str = ""
 ) -> None:
     """`text` to the screen, or whole to the file `output` (with its `sidecar`, never over one of the run's `inputs`)."""
     if output is None:
-        out.write(text if isinstance(text, str) else text.decode("utf-8"))
+        if isinstance(text, (str, bytes)):
+            out.write(text if isinstance(text, str) else text.decode("utf-8"))
+        else:
+            for piece in text:
+                out.write(piece)
         return
-    files: list[tuple[Path, str | bytes]] = [(Path(output), text)]
+    files: list[tuple[Path, Content]] = [(Path(output), text)]
     if sidecar:
         files.append((Path(f"{output}.meta.json"), sidecar))
     write_files(files, protect=tuple(Path(i) for i in inputs))
@@ -356,10 +361,14 @@ def cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 EVALUATE_FORMATS = tuple(FORMATS)
 
 
-def _text(evaluation: Evaluation, fmt: str, period: str | None, excel: bool = False) -> str | bytes:
-    """The output in format `fmt`; --excel puts a BOM before CSV text, as Excel reads UTF-8 only with one."""
-    text = api.render(api.Result(evaluation, period), fmt)
-    return "\ufeff" + text if excel and isinstance(text, str) else text
+def _text(evaluation: Evaluation, fmt: str, period: str | None, excel: bool = False) -> Content:
+    """The output in format `fmt`, in pieces where the format streams; --excel puts a BOM before CSV text, as
+    Excel reads UTF-8 only with one."""
+    streamer = FORMATS[fmt].stream
+    if streamer is None:
+        return api.render(api.Result(evaluation, period), fmt)
+    pieces = streamer(evaluation, period)
+    return itertools.chain(["\ufeff"], pieces) if excel else pieces
 
 
 def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -5,18 +5,21 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .errors import fail
 
+Content = str | bytes | Iterable[str]
+"""A file's content: whole, or text in pieces (a million units' JSON is written a block at a time)."""
 
-def write_atomically(path: Path, data: str | bytes, protect: tuple[Path, ...] = ()) -> None:
+
+def write_atomically(path: Path, data: Content, protect: tuple[Path, ...] = ()) -> None:
     """Write the whole file or nothing (see write_files)."""
     write_files([(path, data)], protect)
 
 
-def write_files(files: Sequence[tuple[Path, str | bytes]], protect: tuple[Path, ...] = ()) -> None:
+def write_files(files: Sequence[tuple[Path, Content]], protect: tuple[Path, ...] = ()) -> None:
     """Write every file whole, or none: temporary files beside them, renamed into place together.
 
     A failed run (bad data, a bug, Ctrl-C, a full disk) never leaves half a
@@ -62,7 +65,7 @@ def _target(path: Path, protect: tuple[Path, ...]) -> Path:
     return target
 
 
-def _temporary(path: Path, target: Path, data: str | bytes, temporaries: list[str]) -> None:
+def _temporary(path: Path, target: Path, data: Content, temporaries: list[str]) -> None:
     """A complete copy of `data` beside `target`, with the permissions the file will have.
 
     Its name joins `temporaries` as soon as it exists, so that an interrupt
@@ -80,7 +83,11 @@ def _temporary(path: Path, target: Path, data: str | bytes, temporaries: list[st
         ) from None
     temporaries.append(tmp)
     with os.fdopen(fd, "wb") as f:
-        f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        if isinstance(data, (str, bytes)):
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        else:
+            for piece in data:
+                f.write(piece.encode("utf-8"))
     os.chmod(tmp, stat.S_IMODE(target.stat().st_mode) if target.exists() else _default_mode())
 
 

@@ -5,11 +5,14 @@ numpy is imported here, so only a command that scores imports this module.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+
+from ..data.records import Record
+from ..ruleset.model import Input
 
 Array = npt.NDArray[np.generic]
 
@@ -26,3 +29,27 @@ class Columns:
     n: int
     rows: npt.NDArray[np.int64]
     values: Mapping[str, Array]
+
+
+_INT64 = 2**63
+
+
+def columns_of_records(records: Sequence[Record], inputs: Sequence[Input]) -> Columns | None:
+    """The reference reader's records as Columns, or None when a column mixes ints and floats (a default of
+    the other type filled some cells) or holds an integer past int64: the reference then scores them."""
+    values: dict[str, Array] = {}
+    for item in inputs:
+        cells = [r.values[item.id] for r in records]
+        kinds = {type(v) for v in cells}
+        if kinds <= {str}:
+            values[item.id] = np.array(cells, dtype=object) if cells else np.zeros(0, dtype=object)
+        elif kinds == {int}:
+            if any(not -_INT64 <= v < _INT64 for v in cells):  # type: ignore[operator]
+                return None
+            values[item.id] = np.array(cells, dtype=np.int64)
+        elif kinds == {float}:
+            values[item.id] = np.array(cells, dtype=np.float64)
+        else:
+            return None
+    rows = np.array([r.row for r in records], dtype=np.int64)
+    return Columns(len(records), rows, values)

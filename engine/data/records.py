@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import Problem
 from .csv_in import Row
+
+if TYPE_CHECKING:  # numpy is imported only by a command that scores
+    from ..columns.frame import Columns
 
 Value = int | float | str
 
@@ -27,12 +30,13 @@ class Table:
     path: str
     sha256: str
     encoding: str
-    records: tuple[Record, ...]
+    records: Sequence[Record]  # a tuple, or built from `columns` when first read
     ignored_columns: tuple[str, ...]
     # what the reader left out or wants the user to hear (a 合计 row skipped, full-width digits read),
     # each one sentence naming its row; printed on stderr as "note: ..." and kept in the JSON's input.notes
     notes: tuple[str, ...] = ()
     sheet: str = ""  # the workbook sheet the records were read from (named or by default), "" for a CSV
+    columns: Columns | None = None  # the same records as columns, when the columnar reader read them
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,11 +1,18 @@
-"""One evaluation end to end: the ruleset and the records in, the ranked result out."""
+"""One evaluation end to end: the ruleset and the records in, the ranked result out.
+
+The columnar core (engine/columns) scores and ranks; the reference (the
+row path here, with simpleeval) takes over whenever the core cannot vouch
+for the reference's exact result, and it alone reports a formula's failure
+for every unit it fails for.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
-from ..data.table import read_table
+from ..data.table import Table, read_table
 from ..ruleset.model import Ruleset
 from .ranking import Evaluation, rank
 from .scoring import score
@@ -25,7 +32,34 @@ def evaluate(
     tell = done or (lambda _: None)
     table = read_table(input_path, ruleset, display, sheet)
     tell("read")
-    scoring = score(ruleset, table, tell)
-    evaluation = rank(ruleset, table, scoring)
+    return evaluate_table(ruleset, table, tell)
+
+
+def evaluate_table(ruleset: Ruleset, table: Table, tell: Stage) -> Evaluation:
+    """Score and rank a table already read: by columns, or by the reference where the columns cannot."""
+    from ..columns.compile import NeedsReference
+    from ..columns.frame import columns_of_records
+    from ..columns.rank import bound_warnings, lazy_records, rank_columns
+    from ..columns.score import score_columns
+
+    columns = table.columns if table.columns is not None else columns_of_records(table.records, ruleset.inputs)
+    if columns is not None:
+        try:
+            scoring = score_columns(ruleset, columns)
+        except NeedsReference:
+            pass
+        else:
+            for step in ruleset.steps:
+                tell(step)
+            tell("total")
+            if table.columns is not None:
+                table = replace(table, records=lazy_records(columns.rows, ruleset, scoring))
+            evaluation = rank_columns(ruleset, table, scoring, bound_warnings(ruleset, scoring))
+            tell("ranked")
+            return evaluation
+    if table.columns is not None:  # the reference reads records: build them once
+        table = replace(table, records=tuple(table.records))
+    scoring_ = score(ruleset, table, tell)
+    evaluation = rank(ruleset, table, scoring_)
     tell("ranked")
     return evaluation

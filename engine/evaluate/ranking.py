@@ -17,11 +17,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from ..data.table import Table
 from ..numbers import format_fixed, seen, spreadsheet_decimal
 from ..ruleset.model import Ruleset, UnitList
 from .scoring import Scored, Scoring
+
+if TYPE_CHECKING:  # numpy is imported only by a command that scores
+    from ..columns.rank import ColumnRanking
 
 Key = tuple[float, ...]
 
@@ -49,11 +53,13 @@ class Evaluation:
     ruleset: Ruleset
     table: Table
     aggregates: Mapping[str, int | float | Mapping[str, int | float]]
-    results: tuple[UnitResult, ...]
+    results: Sequence[UnitResult]  # a tuple, or the columnar core's results, built when first read
     lists: tuple[tuple[UnitList, tuple[UnitResult, ...]], ...] = ()
     # what scoring noticed and the user must hear (a score above its indicator's weight), one sentence each;
     # printed on stderr as "warning: ..." and kept in the JSON's "warnings"
     warnings: tuple[str, ...] = ()
+    # the same result as columns, when the columnar core scored it: JSON and CSV are written from them
+    columns: ColumnRanking | None = None
 
     @property
     def ranked(self) -> tuple[UnitResult, ...]:

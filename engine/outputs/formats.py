@@ -9,17 +9,18 @@ formats (Excel, HTML, Markdown) are imported only when asked for.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
 from rich.console import Console
 
 from ..evaluate.ranking import Evaluation
-from .machine import to_csv, to_json
+from .machine import csv_chunks, json_chunks, to_csv, to_json
 from .table import render_table
 
 Renderer = Callable[[Evaluation, str | None], str | bytes]
+Streamer = Callable[[Evaluation, str | None], Iterator[str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +29,9 @@ class Format:
 
     `suffixes` are the -o endings that choose it without -f (the first is the
     one to name a file); `binary` formats are bytes (never decoded for a
-    terminal); `to_terminal` is False for a format that cannot go to the screen.
+    terminal); `to_terminal` is False for a format that cannot go to the screen;
+    `stream` gives the same text as `render` in pieces, for a file or screen
+    that need not hold a million units' text at once.
     """
 
     name: str
@@ -36,6 +39,7 @@ class Format:
     binary: bool
     render: Renderer
     to_terminal: bool = True
+    stream: Streamer | None = None
 
 
 def _table(evaluation: Evaluation, period: str | None) -> str:
@@ -68,8 +72,8 @@ FORMATS: Mapping[str, Format] = MappingProxyType(
         f.name: f
         for f in (
             Format("table", (), False, _table),
-            Format("json", (".json",), False, to_json),
-            Format("csv", (".csv",), False, to_csv),
+            Format("json", (".json",), False, to_json, stream=json_chunks),
+            Format("csv", (".csv",), False, to_csv, stream=csv_chunks),
             Format("xlsx", (".xlsx",), True, _xlsx, to_terminal=False),
             Format("md", (".md",), False, _md),
             Format("html", (".html", ".htm"), False, _html),

@@ -70,6 +70,9 @@ def added_inputs(evaluation: Evaluation) -> tuple[Input, ...]:
 
 def _off_default(evaluation: Evaluation, item: Input) -> int:
     """How many units' value of `item` is not its default."""
+    if evaluation.columns is not None:
+        values = evaluation.columns.scoring.columns.values[item.id]
+        return int((values != item.default).sum())
     return sum(1 for r in evaluation.results if r.inputs.get(item.id, item.default) != item.default)
 
 

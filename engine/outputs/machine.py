@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from .. import __version__
@@ -67,11 +67,27 @@ def provenance_json(evaluation: Evaluation, period: str | None) -> str:
 
 def to_json(evaluation: Evaluation, period: str | None = None) -> str:
     """The JSON contract of product.md: ruleset, input, aggregates, results."""
+    return "".join(json_chunks(evaluation, period))
+
+
+def json_chunks(evaluation: Evaluation, period: str | None = None) -> Iterator[str]:
+    """to_json's text in pieces: from the columns, a block of units at a time, when the evaluation has them."""
+    document = _document(evaluation, period)
+    if evaluation.columns is not None:
+        from ..columns.stream import json_chunks as from_columns
+
+        return from_columns(document, evaluation, evaluation.columns)
+    document["results"] = [_result(evaluation, u) for u in evaluation.results]
+    return iter((dump_json(document),))
+
+
+def _document(evaluation: Evaluation, period: str | None) -> dict[str, Any]:
+    """Everything but the results' items (left empty): provenance, title, aggregates, and the lists under the table."""
     document: dict[str, Any] = {
         **provenance(evaluation, period),
         "title": title(evaluation.ruleset, period),
         "aggregates": {k: dict(v) if isinstance(v, Mapping) else v for k, v in evaluation.aggregates.items()},
-        "results": [_result(evaluation, u) for u in evaluation.results],
+        "results": [],
     }
     r = evaluation.ruleset
     if r.lists:
@@ -86,13 +102,42 @@ def to_json(evaluation: Evaluation, period: str | None = None) -> str:
             for ul, members in evaluation.lists
         ]
     if r.flags:
-        document["flags"] = [
-            {"id": f.id, "label": f.label, "units": [_who(u) for u in evaluation.results if f.id in u.flags]}
-            for f in r.flags
-        ]
+        document["flags"] = [{"id": f.id, "label": f.label, "units": flagged(evaluation, f.id)} for f in r.flags]
     if r.ranking.eligible is not None:
-        document["unranked"] = {"label": r.ranking.ineligible_label, "units": [_who(u) for u in evaluation.unranked]}
-    return dump_json(document)
+        document["unranked"] = {"label": r.ranking.ineligible_label, "units": _unranked(evaluation)}
+    return document
+
+
+def flagged(evaluation: Evaluation, flag: str) -> list[dict[str, Any]]:
+    """The units that raise `flag`, in table order (from the columns without building every result)."""
+    if evaluation.columns is None:
+        return [_who(u) for u in evaluation.results if flag in u.flags]
+    ranking = evaluation.columns
+    hits = ranking.scoring.flags[flag][ranking.order]
+    return [_who_at(evaluation, i) for i in hits.nonzero()[0].tolist()]
+
+
+def _unranked(evaluation: Evaluation) -> list[dict[str, Any]]:
+    if evaluation.columns is None:
+        return [_who(u) for u in evaluation.unranked]
+    ranking = evaluation.columns
+    return [_who_at(evaluation, i) for i in (ranking.rank == 0).nonzero()[0].tolist()]
+
+
+def _who_at(evaluation: Evaluation, position: int) -> dict[str, Any]:
+    """_who of the result at `position`, read from the columns."""
+    from ..columns.rounding import fixed_many
+
+    ranking = evaluation.columns
+    assert ranking is not None
+    s, unit = ranking.scoring, int(ranking.order[position])
+    rounding = evaluation.ruleset.rounding
+    return {
+        "entity": s.entity[unit],
+        "group": s.group[unit] if s.group is not None else None,
+        "rank": int(ranking.rank[position]) or None,
+        "total": fixed_many(s.total.values[unit : unit + 1], rounding.places, rounding.mode)[0],
+    }
 
 
 def dump_json(document: Mapping[str, Any], rows: str = "results") -> str:
@@ -102,14 +147,16 @@ def dump_json(document: Mapping[str, Any], rows: str = "results") -> str:
     C encoder do the bulk of the work: `indent` alone switches json to its
     pure-Python encoder, several times slower for 100,000 units.
     """
-    parts = []
-    for key, value in document.items():
-        if key == rows and isinstance(value, list) and value:
-            text = "[\n" + ",\n".join("    " + json.dumps(item, ensure_ascii=False) for item in value) + "\n  ]"
-        else:
-            text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
-        parts.append(f"  {json.dumps(key, ensure_ascii=False)}: {text}")
-    return "{\n" + ",\n".join(parts) + "\n}\n"
+    return "{\n" + ",\n".join(json_part(key, value, rows) for key, value in document.items()) + "\n}\n"
+
+
+def json_part(key: str, value: Any, rows: str = "results") -> str:
+    """One key of the document: `rows` one item a line, anything else indented."""
+    if key == rows and isinstance(value, list) and value:
+        text = "[\n" + ",\n".join("    " + json.dumps(item, ensure_ascii=False) for item in value) + "\n  ]"
+    else:
+        text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+    return f"  {json.dumps(key, ensure_ascii=False)}: {text}"
 
 
 def _result(evaluation: Evaluation, u: UnitResult) -> dict[str, Any]:
@@ -146,15 +193,26 @@ def to_csv(evaluation: Evaluation, period: str | None = None) -> str:
     pass for an official table.  kaoping skips such a row when it reads the
     table back (it names no input).
     """
+    return "".join(csv_chunks(evaluation, period))
+
+
+def csv_chunks(evaluation: Evaluation, period: str | None = None) -> Iterator[str]:
+    """to_csv's text in pieces: from the columns, a block of units at a time, when the evaluation has them."""
     cols = table_leaves(evaluation)
+    head = [[_inert(marker, False)] for marker in markers(evaluation.ruleset)]
+    head.append([_inert(f"{c.group}/{c.label}" if c.group else c.label, False) for c in cols])
+    if evaluation.columns is not None:
+        from ..columns import stream
+
+        ranking = evaluation.columns
+        cells = stream.csv_cells(evaluation, ranking, [(c.field, c.numeric) for c in cols])
+        return stream.csv_chunks(evaluation, ranking, head, cells)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    for marker in markers(evaluation.ruleset):
-        writer.writerow([_inert(marker, False)])
-    writer.writerow([_inert(f"{c.group}/{c.label}" if c.group else c.label, False) for c in cols])
+    writer.writerows(head)
     for result in evaluation.results:
         writer.writerow([_inert(cell(evaluation, result, c.field), c.numeric) for c in cols])
-    return buffer.getvalue()
+    return iter((buffer.getvalue(),))
 
 
 def _inert(text: str, numeric: bool) -> str:
