@@ -46,7 +46,7 @@ def reference(ruleset: Ruleset, table: Table) -> Evaluation:
 
 def assert_same(ruleset: Ruleset, table: Table, period: str | None = None) -> None:
     want = reference(ruleset, table)
-    got = evaluate_table(ruleset, table, lambda _: None)
+    got = evaluate_table(ruleset, table, lambda _: None, columnar=True)
     assert got.columns is not None, "the columnar core handed this table to the reference"
     for fmt in TEXT_FORMATS:
         assert formatted(got, fmt, period) == formatted(want, fmt, period), fmt
@@ -110,9 +110,9 @@ def test_seed_ruleset_on_generated_tables(rows: list[dict[str, object]]) -> None
         want = reference(ruleset.model, table)
     except kaoping.KaopingError as refused:
         with pytest.raises(kaoping.KaopingError) as raised:
-            evaluate_table(ruleset.model, table, lambda _: None)
+            evaluate_table(ruleset.model, table, lambda _: None, columnar=True)
         assert raised.value.problems == refused.problems  # the reference's own report, every unit named
         return
-    got = evaluate_table(ruleset.model, table, lambda _: None)
+    got = evaluate_table(ruleset.model, table, lambda _: None, columnar=True)
     for fmt in ("json", "csv"):
         assert formatted(got, fmt, None) == formatted(want, fmt, None), fmt

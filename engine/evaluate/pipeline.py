@@ -19,6 +19,11 @@ from .scoring import score
 
 Stage = Callable[[str], None]
 
+COLUMNAR_FROM = 1_000
+"""Tables of this many units or more are scored by the columnar core.  Smaller ones are scored by the
+reference directly: importing numpy costs more (40 ms) than simpleeval takes for them, and a month's district
+table (32 units) starts as fast as the import floor allows.  Both give the same bytes (tests/test_columns_*)."""
+
 
 def stages(ruleset: Ruleset) -> int:
     """How many times `evaluate` reports a finished stage: reading, each scoring step, totals, ranking."""
@@ -35,8 +40,11 @@ def evaluate(
     return evaluate_table(ruleset, table, tell)
 
 
-def evaluate_table(ruleset: Ruleset, table: Table, tell: Stage) -> Evaluation:
-    """Score and rank a table already read: by columns, or by the reference where the columns cannot."""
+def evaluate_table(ruleset: Ruleset, table: Table, tell: Stage, columnar: bool | None = None) -> Evaluation:
+    """Score and rank a table already read: by columns (for a large table, or when `columnar`), or by the
+    reference where the columns cannot vouch for its exact result."""
+    if columnar is False or (columnar is None and table.columns is None and len(table.records) < COLUMNAR_FROM):
+        return _reference(ruleset, table, tell)
     from ..columns.compile import NeedsReference
     from ..columns.frame import columns_of_records
     from ..columns.rank import bound_warnings, lazy_records, rank_columns
@@ -57,9 +65,13 @@ def evaluate_table(ruleset: Ruleset, table: Table, tell: Stage) -> Evaluation:
             evaluation = rank_columns(ruleset, table, scoring, bound_warnings(ruleset, scoring))
             tell("ranked")
             return evaluation
+    return _reference(ruleset, table, tell)
+
+
+def _reference(ruleset: Ruleset, table: Table, tell: Stage) -> Evaluation:
+    """The reference: simpleeval over one record at a time; it alone reports a formula failing, for every unit."""
     if table.columns is not None:  # the reference reads records: build them once
         table = replace(table, records=tuple(table.records))
-    scoring_ = score(ruleset, table, tell)
-    evaluation = rank(ruleset, table, scoring_)
+    evaluation = rank(ruleset, table, score(ruleset, table, tell))
     tell("ranked")
     return evaluation
