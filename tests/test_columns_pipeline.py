@@ -168,3 +168,18 @@ def test_every_ruleset_on_generated_variations_of_its_example(ruleset: Path, dat
             assert formatted(got, fmt, None) == formatted(want, fmt, None), fmt
 
     check()
+
+
+def test_a_diff_of_columnar_evaluations_is_the_references_diff() -> None:
+    from kaoping.analysis.diff import diff
+    from kaoping.outputs.diff import diff_json
+
+    adopted = kaoping.load(SEED)
+    what_if = kaoping.with_overrides(adopted, {"timeliness.weight": 45, "completion.weight": 30})
+    rows = _base_rows(SEED, ROOT / "examples" / "jintai-hotline-2024-02.csv")
+    table = _table(adopted, rows)
+    columnar = [evaluate_table(r.model, table, lambda _: None, columnar=True) for r in (adopted, what_if)]
+    assert all(e.columns is not None for e in columnar)
+    want = diff_json(diff(reference(adopted.model, table), reference(what_if.model, table)))
+    assert diff_json(diff(*columnar)) == want
+    assert diff(*columnar).moved > 0  # the what-if moves units: the diff has something to compare

@@ -78,26 +78,44 @@ def diff(old: Evaluation, new: Evaluation) -> Diff:
 
 
 def _unit_changes(old: Evaluation, new: Evaluation) -> list[UnitChange]:
-    before = {r.entity: r for r in old.results}
-    after = {r.entity: r for r in new.results}
+    before, after = _by_entity(old), _by_entity(new)
     names = list(before) + [n for n in after if n not in before]
+    absent: Seen = (math.nan, "", None, None)
     changes = []
     for name in names:
-        a, b = before.get(name), after.get(name)
-        changes.append(
-            UnitChange(
-                name,
-                a.total if a else math.nan,
-                b.total if b else math.nan,
-                a.display["total"] if a else "",
-                b.display["total"] if b else "",
-                a.rank if a else None,
-                b.rank if b else None,
-                a.grade if a else None,
-                b.grade if b else None,
-            )
-        )
+        a, b = before.get(name, absent), after.get(name, absent)
+        changes.append(UnitChange(name, a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3]))
     return changes
+
+
+Seen = tuple[float, str, "int | None", "str | None"]
+
+
+def _by_entity(evaluation: Evaluation) -> dict[str, Seen]:
+    """Each unit's total, printed total, rank and grade, in table order: from the columns when the evaluation
+    has them, so that a diff of 100,000 units builds no UnitResult."""
+    ranking = evaluation.columns
+    if ranking is None:
+        return {r.entity: (r.total, r.display["total"], r.rank, r.grade) for r in evaluation.results}
+    from ..columns.rounding import fixed_many
+
+    s, order = ranking.scoring, ranking.order
+    rounding = evaluation.ruleset.rounding
+    totals = s.total.values[order]
+    whole = s.total.whole[order].tolist()
+    grades = [ranking.grade[u] for u in order.tolist()] if ranking.grade is not None else [None] * len(order)
+    return {
+        name: (int(total) if w else total, shown, rank or None, grade)
+        for name, total, w, shown, rank, grade in zip(
+            s.entity[order].tolist(),
+            totals.tolist(),
+            whole,
+            fixed_many(totals, rounding.places, rounding.mode),
+            ranking.rank.tolist(),
+            grades,
+            strict=True,
+        )
+    }
 
 
 def kendall_tau_b(x: list[int], y: list[int]) -> float:
