@@ -38,8 +38,8 @@ class ColumnRanking:
     scoring: ColumnScoring
     order: Ints
     rank: Ints  # by result position; 0 for a unit that is not ranked
-    display: Mapping[str, list[str]]  # indicator ids and "total" -> text, by unit index
     grade: list[str] | None  # by unit index
+    # the printed text is made where it is written (a block at a time), never held for a million units
 
 
 def rank_columns(ruleset: Ruleset, table: Table, scoring: ColumnScoring, warnings: tuple[str, ...]) -> Evaluation:
@@ -56,10 +56,7 @@ def rank_columns(ruleset: Ruleset, table: Table, scoring: ColumnScoring, warning
     unranked = np.flatnonzero(~scoring.eligible)
     order = np.concatenate([*order_parts, unranked]).astype(np.int64) if n else np.zeros(0, dtype=np.int64)
     rank = np.concatenate([*rank_parts, np.zeros(len(unranked), dtype=np.int64)]).astype(np.int64)
-    places, mode = ruleset.rounding.places, ruleset.rounding.mode
-    display = {i: fixed_many(v, places, mode) for i, v in scoring.scores.items()}
-    display["total"] = fixed_many(scoring.total.values, places, mode)
-    ranking = ColumnRanking(scoring, order, rank, MappingProxyType(display), _grades(ruleset, scoring))
+    ranking = ColumnRanking(scoring, order, rank, _grades(ruleset, scoring))
     results = Results(ruleset, ranking)
     lists = ()
     if ruleset.lists:
@@ -178,7 +175,9 @@ def build_results(ruleset: Ruleset, ranking: ColumnRanking) -> list[UnitResult]:
     score_ids = list(s.scores)
     scores = list(zip(*(s.scores[i].tolist() for i in score_ids), strict=True)) if score_ids else [()] * s.columns.n
     shown_ids = [*score_ids, "total"]
-    shown = list(zip(*(ranking.display[i] for i in shown_ids), strict=True))
+    places, mode = ruleset.rounding.places, ruleset.rounding.mode
+    printed = [fixed_many(s.scores[i], places, mode) for i in score_ids] + [fixed_many(s.total.values, places, mode)]
+    shown = list(zip(*printed, strict=True))
     totals = to_python(s.total)
     values = _unit_values(s)
     groups = s.group.tolist() if s.group is not None else [None] * s.columns.n
