@@ -6,6 +6,7 @@ numpy is imported here, so only a command that scores imports this module.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import overload
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,3 +54,32 @@ def columns_of_records(records: Sequence[Record], inputs: Sequence[Input]) -> Co
             return None
     rows = np.array([r.row for r in records], dtype=np.int64)
     return Columns(len(records), rows, values)
+
+
+def input_dicts(columns: Columns, inputs: Sequence[Input]) -> list[dict[str, int | float | str]]:
+    """Each unit's input values by id, in the ruleset's input order, as Python values (what a Record holds)."""
+    ids = [i.id for i in inputs if i.id in columns.values]
+    lists = [columns.values[i].tolist() for i in ids]
+    return [dict(zip(ids, row, strict=True)) for row in zip(*lists, strict=True)] if ids else [{}] * columns.n
+
+
+class RecordsOf(Sequence[Record]):
+    """A columnar table's records, built the first time something reads one (explain, a case test, the
+    reference taking over), never for JSON or CSV."""
+
+    def __init__(self, columns: Columns, inputs: Sequence[Input]) -> None:
+        self.columns, self.inputs = columns, inputs
+        self._built: list[Record] | None = None
+
+    def __len__(self) -> int:
+        return self.columns.n
+
+    @overload
+    def __getitem__(self, index: int) -> Record: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Record]: ...
+    def __getitem__(self, index: int | slice) -> Record | Sequence[Record]:
+        if self._built is None:
+            rows = self.columns.rows.tolist()
+            self._built = [Record(r, v) for r, v in zip(rows, input_dicts(self.columns, self.inputs), strict=True)]
+        return self._built[index]

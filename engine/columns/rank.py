@@ -18,12 +18,13 @@ from typing import overload
 import numpy as np
 import numpy.typing as npt
 
-from ..data.records import Record, Table
+from ..data.records import Table
 from ..evaluate.ranking import Evaluation, UnitResult, _members
 from ..evaluate.scoring import NAMED_UNITS, _units
 from ..numbers import plain_number
 from ..ruleset.model import Ruleset
 from .compile import Column, to_python
+from .frame import input_dicts
 from .rounding import fixed_many, round_many, seen_many
 from .score import ColumnScoring
 
@@ -202,10 +203,7 @@ def build_results(ruleset: Ruleset, ranking: ColumnRanking) -> list[UnitResult]:
 
 
 def unit_inputs(ruleset: Ruleset, s: ColumnScoring) -> list[dict[str, int | float | str]]:
-    """Each unit's input values by id, in the ruleset's input order, as Python values (the record's)."""
-    ids = [i.id for i in ruleset.inputs if i.id in s.columns.values]
-    lists = [s.columns.values[i].tolist() for i in ids]
-    return [dict(zip(ids, row, strict=True)) for row in zip(*lists, strict=True)] if ids else [{}] * s.columns.n
+    return input_dicts(s.columns, ruleset.inputs)
 
 
 def _unit_values(s: ColumnScoring) -> list[dict[str, int | float]]:
@@ -224,30 +222,6 @@ def _unit_flags(s: ColumnScoring) -> list[tuple[str, ...]]:
         for unit in np.flatnonzero(hits).tolist():
             raised[unit].append(flag_id)
     return [tuple(r) for r in raised]
-
-
-def lazy_records(columns_rows: Ints, ruleset: Ruleset, s: ColumnScoring) -> Sequence[Record]:
-    """The table's records, built when something reads them (explain, a case test), never for JSON or CSV."""
-    return Records(columns_rows, ruleset, s)
-
-
-class Records(Sequence[Record]):
-    def __init__(self, rows: Ints, ruleset: Ruleset, s: ColumnScoring) -> None:
-        self.rows, self.ruleset, self.s = rows, ruleset, s
-        self._built: list[Record] | None = None
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    @overload
-    def __getitem__(self, index: int) -> Record: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Record]: ...
-    def __getitem__(self, index: int | slice) -> Record | Sequence[Record]:
-        if self._built is None:
-            inputs = unit_inputs(self.ruleset, self.s)
-            self._built = [Record(row, values) for row, values in zip(self.rows.tolist(), inputs, strict=True)]
-        return self._built[index]
 
 
 # --- the warnings scoring says about bounds (the reference's out_of_bounds, over columns) -----------------

@@ -47,7 +47,7 @@ def evaluate_table(ruleset: Ruleset, table: Table, tell: Stage, columnar: bool |
         return _reference(ruleset, table, tell)
     from ..columns.compile import NeedsReference
     from ..columns.frame import columns_of_records
-    from ..columns.rank import bound_warnings, lazy_records, rank_columns
+    from ..columns.rank import bound_warnings, rank_columns
     from ..columns.score import score_columns
 
     columns = table.columns if table.columns is not None else columns_of_records(table.records, ruleset.inputs)
@@ -60,8 +60,6 @@ def evaluate_table(ruleset: Ruleset, table: Table, tell: Stage, columnar: bool |
             for step in ruleset.steps:
                 tell(step)
             tell("total")
-            if table.columns is not None:
-                table = replace(table, records=lazy_records(columns.rows, ruleset, scoring))
             evaluation = rank_columns(ruleset, table, scoring, bound_warnings(ruleset, scoring))
             tell("ranked")
             return evaluation
