@@ -10,9 +10,11 @@ formula); rounding is for display only and happens in `ranking`.
 
 from __future__ import annotations
 
+import functools
 import math
+import operator
 from collections import ChainMap
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import DecimalException
 from types import MappingProxyType
@@ -23,11 +25,22 @@ from ..numbers import format_fixed, plain_number, seen
 from ..ruleset.expr import MAX_PLACES, Evaluator, Formula, Number
 from ..ruleset.model import Aggregate, Ruleset
 
+
+def left_to_right(values: Iterable[Number], start: Number = 0) -> Number:
+    """start + v1 + v2 + ..., one addition at a time, as a spreadsheet's SUM adds.
+
+    Not the builtin sum: from Python 3.12 it compensates float rounding
+    (Neumaier), which changes last bits, and a last bit decides a printed tie.
+    Whole numbers stay exact whole numbers.
+    """
+    return functools.reduce(operator.add, values, start)
+
+
 AGGREGATE_FUNCTIONS: Mapping[str, Callable[[Sequence[Number]], Number]] = {
-    "sum": sum,  # left to right, as a spreadsheet's SUM and the default total add
+    "sum": left_to_right,  # as a spreadsheet's SUM and the default total add
     "max": max,
     "min": min,
-    "mean": lambda values: sum(values) / len(values),
+    "mean": lambda values: left_to_right(values) / len(values),
     "count": len,
 }
 
@@ -200,7 +213,7 @@ def _totals(run: _Run, envs: Sequence[Mapping[str, Number]], groups: Sequence[st
         raw = [float(v) for v in run.evaluate_all(total.formula, envs, "the total")]
     else:
         raw = [
-            sum((float(env[i.id]) for i in ruleset.indicators), ruleset.start(g))
+            float(left_to_right((float(env[i.id]) for i in ruleset.indicators), ruleset.start(g)))
             for env, g in zip(envs, groups, strict=False)
         ]
     problems = [
@@ -346,7 +359,7 @@ def _bonus(ruleset: Ruleset, unit: Scored) -> float:
     """The bonus points in a unit's total: a scheme with bonuses may mean its totals to pass full marks."""
     if ruleset.total.formula is not None:
         return 0.0
-    return sum(unit.scores[i.id] for i in ruleset.indicators if i.kind == "bonus")
+    return float(left_to_right(unit.scores[i.id] for i in ruleset.indicators if i.kind == "bonus"))
 
 
 _seen = seen  # 35.00000000000001 is 35, not above a weight of 35
