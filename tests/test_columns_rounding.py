@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 from kaoping.columns.rounding import _mantissa, fixed_many, round_many, seen_many
 from kaoping.numbers import MODES, format_fixed, seen, spreadsheet_round
 
+from .conftest import SEED_INPUT, SEED_RULESET
+
 SPECIAL = [
     0.125,
     2.675,
@@ -95,8 +97,8 @@ modes = st.sampled_from(sorted(MODES))
 
 
 def _around(bases: tuple[float, ...]) -> list[float]:
-    """Each drawn value, its two neighbours either side, and their negatives: the edges a proof must cover."""
-    near = [_nudged(x, n) for x in bases for n in (-2, -1, 0, 1, 2)]
+    """Each drawn value, its neighbours, and their negatives: the edges a proof must cover."""
+    near = [_nudged(x, n) for x in bases for n in (-1, 0, 1)]
     near = [x for x in near if math.isfinite(x)]
     return near + [-x for x in near]
 
@@ -155,6 +157,29 @@ def test_long_arrays_cross_the_block_boundaries():
     _same_floats(seen_many(values), [seen(x) for x in plain])
     _same_floats(round_many(values, 2), [spreadsheet_round(x, 2) for x in plain])
     assert fixed_many(values, 2) == [format_fixed(x, 2) for x in plain]
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_columns_of_scores_with_few_distinct_texts(mode):
+    """A block of scores has few distinct texts, each written once and shared: the same texts as one by one."""
+    rng = np.random.default_rng(3)
+    scores = 60 + 35 * rng.integers(0, 1400, 40_000) / rng.integers(1, 1400, 40_000) % 40
+    deltas = (rng.integers(-500, 501, 10_000) + rng.choice([0.0, 0.5, 0.004], 10_000)) / 100  # -5..5: signs, zeros
+    values = np.concatenate([scores, deltas, [2.675, 0.125, -0.004, -0.005, 99.995]])
+    plain = values.tolist()
+    for places in (0, 1, 2, 3):
+        assert fixed_many(values, places, mode) == [format_fixed(x, places, mode) for x in plain]
+
+
+def test_the_seeds_published_texts_come_out_of_its_scores():
+    """The reference path's display of every score and total of the seed month, from fixed_many of the floats."""
+    import kaoping
+
+    result = kaoping.evaluate(kaoping.load(str(SEED_RULESET)), SEED_INPUT)
+    rounding = result.ruleset.rounding
+    for key in ["total", *result.results[0].scores]:
+        floats = np.array([r.total if key == "total" else r.scores[key] for r in result.results])
+        assert fixed_many(floats, rounding.places, rounding.mode) == [r.display[key] for r in result.results]
 
 
 def test_realistic_scores_take_the_fast_path():

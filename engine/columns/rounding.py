@@ -26,26 +26,31 @@ Fast path (only for 0 <= s <= 22, i.e. about 1e-8 <= |v| < 1e15):
    r = fl((x - n) + y) and f = (x - n) + y = t - n, |f| <= 1/2 + 1/16.  fl
    is monotone and 1/2 is a float, so r > 1/2 implies f > 1/2 and r < 1/2
    implies f < 1/2: M = n + [r > 1/2] - [r < -1/2].  Only |r| == 1/2
-   (an exact or near tie at the 15th digit) falls back.
+   (an exact or near tie at the 15th digit) falls back.  Without y the rule
+   would still be exact (|x - n| != 1/2 puts t a grid step inside the half),
+   but x - n is exactly 1/2 for one score in eight (60..100 lie on a 1/8 grid
+   at s = 13); y settles all of them.
 4. seen(v) = float(D) = M / 10**s (M <= 10**15 < 2**53 and 10**s exact:
    IEEE division is correctly rounded, as float(str) is), signed like v.
 
 Rounding to p places (0 <= p <= 15), both modes, on the integers:
 if s <= p, D has no more than p decimals and is itself the result (its text
-gets p - s zeros); else R = round(M / 10**(s - p)) by divmod, the half
-compared exactly, and the result is R * 10**-p: R / 10**p as a float (both
-exact, so correctly rounded), or R's digits with a point for the text.  For
-s - p > 15, M <= 10**15 is below half of 10**(s-p), so R = 0 (the
-divisor is capped at 10**16, which gives the same).  Values with
-|v| < 0.4 * 10**-p round to a signed zero in both modes without looking:
-D <= |v| * (1 + 5e-15) < 0.5 * 10**-p.
+gets p - s zeros); else R = round(M / 10**(s - p)) from an exact integer
+quotient and remainder, the half compared exactly, and the result is
+R * 10**-p: R / 10**p as a float (both exact, so correctly rounded), or R's
+digits with a point for the text.  For s - p > 15, M <= 10**15 is below half
+of 10**(s-p), so R = 0 (the divisor is capped at 10**16, which gives the
+same).  Values with |v| < 0.4 * 10**-p round to a signed zero in both modes
+without looking: D <= |v| * (1 + 5e-15) < 0.5 * 10**-p.  Signs: both
+rounding modes are symmetric, so |v| is rounded and v's sign put back
+(float(Decimal('-0.00')) is -0.0; the text drops the '-' of a zero, as
+format_fixed does).
 
 The exact fallback (the scalar function) takes: non-finite values (seen
 gives inf/nan back; spreadsheet_round and format_fixed raise OverflowError,
 as the scalar functions do), |v| >= 1e15, tiny values not caught by the
 zero rule above (seen: every nonzero |v| below about 1e-8), and ties at the
-15th digit.  On real scores that is none or almost none (see the report in
-benchmarks).
+15th digit.  On scores (60..100 from integer ratios) that is none at all.
 """
 
 from __future__ import annotations
@@ -171,7 +176,8 @@ def round_many(values: npt.ArrayLike, places: int, mode: str = "half_away_from_z
 def fixed_many(values: npt.ArrayLike, places: int, mode: str = "half_away_from_zero") -> list[str]:
     """numbers.format_fixed of every value (in values.ravel() order): exactly `places` decimals, never '-0.00'.
 
-    For finite values; a non-finite one raises OverflowError, as format_fixed does.
+    For finite values; a non-finite one raises OverflowError, as format_fixed does.  Equal texts may be
+    one shared str (see _texts).
     """
     _check(places, mode)
     flat = np.asarray(values, dtype=np.float64).ravel()
