@@ -570,6 +570,16 @@ def test_lookups_answer_as_the_table_does() -> None:
     assert raises(FAILS, "pts(a)", a=[1, math.nan]) == (1,)
 
 
+def test_a_table_whose_points_no_float_holds_fails_where_it_is_hit() -> None:
+    # Lookup.__call__ answers float(10**400): OverflowError, for the units in that band only
+    huge = {"huge": Lookup("huge", "huge", (Band(None, 0, 1), Band(0, None, 10**400)))}
+    formula = compile_formula("huge(a)", huge)
+    with pytest.raises(NeedsReference) as e:
+        compile_columns(formula, huge)({"a": column([-1, 1, -0.5])}, 3)
+    assert (e.value.reason, e.value.units) == (FAILS, (1,))
+    agree(Case(formula, huge, {"a": [-1, 1, -0.5]}, {}, 3))
+
+
 def test_ints_past_2_53_go_to_the_reference() -> None:
     assert run("a + 1", a=[BIG - 2]) == [BIG - 1]
     assert raises(INEXACT, "a * a", a=[3, 2**27]) == (1,)

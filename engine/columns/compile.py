@@ -504,23 +504,35 @@ def _each(run: _Run, active: Mask, table: Lookup, value: _V) -> _V:
 
 
 def _bands(table: Lookup) -> tuple[Band, ...] | None:
-    """The bands with float bounds and points, or None when a bound is no float exactly (or points no number)."""
+    """The bands with float bounds and points, or None when a bound is no float exactly (or points no number).
+
+    None sends each unit to the table itself, which then raises as the reference's call does.
+    """
     bands: list[Band] = []
     for band in table.bands:
         bounds = (band.at_least, band.below)
-        if isinstance(band.value, str) or not all(b is None or _a_float(b) for b in bounds):
+        points = _points(band.value)
+        if points is None or not all(b is None or _a_float(b) for b in bounds):
             return None
         low, below = (None if b is None else float(b) for b in bounds)
-        bands.append((low, below, float(band.value)))
+        bands.append((low, below, points))
     return tuple(bands)
 
 
 def _a_float(bound: float) -> bool:
-    """Whether the bound is a float exactly (an int from the YAML may be past 2**53, or past any float)."""
+    """Whether a bound is a float exactly (an int from the YAML may be past 2**53, or past any float)."""
     try:
         return not isinstance(bound, bool) and float(bound) == bound
     except OverflowError:
         return False
+
+
+def _points(value: float | str) -> float | None:
+    """float(value), as the table answers, or None where that raises (text, an int past any float)."""
+    try:
+        return None if isinstance(value, str) else float(value)
+    except OverflowError:
+        return None
 
 
 @dataclass(frozen=True, slots=True, eq=False)
