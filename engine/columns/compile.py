@@ -39,9 +39,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..numbers import spreadsheet_round
 from ..ruleset.expr import MAX_PLACES, OPERATORS, Formula
 from ..ruleset.model import Lookup
+from .rounding import round_many
 
 Floats = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
@@ -103,8 +103,8 @@ def to_python(column: Column) -> list[int | float]:
 
 
 def _round(values: Floats, places: int) -> Floats:
-    """spreadsheet_round of each (finite) value: the one place a vectorised exact version goes."""
-    return np.array([spreadsheet_round(v, places) for v in values.tolist()], dtype=np.float64)
+    """spreadsheet_round of each (finite) value, vectorised and exact (engine/columns/rounding.py)."""
+    return round_many(values, places)
 
 
 def _frozen(value: bool) -> Bools:

@@ -6,8 +6,8 @@ numpy is imported here, so only a command that scores imports this module.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import overload
 from dataclasses import dataclass
+from typing import overload
 
 import numpy as np
 import numpy.typing as npt

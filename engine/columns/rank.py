@@ -10,7 +10,7 @@ JSON and CSV are written from the columns without them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import overload
@@ -22,7 +22,7 @@ from ..data.records import Table
 from ..evaluate.ranking import Evaluation, UnitResult, _members
 from ..evaluate.scoring import NAMED_UNITS, _units
 from ..numbers import plain_number
-from ..ruleset.model import Ruleset
+from ..ruleset.model import Ruleset, UnitList
 from .compile import Column, to_python
 from .frame import input_dicts
 from .rounding import fixed_many, round_many, seen_many
@@ -59,9 +59,7 @@ def rank_columns(ruleset: Ruleset, table: Table, scoring: ColumnScoring, warning
     rank = np.concatenate([*rank_parts, np.zeros(len(unranked), dtype=np.int64)]).astype(np.int64)
     ranking = ColumnRanking(scoring, order, rank, _grades(ruleset, scoring))
     results = Results(ruleset, ranking)
-    lists = ()
-    if ruleset.lists:
-        lists = _lists(ruleset, results, parts, keys, order)
+    lists = _lists(ruleset, results, parts, keys, order) if ruleset.lists else ()
     return Evaluation(ruleset, table, scoring.aggregates, results, lists, warnings, ranking)
 
 
@@ -135,7 +133,7 @@ def _grades(ruleset: Ruleset, scoring: ColumnScoring) -> list[str] | None:
 
 def _lists(
     ruleset: Ruleset, results: Results, parts: list[Ints], keys: list[Floats], order: Ints
-) -> tuple[tuple[object, tuple[UnitResult, ...]], ...]:
+) -> tuple[tuple[UnitList, tuple[UnitResult, ...]], ...]:
     """The reference's lists, from its own _members over the ranked units' key tuples."""
     at = {int(unit): position for position, unit in enumerate(order.tolist())}
     pairs = [[(tuple(float(k[u]) for k in keys), results[at[int(u)]]) for u in part.tolist()] for part in parts]
@@ -251,7 +249,9 @@ def bound_warnings(ruleset: Ruleset, s: ColumnScoring) -> tuple[str, ...]:
             )
         if len(below):
             zero = np.zeros(n)
-            found.append(f"{what} scores below 0 for {_hits(ruleset, s, below, score, zero)}: check its formula (e.g. max(0, ...))")
+            found.append(
+                f"{what} scores below 0 for {_hits(ruleset, s, below, score, zero)}: check its formula (e.g. max(0, ...))"
+            )
     return tuple(found + _total_warnings(ruleset, s))
 
 

@@ -207,9 +207,7 @@ def _indicator(
     return sign * held + 0.0  # + 0.0: no "-0.0"
 
 
-def _total(
-    ruleset: Ruleset, formulas: Formulas, env: Env, group: npt.NDArray[np.object_] | None, n: int
-) -> Column:
+def _total(ruleset: Ruleset, formulas: Formulas, env: Env, group: npt.NDArray[np.object_] | None, n: int) -> Column:
     """The start plus each indicator's contribution, left to right (or the total formula); then floor and cap."""
     total = ruleset.total
     if total.formula is not None:
@@ -253,4 +251,5 @@ def _truths(formulas: Formulas, formula: Formula | None, env: Env, n: int, *, de
     """bool(value) for every unit (NaN is true, as in Python), or `default` when there is no formula."""
     if formula is None:
         return np.full(n, default)
-    return formulas(formula)(env, n).values != 0
+    truths: npt.NDArray[np.bool_] = formulas(formula)(env, n).values != 0
+    return truths

@@ -14,7 +14,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterator, Sequence
-from json.encoder import encode_basestring  # type: ignore[attr-defined]  # json's own C encoder (untyped)
+from json.encoder import encode_basestring  # json's own C string encoder
 from typing import Any
 
 import numpy as np
@@ -23,6 +23,7 @@ import orjson
 
 from ..evaluate.ranking import Evaluation
 from ..numbers import plain_number
+from ..outputs.layout import number_text
 from .compile import Column
 from .rank import ColumnRanking
 from .rounding import fixed_many
@@ -81,49 +82,61 @@ def _name(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def _at(make: Callable[[npt.NDArray[Any]], Tokens], values: npt.NDArray[Any]) -> Field:
+    """A field whose tokens are `make` of `values` taken at the block's units."""
+    return lambda units: make(values[units])
+
+
+def _fixed(values: npt.NDArray[np.float64], places: int, mode: str) -> Field:
+    return lambda units: fixed_many(values[units], places, mode)
+
+
+def _column(column: Column) -> Field:
+    return lambda units: column_tokens(column, units)
+
+
+def _same(text: str) -> Field:
+    return lambda units: [text] * len(units)
+
+
+def _strings(values: npt.NDArray[Any]) -> Tokens:
+    return list(map(encode_basestring, values.tolist()))
+
+
 def json_fields(evaluation: Evaluation, ranking: ColumnRanking) -> list[tuple[str, Field]]:
-    """(the text before a value, the value's tokens for a block of result positions), in the item's key order."""
+    """(the text before a value, the value's tokens for a block of units), in the item's key order after "rank"."""
     r, s = evaluation.ruleset, ranking.scoring
     places, mode = r.rounding.places, r.rounding.mode
-
-    def units(block: Ints) -> Ints:
-        return ranking.order[block]
-
-    fields: list[tuple[str, Field]] = [
-        ('    {"rank": ', lambda b: [str(x) if x else "null" for x in ranking.rank[b].tolist()]),
-        (', "entity": ', lambda b: list(map(encode_basestring, s.entity[units(b)].tolist()))),
-    ]
+    fields: list[tuple[str, Field]] = [(', "entity": ', _at(_strings, s.entity))]
     sep = ', "inputs": {'
     for item in r.inputs:
-        values = s.columns.values[item.id]
-        fields.append((f"{sep}{_name(item.id)}: ", lambda b, v=values: array_tokens(v[units(b)])))
+        fields.append((f"{sep}{_name(item.id)}: ", _at(array_tokens, s.columns.values[item.id])))
         sep = ", "
     sep = '}, "scores": {'
     for id, score in s.scores.items():
-        fields.append((f"{sep}{_name(id)}: ", lambda b, v=score: float_tokens(v[units(b)])))
+        fields.append((f"{sep}{_name(id)}: ", _at(float_tokens, score)))
         sep = ", "
-    fields.append(('}, "total": ', lambda b: column_tokens(s.total, units(b))))
+    fields.append(('}, "total": ', _column(s.total)))
     sep = ', "display": {'
     for id, values in [*s.scores.items(), ("total", s.total.values)]:
-        fields.append((f'{sep}{_name(id)}: "', lambda b, v=values: fixed_many(v[units(b)], places, mode)))
+        fields.append((f'{sep}{_name(id)}: "', _fixed(values, places, mode)))
         sep = '", '
-    fields.append(('"}', lambda b: [""] * len(b)))
-    if r.group_field:
-        assert s.group is not None
-        fields.append((', "group": ', lambda b: list(map(encode_basestring, s.group[units(b)].tolist()))))
+    fields.append(('"}', _same("")))
+    if s.group is not None:
+        fields.append((', "group": ', _at(_strings, s.group)))
     if r.derived:
         sep = ', "derived": {'
         for d in r.derived:
             value = s.values[d.id]
-            assert isinstance(value, Column)
-            fields.append((f"{sep}{_name(d.id)}: ", lambda b, v=value: column_tokens(v, units(b))))
+            assert isinstance(value, Column)  # a derived value is one per unit
+            fields.append((f"{sep}{_name(d.id)}: ", _column(value)))
             sep = ", "
-        fields.append(("}", lambda b: [""] * len(b)))
-    if r.grades is not None:
+        fields.append(("}", _same("")))
+    if ranking.grade is not None:
         grades = np.array(ranking.grade, dtype=object)
-        fields.append((', "grade": ', lambda b: [_name(g) for g in grades[units(b)].tolist()]))
+        fields.append((', "grade": ', _at(lambda g: [_name(x) for x in g.tolist()], grades)))
     if r.flags:
-        fields.append((', "flags": ', lambda b: _flag_tokens(ranking, units(b))))
+        fields.append((', "flags": ', lambda units: _flag_tokens(ranking, units)))
     return fields
 
 
@@ -139,9 +152,10 @@ def result_blocks(evaluation: Evaluation, ranking: ColumnRanking) -> Iterator[st
     n = len(ranking.order)
     for start in range(0, n, BLOCK):
         block = np.arange(start, min(start + BLOCK, n), dtype=np.int64)
-        pieces: list[str | Tokens] = []
+        units = ranking.order[block]
+        pieces: list[str | Tokens] = ['    {"rank": ', [str(x) if x else "null" for x in ranking.rank[block].tolist()]]
         for prefix, make in fields:
-            pieces += [prefix, make(block)]
+            pieces += [prefix, make(units)]
         last = start + BLOCK >= n
         pieces.append("},\n")
         text = interleave(pieces, len(block))
@@ -165,7 +179,12 @@ def json_chunks(document: dict[str, Any], evaluation: Evaluation, ranking: Colum
     yield "\n}\n"
 
 
-def csv_chunks(evaluation: Evaluation, ranking: ColumnRanking, head: Sequence[Sequence[str]], cells: Sequence[Callable[[Ints], Tokens]]) -> Iterator[str]:
+def csv_chunks(
+    evaluation: Evaluation,
+    ranking: ColumnRanking,
+    head: Sequence[Sequence[str]],
+    cells: Sequence[Callable[[Ints], Tokens]],
+) -> Iterator[str]:
     """The reference's CSV text: the rows above and the header (`head`), then every unit's cells, a block at a time."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -176,62 +195,62 @@ def csv_chunks(evaluation: Evaluation, ranking: ColumnRanking, head: Sequence[Se
         block = np.arange(start, min(start + BLOCK, n), dtype=np.int64)
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerows(zip(*(make(block) for make in cells), strict=True))
+        units = ranking.order[block]
+        writer.writerows(zip(*(make(units) for make in cells), strict=True))
         yield buffer.getvalue()
 
 
-def input_text(values: npt.NDArray[np.generic]) -> Callable[[Ints], Tokens]:
+def input_text(values: npt.NDArray[Any]) -> Tokens:
     """An input as a published table shows it: text as given, numbers by plain_number."""
     if values.dtype == object:
-        return lambda units: values[units].tolist()  # type: ignore[no-any-return]
+        return list(values.tolist())
     if values.dtype == np.int64:
-        return lambda units: list(map(str, values[units].tolist()))
-    return lambda units: list(map(plain_number, values[units].tolist()))
+        return list(map(str, values.tolist()))
+    return list(map(plain_number, values.tolist()))
 
 
 def csv_cells(evaluation: Evaluation, ranking: ColumnRanking, fields: Sequence[tuple[str, bool]]) -> list[Field]:
-    """Each printed column's text for a block of result positions, as layout.cell and to_csv's _inert give it."""
-    from ..data.csv_in import ESCAPED_STARTS
-
-    r, s = evaluation.ruleset, ranking.scoring
-    places, mode = r.rounding.places, r.rounding.mode
+    """Each printed column's text for a block of units, as layout.cell and to_csv's _inert give it."""
     out: list[Field] = []
     for field, numeric in fields:
-        make = _cell_text(evaluation, ranking, field, places, mode)
-        if numeric:
-            out.append(make)
-        else:
-            out.append(lambda b, m=make: [f"'{t}" if t[:1] in ESCAPED_STARTS else t for t in m(b)])
-    del s
+        make = _cell_text(evaluation, ranking, field)
+        out.append(make if numeric else _inert(make))
     return out
 
 
-def _cell_text(evaluation: Evaluation, ranking: ColumnRanking, field: str, places: int, mode: str) -> Field:
-    s = ranking.scoring
+def _inert(make: Field) -> Field:
+    """to_csv's _inert: text a spreadsheet would run as a formula gets a leading '."""
+    from ..data.csv_in import ESCAPED_STARTS
+
+    return lambda units: [f"'{t}" if t[:1] in ESCAPED_STARTS else t for t in make(units)]
+
+
+def _cell_text(evaluation: Evaluation, ranking: ColumnRanking, field: str) -> Field:
+    """layout.cell for one field, over a block of units (rank is by unit here: the rank each unit got)."""
+    s, rounding = ranking.scoring, evaluation.ruleset.rounding
     if field == "rank":
-        return lambda b: [str(x) if x else "" for x in ranking.rank[b].tolist()]
+        by_unit = np.zeros(s.columns.n, dtype=np.int64)
+        by_unit[ranking.order] = ranking.rank
+        return _at(lambda ranks: [str(x) if x else "" for x in ranks.tolist()], by_unit)
     if field == "grade":
         grades = np.array(ranking.grade if ranking.grade is not None else [""] * s.columns.n, dtype=object)
-        return lambda b: [g or "" for g in grades[ranking.order[b]].tolist()]
+        return _at(lambda g: [x or "" for x in g.tolist()], grades)
     if field == "total":
-        return lambda b: fixed_many(s.total.values[ranking.order[b]], places, mode)
+        return _fixed(s.total.values, rounding.places, rounding.mode)
     if field in s.scores:
-        return lambda b, v=s.scores[field]: fixed_many(v[ranking.order[b]], places, mode)
+        return _fixed(s.scores[field], rounding.places, rounding.mode)
     if field in s.columns.values:
-        shown = input_text(s.columns.values[field])
-        return lambda b: shown(ranking.order[b])
+        return _at(input_text, s.columns.values[field])
     value = s.values[field]
-    column = value if isinstance(value, Column) else None
-    if column is None:
-        whole = isinstance(value, int)
-        text = str(value) if whole else fixed_many(np.array([float(value)]), places, mode)[0]
-        return lambda b: [text] * len(b)
+    if not isinstance(value, Column):  # an aggregate: one value for everyone
+        return _same(number_text(value, rounding.places, rounding.mode))
+    return lambda units: _number_texts(value, units, rounding.places, rounding.mode)
 
-    def numbers(b: Ints, c: Column = column) -> Tokens:
-        units = ranking.order[b]
-        texts = fixed_many(c.values[units], places, mode)
-        for i in np.flatnonzero(c.whole[units]).tolist():
-            texts[i] = str(int(c.values[units][i]))
-        return texts
 
-    return numbers
+def _number_texts(column: Column, units: Ints, places: int, mode: str) -> Tokens:
+    """layout.number_text: whole numbers as integers, other numbers rounded like scores."""
+    values = column.values[units]
+    texts = fixed_many(values, places, mode)
+    for i in np.flatnonzero(column.whole[units]).tolist():
+        texts[i] = str(int(values[i]))
+    return texts

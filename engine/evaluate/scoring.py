@@ -72,7 +72,7 @@ class _Run:
     """What every step of one scoring run needs: the ruleset, the records, the evaluator."""
 
     ruleset: Ruleset
-    records: tuple[Record, ...]
+    records: Sequence[Record]
     path: str
     evaluator: Evaluator
 
