@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
 from json.encoder import encode_basestring  # json's own C string encoder
 from typing import Any
@@ -60,22 +61,34 @@ def column_tokens(column: Column, block: Ints) -> Tokens:
     return tokens
 
 
-def array_tokens(values: npt.NDArray[np.generic]) -> Tokens:
-    """An input column as json.dumps writes its values: ints, floats or strings."""
+class Unquoted(list[str]):
+    """Strings json.dumps would write as they are, between quotes: the quotes go in the line around them, and no
+    string is made per unit."""
+
+
+_ESCAPED = re.compile(r'[\x00-\x1f"\\]')  # what json.dumps(ensure_ascii=False) escapes in a string
+
+
+def string_tokens(values: npt.NDArray[Any]) -> Tokens:
+    """Strings as json.dumps writes them: as they are (Unquoted) when none needs escaping, which the reader's
+    refusal of control characters makes the rule; else json's own C encoder, one string at a time."""
+    texts: list[str] = values.tolist()
+    if _ESCAPED.search("".join(texts)) is None:
+        return Unquoted(texts)
+    return list(map(encode_basestring, texts))
+
+
+def array_tokens(values: npt.NDArray[Any]) -> Tokens:
+    """An input column as json.dumps writes its values: ints (orjson writes int64 as int.__repr__ does), floats
+    or strings."""
     if values.dtype == np.int64:
-        return list(map(int.__repr__, values.tolist()))
+        if len(values) == 0:
+            return []
+        text = orjson.dumps(np.ascontiguousarray(values), option=orjson.OPT_SERIALIZE_NUMPY).decode()
+        return text[1:-1].split(",")
     if values.dtype == np.float64:
-        return float_tokens(values)  # type: ignore[arg-type]
-    return list(map(encode_basestring, values.tolist()))
-
-
-def interleave(pieces: Sequence[str | Tokens], n: int) -> str:
-    """n lines made of `pieces`: a str is the same in every line, a list holds each line's own text."""
-    width = len(pieces)
-    out: list[str] = [""] * (n * width)
-    for j, piece in enumerate(pieces):
-        out[j::width] = [piece] * n if isinstance(piece, str) else piece
-    return "".join(out)
+        return float_tokens(values)
+    return string_tokens(values)
 
 
 def _name(text: str) -> str:
@@ -99,15 +112,11 @@ def _same(text: str) -> Field:
     return lambda units: [text] * len(units)
 
 
-def _strings(values: npt.NDArray[Any]) -> Tokens:
-    return list(map(encode_basestring, values.tolist()))
-
-
 def json_fields(evaluation: Evaluation, ranking: ColumnRanking) -> list[tuple[str, Field]]:
     """(the text before a value, the value's tokens for a block of units), in the item's key order after "rank"."""
     r, s = evaluation.ruleset, ranking.scoring
     places, mode = r.rounding.places, r.rounding.mode
-    fields: list[tuple[str, Field]] = [(', "entity": ', _at(_strings, s.entity))]
+    fields: list[tuple[str, Field]] = [(', "entity": ', _at(string_tokens, s.entity))]
     sep = ', "inputs": {'
     for item in r.inputs:
         fields.append((f"{sep}{_name(item.id)}: ", _at(array_tokens, s.columns.values[item.id])))
@@ -123,7 +132,7 @@ def json_fields(evaluation: Evaluation, ranking: ColumnRanking) -> list[tuple[st
         sep = '", '
     fields.append(('"}', _same("")))
     if s.group is not None:
-        fields.append((', "group": ', _at(_strings, s.group)))
+        fields.append((', "group": ', _at(string_tokens, s.group)))
     if r.derived:
         sep = ', "derived": {'
         for d in r.derived:
@@ -153,13 +162,32 @@ def result_blocks(evaluation: Evaluation, ranking: ColumnRanking) -> Iterator[st
     for start in range(0, n, BLOCK):
         block = np.arange(start, min(start + BLOCK, n), dtype=np.int64)
         units = ranking.order[block]
-        pieces: list[str | Tokens] = ['    {"rank": ', [str(x) if x else "null" for x in ranking.rank[block].tolist()]]
+        texts: list[str] = ['    {"rank": ', ""]
+        columns: list[Tokens] = [[str(x) if x else "null" for x in ranking.rank[block].tolist()]]
         for prefix, make in fields:
-            pieces += [prefix, make(units)]
-        last = start + BLOCK >= n
-        pieces.append("},\n")
-        text = interleave(pieces, len(block))
-        yield text[:-2] if last else text
+            tokens = make(units)
+            quote = '"' if isinstance(tokens, Unquoted) else ""
+            texts[-1] += prefix + quote
+            texts.append(quote)
+            columns.append(tokens)
+        texts[-1] += "},\n"
+        text = lines(texts, columns, len(block))
+        yield text[:-2] if start + BLOCK >= n else text
+
+
+def lines(texts: Sequence[str], columns: Sequence[Tokens], n: int) -> str:
+    """n lines, each texts[0] + columns[0][i] + texts[1] + ... + texts[-1].
+
+    One % format over the line's template repeated n times: a single C loop,
+    faster than joining twice as many pieces (each text between values would
+    be a piece of its own).
+    """
+    width = len(columns)
+    flat: list[str] = [""] * (n * width)
+    for j, tokens in enumerate(columns):
+        flat[j::width] = tokens
+    template = "%s".join(t.replace("%", "%%") for t in texts)
+    return (template * n) % tuple(flat)
 
 
 def json_chunks(document: dict[str, Any], evaluation: Evaluation, ranking: ColumnRanking) -> Iterator[str]:
