@@ -176,18 +176,20 @@ def result_blocks(evaluation: Evaluation, ranking: ColumnRanking) -> Iterator[st
 
 
 def lines(texts: Sequence[str], columns: Sequence[Tokens], n: int) -> str:
-    """n lines, each texts[0] + columns[0][i] + texts[1] + ... + texts[-1].
+    """n lines, each texts[0] + columns[0][i] + texts[1] + ... + texts[-1], joined once.
 
-    One % format over the line's template repeated n times: a single C loop,
-    faster than joining twice as many pieces (each text between values would
-    be a piece of its own).
+    The pieces are laid out line after line by strided slice assignment (a C
+    loop a column) and joined in one call; no tuple or string is made per
+    line.  (One % format over the template repeated n times was slower, 145 ns
+    a value against about 80, once a Chinese name widens the text.)
     """
-    width = len(columns)
-    flat: list[str] = [""] * (n * width)
+    width = 2 * len(columns) + 1
+    out: list[str] = [""] * (n * width)
+    for j, text in enumerate(texts):
+        out[2 * j :: width] = [text] * n
     for j, tokens in enumerate(columns):
-        flat[j::width] = tokens
-    template = "%s".join(t.replace("%", "%%") for t in texts)
-    return (template * n) % tuple(flat)
+        out[2 * j + 1 :: width] = tokens
+    return "".join(out)
 
 
 def json_chunks(document: dict[str, Any], evaluation: Evaluation, ranking: ColumnRanking) -> Iterator[str]:
