@@ -13,7 +13,6 @@ import io
 import itertools
 import json
 import re
-import shlex
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -328,6 +327,8 @@ def _listed_title(f: Found, option: str | None) -> str:
     The command names the version as `list` found it (name@version, with --rulesets when one was given),
     so it checks the file the same way; a file too big to be a ruleset is never read.
     """
+    import shlex  # only `list` quotes a folder
+
     again = f"kaoping validate {f.name}@{f.version}" + (f" --rulesets {shlex.quote(option)}" if option else "")
     if too_big(f.path):
         return f"INVALID (over {MAX_BYTES // 1000} kB, too big for a ruleset): {again}"
@@ -625,12 +626,14 @@ def period_input(item: str, sheet: str | None) -> PeriodInput:
     return PeriodInput(label or own or Path(path).stem, path, chosen, bool(label), own is not None)
 
 
-SHEET_SUFFIX = re.compile(r"(.+?\.xlsx)#(.*)", re.IGNORECASE | re.DOTALL)
+SHEET_SUFFIX = (
+    r"(.+?\.xlsx)#(.*)"  # compiled by re (and kept in its cache) when `combine` first reads one, not at import
+)
 
 
 def _split_sheet(text: str) -> tuple[str, str | None]:
     """book.xlsx#1月 -> (book.xlsx, 1月); a path that exists as a file is a file, '#' and all."""
-    m = SHEET_SUFFIX.fullmatch(text)
+    m = re.fullmatch(SHEET_SUFFIX, text, re.IGNORECASE | re.DOTALL)
     if m is None or _exists(text):
         return text, None
     if not m.group(2):
