@@ -22,22 +22,14 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
-from rich.console import Console
-
-from .analysis.diff import Diff
-from .analysis.diff import diff as _diff
-from .analysis.explain import Explanation
-from .analysis.explain import explain as _explain
-from .analysis.explain import render as _render_explanation
 from .choosing import Asked, Tell, choose_ruleset, chosen_model
 from .data import Row, Source, Table, note_text, read_rows
 from .errors import KaopingError, Problem, fail
 from .evaluate.pipeline import evaluate as _evaluate_file
 from .evaluate.pipeline import evaluate_table
 from .evaluate.ranking import Evaluation, UnitResult
-from .outputs.diff import diff_json, render_diff
 from .outputs.formats import FORMATS
 from .outputs.layout import canonical_period
 from .outputs.machine import to_csv as _to_csv
@@ -49,6 +41,14 @@ from .ruleset.resolve import Found, visible_roots
 from .ruleset.versions import released_copies
 from .ruleset.whatif import Override, parse_overrides
 from .ruleset.yamlsrc import MAX_PROBLEMS, check_size, parse_yaml
+
+if TYPE_CHECKING:
+    from .analysis.diff import Diff
+    from .analysis.explain import Explanation
+
+# Cold start: kaoping.analysis (diff, explain), the diff's renderers and Rich's Console are imported by the
+# functions that use them, not here: `kaoping evaluate -f json` (and a program that only loads and
+# evaluates) needs none of them, and importing them costs about as much as scoring a month's table.
 
 __all__ = [
     "Ruleset",
@@ -273,7 +273,15 @@ def render(thing: Result | Diff | Explanation, fmt: str = "table") -> str | byte
     A Result takes every format of `kaoping evaluate` (FORMATS, the one
     registry of formats); a Diff "table" or "json"; an Explanation "table" (its text).
     """
+    if isinstance(thing, Result):
+        return _rendered(thing, fmt)
+    from .analysis.diff import Diff  # a Diff or an Explanation exists only once kaoping.analysis was imported
+    from .analysis.explain import Explanation
+    from .analysis.explain import render as _render_explanation
+
     if isinstance(thing, Diff):
+        from .outputs.diff import diff_json, render_diff
+
         if fmt == "json":
             return diff_json(thing)
         if fmt == "table":
@@ -285,9 +293,14 @@ def render(thing: Result | Diff | Explanation, fmt: str = "table") -> str | byte
                 "render", f"an explanation is rendered as table (text), not {fmt}", code="explain.unknown-format"
             )
         return _render_explanation(thing)
+    return _rendered(thing, fmt)  # none of the three: told as a Result would be
+
+
+def _rendered(result: Result, fmt: str) -> str | bytes:
+    """A Result in `fmt`, one of FORMATS (the registry: -f's choices)."""
     if fmt not in FORMATS:
         raise fail("render", f"unknown format {fmt!r}", f"give one of {', '.join(FORMATS)}", code="file.unknown-format")
-    return FORMATS[fmt].render(thing.evaluation, thing.period)
+    return FORMATS[fmt].render(result.evaluation, result.period)
 
 
 def to_json(result: Result) -> str:
@@ -307,6 +320,8 @@ def diff(old: Ruleset | Result, new: Ruleset | Result, data: Data | None = None,
     are two Results already scored on the same data (as `kaoping diff` does,
     each evaluation with its own progress and notes), and `data` is not given.
     """
+    from .analysis.diff import diff as _diff  # kaoping.analysis is imported only when asked a question of results
+
     if isinstance(old, Result) and isinstance(new, Result) and data is None:
         return _diff(old.evaluation, new.evaluation)
     if isinstance(old, Result) or isinstance(new, Result) or data is None:
@@ -321,6 +336,8 @@ def diff(old: Ruleset | Result, new: Ruleset | Result, data: Data | None = None,
 
 def explain(result: Result, unit: str) -> Explanation:
     """How one unit's score and rank came about (`unit` as `kaoping explain` takes it); render(x) gives the text."""
+    from .analysis.explain import explain as _explain
+
     return _explain(result.evaluation, unit)
 
 
@@ -475,6 +492,8 @@ def _placed(p: Problem, header: list[str]) -> Problem:
 
 def _plain(draw: Any) -> str:
     """A Rich rendering as the plain text the CLI writes to -o FILE (no colour, never wrapped)."""
+    from rich.console import Console
+
     buffer = io.StringIO()
     draw(Console(file=buffer, width=10_000, color_system=None, highlight=False))
     return buffer.getvalue()

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import signal
 import sys
-import traceback
 from collections.abc import Iterator, Sequence
 from types import FrameType
 from typing import TextIO
@@ -79,6 +78,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         err.write(render_problems([os_problem(e)]) + "\n")
         return EXIT_USER
     except Exception:  # noqa: BLE001 - anything else is a bug, said as such
+        import traceback  # only for a bug: not imported by every run
+
         err.write("kaoping: internal error — this is a bug in kaoping, not in your files. Please report it with:\n")
         err.write(traceback.format_exc())
         return EXIT_BUG

@@ -104,27 +104,41 @@ VIEW_FORMATS_HELP = (
 )
 
 
-def _shared_options() -> dict[str, argparse.ArgumentParser]:
-    """The option groups several commands take, by name: common (--rulesets), chosen (--as-of), whatif (--set), sheet."""
-    common = _Parser(add_help=False)
-    common.add_argument("--rulesets", metavar="DIR", default=argparse.SUPPRESS, help=RULESETS_HELP)
-    chosen = _Parser(add_help=False)
-    chosen.add_argument(
+def _common_options(p: argparse.ArgumentParser) -> None:
+    """--rulesets, which every command takes."""
+    p.add_argument("--rulesets", metavar="DIR", default=argparse.SUPPRESS, help=RULESETS_HELP)
+
+
+def _chosen_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
         "--as-of",
         metavar="YYYY-MM-DD",
         type=day,
         help="with a bare ruleset name: the released version in effect on that date",
     )
-    sheet = _Parser(add_help=False)
-    sheet.add_argument("--sheet", metavar="NAME", help="for an .xlsx input: the sheet to read (default: the first)")
-    whatif = _Parser(add_help=False)
-    whatif.add_argument(
+
+
+def _sheet_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--sheet", metavar="NAME", help="for an .xlsx input: the sheet to read (default: the first)")
+
+
+def _whatif_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
         "--set",
         action="append",
         metavar="KEY=VALUE",
         help="what-if: change one value of the ruleset in memory, e.g. timeliness.weight=45 (repeatable)",
     )
-    return {"common": common, "chosen": chosen, "sheet": sheet, "whatif": whatif}
+
+
+SHARED_OPTIONS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
+    "chosen": _chosen_options,
+    "sheet": _sheet_options,
+    "whatif": _whatif_options,
+}
+"""The option groups several commands take, by the name a CommandSpec gives them (--rulesets goes to every
+command, first).  Added to a command's parser directly, in the order its spec names them, which gives the
+parser argparse's `parents=` gave (the same options in the same order) without a parser made for each group."""
 
 
 def _no_arguments(p: argparse.ArgumentParser) -> None:
@@ -328,8 +342,37 @@ COMMANDS = (
 )
 
 
+class _CommandParser(_Parser):
+    """One command's parser, made whole (its shared options, its own arguments) the first time it is used.
+
+    Why: argparse makes every command's parser up front, and each costs gettext look-ups (a file looked for
+    per locale for each of its messages) and a formatter check per option; the nine of them took about a
+    tenth of what `kaoping evaluate -f json` itself does, for eight commands that do not run.  add_parser
+    still registers each command's name and help line at once (the top-level --help, "invalid choice"), and
+    the parser is made whole, exactly as it would have been made, before anything of it is read: argparse
+    parsing the command's arguments, or printing its --help.
+    """
+
+    def __init__(self, *, spec: CommandSpec, **kwargs: Any) -> None:
+        self._pending = (spec, kwargs)  # no ArgumentParser.__init__ yet: __getattr__ runs it
+
+    def __getattr__(self, name: str) -> Any:
+        """Any attribute of an ArgumentParser asked for before it is made: make it whole, then answer."""
+        pending = self.__dict__.pop("_pending", None)
+        if pending is None:
+            raise AttributeError(name)
+        spec, kwargs = pending
+        _Parser.__init__(self, **kwargs)
+        _common_options(self)
+        for group in spec.shared:
+            SHARED_OPTIONS[group](self)
+        self.set_defaults(run=spec.run)
+        spec.arguments(self)
+        return getattr(self, name)
+
+
 def build_parser(specs: Sequence[CommandSpec] = COMMANDS) -> argparse.ArgumentParser:
-    """The `kaoping` parser: global options, then one subparser per entry of `specs`."""
+    """The `kaoping` parser: global options, then one subparser per entry of `specs` (made whole when used)."""
     parser: argparse.ArgumentParser = _Parser(
         prog="kaoping",
         description="Score and rank units with a versioned YAML ruleset.",
@@ -337,12 +380,8 @@ def build_parser(specs: Sequence[CommandSpec] = COMMANDS) -> argparse.ArgumentPa
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"kaoping {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_CommandParser)
     parser.add_argument("--rulesets", metavar="DIR", help=RULESETS_HELP)
-    shared = _shared_options()
     for spec in specs:
-        parents = [shared["common"], *(shared[name] for name in spec.shared)]
-        p = sub.add_parser(spec.name, parents=parents, help=spec.help, description=spec.help)
-        p.set_defaults(run=spec.run)
-        spec.arguments(p)
+        sub.add_parser(spec.name, help=spec.help, description=spec.help, spec=spec)
     return parser

@@ -13,30 +13,20 @@ import io
 import itertools
 import json
 import re
-import shlex
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
-
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, TextIO
 
 from . import api
-from .analysis.casetests import run_all
-from .analysis.combine import combine, combined_json, render_combined
 from .data.table import Record, input_size
 from .errors import KaopingError, Problem, UsageError, fail, render_problems
 from .evaluate.pipeline import stages
 from .evaluate.ranking import Evaluation
 from .files import Content, write_files
-from .outputs.diff import render_diff
 from .outputs.formats import FORMAT_OF_SUFFIX, FORMATS, VIEW_FORMATS
 from .outputs.layout import canonical_period
 from .outputs.machine import provenance_json
 from .outputs.notes import LINES_SHOWN, NAMES_SHOWN, capped, shortlist, told
-from .outputs.table import render_table
 from .ruleset.load import load_ruleset
 from .ruleset.model import Ruleset
 from .ruleset.resolve import (
@@ -62,11 +52,29 @@ from .ruleset.versions import (
 )
 from .ruleset.yamlsrc import MAX_BYTES
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .analysis.casetests import Outcome
+
+# Cold start: what only some commands need is imported inside the function that needs it, not here.  Rich's
+# Console, Table and Progress, the terminal table and kaoping.analysis cost about as much to import as a
+# month's `evaluate -f json` takes to run, and that command uses none of them (tests/test_cold_start.py).
+
 OK = 0
 
 
 def console_for(stream: TextIO) -> Console:
+    from rich.console import Console  # only a command drawing on the screen needs Rich's Console
+
     return Console(file=stream, highlight=False, soft_wrap=True)
+
+
+def run_all(ruleset: Ruleset, folder: Path) -> list[Outcome]:
+    """A ruleset's golden cases run (kaoping.analysis.casetests.run_all), imported only by the commands that run them."""
+    from .analysis.casetests import run_all as run_cases
+
+    return run_cases(ruleset, folder)
 
 
 def load(args: argparse.Namespace, ref: str, err: TextIO, with_overrides: bool = True) -> api.Ruleset:
@@ -138,21 +146,29 @@ def evaluate_input(
     rows = _rows(path, input_arg)  # read even when no bar is drawn: an unreadable file is told here, in its place
     warn_if_short_of_memory(held + rows, input_arg, err)
     if rows > PROGRESS_ROWS and _is_terminal(err):
-        console = Console(file=err, highlight=False)
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TaskProgressColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        ) as bar:
-            task = bar.add_task(f"scoring {path.name}", total=stages(ruleset.model))
-            result = api.evaluate(ruleset, path, sheet=sheet, display=input_arg, progress=lambda: bar.advance(task))
+        result = _with_progress_bar(ruleset, path, input_arg, err, sheet)
     else:
         result = api.evaluate(ruleset, path, sheet=sheet, display=input_arg)
     tell(err, result.evaluation)
     return result.evaluation
+
+
+def _with_progress_bar(ruleset: api.Ruleset, path: Path, input_arg: str, err: TextIO, sheet: str | None) -> api.Result:
+    """kaoping.evaluate with a progress bar on the terminal `err` (Rich's Progress, imported only for a large input)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    console = Console(file=err, highlight=False)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(f"scoring {path.name}", total=stages(ruleset.model))
+        return api.evaluate(ruleset, path, sheet=sheet, display=input_arg, progress=lambda: bar.advance(task))
 
 
 def tell(err: TextIO, evaluation: Evaluation) -> None:
@@ -209,6 +225,8 @@ def view(
     elif args.output is None:
         render(console_for(out))
     else:
+        from rich.console import Console  # not for -f json
+
         buffer = io.StringIO()
         render(Console(file=buffer, width=10_000, color_system=None, highlight=False))
         emit(buffer.getvalue(), args.output, out, err, inputs)
@@ -289,6 +307,10 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not found:
         err.write(f"no rulesets under {root}/\n")
         return OK
+    from rich.console import Console  # only `list` draws a Rich table
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table("ruleset", "version", "effective", "status", "title", box=None, pad_edge=False)
     for f in found:
         title = _listed_title(f, args.rulesets)
@@ -305,6 +327,8 @@ def _listed_title(f: Found, option: str | None) -> str:
     The command names the version as `list` found it (name@version, with --rulesets when one was given),
     so it checks the file the same way; a file too big to be a ruleset is never read.
     """
+    import shlex  # only `list` quotes a folder
+
     again = f"kaoping validate {f.name}@{f.version}" + (f" --rulesets {shlex.quote(option)}" if option else "")
     if too_big(f.path):
         return f"INVALID (over {MAX_BYTES // 1000} kB, too big for a ruleset): {again}"
@@ -342,6 +366,8 @@ def cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     ruleset = load(args, args.ruleset, err)
     evaluation = evaluate_input(ruleset, args.input, err, args.sheet)
     if args.format == "table" and args.output is None:
+        from .outputs.table import render_table  # the screen's table: Rich's Console, not needed for a file format
+
         render_table(evaluation, console_for(out), args.period)
         return OK
     if not FORMATS[args.format].to_terminal and args.output is None:
@@ -384,6 +410,8 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     before = evaluate_input(old, args.input, err, args.sheet)
     after = evaluate_input(new, args.input, err, args.sheet, held=len(before.table.records))
     result = api.diff(api.Result(before), api.Result(after))
+    from .outputs.diff import render_diff  # the diff's table, only for `diff`
+
     view(
         args,
         out,
@@ -534,6 +562,8 @@ def cmd_combine(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             evaluate_input(ruleset, item.path, err, item.sheet, held=sum(len(e.table.records) for e in evaluations))
         )
     _refuse_same_tables(items, evaluations)
+    from .analysis.combine import combine, combined_json, render_combined  # only for `combine`
+
     combined = combine(ruleset.model, [item.label for item in items], evaluations)
     for line in capped(combined.notes, LINES_SHOWN, "notes"):
         err.write(f"note: {line}\n")
@@ -596,12 +626,14 @@ def period_input(item: str, sheet: str | None) -> PeriodInput:
     return PeriodInput(label or own or Path(path).stem, path, chosen, bool(label), own is not None)
 
 
-SHEET_SUFFIX = re.compile(r"(.+?\.xlsx)#(.*)", re.IGNORECASE | re.DOTALL)
+SHEET_SUFFIX = (
+    r"(.+?\.xlsx)#(.*)"  # compiled by re (and kept in its cache) when `combine` first reads one, not at import
+)
 
 
 def _split_sheet(text: str) -> tuple[str, str | None]:
     """book.xlsx#1月 -> (book.xlsx, 1月); a path that exists as a file is a file, '#' and all."""
-    m = SHEET_SUFFIX.fullmatch(text)
+    m = re.fullmatch(SHEET_SUFFIX, text, re.IGNORECASE | re.DOTALL)
     if m is None or _exists(text):
         return text, None
     if not m.group(2):

@@ -3,7 +3,8 @@
 The CLI's `-f` choices, the format a file name implies, the command that
 writes a file and kaoping.render all come from `FORMATS`, so a format is
 added in one place: one frozen `Format` each.  The renderers of the heavier
-formats (Excel, HTML, Markdown) are imported only when asked for.
+formats (Excel, HTML, Markdown, and the table with Rich's Console) are imported
+only when asked for: `-f json` starts without them.
 """
 
 from __future__ import annotations
@@ -13,11 +14,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from rich.console import Console
-
 from ..evaluate.ranking import Evaluation
 from .machine import csv_chunks, json_chunks, to_csv, to_json
-from .table import render_table
 
 Renderer = Callable[[Evaluation, str | None], str | bytes]
 Streamer = Callable[[Evaluation, str | None], Iterator[str]]
@@ -44,6 +42,10 @@ class Format:
 
 def _table(evaluation: Evaluation, period: str | None) -> str:
     """The terminal table as plain text, never wrapped: what -o FILE holds (the screen gets colour instead)."""
+    from rich.console import Console  # Rich's Console and the table's renderer only for the table: not -f json
+
+    from .table import render_table
+
     buffer = io.StringIO()
     render_table(evaluation, Console(file=buffer, width=10_000, color_system=None, highlight=False), period)
     return buffer.getvalue()

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
-from rich.console import Console
-from rich.text import Text
 
 from .. import __version__
 from ..evaluate.ranking import Evaluation, UnitResult
@@ -33,11 +32,16 @@ from .layout import (
     title,
 )
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 Section = tuple[str, Sequence[Sequence[str]]]  # a title ("" for none) and its rows
 
 
 def render_table(evaluation: Evaluation, console: Console, period: str | None = None) -> None:
     """The published table, then its lists and flags; on a terminal too narrow for it, the scores only."""
+    from rich.text import Text  # here, not at the top: md and html read footer() from this module without Rich's text
+
     cols = table_leaves(evaluation)
     lines = _lines(evaluation, cols)
     narrow = console.is_terminal and cell_len(lines[0]) > console.width

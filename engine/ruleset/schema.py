@@ -186,7 +186,9 @@ def _unknown_key(src: Source, path: list[Any], where: str, allowed: list[str]) -
     return src.problem(node, message, hint, path, code="schema.additional-properties")
 
 
-_WIDE_IN_KEY = re.compile(r"([A-Za-z_][\w-]*)([ \u3000]*[：:]?[ \u3000]*)(.*)", re.DOTALL)
+_WIDE_IN_KEY = (
+    r"([A-Za-z_][\w-]*)([ \u3000]*[：:]?[ \u3000]*)(.*)"  # compiled (and cached by re) at its first unknown key
+)
 
 
 def _wide_key(src: Source, node: Node, key: str, path: Sequence[Any]) -> Problem | None:
@@ -196,7 +198,7 @@ def _wide_key(src: Source, node: Node, key: str, path: Sequence[Any]) -> Problem
     character, with the key written right, instead of "did you mean 'label'";
     and with the same code, for it is the same slip.
     """
-    match = _WIDE_IN_KEY.fullmatch(key)
+    match = re.fullmatch(_WIDE_IN_KEY, key, re.DOTALL)
     if match is None or not isinstance(node, ScalarNode) or src.override_of(path):
         return None
     name, between, rest = match.groups()
