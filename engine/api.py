@@ -129,7 +129,7 @@ class Result:
     @property
     def results(self) -> tuple[UnitResult, ...]:
         """Every unit in the published order: .entity, .rank (None: not ranked), .total, .scores, .display."""
-        return self.evaluation.results
+        return tuple(self.evaluation.results)  # the columnar core builds them when first asked
 
     @property
     def ruleset(self) -> Model:
