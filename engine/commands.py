@@ -722,10 +722,11 @@ def _months_not_in_effect(ruleset: Ruleset, items: Sequence[PeriodInput]) -> lis
     return found
 
 
-# measured with /usr/bin/time -v (maximum RSS), the seed ruleset, `-f json -o`, rows of the seed's six columns:
-# 20,000 rows 175 MB, 100,000 rows 750 MB, 200,000 rows 1,476 MB: 7.2-7.3 kB a row; the seed's 32 rows 32 MB.
-# (The reviewer's 456,594-row file needed 3.3 GB: 7.2 kB a row.)
-BYTES_PER_ROW = 7_300
+# measured with /usr/bin/time -v (maximum RSS), the seed ruleset, `-f json -o`, rows of the seed's seven columns,
+# through the columnar core (issue 10): 100,000 rows 343 MB, 1,000,000 rows 613 MB; 0.6 kB a row, rounded up.
+# (The row path it replaced took 7.3 kB a row; a CSV the columnar reader hands back to the reference reader, for a
+# bad cell, still takes about that much while the reference reads and reports it.)
+BYTES_PER_ROW = 1_000
 BASE_BYTES = 50_000_000  # Python, the libraries and the ruleset (32 MB measured), rounded up
 
 
