@@ -42,7 +42,7 @@ from xml.etree.ElementTree import ParseError
 from xml.sax.saxutils import unescape
 
 from ..errors import KaopingError, Problem, fail
-from ..numbers import plain_number, seen_text
+from ..numbers import SIGNIFICANT, plain_number, seen_text
 from ..ruleset.model import PROVENANCE_SHEET
 
 MAX_BOX = 5_000_000  # a sheet whose real cells span more than this (rows × columns) is a formatting accident or a hostile file
@@ -75,6 +75,7 @@ _REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
 # what the chosen sheet's XML says that calamine does not (see Marks): literal prefixes, so that each search runs
 # at memory speed in C over a sheet of 700,000 cells and only its matches cost Python time
 _ROW_OF_REF = re.compile(rb'r="[A-Z]+([0-9]+)"')
+_COLUMN_OF_REF = re.compile(rb'r="([A-Z]+)[0-9]')
 _STYLE_USED = re.compile(rb's="([0-9]+)"')
 _HIDDEN = re.compile(rb'hidden="(?:1|true)"')
 _ERROR_TYPE = re.compile(rb't="e"')
@@ -87,6 +88,7 @@ _REF_PARTS = re.compile(rb'<(?:\w+:)?(?:c|row)\b[^>]*?\br="([A-Z]*)([0-9]+)"')
 _DIMENSION_TAG = re.compile(rb"<(?:\w+:)?dimension\b[^>]*>")
 # a sheet whose box holds SPARSE times more places than its cells (and 10,000 more) is read compacted
 SPARSE = 4
+_EXACT = 10**SIGNIFICANT  # below it, a whole float reads as an integer (numbers.plain_number)
 _TAG_NAME = re.compile(rb"</?(?:\w+:)?(\w+)")
 _CELL_CLOSE = re.compile(rb"</(?:\w+:)?c>")
 _BUILTIN_PERCENT = {9: "0%", 10: "0.00%"}  # Excel's built-in number formats that show a percentage
@@ -656,13 +658,25 @@ def _greater_than(n: int) -> bytes:
 
 
 def _last_column(piece: bytes) -> int:
-    """The highest column any cell of `piece` names: its longest column letters first (XFD before Z), then the
-    greatest of those; each search stays in C."""
-    for width in (3, 2, 1):
-        found = set(re.findall(b'r="([A-Z]{%d})[0-9]' % width, piece))
-        if found:
-            return _column_number(max(found))
-    return 0
+    """The highest column any cell of `piece` names.  A row's cells come in order, so the piece's last cell (the end
+    of a row) is nearly always the widest; one search for greater column letters makes sure."""
+    tail = _COLUMN_OF_REF.findall(piece, max(len(piece) - 4096, 0))
+    last = max(tail, key=lambda c: (len(c), c)) if tail else b""
+    if not tail or re.search(b'r="(?:' + _letters_after(last) + b")[0-9]", piece):
+        found = set(_COLUMN_OF_REF.findall(piece))
+        last = max(found, key=lambda c: (len(c), c)) if found else b""
+    return _column_number(last)
+
+
+def _letters_after(letters: bytes) -> bytes:
+    """A regular expression matching the column letters after `letters` (AA after Z, XFD last)."""
+    longer = b"[A-Z]{%d,}" % (len(letters) + 1)
+    same = [
+        letters[:i] + b"[" + bytes([ch + 1]) + b"-Z]" + (b"[A-Z]{%d}" % (len(letters) - i - 1))
+        for i, ch in enumerate(letters)
+        if ch < ord("Z")
+    ]
+    return b"|".join([longer, *same])
 
 
 def _lacks_refs(piece: bytes) -> bool:
@@ -854,7 +868,8 @@ def _sheet(name: str, grid: dict[int, list[str]], layout: Layout, names: tuple[s
                 top[col - 1] = value  # a group header covers each of its columns
         elif max_row > min_row:
             group_rows.add(min_row)
-    rows = tuple(sorted((n, tuple(cells)) for n, cells in grid.items() if any(c.strip() for c in cells)))
+    # "".join(cells).strip(): any cell holding more than whitespace, in C
+    rows = tuple(sorted((n, tuple(cells)) for n, cells in grid.items() if "".join(cells).strip()))
     filled = {n for n, _ in rows}
     last = max(filled, default=0)
     gaps = frozenset(n + 1 for n in filled if n + 1 not in filled and n < last)
@@ -887,35 +902,61 @@ def _covered(layout: Layout) -> frozenset[tuple[int, int]]:
 def _grid(ws: Any, layout: Layout, title: str, display: str, places: Places = None) -> dict[int, list[str]]:
     """Row number -> its cells' text, up to its last cell holding something; empty rows are skipped whole.
 
-    calamine gives every row the sheet's full width, so the cells holding something are picked out in C
-    (compress over a comparison with ""): a stray cell in column XFD costs no Python loop over 16,384 blanks.
+    A row with nothing special (no merged, percentage or damaged cell, no text near Excel's limit) is made in one
+    map over its values, with no Python work per cell but _text's; any other row cell by cell (_careful_row).
     """
     grid: dict[int, list[str]] = {}
-    covered, special, damaged = _covered(layout), layout.formats, layout.damaged
+    covered = _covered(layout)
+    marked = {r for r, _ in covered} | {r for r, _ in layout.formats} | {r for r, _ in layout.damaged}
     top, left = ws.start or (0, 0)
-    rows_of, cols_of = places or (None, None)
     for row, values in enumerate(ws.iter_rows(), start=top + 1):
         if values.count("") == len(values):
             continue
-        cells: list[str] = []
-        row = rows_of[row - 1] if rows_of else row  # noqa: PLW2901 - the file's own row number, once compacted
-        for index in compress(range(len(values)), map(ne, values, repeat(""))):
-            col = cols_of[left + index] if cols_of else left + index + 1
-            if covered and (row, col) in covered:
+        if places is None and row not in marked:
+            texts = list(map(_text, values))
+            if max(map(len, texts)) < MAX_CELL_CHARS // 2 - 1:  # a text is at least half its value (see _text)
+                while not texts[-1]:
+                    texts.pop()
+                grid[row] = [""] * left + texts if left else texts
                 continue
-            value = values[index]
-            if damaged and (row, col) in damaged:
-                raise _unreadable(IndexError(), display)  # the cell's number format is not in the workbook
-            if isinstance(value, str) and len(value) >= MAX_CELL_CHARS:
-                raise _too_long(title, row, col, display)
-            text = _text(value, special.get((row, col), "General") if special else "General")
-            if text:
-                cells.extend([""] * (col - 1 - len(cells)))
-                cells.append(text)
+        cells = _careful_row(row, values, left, layout, covered, title, display, places)
         if cells:
-            grid[row] = cells
+            grid[places[0][row - 1] if places else row] = cells
     _put_errors(grid, layout, covered)
     return grid
+
+
+def _careful_row(
+    row: int,
+    values: list[Any],
+    left: int,
+    layout: Layout,
+    covered: frozenset[tuple[int, int]],
+    title: str,
+    display: str,
+    places: Places,
+) -> list[str]:
+    """One row's texts, cell by cell: merged cells left empty, a percentage's format applied, a damaged style or a
+    text of Excel's maximum length refused.  calamine gives every row the sheet's full width, so the cells holding
+    something are picked out in C (compress over a comparison with ""): a stray cell in column XFD costs no Python
+    loop over 16,384 blanks."""
+    cells: list[str] = []
+    rows_of, cols_of = places or (None, None)
+    row = rows_of[row - 1] if rows_of else row  # the file's own row number, once compacted
+    for index in compress(range(len(values)), map(ne, values, repeat(""))):
+        col = cols_of[left + index] if cols_of else left + index + 1
+        if (row, col) in covered:
+            continue
+        value = values[index]
+        if (row, col) in layout.damaged:
+            raise _unreadable(IndexError(), display)  # the cell's number format is not in the workbook
+        if isinstance(value, str) and len(value) >= MAX_CELL_CHARS:
+            raise _too_long(title, row, col, display)
+        text = _text(value, layout.formats.get((row, col), "General"))
+        if text:
+            cells.extend([""] * (col - 1 - len(cells)))
+            cells.append(text)
+    return cells
 
 
 def _put_errors(grid: dict[int, list[str]], layout: Layout, covered: frozenset[tuple[int, int]]) -> None:
@@ -944,7 +985,15 @@ def _too_long(title: str, row: int, col: int, display: str) -> KaopingError:
 
 def _text(value: Any, number_format: str = "General") -> str:
     """A cell as a spreadsheet shows it: 35.0 as 35, 2.675 as 2.675 (15 significant digits), dates as YYYY-MM-DD,
-    and a percentage cell (stored 0.9806, shown 98.06%) as 98.06%."""
+    and a percentage cell (stored 0.9806, shown 98.06%) as 98.06%.  Called once for every cell of a sheet, so a
+    float and a text (nearly every cell) are told first, each as the general rule below would tell it."""
+    kind = type(value)
+    if kind is float and "%" not in number_format:
+        if value.is_integer() and -_EXACT < value < _EXACT:
+            return str(int(value))
+        return seen_text(value)
+    if kind is str and value.isprintable():  # no line break (each is unprintable): the text as it is
+        return value
     if value is None:
         return ""
     if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in number_format:
