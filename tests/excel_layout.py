@@ -16,7 +16,13 @@ FIXTURE = Path(__file__).resolve().parent / "fixtures" / "xlsx-layout.json"
 # (name, ruleset, input, period, --set): the layouts the writer makes (two header rows, one, sections, what-if)
 CASES = (
     ("seed", "rulesets/jintai-hotline/2024.02.yaml", "examples/jintai-hotline-2024-02.csv", "2024-02", ()),
-    ("what-if", "rulesets/jintai-hotline/2024.02.yaml", "examples/jintai-hotline-2024-02.csv", "2024-02", ("rounding.places=1",)),
+    (
+        "what-if",
+        "rulesets/jintai-hotline/2024.02.yaml",
+        "examples/jintai-hotline-2024-02.csv",
+        "2024-02",
+        ("rounding.places=1",),
+    ),
     ("city", "rulesets/city-hotline/2025.01.yaml", "examples/city-hotline-2025-01.csv", "2025-01", ()),
     ("city-no-period", "rulesets/city-hotline/2025.01.yaml", "examples/city-hotline-2025-01.csv", None, ()),
 )
@@ -42,7 +48,7 @@ def describe(data: bytes) -> dict:
                         c.data_type,
                         c.number_format,
                         bool(c.font.b),
-                        c.font.sz if c.coordinate == "A1" else None,
+                        c.font.sz if c.coordinate == "A1" and sheet is book.worksheets[0] else None,  # the title's
                         c.alignment.horizontal,
                         c.alignment.vertical,
                         bool(c.alignment.wrap_text),
@@ -56,14 +62,31 @@ def describe(data: bytes) -> dict:
                 "max_column": sheet.max_column,
                 "merged": sorted(str(r) for r in sheet.merged_cells.ranges),
                 "freeze_panes": sheet.freeze_panes,
-                "widths": {k: d.width for k, d in sorted(sheet.column_dimensions.items()) if d.customWidth},
+                "widths": widths(sheet),
                 "heights": {str(k): d.height for k, d in sorted(sheet.row_dimensions.items()) if d.height},
                 "print_title_rows": sheet.print_title_rows,
                 "landscape": sheet.page_setup.orientation,
                 "cells": cells,
             }
         )
-    return {"sheets": sheets, "title": book.properties.title, "creator": book.properties.creator.replace(version, "<version>")}
+    return {
+        "sheets": sheets,
+        "title": book.properties.title,
+        "creator": book.properties.creator.replace(version, "<version>"),
+    }
+
+
+def widths(sheet) -> dict[str, float]:
+    """Each column's width, as Excel shows it: a <col min max> range gives every column in it its width (XlsxWriter
+    writes equal neighbours as one range, openpyxl each alone)."""
+    from openpyxl.utils import get_column_letter
+
+    out = {}
+    for dim in sheet.column_dimensions.values():
+        if dim.customWidth:
+            for col in range(dim.min, dim.max + 1):
+                out[get_column_letter(col)] = dim.width
+    return dict(sorted(out.items(), key=lambda kv: (len(kv[0]), kv[0])))
 
 
 def written(case: tuple) -> bytes:

@@ -993,7 +993,8 @@ def _text(value: Any, number_format: str = "General") -> str:
             return str(int(value))
         return seen_text(value)
     if kind is str and value.isprintable():  # no line break (each is unprintable): the text as it is
-        return value
+        as_is: str = value
+        return as_is
     if value is None:
         return ""
     if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in number_format:
