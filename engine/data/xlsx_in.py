@@ -909,7 +909,10 @@ def _grid(ws: Any, layout: Layout, title: str, display: str, places: Places = No
     covered = _covered(layout)
     marked = {r for r, _ in covered} | {r for r, _ in layout.formats} | {r for r, _ in layout.damaged}
     top, left = ws.start or (0, 0)
-    for row, values in enumerate(ws.iter_rows(), start=top + 1):
+    # to_python starts at the sheet's first filled row and column (ws.start), as its documentation says;
+    # iter_rows, in python-calamine 0.9, starts at row 1 but at the first filled column, so its rows are not
+    # where they seem (tests/test_excel_reader.py reads cells far from A1 both ways)
+    for row, values in enumerate(ws.to_python(), start=top + 1):
         if values.count("") == len(values):
             continue
         if places is None and row not in marked:
@@ -998,7 +1001,7 @@ def _text(value: Any, number_format: str = "General") -> str:
     if value is None:
         return ""
     if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in number_format:
-        return f"{seen_text(value * 100)}%"
+        return f"{seen_text(value * 100 + 0.0)}%"  # + 0.0: a stored -0 shows as 0%, as Excel shows it
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
