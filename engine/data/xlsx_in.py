@@ -365,7 +365,7 @@ def _check_sizes(members: list[zipfile.ZipInfo], display: str) -> None:
 
 
 def _member_cap(name: str) -> int:
-    if name.startswith("xl/worksheets/"):
+    if name.startswith("xl/worksheets/") or name == "content.xml":  # an .ods holds its sheets in content.xml
         return MAX_SHEET_XML
     if name == "xl/sharedStrings.xml":
         return MAX_SHARED_STRINGS
