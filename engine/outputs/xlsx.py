@@ -85,7 +85,9 @@ def to_xlsx(evaluation: Evaluation, period: str | None = None) -> bytes:
     heading = title(evaluation.ruleset, period)
     when = stamp(evaluation)
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_formulas": False})
+    workbook = xlsxwriter.Workbook(
+        buffer, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
     workbook.set_properties({"title": _text(heading), "author": f"kaoping {__version__}", "created": when})
     looks = _looks(workbook, evaluation, heading)
     _write_table(workbook.add_worksheet(sheet_name(heading)), looks, evaluation, heading, period)
@@ -189,15 +191,16 @@ _PIXELS_PER_CHARACTER = 7
 
 
 def _widths(evaluation: Evaluation, cols: Sequence[Leaf]) -> tuple[list[int], list[str]]:
-    """Each column's widest text (header or cell, a Chinese character counting two), and the sections' titles."""
-    widths = [max(cell_len(leaf.label), 1) for leaf in cols]
-    titles: list[str] = []
-    for label, results in sections_of(evaluation):
-        if label:
-            titles.append(label)
-        for result in results:
-            for i, leaf in enumerate(cols):
-                widths[i] = max(widths[i], cell_len(cell(evaluation, result, leaf.field)))
+    """Each column's widest text (header or cell, a Chinese character counting two), and the sections' titles.
+    A column of plain ASCII (numbers, ranks) is measured by len, in C; any other text by its terminal width."""
+    results = [result for _, section in sections_of(evaluation) for result in section]
+    titles = [label for label, _ in sections_of(evaluation) if label]
+    widths = []
+    for leaf in cols:
+        texts = [cell(evaluation, result, leaf.field) for result in results]
+        joined = "".join(texts)
+        measure = len if joined.isascii() and joined.isprintable() else cell_len
+        widths.append(max(max(map(measure, texts), default=0), cell_len(leaf.label), 1))
     return widths, titles
 
 
@@ -256,6 +259,7 @@ def _merge_down(sheet: Any, col: int, look: Any) -> None:
 def _write_body(sheet: Any, looks: _Looks, evaluation: Evaluation, cols: Sequence[Leaf], row: int) -> int:
     """Each section's title row (when it has a title), then its units; the next free row (0-based)."""
     score_format = _number_format(evaluation.ruleset.rounding.places)
+    write_number = sheet.write_number
     for label, results in sections_of(evaluation):
         if label:
             if len(cols) > 1:
@@ -266,7 +270,11 @@ def _write_body(sheet: Any, looks: _Looks, evaluation: Evaluation, cols: Sequenc
         for result in results:
             for i, leaf in enumerate(cols):
                 value, number_format = cell_value(evaluation, result, leaf, score_format)
-                _put(sheet, row, i, value, looks.body if number_format is None else looks.score)
+                look = looks.body if number_format is None else looks.score
+                if type(value) is int or type(value) is float and math.isfinite(value):
+                    write_number(row, i, value, look)  # nearly every cell: _put's first question answered here
+                else:
+                    _put(sheet, row, i, value, look)
             row += 1
     return row
 
