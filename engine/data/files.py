@@ -77,9 +77,12 @@ def head(path: Path, display: str) -> bytes:
 
 
 def real_kind(head: bytes) -> str:
-    """What the bytes say the file is, whatever its name: xlsx, xls (an OLE container), utf32, utf16, html or text."""
+    """What the bytes say the file is, whatever its name: xlsx, ods, xls (an OLE container), utf32, utf16, html or text.
+
+    An OpenDocument file is a zip whose first part, stored unpacked, is named mimetype and says what it is
+    (application/vnd.oasis.opendocument.spreadsheet), so the head tells an .ods from an .xlsx."""
     if head.startswith(b"PK\x03\x04"):
-        return "xlsx"
+        return "ods" if head[30:38] == b"mimetype" and b"opendocument.spreadsheet" in head[38:128] else "xlsx"
     if head.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE container: .xls, or a workbook encrypted with a password
         return "xls"
     if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")) or _utf32_without_bom(head):
@@ -140,26 +143,37 @@ _REFUSED_KINDS = {
 }
 
 
+# the workbook kinds kaoping reads, by the name they must carry, and how each is called in a message
+_WORKBOOKS = {"xlsx": (".xlsx", "an Excel workbook (.xlsx)"), "ods": (".ods", "an OpenDocument spreadsheet (.ods)")}
+
+
 def refuse_disguised(path: Path, head: bytes, display: str) -> str:
-    """'xlsx' or 'csv', the reader the file needs; a file whose bytes are not what its name says is refused, saying what it is."""
+    """'xlsx' (any workbook: .xlsx, .xls or .ods, each read by engine/data/xlsx_in.py by its name) or 'csv', the
+    reader the file needs; a file whose bytes are not what its name says is refused, saying what it is.
+
+    An .xls is an OLE container, as a workbook protected by a password is: named .xls it is read (a password is
+    told when calamine meets it); under any other name it is refused as it always was."""
     kind, named = real_kind(head), path.suffix.lower()
+    if kind == "xls" and named == ".xls":
+        return "xlsx"
     if kind in _REFUSED_KINDS:
         message, hint, code = _REFUSED_KINDS[kind]
         raise fail(display, message, hint, code=code)
-    if named in (".xlsx", ".xls") and kind != "xlsx":
+    if named in (".xlsx", ".xls", ".ods") and kind not in _WORKBOOKS:
         raise fail(
             display,
             f"this is not an Excel workbook kaoping can read: it is text (a CSV file?), though its name ends in {named}",
             "if it is the month's CSV, rename it to .csv",
             code="file.not-a-workbook",
         )
-    if named == ".xlsx":
+    if kind in _WORKBOOKS and named == _WORKBOOKS[kind][0]:
         return "xlsx"
-    if kind == "xlsx":
+    if kind in _WORKBOOKS:
+        suffix, what = _WORKBOOKS[kind]
         raise fail(
             display,
-            f"this is an Excel workbook (.xlsx), though its name ends in '{named or '(no extension)'}'",
-            "rename it to .xlsx",
+            f"this is {what}, though its name ends in '{named or '(no extension)'}'",
+            f"rename it to {suffix}",
             code="file.workbook-misnamed",
         )
     return "csv"

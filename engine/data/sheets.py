@@ -18,13 +18,21 @@ if TYPE_CHECKING:
 
 
 def sheet_source(path: Path, ruleset: Ruleset, display: str, sheet: str | None) -> Source:
-    """A sheet's table as rows, each starting and ending on its row number; its separator is taken to be ','."""
-    from .xlsx_in import sheet_rows  # openpyxl is loaded only when a workbook is read
+    """A sheet's table (.xlsx, .xls or .ods) as rows, each starting and ending on its row number; its separator is
+    taken to be ','; its encoding names the format and the sheet ("xlsx sheet 2月")."""
+    from .xlsx_in import sheet_rows  # calamine is loaded only when a workbook is read
 
     book = sheet_rows(path, display, sheet)
     rows = _table_rows([Row(n, n, c) for n, c in book.rows], book, ruleset, display)
     return Source(
-        rows, f"xlsx sheet {book.name}", ",", book.name, book.group_rows, book.sheets, book.chosen_why, book.hidden_rows
+        rows,
+        f"{book.kind} sheet {book.name}",
+        ",",
+        book.name,
+        book.group_rows,
+        book.sheets,
+        book.chosen_why,
+        book.hidden_rows,
     )
 
 

@@ -1,4 +1,4 @@
-"""Reading an Excel workbook (.xlsx) as rows of text, the way the CSV reader sees a file.
+"""Reading a workbook (.xlsx, and .xls or .ods through their own modules) as rows of text, the way the CSV reader sees a file.
 
 The offices keep the month's figures in Excel or WPS, often with a title row
 above the header and, in a sheet laid out like the published table, a
@@ -7,40 +7,56 @@ over their own labels (工单数, 得分), and single columns merged down over b
 header rows.  Each cell becomes text as a spreadsheet shows it (numbers
 stored as text are accepted later like any other); a group header's value is
 spread over the columns it covers, and the rows that hold such a header are
-reported so the reader can join it with the row below.  openpyxl is imported
-here only, so commands that never read Excel never load it.
+reported so the reader can join it with the row below.
+
+The cells' values are read by python-calamine (Rust: 100,000 rows in about a
+second, where openpyxl took twelve), imported here only, so commands that
+never read a workbook never load it.  What calamine does not say — a cell's
+number format (a percentage shows 0.9806 as 98.06%), an error value
+(#DIV/0!, which it reads as empty), rows the sheet hides, a formula saved
+without its result — and what must be known before calamine builds the
+sheet's whole bounding box in memory (the box, the cell count) is read from
+the sheet's XML in one streamed pass (`_scan`), with byte searches and
+regular expressions that stay in C.  The reading openpyxl gave is the
+reference: tests/test_excel_reader.py reads the same workbooks both ways.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import posixpath
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from itertools import compress, repeat
+from operator import ne
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 from xml.etree import ElementTree
 from xml.etree.ElementTree import ParseError
+from xml.sax.saxutils import unescape
 
 from ..errors import KaopingError, Problem, fail
-from ..numbers import plain_number, seen_text
+from ..numbers import SIGNIFICANT, plain_number, seen_text
 from ..ruleset.model import PROVENANCE_SHEET
 
 MAX_BOX = 5_000_000  # a sheet whose real cells span more than this (rows × columns) is a formatting accident or a hostile file
-# cells in the whole workbook: openpyxl keeps every cell of every sheet as an object (with the reading, ~600 bytes
-# and ~15 µs a cell), so 100,000 cells read in ~1.5 s and ~90 MB; a million would take ~16 s and ~600 MB.
-# A month's table is a few hundred units of a dozen columns; a bigger one reads as CSV, which has no such cap
+# cells in the whole workbook.  The cap was set for openpyxl, which kept every cell of every sheet as an object
+# (~600 bytes and ~15 µs a cell); calamine reads a cell in about 1.5 µs and keeps it in ~32 bytes until it becomes
+# text, so the cap could rise tenfold (the README and tests/test_trust_data.py say 100,000).  A month's table is a
+# few hundred units of a dozen columns; a bigger one reads as CSV, which has no such cap
 MAX_CELLS = 100_000
 MAX_SHEET_XML = 200 * 2**20  # uncompressed size of one sheet's XML
 MAX_SHARED_STRINGS = 64 * 2**20  # uncompressed size of the shared strings (every text cell's text, once)
 MAX_OTHER_MEMBER = 16 * 2**20  # any other part: styles, theme, document properties
 MAX_UNPACKED = 300 * 2**20  # the whole workbook, uncompressed
-# Excel's own limit, and below the CSV reader's (131,072): openpyxl silently cuts a longer text to this
-# length, so a cell this long may have been cut and is refused, never read short
+# Excel's own limit, and below the CSV reader's (131,072): a program writing a longer text (or openpyxl, which
+# silently cut one to this length) may have cut it, so a cell this long is refused, never read short
 MAX_CELL_CHARS = min(32_767, csv.field_size_limit())
 MAX_ROW, MAX_COL = 1_048_576, 16_384  # Excel's grid
 
@@ -56,6 +72,27 @@ _FORMULA = re.compile(
     rb"<(?:\w+:)?c\b([^>]*[^/])?>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)\s*(?:<(?:\w+:)?v\b[^>]*?(/>|>([^<]*)<))?"
 )
 _REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
+# what the chosen sheet's XML says that calamine does not (see Marks): literal prefixes, so that each search runs
+# at memory speed in C over a sheet of 700,000 cells and only its matches cost Python time
+_ROW_OF_REF = re.compile(rb'r="[A-Z]+([0-9]+)"')
+_COLUMN_OF_REF = re.compile(rb'r="([A-Z]+)[0-9]')
+_STYLE_USED = re.compile(rb's="([0-9]+)"')
+_HIDDEN = re.compile(rb'hidden="(?:1|true)"')
+_ERROR_TYPE = re.compile(rb't="e"')
+_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+_ROW_NUMBER = re.compile(rb'\br="([0-9]+)"')
+# the sheet's cells, and every cell's or row's reference, for renumbering a sparse sheet (see _compacted)
+_SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData\b[^>]*?(?:/>|>.*?</(?:\w+:)?sheetData>)", re.S)
+_REF_ATTR = re.compile(rb'(<(?:\w+:)?(?:c|row)\b[^>]*?\br=")([A-Z]*)([0-9]+)"')
+_REF_PARTS = re.compile(rb'<(?:\w+:)?(?:c|row)\b[^>]*?\br="([A-Z]*)([0-9]+)"')
+_DIMENSION_TAG = re.compile(rb"<(?:\w+:)?dimension\b[^>]*>")
+# a sheet whose box holds SPARSE times more places than its cells (and 10,000 more) is read compacted
+SPARSE = 4
+_EXACT = 10**SIGNIFICANT  # below it, a whole float reads as an integer (numbers.plain_number)
+_TAG_NAME = re.compile(rb"</?(?:\w+:)?(\w+)")
+_CELL_CLOSE = re.compile(rb"</(?:\w+:)?c>")
+_BUILTIN_PERCENT = {9: "0%", 10: "0.00%"}  # Excel's built-in number formats that show a percentage
+_FIRST_CUSTOM_FORMAT = 164  # below it, a format id is Excel's own (unknown ones show as General)
 _NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -77,33 +114,81 @@ class Sheet:
     sheets: tuple[str, ...] = ()  # every sheet of the workbook, in order, for a hint when this one holds no table
     chosen_why: str = ""  # when kaoping chose the sheet (no --sheet, several sheets): which one it read and why
     hidden_rows: frozenset[int] = frozenset()  # filled rows Excel does not show (hidden, or filtered out)
+    kind: str = "xlsx"  # the workbook's format: xlsx, xls or ods
+
+
+Places = tuple[list[int], list[int]] | None  # a compacted sheet's rows and columns: where each was in the file
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """What the reader needs to know about the chosen sheet besides its values, which calamine reads.
+
+    Positions are 1-based (row, column).  `rows` × `cols` is the sheet's box as openpyxl measured it (every cell
+    the file holds, even an empty one, and every merged range), checked before calamine builds it in memory.
+    """
+
+    rows: int
+    cols: int
+    cells: int = 0  # the cells the sheet's XML holds, empty or not
+    merges: tuple[tuple[int, int, int, int], ...] = ()  # (first row, first col, last row, last col), in place order
+    hidden_rows: frozenset[int] = frozenset()
+    formats: Mapping[tuple[int, int], str] = field(
+        default_factory=dict
+    )  # a cell's number format, where it matters (a percentage)
+    errors: Mapping[tuple[int, int], str] = field(
+        default_factory=dict
+    )  # a cell's error value (#DIV/0!), which calamine reads as empty
+    damaged: frozenset[tuple[int, int]] = frozenset()  # cells whose style names a number format the file lacks
 
 
 @dataclass(frozen=True, slots=True)
 class Scan:
-    """What a sheet's XML holds, counted before openpyxl builds a cell of it."""
+    """What a sheet's XML holds, counted before calamine builds a cell of it."""
 
     cells: int
-    merged_cells: int  # cells inside merged ranges: openpyxl makes every one of them
+    merged_cells: int  # cells inside merged ranges: openpyxl made every one of them, and they count as cells
     unsaved_formulas: list[str]  # A1 names of formula cells with no saved result
     partial: bool = False  # the scan stopped early, once the cells were over the cap
 
 
+@dataclass(frozen=True, slots=True)
+class Styles:
+    """The workbook's cell styles, as far as reading needs them: how many, and which show a percentage or name a
+    number format the workbook does not define (a damaged styles part)."""
+
+    count: int | None  # None: no styles part
+    percent: Mapping[int, str]  # style index -> its number format, for those holding a '%'
+    broken: frozenset[int]
+
+
 def sheet_rows(path: Path, display: str, sheet: str | None) -> Sheet:
-    """The first sheet of the workbook, or the one named `sheet`, as text.
+    """The first sheet of the workbook, or the one named `sheet`, as text: an .xlsx here, an .ods or .xls in
+    their own modules.
 
-    The zip's parts are measured, and every sheet's cells counted, before
-    openpyxl parses anything: openpyxl keeps the whole workbook in memory,
-    and a small file can claim gigabytes.
+    The zip's parts are measured, every sheet's cells counted and the chosen
+    sheet's box measured before calamine reads a cell: calamine builds a
+    sheet's whole bounding box in memory, and a small file can claim gigabytes.
     """
-    names, chosen, why = _check_package(path, display, sheet)
-    ws = _worksheet(_load(path, display), chosen, display)
-    return replace(_sheet(ws, display, names), chosen_why=why)
+    suffix = path.suffix.lower()
+    if suffix == ".ods":
+        from .ods_in import ods_sheet
+
+        return ods_sheet(path, display, sheet)
+    if suffix == ".xls":
+        from .xls_in import xls_sheet
+
+        return xls_sheet(path, display, sheet)
+    names, chosen, why, layout, part = _check_package(path, display, sheet)
+    if layout.rows * layout.cols > SPARSE * (layout.cells + 10_000):
+        book, places = _compacted(path, part, layout, chosen, display)
+        return replace(read_sheet(book, chosen, layout, display, names, places=places), chosen_why=why)
+    return replace(read_sheet(open_book(path, display), chosen, layout, display, names), chosen_why=why)
 
 
-def _check_package(path: Path, display: str, sheet: str | None) -> tuple[tuple[str, ...], str, str]:
+def _check_package(path: Path, display: str, sheet: str | None) -> tuple[tuple[str, ...], str, str, Layout, str]:
     """The workbook's sheet names, the name of the sheet to read and why it was chosen ("" when --sheet named it),
-    once every part's size and every sheet's cells are within bounds."""
+    and the chosen sheet's layout, once every part's size and every sheet's cells are within bounds."""
     try:
         with zipfile.ZipFile(path) as zf:
             _check_sizes(zf.infolist(), display)
@@ -138,16 +223,17 @@ def _check_package(path: Path, display: str, sheet: str | None) -> tuple[tuple[s
                     ),
                     code="xlsx.sheet-data-missing",
                 )
-            _check_cells(zf, [(n, p) for n, p, _ in sheets], chosen, name, display)
-            return names, name, why
+            marks = Marks(_styles(zf))
+            _check_cells(zf, [(n, p) for n, p, _ in sheets], chosen, name, display, marks)
+            return names, name, why, marks.layout(zf, chosen), chosen
     except _BROKEN as e:
         raise _unreadable(e, display) from None
 
 
-# what reading a damaged workbook raises, in zipfile, zlib, the XML parser or openpyxl's load_workbook (even a
-# chart sheet without a chart); each is told in words by _unreadable, never by its class name.  Caught only around
-# the reading of the package (_check_package) and openpyxl's load (_load); once loaded, only the two lookups
-# openpyxl still makes in the file's contents (_worksheet, _number_format) are guarded, each for its own error
+# what reading a damaged workbook raises, in zipfile, zlib, the XML parser or calamine (python-calamine raises its
+# CalamineError, and Python's own errors for what it cannot convert); each is told in words by _unreadable, never by
+# its class name.  Caught only around the reading of the package (_check_package) and calamine's (open_book,
+# _calamine_sheet); the rows calamine gives are kaoping's own code, and a mistake there shows as the bug it is
 _BROKEN = (
     zipfile.BadZipFile,
     zipfile.LargeZipFile,
@@ -166,6 +252,31 @@ _BROKEN = (
 
 
 def _unreadable(error: BaseException, display: str) -> KaopingError:
+    """Why the workbook cannot be read, in the user's words; calamine's own errors are sorted by their kind first."""
+    return _told(_calamine_kind(error), display)
+
+
+def _calamine_kind(error: BaseException) -> BaseException:
+    """A calamine error as the Python error of the same meaning: a zip it cannot unpack, XML it cannot parse, a
+    password; any other (a part missing, a value it cannot make) is a damaged workbook."""
+    if not type(error).__module__.startswith("python_calamine"):
+        return error  # not calamine's: nothing to import
+    import python_calamine as calamine
+
+    if not isinstance(error, calamine.CalamineError):
+        return error
+    if isinstance(error, calamine.ZipError):
+        return zipfile.BadZipFile()
+    if isinstance(error, calamine.XmlError):
+        return ParseError()
+    if isinstance(error, calamine.PasswordError):
+        return NotImplementedError()
+    if isinstance(error, calamine.WorksheetNotFound):
+        return KeyError()
+    return ValueError()
+
+
+def _told(error: BaseException, display: str) -> KaopingError:
     """Why the workbook cannot be read, in the user's terms: damaged or cut short, a part missing, XML that does not
     parse, a packing kaoping cannot undo, or the system refusing the read.  Python's exception names mean nothing
     to the office that sent the file."""
@@ -254,7 +365,7 @@ def _check_sizes(members: list[zipfile.ZipInfo], display: str) -> None:
 
 
 def _member_cap(name: str) -> int:
-    if name.startswith("xl/worksheets/"):
+    if name.startswith("xl/worksheets/") or name == "content.xml":  # an .ods holds its sheets in content.xml
         return MAX_SHEET_XML
     if name == "xl/sharedStrings.xml":
         return MAX_SHARED_STRINGS
@@ -300,8 +411,11 @@ def _sheet_parts(zf: zipfile.ZipFile, display: str) -> list[tuple[str, str, bool
     return parts
 
 
-def _check_cells(zf: zipfile.ZipFile, sheets: list[tuple[str, str]], chosen: str, name: str, display: str) -> None:
-    """Count every sheet's cells (openpyxl loads them all), and refuse the chosen sheet's formulas without a saved result.
+def _check_cells(
+    zf: zipfile.ZipFile, sheets: list[tuple[str, str]], chosen: str, name: str, display: str, marks: Marks
+) -> None:
+    """Count every sheet's cells (a workbook is refused by its size, whichever sheet is read), refuse the chosen
+    sheet's formulas without a saved result, and note in `marks` what else its XML says.
 
     Counting stops as soon as the workbook is over the cap, so a sheet of
     millions of cells is refused after reading only the cap's worth of it.
@@ -310,7 +424,9 @@ def _check_cells(zf: zipfile.ZipFile, sheets: list[tuple[str, str]], chosen: str
     for _, part in sheets:
         if part.startswith("chart:") or part not in zf.NameToInfo:
             continue
-        scan = _scan(zf, part, display, name if part == chosen else "", MAX_CELLS - total)
+        scan = _scan(
+            zf, part, display, name if part == chosen else "", MAX_CELLS - total, marks if part == chosen else None
+        )
         total += scan.cells + scan.merged_cells
         if total > MAX_CELLS:
             # stopped early: the cells are only known to be too many, unless a merged range alone is (merges follow the cells)
@@ -325,8 +441,9 @@ def _check_cells(zf: zipfile.ZipFile, sheets: list[tuple[str, str]], chosen: str
             _refuse_unsaved(scan.unsaved_formulas, name, display)
 
 
-def _scan(zf: zipfile.ZipFile, part: str, display: str, name: str, budget: int) -> Scan:
-    """A sheet's cells, merged cells and (when `name` is given) unsaved formulas, read from its XML in pieces.
+def _scan(zf: zipfile.ZipFile, part: str, display: str, name: str, budget: int, marks: Marks | None = None) -> Scan:
+    """A sheet's cells, merged cells and (when `name` is given) unsaved formulas, read from its XML in pieces;
+    for the chosen sheet, `marks` notes what calamine will not say.
 
     Cells are counted by their tags' bytes (bytes.count runs at memory speed; a regular expression over a 150 MB
     sheet takes seconds), and the scan stops once more than `budget` are seen: the workbook is refused anyway.
@@ -338,7 +455,8 @@ def _scan(zf: zipfile.ZipFile, part: str, display: str, name: str, budget: int) 
         if not tags:
             found = _PREFIX.search(piece)
             tags = _cell_tags(found.group(1) or b"" if found else b"")
-        cells += sum(piece.count(tag) for tag in tags)
+        here = sum(piece.count(tag) for tag in tags)
+        cells += here
         if b"mergeCell" in piece:
             merged += sum(_area(m.group(1), m.group(2) or m.group(1)) for m in _MERGE.finditer(piece))
         if b"dimension" in piece:
@@ -347,6 +465,9 @@ def _scan(zf: zipfile.ZipFile, part: str, display: str, name: str, budget: int) 
             return Scan(cells, merged, unsaved, partial=True)
         if name and b"<f" in piece:
             unsaved += _unsaved_formulas(piece)
+        if marks is not None:
+            marks.row_tag = tags[0][:-2] + b"row"  # <c plus a space, less both, plus row
+            marks.note(piece, here)
     return Scan(cells, merged, unsaved)
 
 
@@ -434,118 +555,453 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def _load(path: Path, display: str) -> Any:
-    """The workbook, its values as last saved."""
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        return openpyxl.load_workbook(path, data_only=True)
-    except (InvalidFileException, *_BROKEN) as e:
-        # openpyxl fails in many ways on a damaged or unusual file (even a chart sheet without a chart)
-        raise _unreadable(e, display) from None
-
-
-def _worksheet(book: Any, name: str, display: str) -> Any:
-    """The sheet `name` as openpyxl made it; the workbook's sheets were checked, so a KeyError here is openpyxl
-    having left out a sheet it could not make (a damaged workbook)."""
-    try:
-        return book[name]
-    except KeyError as e:
-        raise _unreadable(e, display) from None
-
-
-def _number_format(cell: Any, display: str) -> str:
-    """A cell's number format, which openpyxl looks up only when asked: a style naming a format the workbook
-    does not define (a damaged styles part) raises IndexError here, the one place openpyxl still reads the
-    file's contents once the workbook is loaded.  Anything else in reading the sheet is kaoping's own code, and a
-    mistake there must show as the bug it is, not as a damaged workbook."""
-    try:
-        number_format: str = cell.number_format
-    except (IndexError, KeyError) as e:
-        raise _unreadable(e, display) from None
-    return number_format
+def _styles(zf: zipfile.ZipFile) -> Styles:
+    """The cell styles (cellXfs) of xl/styles.xml: which show a percentage, which name a number format the
+    workbook lacks.  A format id below 164 is Excel's own, and one it does not know shows as General."""
+    if "xl/styles.xml" not in zf.NameToInfo:
+        return Styles(None, {}, frozenset())
+    root = ElementTree.fromstring(zf.read("xl/styles.xml"))
+    custom = {int(f.get("numFmtId", "-1")): f.get("formatCode", "") for f in root.iterfind("m:numFmts/m:numFmt", _NS)}
+    percent: dict[int, str] = {}
+    broken: set[int] = set()
+    xfs = root.findall("m:cellXfs/m:xf", _NS)
+    for index, xf in enumerate(xfs):
+        number = int(xf.get("numFmtId", "0"))
+        code = custom.get(number, _BUILTIN_PERCENT.get(number, ""))
+        if number >= _FIRST_CUSTOM_FORMAT and number not in custom:
+            broken.add(index)
+        elif "%" in code:
+            percent[index] = code
+    return Styles(len(xfs), percent, frozenset(broken))
 
 
-def _sheet(ws: Any, display: str, names: tuple[str, ...]) -> Sheet:
-    """The sheet's cells as rows of text, read from the cells that exist (never the whole bounding box)."""
-    from openpyxl.worksheet.worksheet import Worksheet
+class Marks:
+    """What the chosen sheet's XML says that calamine does not, noted piece by piece as the sheet is scanned: the
+    box (the last row and column any cell names), merged ranges, hidden rows, cells whose style shows a
+    percentage or is damaged, and error values.  Mutable while the scan runs; `layout` freezes it."""
 
-    if not isinstance(ws, Worksheet):
-        raise fail(
-            display,
-            f"the sheet '{ws.title}' is a chart, not a table",
-            "give --sheet the sheet that holds the figures",
-            code="xlsx.chart-sheet",
+    def __init__(self, styles: Styles) -> None:
+        self.styles = styles
+        self.row_tag = b"<row"  # with the sheet's namespace prefix once known (<x:row)
+        self.rows = self.cols = self.cells = 0
+        self.refless = False  # a cell or row without its r="..." (never Excel, WPS or LibreOffice): placed by counting
+        self.merges: list[tuple[int, int, int, int]] = []
+        self.hidden: set[int] = set()
+        self.special: dict[tuple[int, int], str | None] = {}  # percent format, or None for a damaged style
+        self.errors: dict[tuple[int, int], str] = {}
+
+    def note(self, piece: bytes, cells: int) -> None:
+        """Read one piece of the sheet (cut after a cell, see _pieces)."""
+        self.cells += cells
+        self.rows = max(self.rows, _last_row(piece))
+        self.cols = max(self.cols, _last_column(piece))
+        if piece.count(b'r="') < cells + piece.count(self.row_tag):  # fewer r="..." than cells and rows: some lack one
+            self.refless = self.refless or _lacks_refs(piece)
+        if b"mergeCell" in piece:
+            for m in _MERGE.finditer(piece):
+                (c1, r1), (c2, r2) = _split(m.group(1)), _split(m.group(2) or m.group(1))
+                self.merges.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+        if b"hidden" in piece:
+            self.hidden.update(_hidden_rows(piece))
+        if b't="e"' in piece:
+            self.errors.update(_error_cells(piece))
+        self._note_styles(piece)
+
+    def _note_styles(self, piece: bytes) -> None:
+        styles = self.styles
+        used = {int(n) for n in set(_STYLE_USED.findall(piece))} if b's="' in piece else set()
+        if styles.count is not None and any(n >= styles.count for n in used):
+            raise IndexError("a cell's style is not in the workbook's styles")  # told as a missing part
+        wanted = used & (set(styles.percent) | styles.broken)
+        if wanted:
+            pattern = re.compile(b's="(?:' + b"|".join(str(n).encode() for n in sorted(wanted)) + b')"')
+            for tag, at, _ in _tags_around(piece, pattern):
+                ref = _REF.search(tag)
+                if _tag_name(tag) == b"c" and ref:
+                    style = int(_STYLE_USED.search(tag[at:]).group(1))  # type: ignore[union-attr]
+                    self.special[_position(ref.group(1))] = styles.percent.get(style)
+
+    def layout(self, zf: zipfile.ZipFile, part: str) -> Layout:
+        """The layout noted, with the box counted cell by cell instead when some cell lacks its reference."""
+        rows, cols = _counted_box(zf, part) if self.refless else (self.rows, self.cols)
+        for _, _, r2, c2 in self.merges:  # openpyxl made a cell of every merged one
+            rows, cols = max(rows, r2), max(cols, c2)
+        special = self.special
+        return Layout(
+            max(rows, 1),
+            max(cols, 1),
+            self.cells,
+            tuple(sorted(set(self.merges))),
+            frozenset(self.hidden),
+            MappingProxyType({k: v for k, v in special.items() if v is not None}),
+            MappingProxyType(dict(self.errors)),
+            frozenset(k for k, v in special.items() if v is None),
         )
-    if ws.max_row * ws.max_column > MAX_BOX:
+
+
+def _last_row(piece: bytes) -> int:
+    """The highest row any cell of `piece` names.  Rows come in order, so it is nearly always the last cell's; one
+    search for a greater row number (in C) makes sure, and only a file out of order pays for reading every one."""
+    tail = _ROW_OF_REF.findall(piece, max(len(piece) - 4096, 0))
+    last = int(tail[-1]) if tail else 0
+    if not tail or re.search(b'r="[A-Z]+(?:' + _greater_than(last) + b')"', piece):
+        last = max((int(n) for n in _ROW_OF_REF.findall(piece)), default=0)
+    return last
+
+
+def _greater_than(n: int) -> bytes:
+    """A regular expression matching the decimal numbers greater than n (written without leading zeros)."""
+    digits = str(n)
+    longer = f"[1-9][0-9]{{{len(digits)},}}"
+    same = [f"{digits[:i]}[{int(d) + 1}-9][0-9]{{{len(digits) - i - 1}}}" for i, d in enumerate(digits) if d != "9"]
+    return "|".join([longer, *same]).encode()
+
+
+def _last_column(piece: bytes) -> int:
+    """The highest column any cell of `piece` names.  A row's cells come in order, so the piece's last cell (the end
+    of a row) is nearly always the widest; one search for greater column letters makes sure."""
+    tail = _COLUMN_OF_REF.findall(piece, max(len(piece) - 4096, 0))
+    last = max(tail, key=lambda c: (len(c), c)) if tail else b""
+    if not tail or re.search(b'r="(?:' + _letters_after(last) + b")[0-9]", piece):
+        found = set(_COLUMN_OF_REF.findall(piece))
+        last = max(found, key=lambda c: (len(c), c)) if found else b""
+    return _column_number(last)
+
+
+def _letters_after(letters: bytes) -> bytes:
+    """A regular expression matching the column letters after `letters` (AA after Z, XFD last)."""
+    longer = b"[A-Z]{%d,}" % (len(letters) + 1)
+    same = [
+        letters[:i] + b"[" + bytes([ch + 1]) + b"-Z]" + (b"[A-Z]{%d}" % (len(letters) - i - 1))
+        for i, ch in enumerate(letters)
+        if ch < ord("Z")
+    ]
+    return b"|".join([longer, *same])
+
+
+def _lacks_refs(piece: bytes) -> bool:
+    """Whether a cell or row tag of `piece` has no r="..." (openpyxl and calamine then place it by counting)."""
+    return any(b'r="' not in m.group(1) for m in re.finditer(rb"<(?:\w+:)?(?:c|row)\b([^>]*)>", piece))
+
+
+def _counted_box(zf: zipfile.ZipFile, part: str) -> tuple[int, int]:
+    """The box of a sheet some of whose cells or rows lack their reference, counted as openpyxl placed them: a
+    row without r is the one after the last, a cell without r the one right of the last (the sheet is within
+    the cell cap, so reading it tag by tag is quick)."""
+    rows = cols = row = 0
+    with zf.open(part) as f:
+        for _, element in ElementTree.iterparse(f, events=("start",)):
+            tag = element.tag.rsplit("}", 1)[-1]
+            if tag == "row":
+                row = int(element.get("r") or row + 1)
+                col = 0
+            elif tag == "c":
+                ref = element.get("r")
+                if ref:
+                    col, row_of_cell = _split(ref.encode())
+                    rows = max(rows, row_of_cell)
+                else:
+                    col += 1
+                    rows = max(rows, row)
+                cols = max(cols, col)
+            element.clear()
+    return rows, cols
+
+
+def _tags_around(piece: bytes, pattern: re.Pattern[bytes]) -> Iterator[tuple[bytes, int, int]]:
+    """Each tag holding a match of `pattern` (an attribute), with the match's offset inside the tag and where in
+    `piece` the tag ends."""
+    for m in pattern.finditer(piece):
+        start = piece.rfind(b"<", 0, m.start())
+        end = piece.find(b">", m.end())
+        if start >= 0 and end >= 0:
+            yield piece[start : end + 1], m.start() - start, end + 1
+
+
+def _tag_name(tag: bytes) -> bytes:
+    """The element's name, without its namespace prefix: b'c' for <x:c r="A1">."""
+    found = _TAG_NAME.match(tag)
+    return found.group(1) if found else b""
+
+
+def _hidden_rows(piece: bytes) -> Iterator[int]:
+    """The rows of `piece` marked hidden (by hand, or by a filter)."""
+    for tag, _, _ in _tags_around(piece, _HIDDEN):
+        number = _ROW_NUMBER.search(tag)
+        if _tag_name(tag) == b"row" and number:
+            yield int(number.group(1))
+
+
+def _error_cells(piece: bytes) -> Iterator[tuple[tuple[int, int], str]]:
+    """Cells of type e (an error value such as #DIV/0!, shown as such), with their saved text."""
+    for tag, _, end in _tags_around(piece, _ERROR_TYPE):
+        ref = _REF.search(tag)
+        if _tag_name(tag) != b"c" or not ref or tag.endswith(b"/>"):
+            continue
+        value = _VALUE.search(piece, end, _cell_end(piece, end))
+        if value:
+            yield _position(ref.group(1)), unescape(value.group(1).decode("utf-8", "replace"))
+
+
+def _cell_end(piece: bytes, start: int) -> int:
+    """Where the cell whose content starts at `start` ends (its </c>, with any namespace prefix)."""
+    close = _CELL_CLOSE.search(piece, start)
+    return close.end() if close else len(piece)
+
+
+def _position(ref: bytes) -> tuple[int, int]:
+    col, row = _split(ref)
+    return row, col
+
+
+# --- the cells, read by calamine ---------------------------------------------------------------
+
+
+def open_book(path: Path, display: str) -> Any:
+    """The workbook as calamine opens it (its sheet list and shared strings; no sheet is read yet)."""
+    import python_calamine as calamine
+
+    try:
+        return calamine.CalamineWorkbook.from_path(str(path))
+    except (calamine.CalamineError, *_BROKEN) as e:
+        raise _unreadable(e, display) from None
+
+
+def read_sheet(
+    book: Any,
+    name: str,
+    layout: Layout,
+    display: str,
+    names: tuple[str, ...],
+    kind: str = "xlsx",
+    places: Places = None,
+) -> Sheet:
+    """The sheet `name` as rows of text, once its box is known to be within bounds (calamine builds all of it);
+    `places` maps a compacted sheet's rows and columns back to the file's (see _compacted)."""
+    if layout.rows * layout.cols > MAX_BOX:
         raise fail(
             display,
-            f"the sheet '{ws.title}' claims {ws.max_row:,} rows × {ws.max_column:,} columns",
+            f"the sheet '{name}' claims {layout.rows:,} rows × {layout.cols:,} columns",
             "delete the empty rows and columns after the table (or copy the table to a new sheet)",
             code="xlsx.sheet-too-large",
         )
-    grid = _sparse_rows(ws, display)
+    grid = _grid(_calamine_sheet(book, name, display), layout, name, display, places)
+    return replace(_sheet(name, grid, layout, names), kind=kind)
+
+
+def _compacted(path: Path, part: str, layout: Layout, name: str, display: str) -> tuple[Any, Places]:
+    """The workbook for calamine with the sheet's empty rows and columns taken out, and where each remaining one
+    was.  calamine builds a sheet's whole bounding box and gives every row its full width, so one stray cell at
+    XFD300 or F800000 (a few hundred cells in a box of millions) would cost seconds; renumbered, it costs none.
+    A sheet with cells lacking their reference (placed by counting) cannot be renumbered, and is read whole."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            xml = zf.read(part)
+            data = _SHEET_DATA.search(xml)
+            if data is None or _lacks_refs(data.group(0)):
+                return open_book(path, display), None
+            found = _REF_PARTS.findall(data.group(0))
+            rows = sorted({int(n) for _, n in found})
+            cols = sorted({_column_number(c) for c, _ in found if c})
+            row_to = {n: i for i, n in enumerate(rows, start=1)}
+            col_to = {n: _letters(i) for i, n in enumerate(cols, start=1)}
+
+            def renumber(m: re.Match[bytes]) -> bytes:
+                letters = col_to[_column_number(m.group(2))] if m.group(2) else b""
+                return m.group(1) + letters + str(row_to[int(m.group(3))]).encode() + b'"'
+
+            head = _DIMENSION_TAG.sub(b"", xml[: data.start()])
+            root = _PREFIX.search(xml)
+            body = _REF_ATTR.sub(renumber, data.group(0))
+            sheet_xml = head + body + b"</" + (root.group(1) or b"" if root else b"") + b"worksheet>"
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as out:
+                for info in zf.infolist():
+                    out.writestr(info.filename, sheet_xml if info.filename == part else zf.read(info))
+    except _BROKEN as e:
+        raise _unreadable(e, display) from None
+    buffer.seek(0)
+    return _open_buffer(buffer, display), (rows, cols)
+
+
+def _letters(col: int) -> bytes:
+    from .sheets import column_letter
+
+    return column_letter(col).encode()
+
+
+def _open_buffer(buffer: io.BytesIO, display: str) -> Any:
+    import python_calamine as calamine
+
+    try:
+        return calamine.CalamineWorkbook.from_filelike(buffer)
+    except (calamine.CalamineError, *_BROKEN) as e:
+        raise _unreadable(e, display) from None
+
+
+def _calamine_sheet(book: Any, name: str, display: str) -> Any:
+    import python_calamine as calamine
+
+    try:
+        return book.get_sheet_by_name(name)
+    except (calamine.CalamineError, *_BROKEN) as e:
+        raise _unreadable(e, display) from None
+
+
+def _sheet(name: str, grid: dict[int, list[str]], layout: Layout, names: tuple[str, ...]) -> Sheet:
+    """The grid as a Sheet: title rows, group-header rows and merges told apart, as openpyxl's reading told them."""
     width = max((len(r) for r in grid.values()), default=0)
     group_rows: set[int] = set()
     title_rows: set[int] = set()
     merges: list[tuple[int, str]] = []
-    for merged in ws.merged_cells.ranges:
-        top = grid.get(merged.min_row, [])
-        if merged.min_col == 1 and merged.max_col >= width > 1:
-            title_rows.add(merged.min_row)
+    for min_row, min_col, max_row, max_col in layout.merges:
+        top = grid.get(min_row, [])
+        if min_col == 1 and max_col >= width > 1:
+            title_rows.add(min_row)
             continue
-        merges.append((merged.min_row, merged.coord))
-        if merged.max_col > merged.min_col and top and merged.min_col <= len(top):
-            group_rows.add(merged.min_row)
-            top.extend([""] * (min(merged.max_col, width) - len(top)))
-            value = top[merged.min_col - 1]
-            for col in range(merged.min_col, min(merged.max_col, len(top)) + 1):
+        merges.append((min_row, _coord(min_row, min_col, max_row, max_col)))
+        if max_col > min_col and top and min_col <= len(top):
+            group_rows.add(min_row)
+            top.extend([""] * (min(max_col, width) - len(top)))
+            value = top[min_col - 1]
+            for col in range(min_col, min(max_col, len(top)) + 1):
                 top[col - 1] = value  # a group header covers each of its columns
-        elif merged.max_row > merged.min_row:
-            group_rows.add(merged.min_row)
-    rows = tuple(sorted((n, tuple(cells)) for n, cells in grid.items() if any(c.strip() for c in cells)))
+        elif max_row > min_row:
+            group_rows.add(min_row)
+    # "".join(cells).strip(): any cell holding more than whitespace, in C
+    rows = tuple(sorted((n, tuple(cells)) for n, cells in grid.items() if "".join(cells).strip()))
     filled = {n for n, _ in rows}
     last = max(filled, default=0)
     gaps = frozenset(n + 1 for n in filled if n + 1 not in filled and n < last)
-    hidden = frozenset(n for n, dim in ws.row_dimensions.items() if dim.hidden and n in filled)
+    hidden = frozenset(n for n in layout.hidden_rows if n in filled)
     return Sheet(
-        ws.title, rows, frozenset(group_rows), frozenset(title_rows), gaps, tuple(merges), names, hidden_rows=hidden
+        name, rows, frozenset(group_rows), frozenset(title_rows), gaps, tuple(merges), names, hidden_rows=hidden
     )
 
 
-def _sparse_rows(ws: Any, display: str) -> dict[int, list[str]]:
-    """Row number -> its cells' text, up to its last cell holding something; only the cells the file holds are visited."""
+def _coord(min_row: int, min_col: int, max_row: int, max_col: int) -> str:
+    """A range as Excel names it: C3:D3, or C3 for one cell."""
+    from .sheets import column_letter
+
+    first = f"{column_letter(min_col)}{min_row}"
+    return first if (min_row, min_col) == (max_row, max_col) else f"{first}:{column_letter(max_col)}{max_row}"
+
+
+def _covered(layout: Layout) -> frozenset[tuple[int, int]]:
+    """The cells of merged ranges other than each range's first: a spreadsheet shows nothing there, whatever the
+    file holds (openpyxl dropped it too)."""
+    return frozenset(
+        (row, col)
+        for r1, c1, r2, c2 in layout.merges
+        for row in range(r1, r2 + 1)
+        for col in range(c1, c2 + 1)
+        if (row, col) != (r1, c1)
+    )
+
+
+def _grid(ws: Any, layout: Layout, title: str, display: str, places: Places = None) -> dict[int, list[str]]:
+    """Row number -> its cells' text, up to its last cell holding something; empty rows are skipped whole.
+
+    A row with nothing special (no merged, percentage or damaged cell, no text near Excel's limit) is made in one
+    map over its values, with no Python work per cell but _text's; any other row cell by cell (_careful_row).
+    """
     grid: dict[int, list[str]] = {}
-    for (row, col), cell in ws._cells.items():
-        value = cell.value
-        if value is None:
+    covered = _covered(layout)
+    marked = {r for r, _ in covered} | {r for r, _ in layout.formats} | {r for r, _ in layout.damaged}
+    top, left = ws.start or (0, 0)
+    # to_python starts at the sheet's first filled row and column (ws.start), as its documentation says;
+    # iter_rows, in python-calamine 0.9, starts at row 1 but at the first filled column, so its rows are not
+    # where they seem (tests/test_excel_reader.py reads cells far from A1 both ways)
+    for row, values in enumerate(ws.to_python(), start=top + 1):
+        if values.count("") == len(values):
             continue
+        if places is None and row not in marked:
+            texts = list(map(_text, values))
+            if max(map(len, texts)) < MAX_CELL_CHARS // 2 - 1:  # a text is at least half its value (see _text)
+                while not texts[-1]:
+                    texts.pop()
+                grid[row] = [""] * left + texts if left else texts
+                continue
+        cells = _careful_row(row, values, left, layout, covered, title, display, places)
+        if cells:
+            grid[places[0][row - 1] if places else row] = cells
+    _put_errors(grid, layout, covered)
+    return grid
+
+
+def _careful_row(
+    row: int,
+    values: list[Any],
+    left: int,
+    layout: Layout,
+    covered: frozenset[tuple[int, int]],
+    title: str,
+    display: str,
+    places: Places,
+) -> list[str]:
+    """One row's texts, cell by cell: merged cells left empty, a percentage's format applied, a damaged style or a
+    text of Excel's maximum length refused.  calamine gives every row the sheet's full width, so the cells holding
+    something are picked out in C (compress over a comparison with ""): a stray cell in column XFD costs no Python
+    loop over 16,384 blanks."""
+    cells: list[str] = []
+    rows_of, cols_of = places or (None, None)
+    row = rows_of[row - 1] if rows_of else row  # the file's own row number, once compacted
+    for index in compress(range(len(values)), map(ne, values, repeat(""))):
+        col = cols_of[left + index] if cols_of else left + index + 1
+        if (row, col) in covered:
+            continue
+        value = values[index]
+        if (row, col) in layout.damaged:
+            raise _unreadable(IndexError(), display)  # the cell's number format is not in the workbook
         if isinstance(value, str) and len(value) >= MAX_CELL_CHARS:
-            raise fail(
-                display,
-                f"this cell holds {MAX_CELL_CHARS:,} characters or more, Excel's most, so its text may have been cut off",
-                "no name or figure is this long: check the cell",
-                cell=f"{ws.title}!{cell.coordinate}",
-                code="xlsx.cell-too-long",
-            )
-        text = _text(value, _number_format(cell, display))
-        if not text:
+            raise _too_long(title, row, col, display)
+        text = _text(value, layout.formats.get((row, col), "General"))
+        if text:
+            cells.extend([""] * (col - 1 - len(cells)))
+            cells.append(text)
+    return cells
+
+
+def _put_errors(grid: dict[int, list[str]], layout: Layout, covered: frozenset[tuple[int, int]]) -> None:
+    """Error values (#DIV/0!, #N/A) into their cells, as a spreadsheet shows them: calamine reads them as empty,
+    and an error where a count should be must be told, never taken for a blank."""
+    for (row, col), error in sorted(layout.errors.items()):
+        text = _text(error)
+        if not text or (row, col) in covered:
             continue
         cells = grid.setdefault(row, [])
-        if len(cells) < col:
-            cells.extend([""] * (col - len(cells)))
+        cells.extend([""] * (col - len(cells)))
         cells[col - 1] = text
-    return grid
+
+
+def _too_long(title: str, row: int, col: int, display: str) -> KaopingError:
+    from .sheets import column_letter
+
+    return fail(
+        display,
+        f"this cell holds {MAX_CELL_CHARS:,} characters or more, Excel's most, so its text may have been cut off",
+        "no name or figure is this long: check the cell",
+        cell=f"{title}!{column_letter(col)}{row}",
+        code="xlsx.cell-too-long",
+    )
 
 
 def _text(value: Any, number_format: str = "General") -> str:
     """A cell as a spreadsheet shows it: 35.0 as 35, 2.675 as 2.675 (15 significant digits), dates as YYYY-MM-DD,
-    and a percentage cell (stored 0.9806, shown 98.06%) as 98.06%."""
+    and a percentage cell (stored 0.9806, shown 98.06%) as 98.06%.  Called once for every cell of a sheet, so a
+    float and a text (nearly every cell) are told first, each as the general rule below would tell it."""
+    kind = type(value)
+    if kind is float and "%" not in number_format:
+        if value.is_integer() and -_EXACT < value < _EXACT:
+            return str(int(value))
+        return seen_text(value)
+    if kind is str and value.isprintable():  # no line break (each is unprintable): the text as it is
+        as_is: str = value
+        return as_is
     if value is None:
         return ""
     if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in number_format:
-        return f"{seen_text(value * 100)}%"
+        return f"{seen_text(value * 100 + 0.0)}%"  # + 0.0: a stored -0 shows as 0%, as Excel shows it
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):

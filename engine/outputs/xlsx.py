@@ -12,17 +12,27 @@ always written as text, never as a formula, whatever it starts with.
 
 Sheet 2, 来源, says what the table was derived from (output.provenance).
 
-openpyxl is imported here only; the CLI imports this module when it writes
-an xlsx.
+Written by XlsxWriter in constant_memory mode: each row goes to a temporary
+file as soon as the next one starts, so 100,000 units write in seconds and in
+little memory (openpyxl kept every cell as an object: a minute and a
+gigabyte).  Rows are therefore written strictly top to bottom, each whole
+before the next, and a header merged down over two rows is declared without
+writing into a row already written (_merge_down).  The cells, merges, number
+formats, widths, frozen header and print setup are those the openpyxl writer
+made (tests/test_excel_writer.py reads both back cell by cell).  XlsxWriter is
+imported here only; the CLI imports this module when it writes an xlsx.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
+import struct
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from rich.cells import cell_len
@@ -39,7 +49,7 @@ DEFAULT_SHEET = "考评表"
 # Excel refuses these in a sheet's name, and names longer than 31 characters
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _SHEET_MAX = 31
-# XML 1.0 cannot hold these (openpyxl refuses them): shown as U+FFFD rather than failing the whole file
+# XML 1.0 cannot hold these (XlsxWriter would write them, and Excel refuse the file): shown as U+FFFD
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # beyond 15 significant digits Excel silently changes an integer: such a value is written as text
 _EXACT_INTEGER = 10**SIGNIFICANT
@@ -70,17 +80,20 @@ _LATEST = dt.datetime(2107, 12, 31)  # a zip entry's date holds the years 1980 t
 
 def to_xlsx(evaluation: Evaluation, period: str | None = None) -> bytes:
     """The workbook's bytes: the table (sheet 1) and what it was derived from (sheet 2, 来源)."""
-    from openpyxl import Workbook
+    import xlsxwriter  # type: ignore[import-untyped]  # XlsxWriter ships no type hints
 
     heading = title(evaluation.ruleset, period)
-    workbook = Workbook()
-    sheet = workbook.worksheets[0]  # a new workbook's one sheet, the active one
-    sheet.title = sheet_name(heading)
-    _write_table(sheet, evaluation, heading, period)
-    _write_provenance(workbook.create_sheet(PROVENANCE_SHEET), evaluation, period)
-    workbook.properties.title = _text(heading)
-    workbook.properties.creator = f"kaoping {__version__}"
-    return _save(workbook, stamp(evaluation))
+    when = stamp(evaluation)
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(
+        buffer, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    workbook.set_properties({"title": _text(heading), "author": f"kaoping {__version__}", "created": when})
+    looks = _looks(workbook, evaluation, heading)
+    _write_table(workbook.add_worksheet(sheet_name(heading)), looks, evaluation, heading, period)
+    _write_provenance(workbook.add_worksheet(PROVENANCE_SHEET), looks, evaluation, period)
+    workbook.close()
+    return redated(buffer.getvalue(), when)
 
 
 def stamp(evaluation: Evaluation) -> dt.datetime:
@@ -93,35 +106,27 @@ def stamp(evaluation: Evaluation) -> dt.datetime:
     return min(max(day, _EARLIEST), _LATEST)
 
 
-class _DatedZip(zipfile.ZipFile):
-    """A zip whose every entry carries one fixed date (openpyxl would date each with the clock)."""
-
-    when: tuple[int, int, int, int, int, int] = _EARLIEST.timetuple()[:6]
-
-    def writestr(self, zinfo_or_arcname: Any, data: Any, compress_type: Any = None, compresslevel: Any = None) -> None:
-        if isinstance(zinfo_or_arcname, str):
-            info = zipfile.ZipInfo(zinfo_or_arcname, date_time=self.when)
-            info.compress_type = self.compression
-            info.external_attr = 0o600 << 16
-            zinfo_or_arcname = info
-        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
-
-    def write(self, filename: Any, arcname: Any = None, compress_type: Any = None, compresslevel: Any = None) -> None:
-        """A file openpyxl wrote aside (a sheet) goes in with the fixed date, not the file's own time."""
-        with open(filename, "rb") as f:
-            self.writestr(str(arcname or filename), f.read())
-
-
-def _save(workbook: Any, when: dt.datetime) -> bytes:
-    """The workbook's bytes, created and modified at `when` (Workbook.save would stamp the clock's time)."""
-    from openpyxl.writer.excel import ExcelWriter
-
-    workbook.properties.created = workbook.properties.modified = when
-    buffer = io.BytesIO()
-    archive = _DatedZip(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
-    archive.when = when.timetuple()[:6]
-    ExcelWriter(workbook, archive).save()
-    return buffer.getvalue()
+def redated(data: bytes, when: dt.datetime) -> bytes:
+    """The zip `data` with every entry dated `when` (XlsxWriter dates each 1980-01-31), patched in place in each
+    entry's local header and central-directory record: no part is unpacked or packed again."""
+    stamp_bytes = struct.pack(
+        "<HH",
+        when.hour << 11 | when.minute << 5 | when.second // 2,
+        (when.year - 1980) << 9 | when.month << 5 | when.day,
+    )
+    out = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entries = archive.infolist()
+        directory = archive.start_dir  # where the central directory begins
+    for info in entries:
+        out[info.header_offset + 10 : info.header_offset + 14] = stamp_bytes
+    at = directory
+    for _ in entries:
+        assert out[at : at + 4] == b"PK\x01\x02"
+        out[at + 12 : at + 16] = stamp_bytes
+        name, extra, comment = struct.unpack("<HHH", out[at + 28 : at + 34])
+        at += 46 + name + extra + comment
+    return bytes(out)
 
 
 def sheet_name(heading: str) -> str:
@@ -132,97 +137,146 @@ def sheet_name(heading: str) -> str:
     return name
 
 
-# --- sheet 1: the table ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Looks:
+    """The workbook's cell formats, made once (XlsxWriter keeps one object per distinct format)."""
+
+    title: Any  # row 1: bold 14 pt, red when marked, centred
+    header: Any  # the header rows: bold, centred and wrapped, a thin border
+    body: Any  # a unit's cell: a thin border
+    score: Any  # a score or a rate: a thin border and the ruleset's decimals
+    section: Any  # a section's title row: bold, a thin border
+    bold: Any  # the provenance sheet's header
 
 
-def _write_table(sheet: Any, evaluation: Evaluation, heading: str, period: str | None) -> None:
-    """Title, two-level header, sections of units, notes, column widths, print setup."""
-    cols = table_leaves(evaluation)
-    spans = group_spans(cols)
-    header_rows = 2 if spans else 1
-    _write_title(sheet, heading, len(cols), markers(evaluation.ruleset))
-    _write_header(sheet, cols, spans, header_rows)
-    sheet.freeze_panes = sheet.cell(2 + header_rows, 1).coordinate
-    row, widths, titles = _write_body(sheet, evaluation, cols, 2 + header_rows)
-    _write_notes(sheet, evaluation, row + 1, period)
-    from openpyxl.utils import get_column_letter
-
-    for i, width in enumerate(_fit(widths, spans, [heading, *titles])):
-        sheet.column_dimensions[get_column_letter(i + 1)].width = width
-    _print_setup(sheet, header_rows)
-
-
-def _styles() -> tuple[Any, Any, Any]:
-    """(thin border all round, centred and wrapped, bold): the table's look."""
-    from openpyxl.styles import Alignment, Border, Font, Side
-
-    thin = Side(style="thin")
-    return (
-        Border(left=thin, right=thin, top=thin, bottom=thin),
-        Alignment(horizontal="center", vertical="center", wrap_text=True),
-        Font(bold=True),
+def _looks(workbook: Any, evaluation: Evaluation, heading: str) -> _Looks:
+    marked = bool(markers(evaluation.ruleset))
+    thin = {"border": 1}
+    title = {"bold": True, "font_size": 14, "align": "center", "valign": "vcenter", "text_wrap": marked}
+    if marked:
+        title["font_color"] = "#9C0006"
+    return _Looks(
+        workbook.add_format(title),
+        workbook.add_format({"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True, **thin}),
+        workbook.add_format(thin),
+        workbook.add_format({**thin, "num_format": _number_format(evaluation.ruleset.rounding.places)}),
+        workbook.add_format({"bold": True, **thin}),
+        workbook.add_format({"bold": True}),
     )
 
 
-def _write_title(sheet: Any, heading: str, width: int, marks: Sequence[str] = ()) -> None:
+# --- sheet 1: the table ------------------------------------------------------------------------
+
+
+def _write_table(sheet: Any, looks: _Looks, evaluation: Evaluation, heading: str, period: str | None) -> None:
+    """Title, two-level header, sections of units, notes, column widths, print setup (the widths and the frozen
+    header are declared first: in constant_memory mode a row is final once the next is begun)."""
+    cols = table_leaves(evaluation)
+    spans = group_spans(cols)
+    header_rows = 2 if spans else 1
+    widths, titles = _widths(evaluation, cols)
+    for i, width in enumerate(_fit(widths, spans, [heading, *titles])):
+        sheet.set_column_pixels(i, i, width * _PIXELS_PER_CHARACTER)  # exactly `width` characters (see below)
+    sheet.freeze_panes(1 + header_rows, 0)
+    _print_setup(sheet, header_rows)
+    _write_title(sheet, looks, heading, len(cols), markers(evaluation.ruleset))
+    _write_header(sheet, looks, cols, spans, header_rows)
+    row = _write_body(sheet, looks, evaluation, cols, 1 + header_rows)
+    _write_notes(sheet, evaluation, row + 1, period)
+
+
+# XlsxWriter stores a width in pixels, 7 a character of Calibri 11, and writes pixels × 256 // 7 / 256: a whole
+# number of characters, given as 7 pixels each, is written exactly (set_column would add 5 pixels of padding)
+_PIXELS_PER_CHARACTER = 7
+
+
+def _widths(evaluation: Evaluation, cols: Sequence[Leaf]) -> tuple[list[int], list[str]]:
+    """Each column's widest text (header or cell, a Chinese character counting two), and the sections' titles.
+    A column of plain ASCII (numbers, ranks) is measured by len, in C; any other text by its terminal width."""
+    results = [result for _, section in sections_of(evaluation) for result in section]
+    titles = [label for label, _ in sections_of(evaluation) if label]
+    widths = []
+    for leaf in cols:
+        texts = [cell(evaluation, result, leaf.field) for result in results]
+        joined = "".join(texts)
+        measure = len if joined.isascii() and joined.isprintable() else cell_len
+        widths.append(max(max(map(measure, texts), default=0), cell_len(leaf.label), 1))
+    return widths, titles
+
+
+def _write_title(sheet: Any, looks: _Looks, heading: str, width: int, marks: Sequence[str] = ()) -> None:
     """Row 1: the title over the whole table; a what-if or a version not in effect says so above the title,
     in the same cell, so whoever sees the table sees it (and the rows below stay where a reader expects them)."""
-    from openpyxl.styles import Alignment, Font
+    _height(sheet, 0, 28 + 20 * len(marks))
+    text = _text("\n".join([*marks, heading]))
+    if width > 1:
+        sheet.merge_range(0, 0, 0, width - 1, text, looks.title)
+    else:
+        sheet.write_string(0, 0, text, looks.title)
 
-    text = "\n".join([*marks, heading])
-    sheet.cell(1, 1, _text(text)).font = Font(bold=True, size=14, color="9C0006" if marks else None)
-    sheet.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center", wrap_text=bool(marks))
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    sheet.row_dimensions[1].height = 28 + 20 * len(marks)
+
+def _height(sheet: Any, row: int, points: float) -> None:
+    """A row's height in points, exactly: set_row rounds to whole pixels (28 points would be 27.75); XlsxWriter
+    writes a height given in pixels as pixels × 0.75 points."""
+    sheet.set_row_pixels(row, points / 0.75)
 
 
-def _write_header(sheet: Any, cols: Sequence[Leaf], spans: Sequence[tuple[int, int, str]], header_rows: int) -> None:
-    """Rows 2-3: group headers over their columns, every other header down over both rows."""
-    border, centred, bold = _styles()
-    grouped: set[int] = set()
-    for start, end, header in spans:
-        _put(sheet, 2, start + 1, header)
-        if end - start > 1:
-            sheet.merge_cells(start_row=2, start_column=start + 1, end_row=2, end_column=end)
-        for i in range(start, end):
-            _put(sheet, 3, i + 1, cols[i].label)
-            grouped.add(i)
+def _write_header(
+    sheet: Any, looks: _Looks, cols: Sequence[Leaf], spans: Sequence[tuple[int, int, str]], header_rows: int
+) -> None:
+    """Rows 2-3: group headers over their columns, every other header down over both rows; every cell of both
+    rows bold, centred and bordered.  Row 2 is written whole before row 3."""
+    grouped = {i for start, end, _ in spans for i in range(start, end)}
+    starts = {start: (end, header) for start, end, header in spans}
+    _height(sheet, 1, 20)
     for i, leaf in enumerate(cols):
-        if i not in grouped:
-            _put(sheet, 2, i + 1, leaf.label)
-            if header_rows == 2:
-                sheet.merge_cells(start_row=2, start_column=i + 1, end_row=3, end_column=i + 1)
-    for row in range(2, 2 + header_rows):
-        sheet.row_dimensions[row].height = 20
-        for col in range(1, len(cols) + 1):
-            target = sheet.cell(row, col)
-            target.font, target.alignment, target.border = bold, centred, border
+        if i in starts:
+            end, header = starts[i]
+            if end - i > 1:
+                sheet.merge_range(1, i, 1, end - 1, _text(header), looks.header)
+            else:
+                sheet.write_string(1, i, _text(header), looks.header)
+        elif i not in grouped:
+            sheet.write_string(1, i, _text(leaf.label), looks.header)
+    if header_rows == 1:
+        return
+    _height(sheet, 2, 20)
+    for i, leaf in enumerate(cols):
+        if i in grouped:
+            sheet.write_string(2, i, _text(leaf.label), looks.header)
+        else:
+            _merge_down(sheet, i, looks.header)
 
 
-def _write_body(sheet: Any, evaluation: Evaluation, cols: Sequence[Leaf], row: int) -> tuple[int, list[int], list[str]]:
-    """Each section's title row (when it has a title), then its units; the next free row, column widths, titles."""
-    border, _, bold = _styles()
+def _merge_down(sheet: Any, col: int, look: Any) -> None:
+    """Merge column `col` of rows 2 and 3, from row 3: XlsxWriter's merge_range would write into row 2, already
+    written in constant_memory mode, and refuse.  Row 2 holds the value; here row 3 gets its formatted blank and
+    the range is recorded in the sheet's merge list, which XlsxWriter writes as <mergeCells> at the end."""
+    sheet.write_blank(2, col, None, look)
+    sheet.merge.append([1, col, 2, col])
+
+
+def _write_body(sheet: Any, looks: _Looks, evaluation: Evaluation, cols: Sequence[Leaf], row: int) -> int:
+    """Each section's title row (when it has a title), then its units; the next free row (0-based)."""
     score_format = _number_format(evaluation.ruleset.rounding.places)
-    widths = [max(cell_len(leaf.label), 1) for leaf in cols]
-    titles: list[str] = []
+    write_number = sheet.write_number
     for label, results in sections_of(evaluation):
         if label:
-            _put(sheet, row, 1, label).font = bold
-            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(cols))
-            for col in range(1, len(cols) + 1):
-                sheet.cell(row, col).border = border
-            titles.append(label)
+            if len(cols) > 1:
+                sheet.merge_range(row, 0, row, len(cols) - 1, _text(label), looks.section)
+            else:
+                sheet.write_string(row, 0, _text(label), looks.section)
             row += 1
         for result in results:
             for i, leaf in enumerate(cols):
                 value, number_format = cell_value(evaluation, result, leaf, score_format)
-                target = _put(sheet, row, i + 1, value)
-                target.border = border
-                if number_format is not None:
-                    target.number_format = number_format
-                widths[i] = max(widths[i], cell_len(cell(evaluation, result, leaf.field)))
+                look = looks.body if number_format is None else looks.score
+                if type(value) is int or type(value) is float and math.isfinite(value):
+                    write_number(row, i, value, look)  # nearly every cell: _put's first question answered here
+                else:
+                    _put(sheet, row, i, value, look)
             row += 1
-    return row, widths, titles
+    return row
 
 
 def _write_notes(sheet: Any, evaluation: Evaluation, row: int, period: str | None) -> None:
@@ -232,16 +286,14 @@ def _write_notes(sheet: Any, evaluation: Evaluation, row: int, period: str | Non
     if evaluation.ruleset.overrides:
         lines.append(f"试算（WHAT-IF），非正式规则: {evaluation.ruleset.label}")
     for offset, line in enumerate(lines):
-        _put(sheet, row + offset, 1, line)
+        _put(sheet, row + offset, 0, line)
 
 
 def _print_setup(sheet: Any, header_rows: int) -> None:
     """Printed: landscape, as wide as the page, the header repeated on every page."""
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"2:{1 + header_rows}"
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(1, header_rows)
 
 
 def cell_value(evaluation: Evaluation, result: UnitResult, leaf: Leaf, score_format: str) -> tuple[Any, str | None]:
@@ -295,39 +347,41 @@ def _fit(widths: list[int], spans: Sequence[tuple[int, int, str]], wide: Sequenc
 # --- sheet 2: provenance -----------------------------------------------------------------------
 
 
-def _write_provenance(sheet: Any, evaluation: Evaluation, period: str | None) -> None:
-    from openpyxl.styles import Font
-
+def _write_provenance(sheet: Any, looks: _Looks, evaluation: Evaluation, period: str | None) -> None:
     facts = provenance(evaluation, period)
-    for col, header in enumerate(("key", "value", "说明"), start=1):
-        _put(sheet, 1, col, header).font = Font(bold=True)
-    for row, (key, meaning, path) in enumerate(_PROVENANCE_ROWS, start=2):
+    sheet.freeze_panes(1, 0)
+    for col, texts in ((0, [k for k, _, _ in _PROVENANCE_ROWS]), (2, [m for _, m, _ in _PROVENANCE_ROWS])):
+        sheet.set_column_pixels(col, col, (max(cell_len(t) for t in texts) + 2) * _PIXELS_PER_CHARACTER)
+    sheet.set_column_pixels(1, 1, 68 * _PIXELS_PER_CHARACTER)  # a sha256 is 64 characters
+    for col, header in enumerate(("key", "value", "说明")):
+        sheet.write_string(0, col, header, looks.bold)
+    for row, (key, meaning, path) in enumerate(_PROVENANCE_ROWS, start=1):
         value: Any = facts
         for part in path:
             value = value[part]
         if isinstance(value, (list, tuple)):
             value = "; ".join(str(v) for v in value)
-        _put(sheet, row, 1, key)
-        _put(sheet, row, 2, value)
-        _put(sheet, row, 3, meaning)
-    sheet.freeze_panes = "A2"
-    for letter, texts in (("A", [k for k, _, _ in _PROVENANCE_ROWS]), ("C", [m for _, m, _ in _PROVENANCE_ROWS])):
-        sheet.column_dimensions[letter].width = max(cell_len(t) for t in texts) + 2
-    sheet.column_dimensions["B"].width = 68  # a sha256 is 64 characters
+        _put(sheet, row, 0, key)
+        _put(sheet, row, 1, value)
+        _put(sheet, row, 2, meaning)
 
 
 # --- cells ------------------------------------------------------------------------------------
 
 
-def _put(sheet: Any, row: int, col: int, value: Any) -> Any:
-    """Write one cell; text stays text (never a formula, whatever it starts with)."""
-    target = sheet.cell(row, col)
-    if isinstance(value, str):
-        target.value = _text(value)
-        target.data_type = "s"
-    else:
-        target.value = value
-    return target
+def _put(sheet: Any, row: int, col: int, value: Any, look: Any = None) -> None:
+    """Write one cell (0-based); text stays text (never a formula, whatever it starts with), an empty value is a
+    blank (kept only when it has a format: a unit without a rank still has its border), as is an empty text."""
+    if value is None or value == "":
+        sheet.write_blank(row, col, None, look)
+    elif isinstance(value, str):
+        sheet.write_string(row, col, _text(value), look)
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, col, value, look)
+    elif isinstance(value, (int, float)) and math.isfinite(value):
+        sheet.write_number(row, col, value, look)
+    else:  # an infinity, or anything else: as its text, never a broken file
+        sheet.write_string(row, col, _text(str(value)), look)
 
 
 def _text(value: str) -> str:
