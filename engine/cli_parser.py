@@ -119,7 +119,11 @@ def _chosen_options(p: argparse.ArgumentParser) -> None:
 
 
 def _sheet_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--sheet", metavar="NAME", help="for an .xlsx input: the sheet to read (default: the first)")
+    p.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help="for a workbook input (.xlsx, .xls, .ods): the sheet to read (default: the first)",
+    )
 
 
 def _whatif_options(p: argparse.ArgumentParser) -> None:
@@ -157,7 +161,9 @@ def _validate_arguments(p: argparse.ArgumentParser) -> None:
 def _evaluate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("-r", "--ruleset", required=True, metavar="RULESET", help="path, name@version or name")
     p.add_argument(
-        "input", metavar="INPUT", help="the month's records: CSV (UTF-8, UTF-8 with BOM, or GBK) or an Excel .xlsx"
+        "input",
+        metavar="INPUT",
+        help="the month's records: CSV (UTF-8, UTF-8 with BOM, or GBK) or a workbook (.xlsx, .xls, .ods)",
     )
     p.add_argument(
         "-f",
@@ -227,7 +233,7 @@ def _combine_arguments(p: argparse.ArgumentParser) -> None:
         metavar="[LABEL=]INPUT[#SHEET]",
         help="one input per period, e.g. 2024-01=jan.csv, or a workbook's sheet: 1月=book.xlsx#1月 "
         "(an existing file whose name holds '=' or '#' is taken as a file); "
-        "without LABEL=, the sheet or file name; --sheet applies to each .xlsx input without its own #SHEET; "
+        "without LABEL=, the sheet or file name; --sheet applies to each workbook input without its own #SHEET; "
         "two periods holding the same records (the same file or sheet, or a copy of it) are refused",
     )
     _view_output(p)

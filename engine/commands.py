@@ -62,6 +62,7 @@ if TYPE_CHECKING:
 # month's `evaluate -f json` takes to run, and that command uses none of them (tests/test_cold_start.py).
 
 OK = 0
+WORKBOOKS = (".xlsx", ".xls", ".ods")  # the inputs read as workbooks (python-calamine), --sheet and #SHEET apply to
 
 
 def console_for(stream: TextIO) -> Console:
@@ -141,8 +142,10 @@ def evaluate_input(
         raise fail(
             input_arg, "no such input file", "give the path of the month's CSV or Excel export", code="file.not-found"
         )
-    if sheet is not None and path.suffix.lower() != ".xlsx":
-        raise UsageError(f"--sheet is for an Excel (.xlsx) input; {input_arg} is not one", code="cli.sheet-not-xlsx")
+    if sheet is not None and path.suffix.lower() not in WORKBOOKS:
+        raise UsageError(
+            f"--sheet is for a workbook (.xlsx, .xls, .ods) input; {input_arg} is not one", code="cli.sheet-not-xlsx"
+        )
     rows = _rows(path, input_arg)  # read even when no bar is drawn: an unreadable file is told here, in its place
     warn_if_short_of_memory(held + rows, input_arg, err)
     if rows > PROGRESS_ROWS and _is_terminal(err):
@@ -267,7 +270,7 @@ def output_format(args: argparse.Namespace, allowed: Sequence[str], err: TextIO)
 
 def estimated_rows(path: Path) -> int:
     """Rows in a file, roughly and cheaply: its lines, or for a workbook its size over ~40 bytes a row."""
-    if path.suffix.lower() == ".xlsx":
+    if path.suffix.lower() in WORKBOOKS:
         return path.stat().st_size // 40
     with path.open("rb") as f:
         lines = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
@@ -607,7 +610,7 @@ def period_inputs(items: Sequence[str], sheet: str | None, err: TextIO) -> list[
         took = [p.path for p in parsed if p.sheet == sheet and not p.own_sheet]
         if not took:
             raise UsageError(
-                "--sheet is for Excel (.xlsx) inputs, and no input without its own #SHEET is one",
+                "--sheet is for workbook (.xlsx, .xls, .ods) inputs, and no input without its own #SHEET is one",
                 code="cli.sheet-not-xlsx",
             )
         err.write(f"note: --sheet {sheet} read from {shortlist(took, NAMES_SHOWN, width=1_000)}\n")
@@ -622,13 +625,11 @@ def period_input(item: str, sheet: str | None) -> PeriodInput:
     elif not label:
         raise UsageError(f"'{item}' has an empty label: write LABEL=FILE, e.g. 2024-01={rest}", code="cli.empty-label")
     path, own = _split_sheet(rest)
-    chosen = own if own is not None else (sheet if path.lower().endswith(".xlsx") else None)
+    chosen = own if own is not None else (sheet if path.lower().endswith(WORKBOOKS) else None)
     return PeriodInput(label or own or Path(path).stem, path, chosen, bool(label), own is not None)
 
 
-SHEET_SUFFIX = (
-    r"(.+?\.xlsx)#(.*)"  # compiled by re (and kept in its cache) when `combine` first reads one, not at import
-)
+SHEET_SUFFIX = r"(.+?\.(?:xlsx|xls|ods))#(.*)"  # compiled by re (and kept in its cache) when `combine` first reads one, not at import
 
 
 def _split_sheet(text: str) -> tuple[str, str | None]:
@@ -700,7 +701,7 @@ def records_digest(records: Sequence[Record]) -> str:
 
 
 def _same_input(first: PeriodInput, second: PeriodInput, sha256: str) -> KaopingError:
-    what = "the same sheet of the same workbook" if first.path.lower().endswith(".xlsx") else "the same bytes"
+    what = "the same sheet of the same workbook" if first.path.lower().endswith(WORKBOOKS) else "the same bytes"
     return fail(
         second.shown,
         f"periods '{first.label}' ({first.shown}) and '{second.label}' ({second.shown}) are {what} (sha256 {sha256[:12]}): one period's data would count twice",
