@@ -46,6 +46,7 @@ text, about 5% of the read.  numpy and DuckDB are imported here only.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import os
 import re
@@ -265,10 +266,12 @@ def _quotes_well_formed(text: str, start: int, end: int, delimiter: str) -> bool
     """Every line holding a quote is cells each either free of quotes or one quoted cell ("…", with "" inside).
 
     Such a line reads the same in the csv module and in DuckDB (which, for
-    one, trims the spaces around a quoted cell that the csv module keeps).
+    one, trims the spaces around a quoted cell that the csv module keeps).  A
+    quoted cell holds no tab: _plain takes every tab for a separator.
     """
     sep = re.escape(delimiter)
-    cell = rf'(?:[^"{sep}\r\n]*|"(?:[^"]|"")*")'
+    # a tab inside quotes is a control character in a cell, not a separator _plain may take for one
+    cell = rf'(?:[^"{sep}\r\n]*|"(?:[^"\t]|"")*")'
     line = re.compile(rf"{cell}(?:{sep}{cell})*\r?")
     at = text.find('"', start, end)
     while at >= 0:
@@ -305,7 +308,7 @@ def _fetch(body: _Body, header: Header, ruleset: Ruleset, delimiter: str) -> _Fe
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(body.data)
-        connection = duckdb.connect(":memory:")
+        connection = _database().cursor()  # a connection of its own to the one database: cheap, unlike connect()
         try:
             got = connection.execute(sql, {**query.params, "path": path}).fetchnumpy()
         finally:
@@ -319,6 +322,12 @@ def _fetch(body: _Body, header: Header, ruleset: Ruleset, delimiter: str) -> _Fe
     values = {id: np.asarray(got[f"v{n}"]) for n, id in enumerate(query.read)}
     ok, totals = (np.asarray(got[name]).astype(bool) for name in ("ok", "totals"))
     return _Fetched(values, ok, totals, np.asarray(got["filled"], dtype=np.int64))
+
+
+@functools.cache
+def _database() -> duckdb.DuckDBPyConnection:
+    """The in-memory database every read queries, made at the first (opening one costs some 70 ms, a query 2 ms)."""
+    return duckdb.connect(":memory:")
 
 
 def _filled(col: int) -> str:
@@ -442,7 +451,8 @@ def _units(
         return None
     totals, notes = confirmed
     keep = ~totals
-    if not keep.any() or not fetched.ok[keep].all():
+    # a unit row of one filled cell may be a row written with another separator (csv_in.wrong_separator)
+    if not keep.any() or not fetched.ok[keep].all() or bool((fetched.filled[keep] < 2).any()):
         return None
     values = {id: column if not totals.any() else column[keep] for id, column in fetched.values.items()}
     n = int(keep.sum())
