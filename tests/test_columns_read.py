@@ -210,9 +210,13 @@ def synthetic(n: int, seed: int = 20240201) -> str:
 
 
 def test_a_large_clean_file_is_read_by_the_fast_path(tmp_path: Path) -> None:
-    read = differential(synthetic(20_000).encode("utf-8"), ruleset("seed"), tmp_path)
-    assert read is not None
-    assert read.columns.n == 20_000
+    """50,000 units: more text than read.py screens at a time (2**20 characters), in GB 18030 and UTF-8."""
+    text = synthetic(50_000)
+    assert len(text) > 2**20
+    for encoding in ("utf-8", "gb18030"):
+        read = differential(text.encode(encoding), ruleset("seed"), tmp_path)
+        assert read is not None
+        assert read.columns.n == 50_000
 
 
 HEADER = "部门名称,应办结工单数,办结工单数,按期办结工单数,逾期退单工单数,告警工单数,返工工单数"
@@ -237,6 +241,15 @@ ROWS = ["甲局,10,8,6,1,0,0", "乙局,20,15,15,0,1,1", "丙局,7,7,2,0,0,2", "�
         ("reworks-absent", "\n".join(r.rsplit(",", 1)[0] for r in [HEADER, *ROWS]), "utf-8"),
         ("trailing-blank-lines", "\n".join([HEADER, *ROWS]) + "\n\n\r\n", "utf-8"),
         ("a-unit-whose-name-holds-a-label", "\n".join([HEADER, "区合计管理中心,3,3,3,0,0,0", *ROWS]), "utf-8"),
+        (
+            "a-header-cell-wrapped",
+            "\n".join(
+                ['部门名称,"应办结\n工单数",办结工单数,按期办结工单数,逾期退单工单数,告警工单数,返工工单数', *ROWS]
+            ),
+            "utf-8",
+        ),
+        ("a-title-row-longer-than-the-prefix", "\n".join(["说明：" + "很长的说明" * 20_000, HEADER, *ROWS]), "utf-8"),
+        ("a-lone-cr-above-the-header", "\n".join(["单位：个\r2024年2月", HEADER, *ROWS]), "utf-8"),
     ],
 )
 def test_each_oddity_the_screen_reads_is_read_by_the_fast_path(

@@ -15,32 +15,35 @@ What the screen vouches for, and why each is enough:
 
 - the text: decoded as the reference decodes it (UTF-8, with a BOM or not,
   else GB 18030); the body holds no control or format character (the whole
-  text, less its line breaks and tab separators, is printable, so its only
-  whitespace is ' ': Python's strip and DuckDB's trim(x, ' ') then agree);
-  no lone CR; no cell over the csv module's size limit;
+  text, less its line breaks and tab separators, is printable, which also
+  leaves ' ' its only whitespace); no lone CR; no line longer than a cell
+  may be (DuckDB's max_line_size, in bytes, is the csv module's limit);
 - the rows: one row a physical line (DuckDB's row count equals the body's
   line count, so no blank line and no quoted line break: each row's line is
   the header's last line plus its place); every row as wide as the first
   (DuckDB's strict mode); a quote only in well-formed quoted cells ("…", ""
   inside), the one form in which the csv module and DuckDB agree;
-- the cells: an integer is `[+-]?[0-9]{1,15}` (optionally `.0…`), which
-  int() and DuckDB's BIGINT cast read alike; a number or percent is a plain
-  decimal numeral of at most 15 digits, whose value is exactly representable
-  as a mantissa below 2**53 over a power of ten below 10**22, so any correctly
-  rounded conversion (float(Decimal(...)), which the reference uses, and
-  DuckDB's cast, fast_float) gives the same double, sign of zero included;
-  text is trimmed and may not start with ' (which the reference may take off);
-  an empty cell takes the input's default only when the default's type is the
-  column's, else the read returns None;
+- the cells, taken as written (spaces around a value are not vouched for:
+  cheaper than trimming every cell): an integer is `[+-]?[0-9]{1,15}`,
+  optionally `.0…`, which int() or Decimal and DuckDB's BIGINT cast read
+  alike; a number or percent (its one % or ％ off) is a plain decimal numeral
+  of at most 15 digits: an integer mantissa below 10**15 < 2**53 over a power
+  of ten up to 10**15, both exact doubles, so one IEEE division already gives
+  the correctly rounded value, and float(Decimal(...)), the reference's, and
+  DuckDB's cast (fast_float, whose fast path is that division) agree on it,
+  sign of zero included; a text does not start with ' (which the reference may take off); an
+  empty cell takes the input's default only when the default's type is the
+  column's (an int default of a number input would put an int among floats);
 - the rows as units: no totals label in the key column except rows the
   reference's own totals_cell confirms (left out with its note); unique keys;
   bounds and declared groups hold; and no row is (even roughly) the running
   sum of the rows above it, nor the first row the sum of the others, so the
   reference would give no warning.
 
-A body that is not UTF-8 is transcoded into a UTF-8 temporary file for
-DuckDB (deleted afterwards): for GB 18030 that is one encode of the body's
-text, about 5% of the read.  numpy and DuckDB are imported here only.
+DuckDB reads a file: the body goes into a temporary file (deleted at once),
+the file's own bytes for UTF-8 and the body's text encoded as UTF-8 for GB
+18030 (about 0.1 s and 30 MB more at a million units).  numpy and DuckDB are
+imported here only.
 """
 
 from __future__ import annotations
@@ -62,8 +65,16 @@ import numpy.typing as npt
 
 from ..data.csv_in import Row, _decode, _delimiter, separator, wide_row
 from ..data.files import HEAD_BYTES, MAX_INPUT_BYTES, real_kind
-from ..data.headers import HEADER_SEARCH, MAX_COLUMNS, Header, header_index, layout_names, map_header, normalise
-from ..data.headers import refuse_absurd_width as _refuse_absurd_width
+from ..data.headers import (
+    HEADER_SEARCH,
+    MAX_COLUMNS,
+    Header,
+    header_index,
+    layout_names,
+    map_header,
+    normalise,
+    refuse_absurd_width,
+)
 from ..data.totals import totals_cell, totals_left_out
 from ..errors import KaopingError, Problem
 from ..ruleset.model import Input, Ruleset
@@ -76,6 +87,7 @@ _PERCENT = _NUMBER + r"( *[%％])?"
 _DIGITS = 15
 _PREFIX = 1 << 16  # characters parsed in Python to find the header; doubled while the first rows run past it
 _CHUNK = 1 << 20  # characters tested for printability at a time (a copy of the whole body would double its memory)
+_SHARED_BYTES = 1 << 23  # bodies up to 8 MB (some 250,000 units) are read in the shared database
 _EPS = float(np.finfo(np.float64).eps)
 Floats = npt.NDArray[np.floating[Any]]
 
@@ -116,6 +128,7 @@ def read_csv_columns(raw: bytes, ruleset: Ruleset, display: str) -> ColumnRead |
         return None
     header, last = found
     body = _Body.cut(text, raw, encoding, delimiter, last)
+    del text  # not needed from here on: a million units' text is some 50-80 MB
     if body is None:
         return None
     fetched = _fetch(body, header, ruleset, delimiter)
@@ -136,7 +149,7 @@ def _header(text: str, delimiter: str, ruleset: Ruleset, display: str) -> tuple[
         return None
     try:
         for row in rows:
-            _refuse_absurd_width(row, display)
+            refuse_absurd_width(row, display)
         layout = layout_names(ruleset)
         head = rows[max(header_index(rows, ruleset.inputs, layout), 0)]
         # a CSV has no merged group rows, so the reference never joins a two-level header here
@@ -308,7 +321,10 @@ def _fetch(body: _Body, header: Header, ruleset: Ruleset, delimiter: str) -> _Fe
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(body.data)
-        connection = _database().cursor()  # a connection of its own to the one database: cheap, unlike connect()
+        # a small body queries the shared database (a cursor costs nothing, opening a database 70 ms); a large one
+        # a database of its own, closed after, which gives its buffers (some 100 MB at a million units) back
+        small = len(body.data) <= _SHARED_BYTES
+        connection = _database().cursor() if small else duckdb.connect(":memory:")
         try:
             got = connection.execute(sql, {**query.params, "path": path}).fetchnumpy()
         finally:
