@@ -377,6 +377,8 @@ ROW_ODDITIES = [
     "totals-beside",
     "quoted",
     "long-quote",
+    "totals-garbage",
+    "subtotal",
 ]
 ENCODINGS = ["utf-8", "utf-8", "utf-8", "utf-8-sig", "gb18030", "gb18030", "utf-16", "utf-16-le"]
 
@@ -473,6 +475,13 @@ def row_oddity(kind: str, rows: list[list[str]], at: int, key: int, columns: int
         return [summed(rows, key, "全部门", columns), *rows]
     elif kind == "totals":
         made = summed(rows[: at + 1], key, draw(st.sampled_from(TOTALS)), columns)
+    elif kind == "totals-garbage":  # a totals row's other cells are never read: anything may be there
+        made = [draw(st.sampled_from(["—", "", "n/a", "１２"])) for _ in range(columns)]
+        made[key] = draw(st.sampled_from(TOTALS))
+    elif kind == "subtotal" and at + 3 <= len(rows):  # a labelled total, then a row summing the two after it
+        section = rows[at + 1 : at + 3]
+        rows.insert(at + 3, summed(section, key, "二科合计数" if draw(st.booleans()) else "二科", columns))
+        made = summed(rows[: at + 1], key, "小计", columns)
     elif kind == "totals-beside":
         made = [""] * max(width, 2)
         made[(key + 1) % len(made)] = "合计"
@@ -568,3 +577,9 @@ def test_plain_numerals_convert_as_the_reference_converts_them(
     assert read is not None  # every row is clean (应办数 grows, so no row is a sum of others)
     got = read.columns.values["points"].tolist()
     assert [repr(v) for v in got] == [repr(float(Decimal(numerals[i % len(numerals)]))) for i in range(n)]
+
+
+def test_no_temporary_file_is_no_fast_path_and_no_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A temporary folder that cannot be written leaves the file to the reference, which needs none."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-folder"))
+    assert read_csv_columns(synthetic(50).encode("utf-8"), ruleset("seed"), "in.csv") is None

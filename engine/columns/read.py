@@ -48,6 +48,7 @@ imported here only.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import io
@@ -311,33 +312,44 @@ class _Fetched:
 
 
 def _fetch(body: _Body, header: Header, ruleset: Ruleset, delimiter: str) -> _Fetched | None:
-    """The body through DuckDB, from a UTF-8 temporary file (deleted at once); None when DuckDB refuses it (a row
-    of another width, a quote never closed) or it has another number of rows than lines."""
+    """The body through DuckDB; None when DuckDB refuses it (a row of another width, a quote never closed, a line
+    too long), it has another number of rows than lines, or the temporary file cannot be written (the reference
+    needs none)."""
     query = _Query(body.width, header, ruleset)
     sql = query.sql(delimiter)
     if sql is None:
         return None
-    fd, path = tempfile.mkstemp(prefix="kaoping-", suffix=".csv")
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(body.data)
-        # a small body queries the shared database (a cursor costs nothing, opening a database 70 ms); a large one
-        # a database of its own, closed after, which gives its buffers (some 100 MB at a million units) back
-        small = len(body.data) <= _SHARED_BYTES
-        connection = _database().cursor() if small else duckdb.connect(":memory:")
-        try:
-            got = connection.execute(sql, {**query.params, "path": path}).fetchnumpy()
-        finally:
-            connection.close()
-    except duckdb.Error:
+        got = _query(body.data, sql, query.params)
+    except (duckdb.Error, OSError):
         return None
-    finally:
-        os.unlink(path)
     if len(got["ok"]) != body.lines:  # a blank line skipped, or a quoted line break joining two lines
         return None
     values = {id: np.asarray(got[f"v{n}"]) for n, id in enumerate(query.read)}
     ok, totals = (np.asarray(got[name]).astype(bool) for name in ("ok", "totals"))
     return _Fetched(values, ok, totals, np.asarray(got["filled"], dtype=np.int64))
+
+
+def _query(data: bytes | memoryview, sql: str, params: Mapping[str, object]) -> dict[str, Array]:
+    """`sql` run on `data` written to a temporary file, deleted whatever happens.
+
+    A small body queries the shared database (a cursor costs nothing, opening
+    a database some 70 ms); a large one a database of its own, closed after,
+    which gives its buffers (some 100 MB at a million units) back at once.
+    """
+    fd, path = tempfile.mkstemp(prefix="kaoping-", suffix=".csv")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        connection = _database().cursor() if len(data) <= _SHARED_BYTES else duckdb.connect(":memory:")
+        try:
+            got: dict[str, Array] = connection.execute(sql, {**params, "path": path}).fetchnumpy()
+        finally:
+            connection.close()
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+    return got
 
 
 @functools.cache
