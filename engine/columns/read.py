@@ -223,9 +223,10 @@ class _Body:
             buffer = text[start:end].encode("utf-8")
             low, high = 0, len(buffer)
         # line breaks are single bytes in UTF-8: a CR only before a LF, else the reference's lines may not be DuckDB's
-        if buffer.count(b"\r", low, high) != buffer.count(b"\r\n", low, high):
+        crlf = buffer.find(b"\r", low, high) >= 0
+        if crlf and buffer.count(b"\r", low, high) != buffer.count(b"\r\n", low, high):
             return None
-        if not _plain(text, start, end, delimiter, crlf=buffer.find(b"\r", low, high) >= 0):
+        if not _plain(text, start, end, delimiter, crlf):
             return None
         first = text[start : _stop(text, start, end)].rstrip("\r")
         width = len(next(csv.reader([first], delimiter=delimiter), []))
