@@ -606,10 +606,10 @@ def test_running_out_of_memory_says_how_big_the_input_is_and_what_it_needs(monke
     monkeypatch.setattr(kaoping.api, "_evaluate_file", exhausted)
     run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT)
     assert run.code == 1
-    # the seed is 1,159 bytes in 33 lines, a header and 32 units: 50 MB of base plus 32 x 7.3 kB = 50.23 MB
+    # the seed is 1,159 bytes in 33 lines, a header and 32 units: 50 MB of base plus 32 x 1 kB = 50.03 MB
     assert run.err.splitlines()[0] == (
         f"{SEED_INPUT}: not enough memory: the input is 1.2 kB, about 32 rows, "
-        "and kaoping needs roughly 50.2 MB of memory for it (about 7.3 kB a row)"
+        "and kaoping needs roughly 50.0 MB of memory for it (about 1 kB a row)"
     )
     assert "Traceback" not in run.err
 
@@ -860,23 +860,24 @@ def test_out_of_memory_figures_for_the_reviewers_456594_rows(monkeypatch):
     monkeypatch.setattr(kaoping.commands, "estimated_rows", lambda path: 456_594)
     monkeypatch.setattr(kaoping.commands, "available_memory", lambda: None)
     run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT)
-    # 50 MB + 456,594 x 7.3 kB = 3.383 GB; the reviewer measured 3.3 GB RSS for that file
-    assert "about 456,594 rows, and kaoping needs roughly 3.4 GB of memory for it (about 7.3 kB a row)" in run.err
+    # 50 MB + 456,594 x 1 kB = 506.6 MB (the row path needed 3.3 GB for that file; the columnar core 0.6 kB a row)
+    assert "about 456,594 rows, and kaoping needs roughly 506.6 MB of memory for it (about 1 kB a row)" in run.err
 
 
 def test_too_little_memory_is_warned_about_before_scoring(monkeypatch):
     import kaoping.commands
 
     monkeypatch.setattr(kaoping.commands, "estimated_rows", lambda path: 456_594)
-    monkeypatch.setattr(kaoping.commands, "available_memory", lambda: 2_000_000_000)
+    monkeypatch.setattr(kaoping.commands, "available_memory", lambda: 400_000_000)
     run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "json")
     assert run.code == 0  # a warning, not a refusal: the estimate is rough
+    # 50 MB + 456,594 x 1 kB = 506.6 MB
     assert run.err == (
-        f"warning: {SEED_INPUT} has about 456,594 rows; scoring them needs roughly 3.4 GB of memory, "
-        "and 2.0 GB is available: the run may fail for want of memory (split the input, by group say, "
+        f"warning: {SEED_INPUT} has about 456,594 rows; scoring them needs roughly 506.6 MB of memory, "
+        "and 400.0 MB is available: the run may fail for want of memory (split the input, by group say, "
         "or run it where there is more)\n"
     )
-    monkeypatch.setattr(kaoping.commands, "available_memory", lambda: 4_000_000_000)
+    monkeypatch.setattr(kaoping.commands, "available_memory", lambda: 600_000_000)
     assert run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "json").err == ""
 
 
