@@ -158,8 +158,10 @@ class Child:
     stderr: str
 
     def failed(self) -> str:
-        last = self.stderr.strip().splitlines()[-1:] or [""]
-        return f"exit {self.code}: {last[0][:70]}" if self.code else ""
+        """'' for a run that went well, else its exit code and the first line it said (without the file's name)."""
+        first = (self.stderr.strip().splitlines() or [""])[0]
+        said = first.split(": ", 1)[-1] if first.startswith(("benchmarks/", "/")) else first
+        return f"exit {self.code}: {said}" if self.code else ""
 
 
 def kaoping_argv() -> list[str]:
@@ -245,11 +247,18 @@ class Printed:
         print("  ".join(h.ljust(w) for h, w in zip(heads, self.WIDTHS, strict=True)) + "  verdict")
         print("-" * (sum(self.WIDTHS) + 2 * len(self.WIDTHS) + 7))
 
-    def row(self, what: str, value: str, peer: str = "", ratio: str = "", target: str = "", ok: bool | None = None):
+    def row(
+        self, what: str, value: str, peer: str = "", ratio: str = "", target: str = "", ok: bool | None = None
+    ) -> None:
         verdict = "" if ok is None else "ok" if ok else "MISSED"
         self.missed += ok is False
         cells = (what, value, peer, ratio, target)
         print("  ".join(c.ljust(w) for c, w in zip(cells, self.WIDTHS, strict=True)) + "  " + verdict, flush=True)
+
+    def failure(self, what: str, child: Child, target: str = "") -> None:
+        """A run that failed: MISSED, and what it said on a line of its own under the row."""
+        self.row(what, f"failed (exit {child.code})", "", "", target, False)
+        print(f"    {child.failed()}", flush=True)
 
 
 def units_label(units: int) -> str:
@@ -324,47 +333,64 @@ def target_evaluations(table: Printed, sizes: Sequence[int]) -> dict[int, Evalua
     """1M units (and 10k, 100k) CSV -> JSON through the CLI: seconds, ÷ the DuckDB pipeline, peak RSS, growth."""
     done: dict[int, Evaluated] = {}
     for units in sizes:
-        label = units_label(units)
-        cli, out = evaluate_csv(units)
-        if cli.code:
-            table.row(f"CLI CSV->JSON, {label}", cli.failed(), ok=False)
-            continue
-        ruleset_path = str(head_of(out)["ruleset"]["path"])  # type: ignore[index]
-        peer_out, first = out_path(f"duckdb-{units}.json"), not done
-        if first:  # the pipeline's output checked against kaoping's before it is timed
-            peer_duckdb(units_csv(units), peer_out, ruleset_path, 1)
-            table.row(f"DuckDB output = kaoping's bytes, {label}", same_output(out, peer_out))
-        peer = peer_duckdb(units_csv(units), peer_out, ruleset_path, 3 if units <= 10_000 else 1)
-        done[units] = Evaluated(units, cli, out, peer)
-        if not first:
-            table.row(f"DuckDB output = kaoping's bytes, {label}", same_output(out, peer_out))
-        peer_out.unlink(missing_ok=True)
-        us = cli.seconds * 1e6 / units
-        if peer.code:
-            table.row(f"CLI CSV->JSON, {label}", f"{cli.seconds:.2f} s", f"DuckDB {peer.failed()}")
-        else:
-            ratio = cli.seconds / peer.seconds
-            table.row(
-                f"CLI CSV->JSON, {label}",
-                f"{cli.seconds:.2f} s ({us:.1f} µs/unit)",
-                f"DuckDB {peer.seconds:.2f} s",
-                f"{ratio:.1f}x",
-                "<= 3x the peer",
-                ratio <= 3,
-            )
-        if units == 1_000_000:
-            table.row("CLI CSV->JSON, 1M: seconds", f"{cli.seconds:.1f} s", "", "", "<= 10 s", cli.seconds <= 10)
-        at_1m = units == 1_000_000
-        table.row(
-            f"peak RSS of the CLI, {label}",
-            f"{cli.rss_kb / 1024:.0f} MB ({cli.rss_kb / units:.2f} KB/unit)",
-            f"DuckDB {peer.rss_kb / 1024:.0f} MB",
-            f"{cli.rss_kb / max(peer.rss_kb, 1):.1f}x",
-            "<= 1 GB at 1M" if at_1m else "(1 GB at 1M)",
-            cli.rss_kb <= 1024 * 1024 if at_1m else None,
-        )
+        measured = measure_evaluation(table, units, first=not done)
+        if measured is not None:
+            done[units] = measured
+            evaluation_rows(table, measured)
     growth_rows(table, done)
     return done
+
+
+def measure_evaluation(table: Printed, units: int, first: bool) -> Evaluated | None:
+    """The CLI and the DuckDB pipeline at one size, and whether they wrote the same bytes.
+
+    At the first size the pipeline's output is checked before it is timed; a 1M-unit output (540 MB)
+    is deleted once compared.
+    """
+    label = units_label(units)
+    cli, out = evaluate_csv(units)
+    if cli.code:
+        table.failure(f"CLI CSV->JSON, {label}", cli)
+        return None
+    ruleset_path = str(head_of(out)["ruleset"]["path"])  # type: ignore[index]
+    peer_out = out_path(f"duckdb-{units}.json")
+    if first:
+        peer_duckdb(units_csv(units), peer_out, ruleset_path, 1)
+        table.row(f"DuckDB output = kaoping's bytes, {label}", same_output(out, peer_out))
+    peer = peer_duckdb(units_csv(units), peer_out, ruleset_path, 3 if units <= 10_000 else 1)
+    if peer.code:
+        table.failure(f"DuckDB pipeline, {label}", peer)
+    elif not first:
+        table.row(f"DuckDB output = kaoping's bytes, {label}", same_output(out, peer_out))
+    peer_out.unlink(missing_ok=True)
+    if units > IDENTITY_UNITS:
+        out.unlink()
+    return Evaluated(units, cli, out, peer)
+
+
+def evaluation_rows(table: Printed, e: Evaluated) -> None:
+    """Seconds against the pipeline's, the 10 s at 1M, and the peak RSS (1 GB at 1M)."""
+    label, at_1m = units_label(e.units), e.units == 1_000_000
+    if not e.peer.code:
+        ratio = e.cli.seconds / e.peer.seconds
+        table.row(
+            f"CLI CSV->JSON, {label}",
+            f"{e.cli.seconds:.2f} s ({e.cli.seconds * 1e6 / e.units:.1f} µs/unit)",
+            f"DuckDB {e.peer.seconds:.2f} s",
+            f"{ratio:.1f}x",
+            "<= 3x the peer",
+            ratio <= 3,
+        )
+    if at_1m:
+        table.row("CLI CSV->JSON, 1M: seconds", f"{e.cli.seconds:.1f} s", "", "", "<= 10 s", e.cli.seconds <= 10)
+    table.row(
+        f"peak RSS of the CLI, {label}",
+        f"{e.cli.rss_kb / 1024:.0f} MB ({e.cli.rss_kb / e.units:.2f} KB/unit)",
+        f"DuckDB {e.peer.rss_kb / 1024:.0f} MB",
+        f"{e.cli.rss_kb / max(e.peer.rss_kb, 1):.1f}x",
+        "<= 1 GB at 1M" if at_1m else "(1 GB at 1M)",
+        e.cli.rss_kb <= 1024 * 1024 if at_1m else None,
+    )
 
 
 def growth_rows(table: Printed, done: dict[int, Evaluated]) -> None:
@@ -403,7 +429,7 @@ def target_identity(table: Printed, evaluations: dict[int, Evaluated]) -> bool:
     if done is None:
         cli, out = evaluate_csv(IDENTITY_UNITS)
         if cli.code:
-            table.row("JSON of the fixed 100k input, byte-identical", cli.failed(), ok=False)
+            table.failure("JSON of the fixed 100k input, byte-identical", cli)
             return False
     else:
         out = done.out
@@ -489,7 +515,7 @@ def target_score_stage(table: Printed, units: int) -> None:
         f"score stage, {units_label(units)} ({name.split('.')[-1]})",
         f"{stage_s * 1000:.0f} ms ({same})",
         f"Python loop {loop_s * 1000:.0f} ms",
-        f"{speedup:.2f}x",
+        f"{speedup:.3g}x",
         ">= 10x faster",
         speedup >= 10,
     )
@@ -505,7 +531,7 @@ def target_cold_start(table: Printed, runs: int = 7) -> None:
         ours.append(run_child(seed))
         theirs.append(run_child(floor))
     if any(c.code for c in ours):
-        table.row("cold start, seed -f json", next(c for c in ours if c.code).failed(), ok=False)
+        table.failure("cold start, seed -f json", next(c for c in ours if c.code))
         return
     a = statistics.median(c.seconds for c in ours)
     b = statistics.median(c.seconds for c in theirs)
@@ -535,7 +561,7 @@ def target_xlsx(table: Printed, units: int, evaluations: dict[int, Evaluated]) -
     out = out_path("from-xlsx.json")
     book = run_child([*kaoping_argv(), "evaluate", "-r", SEED, rel(units_xlsx(units)), "-f", "json", "-o", rel(out)])
     if book.code:
-        table.row(f"xlsx read, {label}", "refused", book.failed()[:24], "", "<= 3 s", False)
+        table.failure(f"xlsx read, {label}", book, "read <= 3 s")
         xlsx_read_projected(table, units)
     else:
         read = book.seconds - csv.seconds
@@ -550,7 +576,7 @@ def target_xlsx(table: Printed, units: int, evaluations: dict[int, Evaluated]) -
     made = out_path("kaoping.xlsx")
     write = run_child([*kaoping_argv(), "evaluate", "-r", SEED, rel(units_csv(units)), "-f", "xlsx", "-o", rel(made)])
     if write.code:
-        table.row(f"xlsx write, {label}", write.failed(), ok=False)
+        table.failure(f"xlsx write, {label}", write, "write <= 10 s")
         return
     table.row(
         f"xlsx write, {label} (-f xlsx cmd - -f json cmd)",
@@ -574,7 +600,7 @@ def xlsx_read_projected(table: Printed, units: int) -> None:
     small = run_child([*kaoping_argv(), "evaluate", "-r", SEED, rel(units_xlsx(rows)), "-f", "json"])
     csv = run_child([*kaoping_argv(), "evaluate", "-r", SEED, rel(units_csv(rows)), "-f", "json"])
     if small.code or csv.code:
-        table.row(f"xlsx read, {units_label(rows)}", (small.failed() or csv.failed()), ok=False)
+        table.failure(f"xlsx read, {rows:,} rows", small if small.code else csv)
         return
     read = small.seconds - csv.seconds
     table.row(
@@ -596,7 +622,7 @@ def target_diff(table: Printed, units: int, evaluations: dict[int, Evaluated]) -
     }
     for what, child in runs.items():
         if child.code:
-            table.row(f"{what}, {label}", child.failed(), ok=False)
+            table.failure(f"{what}, {label}", child, "<= 2x one evaluation")
             continue
         table.row(
             f"{what}, {label} (2 weights --set)",
@@ -622,7 +648,7 @@ def target_combine(table: Printed, units: int, months: int = 12) -> None:
     label, n = f"combine {months} x {units_label(units)}", units_label(units * months)
     labels = (f"{label} ÷ {months} evaluations", f"{label} ÷ one {n} evaluation")
     if combined.code or one.code or big.code:
-        table.row(label, combined.failed() or one.failed() or big.failed(), ok=False)
+        table.failure(label, next(c for c in (combined, one, big) if c.code), "<= 2x")
         return
     for what, peer, seconds in (
         (labels[0], f"{months} x evaluate {units_label(units)} {one.seconds:.2f} s", months * one.seconds),
