@@ -150,9 +150,11 @@ the bytes.  Recorded from main at c1fa92f (the row path, before the columnar cor
 
 @dataclass(frozen=True)
 class Child:
-    """One child process: its wall time, its peak RSS (the child's own ru_maxrss), its exit code and stderr."""
+    """One child process: its wall time, its CPU time (user + system: steadier on a shared machine), its peak
+    RSS (the child's own ru_maxrss), its exit code and stderr."""
 
     seconds: float
+    cpu: float
     rss_kb: int
     code: int
     stderr: str
@@ -180,7 +182,8 @@ def run_child(argv: Sequence[str], stdout: Path | None = None) -> Child:
         seconds = time.perf_counter() - start
         child.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
-        return Child(seconds, usage.ru_maxrss, child.returncode, err.read().decode("utf-8", "replace"))
+        cpu = usage.ru_utime + usage.ru_stime
+        return Child(seconds, cpu, usage.ru_maxrss, child.returncode, err.read().decode("utf-8", "replace"))
 
 
 def median_child(argv: Sequence[str], runs: int) -> Child:
@@ -273,17 +276,23 @@ def targets(max_units: int) -> None:
     """
     sizes = [n for n in SIZES if n <= max_units] or [SIZES[0]]
     print(f"kaoping {kaoping_version()}, {' '.join(kaoping_argv())}; sizes {', '.join(map(units_label, sizes))}")
-    print("(each child timed once, 10k: median of 3; the machine may be shared: read ratios, not seconds)\n")
+    print("(each child timed once, 10k: median of 3; the machine may be shared: read ratios, not seconds)")
+    print(f"load average at the start: {load()}, on {os.cpu_count()} CPUs\n")
     table = Printed()
     evaluations = target_evaluations(table, sizes)
     identical = target_identity(table, evaluations)
     target_score_stage(table, min(max_units, 100_000))
     target_cold_start(table)
-    target_xlsx(table, min(max_units, 100_000), evaluations)
-    target_diff(table, min(max_units, 100_000), evaluations)
+    target_xlsx(table, min(max_units, 100_000))
+    target_diff(table, min(max_units, 100_000))
     target_combine(table, 10_000)
-    print(f"\nbyte-identical: {'yes' if identical else 'no'}")
+    print(f"\nload average at the end: {load()}")
+    print(f"byte-identical: {'yes' if identical else 'no'}")
     print(f"{table.missed} target(s) missed")
+
+
+def load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def kaoping_version() -> str:
@@ -375,8 +384,8 @@ def evaluation_rows(table: Printed, e: Evaluated) -> None:
         ratio = e.cli.seconds / e.peer.seconds
         table.row(
             f"CLI CSV->JSON, {label}",
-            f"{e.cli.seconds:.2f} s ({e.cli.seconds * 1e6 / e.units:.1f} µs/unit)",
-            f"DuckDB {e.peer.seconds:.2f} s",
+            f"{e.cli.seconds:.2f} s (cpu {e.cli.cpu:.2f} s)",
+            f"DuckDB {e.peer.seconds:.2f} s (cpu {e.peer.cpu:.2f})",
             f"{ratio:.1f}x",
             "<= 3x the peer",
             ratio <= 3,
@@ -394,28 +403,29 @@ def evaluation_rows(table: Printed, e: Evaluated) -> None:
 
 
 def growth_rows(table: Printed, done: dict[int, Evaluated]) -> None:
-    """How time and memory grow with the units: µs and KB a unit at each size, and the marginal cost between sizes."""
+    """How cost and memory grow with the units: µs and KB a unit at each size, and the marginal cost between
+    sizes.  Linearity is judged on CPU time (the CLI is one thread: its CPU time barely moves with the load)."""
     runs = sorted(done.values(), key=lambda e: e.units)
     if len(runs) < 2:
         return
     sizes = "/".join(units_label(e.units) for e in runs)
-    per_unit = " ".join(f"{e.cli.seconds * 1e6 / e.units:.1f}" for e in runs)
-    marginal = [
-        (b.cli.seconds - a.cli.seconds) * 1e6 / (b.units - a.units) for a, b in zip(runs, runs[1:], strict=False)
-    ]
-    peer_unit = " ".join(f"{e.peer.seconds * 1e6 / e.units:.2f}" for e in runs)
+    wall = " ".join(f"{e.cli.seconds * 1e6 / e.units:.1f}" for e in runs)
+    peer = " ".join(f"{e.peer.seconds * 1e6 / e.units:.2f}" for e in runs)
+    table.row(f"CLI µs/unit (wall) at {sizes}", wall, f"DuckDB {peer}", "", "(linear: flat)")
+    cpu = " ".join(f"{e.cli.cpu * 1e6 / e.units:.1f}" for e in runs)
     last, before = runs[-1], runs[-2]
-    growth = (last.cli.seconds / last.units) / (before.cli.seconds / before.units)
+    growth = (last.cli.cpu / last.units) / (before.cli.cpu / before.units)
     judged = before.units >= 100_000  # below 100k the start-up cost dominates a unit's share
     table.row(
-        f"CLI µs/unit at {sizes}",
-        per_unit,
-        f"DuckDB {peer_unit}",
+        f"CLI µs/unit (cpu) at {sizes}",
+        cpu,
+        "",
         f"{growth:.2f}x",
         f"{units_label(last.units)}÷{units_label(before.units)} <= 1.5x",
         growth <= 1.5 if judged else None,
     )
-    table.row("CLI marginal µs/unit between sizes", " ".join(f"{m:.1f}" for m in marginal), "", "", "(linear: flat)")
+    marginal = [(b.cli.cpu - a.cli.cpu) * 1e6 / (b.units - a.units) for a, b in zip(runs, runs[1:], strict=False)]
+    table.row("CLI marginal cpu µs/unit", " ".join(f"{m:.1f}" for m in marginal), "", "", "(linear: flat)")
     kb = " ".join(f"{e.cli.rss_kb / e.units:.2f}" for e in runs)
     kb_marginal = " ".join(
         f"{(b.cli.rss_kb - a.cli.rss_kb) / (b.units - a.units):.2f}" for a, b in zip(runs, runs[1:], strict=False)
@@ -545,19 +555,19 @@ def target_cold_start(table: Printed, runs: int = 7) -> None:
     )
 
 
-def csv_evaluation(units: int, evaluations: dict[int, Evaluated]) -> Child:
-    """The seed's CSV -> JSON at `units`, from this run's measurements when it was measured."""
-    done = evaluations.get(units)
-    return done.cli if done is not None else evaluate_csv(units)[0]
+def csv_evaluation(units: int) -> Child:
+    """The seed's CSV -> JSON at `units`, measured again just before what is compared with it (a shared
+    machine's load changes within minutes)."""
+    return evaluate_csv(units)[0]
 
 
 def units_xlsx(units: int) -> Path:
     return cached(f"units-{units}.xlsx", lambda p: synthetic_xlsx(units_csv(units), p))
 
 
-def target_xlsx(table: Printed, units: int, evaluations: dict[int, Evaluated]) -> None:
+def target_xlsx(table: Printed, units: int) -> None:
     """Read: evaluate on the .xlsx minus evaluate on the same CSV; write: `-f xlsx -o` minus `-f json -o`."""
-    label, csv = units_label(units), csv_evaluation(units, evaluations)
+    label, csv = units_label(units), csv_evaluation(units)
     out = out_path("from-xlsx.json")
     book = run_child([*kaoping_argv(), "evaluate", "-r", SEED, rel(units_xlsx(units)), "-f", "json", "-o", rel(out)])
     if book.code:
@@ -612,9 +622,9 @@ def xlsx_read_projected(table: Printed, units: int) -> None:
     )
 
 
-def target_diff(table: Printed, units: int, evaluations: dict[int, Evaluated]) -> None:
+def target_diff(table: Printed, units: int) -> None:
     """`diff` of the seed against itself with two weights changed, as JSON and as the terminal table."""
-    label, one = units_label(units), csv_evaluation(units, evaluations)
+    label, one = units_label(units), csv_evaluation(units)
     argv = [*kaoping_argv(), "diff", "-r", SEED, *WHAT_IF, rel(units_csv(units))]
     runs = {
         "diff -f json -o": run_child([*argv, "-f", "json", "-o", rel(out_path("diff.json"))]),
