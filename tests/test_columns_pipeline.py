@@ -183,3 +183,40 @@ def test_a_diff_of_columnar_evaluations_is_the_references_diff() -> None:
     want = diff_json(diff(reference(adopted.model, table), reference(what_if.model, table)))
     assert diff_json(diff(*columnar)) == want
     assert diff(*columnar).moved > 0  # the what-if moves units: the diff has something to compare
+
+
+def test_a_large_csv_through_the_cli_is_the_references_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """12,000 units (past both thresholds): DuckDB's reader and the columnar core, against the reference reader
+    and scorer on the same file, byte for byte, in JSON and CSV."""
+    import random
+
+    from kaoping.data import table as data_table
+    from kaoping.evaluate import pipeline
+
+    from .conftest import run_cli
+
+    rng = random.Random(10)
+    lines = ["部门名称,应办结工单数,办结工单数,按期办结工单数,逾期退单工单数,告警工单数,返工工单数"]
+    for i in range(12000):
+        due = rng.choice([0, 1, rng.randint(0, 400)])
+        completed = rng.randint(0, due)
+        on_time = rng.randint(0, completed)
+        lines.append(
+            f"单位{i:05d},{due},{completed},{on_time},{rng.randint(0, 5)},{rng.randint(0, 2)},{rng.randint(0, 2)}"
+        )
+    data = tmp_path / "units.csv"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert data.stat().st_size >= data_table.COLUMNAR_BYTES
+    taken = []
+    real = pipeline.evaluate_table
+    monkeypatch.setattr(
+        pipeline, "evaluate_table", lambda *a, **k: taken.append(a[1].columns is not None) or real(*a, **k)
+    )
+    columnar = {
+        fmt: run_cli("evaluate", "-r", "jintai-hotline@2024.02", data, "-f", fmt).out for fmt in ("json", "csv")
+    }
+    assert taken == [True, True]  # DuckDB read both
+    monkeypatch.setattr(data_table, "COLUMNAR_BYTES", 10**12)
+    monkeypatch.setattr(pipeline, "COLUMNAR_FROM", 10**12)
+    for fmt in ("json", "csv"):
+        assert run_cli("evaluate", "-r", "jintai-hotline@2024.02", data, "-f", fmt).out == columnar[fmt]
