@@ -480,7 +480,7 @@ def totals_of(scoring: object) -> list[float]:
     units = getattr(scoring, "units", None)
     if units is not None:
         return [float(u.total) for u in units]
-    return [float(t) for t in scoring.total.tolist()]  # type: ignore[attr-defined]
+    return [float(t) for t in scoring.total.values.tolist()]  # type: ignore[attr-defined]
 
 
 def python_loop(rows: Sequence[dict[str, object]]) -> list[float]:
