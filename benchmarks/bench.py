@@ -476,11 +476,14 @@ def score_stage(ruleset, table) -> tuple[str, Callable[[], object]]:
 
 
 def totals_of(scoring: object) -> list[float]:
-    """The totals of either stage's result, in input order: Scoring's units or ColumnScoring's total column."""
+    """The totals of either stage's result, in input order: Scoring's units, or ColumnScoring's total
+    (a kaoping.columns.compile.Column, whose `values` is the array; an array or a list is taken as it is)."""
     units = getattr(scoring, "units", None)
     if units is not None:
         return [float(u.total) for u in units]
-    return [float(t) for t in scoring.total.values.tolist()]  # type: ignore[attr-defined]
+    total = scoring.total  # type: ignore[attr-defined]
+    values = getattr(total, "values", total)
+    return [float(t) for t in (values.tolist() if hasattr(values, "tolist") else values)]
 
 
 def python_loop(rows: Sequence[dict[str, object]]) -> list[float]:
