@@ -31,8 +31,10 @@ from .xlsx_in import (
     _default_sheet,
     _refuse_entities,
     _unreadable,
+    no_such_sheet,
     open_book,
     read_sheet,
+    too_many_cells,
 )
 
 MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
@@ -53,12 +55,7 @@ def ods_sheet(path: Path, display: str, sheet: str | None) -> Sheet:
         raise _unreadable(e, display) from None
     names = tuple(t.name for t in tables)
     if sheet is not None and sheet not in names:
-        raise fail(
-            display,
-            f"the workbook has no sheet '{sheet}'",
-            f"its sheets are: {', '.join(names)}",
-            code="xlsx.sheet-not-found",
-        )
+        raise no_such_sheet(display, sheet, names)
     name, why = (
         (sheet, "")
         if sheet is not None
@@ -113,7 +110,7 @@ def _walk(zf: zipfile.ZipFile, display: str, wanted: str | None) -> list[_Table]
                 if event == "end":
                     count += walker.cell(element)
                     if count > MAX_CELLS:
-                        raise _too_many(display)
+                        raise too_many_cells(display)
             elif tag == f"{_T}table-row":
                 walker.row(element, event)
             elif event == "start" and tag == f"{{{_STYLE}}}style":
@@ -137,15 +134,6 @@ def _walk(zf: zipfile.ZipFile, display: str, wanted: str | None) -> list[_Table]
                         table.layout = walker.layout()
                     element.clear()
     return tables
-
-
-def _too_many(display: str) -> Exception:
-    return fail(
-        display,
-        f"the workbook holds more than {MAX_CELLS:,} cells; kaoping reads a workbook of at most {MAX_CELLS:,}",
-        "copy the month's table to a workbook of its own, or save the sheet as CSV UTF-8 (a CSV may be much larger)",
-        code="xlsx.too-many-cells",
-    )
 
 
 class _Walker:

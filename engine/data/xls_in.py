@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import KaopingError, fail
 from .files import MAX_INPUT_BYTES
-from .xlsx_in import MAX_CELLS, Layout, Sheet, _default_sheet, open_book, read_sheet
+from .xlsx_in import MAX_CELLS, Layout, Sheet, _default_sheet, no_such_sheet, open_book, read_sheet, too_many_cells
 
 _FREE, _END = 0xFFFFFFFF, 0xFFFFFFFE  # a compound file's free sector, and the end of a chain
 _ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!", 0x2A: "#N/A"}
@@ -42,12 +42,7 @@ def xls_sheet(path: Path, display: str, sheet: str | None) -> Sheet:
         raise _refused(display) from e
     names = tuple(s.name for s in sheets)
     if sheet is not None and sheet not in names:
-        raise fail(
-            display,
-            f"the workbook has no sheet '{sheet}'",
-            f"its sheets are: {', '.join(names)}",
-            code="xlsx.sheet-not-found",
-        )
+        raise no_such_sheet(display, sheet, names)
     name, why = (
         (sheet, "") if sheet is not None else _default_sheet([(s.name, s.part, s.hidden) for s in sheets], display)
     )
@@ -67,7 +62,7 @@ def xls_sheet(path: Path, display: str, sheet: str | None) -> Sheet:
             scan.read(stream, entry.offset, keep=entry is chosen)
             total += scan.cells + scan.merged
             if total > MAX_CELLS:
-                raise _too_many(display)
+                raise too_many_cells(display)
             if entry is chosen:
                 layout = scan.layout()
     except (ValueError, IndexError, struct.error) as e:
@@ -82,15 +77,6 @@ def _refused(display: str) -> KaopingError:
         "this old Excel workbook (.xls) cannot be read: it is damaged, or protected by a password",
         "in Excel or WPS, remove any password and save it as .xlsx (or as CSV UTF-8)",
         code="file.old-excel",
-    )
-
-
-def _too_many(display: str) -> KaopingError:
-    return fail(
-        display,
-        f"the workbook holds more than {MAX_CELLS:,} cells; kaoping reads a workbook of at most {MAX_CELLS:,}",
-        "copy the month's table to a workbook of its own, or save the sheet as CSV UTF-8 (a CSV may be much larger)",
-        code="xlsx.too-many-cells",
     )
 
 

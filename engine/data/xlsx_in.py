@@ -196,12 +196,7 @@ def _check_package(path: Path, display: str, sheet: str | None) -> tuple[tuple[s
             sheets = _sheet_parts(zf, display)
             names = tuple(name for name, _, _ in sheets)
             if sheet is not None and sheet not in names:
-                raise fail(
-                    display,
-                    f"the workbook has no sheet '{sheet}'",
-                    f"its sheets are: {', '.join(names)}",
-                    code="xlsx.sheet-not-found",
-                )
+                raise no_such_sheet(display, sheet, names)
             name, why = (sheet, "") if sheet is not None else _default_sheet(sheets, display)
             chosen = next(part for n, part, _ in sheets if n == name)
             if chosen.startswith("chart:"):
@@ -362,6 +357,26 @@ def _check_sizes(members: list[zipfile.ZipInfo], display: str) -> None:
             "copy the month's table to a workbook of its own, or save it as CSV UTF-8",
             code="xlsx.too-big",
         )
+
+
+def no_such_sheet(display: str, sheet: str, names: tuple[str, ...]) -> KaopingError:
+    """--sheet names a sheet the workbook (.xlsx, .xls or .ods alike) does not have."""
+    return fail(
+        display,
+        f"the workbook has no sheet '{sheet}'",
+        f"its sheets are: {', '.join(names)}",
+        code="xlsx.sheet-not-found",
+    )
+
+
+def too_many_cells(display: str) -> KaopingError:
+    """A workbook past MAX_CELLS, found while counting (an .xls's records, an .ods's repeated cells)."""
+    return fail(
+        display,
+        f"the workbook holds more than {MAX_CELLS:,} cells; kaoping reads a workbook of at most {MAX_CELLS:,}",
+        "copy the month's table to a workbook of its own, or save the sheet as CSV UTF-8 (a CSV may be much larger)",
+        code="xlsx.too-many-cells",
+    )
 
 
 def _member_cap(name: str) -> int:
