@@ -64,7 +64,7 @@ import duckdb
 import numpy as np
 import numpy.typing as npt
 
-from ..data.csv_in import Row, _decode, _delimiter, separator, wide_row
+from ..data.csv_in import Row, _decode, _delimiter, filled_rows, separator, wide_row
 from ..data.files import HEAD_BYTES, MAX_INPUT_BYTES, real_kind
 from ..data.headers import (
     HEADER_SEARCH,
@@ -182,13 +182,8 @@ def _first_rows(text: str, delimiter: str) -> list[Row] | None:
 def _rows(text: str, delimiter: str) -> tuple[list[Row], int] | None:
     """csv_in's rows of `text` (the non-empty ones, with their lines) and the lines read; None on a csv.Error."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[Row] = []
-    start = 1
     try:
-        for cells in reader:
-            if any(c.strip() for c in cells):
-                rows.append(Row(start, reader.line_num, cells))
-            start = reader.line_num + 1
+        rows = filled_rows(reader)
     except csv.Error:
         return None
     return rows, reader.line_num

@@ -20,7 +20,7 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ..errors import Problem, fail
 
@@ -173,16 +173,22 @@ def _rows(text: str, delimiter: str, display: str) -> list[Row]:
     the line the reader had reached.
     """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[Row] = []
-    start = 1
     try:
-        for cells in reader:
-            if any(c.strip() for c in cells):
-                rows.append(Row(start, reader.line_num, cells))
-            start = reader.line_num + 1
+        return filled_rows(reader)
     except csv.Error as e:
         message, hint, code = _reader_error(e)
         raise fail(display, message, hint, line=reader.line_num, code=code) from None
+
+
+def filled_rows(reader: Any) -> list[Row]:
+    """The rows of a csv.reader that are not entirely empty, each with the lines it starts and ends on (a quoted
+    line break makes a row span lines); csv.Error passes to the caller."""
+    rows: list[Row] = []
+    start = 1
+    for cells in reader:
+        if any(c.strip() for c in cells):
+            rows.append(Row(start, reader.line_num, cells))
+        start = reader.line_num + 1
     return rows
 
 
