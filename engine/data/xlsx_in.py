@@ -942,9 +942,11 @@ def _grid(ws: Any, layout: Layout, title: str, display: str, places: Places = No
     """Row number -> its cells' text, up to its last cell holding something; empty rows are skipped whole.
 
     A row with nothing special (no merged, percentage or damaged cell, no text near Excel's limit) is made in one
-    map over its values, with no Python work per cell but _text's; any other row cell by cell (_careful_row).
+    map over its values, with no Python work per cell but _text's, and none at all for a value seen before in a
+    row of only numbers and texts (_Texts); any other row cell by cell (_careful_row).
     """
     grid: dict[int, list[str]] = {}
+    seen = _Texts()
     covered = _covered(layout)
     marked = {r for r, _ in covered} | {r for r, _ in layout.formats} | {r for r, _ in layout.damaged}
     top, left = ws.start or (0, 0)
@@ -955,8 +957,11 @@ def _grid(ws: Any, layout: Layout, title: str, display: str, places: Places = No
         if values.count("") == len(values):
             continue
         if places is None and row not in marked:
-            texts = list(map(_text, values))
-            if max(map(len, texts)) < MAX_CELL_CHARS // 2 - 1:  # a text is at least half its value (see _text)
+            try:
+                texts = list(map(seen.__getitem__ if _PLAIN_KINDS.issuperset(map(type, values)) else _plain, values))
+            except _Long:
+                texts = []
+            if texts:
                 while not texts[-1]:
                     texts.pop()
                 grid[row] = [""] * left + texts if left else texts
@@ -966,6 +971,31 @@ def _grid(ws: Any, layout: Layout, title: str, display: str, places: Places = No
             grid[places[0][row - 1] if places else row] = cells
     _put_errors(grid, layout, covered)
     return grid
+
+
+_PLAIN_KINDS = frozenset({float, str})  # a row of these only may share _Texts: no True equal to 1.0 among them
+_LONG = MAX_CELL_CHARS // 2 - 1  # a text is at least half its value (see _text): a shorter one is not near the limit
+
+
+class _Long(Exception):
+    """A text near Excel's limit: its row is read cell by cell, where such a cell is refused."""
+
+
+class _Texts(dict[Any, str]):
+    """Each value's _text, made once: a month's figures repeat (0 to 400 orders), so most cells are one lookup in
+    C.  Only numbers (floats, where equal values show alike, 0.0 and -0.0 included) and texts are kept."""
+
+    def __missing__(self, value: Any) -> str:
+        text = self[value] = _plain(value)
+        return text
+
+
+def _plain(value: Any) -> str:
+    """_text of a value in a row with nothing special; _Long for a text near Excel's limit."""
+    text = _text(value)
+    if len(text) >= _LONG:
+        raise _Long
+    return text
 
 
 def _careful_row(
