@@ -229,10 +229,13 @@ def _assert_same_diff(got: Diff, want: Diff) -> None:
 
 @pytest.mark.parametrize("case", range(len(CASES)), ids=[f"{c[0]}:{sorted(c[2])}" for c in CASES])
 @pytest.mark.parametrize("seed", range(4))
-def test_a_diff_of_columns_is_the_references_diff_in_every_output(case: int, seed: int) -> None:
+def test_a_diff_of_columns_is_the_references_diff_in_every_output(
+    case: int, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ruleset, old_set, new_set, make_rows = CASES[case]
     rng = random.Random(1000 * case + seed)
     n = [1, 2, rng.randint(3, 40), rng.randint(64, 160)][seed]  # the last past cell_widths' array path
+    monkeypatch.setattr(diff_out, "UNITS_A_BLOCK", [65_536, 1, 7, 16][seed])  # lines made in several blocks
     columnar, rows_path = _evaluations(ruleset, old_set, new_set, make_rows(rng, n, long_names=seed % 2 == 1))
     got, want = diff(*columnar), reference_diff(*rows_path)
     _assert_same_diff(got, want)
@@ -342,21 +345,29 @@ def test_a_large_diff_through_the_cli_is_the_references_bytes(tmp_path, monkeypa
     data.write_text("\n".join(lines) + "\n", encoding="utf-8")
     argv = ["diff", "-r", SEED, "--set", "timeliness.weight=45", "--set", "completion.weight=30", data]
     made: list[bool] = []
-    real = diff_out.diff_json
-    monkeypatch.setattr(diff_out, "diff_json", lambda d: made.append(isinstance(d.units, ColumnChanges)) or real(d))
-    out = {fmt: run_cli(*argv, "-f", fmt) for fmt in ("json", "table")}
-    assert made == [True]
-    written = tmp_path / "out.txt"
-    assert run_cli(*argv, "-o", written).code == 0
+    real = diff_out.diff_json_chunks
+    monkeypatch.setattr(
+        diff_out, "diff_json_chunks", lambda d: made.append(isinstance(d.units, ColumnChanges)) or real(d)
+    )
+    monkeypatch.setattr(diff_out, "UNITS_A_BLOCK", 500)  # three blocks of lines
+
+    def outputs() -> dict[str, bytes | str]:
+        got: dict[str, bytes | str] = {}
+        for fmt in ("json", "table"):
+            run = run_cli(*argv, "-f", fmt)
+            assert run.code == 0, run.err
+            got[fmt] = run.out
+            written = tmp_path / f"out.{'txt' if fmt == 'table' else fmt}"
+            assert run_cli(*argv, "-o", written).code == 0
+            got[f"-o {fmt}"] = written.read_bytes()
+        return got
+
+    columnar = outputs()
+    assert made == [True, True]
     monkeypatch.setattr(pipeline, "COLUMNAR_FROM", 10**12)
-    for fmt in ("json", "table"):
-        run = run_cli(*argv, "-f", fmt)
-        assert run.code == 0 and out[fmt].code == 0, run.err
-        assert run.out == out[fmt].out, fmt
-    assert made == [True, False]
-    reference_file = tmp_path / "reference.txt"
-    assert run_cli(*argv, "-o", reference_file).code == 0
-    assert written.read_bytes() == reference_file.read_bytes()
+    assert outputs() == columnar
+    assert made == [True, True, False, False]
+    assert json.loads(columnar["json"])["summary"]["units"] == 1500
 
 
 # -- the pieces: Kendall's tau-b over arrays, and the widths of cells ------------------------------

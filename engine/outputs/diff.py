@@ -106,6 +106,8 @@ def _print_lines(console: Console, lines: Sequence[str]) -> None:
         console.print(line, highlight=False, markup=False)
 
 
+UNITS_A_BLOCK = 65_536  # the units whose lines are made at once (as columns/stream.py writes JSON and CSV)
+
 HEADINGS = ("unit", "old total", "new total", "delta", "old rank", "new rank", "moved")
 
 
@@ -207,7 +209,8 @@ def _movements(c: UnitColumns) -> list[str]:
 
 def plain_columns(columns: Sequence[Sequence[str]], width: int) -> str | None:
     """plain_table(rows, width) for the same cells given as columns (without HEADINGS): the same text, the same
-    refusals, made a column at a time (cell_widths for the widths, the padding and the lines joined once)."""
+    refusals, made a column at a time (cell_widths for the widths, then the padding and the lines a block at a
+    time)."""
     cells = [[heading, *column] for heading, column in zip(HEADINGS, columns, strict=True)]
     joined = ["".join(column) for column in cells]
     if not all(text.isprintable() for text in joined):
@@ -216,16 +219,21 @@ def plain_columns(columns: Sequence[Sequence[str]], width: int) -> str | None:
     widths = [max(column) for column in sizes]
     if sum(widths) + 2 * (len(widths) - 1) > width:
         return None
-    n = len(cells[0])
-    pieces: list[list[str]] = []
-    for j, (column, size, w) in enumerate(zip(cells, sizes, widths, strict=True)):
-        if j:
-            pieces.append(["  "] * n)
-        pieces += _padded(column, size, w, left=j == 0)
-    pieces.append(["\n"] * n)
-    out = _interleaved(pieces, n)
-    out[-1] = ""  # plain_table's lines are joined by newlines: none after the last
-    return "".join(out)
+    n, blocks = len(cells[0]), []
+    for start in range(
+        0, n, UNITS_A_BLOCK
+    ):  # a block of lines at a time: the padded cells of a million never exist at once
+        m, pieces = min(UNITS_A_BLOCK, n - start), []
+        for j, (column, size, w) in enumerate(zip(cells, sizes, widths, strict=True)):
+            if j:
+                pieces.append(["  "] * m)
+            pieces += _padded(column[start : start + m], size[start : start + m], w, left=j == 0)
+        pieces.append(["\n"] * m)
+        out = _interleaved(pieces, m)
+        if start + m == n:
+            out[-1] = ""  # plain_table's lines are joined by newlines: none after the last
+        blocks.append("".join(out))
+    return "".join(blocks)
 
 
 def _padded(cells: list[str], sizes: list[int], width: int, left: bool) -> list[list[str]]:
@@ -327,20 +335,26 @@ def _rank(rank: int | None) -> str:
 
 
 def diff_json(d: Diff) -> str:
-    """The diff as JSON: the document dump_json writes, its units from the columns for a ColumnChanges."""
-    if isinstance(d.units, ColumnChanges) and len(d.units):  # dump_json's text, joined once
-        pieces = ["{\n"]
-        for index, (key, value) in enumerate(_document(d, []).items()):
-            pieces.append(",\n" if index else "")
-            if key == "units":
-                pieces.append('  "units": [\n')
-                pieces.extend(_unit_lines(d.units.columns))
-                pieces.append("\n  ]")
-            else:
-                pieces.append(json_part(key, value, "units"))
-        pieces.append("\n}\n")
-        return "".join(pieces)
-    return dump_json(_document(d, _unit_items(d.units)), "units")
+    """The diff as JSON: the document dump_json writes (kaoping.render(diff, "json"))."""
+    return "".join(diff_json_chunks(d))
+
+
+def diff_json_chunks(d: Diff) -> Iterator[str]:
+    """diff_json's text in pieces: for a ColumnChanges, its units a block at a time from the columns (so that
+    `kaoping diff -f json` writes a million units without holding their text whole); else dump_json's text."""
+    if not (isinstance(d.units, ColumnChanges) and len(d.units)):
+        yield dump_json(_document(d, _unit_items(d.units)), "units")
+        return
+    yield "{\n"
+    for index, (key, value) in enumerate(_document(d, []).items()):
+        lead = ",\n" if index else ""
+        if key == "units":
+            yield f'{lead}  "units": [\n'
+            yield from _unit_lines(d.units.columns)
+            yield "\n  ]"
+        else:
+            yield lead + json_part(key, value, "units")
+    yield "\n}\n"
 
 
 def _document(d: Diff, units: list[dict[str, Any]]) -> dict[str, Any]:
@@ -381,9 +395,9 @@ _UNIT_KEYS = (
 )  # fmt: skip
 
 
-def _unit_lines(c: UnitColumns) -> list[str]:
-    """The pieces of the units' lines, "    {...}" joined by ",\\n": json.dumps of each _unit_items item, made a
-    field at a time (columns/stream.py's way: ints and floats by orjson where it writes repr's text).
+def _unit_lines(c: UnitColumns) -> Iterator[str]:
+    """The units' lines, "    {...}" joined by ",\\n", a block of units a string: json.dumps of each _unit_items
+    item, made a field at a time (columns/stream.py's way: ints and floats by orjson where it writes repr's text).
 
     Every total is finite here (unit_columns refuses any other) and both
     displays are digits, a sign and a point: nothing in them to escape.
@@ -392,32 +406,37 @@ def _unit_lines(c: UnitColumns) -> list[str]:
 
     from ..columns.stream import Unquoted, array_tokens, column_tokens, string_tokens
 
-    everyone = np.arange(len(c), dtype=np.int64)
-    fields: list[Tokens] = [
-        string_tokens(np.array(c.entity, dtype=object)),
-        column_tokens(c.old_total, everyone),
-        column_tokens(c.new_total, everyone),
-        Unquoted(c.old_shown),
-        Unquoted(c.new_shown),
-        column_tokens(c.delta, everyone),
-        _int_texts(c.old_rank, "null"),
-        _int_texts(c.new_rank, "null"),
-        array_tokens(c.movement),
-        _grade_tokens(c.old_grade, len(c)),
-        _grade_tokens(c.new_grade, len(c)),
-    ]
-    n, texts = len(c), ["    {"]
-    for key, tokens in zip(_UNIT_KEYS, fields, strict=True):
-        quote = '"' if isinstance(tokens, Unquoted) else ""
-        texts[-1] += f"{', ' if key != 'entity' else ''}{json.dumps(key)}: {quote}"
-        texts.append(quote)
-    texts[-1] += "},\n"
-    columns = [[texts[0]] * n]  # texts[0], fields[0], texts[1], ...: 2 * 11 + 1 pieces a line
-    for tokens, text in zip(fields, texts[1:], strict=True):
-        columns += [tokens, [text] * n]
-    out = _interleaved(columns, n)
-    out[-1] = "}"  # the last line ends the list: no ",\n"
-    return out
+    n = len(c)
+    entity = np.array(c.entity, dtype=object)
+    for start in range(0, n, UNITS_A_BLOCK):  # a block of units at a time: the tokens of a million never exist at once
+        m, block = min(UNITS_A_BLOCK, n - start), slice(start, start + UNITS_A_BLOCK)
+        at = np.arange(start, start + m, dtype=np.int64)
+        fields: list[Tokens] = [
+            string_tokens(entity[block]),
+            column_tokens(c.old_total, at),
+            column_tokens(c.new_total, at),
+            Unquoted(c.old_shown[block]),
+            Unquoted(c.new_shown[block]),
+            column_tokens(c.delta, at),
+            _int_texts(c.old_rank[block], "null"),
+            _int_texts(c.new_rank[block], "null"),
+            array_tokens(c.movement[block]),
+            _grade_tokens(c.old_grade[block] if c.old_grade is not None else None, m),
+            _grade_tokens(c.new_grade[block] if c.new_grade is not None else None, m),
+        ]
+        texts = ["    {"]  # texts[0], fields[0], texts[1], ...: 2 * 11 + 1 pieces a line
+        for key, tokens in zip(_UNIT_KEYS, fields, strict=True):
+            quote = '"' if isinstance(tokens, Unquoted) else ""  # the quotes around strings not escaped
+            texts[-1] += f"{', ' if key != 'entity' else ''}{json.dumps(key)}: {quote}"
+            texts.append(quote)
+        texts[-1] += "},\n"
+        columns = [[texts[0]] * m]
+        for tokens, text in zip(fields, texts[1:], strict=True):
+            columns += [tokens, [text] * m]
+        out = _interleaved(columns, m)
+        if start + m == n:
+            out[-1] = "}"  # the last line ends the list: no ",\n"
+        yield "".join(out)
 
 
 def _grade_tokens(grades: list[str] | None, n: int) -> list[str]:
