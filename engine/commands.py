@@ -413,16 +413,13 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     before = evaluate_input(old, args.input, err, args.sheet)
     after = evaluate_input(new, args.input, err, args.sheet, held=len(before.table.records))
     result = api.diff(api.Result(before), api.Result(after))
-    from .outputs.diff import render_diff  # the diff's table, only for `diff`
+    from .outputs.diff import diff_json_chunks, render_diff  # the diff's outputs, only for `diff`
 
-    view(
-        args,
-        out,
-        err,
-        (args.input, old.model.path, new.model.path),
-        lambda: api.render(result, "json"),
-        lambda console: render_diff(result, console),
-    )
+    inputs = (args.input, old.model.path, new.model.path)
+    if args.format == "json":  # api.render(result, "json")'s text, a block of units at a time (as evaluate's)
+        emit(diff_json_chunks(result), args.output, out, err, inputs)
+        return OK
+    view(args, out, err, inputs, lambda: api.render(result, "json"), lambda console: render_diff(result, console))
     return OK
 
 
