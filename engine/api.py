@@ -20,7 +20,7 @@ import hashlib
 import io
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
@@ -30,6 +30,7 @@ from .errors import KaopingError, Problem, fail
 from .evaluate.pipeline import evaluate as _evaluate_file
 from .evaluate.pipeline import evaluate_table
 from .evaluate.ranking import Evaluation, UnitResult
+from .frozen import frozen
 from .outputs.formats import FORMATS
 from .outputs.layout import canonical_period
 from .outputs.machine import to_csv as _to_csv
@@ -75,7 +76,7 @@ Records = Iterable[Mapping[str, str | int | float | None]]
 Data = str | Path | Records
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Ruleset:
     """A loaded, validated ruleset, and what is needed to load it again changed (with_overrides).
 
@@ -113,7 +114,7 @@ class Ruleset:
         return self.model.label
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Result:
     """One evaluation: the ranked units, and the period it was scored for (the renderers' titles need it).
 

@@ -7,7 +7,6 @@ files are written only once the whole output exists (engine.files).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import hashlib
 import io
 import itertools
@@ -23,6 +22,7 @@ from .errors import KaopingError, Problem, UsageError, fail, render_problems
 from .evaluate.pipeline import stages
 from .evaluate.ranking import Evaluation
 from .files import Content, write_files
+from .frozen import frozen
 from .outputs.formats import FORMAT_OF_SUFFIX, FORMATS, VIEW_FORMATS
 from .outputs.layout import canonical_period
 from .outputs.machine import provenance_json
@@ -581,7 +581,7 @@ def cmd_combine(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return OK
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@frozen
 class PeriodInput:
     """One period of `combine`: its label, its file, the sheet to read (None: the first, or not a
     workbook), and whether the label and the sheet were the user's own or kaoping's choice."""

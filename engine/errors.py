@@ -13,15 +13,17 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from rich.cells import cell_len
+
+from .frozen import frozen
 
 CODE = re.compile(r"[a-z]+(\.[a-z0-9]+(-[a-z0-9]+)*)+")
 """A problem code: an area, then a dot and a kebab-case name, e.g. `formula.unknown-name`."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Problem:
     """One user mistake, located in a file.
 

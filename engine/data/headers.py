@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from ..errors import KaopingError, Problem, did_you_mean, fail
+from ..frozen import frozen
 from ..ruleset.model import ColumnGroup, Input, Ruleset
 from .cells import control_problem
 from .csv_in import SEPARATORS, USE, Row, separator, unclosed_quote, wide_row
@@ -15,7 +15,7 @@ MAX_COLUMNS = 16_384  # Excel's own limit: a header wider than this is a broken 
 HEADER_SEARCH = 10  # non-empty rows searched for the header: title rows above it are skipped
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Header:
     """What the header row says about the rows below it: where each input is, and how wide a row may be."""
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import Problem
+from ..frozen import frozen
 from .csv_in import Row
 
 if TYPE_CHECKING:  # numpy is imported only by a command that scores
@@ -23,7 +24,7 @@ class Record:
     values: Mapping[str, Value]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Table:
     """The month's records, checked, and what the reader knows about the file they came from."""
 
@@ -39,7 +40,7 @@ class Table:
     columns: Columns | None = None  # the same records as columns, when the columnar reader read them
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Source:
     """Rows to check, from either reader (or from records in memory), and what the checks need to know about
     where they came from."""

@@ -20,6 +20,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from ..data.table import Table
+from ..frozen import frozen
 from ..numbers import format_fixed, seen, spreadsheet_decimal
 from ..ruleset.model import Ruleset, UnitList
 from .scoring import Scored, Scoring
@@ -46,7 +47,7 @@ class UnitResult:
     values: Mapping[str, int | float] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Evaluation:
     """Everything one evaluation produced, as every renderer needs it."""
 

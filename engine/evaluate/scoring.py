@@ -21,6 +21,7 @@ from types import MappingProxyType
 
 from ..data.table import MAX_PROBLEMS, Record, Table
 from ..errors import KaopingError, Problem, fail
+from ..frozen import frozen
 from ..numbers import format_fixed, plain_number, seen
 from ..ruleset.expr import MAX_PLACES, Evaluator, Formula, Number
 from ..ruleset.model import Aggregate, Ruleset
@@ -59,7 +60,7 @@ class Scored:
     flags: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Scoring:
     aggregates: Mapping[str, Number | Mapping[str, Number]]
     units: tuple[Scored, ...]
@@ -67,7 +68,7 @@ class Scoring:
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class _Run:
     """What every step of one scoring run needs: the ruleset, the records, the evaluator."""
 

@@ -20,12 +20,12 @@ import math
 import operator as op
 import re
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
 from typing import cast
 
 from simpleeval import SimpleEval  # type: ignore[import-untyped]  # simpleeval ships no type information
 
 from ..errors import did_you_mean
+from ..frozen import frozen
 from ..numbers import SIGNIFICANT, plain_number, spreadsheet_round
 
 MAX_LENGTH = 1000
@@ -67,7 +67,7 @@ def round_(value: Number, places: Number = 0) -> float:
     return spreadsheet_round(value, int(places))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Helper:
     function: Callable[..., Number]
     min_args: int
@@ -123,7 +123,7 @@ _REFUSED: Mapping[type, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Formula:
     """A formula checked and parsed once; `names` are the names it reads."""
 

@@ -14,7 +14,6 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any
@@ -24,6 +23,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from yaml.nodes import Node, ScalarNode
 
 from ..errors import Problem, did_you_mean
+from ..frozen import frozen
 from .yamlsrc import WIDE_COLON, WIDE_COLON_CODE, WIDE_SPACE, WIDE_SPACE_CODE, Source, child, locate, scalar_column
 
 # The schema is package data (kaoping.schemas, from the project's schemas/ folder), read through
@@ -41,7 +41,7 @@ def ruleset_schema() -> dict[str, Any]:
     return schema
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class _Mistake:
     """One JSON Schema error, its fields narrowed once from the types jsonschema leaves open (Unset).
 

@@ -14,11 +14,11 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import KaopingError, Problem, UsageError, fail
 from ..files import write_atomically
+from ..frozen import frozen
 from .resolve import BUNDLED, Found, exact, file_ref, find_all, is_path, named, version_key
 from .schema import ruleset_schema
 from .yamlsrc import MAX_BYTES, Reads, read_yaml
@@ -30,7 +30,7 @@ LOCK_HEADER = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Release:
     version: str
     sha256: str
@@ -191,7 +191,7 @@ def parse_date(text: str, what: str) -> dt.date:
         ) from None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class NewVersion:
     """What new-version wrote, and the two things it chose that the user should hear."""
 
@@ -439,7 +439,7 @@ def release(found: Found) -> Release:
     return entry
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Choice:
     """The file a RULESET argument means; `found` when it was named (not a path).
 

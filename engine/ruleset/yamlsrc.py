@@ -25,7 +25,7 @@ import re
 import stat
 import weakref
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar, cast
 
@@ -40,6 +40,7 @@ from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
 from ..errors import KaopingError, Problem, fail
+from ..frozen import frozen
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
@@ -140,7 +141,7 @@ class _Loader(Reader, Scanner, Parser, _GuardedComposer, SafeConstructor, _Resol
         _Resolver.__init__(self)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Source:
     """A parsed YAML document: its file name, text lines, node tree and data."""
 
