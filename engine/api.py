@@ -16,7 +16,6 @@ used, rows left out, warnings) is kept in a `notes` attribute instead.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import io
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 from .choosing import Asked, Tell, choose_ruleset, chosen_model
 from .data import Row, Source, Table, note_text, read_rows
+from .digest import sha256_hex
 from .errors import KaopingError, Problem, fail
 from .evaluate.pipeline import evaluate as _evaluate_file
 from .evaluate.pipeline import evaluate_table
@@ -40,16 +40,17 @@ from .ruleset.load import load_ruleset, load_source
 from .ruleset.model import Ruleset as Model
 from .ruleset.resolve import Found, visible_roots
 from .ruleset.versions import released_copies
-from .ruleset.whatif import Override, parse_overrides
 from .ruleset.yamlsrc import MAX_PROBLEMS, check_size, parse_yaml
 
 if TYPE_CHECKING:
     from .analysis.diff import Diff
     from .analysis.explain import Explanation
+    from .ruleset.whatif import Override
 
 # Cold start: kaoping.analysis (diff, explain), the diff's renderers and Rich's Console are imported by the
 # functions that use them, not here: `kaoping evaluate -f json` (and a program that only loads and
-# evaluates) needs none of them, and importing them costs about as much as scoring a month's table.
+# evaluates) needs none of them, and importing them costs about as much as scoring a month's table. So is
+# engine.ruleset.whatif, by a load with overrides only.
 
 __all__ = [
     "Ruleset",
@@ -179,7 +180,7 @@ def load(
     where = str(rulesets) if rulesets is not None else None
     asked = Asked(as_of, period, where, as_of_name=as_of_name, exact_with_date=exact_with_date)
     chosen = choose_ruleset(str(ref), asked, note)
-    changes = parse_overrides(list(overrides))
+    changes = _parsed_overrides(overrides)
     model = load_ruleset(chosen.path, str(chosen.path), changes, expect=chosen.found, reads=chosen.reads)
     model = chosen_model(model, chosen, asked, note)
     return Ruleset(model, tuple(notes), _path=chosen.path, _found=chosen.found, _overrides=changes)
@@ -349,7 +350,7 @@ def _from_text(text: str, source: str, overrides: tuple[Override, ...]) -> Model
     """engine.loader.load_ruleset's stages for text in memory: size, safe YAML, what-if, format, schema, meaning."""
     raw = text.encode("utf-8")
     check_size(len(raw), source)
-    src = replace(parse_yaml(text.removeprefix("\ufeff"), source), sha256=hashlib.sha256(raw).hexdigest())
+    src = replace(parse_yaml(text.removeprefix("\ufeff"), source), sha256=sha256_hex(raw))
     return load_source(src, overrides)
 
 
@@ -369,6 +370,15 @@ def _refuse_edited_text(text: str, source: str, model: Model, rulesets: str | Pa
         )
 
 
+def _parsed_overrides(texts: Sequence[str]) -> tuple[Override, ...]:
+    """--set KEY=VALUE texts read as what-ifs (whatif.parse_overrides), whose module only a what-if imports."""
+    if not texts:
+        return ()
+    from .ruleset.whatif import parse_overrides
+
+    return parse_overrides(list(texts))
+
+
 def _override(key: Any, value: Any) -> Override:
     """One --set KEY=VALUE from a Python key and value (the value is used as it is, not read as YAML)."""
     if not isinstance(key, str) or not key.strip():
@@ -384,6 +394,8 @@ def _override(key: Any, value: Any) -> Override:
             code="whatif.bad-value",
         )
     raw = ("true" if value else "false") if isinstance(value, bool) else str(value)
+    from .ruleset.whatif import Override
+
     return Override(f"{key}={raw}", key.strip(), value, raw)
 
 
@@ -400,9 +412,7 @@ def _evaluate_records(model: Model, records: Records, done: Callable[[str], None
         placed = KaopingError([_placed(p, header) for p in e.problems])
         placed.total = e.total
         raise placed from None
-    digest = hashlib.sha256(
-        json.dumps([header, *[r.cells for r in rows]], ensure_ascii=False).encode("utf-8")
-    ).hexdigest()
+    digest = sha256_hex(json.dumps([header, *[r.cells for r in rows]], ensure_ascii=False).encode("utf-8"))
     said = tuple(note_text(_placed(n, header)) for n in notes)
     table = Table(RECORDS, digest, source.encoding, tuple(checked), ignored, said)
     done("read")

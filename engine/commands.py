@@ -7,7 +7,6 @@ files are written only once the whole output exists (engine.files).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import io
 import itertools
 import json
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from . import api
 from .data.table import Record, input_size
+from .digest import sha256_hex
 from .errors import KaopingError, Problem, UsageError, fail, render_problems
 from .evaluate.pipeline import stages
 from .evaluate.ranking import Evaluation
@@ -697,7 +697,7 @@ def _same_read(a: Evaluation, b: Evaluation) -> bool:
 def records_digest(records: Sequence[Record]) -> str:
     """The sha256 of every unit's input values, whatever order the rows are in and whatever bytes held them."""
     lines = sorted(json.dumps(sorted(r.values.items()), ensure_ascii=False) for r in records)
-    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+    return sha256_hex("\n".join(lines).encode("utf-8"))
 
 
 def _same_input(first: PeriodInput, second: PeriodInput, sha256: str) -> KaopingError:

@@ -46,7 +46,9 @@ def frozen(cls: _C) -> _C:
 
 
 def _made(cls: type[Any]) -> type[Any]:
-    undocumented = not cls.__doc__  # dataclass would document it from a signature it has not got yet
+    undocumented = not cls.__doc__
+    if undocumented:  # else dataclass documents it from inspect.signature, before the class has its __init__
+        cls.__doc__ = "(documented below)"
     made = dataclasses.dataclass(cls, init=False, repr=False, eq=False, slots=True)
     fields = dataclasses.fields(made)
     if any(not f.init for f in fields) or any(_is_initvar(f) for f in made.__dataclass_fields__.values()):

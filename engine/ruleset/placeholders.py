@@ -7,7 +7,6 @@ brace's column.
 
 from __future__ import annotations
 
-import difflib
 import re
 
 from .context import Context, DocPath
@@ -62,6 +61,8 @@ def _check_placeholders(ctx: Context, text: str, path: DocPath, title: bool) -> 
     text = _check_wide_braces(ctx, text, path, what, allowed)
     for m in BRACES.finditer(text):
         if m.group(1) not in allowed:
+            import difflib  # only a mistake needs a did-you-mean: not imported by a run that has none
+
             close = difflib.get_close_matches(m.group(1), allowed, n=1, cutoff=0.6)
             hint = f"did you mean '{{{close[0]}}}'?" if close else _placeholder_usage(ctx, title)
             message = f"the {what} placeholder '{m.group(0)}' names nothing in this ruleset"
@@ -117,6 +118,8 @@ def _meant(name: str, allowed: list[str]) -> str:
     """The placeholder a (possibly misspelt) name means, or ""."""
     if name in allowed:
         return name
+    import difflib  # only a mistake needs a did-you-mean: not imported by a run that has none
+
     return next(iter(difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)), "")
 
 

@@ -9,7 +9,6 @@ and a did-you-mean for misspelt keys and choices.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import unicodedata
@@ -136,6 +135,8 @@ def _misspelt_keys(errors: list[_Mistake]) -> set[tuple[tuple[Any, ...], str]]:
             allowed = list(error.schema.get("properties", {}))
             for key in error.instance:
                 if key not in allowed:
+                    import difflib  # only a mistake needs a did-you-mean: not imported by a run that has none
+
                     close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
                     if close:
                         found.add((error.path, close[0]))

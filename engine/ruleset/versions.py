@@ -11,7 +11,6 @@ version; `--as-of DATE` means the released version in effect on that date.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -72,6 +71,8 @@ def _read_lock(folder: Path) -> dict[str, Release]:
 
 def file_sha256(path: Path) -> str:
     """The sha256 of a file's bytes, read in chunks: a huge file is hashed without being held in memory."""
+    import hashlib  # a file of any size, read in chunks (engine.digest spares a small one OpenSSL's start)
+
     digest = hashlib.sha256()
     with path.open("rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):

@@ -18,7 +18,6 @@ problems reported), so a hostile file is refused in well under a second.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 import re
@@ -39,6 +38,7 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
+from ..digest import sha256_hex
 from ..errors import KaopingError, Problem, fail
 from ..frozen import frozen
 
@@ -197,7 +197,7 @@ def source_of(raw: bytes, display: str) -> Source:
             col,
             code="yaml.not-utf8",
         ) from None
-    return replace(parse_yaml(text, display), sha256=hashlib.sha256(raw).hexdigest())
+    return replace(parse_yaml(text, display), sha256=sha256_hex(raw))
 
 
 _T = TypeVar("_T")
@@ -236,7 +236,7 @@ class Reads:
         key = _key(path)
         if key not in self._digests:
             try:
-                self._digests[key] = hashlib.sha256(self.raw(path, display)).hexdigest()
+                self._digests[key] = sha256_hex(self.raw(path, display))
             except KaopingError as e:
                 if not any(p.code == TOO_BIG for p in e.problems):
                     raise
