@@ -161,3 +161,22 @@ def test_a_problem_with_its_line_still_measures_the_caret_in_cells(tmp_path):
     run = fresh(CLI, "evaluate", "-r", str(bad), str(SEED_INPUT), "-f", "json")
     assert run["code"] == 1 and "^" in str(run["err"]) and "lable" in str(run["err"])
     assert "rich.cells" in unwanted(run["modules"])
+
+
+FREEZE = """
+import gc, io, json, sys
+from kaoping.cli import main
+sys.argv = ["kaoping", "evaluate", "-r", "jintai-hotline@2024.02", sys.argv[1], "-f", "json"]
+out = io.StringIO()
+code = main({argv}, stdout=out)
+print(json.dumps({{"code": code, "frozen": gc.get_freeze_count(), "units": len(json.loads(out.getvalue())["results"])}}))
+"""
+
+
+@pytest.mark.parametrize(("argv", "frozen"), [("None", True), ("sys.argv[1:]", False)])
+def test_the_kaoping_command_freezes_what_it_imported_but_a_program_keeps_its_collector(argv, frozen):
+    """main() reading sys.argv (the `kaoping` command) leaves the imported objects out of garbage collection
+    (cli.py's _freeze_what_is_imported); a program calling main(argv) is left as it was.  Both runs score."""
+    run = fresh(FREEZE.format(argv=argv), str(SEED_INPUT))
+    assert run["code"] == 0 and run["units"] == 32
+    assert (int(str(run["frozen"])) > 10_000) is frozen
