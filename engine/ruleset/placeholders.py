@@ -36,16 +36,17 @@ def check_own_label(ctx: Context, field: str) -> None:
 
 def check_ruleset_title(ctx: Context) -> None:
     """The ruleset's own `title` is shown as written (in `list`, and when a report title needs --period)."""
-    for m in re.finditer("[{}\uff5b\uff5d]", ctx.doc["title"]):
-        brace = "a '{' or '}'" if m.group(0) in "{}" else f"a '{m.group(0)}' (a full-width brace)"
+    title = ctx.doc["title"]
+    at = next((i for i, char in enumerate(title) if char in "{}\uff5b\uff5d"), None)  # the first brace of any width
+    if at is not None:
+        brace = "a '{' or '}'" if title[at] in "{}" else f"a '{title[at]}' (a full-width brace)"
         ctx.problem_in_text(
             ["title"],
-            m.start(),
+            at,
             f"the ruleset's title is shown as written, so {brace} in it would be printed as typed",
             'put placeholders in the report\'s title: report: {title: "{year}年{month}月…"}',
             code="ruleset.brace-in-ruleset-title",
         )
-        return
 
 
 def _placeholder_names(ctx: Context, title: bool) -> list[str]:
