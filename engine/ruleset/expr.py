@@ -185,7 +185,7 @@ TYPED_CHARACTERS: Mapping[str, tuple[str, str]] = {
     "\u3000": ("a full-width space", "write an ordinary space (switch the input method to half-width)"),
     **{chr(0xFF10 + d): ("a full-width digit", f"write {d}") for d in range(10)},
 }
-_PERCENT = re.compile(r"(\d+(?:\.\d+)?)[ \t]*[%％]")
+_PERCENT = r"(\d+(?:\.\d+)?)[ \t]*[%％]"  # compiled (by re's cache) for a formula holding a % only
 
 
 def _check_typed_characters(text: str) -> None:
@@ -194,7 +194,7 @@ def _check_typed_characters(text: str) -> None:
     Python would call each an "invalid character" or, for `%`, a remainder;
     a person who typed it meant something else.
     """
-    percent = _PERCENT.search(text)
+    percent = re.search(_PERCENT, text) if "%" in text or "％" in text else None
     if percent:
         number = percent.group(1)
         raise FormulaError(

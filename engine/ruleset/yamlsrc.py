@@ -578,7 +578,8 @@ _WIDE = {
     "：": ("a full-width colon '：'", "write the key with an ASCII ':' and a space, e.g. weight: 45", WIDE_COLON_CODE),
     "\u3000": ("a full-width space", "use ordinary spaces (switch the input method to half-width)", WIDE_SPACE_CODE),
 }
-_WIDE_INDENT = re.compile(r"^[ \u3000]*\u3000[ \u3000]*(?=-\s|[A-Za-z_][\w-]*[ \u3000]*[:：])")
+_WIDE_INDENT = r"^[ \u3000]*\u3000[ \u3000]*(?=-\s|[A-Za-z_][\w-]*[ \u3000]*[:：])"
+"""Compiled (by re's cache) only for a line holding a U+3000: a file without one never pays for its classes."""
 
 
 def _wide_indent_problems(file: str, lines: Sequence[str]) -> list[Problem]:
@@ -590,7 +591,7 @@ def _wide_indent_problems(file: str, lines: Sequence[str]) -> list[Problem]:
     """
     problems = []
     for number, text in enumerate(lines, start=1):
-        match = _WIDE_INDENT.match(text)
+        match = "\u3000" in text and re.match(_WIDE_INDENT, text)
         if match:
             col = text.index("\u3000") + 1
             problems.append(
