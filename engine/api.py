@@ -180,7 +180,7 @@ def load(
     where = str(rulesets) if rulesets is not None else None
     asked = Asked(as_of, period, where, as_of_name=as_of_name, exact_with_date=exact_with_date)
     chosen = choose_ruleset(str(ref), asked, note)
-    changes = _parsed_overrides(overrides)
+    changes = parse_overrides(list(overrides))
     model = load_ruleset(chosen.path, str(chosen.path), changes, expect=chosen.found, reads=chosen.reads)
     model = chosen_model(model, chosen, asked, note)
     return Ruleset(model, tuple(notes), _path=chosen.path, _found=chosen.found, _overrides=changes)
@@ -370,13 +370,13 @@ def _refuse_edited_text(text: str, source: str, model: Model, rulesets: str | Pa
         )
 
 
-def _parsed_overrides(texts: Sequence[str]) -> tuple[Override, ...]:
-    """--set KEY=VALUE texts read as what-ifs (whatif.parse_overrides), whose module only a what-if imports."""
+def parse_overrides(texts: Sequence[str]) -> tuple[Override, ...]:
+    """whatif.parse_overrides: --set KEY=VALUE texts read as what-ifs, its module imported by a what-if only."""
     if not texts:
         return ()
-    from .ruleset.whatif import parse_overrides
+    from .ruleset import whatif
 
-    return parse_overrides(list(texts))
+    return whatif.parse_overrides(texts)
 
 
 def _override(key: Any, value: Any) -> Override:
