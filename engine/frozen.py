@@ -11,9 +11,12 @@ work, and a subclass may be a dataclass), `__slots__` and `__match_args__`
 as dataclasses make them; instances immutable, equal, hashed and printed
 exactly as a frozen dataclass's (tests/test_frozen.py compares the two).
 
-The methods cost a little more per call (an `__init__` some 0.2 µs), so a
-class made once per row of a large table stays a `@dataclass`.  Not
-supported (refused when decorating): `InitVar` and `field(init=False)`.
+The shared `__init__` costs more per call (some 0.1 µs a field), so a class
+made once per row or unit of a large table is made by `frozen_per_row`: its
+`__init__` (and `__setattr__`, `__delattr__`) compiled by dataclass, as
+before, its `__repr__`, `__eq__` and `__hash__` shared (half the cost of
+`@dataclass` at import).  Not supported by `frozen` (refused when
+decorating): `InitVar` and `field(init=False)`.
 """
 
 from __future__ import annotations
@@ -36,13 +39,24 @@ else:
 
 _C = TypeVar("_C", bound=type)
 
-__all__ = ["frozen"]
+__all__ = ["frozen", "frozen_per_row"]
 
 
 @dataclass_transform(frozen_default=True, field_specifiers=(field, Field))
 def frozen(cls: _C) -> _C:
     """`cls` as `@dataclass(frozen=True, slots=True)` makes it, its methods shared rather than compiled."""
     return cast(_C, _made(cls))
+
+
+@dataclass_transform(frozen_default=True, field_specifiers=(field, Field))
+def frozen_per_row(cls: _C) -> _C:
+    """`frozen` with dataclass's own compiled `__init__`: for a class made once per row of a large table."""
+    made: type[Any] = dataclasses.dataclass(cls, repr=False, eq=False, frozen=True, slots=True)
+    params = made.__dataclass_params__
+    params.repr = params.eq = True
+    fields = dataclasses.fields(made)
+    _share_comparisons(cls, made, fields)
+    return cast(_C, made)
 
 
 def _made(cls: type[Any]) -> type[Any]:
@@ -58,8 +72,6 @@ def _made(cls: type[Any]) -> type[Any]:
     names = tuple(f.name for f in fields)
     methods: dict[str, Callable[..., Any]] = {
         "__init__": _init(made, fields),
-        "__repr__": _repr(tuple(f.name for f in fields if f.repr)),
-        "__eq__": _eq(_values(tuple(f.name for f in fields if f.compare))),
         "__setattr__": _setattr(made, names),
         "__delattr__": _delattr(made, names),
         "__getstate__": _getstate(_values(names)),
@@ -70,13 +82,22 @@ def _made(cls: type[Any]) -> type[Any]:
             raise TypeError(f"Cannot overwrite attribute {name} in class {cls.__name__}")
         if name not in cls.__dict__:
             _install(made, name, method)
-    if made.__dict__.get("__hash__") is None:  # None also where the class body defines __eq__ only
-        hashed = tuple(f.name for f in fields if (f.compare if f.hash is None else f.hash))
-        _install(made, "__hash__", _hash(_values(hashed)))
+    _share_comparisons(cls, made, fields)
     if undocumented:  # as dataclass documents it: the name and the signature
         made.__doc__ = made.__name__ + str(_signature(fields))
     made.__signature__ = _LazySignature()
     return made
+
+
+def _share_comparisons(cls: type[Any], made: type[Any], fields: tuple[Field[Any], ...]) -> None:
+    """__repr__, __eq__ and __hash__ as dataclass(frozen=True) would compile them, unless the class has its own."""
+    if "__repr__" not in cls.__dict__:
+        _install(made, "__repr__", _repr(tuple(f.name for f in fields if f.repr)))
+    if "__eq__" not in cls.__dict__:
+        _install(made, "__eq__", _eq(_values(tuple(f.name for f in fields if f.compare))))
+    if made.__dict__.get("__hash__") is None:  # None also where the class body defines __eq__ only
+        hashed = tuple(f.name for f in fields if (f.compare if f.hash is None else f.hash))
+        _install(made, "__hash__", _hash(_values(hashed)))
 
 
 def _is_initvar(f: Field[Any]) -> bool:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence, Set
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import Problem
-from ..frozen import frozen
+from ..frozen import frozen, frozen_per_row
 from .csv_in import Row
 
 if TYPE_CHECKING:  # numpy is imported only by a command that scores
@@ -16,7 +15,7 @@ if TYPE_CHECKING:  # numpy is imported only by a command that scores
 Value = int | float | str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_per_row  # made once per row: dataclass compiles its __init__
 class Record:
     """One unit's row: its line in the file and its input values by id."""
 
