@@ -93,8 +93,8 @@ def _freeze_what_is_imported() -> None:
 
     They live until the process exits, so each collection that walks them
     (several while a ruleset is parsed, and the last one at exit) is work for
-    nothing: some 35 M instructions, a tenth of the seed's cold start
-    (benchmarks/bench.py).  What the command makes from here on is collected
+    nothing: some 37 M instructions of the seed's cold start, a tenth of
+    what it does beyond its imports' floor (benchmarks/bench.py).  What the command makes from here on is collected
     as before.  Only for a process that is this one command: a program that
     calls main itself keeps its collector as it is.
     """

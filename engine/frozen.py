@@ -3,8 +3,9 @@
 `@dataclass(frozen=True, slots=True)` writes six methods of each class as
 source text and compiles them (`__init__`, `__repr__`, `__eq__`, `__hash__`,
 `__setattr__`, `__delattr__`): some 0.4 ms a class, and the seed's
-`kaoping evaluate` defines some fifty classes before its first result, a
-fifth of its cold start.  `frozen` makes the same class from methods that
+`kaoping evaluate` defines some fifty classes before its first result:
+20 ms, 170 M instructions, of a cold start whose import floor is 0.1 s
+(benchmarks/bench.py).  `frozen` makes the same class from methods that
 read the class's fields at call time: dataclasses' own bookkeeping (its
 `__dataclass_fields__`, so `fields`, `replace`, `asdict` and `is_dataclass`
 work, and a subclass may be a dataclass), `__slots__` and `__match_args__`
