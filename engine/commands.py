@@ -7,8 +7,6 @@ files are written only once the whole output exists (engine.files).
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import hashlib
 import io
 import itertools
 import json
@@ -19,10 +17,12 @@ from typing import TYPE_CHECKING, TextIO
 
 from . import api
 from .data.table import Record, input_size
+from .digest import sha256_hex
 from .errors import KaopingError, Problem, UsageError, fail, render_problems
 from .evaluate.pipeline import stages
 from .evaluate.ranking import Evaluation
 from .files import Content, write_files
+from .frozen import frozen
 from .outputs.formats import FORMAT_OF_SUFFIX, FORMATS, VIEW_FORMATS
 from .outputs.layout import canonical_period
 from .outputs.machine import provenance_json
@@ -578,7 +578,7 @@ def cmd_combine(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return OK
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@frozen
 class PeriodInput:
     """One period of `combine`: its label, its file, the sheet to read (None: the first, or not a
     workbook), and whether the label and the sheet were the user's own or kaoping's choice."""
@@ -694,7 +694,7 @@ def _same_read(a: Evaluation, b: Evaluation) -> bool:
 def records_digest(records: Sequence[Record]) -> str:
     """The sha256 of every unit's input values, whatever order the rows are in and whatever bytes held them."""
     lines = sorted(json.dumps(sorted(r.values.items()), ensure_ascii=False) for r in records)
-    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+    return sha256_hex("\n".join(lines).encode("utf-8"))
 
 
 def _same_input(first: PeriodInput, second: PeriodInput, sha256: str) -> KaopingError:

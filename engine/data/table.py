@@ -17,10 +17,10 @@ engine/data/__init__.py.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import NamedTuple
 
+from ..digest import sha256_hex
 from ..errors import KaopingError
 from ..ruleset.model import Ruleset
 from .cells import CellError
@@ -70,7 +70,7 @@ def read_table(path: Path, ruleset: Ruleset, display: str | None = None, sheet: 
         text = csv_rows(raw, display)
         source, digest = (
             Source(text.rows, text.encoding, text.delimiter, "", frozenset()),
-            hashlib.sha256(raw).hexdigest(),
+            sha256_hex(raw),
         )
     checked = _checked(source, ruleset, display)
     return Table(display, digest, source.encoding, checked.records, checked.ignored, checked.notes, source.sheet)
@@ -94,7 +94,7 @@ def _columnar(raw: bytes, ruleset: Ruleset, display: str) -> Table | None:
         return None
     notes = tuple(note_text(n) for n in read.notes)
     records = RecordsOf(read.columns, ruleset.inputs)
-    digest = hashlib.sha256(raw).hexdigest()
+    digest = sha256_hex(raw)
     return Table(display, digest, read.encoding, records, read.ignored, notes, "", read.columns)
 
 
