@@ -358,7 +358,7 @@ class Builder:
             for i in range(n):
                 self.add(self._feb_order(self._some_unit(), mark=mark, late=i % 2 == 0), "mark:" + mark)
         for _ in range(150):
-            received = self._dispatch_time(self.rng.choice(FEB))
+            received = self._dispatch_time(self.rng.choice(FEB[:-1]))
             closed = received + timedelta(minutes=self.rng.randrange(2, 30))
             c = self.order(None, None, _at(workday_after(received.date(), 1), 18, 0), received=received, closed=closed)
             self.add(c, "hotline_answered")
@@ -552,7 +552,8 @@ def _scale_copies(rng: Random, units: list[str], received: datetime) -> list[Cop
     c = Copy(unit, received, None, None, None, received, "处理中", rng.choice(CHANNELS), rng.choice(KINDS))
     c.title = f"{c.kind}：{rng.choice(TOPICS)}"
     if r < 0.08:  # answered by the hotline, never dispatched
-        c.unit, c.closed, c.status = None, received + timedelta(minutes=rng.randrange(2, 30)), "已办结"
+        c.unit, c.status = None, "已办结"
+        c.closed = (received + timedelta(minutes=rng.randrange(2, 30))).replace(second=0)
         c.deadline = _at(workday_after(received.date(), 1), 18, 0)
         c.updated = c.closed + timedelta(seconds=rng.randrange(60, 3600))
         return [c]
