@@ -6,7 +6,7 @@ backwards from the seed's per-unit inputs (rulesets/jintai-hotline/cases/2024-02
 holds and the counting rules must see through: an order carried over from January, deadlines on the window's
 edges, returns before and after 1 working day across the Spring Festival and its make-up days (调休), voided,
 invalid, repeated and never-dispatched orders, copies of one order exported twice, other months' orders, and
-three datetime formats.  The rules it is built for are jintai-orders@2024.02's (issue 11 design §2.1, §3.2);
+three datetime formats.  The rules it is built for are jintai-orders@2024.02's (docs/orders-design.md §2.1, §3.2);
 before writing, the generator counts its own rows by those rules and asserts the seed's targets.
 
 Deterministic (random.Random(seed) only) and stdlib only: it never imports kaoping, so the example cannot
@@ -62,7 +62,7 @@ TOPICS = [
     "违建",
 ]
 
-# The ruleset's calendar (design §2.1): Mon-Fri, less holidays, plus make-up working days (调休).
+# The ruleset's calendar (docs/orders-design.md §2.1): Mon-Fri, less holidays, plus make-up working days (调休).
 _HOLIDAYS = [
     "2023-01-02", "2023-01-21..2023-01-27", "2023-04-05", "2023-04-29..2023-05-03", "2023-06-22..2023-06-24",
     "2023-09-29..2023-10-06", "2024-01-01", "2024-02-10..2024-02-17", "2024-04-04..2024-04-06",
@@ -415,7 +415,7 @@ def build(seed: int, targets: dict[str, dict[str, int]]) -> list[Order]:
     return orders
 
 
-# -- bookkeeping: the rules of design §2.1, on the typed rows --------------------------------------------------
+# -- bookkeeping: the rules of docs/orders-design.md §2.1, on the typed rows --------------------------------------------------
 
 
 def _winner(o: Order) -> Copy:

@@ -1,7 +1,7 @@
 """The shipped work-order export (examples/jintai-orders-2024-02.csv) and its generator.
 
 The counts are checked by a counter written here by hand from the rules of jintai-orders@2024.02 (issue 11
-design §2.1): the csv module, strptime over the export's formats, and February 2024's working days listed out.
+docs/orders-design.md §2.1): the csv module, strptime over the export's formats, and February 2024's working days listed out.
 It shares no code with the generator (which has its own bookkeeping) or with kaoping's engine, so a wrong trap
 in the generator, or a wrong rule in either, shows up as a mismatch against the seed's published inputs.
 """
