@@ -10,8 +10,22 @@ from pathlib import Path
 
 from .errors import fail
 
-Content = str | bytes | Iterable[str]
+_BUFFER = 1 << 20  # bytes buffered before a write: a few system calls for a large file's small pieces
+
+Piece = str | bytes | bytearray
+"""Text, or text already encoded as UTF-8 (the columnar writers' blocks: no str is made of them)."""
+Content = str | bytes | Iterable[Piece]
 """A file's content: whole, or text in pieces (a million units' JSON is written a block at a time)."""
+
+
+def text_of(piece: Piece) -> str:
+    """A piece as text (pieces end on a line, so bytes never split a character)."""
+    return piece if isinstance(piece, str) else piece.decode("utf-8")
+
+
+def joined(pieces: Iterable[Piece]) -> str:
+    """Pieces as one text: what a renderer returns, from what its streamer yields."""
+    return "".join(map(text_of, pieces))
 
 
 def write_atomically(path: Path, data: Content, protect: tuple[Path, ...] = ()) -> None:
@@ -82,12 +96,12 @@ def _temporary(path: Path, target: Path, data: Content, temporaries: list[str]) 
             code="file.folder-not-writable",
         ) from None
     temporaries.append(tmp)
-    with os.fdopen(fd, "wb") as f:
+    with os.fdopen(fd, "wb", buffering=_BUFFER) as f:
         if isinstance(data, (str, bytes)):
             f.write(data.encode("utf-8") if isinstance(data, str) else data)
         else:
             for piece in data:
-                f.write(piece.encode("utf-8"))
+                f.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
     os.chmod(tmp, stat.S_IMODE(target.stat().st_mode) if target.exists() else _default_mode())
 
 

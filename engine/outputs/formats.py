@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from ..evaluate.ranking import Evaluation
+from ..files import Piece
 from .machine import csv_chunks, json_chunks, to_csv, to_json
 
 Renderer = Callable[[Evaluation, str | None], str | bytes]
-Streamer = Callable[[Evaluation, str | None], Iterator[str]]
+Streamer = Callable[[Evaluation, str | None], Iterator[Piece]]
 
 
 @dataclass(frozen=True, slots=True)
