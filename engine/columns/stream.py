@@ -124,16 +124,15 @@ def float_cells(values: Floats) -> Cells:
     return cells_of(tokens, _FLOAT_WIDTH)
 
 
-def column_cells(column: Column, units: Ints) -> Cells:
-    """A Column's values as json.dumps writes them: an int where the reference holds one, else a float."""
-    values, whole = column.values[units], column.whole[units]
+def column_cells(values: Floats, whole: npt.NDArray[np.bool_]) -> Cells:
+    """A Column's values as json.dumps writes them: an int where the reference holds one (`whole`), else a float."""
     if not whole.any():
         return float_cells(values)
     exact = values[whole].astype(np.int64)  # a whole value is below 2**53: exact
     if whole.all():
         return int_cells(exact)
     floats, ints = float_cells(values[~whole]), int_cells(exact)
-    cells = np.zeros((len(units), max(floats.shape[1], ints.shape[1])), dtype=np.uint8)
+    cells = np.zeros((len(values), max(floats.shape[1], ints.shape[1])), dtype=np.uint8)
     cells[~whole, : floats.shape[1]] = floats
     cells[whole, : ints.shape[1]] = ints
     return cells
@@ -232,89 +231,100 @@ def _quoted(prefix: bytes, quoted: bool) -> tuple[bytes, bytes]:
     return (prefix, b"") if quoted else (prefix + b'"', b'"')
 
 
-class _Strings:
-    """string_cells of a unit column, made once a block for every field that shows the same column
-    (the key is often an input too)."""
+class _Block:
+    """One block's units, and each unit column taken at them once, however many fields show it (a score is
+    printed as a number and as text, the key is often an input too): the taking is random access, a cache
+    miss a value."""
 
-    def __init__(self) -> None:
-        self._made: dict[int, tuple[npt.NDArray[Any], tuple[Cells, bool]]] = {}
+    def __init__(self, units: Ints) -> None:
+        self.units = units
+        self._taken: dict[int, tuple[npt.NDArray[Any], npt.NDArray[Any]]] = {}
+        self._strings: dict[int, tuple[Cells, bool]] = {}
 
-    def __call__(self, values: npt.NDArray[Any], units: Ints) -> tuple[Cells, bool]:
-        made = self._made.get(id(values))
-        if made is None or made[0] is not values:
-            made = (values, string_cells(values[units]))
-            self._made[id(values)] = made
-        return made[1]
+    def __len__(self) -> int:
+        return len(self.units)
 
-    def clear(self) -> None:
-        self._made.clear()
+    def take(self, values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        taken = self._taken.get(id(values))
+        if taken is None or taken[0] is not values:
+            taken = self._taken[id(values)] = (values, values[self.units])
+        return taken[1]
+
+    def strings(self, values: npt.NDArray[Any]) -> tuple[Cells, bool]:
+        """string_cells of a text column at the block's units."""
+        made = self._strings.get(id(values))
+        if made is None:
+            made = self._strings[id(values)] = string_cells(self.take(values))
+        return made
+
+    def column(self, column: Column) -> Cells:
+        return column_cells(self.take(column.values), self.take(column.whole))
 
 
-Part = Callable[[Ints], tuple[Cells, bool]]
+Part = Callable[[_Block], tuple[Cells, bool]]
 """A field's cells for a block, and whether they hold their own quotes (numbers: no quotes are wanted)."""
 
 
-def _numbers(make: Field) -> Part:
-    return lambda units: (make(units), True)
+def _numbers(make: Callable[[_Block], Cells]) -> Part:
+    return lambda block: (make(block), True)
 
 
-def json_fields(evaluation: Evaluation, ranking: ColumnRanking, strings: _Strings) -> list[tuple[bytes, Part]]:
-    """(the text before a value, the value's cells for a block of units), in the item's key order after "rank"."""
+def json_fields(evaluation: Evaluation, ranking: ColumnRanking) -> list[tuple[bytes, Part]]:
+    """(the text before a value, the value's cells for a block), in the item's key order after "rank"; the last
+    is the line's end, with no cells."""
     r, s = evaluation.ruleset, ranking.scoring
     places, mode = r.rounding.places, r.rounding.mode
 
-    def text_of(values: npt.NDArray[Any]) -> Part:
-        return lambda units: strings(values, units)
-
     def input_of(values: npt.NDArray[Any]) -> Part:
-        return text_of(values) if values.dtype == object else lambda units: input_cells(values[units])
+        if values.dtype == object:
+            return lambda block: block.strings(values)
+        return lambda block: input_cells(block.take(values))
 
-    fields: list[tuple[bytes, Part]] = [(b', "entity": ', text_of(s.entity))]
+    fields: list[tuple[bytes, Part]] = [(b', "entity": ', lambda block: block.strings(s.entity))]
     sep = b', "inputs": {'
     for item in r.inputs:
         fields.append((sep + _name(item.id) + b": ", input_of(s.columns.values[item.id])))
         sep = b", "
     sep = b'}, "scores": {'
     for id, score in s.scores.items():
-        fields.append((sep + _name(id) + b": ", _numbers(lambda units, v=score: float_cells(v[units]))))
+        fields.append((sep + _name(id) + b": ", _numbers(lambda block, v=score: float_cells(block.take(v)))))
         sep = b", "
-    fields.append((b'}, "total": ', _numbers(lambda units: column_cells(s.total, units))))
+    fields.append((b'}, "total": ', _numbers(lambda block: block.column(s.total))))
     sep = b', "display": {'
     for id, values in [*s.scores.items(), ("total", s.total.values)]:
-        shown = _numbers(lambda units, v=values: fixed_cells(v[units], places, mode))
+        shown = _numbers(lambda block, v=values: fixed_cells(block.take(v), places, mode))
         fields.append((sep + _name(id) + b': "', shown))
         sep = b'", '
     sep = b'"}'
     if s.group is not None:
-        fields.append((sep + b', "group": ', text_of(s.group)))
+        group = s.group
+        fields.append((sep + b', "group": ', lambda block: block.strings(group)))
         sep = b""
     if r.derived:
         sep += b', "derived": {'
         for d in r.derived:
             value = s.values[d.id]
             assert isinstance(value, Column)  # a derived value is one per unit
-            fields.append((sep + _name(d.id) + b": ", _numbers(lambda units, c=value: column_cells(c, units))))
+            fields.append((sep + _name(d.id) + b": ", _numbers(lambda block, c=value: block.column(c))))
             sep = b", "
         sep = b"}"
     if ranking.grade is not None:
-        fields.append((sep + b', "grade": ', _numbers(_table_of([_name(g) for g in _texts(ranking.grade)], ranking.grade))))
+        grades = _table_of(_name, ranking.grade)
+        fields.append((sep + b', "grade": ', _numbers(lambda block: grades(block.units))))
         sep = b""
     if r.flags:
-        fields.append((sep + b', "flags": ', _numbers(_flag_cells(ranking))))
+        flags = _flag_cells(ranking)
+        fields.append((sep + b', "flags": ', _numbers(lambda block: flags(block.units))))
         sep = b""
-    fields.append((sep + b"},\n", lambda units: (np.zeros((len(units), 0), dtype=np.uint8), True)))
+    fields.append((sep + b"},\n", lambda block: (np.zeros((len(block), 0), dtype=np.uint8), True)))
     return fields
 
 
-def _texts(values: Sequence[str | None]) -> list[Any]:
-    return list(dict.fromkeys(values))
-
-
-def _table_of(texts: list[bytes], values: Sequence[Any]) -> Field:
-    """A field of few distinct values (grades): each one's text made once, then looked up by unit."""
-    index = {v: i for i, v in enumerate(_texts(values))}
-    codes = np.array([index[v] for v in values], dtype=np.intp)
-    table = cells_of(texts)
+def _table_of(text: Callable[[Any], bytes], values: Sequence[Any]) -> Field:
+    """A field of few distinct values (grades), by unit: each one's text made once, then looked up."""
+    index: dict[Any, int] = {}
+    codes = np.array([index.setdefault(v, len(index)) for v in values], dtype=np.intp)
+    table = cells_of([text(v) for v in index])
     return lambda units: table[codes[units]]
 
 
@@ -337,27 +347,24 @@ def _flag_cells(ranking: ColumnRanking) -> Field:
 
 def result_blocks(evaluation: Evaluation, ranking: ColumnRanking) -> Iterator[bytearray]:
     """The `results` array's lines, "    {...}" joined by ",\\n", a block at a time (UTF-8)."""
-    strings = _Strings()
-    fields = json_fields(evaluation, ranking, strings)
+    fields = json_fields(evaluation, ranking)
     n = len(ranking.order)
     for start in range(0, n, BLOCK):
-        positions = np.arange(start, min(start + BLOCK, n), dtype=np.int64)
-        units = ranking.order[positions]
-        rank = ranking.rank[positions]
-        texts, cells = [b'    {"rank": '], [_rank_cells(rank)]
+        positions = slice(start, min(start + BLOCK, n))
+        block = _Block(ranking.order[positions])
+        texts, cells = [b'    {"rank": '], [_rank_cells(ranking.rank[positions])]
         after = b""
         for prefix, make in fields:
-            field, quoted = make(units)
+            field, quoted = make(block)
             before, after_next = _quoted(prefix, quoted)
             texts.append(after + before)
             cells.append(field)
             after = after_next
         cells.pop()  # the last "field" is the line's end: no cells
-        strings.clear()
-        block = lines(texts, cells)
+        text = lines(texts, cells)
         if start + BLOCK >= n:
-            del block[-2:]  # the last line ends without ",\n"
-        yield block
+            del text[-2:]  # the last line ends without ",\n"
+        yield text
 
 
 def _rank_cells(rank: Ints) -> Cells:
