@@ -20,6 +20,7 @@ reference's by construction.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -39,6 +40,7 @@ from .rank import ColumnRanking
 from .rounding import fixed_many, round_many
 
 BLOCK = 16_384  # units a block: some 10 MB of text, whatever the table's size (under malloc's mmap threshold)
+_BLOCK_BYTES = 1 << 25  # and a block's matrix at most about this, however long a name (a cell: 131,072 characters)
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 Cells = npt.NDArray[np.uint8]
@@ -46,7 +48,6 @@ Cells = npt.NDArray[np.uint8]
 Field = Callable[[Ints], Cells]
 """A field's cells for a block, given the block's unit indices."""
 
-_FLOAT_WIDTH = 24  # the longest repr of a float: -2.2250738585072014e-308
 _EXACT_SCALED = 2.0**50  # |R| below this: R / 10**p as a float, times 10**p, rounds back to R (error < 1/4)
 
 
@@ -56,6 +57,25 @@ def cells_of(tokens: Sequence[bytes], width: int | None = None) -> Cells:
         return np.zeros((0, width or 0), dtype=np.uint8)
     packed = np.array(tokens, dtype=f"S{width}" if width else "S")
     return packed.view(np.uint8).reshape(len(tokens), packed.itemsize)
+
+
+def window_cells(data: bytes, starts: Ints, ends: Ints) -> Cells:
+    """The pieces data[start:end] as cells, without a bytes object each: a row is a window of `data` at its
+    start (one row copy), the bytes past its end cleared by a mask of its length (one row copy, one AND)."""
+    lengths = ends - starts
+    width = int(lengths.max()) if len(lengths) else 0
+    if width == 0:
+        return np.zeros((len(lengths), 0), dtype=np.uint8)
+    raw = np.frombuffer(data + bytes(width), dtype=np.uint8)  # every window lies inside
+    cells: Cells = np.lib.stride_tricks.sliding_window_view(raw, width)[starts]
+    cells &= _masks(width)[lengths]
+    return cells
+
+
+@functools.cache
+def _masks(width: int) -> Cells:
+    """Row k keeps the first k bytes of a row of `width`."""
+    return np.tril(np.full((width + 1, width), 255, dtype=np.uint8), -1)
 
 
 def same_cells(text: bytes, n: int) -> Cells:
@@ -117,11 +137,24 @@ def float_cells(values: Floats) -> Cells:
     values = np.ascontiguousarray(values, dtype=np.float64)
     if len(values) == 0:
         return np.zeros((0, 0), dtype=np.uint8)
-    tokens = orjson.dumps(values, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1].split(b",")
+    data = orjson.dumps(values, option=orjson.OPT_SERIALIZE_NUMPY)  # [a,b,...]: no float's text holds a comma
+    commas = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 44)
+    starts = np.concatenate(([1], commas + 1))
+    cells = window_cells(data, starts, np.concatenate((commas, [len(data) - 1])))
     odd = np.flatnonzero(((np.abs(values) < 1e-4) & (values != 0)) | ~np.isfinite(values))
-    for i in odd.tolist():
-        tokens[i] = json.dumps(float(values[i])).encode("ascii")
-    return cells_of(tokens, _FLOAT_WIDTH)
+    if len(odd):
+        cells = _replaced(cells, odd, [json.dumps(v).encode("ascii") for v in values[odd].tolist()])
+    return cells
+
+
+def _replaced(cells: Cells, rows: Ints, tokens: list[bytes]) -> Cells:
+    """`cells` with these rows' text replaced (widened when a new text is longer)."""
+    new = cells_of(tokens)
+    if new.shape[1] > cells.shape[1]:
+        cells = np.concatenate((cells, np.zeros((len(cells), new.shape[1] - cells.shape[1]), np.uint8)), axis=1)
+    cells[rows] = 0
+    cells[rows, : new.shape[1]] = new
+    return cells
 
 
 def column_cells(values: Floats, whole: npt.NDArray[np.bool_]) -> Cells:
@@ -180,8 +213,9 @@ def string_cells(values: npt.NDArray[Any]) -> tuple[Cells, bool]:
         dumped = orjson.dumps(texts)
     except orjson.JSONEncodeError:  # a lone surrogate: json.dumps writes it, and the UTF-8 encoder refuses it
         dumped = b"\\"
-    if b"\\" not in dumped:
-        return cells_of(dumped[2:-2].split(b'","')), False
+    if b"\\" not in dumped:  # ["a","b",...]: the quotes are the strings' own two, each
+        quotes = np.flatnonzero(np.frombuffer(dumped, dtype=np.uint8) == 34)
+        return window_cells(dumped, quotes[0::2] + 1, quotes[1::2]), False
     return cells_of([encode_basestring(t).encode("utf-8") for t in texts]), True
 
 
@@ -224,6 +258,18 @@ def lines(texts: Sequence[bytes], cells: Sequence[Cells]) -> bytearray:
             grid[:, at : at + field.shape[1]] = field
     del grid
     return buffer.translate(None, b"\0")
+
+
+def block_size(columns: Sequence[npt.NDArray[Any]], others: int) -> int:
+    """Units a block: BLOCK, or fewer when the text columns are so wide that a block's matrix would pass
+    _BLOCK_BYTES.  A character is at most 6 bytes of JSON (\\u001f) and 4 of UTF-8; `others` bounds the rest of a
+    line."""
+    widest, seen = others, set()
+    for column in columns:
+        if column.dtype == object and id(column) not in seen:
+            seen.add(id(column))
+            widest += 6 * max(map(len, column.tolist()), default=0)
+    return max(1, min(BLOCK, _BLOCK_BYTES // widest)) if widest else BLOCK
 
 
 def _quoted(prefix: bytes, quoted: bool) -> tuple[bytes, bytes]:
@@ -348,9 +394,11 @@ def _flag_cells(ranking: ColumnRanking) -> Field:
 def result_blocks(evaluation: Evaluation, ranking: ColumnRanking) -> Iterator[bytearray]:
     """The `results` array's lines, "    {...}" joined by ",\\n", a block at a time (UTF-8)."""
     fields = json_fields(evaluation, ranking)
-    n = len(ranking.order)
-    for start in range(0, n, BLOCK):
-        positions = slice(start, min(start + BLOCK, n))
+    n, s = len(ranking.order), ranking.scoring
+    shown = [s.entity, *([s.group] if s.group is not None else []), *s.columns.values.values()]
+    size = block_size(shown, sum(len(prefix) + 32 for prefix, _ in fields))
+    for start in range(0, n, size):
+        positions = slice(start, min(start + size, n))
         block = _Block(ranking.order[positions])
         texts, cells = [b'    {"rank": '], [_rank_cells(ranking.rank[positions])]
         after = b""
@@ -362,7 +410,7 @@ def result_blocks(evaluation: Evaluation, ranking: ColumnRanking) -> Iterator[by
             after = after_next
         cells.pop()  # the last "field" is the line's end: no cells
         text = lines(texts, cells)
-        if start + BLOCK >= n:
+        if start + size >= n:
             del text[-2:]  # the last line ends without ",\n"
         yield text
 
@@ -417,9 +465,10 @@ def csv_chunks(
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerows(head)
     yield buffer.getvalue()
-    n = len(ranking.order)
-    for start in range(0, n, BLOCK):
-        units = ranking.order[np.arange(start, min(start + BLOCK, n), dtype=np.int64)]
+    n, s = len(ranking.order), ranking.scoring
+    size = block_size([s.entity, *([s.group] if s.group is not None else []), *s.columns.values.values()], 64 * len(cells))
+    for start in range(0, n, size):
+        units = ranking.order[start : start + size]
         yield _csv_block([make(units) for make in cells])
 
 
