@@ -232,7 +232,6 @@ class _Named:
 
 def bound_warnings(ruleset: Ruleset, s: ColumnScoring) -> tuple[str, ...]:
     """The reference's out_of_bounds: an indicator scored outside 0..its weight, a total outside its bounds."""
-    n = s.columns.n
     found: list[str] = []
     for indicator in ruleset.indicators:
         if indicator.kind != "score":
@@ -246,10 +245,9 @@ def bound_warnings(ruleset: Ruleset, s: ColumnScoring) -> tuple[str, ...]:
             found.append(
                 f"{what} scores above its weight for {_hits(ruleset, s, above, score, weight)}: nothing holds a score to its weight, so check its formula (e.g. min(weight, ...))"
             )
-        if len(below):
-            zero = np.zeros(n)
+        if len(below):  # named with its weight, as the reference names it
             found.append(
-                f"{what} scores below 0 for {_hits(ruleset, s, below, score, zero)}: check its formula (e.g. max(0, ...))"
+                f"{what} scores below 0 for {_hits(ruleset, s, below, score, weight)}: check its formula (e.g. max(0, ...))"
             )
     return tuple(found + _total_warnings(ruleset, s))
 
@@ -320,9 +318,7 @@ def _per_unit(s: ColumnScoring, of: Callable[[str | None], float]) -> tuple[Floa
 
 def _weights_of(ruleset: Ruleset, id: str, s: ColumnScoring) -> tuple[Floats, bool]:
     indicator = ruleset.indicator(id)
-    return _per_unit(
-        s, lambda g: float(indicator.weight) if g is None else float(ruleset.group(g).weight(indicator))
-    )
+    return _per_unit(s, lambda g: float(indicator.weight) if g is None else float(ruleset.group(g).weight(indicator)))
 
 
 def _full_of(ruleset: Ruleset, s: ColumnScoring) -> tuple[Floats, bool]:

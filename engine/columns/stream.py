@@ -32,7 +32,9 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
+from ..data.csv_in import ESCAPED_STARTS
 from ..evaluate.ranking import Evaluation
+from ..files import Piece
 from ..numbers import plain_number
 from ..outputs.layout import number_text
 from .compile import Column
@@ -87,35 +89,31 @@ def same_cells(text: bytes, n: int) -> Cells:
 
 
 def digit_cells(magnitude: npt.NDArray[np.uint64], negative: npt.NDArray[np.bool_], point: int = 0) -> Cells:
-    """Decimal text of sign and magnitude, right-aligned: at least `point` + 1 digits, a '.' before the last
-    `point` of them (none when 0), a '-' where `negative`.  int.__repr__ of an int when `point` is 0."""
+    """Decimal text of sign and magnitude: at least `point` + 1 digits, a '.' before the last `point` of them
+    (none when 0), a '-' where `negative`; int.__repr__ of an int when `point` is 0.
+
+    The digits are right-aligned, a digit the number does not reach is padding, and the '-' takes the first
+    column: the padding between goes with the rest, so no row needs its own length.
+    """
     n = len(magnitude)
     digits = max(len(str(int(magnitude.max()))) if n else 1, point + 1)
     sign = bool(negative.any())
     width = digits + (1 if point else 0) + sign
     cells = np.zeros((n, width), dtype=np.uint8)
     rest = magnitude.copy()
-    shown = np.zeros(n, dtype=np.intp)  # the characters written so far, the '.' included
     column = width - 1
     for k in range(digits):
         if point and k == point:
             cells[:, column] = 46  # '.'
-            shown += 1
             column -= 1
         tens = rest // 10
         digit = (rest - tens * 10).astype(np.uint8) + 48
-        if k <= point:  # the decimals and the units digit are always written
-            cells[:, column] = digit
-            shown += 1
-        else:  # a higher digit only where the number reaches it
-            live = rest != 0
-            cells[:, column] = np.where(live, digit, 0)
-            shown += live
+        # the decimals and the units digit are always written, a higher digit where the number reaches it
+        cells[:, column] = digit if k <= point else np.where(rest != 0, digit, 0)
         column -= 1
         rest = tens
     if sign:
-        rows = np.flatnonzero(negative)
-        cells[rows, width - 1 - shown[rows]] = 45  # '-'
+        cells[negative, 0] = 45  # '-'
     return cells
 
 
@@ -182,7 +180,8 @@ def fixed_cells(values: Floats, places: int, mode: str) -> Cells:
     values = np.asarray(values, dtype=np.float64)
     if len(values) == 0:
         return np.zeros((0, 0), dtype=np.uint8)
-    scaled = np.rint(round_many(values, places, mode) * 10.0**places)
+    with np.errstate(over="ignore"):  # a value past 1e293 or so: inf, which the test below sends to fixed_many
+        scaled = np.rint(round_many(values, places, mode) * 10.0**places)
     if not bool((np.abs(scaled) < _EXACT_SCALED).all()):
         return cells_of(_ascii(fixed_many(values, places, mode)))
     exact = scaled.astype(np.int64)
@@ -315,6 +314,18 @@ def _numbers(make: Callable[[_Block], Cells]) -> Part:
     return lambda block: (make(block), True)
 
 
+def _floats_of(values: Floats) -> Part:
+    return lambda block: (float_cells(block.take(values)), True)
+
+
+def _fixed_of(values: Floats, places: int, mode: str) -> Part:
+    return lambda block: (fixed_cells(block.take(values), places, mode), True)
+
+
+def _column_of(column: Column) -> Part:
+    return lambda block: (block.column(column), True)
+
+
 def json_fields(evaluation: Evaluation, ranking: ColumnRanking) -> list[tuple[bytes, Part]]:
     """(the text before a value, the value's cells for a block), in the item's key order after "rank"; the last
     is the line's end, with no cells."""
@@ -333,13 +344,12 @@ def json_fields(evaluation: Evaluation, ranking: ColumnRanking) -> list[tuple[by
         sep = b", "
     sep = b'}, "scores": {'
     for id, score in s.scores.items():
-        fields.append((sep + _name(id) + b": ", _numbers(lambda block, v=score: float_cells(block.take(v)))))
+        fields.append((sep + _name(id) + b": ", _floats_of(score)))
         sep = b", "
     fields.append((b'}, "total": ', _numbers(lambda block: block.column(s.total))))
     sep = b', "display": {'
     for id, values in [*s.scores.items(), ("total", s.total.values)]:
-        shown = _numbers(lambda block, v=values: fixed_cells(block.take(v), places, mode))
-        fields.append((sep + _name(id) + b': "', shown))
+        fields.append((sep + _name(id) + b': "', _fixed_of(values, places, mode)))
         sep = b'", '
     sep = b'"}'
     if s.group is not None:
@@ -351,7 +361,7 @@ def json_fields(evaluation: Evaluation, ranking: ColumnRanking) -> list[tuple[by
         for d in r.derived:
             value = s.values[d.id]
             assert isinstance(value, Column)  # a derived value is one per unit
-            fields.append((sep + _name(d.id) + b": ", _numbers(lambda block, c=value: block.column(c))))
+            fields.append((sep + _name(d.id) + b": ", _column_of(value)))
             sep = b", "
         sep = b"}"
     if ranking.grade is not None:
@@ -429,7 +439,7 @@ def _rank_cells(rank: Ints) -> Cells:
     return cells
 
 
-def json_chunks(document: dict[str, Any], evaluation: Evaluation, ranking: ColumnRanking) -> Iterator[str | bytes]:
+def json_chunks(document: dict[str, Any], evaluation: Evaluation, ranking: ColumnRanking) -> Iterator[Piece]:
     """The reference's dump_json(document) text, with `results` written from the columns (as UTF-8 bytes)."""
     from ..outputs.machine import json_part
 
@@ -449,7 +459,7 @@ def json_chunks(document: dict[str, Any], evaluation: Evaluation, ranking: Colum
 # -- CSV ------------------------------------------------------------------------------------------------------------
 
 CsvCell = Callable[[Ints], list[str] | Cells]
-"""A printed column's text for a block of units: cells (numbers) or strings (text, quoted as csv.writer quotes)."""
+"""A printed column's text for a block of units: cells, or strings (for csv.writer to write: see csv_text)."""
 
 _NEEDS_QUOTES = re.compile(r'[,"\r\n]')  # what makes csv.writer (QUOTE_MINIMAL, ',', '"', CR LF) quote a cell
 
@@ -459,27 +469,26 @@ def csv_chunks(
     ranking: ColumnRanking,
     head: Sequence[Sequence[str]],
     cells: Sequence[CsvCell],
-) -> Iterator[str | bytes]:
+) -> Iterator[Piece]:
     """The reference's CSV text: the rows above and the header (`head`), then every unit's cells, a block at a time."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerows(head)
     yield buffer.getvalue()
     n, s = len(ranking.order), ranking.scoring
-    size = block_size([s.entity, *([s.group] if s.group is not None else []), *s.columns.values.values()], 64 * len(cells))
+    size = block_size(
+        [s.entity, *([s.group] if s.group is not None else []), *s.columns.values.values()], 64 * len(cells)
+    )
     for start in range(0, n, size):
         units = ranking.order[start : start + size]
         yield _csv_block([make(units) for make in cells])
 
 
 def _csv_block(columns: list[list[str] | Cells]) -> str | bytearray:
-    """A block's rows: laid out as cells when every text is one csv.writer writes as it is (the quoting rule is
-    simple then) and the row has more than one cell (csv.writer writes a lone empty cell as ""); else by
-    csv.writer itself."""
-    texts = [c for c in columns if isinstance(c, list)]
-    joined = "".join("".join(t) for t in texts)
-    if len(columns) > 1 and "\0" not in joined and _NEEDS_QUOTES.search(joined) is None:
-        cells = [c if not isinstance(c, list) else cells_of(_encoded(c)) for c in columns]
+    """A block's rows: laid out as cells when every column is cells (csv_text made them: no text needs quotes)
+    and a row has more than one cell (csv.writer writes a lone empty cell as ""); else by csv.writer itself."""
+    if len(columns) > 1 and not any(isinstance(c, list) for c in columns):
+        cells = [c for c in columns if not isinstance(c, list)]
         return lines([b"", *[b","] * (len(cells) - 1), b"\r\n"], cells)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -487,15 +496,29 @@ def _csv_block(columns: list[list[str] | Cells]) -> str | bytearray:
     return buffer.getvalue()
 
 
-def _encoded(texts: list[str]) -> list[bytes]:
-    """UTF-8 of each text (none holds a NUL): one join, one encode, one split."""
-    return "\0".join(texts).encode("utf-8").split(b"\0") if texts else []
+_FORMULA_START = re.compile("\x00[" + re.escape("".join(ESCAPED_STARTS)) + "]")  # a text after the first _inert marks
+
+
+def csv_text(texts: list[str], inert: bool) -> list[str] | Cells:
+    """Texts as csv.writer writes them (after to_csv's _inert when `inert`): cells when none holds what makes
+    csv.writer quote it (',', '"', CR, LF) nor a NUL; else the strings, for csv.writer to write.  One join
+    finds both, and its UTF-8 is cut into cells at the NULs between the texts."""
+    joined = "\0".join(texts)
+    if inert and (joined[:1] in ESCAPED_STARTS or _FORMULA_START.search(joined)):
+        texts = [f"'{t}" if t[:1] in ESCAPED_STARTS else t for t in texts]
+        joined = "\0".join(texts)
+    if not texts or joined.count("\0") != len(texts) - 1 or _NEEDS_QUOTES.search(joined):
+        return texts
+    data = joined.encode("utf-8")
+    breaks = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0)
+    return window_cells(data, np.concatenate(([0], breaks + 1)), np.concatenate((breaks, [len(data)])))
 
 
 def _strs(column: list[str] | Cells) -> list[str]:
+    """A column's texts as str (cells' padding off)."""
     if isinstance(column, list):
         return column
-    return [bytes(row).rstrip(b"\0").lstrip(b"\0").decode("utf-8") for row in column]
+    return [bytes(row).strip(b"\0").decode("utf-8") for row in column]
 
 
 def input_text(values: npt.NDArray[Any]) -> list[str] | Cells:
@@ -521,21 +544,23 @@ def csv_cells(evaluation: Evaluation, ranking: ColumnRanking, fields: Sequence[t
     out: list[CsvCell] = []
     for field, numeric in fields:
         make = _cell_text(evaluation, ranking, field)
-        out.append(make if numeric else _inert(make))
+        out.append(_text(make) if numeric else _inert(make))
     return out
 
 
 def _inert(make: CsvCell) -> CsvCell:
     """to_csv's _inert: text a spreadsheet would run as a formula gets a leading '."""
-    from ..data.csv_in import ESCAPED_STARTS
+    return lambda units: csv_text(_strs(make(units)), inert=True)
 
-    def inert(units: Ints) -> list[str] | Cells:
+
+def _text(make: CsvCell) -> CsvCell:
+    """A numeric column's text as it is (a number is never quoted; a text input shown as a number may be)."""
+
+    def text(units: Ints) -> list[str] | Cells:
         column = make(units)
-        if not isinstance(column, list):
-            column = _strs(column)
-        return [f"'{t}" if t[:1] in ESCAPED_STARTS else t for t in column]
+        return csv_text(column, inert=False) if isinstance(column, list) else column
 
-    return inert
+    return text
 
 
 def _cell_text(evaluation: Evaluation, ranking: ColumnRanking, field: str) -> CsvCell:
@@ -583,4 +608,3 @@ def _number_cells(column: Column, units: Ints, places: int, mode: str) -> Cells:
     cells[whole, : ints.shape[1]] = ints
     cells[~whole, : fixed.shape[1]] = fixed
     return cells
-
