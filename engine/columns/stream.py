@@ -237,8 +237,9 @@ def _name(text: str) -> bytes:
 def lines(texts: Sequence[bytes], cells: Sequence[Cells]) -> bytearray:
     """Each unit's line: texts[0] + cells[0][u] + texts[1] + ... + texts[-1], the padding gone, all joined.
 
-    The row of constant text (NUL where a field goes) is copied into every
-    row of the block at once, each field's cells into their slot, and one
+    The row of constant text (NUL where a field goes) is repeated for every
+    row of the block (one allocation, copies doubling in size: nothing to
+    zero first), each field's cells copied into their slot, and one
     translate drops every NUL.
     """
     n = cells[0].shape[0] if cells else 0
@@ -249,9 +250,8 @@ def lines(texts: Sequence[bytes], cells: Sequence[Cells]) -> bytearray:
         template += text
         slots.append(len(template))
         template += bytes(width)
-    buffer = bytearray(n * len(template))
+    buffer = template * n
     grid = np.frombuffer(buffer, dtype=np.uint8).reshape(n, len(template))
-    grid[:] = np.frombuffer(template, dtype=np.uint8)
     for at, field in zip(slots, cells, strict=False):
         if field.shape[1]:
             grid[:, at : at + field.shape[1]] = field
