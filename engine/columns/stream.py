@@ -292,7 +292,7 @@ class _Block:
     def take(self, values: npt.NDArray[Any]) -> npt.NDArray[Any]:
         taken = self._taken.get(id(values))
         if taken is None or taken[0] is not values:
-            taken = self._taken[id(values)] = (values, values[self.units])
+            taken = self._taken[id(values)] = (values, np.take(values, self.units))
         return taken[1]
 
     def strings(self, values: npt.NDArray[Any]) -> tuple[Cells, bool]:
