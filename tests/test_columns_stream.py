@@ -243,7 +243,10 @@ def _csv_rows(columns: list[list[str]]) -> str:
 
 
 CSV_TEXT = st.text(
-    alphabet=st.sampled_from(["a", "单", ",", '"', "\r", "\n", " ", "'", "=", "+", "-", "@", "\t", "0"]), max_size=6
+    alphabet=st.sampled_from(
+        ["a", "单", ",", '"', "\r", "\n", " ", "'", "=", "+", "-", "@", "\t", "0", "\x0b", "\u2028", "\0"]
+    ),
+    max_size=6,
 )
 
 
@@ -256,7 +259,7 @@ def test_csv_text_is_what_csv_writer_writes(values: list[str], inert: bool) -> N
     got = csv_text(values, inert)
     if isinstance(got, list):  # left to csv.writer: a text it quotes
         assert got == marked
-        assert any(c in t for t in marked for c in ',"\r\n')
+        assert any(c in t for t in marked for c in ',"\r\n\0')
         return
     numbers = [str(k) for k in range(len(values))]
     row = bytes(lines([b"", b",", b"\r\n"], [got, int_cells(np.arange(len(values)))])).decode()
@@ -281,3 +284,15 @@ def test_a_block_holds_fewer_units_when_a_name_is_very_long() -> None:
     assert block_size([names], 1000) * 6 * 100_000 <= 1 << 25
     assert block_size([np.array(["单位000001"] * 5, dtype=object)], 1000) == 16_384
     assert ROOT.exists()
+
+
+def test_a_block_with_a_text_to_quote_is_written_by_csv_writer() -> None:
+    from kaoping.columns.stream import _csv_block
+
+    names, numbers = ["甲局,一科", '乙"局', "丙局"], np.array([1, -20, 300])
+    block = _csv_block([csv_text(names, True), int_cells(numbers), fixed_cells(numbers / 8, 2, "half_even")])
+    want = _csv_rows([names, ["1", "-20", "300"], [format_fixed(v / 8, 2, "half_even") for v in (1, -20, 300)]])
+    assert block == want
+    plain = _csv_block([csv_text(["甲局", "乙局", "丙局"], True), int_cells(numbers)])
+    assert bytes(plain).decode() == _csv_rows([["甲局", "乙局", "丙局"], ["1", "-20", "300"]])
+    assert _csv_block([csv_text(["", "a", ""], False)]) == _csv_rows([["", "a", ""]])  # a lone empty cell: ""

@@ -515,10 +515,10 @@ def csv_text(texts: list[str], inert: bool) -> list[str] | Cells:
 
 
 def _strs(column: list[str] | Cells) -> list[str]:
-    """A column's texts as str (cells' padding off)."""
+    """A column's texts as str (cells' padding off, wherever it is: a '-' stands in the first column)."""
     if isinstance(column, list):
         return column
-    return [bytes(row).strip(b"\0").decode("utf-8") for row in column]
+    return [bytes(row).replace(b"\0", b"").decode("utf-8") for row in column]
 
 
 def input_text(values: npt.NDArray[Any]) -> list[str] | Cells:
