@@ -575,7 +575,6 @@ def target_xlsx(table: Printed, units: int) -> None:
     book = run_child([*kaoping_argv(), "evaluate", "-r", SEED, rel(units_xlsx(units)), "-f", "json", "-o", rel(out)])
     if book.code:
         table.failure(f"xlsx read, {label}", book, "read <= 3 s")
-        xlsx_read_projected(table, units)
     else:
         read = book.seconds - csv.seconds
         table.row(
@@ -598,30 +597,6 @@ def target_xlsx(table: Printed, units: int) -> None:
         f"{write.seconds / csv.seconds:.2f}x",
         "write <= 10 s",
         write.seconds - csv.seconds <= 10,
-    )
-
-
-def xlsx_read_projected(table: Printed, units: int) -> None:
-    """Today's reader refuses a workbook over MAX_CELLS cells: the read timed at the largest one it takes, scaled."""
-    try:
-        from kaoping.data.xlsx_in import MAX_CELLS
-    except ImportError:
-        return
-    rows = MAX_CELLS // 7 - 1  # seven columns, and the header row
-    if rows <= 0 or rows >= units:
-        return
-    small = run_child([*kaoping_argv(), "evaluate", "-r", SEED, rel(units_xlsx(rows)), "-f", "json"])
-    csv = run_child([*kaoping_argv(), "evaluate", "-r", SEED, rel(units_csv(rows)), "-f", "json"])
-    if small.code or csv.code:
-        table.failure(f"xlsx read, {rows:,} rows", small if small.code else csv)
-        return
-    read = small.seconds - csv.seconds
-    table.row(
-        f"xlsx read, {rows:,} rows (the most it takes)",
-        f"{read:.2f} s ({read * units / rows:.1f} s at {units_label(units)})",
-        f"CSV->JSON {csv.seconds:.2f} s",
-        f"{small.seconds / csv.seconds:.2f}x",
-        "(scaled linearly)",
     )
 
 

@@ -16,20 +16,21 @@ used, rows left out, warnings) is kept in a `notes` attribute instead.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import io
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
 from .choosing import Asked, Tell, choose_ruleset, chosen_model
 from .data import Row, Source, Table, note_text, read_rows
+from .digest import sha256_hex
 from .errors import KaopingError, Problem, fail
 from .evaluate.pipeline import evaluate as _evaluate_file
 from .evaluate.pipeline import evaluate_table
 from .evaluate.ranking import Evaluation, UnitResult
+from .frozen import frozen
 from .outputs.formats import FORMATS
 from .outputs.layout import canonical_period
 from .outputs.machine import to_csv as _to_csv
@@ -39,16 +40,17 @@ from .ruleset.load import load_ruleset, load_source
 from .ruleset.model import Ruleset as Model
 from .ruleset.resolve import Found, visible_roots
 from .ruleset.versions import released_copies
-from .ruleset.whatif import Override, parse_overrides
 from .ruleset.yamlsrc import MAX_PROBLEMS, check_size, parse_yaml
 
 if TYPE_CHECKING:
     from .analysis.diff import Diff
     from .analysis.explain import Explanation
+    from .ruleset.whatif import Override
 
 # Cold start: kaoping.analysis (diff, explain), the diff's renderers and Rich's Console are imported by the
 # functions that use them, not here: `kaoping evaluate -f json` (and a program that only loads and
-# evaluates) needs none of them, and importing them costs about as much as scoring a month's table.
+# evaluates) needs none of them, and importing them costs about as much as scoring a month's table. So is
+# engine.ruleset.whatif, by a load with overrides only.
 
 __all__ = [
     "Ruleset",
@@ -75,7 +77,7 @@ Records = Iterable[Mapping[str, str | int | float | None]]
 Data = str | Path | Records
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Ruleset:
     """A loaded, validated ruleset, and what is needed to load it again changed (with_overrides).
 
@@ -113,7 +115,7 @@ class Ruleset:
         return self.model.label
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Result:
     """One evaluation: the ranked units, and the period it was scored for (the renderers' titles need it).
 
@@ -348,7 +350,7 @@ def _from_text(text: str, source: str, overrides: tuple[Override, ...]) -> Model
     """engine.loader.load_ruleset's stages for text in memory: size, safe YAML, what-if, format, schema, meaning."""
     raw = text.encode("utf-8")
     check_size(len(raw), source)
-    src = replace(parse_yaml(text.removeprefix("\ufeff"), source), sha256=hashlib.sha256(raw).hexdigest())
+    src = replace(parse_yaml(text.removeprefix("\ufeff"), source), sha256=sha256_hex(raw))
     return load_source(src, overrides)
 
 
@@ -368,6 +370,15 @@ def _refuse_edited_text(text: str, source: str, model: Model, rulesets: str | Pa
         )
 
 
+def parse_overrides(texts: Sequence[str]) -> tuple[Override, ...]:
+    """whatif.parse_overrides: --set KEY=VALUE texts read as what-ifs, its module imported by a what-if only."""
+    if not texts:
+        return ()
+    from .ruleset import whatif
+
+    return whatif.parse_overrides(texts)
+
+
 def _override(key: Any, value: Any) -> Override:
     """One --set KEY=VALUE from a Python key and value (the value is used as it is, not read as YAML)."""
     if not isinstance(key, str) or not key.strip():
@@ -383,6 +394,8 @@ def _override(key: Any, value: Any) -> Override:
             code="whatif.bad-value",
         )
     raw = ("true" if value else "false") if isinstance(value, bool) else str(value)
+    from .ruleset.whatif import Override
+
     return Override(f"{key}={raw}", key.strip(), value, raw)
 
 
@@ -399,9 +412,7 @@ def _evaluate_records(model: Model, records: Records, done: Callable[[str], None
         placed = KaopingError([_placed(p, header) for p in e.problems])
         placed.total = e.total
         raise placed from None
-    digest = hashlib.sha256(
-        json.dumps([header, *[r.cells for r in rows]], ensure_ascii=False).encode("utf-8")
-    ).hexdigest()
+    digest = sha256_hex(json.dumps([header, *[r.cells for r in rows]], ensure_ascii=False).encode("utf-8"))
     said = tuple(note_text(_placed(n, header)) for n in notes)
     table = Table(RECORDS, digest, source.encoding, tuple(checked), ignored, said)
     done("read")

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
+from .frozen import frozen
 from .ruleset.model import Ruleset
 from .ruleset.resolve import Found, found_at, is_path, named, rulesets_choice, visible_roots
 from .ruleset.versions import Choice, check_not_edited_copy, choose, not_in_effect
@@ -30,7 +31,7 @@ Tell = Callable[[str, bool], None]
 """Receives one line to say (starting "note: " or "warning: ") and whether a run says it only once."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Asked:
     """What a reference is resolved with: the day or month asked about, and the rulesets folder option.
 
@@ -44,7 +45,7 @@ class Asked:
     exact_with_date: bool = False  # diff: an exact version may be compared with one picked by --as-of
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Chosen:
     """The file a reference means, where it lies in a rulesets folder (for the name/version check), and how chosen."""
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, TextIO
 
 from . import __version__, commands
+from .frozen import frozen
 from .outputs.formats import FORMATS, VIEW_FORMATS
 from .outputs.layout import canonical_period
 
@@ -270,7 +270,7 @@ def _test_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CommandSpec:
     """One subcommand: its name, the function that runs it, its help, the shared option groups it takes, its own."""
 

@@ -7,8 +7,6 @@ files are written only once the whole output exists (engine.files).
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import hashlib
 import io
 import itertools
 import json
@@ -19,10 +17,12 @@ from typing import TYPE_CHECKING, TextIO
 
 from . import api
 from .data.table import Record, input_size
+from .digest import sha256_hex
 from .errors import KaopingError, Problem, UsageError, fail, render_problems
 from .evaluate.pipeline import stages
 from .evaluate.ranking import Evaluation
 from .files import Content, text_of, write_files
+from .frozen import frozen
 from .outputs.formats import FORMAT_OF_SUFFIX, FORMATS, VIEW_FORMATS
 from .outputs.layout import canonical_period
 from .outputs.machine import provenance_json
@@ -413,16 +413,13 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     before = evaluate_input(old, args.input, err, args.sheet)
     after = evaluate_input(new, args.input, err, args.sheet, held=len(before.table.records))
     result = api.diff(api.Result(before), api.Result(after))
-    from .outputs.diff import render_diff  # the diff's table, only for `diff`
+    from .outputs.diff import diff_json_chunks, render_diff  # the diff's outputs, only for `diff`
 
-    view(
-        args,
-        out,
-        err,
-        (args.input, old.model.path, new.model.path),
-        lambda: api.render(result, "json"),
-        lambda console: render_diff(result, console),
-    )
+    inputs = (args.input, old.model.path, new.model.path)
+    if args.format == "json":  # api.render(result, "json")'s text, a block of units at a time (as evaluate's)
+        emit(diff_json_chunks(result), args.output, out, err, inputs)
+        return OK
+    view(args, out, err, inputs, lambda: api.render(result, "json"), lambda console: render_diff(result, console))
     return OK
 
 
@@ -581,7 +578,7 @@ def cmd_combine(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return OK
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@frozen
 class PeriodInput:
     """One period of `combine`: its label, its file, the sheet to read (None: the first, or not a
     workbook), and whether the label and the sheet were the user's own or kaoping's choice."""
@@ -697,7 +694,7 @@ def _same_read(a: Evaluation, b: Evaluation) -> bool:
 def records_digest(records: Sequence[Record]) -> str:
     """The sha256 of every unit's input values, whatever order the rows are in and whatever bytes held them."""
     lines = sorted(json.dumps(sorted(r.values.items()), ensure_ascii=False) for r in records)
-    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+    return sha256_hex("\n".join(lines).encode("utf-8"))
 
 
 def _same_input(first: PeriodInput, second: PeriodInput, sha256: str) -> KaopingError:

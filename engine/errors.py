@@ -9,19 +9,18 @@ place (`render_problems`).  Anything that is not a `KaopingError` is a bug.
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 
-from rich.cells import cell_len
+from .frozen import frozen
 
 CODE = re.compile(r"[a-z]+(\.[a-z0-9]+(-[a-z0-9]+)*)+")
 """A problem code: an area, then a dot and a kebab-case name, e.g. `formula.unknown-name`."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Problem:
     """One user mistake, located in a file.
 
@@ -87,6 +86,8 @@ def fail(
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A hint naming the closest choice, or "" when nothing is close enough."""
+    import difflib  # only a mistake needs a did-you-mean: not imported by a run that has none
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"did you mean {close[0]!r}?" if close else ""
 
@@ -135,4 +136,6 @@ def _clip(source: str, col: int, width: int = 100) -> tuple[str, int]:
 
 def _caret_pad(source: str, col: int) -> str:
     """Spaces up to column `col`, two cells wide under wide (CJK) characters."""
+    from rich.cells import cell_len  # only a problem's caret is measured in cells
+
     return " " * cell_len(source[: col - 1])

@@ -17,11 +17,12 @@ import sys
 
 import pytest
 
-from .conftest import ROOT, SEED_INPUT
+from .conftest import ROOT, SEED_INPUT, SEED_RULESET, edited_copy
 
 # Not for `evaluate -f json` on a month's table (32 units): the columnar core and numpy/duckdb are for tables
 # of 1,000 units or more (evaluate/pipeline.py), openpyxl for .xlsx, Rich's console, table and progress bar for
-# the screen, kaoping.analysis for diff, explain, combine and the golden cases.
+# the screen, kaoping.analysis for diff, explain, combine and the golden cases; OpenSSL's hashlib for a large
+# file (engine/digest.py), the what-if stage for --set, difflib and Rich's cell widths for a mistake's message.
 NOT_IMPORTED = (
     "numpy",
     "duckdb",
@@ -31,6 +32,10 @@ NOT_IMPORTED = (
     "rich.table",
     "kaoping.analysis",
     "kaoping.columns",
+    "_hashlib",
+    "kaoping.ruleset.whatif",
+    "difflib",
+    "rich.cells",
 )
 
 CLI = """
@@ -96,6 +101,19 @@ def test_the_python_api_loading_and_evaluating_imports_none_of_them():
         (("list",), "rich.table"),
         (("explain", "-r", "jintai-hotline@2024.02", str(SEED_INPUT), "区林业局"), "kaoping.analysis.explain"),
         (("test", "jintai-hotline@2024.02"), "kaoping.analysis.casetests"),
+        (
+            (
+                "evaluate",
+                "-r",
+                "jintai-hotline@2024.02",
+                "--set",
+                "timeliness.weight=40",
+                str(SEED_INPUT),
+                "-f",
+                "json",
+            ),
+            "kaoping.ruleset.whatif",
+        ),
     ],
 )
 def test_the_check_sees_a_module_a_command_does_import(args, imported):
@@ -117,3 +135,48 @@ print(json.dumps({"diff": json.loads(text), "explained": explained}))
     diff = run["diff"]
     assert isinstance(diff, dict) and len(diff["units"]) == 32
     assert "区林业局" in str(run["explained"])
+
+
+def test_a_mistake_s_message_still_imports_what_it_needs():
+    """Controls for difflib and rich.cells: a misspelt ruleset name gets its did-you-mean and its caret."""
+    run = fresh(CLI, "evaluate", "-r", "jintai-hotlin@2024.02", str(SEED_INPUT), "-f", "json")
+    assert run["code"] == 1
+    assert "did you mean 'jintai-hotline'?" in str(run["err"])
+    assert "difflib" in unwanted(run["modules"])
+
+
+def test_a_large_file_is_hashed_by_openssl():
+    """A control for _hashlib: a file over engine.digest.SMALL is hashed by hashlib (OpenSSL), 4x faster."""
+    code = "import json, sys; from kaoping.digest import SMALL, sha256_hex; sha256_hex(bytes(SMALL + 1)); print(json.dumps({'modules': sorted(sys.modules)}))"
+    assert "_hashlib" in unwanted(fresh(code)["modules"])
+
+
+def test_a_problem_with_its_line_still_measures_the_caret_in_cells(tmp_path):
+    """A control for rich.cells: a misspelt key in a ruleset is shown with its line and a caret under it."""
+    text = edited_copy(SEED_RULESET.read_text(encoding="utf-8")).replace(
+        "    label: 部门名称", "    lable: 部门名称", 1
+    )
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text, encoding="utf-8")
+    run = fresh(CLI, "evaluate", "-r", str(bad), str(SEED_INPUT), "-f", "json")
+    assert run["code"] == 1 and "^" in str(run["err"]) and "lable" in str(run["err"])
+    assert "rich.cells" in unwanted(run["modules"])
+
+
+FREEZE = """
+import gc, io, json, sys
+from kaoping.cli import main
+sys.argv = ["kaoping", "evaluate", "-r", "jintai-hotline@2024.02", sys.argv[1], "-f", "json"]
+out = io.StringIO()
+code = main({argv}, stdout=out)
+print(json.dumps({{"code": code, "frozen": gc.get_freeze_count(), "units": len(json.loads(out.getvalue())["results"])}}))
+"""
+
+
+@pytest.mark.parametrize(("argv", "frozen"), [("None", True), ("sys.argv[1:]", False)])
+def test_the_kaoping_command_freezes_what_it_imported_but_a_program_keeps_its_collector(argv, frozen):
+    """main() reading sys.argv (the `kaoping` command) leaves the imported objects out of garbage collection
+    (cli.py's _freeze_what_is_imported); a program calling main(argv) is left as it was.  Both runs score."""
+    run = fresh(FREEZE.format(argv=argv), str(SEED_INPUT))
+    assert run["code"] == 0 and run["units"] == 32
+    assert (int(str(run["frozen"])) > 10_000) is frozen

@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import struct
+import time
 import zipfile
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from kaoping.ruleset.load import load_ruleset
 
 from .conftest import PUBLISHED, ROOT, SEED_RULESET, run_cli
 from .test_excel_reader import reference
+from .test_trust_data import HANG_GUARD, timed_refusal
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "excel"
 SEED = "jintai-hotline@2024.02"
@@ -196,8 +199,98 @@ def test_an_ods_cell_repeated_past_the_cap_is_refused_before_calamine_builds_it(
         ' office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>',
     )
     assert refused(path).startswith(
-        f"{path}: the workbook holds more than 100,000 cells; kaoping reads a workbook of at most 100,000\n"
+        f"{path}: the workbook holds more than 1,500,000 cells; kaoping reads a workbook of at most 1,500,000\n"
     )
+
+
+TOO_MANY = "the workbook holds more than 1,500,000 cells; kaoping reads a workbook of at most 1,500,000"
+
+
+def test_an_ods_of_more_cell_elements_than_the_cap_is_refused_before_they_are_walked(tmp_path):
+    """1,500,012 empty cells, each its own element (12 a row): ElementTree would spend seconds walking them, the
+    byte count refuses them in a fraction of one.  Every element counts, filled or not, as <c/> does in .xlsx."""
+    path = tmp_path / "elements.ods"
+    ods_with(path, ("<table:table-row>" + "<table:table-cell/>" * 12 + "</table:table-row>") * 125_001)
+    message, seconds, peak = timed_refusal(path)
+    assert message.startswith(f"{path}: {TOO_MANY}\n")
+    assert seconds < HANG_GUARD and peak < 20_000_000
+
+
+@pytest.mark.parametrize("name", ["month.ods", "rates.ods", "bad.ods"])
+def test_the_byte_count_of_cell_elements_is_elementtrees(name):
+    """The count that refuses an .ods before its walk counts what the walk would: every cell element."""
+    from xml.etree import ElementTree
+
+    from kaoping.data import ods_in
+
+    with zipfile.ZipFile(FIXTURES / name) as z:
+        walked = sum(1 for _, e in ElementTree.iterparse(z.open("content.xml")) if e.tag in ods_in._CELLS)
+        assert ods_in._count_elements(z, 10**9) == walked > 0
+
+
+def _xls_with_cells(cells: int) -> bytes:
+    """month.xls's workbook stream with `cells` RK records (one figure each, the most records a cell) added to its
+    last sheet, before that sheet's EOF record: no other sheet's offset moves."""
+    from kaoping.data import xls_in
+
+    stream = xls_in.workbook_stream((FIXTURES / "month.xls").read_bytes())
+    assert stream.endswith(b"\x0a\x00\x00\x00")  # the last sheet's EOF record ends the stream
+    eof = len(stream) - 4
+    records = b"".join(
+        struct.pack("<HHHHHI", 0x027E, 10, 1000 + n // 200, n % 200, 15, 0x3FF00000) for n in range(cells)
+    )
+    return stream[:eof] + records + stream[eof:]
+
+
+def test_an_xls_just_over_the_cap_is_refused_by_a_count_of_its_records(tmp_path, monkeypatch):
+    """1,500,001 RK records, each one cell: counted in one tight loop that stops at the cap, before any sheet's
+    layout is noted or calamine reads a cell."""
+    from kaoping.data import xls_in
+
+    stream, original = _xls_with_cells(1_500_001), _xls_with_cells(0)
+    monkeypatch.setattr(xls_in, "workbook_stream", lambda data: stream)
+    path = tmp_path / "many.xls"
+    shutil.copy(FIXTURES / "month.xls", path)
+    start = (
+        time.process_time()
+    )  # CPU time, and not under tracemalloc, which traces each record's tuple (20 times longer)
+    with pytest.raises(KaopingError) as caught:
+        read_table(path, load_ruleset(SEED_RULESET))
+    seconds = time.process_time() - start
+    assert caught.value.problems[0].message == TOO_MANY
+    assert seconds < HANG_GUARD
+    last = xls_in._globals(stream)[0][-1].offset
+    assert xls_in.count_cells(stream, last, 10**9) - xls_in.count_cells(original, last, 10**9) == 1_500_001
+
+
+def test_more_than_100000_cells_read_as_the_csv_of_the_same_table(tmp_path):
+    """25,000 units of seven columns (175,007 cells: the old cap was 100,000) in a workbook Excel's way (shared
+    strings), scored exactly as the same table given as CSV."""
+    import random
+
+    import kaoping
+    import xlsxwriter
+
+    rng = random.Random(10)
+    header = ["部门名称", "应办结工单数", "办结工单数", "按期办结工单数", "逾期退单工单数", "告警工单数", "返工工单数"]
+    rows = []
+    for i in range(25_000):
+        due = rng.randint(0, 400)
+        completed = rng.randint(0, due)
+        rows.append([f"单位{i:05d}", due, completed, rng.randint(0, completed), *(rng.randint(0, 3) for _ in range(3))])
+    text = tmp_path / "big.csv"
+    text.write_text("\n".join(",".join(map(str, r)) for r in [header, *rows]) + "\n", encoding="utf-8")
+    book = tmp_path / "big.xlsx"
+    workbook = xlsxwriter.Workbook(str(book))
+    sheet = workbook.add_worksheet("2月")
+    for n, row in enumerate([header, *rows]):
+        sheet.write_row(n, 0, row)
+    workbook.close()
+    ruleset = kaoping.load(SEED_RULESET)
+    from_book, from_text = kaoping.evaluate(ruleset, book).evaluation, kaoping.evaluate(ruleset, text).evaluation
+    assert len(from_book.results) == 25_000
+    assert list(from_book.results) == list(from_text.results)
+    assert from_book.table.encoding == "xlsx sheet 2月"
 
 
 def test_an_ods_sheet_whose_cells_span_too_far_is_refused(tmp_path):

@@ -93,7 +93,7 @@ def column_of(values: npt.NDArray[Any]) -> Column:
     if kind in "iub":
         return Column(values.astype(np.float64), np.ones(values.shape, np.bool_))
     if kind == "f":
-        return Column(values.astype(np.float64), np.zeros(values.shape, np.bool_))
+        return Column(values.astype(np.float64, copy=False), np.zeros(values.shape, np.bool_))
     raise TypeError(f"a column of numbers is int or float, not {values.dtype}")
 
 
@@ -142,6 +142,11 @@ def _truthy(value: _V) -> Bools:
     return np.not_equal(value.values, 0)  # NaN is truthy, -0.0 is not: as Python's bool()
 
 
+Seen = dict[int, tuple[object, _V, Bools | None]]
+"""Env items already looked at (by id, the item kept so that its id stays its own): a column's summary is
+the same for every formula that reads it, and scoring one table calls many formulas on the same columns."""
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class _Run:
     """One call's scratch: the env, and where units failed or went inexact (filled in place, never shared)."""
@@ -150,6 +155,7 @@ class _Run:
     n: int
     failed: Bools
     inexact: Bools
+    seen: Seen
     kinds: set[str] = field(default_factory=set)
     loaded: dict[str, tuple[_V, Bools | None]] = field(default_factory=dict)
 
@@ -171,8 +177,11 @@ class _Run:
         """The env's value for `name` (once a call), and where it is an integer past the limit."""
         found = self.loaded.get(name)
         if found is None:
-            found = _as_value(self.env[name], self.n)
-            self.loaded[name] = found
+            item = self.env[name]
+            kept = self.seen.get(id(item))
+            if kept is None or kept[0] is not item:
+                kept = self.seen[id(item)] = (item, *_as_value(item, self.n))
+            found = self.loaded[name] = kept[1], kept[2]
         return found
 
 
@@ -193,8 +202,8 @@ def _as_value(item: Column | int | float, n: int) -> tuple[_V, Bools | None]:
 
 def _past_limit(value: _V) -> Bools | None:
     """Where a whole value is at or past 2**53 in magnitude, or None when nowhere."""
-    if not value.whole.any():
-        return None
+    if not value.whole.any() or not value.values.size or value.values.min() > -LIMIT and value.values.max() < LIMIT:
+        return None  # two reductions, no temporary array: the common case, every value well within
     big = value.whole & (np.abs(value.values) >= LIMIT)
     return big if big.any() else None
 
@@ -295,8 +304,16 @@ class _Arithmetic(_Node):
 
     def __call__(self, run: _Run, active: Mask) -> _V:
         a, b = self.left(run, active), self.right(run, active)
-        whole = a.whole if a.whole is b.whole else a.whole & b.whole
-        return _whole_result(run, active, self.function(a.values, b.values), whole, self.product)
+        return _whole_result(run, active, self.function(a.values, b.values), _both(a.whole, b.whole), self.product)
+
+
+def _both(a: Bools, b: Bools) -> Bools:
+    """Where both operands are whole: without a new array when either is the same for every unit."""
+    if a is b or b is _TRUE or a is _FALSE:
+        return a
+    if a is _TRUE or b is _FALSE:
+        return b
+    return a & b
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -432,7 +449,8 @@ class _Ratio(_Node):
     def __call__(self, run: _Run, active: Mask) -> _V:
         n, d, z = self.numerator(run, active), self.denominator(run, active), self.if_zero(run, active)
         zero = d.values == 0
-        return _pick(zero, z, _V(n.values / d.values, _FALSE))
+        quotient = _V(n.values / d.values, _FALSE)
+        return _pick(zero, z, quotient) if zero.any() else quotient
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -542,16 +560,22 @@ class Compiled:
     text: str
     root: _Node
 
-    def __call__(self, env: Mapping[str, Column | int | float], n: int) -> Column:
-        """Each unit's value, or NeedsReference when one would differ from the reference's (or it raises)."""
-        run = _Run(env, n, np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_))
+    def __call__(self, env: Mapping[str, Column | int | float], n: int, seen: Seen | None = None) -> Column:
+        """Each unit's value, or NeedsReference when one would differ from the reference's (or it raises).
+
+        `seen` may be shared by the calls that score one table (see Seen); by default each call looks afresh.
+        """
+        run = _Run(env, n, np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_), {} if seen is None else seen)
         with np.errstate(all="ignore"):
             result = self.root(run, None)
-            values = np.broadcast_to(result.values, (n,))
-            run.fail(~np.isfinite(values) & ~run.failed, None, _NOT_FINITE)
+            values = result.values
+            if values.shape != (n,):  # the same for every unit: one array of its own
+                values = np.array(np.broadcast_to(values, (n,)), dtype=np.float64)
+            if not np.isfinite(values).all():
+                run.fail(~np.isfinite(values) & ~run.failed, None, _NOT_FINITE)
         if run.kinds:
             _verdict(run)
-        return Column(np.array(values, dtype=np.float64), np.array(np.broadcast_to(result.whole, (n,))))
+        return Column(values, np.array(np.broadcast_to(result.whole, (n,))))
 
 
 def _verdict(run: _Run) -> None:

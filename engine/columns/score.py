@@ -10,8 +10,9 @@ with the reference instead, which names every unit it fails for.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from types import MappingProxyType
 
 import numpy as np
@@ -20,7 +21,7 @@ import numpy.typing as npt
 from ..evaluate.scoring import AGGREGATE_FUNCTIONS
 from ..ruleset.expr import Formula, Number
 from ..ruleset.model import Ruleset
-from .compile import Column, Compiled, NeedsReference, column_of, compile_columns, to_python
+from .compile import Column, Compiled, NeedsReference, Seen, column_of, compile_columns, to_python
 from .frame import Columns
 
 Floats = npt.NDArray[np.float64]
@@ -56,6 +57,21 @@ class Formulas:
             compiled = self._done[id(formula)] = compile_columns(formula, self._lookups)
         return compiled
 
+    def run(self) -> Run:
+        """The formulas as one scoring of a table calls them: sharing what each has seen of the table's columns."""
+        return Run(self, {})
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Run:
+    """One scoring's calls: `run(formula)(env, n)` is the compiled formula's value, with the columns seen once."""
+
+    formulas: Formulas
+    seen: Seen
+
+    def __call__(self, formula: Formula) -> Callable[[Env, int], Column]:
+        return partial(self.formulas(formula), seen=self.seen)
+
 
 _COMPILED: dict[int, tuple[Ruleset, Formulas]] = {}
 
@@ -72,7 +88,7 @@ def formulas_of(ruleset: Ruleset) -> Formulas:
 
 def score_columns(ruleset: Ruleset, columns: Columns) -> ColumnScoring:
     """Score every unit, or raise NeedsReference when the reference must (it reports what failed, and where)."""
-    formulas, n = formulas_of(ruleset), columns.n
+    formulas, n = formulas_of(ruleset).run(), columns.n
     env: Env = {i.id: column_of(columns.values[i.id]) for i in ruleset.inputs if i.numeric}
     group = _strings(columns.values[ruleset.group_field]) if ruleset.group_field else None
     aggregates: dict[str, Number | Mapping[str, Number]] = {}
@@ -117,7 +133,7 @@ def _floats(value: Column | Scalar, n: int) -> Floats:
 
 
 def _aggregate(
-    ruleset: Ruleset, formulas: Formulas, id: str, env: Env, group: npt.NDArray[np.object_] | None, n: int
+    ruleset: Ruleset, formulas: Run, id: str, env: Env, group: npt.NDArray[np.object_] | None, n: int
 ) -> tuple[Number | Mapping[str, Number], Column | Scalar]:
     """The aggregate, by the reference's own functions over the column's Python values (sum left to right), and
     what each unit sees of it: the value, or its group's."""
@@ -150,9 +166,11 @@ def _reduced(function: str, column: Column, n: int) -> Number:
     values, whole = column.values, column.whole
     if function == "count":
         return n
+    if n and function in ("max", "min") and not np.isnan(values).any():
+        return _first_extreme(function, column)
     if n and function in ("sum", "mean") and (whole.all() or not whole.any()):
-        if whole.all() and float(np.abs(values).max()) * n < 2.0**53:
-            total: Number = int(values.astype(np.int64).sum())
+        if whole.all() and max(float(values.max()), -float(values.min())) * n < 2.0**53:
+            total: Number = int(values.sum())  # whole numbers whose every partial sum is exact: any order is exact
         elif not whole.any():
             total = float(np.add.accumulate(np.concatenate(([0.0], values)))[-1])
         else:
@@ -161,6 +179,23 @@ def _reduced(function: str, column: Column, n: int) -> Number:
             raise NeedsReference("an aggregate is not finite")
         return total if function == "sum" else total / n
     return _combine(function, to_python(column))
+
+
+def _first_extreme(function: str, column: Column) -> Number:
+    """Python's max (min) of the column's numbers: the first item no later one is strictly greater (less) than.
+
+    argmax/argmin give the first index of the extreme, and comparing the float64
+    values is comparing the Python numbers, each exact below 2**53 (a larger
+    whole number would only be the reference's if it were the extreme: then
+    the column's own number there is not its int, and the reference decides).
+    """
+    at = int(np.argmax(column.values) if function == "max" else np.argmin(column.values))
+    value = float(column.values[at])
+    if not column.whole[at]:
+        return value
+    if abs(value) >= 2.0**53:
+        raise NeedsReference("an aggregate's extreme is an integer past 2**53")
+    return int(value)
 
 
 def _combine(function: str, values: Sequence[Number]) -> Number:
@@ -192,7 +227,7 @@ def _weights(ruleset: Ruleset, id: str, group: npt.NDArray[np.object_] | None) -
 
 
 def _indicator(
-    ruleset: Ruleset, formulas: Formulas, id: str, env: Env, group: npt.NDArray[np.object_] | None, n: int
+    ruleset: Ruleset, formulas: Run, id: str, env: Env, group: npt.NDArray[np.object_] | None, n: int
 ) -> Floats:
     """As the reference's _indicator: float(v) for a score; a penalty or bonus held to 0..weight, signed."""
     indicator = ruleset.indicator(id)
@@ -207,15 +242,15 @@ def _indicator(
     return sign * held + 0.0  # + 0.0: no "-0.0"
 
 
-def _total(ruleset: Ruleset, formulas: Formulas, env: Env, group: npt.NDArray[np.object_] | None, n: int) -> Column:
+def _total(ruleset: Ruleset, formulas: Run, env: Env, group: npt.NDArray[np.object_] | None, n: int) -> Column:
     """The start plus each indicator's contribution, left to right (or the total formula); then floor and cap."""
     total = ruleset.total
     if total.formula is not None:
         raw = formulas(total.formula)(env, n).values.astype(np.float64)
     else:
-        raw = _starts(ruleset, group, n)
+        raw = _starts(ruleset, group, n)  # a new array, added to in place: one IEEE addition a unit a step
         for indicator in ruleset.indicators:
-            raw = raw + _floats(env[indicator.id], n)
+            np.add(raw, _floats(env[indicator.id], n), out=raw)
     if not np.isfinite(raw).all():
         raise NeedsReference("a total is too large to compute")
     whole = np.zeros(n, dtype=bool)
@@ -247,7 +282,7 @@ def _full_marks(ruleset: Ruleset, group: npt.NDArray[np.object_] | None, n: int)
     return _column_of_numbers([marks[i] for i in inverse.tolist()])
 
 
-def _truths(formulas: Formulas, formula: Formula | None, env: Env, n: int, *, default: bool) -> npt.NDArray[np.bool_]:
+def _truths(formulas: Run, formula: Formula | None, env: Env, n: int, *, default: bool) -> npt.NDArray[np.bool_]:
     """bool(value) for every unit (NaN is true, as in Python), or `default` when there is no formula."""
     if formula is None:
         return np.full(n, default)

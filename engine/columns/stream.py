@@ -259,6 +259,46 @@ def lines(texts: Sequence[bytes], cells: Sequence[Cells]) -> bytearray:
     return buffer.translate(None, b"\0")
 
 
+def texts_of(cells: Cells) -> list[str]:
+    """Cells as str, one per unit: laid out one a line, the lines decoded and split (no cell holds a line break:
+    numbers, JSON strings and text csv.writer would not quote)."""
+    if len(cells) == 0:
+        return []
+    return lines([b"", b"\n"], [cells]).decode("utf-8").split("\n")[:-1]
+
+
+# -- str tokens: outputs/diff.py lays its lines out from these ---------------------------------------------------
+
+Tokens = list[str]
+
+
+class Unquoted(list[str]):
+    """Strings json.dumps would write as they are, between quotes: the quotes go in the line around them."""
+
+
+def float_tokens(values: Floats) -> Tokens:
+    """json.dumps of each float, as str."""
+    return texts_of(float_cells(values))
+
+
+def column_tokens(column: Column, block: Ints) -> Tokens:
+    """A Column's values at `block` as json.dumps writes them: an int where the reference holds one, else a float."""
+    return texts_of(column_cells(column.values[block], column.whole[block]))
+
+
+def string_tokens(values: npt.NDArray[Any]) -> Tokens:
+    """Strings as json.dumps writes them: Unquoted when none needs escaping, else with their quotes."""
+    cells, quoted = string_cells(values)
+    return texts_of(cells) if quoted else Unquoted(texts_of(cells))
+
+
+def array_tokens(values: npt.NDArray[Any]) -> Tokens:
+    """An input column as json.dumps writes its values: ints, floats or strings."""
+    if values.dtype == object:
+        return string_tokens(values)
+    return texts_of(input_cells(values)[0])
+
+
 def block_size(columns: Sequence[npt.NDArray[Any]], others: int) -> int:
     """Units a block: BLOCK, or fewer when the text columns are so wide that a block's matrix would pass
     _BLOCK_BYTES.  A character is at most 6 bytes of JSON (\\u001f) and 4 of UTF-8; `others` bounds the rest of a
@@ -516,9 +556,7 @@ def csv_text(texts: list[str], inert: bool) -> list[str] | Cells:
 
 def _strs(column: list[str] | Cells) -> list[str]:
     """A column's texts as str (cells' padding off, wherever it is: a '-' stands in the first column)."""
-    if isinstance(column, list):
-        return column
-    return [bytes(row).replace(b"\0", b"").decode("utf-8") for row in column]
+    return column if isinstance(column, list) else texts_of(column)
 
 
 def input_text(values: npt.NDArray[Any]) -> list[str] | Cells:
@@ -539,13 +577,25 @@ def _plain_cells(values: Floats) -> Cells:
     return cells_of(tokens)
 
 
-def csv_cells(evaluation: Evaluation, ranking: ColumnRanking, fields: Sequence[tuple[str, bool]]) -> list[CsvCell]:
-    """Each printed column's text for a block of units, as layout.cell and to_csv's _inert give it."""
+def csv_columns(evaluation: Evaluation, ranking: ColumnRanking, fields: Sequence[tuple[str, bool]]) -> list[CsvCell]:
+    """Each printed column's text for a block of units, as layout.cell and to_csv's _inert give it: what
+    csv_chunks writes."""
     out: list[CsvCell] = []
     for field, numeric in fields:
         make = _cell_text(evaluation, ranking, field)
         out.append(_text(make) if numeric else _inert(make))
     return out
+
+
+def csv_cells(
+    evaluation: Evaluation, ranking: ColumnRanking, fields: Sequence[tuple[str, bool]]
+) -> list[Callable[[Ints], list[str]]]:
+    """csv_columns' text as str, a list a column (outputs/xlsx.py measures the widths of the printed text)."""
+    return [_as_strs(make) for make in csv_columns(evaluation, ranking, fields)]
+
+
+def _as_strs(make: CsvCell) -> Callable[[Ints], list[str]]:
+    return lambda units: _strs(make(units))
 
 
 def _inert(make: CsvCell) -> CsvCell:

@@ -13,8 +13,9 @@ from ..ruleset.model import Input
 from .csv_in import ESCAPED_STARTS, Row
 from .records import Value
 
-_NUMERAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+# patterns for a mistake's hint, compiled (by re's cache) when a cell first needs one, not by every run
+_NUMERAL = r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?"
+_THOUSANDS = r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?"
 _LARGEST = int(sys.float_info.max)  # scores are floats: a larger value cannot be scored
 
 
@@ -93,10 +94,10 @@ def _refuse_digit_separators(cell: str) -> None:
         plain = cell.replace("_", "")
         raise CellError(
             f"'{cell}' is not a number",
-            f"remove the digit separator: {plain}" if _NUMERAL.fullmatch(plain) else "",
+            f"remove the digit separator: {plain}" if re.fullmatch(_NUMERAL, plain) else "",
             code="data.digit-separator",
         )
-    if "," in cell and _THOUSANDS.fullmatch(cell):
+    if "," in cell and re.fullmatch(_THOUSANDS, cell):
         raise CellError(
             f"'{cell}' is not a number",
             f"remove the thousands separator: {cell.replace(',', '')}",
@@ -121,7 +122,7 @@ def _refuse_other_digits(cell: str) -> None:
         return
     hint = (
         f"type it in ASCII digits: {ascii_form}"
-        if _NUMERAL.fullmatch(ascii_form)
+        if re.fullmatch(_NUMERAL, ascii_form)
         else "type it in ASCII digits (switch the input method to half-width)"
     )
     raise CellError(f"'{cell}' is written in full-width or non-ASCII digits", hint, code="data.non-ascii-digits")

@@ -19,10 +19,10 @@ import csv
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from ..errors import Problem, fail
+from ..frozen import frozen
 
 # What a row's cells may be separated by, as a message names them.  The
 # reader accepts ',' and tab; the others are what a Chinese keyboard or a
@@ -57,7 +57,7 @@ class Row(NamedTuple):
     cells: Sequence[str]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CsvText:
     """A CSV file as rows of text, and what reading it chose: its encoding and its separator."""
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import hashlib
 import re
 import stat
 from pathlib import Path
@@ -201,6 +200,8 @@ def read_bytes(path: Path, display: str, size: int) -> bytes:
 
 def file_sha256(path: Path, display: str) -> str:
     """A workbook's checksum, read in pieces (openpyxl reads the file itself)."""
+    import hashlib  # a workbook of any size, read in chunks (engine.digest spares a small one OpenSSL's start)
+
     try:
         digest = hashlib.sha256()
         with path.open("rb") as f:

@@ -15,6 +15,7 @@ read as an .xlsx of the same table does.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -95,13 +96,50 @@ class _Table:
     layout: Layout | None = None
 
 
+def _count_elements(zf: zipfile.ZipFile, budget: int) -> int:
+    """How many cell elements content.xml holds (filled or not, each repeat counted once), by byte counts that
+    stop once more than `budget` are seen: the walk below spends microseconds an element in Python, so a file of
+    millions of them is refused in a fraction of a second, before it.  The tags are counted with the prefix
+    content.xml binds to the table namespace (table:, in every file LibreOffice or Excel writes); a file that
+    binds it again deeper down is still held to the cap by the walk's own count (_walk)."""
+    count, carry = 0, b""
+    tags: tuple[bytes, ...] = ()
+    with zf.open("content.xml") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            piece = carry + chunk
+            cut = piece.rfind(b"<")  # no tag is split between two pieces
+            piece, carry = (piece[:cut], piece[cut:]) if cut > 0 else (piece, b"")
+            tags = tags or _cell_tags(piece)  # the root element, with its namespaces, is in the first piece
+            count += sum(map(piece.count, tags))
+            if count > budget:
+                return count
+    return count + sum(map(carry.count, tags))
+
+
+_TABLE_PREFIX = re.compile(rb'xmlns:([\w.-]+)="' + re.escape(_TABLE.encode()) + b'"')
+
+
+def _cell_tags(piece: bytes) -> tuple[bytes, ...]:
+    """How a cell's and a covered cell's tags start, with the prefix `piece` binds to the table namespace (each
+    followed by a space, / or >: <table:table-cell-x would be another element)."""
+    found = _TABLE_PREFIX.search(piece)
+    prefix = found.group(1) if found else b"table"
+    return tuple(
+        b"<" + prefix + b":" + name + end
+        for name in (b"table-cell", b"covered-table-cell")
+        for end in (b" ", b"/", b">")
+    )
+
+
 def _walk(zf: zipfile.ZipFile, display: str, wanted: str | None) -> list[_Table]:
     """Every sheet of content.xml with its visibility, every sheet's cells counted (refused past the cap), and
     the layout of the sheet `wanted` (or, with None, of the first visible one, the default)."""
+    if _count_elements(zf, MAX_CELLS) > MAX_CELLS:
+        raise too_many_cells(display)
     hidden_styles: set[str] = set()
     style = ""
     tables: list[_Table] = []
-    count = 0
+    count = elements = 0  # cells holding something (repeats included), and cell elements of any kind
     walker = _Walker()
     with zf.open("content.xml") as f:
         for event, element in ElementTree.iterparse(f, events=("start", "end")):
@@ -109,7 +147,8 @@ def _walk(zf: zipfile.ZipFile, display: str, wanted: str | None) -> list[_Table]
             if tag in _CELLS:
                 if event == "end":
                     count += walker.cell(element)
-                    if count > MAX_CELLS:
+                    elements += 1
+                    if count > MAX_CELLS or elements > MAX_CELLS:
                         raise too_many_cells(display)
             elif tag == f"{_T}table-row":
                 walker.row(element, event)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence, Set
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import Problem
+from ..frozen import frozen, frozen_per_row
 from .csv_in import Row
 
 if TYPE_CHECKING:  # numpy is imported only by a command that scores
@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # numpy is imported only by a command that scores
 Value = int | float | str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_per_row  # made once per row: dataclass compiles its __init__
 class Record:
     """One unit's row: its line in the file and its input values by id."""
 
@@ -23,7 +23,7 @@ class Record:
     values: Mapping[str, Value]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Table:
     """The month's records, checked, and what the reader knows about the file they came from."""
 
@@ -39,7 +39,7 @@ class Table:
     columns: Columns | None = None  # the same records as columns, when the columnar reader read them
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Source:
     """Rows to check, from either reader (or from records in memory), and what the checks need to know about
     where they came from."""

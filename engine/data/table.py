@@ -17,10 +17,10 @@ engine/data/__init__.py.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import NamedTuple
 
+from ..digest import sha256_hex
 from ..errors import KaopingError
 from ..ruleset.model import Ruleset
 from .cells import CellError
@@ -58,6 +58,9 @@ def read_table(path: Path, ruleset: Ruleset, display: str | None = None, sheet: 
     kind = refuse_disguised(path, head(path, display), display)
     if kind == "xlsx":
         source, digest = sheet_source(path, ruleset, display, sheet), file_sha256(path, display)
+        fast = _columnar_sheet(source, ruleset, display, digest)
+        if fast is not None:
+            return fast
     else:
         raw = read_bytes(path, display, size)
         refuse_wide_bytes(raw, display)
@@ -67,7 +70,7 @@ def read_table(path: Path, ruleset: Ruleset, display: str | None = None, sheet: 
         text = csv_rows(raw, display)
         source, digest = (
             Source(text.rows, text.encoding, text.delimiter, "", frozenset()),
-            hashlib.sha256(raw).hexdigest(),
+            sha256_hex(raw),
         )
     checked = _checked(source, ruleset, display)
     return Table(display, digest, source.encoding, checked.records, checked.ignored, checked.notes, source.sheet)
@@ -91,8 +94,44 @@ def _columnar(raw: bytes, ruleset: Ruleset, display: str) -> Table | None:
         return None
     notes = tuple(note_text(n) for n in read.notes)
     records = RecordsOf(read.columns, ruleset.inputs)
-    digest = hashlib.sha256(raw).hexdigest()
+    digest = sha256_hex(raw)
     return Table(display, digest, read.encoding, records, read.ignored, notes, "", read.columns)
+
+
+def _columnar_sheet(source: Source, ruleset: Ruleset, display: str, digest: str) -> Table | None:
+    """A plain sheet's table from the columnar reader, or None (the reference then reads the rows).
+
+    A sheet is plain when its rows are what a CSV file's lines would be: numbered 1, 2, 3... with no gap (no
+    title row taken out), no two-level header, no hidden row.  Its cells' texts, written as CSV, are then a
+    file the columnar reader screens exactly as it screens a CSV (it vouches for the reference's values, rows,
+    ignored columns and notes, or says None); its line numbers are the sheet's rows.  Only a screen with
+    nothing to note is taken: a note names a line, where a sheet's is named Sheet1!A7."""
+    rows = source.rows
+    if source.group_rows or source.hidden_rows:
+        return None
+    if any(r.line != n or r.last != n for n, r in enumerate(rows, start=1)):
+        return None
+    import csv
+    import io
+
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows(r.cells for r in rows)
+    written = text.getvalue()
+    # a first cell starting with U+FEFF would read as a byte-order mark, a tab could be taken for the separator
+    if written.startswith("\ufeff") or "\t" in written:
+        return None
+    raw = written.encode("utf-8")
+    if len(raw) < COLUMNAR_BYTES:  # a small sheet: the reference reads it faster than DuckDB starts
+        return None
+    from ..columns.frame import RecordsOf
+    from ..columns.read import read_csv_columns
+
+    read = read_csv_columns(raw, ruleset, display)
+    if read is None or read.notes:
+        return None
+    chosen = (f"{display}: {source.note}",) if source.note else ()
+    records = RecordsOf(read.columns, ruleset.inputs)
+    return Table(display, digest, source.encoding, records, read.ignored, chosen, source.sheet, read.columns)
 
 
 def _checked(source: Source, ruleset: Ruleset, display: str) -> _Said:

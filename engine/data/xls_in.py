@@ -14,6 +14,7 @@ is refused as the old-Excel refusal always was: save it as .xlsx.
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -56,18 +57,15 @@ def xls_sheet(path: Path, display: str, sheet: str | None) -> Sheet:
         )
     try:
         total = 0
-        layout = None
         for entry in sheets:
-            scan = _Scan(percent)
-            scan.read(stream, entry.offset, keep=entry is chosen)
-            total += scan.cells + scan.merged
+            total += count_cells(stream, entry.offset, MAX_CELLS - total)
             if total > MAX_CELLS:
                 raise too_many_cells(display)
-            if entry is chosen:
-                layout = scan.layout()
+        scan = _Scan(percent)
+        scan.read(stream, chosen.offset)
+        layout = scan.layout()
     except (ValueError, IndexError, struct.error) as e:
         raise _refused(display) from e
-    assert layout is not None
     return replace(read_sheet(open_book(path, display), name, layout, display, names, kind="xls"), chosen_why=why)
 
 
@@ -152,16 +150,41 @@ class _Entry:
     part: str  # "chart:" for a sheet that is not a worksheet, as xlsx_in marks them
 
 
-def records(stream: bytes, at: int) -> list[tuple[int, int, int]]:
-    """(type, start of data, length) of each record from `at` to the substream's EOF."""
-    out = []
+_HEAD = struct.Struct("<HH")  # a record's type and length
+_CELL_RECORDS = frozenset({_NUMBER, _RK, _LABELSST, _LABEL, _BOOLERR, _FORMULA})
+
+
+def records(stream: bytes, at: int) -> Iterator[tuple[int, int, int]]:
+    """(type, start of data, length) of each record from `at` to the substream's EOF, one at a time (a 200 MB
+    stream holds tens of millions of records: never all of them in a list)."""
     while at + 4 <= len(stream):
-        kind, length = struct.unpack_from("<HH", stream, at)
-        out.append((kind, at + 4, length))
+        kind, length = _HEAD.unpack_from(stream, at)
+        yield kind, at + 4, length
         at += 4 + length
         if kind == _EOF:
             break
-    return out
+
+
+def count_cells(stream: bytes, at: int, budget: int) -> int:
+    """The cells of the sheet whose records begin at `at`, as _Scan counts them (cells holding something, and every
+    cell of a merged range), counted in one tight loop that stops once more than `budget` are seen: a workbook of
+    millions of cells is refused after reading only the cap's worth of its records."""
+    unpack, end, cells = _HEAD.unpack_from, len(stream), 0
+    while at + 4 <= end and cells <= budget:
+        kind, length = unpack(stream, at)
+        if kind in _CELL_RECORDS:
+            cells += 1
+        elif kind == _MULRK:
+            cells += max(length - 6, 0) // 6
+        elif kind == _MERGED:
+            (count,) = struct.unpack_from("<H", stream, at + 4)
+            for i in range(min(count, (length - 2) // 8)):
+                r1, r2, c1, c2 = struct.unpack_from("<4H", stream, at + 6 + i * 8)
+                cells += (r2 - r1 + 1) * (c2 - c1 + 1)
+        elif kind == _EOF:
+            break
+        at += 4 + length
+    return cells
 
 
 def _globals(stream: bytes) -> tuple[list[_Entry], set[int]]:
@@ -196,7 +219,6 @@ class _Scan:
 
     percent: set[int]
     cells: int = 0
-    merged: int = 0
     rows: int = 0
     cols: int = 0
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
@@ -204,18 +226,19 @@ class _Scan:
     formats: dict[tuple[int, int], str] = field(default_factory=dict)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
 
-    def read(self, stream: bytes, at: int, keep: bool) -> None:
+    def read(self, stream: bytes, at: int) -> None:
+        """Note the sheet's layout from its records (its cells are within the cap: count_cells said so)."""
         for kind, start, length in records(stream, at):
             if kind in (_NUMBER, _RK, _LABELSST, _LABEL, _BOOLERR, _FORMULA, _BLANK):
                 row, col, xf = struct.unpack_from("<HHH", stream, start)
-                self._cell(kind, row + 1, col + 1, xf, stream, start, keep)
+                self._cell(kind, row + 1, col + 1, xf, stream, start)
             elif kind in (_MULRK, _MULBLANK):
                 row, first = struct.unpack_from("<HH", stream, start)
                 step = 6 if kind == _MULRK else 2
                 for i in range((length - 6) // step):
                     xf = struct.unpack_from("<H", stream, start + 4 + i * step)[0]
-                    self._cell(kind, row + 1, first + i + 1, xf, stream, start, keep)
-            elif kind == _ROW and keep:
+                    self._cell(kind, row + 1, first + i + 1, xf, stream, start)
+            elif kind == _ROW:
                 row, flags = struct.unpack_from("<H10xH", stream, start)
                 if flags & 0x20:  # fDyZero: the row is hidden (by hand or by a filter)
                     self.hidden.add(row + 1)
@@ -223,17 +246,14 @@ class _Scan:
                 (count,) = struct.unpack_from("<H", stream, start)
                 for i in range(min(count, (length - 2) // 8)):
                     r1, r2, c1, c2 = struct.unpack_from("<4H", stream, start + 2 + i * 8)
-                    self.merged += (r2 - r1 + 1) * (c2 - c1 + 1)
                     self.merges.append((r1 + 1, c1 + 1, r2 + 1, c2 + 1))
                     self.rows, self.cols = max(self.rows, r2 + 1), max(self.cols, c2 + 1)
 
-    def _cell(self, kind: int, row: int, col: int, xf: int, stream: bytes, start: int, keep: bool) -> None:
+    def _cell(self, kind: int, row: int, col: int, xf: int, stream: bytes, start: int) -> None:
         self.rows, self.cols = max(self.rows, row), max(self.cols, col)
         if kind in (_BLANK, _MULBLANK):
             return
         self.cells += 1
-        if not keep:
-            return
         if kind in _NUMERIC and xf in self.percent and not _formula_text(kind, stream, start):
             self.formats[(row, col)] = "0%"
         error = _error(kind, stream, start)

@@ -16,7 +16,7 @@ number format (a percentage shows 0.9806 as 98.06%), an error value
 (#DIV/0!, which it reads as empty), rows the sheet hides, a formula saved
 without its result — and what must be known before calamine builds the
 sheet's whole bounding box in memory (the box, the cell count) is read from
-the sheet's XML in one streamed pass (`_scan`), with byte searches and
+the sheet's XML in streamed passes (`_scan` counts, `_note` notes), with byte searches and
 regular expressions that stay in C.  The reading openpyxl gave is the
 reference: tests/test_excel_reader.py reads the same workbooks both ways.
 """
@@ -46,11 +46,12 @@ from ..numbers import SIGNIFICANT, plain_number, seen_text
 from ..ruleset.model import PROVENANCE_SHEET
 
 MAX_BOX = 5_000_000  # a sheet whose real cells span more than this (rows × columns) is a formatting accident or a hostile file
-# cells in the whole workbook.  The cap was set for openpyxl, which kept every cell of every sheet as an object
-# (~600 bytes and ~15 µs a cell); calamine reads a cell in about 1.5 µs and keeps it in ~32 bytes until it becomes
-# text, so the cap could rise tenfold (the README and tests/test_trust_data.py say 100,000).  A month's table is a
-# few hundred units of a dozen columns; a bigger one reads as CSV, which has no such cap
-MAX_CELLS = 100_000
+# cells in the whole workbook: 100,000 units of 15 columns, 125,000 of 12.  Measured with calamine (a 2-core
+# machine, 2026-12): reading a sheet costs 160 bytes of peak RSS a cell of figures and 240 a cell of distinct
+# texts (the worst: every cell its own shared string), about 390 MB at the cap, and the CLI's whole evaluation
+# of 1.2M cells of figures peaked at 374 MB; counting a workbook's cells up to the cap before reading it
+# costs ~0.2 s.  (The cap was 100,000 while openpyxl read workbooks: ~600 bytes and ~15 µs a cell.)
+MAX_CELLS = 1_500_000
 MAX_SHEET_XML = 200 * 2**20  # uncompressed size of one sheet's XML
 MAX_SHARED_STRINGS = 64 * 2**20  # uncompressed size of the shared strings (every text cell's text, once)
 MAX_OTHER_MEMBER = 16 * 2**20  # any other part: styles, theme, document properties
@@ -148,7 +149,6 @@ class Scan:
 
     cells: int
     merged_cells: int  # cells inside merged ranges: openpyxl made every one of them, and they count as cells
-    unsaved_formulas: list[str]  # A1 names of formula cells with no saved result
     partial: bool = False  # the scan stopped early, once the cells were over the cap
 
 
@@ -429,19 +429,19 @@ def _sheet_parts(zf: zipfile.ZipFile, display: str) -> list[tuple[str, str, bool
 def _check_cells(
     zf: zipfile.ZipFile, sheets: list[tuple[str, str]], chosen: str, name: str, display: str, marks: Marks
 ) -> None:
-    """Count every sheet's cells (a workbook is refused by its size, whichever sheet is read), refuse the chosen
-    sheet's formulas without a saved result, and note in `marks` what else its XML says.
+    """Count every sheet's cells (a workbook is refused by its size, whichever sheet is read); then read the
+    chosen sheet's XML again for what calamine does not say (`marks`) and its formulas without a saved result.
 
-    Counting stops as soon as the workbook is over the cap, so a sheet of
-    millions of cells is refused after reading only the cap's worth of it.
+    Counting is cheap (two byte counts a piece) and stops as soon as the
+    workbook is over the cap, so a sheet of millions of cells is refused after
+    unpacking only the cap's worth of it, before any slower search runs.
     """
     total = 0
+    counts: list[int] = []  # the chosen sheet's cells, piece by piece, for _note
     for _, part in sheets:
         if part.startswith("chart:") or part not in zf.NameToInfo:
             continue
-        scan = _scan(
-            zf, part, display, name if part == chosen else "", MAX_CELLS - total, marks if part == chosen else None
-        )
+        scan = _scan(zf, part, display, MAX_CELLS - total, counts if part == chosen else None)
         total += scan.cells + scan.merged_cells
         if total > MAX_CELLS:
             # stopped early: the cells are only known to be too many, unless a merged range alone is (merges follow the cells)
@@ -452,38 +452,62 @@ def _check_cells(
                 "copy the month's table to a workbook of its own, or save the sheet as CSV UTF-8 (a CSV may be much larger)",
                 code="xlsx.too-many-cells",
             )
-        if part == chosen and scan.unsaved_formulas:
-            _refuse_unsaved(scan.unsaved_formulas, name, display)
+    unsaved = _note(zf, chosen, marks, counts)
+    if unsaved:
+        _refuse_unsaved(unsaved, name, display)
 
 
-def _scan(zf: zipfile.ZipFile, part: str, display: str, name: str, budget: int, marks: Marks | None = None) -> Scan:
-    """A sheet's cells, merged cells and (when `name` is given) unsaved formulas, read from its XML in pieces;
-    for the chosen sheet, `marks` notes what calamine will not say.
-
-    Cells are counted by their tags' bytes (bytes.count runs at memory speed; a regular expression over a 150 MB
-    sheet takes seconds), and the scan stops once more than `budget` are seen: the workbook is refused anyway.
-    """
+def _scan(zf: zipfile.ZipFile, part: str, display: str, budget: int, counts: list[int] | None = None) -> Scan:
+    """A sheet's cells and merged cells, counted from its XML in pieces (each piece's cells appended to `counts`);
+    a declared dimension beyond Excel's grid refused.  The scan stops once more than `budget` are seen: the
+    workbook is refused anyway."""
     cells = merged = 0
-    unsaved: list[str] = []
     tags: tuple[bytes, ...] = ()
     for piece in _pieces(zf, part):
-        if not tags:
-            found = _PREFIX.search(piece)
-            tags = _cell_tags(found.group(1) or b"" if found else b"")
-        here = sum(piece.count(tag) for tag in tags)
+        tags = tags or _tags_of(piece)
+        here = _cells_in(piece, tags)
         cells += here
+        if counts is not None:
+            counts.append(here)
         if b"mergeCell" in piece:
             merged += sum(_area(m.group(1), m.group(2) or m.group(1)) for m in _MERGE.finditer(piece))
         if b"dimension" in piece:
             _check_dimension(piece, part, display)
         if cells + merged > budget:
-            return Scan(cells, merged, unsaved, partial=True)
-        if name and b"<f" in piece:
+            return Scan(cells, merged, partial=True)
+    return Scan(cells, merged)
+
+
+def _note(zf: zipfile.ZipFile, part: str, marks: Marks, counts: list[int]) -> list[str]:
+    """The chosen sheet's XML read again, once its cells are known to be within the cap: `marks` notes what
+    calamine will not say, and the A1 names of its formula cells with no saved result are returned.  The pieces
+    are the count's own (`counts`: each one's cells), cut from the same bytes in the same places."""
+    unsaved: list[str] = []
+    for index, piece in enumerate(_pieces(zf, part)):
+        if index == 0:
+            marks.row_tag = _tags_of(piece)[0][:-2] + b"row"  # <c plus a space, less both, plus row
+        if b"<f" in piece:
             unsaved += _unsaved_formulas(piece)
-        if marks is not None:
-            marks.row_tag = tags[0][:-2] + b"row"  # <c plus a space, less both, plus row
-            marks.note(piece, here)
-    return Scan(cells, merged, unsaved)
+        marks.note(piece, counts[index])
+    return unsaved
+
+
+def _tags_of(piece: bytes) -> tuple[bytes, ...]:
+    """The cell tags of the sheet whose XML begins with `piece`, with its namespace prefix."""
+    found = _PREFIX.search(piece)
+    return _cell_tags(found.group(1) or b"" if found else b"")
+
+
+def _cells_in(piece: bytes, tags: tuple[bytes, ...]) -> int:
+    """How many cell tags `piece` holds, by their bytes (bytes.count runs at memory speed; a regular expression
+    over a 150 MB sheet takes seconds).  Every way of writing one starts with <c (tags[0] less its space): when
+    <c and <c plus a space are equally many, no other way is there, and two counts did the work of six (<col and
+    <cfRule, outside the cells, only send a piece to the six)."""
+    start = piece.count(tags[0][:-1])
+    if start == 0:
+        return 0
+    spaced = piece.count(tags[0])
+    return spaced if spaced == start else spaced + sum(piece.count(tag) for tag in tags[1:])
 
 
 def _cell_tags(prefix: bytes) -> tuple[bytes, ...]:
@@ -918,9 +942,11 @@ def _grid(ws: Any, layout: Layout, title: str, display: str, places: Places = No
     """Row number -> its cells' text, up to its last cell holding something; empty rows are skipped whole.
 
     A row with nothing special (no merged, percentage or damaged cell, no text near Excel's limit) is made in one
-    map over its values, with no Python work per cell but _text's; any other row cell by cell (_careful_row).
+    map over its values, with no Python work per cell but _text's, and none at all for a value seen before in a
+    row of only numbers and texts (_Texts); any other row cell by cell (_careful_row).
     """
     grid: dict[int, list[str]] = {}
+    seen = _Texts()
     covered = _covered(layout)
     marked = {r for r, _ in covered} | {r for r, _ in layout.formats} | {r for r, _ in layout.damaged}
     top, left = ws.start or (0, 0)
@@ -931,8 +957,11 @@ def _grid(ws: Any, layout: Layout, title: str, display: str, places: Places = No
         if values.count("") == len(values):
             continue
         if places is None and row not in marked:
-            texts = list(map(_text, values))
-            if max(map(len, texts)) < MAX_CELL_CHARS // 2 - 1:  # a text is at least half its value (see _text)
+            try:
+                texts = list(map(seen.__getitem__ if _PLAIN_KINDS.issuperset(map(type, values)) else _plain, values))
+            except _Long:
+                texts = []
+            if texts:
                 while not texts[-1]:
                     texts.pop()
                 grid[row] = [""] * left + texts if left else texts
@@ -942,6 +971,31 @@ def _grid(ws: Any, layout: Layout, title: str, display: str, places: Places = No
             grid[places[0][row - 1] if places else row] = cells
     _put_errors(grid, layout, covered)
     return grid
+
+
+_PLAIN_KINDS = frozenset({float, str})  # a row of these only may share _Texts: no True equal to 1.0 among them
+_LONG = MAX_CELL_CHARS // 2 - 1  # a text is at least half its value (see _text): a shorter one is not near the limit
+
+
+class _Long(Exception):
+    """A text near Excel's limit: its row is read cell by cell, where such a cell is refused."""
+
+
+class _Texts(dict[Any, str]):
+    """Each value's _text, made once: a month's figures repeat (0 to 400 orders), so most cells are one lookup in
+    C.  Only numbers (floats, where equal values show alike, 0.0 and -0.0 included) and texts are kept."""
+
+    def __missing__(self, value: Any) -> str:
+        text = self[value] = _plain(value)
+        return text
+
+
+def _plain(value: Any) -> str:
+    """_text of a value in a row with nothing special; _Long for a text near Excel's limit."""
+    text = _text(value)
+    if len(text) >= _LONG:
+        raise _Long
+    return text
 
 
 def _careful_row(

@@ -15,11 +15,12 @@ are numbered is declared by the ruleset:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from ..data.table import Table
+from ..frozen import frozen, frozen_per_row
 from ..numbers import format_fixed, seen, spreadsheet_decimal
 from ..ruleset.model import Ruleset, UnitList
 from .scoring import Scored, Scoring
@@ -30,7 +31,7 @@ if TYPE_CHECKING:  # numpy is imported only by a command that scores
 Key = tuple[float, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_per_row  # made once per row: dataclass compiles its __init__
 class UnitResult:
     """One unit's result: unrounded scores, the text the table prints, its rank (None: not ranked)."""
 
@@ -46,7 +47,7 @@ class UnitResult:
     values: Mapping[str, int | float] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Evaluation:
     """Everything one evaluation produced, as every renderer needs it."""
 

@@ -15,12 +15,13 @@ import math
 import operator
 from collections import ChainMap
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import DecimalException
 from types import MappingProxyType
 
 from ..data.table import MAX_PROBLEMS, Record, Table
 from ..errors import KaopingError, Problem, fail
+from ..frozen import frozen, frozen_per_row
 from ..numbers import format_fixed, plain_number, seen
 from ..ruleset.expr import MAX_PLACES, Evaluator, Formula, Number
 from ..ruleset.model import Aggregate, Ruleset
@@ -45,7 +46,7 @@ AGGREGATE_FUNCTIONS: Mapping[str, Callable[[Sequence[Number]], Number]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_per_row  # made once per row: dataclass compiles its __init__
 class Scored:
     """One unit before ranking: its inputs, unrounded scores and total, and what it was scored with."""
 
@@ -59,7 +60,7 @@ class Scored:
     flags: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Scoring:
     aggregates: Mapping[str, Number | Mapping[str, Number]]
     units: tuple[Scored, ...]
@@ -67,7 +68,7 @@ class Scoring:
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class _Run:
     """What every step of one scoring run needs: the ruleset, the records, the evaluator."""
 

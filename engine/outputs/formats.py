@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 
 from ..evaluate.ranking import Evaluation
 from ..files import Piece
+from ..frozen import frozen
 from .machine import csv_chunks, json_chunks, to_csv, to_json
 
 Renderer = Callable[[Evaluation, str | None], str | bytes]
 Streamer = Callable[[Evaluation, str | None], Iterator[Piece]]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Format:
     """One output format: its -f name, the file names that imply it, what it renders to, and where it may go.
 

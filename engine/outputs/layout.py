@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from ..evaluate.ranking import Evaluation, UnitResult
+from ..frozen import frozen
 from ..numbers import format_fixed, plain_number
 from ..ruleset.model import TITLE_FIELDS, Column, ColumnGroup, Input, Ruleset
 
 PERIOD = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Leaf:
     """A printed column: its field, its lower header, its group header (if any)."""
 

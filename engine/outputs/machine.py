@@ -210,7 +210,7 @@ def csv_chunks(evaluation: Evaluation, period: str | None = None) -> Iterator[Pi
         from ..columns import stream
 
         ranking = evaluation.columns
-        cells = stream.csv_cells(evaluation, ranking, [(c.field, c.numeric) for c in cols])
+        cells = stream.csv_columns(evaluation, ranking, [(c.field, c.numeric) for c in cols])
         return stream.csv_chunks(evaluation, ranking, head, cells)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")

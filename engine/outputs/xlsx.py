@@ -21,11 +21,20 @@ writing into a row already written (_merge_down).  The cells, merges, number
 formats, widths, frozen header and print setup are those the openpyxl writer
 made (tests/test_excel_writer.py reads both back cell by cell).  XlsxWriter is
 imported here only; the CLI imports this module when it writes an xlsx.
+
+The units' rows, nearly every cell, skip XlsxWriter's per-cell work: their
+XML text, XlsxWriter's own, goes straight to its row file (_RowText, checked
+against XlsxWriter's cell-by-cell writing at first use), and for a table the
+columnar core scored their values are read from its arrays (xlsx_columns.py)
+rather than from a UnitResult a unit: 100,000 units write in about 1.5 s,
+where XlsxWriter's own write_number took 8.  tests/test_excel_writer_fast.py
+compares both with the cell-by-cell workbook byte for byte.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import math
 import re
@@ -174,14 +183,15 @@ def _write_table(sheet: Any, looks: _Looks, evaluation: Evaluation, heading: str
     cols = table_leaves(evaluation)
     spans = group_spans(cols)
     header_rows = 2 if spans else 1
-    widths, titles = _widths(evaluation, cols)
+    sections = _sections(evaluation, cols)
+    widths, titles = _widths(evaluation, cols, sections), [label for label, _ in sections if label]
     for i, width in enumerate(_fit(widths, spans, [heading, *titles])):
         sheet.set_column_pixels(i, i, width * _PIXELS_PER_CHARACTER)  # exactly `width` characters (see below)
     sheet.freeze_panes(1 + header_rows, 0)
     _print_setup(sheet, header_rows)
     _write_title(sheet, looks, heading, len(cols), markers(evaluation.ruleset))
     _write_header(sheet, looks, cols, spans, header_rows)
-    row = _write_body(sheet, looks, evaluation, cols, 1 + header_rows)
+    row = _write_body(sheet, looks, sections, len(cols), 1 + header_rows)
     _write_notes(sheet, evaluation, row + 1, period)
 
 
@@ -190,18 +200,27 @@ def _write_table(sheet: Any, looks: _Looks, evaluation: Evaluation, heading: str
 _PIXELS_PER_CHARACTER = 7
 
 
-def _widths(evaluation: Evaluation, cols: Sequence[Leaf]) -> tuple[list[int], list[str]]:
-    """Each column's widest text (header or cell, a Chinese character counting two), and the sections' titles.
-    A column of plain ASCII (numbers, ranks) is measured by len, in C; any other text by its terminal width."""
-    results = [result for _, section in sections_of(evaluation) for result in section]
-    titles = [label for label, _ in sections_of(evaluation) if label]
+def _widths(evaluation: Evaluation, cols: Sequence[Leaf], sections: Sequence[Section]) -> list[int]:
+    """Each column's widest text (header or cell, a Chinese character counting two).  A column of plain ASCII
+    (numbers, ranks) is measured by len, in C; any other text by its terminal width."""
     widths = []
-    for leaf in cols:
-        texts = [cell(evaluation, result, leaf.field) for result in results]
+    for leaf, texts in zip(cols, _texts(evaluation, cols, sections), strict=True):
         joined = "".join(texts)
         measure = len if joined.isascii() and joined.isprintable() else cell_len
         widths.append(max(max(map(measure, texts), default=0), cell_len(leaf.label), 1))
-    return widths, titles
+    return widths
+
+
+def _texts(evaluation: Evaluation, cols: Sequence[Leaf], sections: Sequence[Section]) -> list[list[str]]:
+    """Each column's printed text (layout.cell) for every unit: from the columns when the core scored them (in
+    unit order: a width does not depend on the order), else from the results."""
+    if evaluation.columns is not None:
+        from ..columns.stream import csv_cells
+
+        ranking = evaluation.columns
+        return [make(ranking.order) for make in csv_cells(evaluation, ranking, [(c.field, True) for c in cols])]
+    results = [result for _, section in sections_of(evaluation) for result in section]
+    return [[cell(evaluation, result, leaf.field) for result in results] for leaf in cols]
 
 
 def _write_title(sheet: Any, looks: _Looks, heading: str, width: int, marks: Sequence[str] = ()) -> None:
@@ -256,26 +275,36 @@ def _merge_down(sheet: Any, col: int, look: Any) -> None:
     sheet.merge.append([1, col, 2, col])
 
 
-def _write_body(sheet: Any, looks: _Looks, evaluation: Evaluation, cols: Sequence[Leaf], row: int) -> int:
-    """Each section's title row (when it has a title), then its units; the next free row (0-based)."""
-    score_format = _number_format(evaluation.ruleset.rounding.places)
-    write_number = sheet.write_number
-    for label, results in sections_of(evaluation):
+def _write_body(sheet: Any, looks: _Looks, sections: Sequence[Section], width: int, row: int) -> int:
+    """Each section's title row (when it has a title), then its units; the next free row (0-based).  The units'
+    rows go to the sheet as XML text (_RowText) when this XlsxWriter writes the same text, else cell by cell."""
+    rows = _RowText.of(sheet, looks) if _rows_as_text() else None
+    for label, columns in sections:
         if label:
-            if len(cols) > 1:
-                sheet.merge_range(row, 0, row, len(cols) - 1, _text(label), looks.section)
+            if width > 1:
+                sheet.merge_range(row, 0, row, width - 1, _text(label), looks.section)
             else:
                 sheet.write_string(row, 0, _text(label), looks.section)
             row += 1
-        for result in results:
-            for i, leaf in enumerate(cols):
-                value, number_format = cell_value(evaluation, result, leaf, score_format)
-                look = looks.body if number_format is None else looks.score
-                if type(value) is int or type(value) is float and math.isfinite(value):
-                    write_number(row, i, value, look)  # nearly every cell: _put's first question answered here
-                else:
-                    _put(sheet, row, i, value, look)
-            row += 1
+        row = (
+            rows.write(columns, row) if rows is not None else _write_cells(sheet, looks.body, looks.score, columns, row)
+        )
+    return row
+
+
+def _write_cells(sheet: Any, body: Any, score: Any, columns: Sequence[Cells], row: int) -> int:
+    """The units' rows written cell by cell through XlsxWriter (the reference for _RowText)."""
+    write_number = sheet.write_number
+    n = len(columns[0].values) if columns else 0
+    for index in range(n):
+        for i, cells in enumerate(columns):
+            value = cells.values[index]
+            look = score if cells.scored(index) else body
+            if type(value) is int or type(value) is float and math.isfinite(value):
+                write_number(row, i, value, look)  # nearly every cell: _put's first question answered here
+            else:
+                _put(sheet, row, i, value, look)
+        row += 1
     return row
 
 
@@ -329,6 +358,42 @@ def _number_format(places: int) -> str:
     return "0" if places <= 0 else "0." + "0" * places
 
 
+# --- the cells of the units' rows ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Cells:
+    """One column's cells in a section, top to bottom: the values the sheet holds (cell_value's), and which show
+    a score's decimals (True for the whole column, or one flag a cell)."""
+
+    values: list[Any]
+    score: bool | list[bool]
+
+    def scored(self, index: int) -> bool:
+        return self.score if isinstance(self.score, bool) else self.score[index]
+
+
+Section = tuple[str, list[Cells]]  # a section's title ("" for none) and its columns
+
+
+def _sections(evaluation: Evaluation, cols: Sequence[Leaf]) -> list[Section]:
+    """The table's sections (layout.sections_of) as columns of cells: from the columns when the core scored
+    them, without a UnitResult a unit, else from the results by cell_value (the reference)."""
+    if evaluation.columns is not None:
+        from .xlsx_columns import sections
+
+        return sections(evaluation, evaluation.columns, cols)
+    score_format = _number_format(evaluation.ruleset.rounding.places)
+    out: list[Section] = []
+    for label, results in sections_of(evaluation):
+        columns = []
+        for leaf in cols:
+            pairs = [cell_value(evaluation, result, leaf, score_format) for result in results]
+            columns.append(Cells([v for v, _ in pairs], [f is not None for _, f in pairs]))
+        out.append((label, columns))
+    return out
+
+
 def _fit(widths: list[int], spans: Sequence[tuple[int, int, str]], wide: Sequence[str]) -> list[int]:
     """Column widths (a Chinese character counts two): the longest cell or header + 2, a group header
     fitting over its columns, the title and section titles over the table."""
@@ -342,6 +407,178 @@ def _fit(widths: list[int], spans: Sequence[tuple[int, int, str]], wide: Sequenc
         for k in range(max(short, 0)):
             out[k % len(out)] += 1
     return out
+
+
+# --- the units' rows as XML text --------------------------------------------------------------
+
+ROW_BLOCK = 8192  # rows made into text at a time: a few MB, whatever the table's size
+# a text XlsxWriter writes as it is between <t> and </t>: none of what it escapes or marks (& < > " and control
+# characters, an _xHHHH_ look-alike, space at either end); anything else is left to XlsxWriter itself
+_ODD_TEXT = re.compile(r'[&<>"\x00-\x1f]|_x[0-9a-fA-F]{4}_|^\s|\s$')
+_PLAIN_TEXT_MAX = 32_767 // 2  # XlsxWriter cuts a longer text (in UTF-16 units); below half, it cannot be longer
+
+
+class _RowText:
+    """The units' rows written into the sheet's row file as the XML text XlsxWriter would write for them.
+
+    XlsxWriter spends some 3 µs a cell storing, checking and writing it (1.7 million cells at 100,000 units: five
+    seconds); here a column's cells become text in one comprehension and the rows are laid out by slice
+    assignment.  The text is XlsxWriter's own, by construction and by test: a cell is <c r="B7" s="2"> then
+    <v>{number:.16G}</v>, a blank <c .../>, or a plain text inline (<is><t>…</t></is>); any other value (a text
+    to escape, a boolean, an infinity) is written by XlsxWriter into a scratch sheet and its text copied.
+    `_rows_as_text` checks at first use that this XlsxWriter writes such rows exactly so, else the rows are
+    written cell by cell (_write_cells).  In constant_memory mode XlsxWriter keeps only the row being written:
+    that row is written first (_write_single_row), the rows' extent is given to its dimension check, and its
+    next row is set after them, so that what comes next (a section's title, the notes) follows as it would.
+    """
+
+    def __init__(self, sheet: Any, body: Any, score: Any) -> None:
+        from xlsxwriter.utility import xl_col_to_name  # type: ignore[import-untyped]
+
+        self.sheet, self.looks = sheet, {False: body, True: score}
+        self.letters = [xl_col_to_name(col) for col in range(_MAX_COLUMNS)]
+        self.scratch: Any = None
+
+    @classmethod
+    def of(cls, sheet: Any, looks: _Looks) -> _RowText:
+        return cls(sheet, looks.body, looks.score)
+
+    def write(self, columns: Sequence[Cells], row: int) -> int:
+        """The section's rows from `row` (0-based); the next free row.  The last is written cell by cell and left
+        with XlsxWriter, which holds a sheet's last row until something follows it (a section's title, the notes,
+        or the workbook's end, after the next sheet): the styles are numbered in the order XlsxWriter meets them
+        as it writes rows, so a row it holds must be held here too."""
+        n = len(columns[0].values) if columns else 0
+        for start in range(0, n - 1, ROW_BLOCK):
+            self._block(columns, start, min(start + ROW_BLOCK, n - 1), row + start)
+        if n:
+            last = [
+                Cells(c.values[n - 1 :], c.score if isinstance(c.score, bool) else c.score[n - 1 :]) for c in columns
+            ]
+            _write_cells(self.sheet, self.looks[False], self.looks[True], last, row + n - 1)
+        return row + n
+
+    def _block(self, columns: Sequence[Cells], start: int, stop: int, first: int) -> None:
+        sheet, last = self.sheet, first + stop - start - 1
+        sheet._write_single_row(first)  # the row before, still held (a header or a section's title), is written
+        xfs = self._xfs(columns, start, stop)
+        sheet._check_dimensions(first, 0)
+        sheet._check_dimensions(last, len(columns) - 1)
+        numbers = [str(r + 1) for r in range(first, last + 1)]
+        texts, tokens = ['<row r="'], [numbers]
+        for col, cells in enumerate(columns):
+            texts += [f'{"" if col else chr(34) + ">"}<c r="{self.letters[col]}', ""]
+            tokens += [numbers, self._tails(cells, start, stop, xfs)]
+        texts.append("</row>")
+        sheet.fh.write(_lines(texts, tokens, stop - start))
+        sheet.previous_row = last
+
+    def _xfs(self, columns: Sequence[Cells], start: int, stop: int) -> dict[bool, int]:
+        """The style index of each look the rows use, assigned (when first asked, XlsxWriter numbers a format) in
+        the order XlsxWriter meets them: row by row, left to right."""
+        first: dict[bool, tuple[int, int]] = {}
+        for col, cells in enumerate(columns):
+            if isinstance(cells.score, bool):
+                first[cells.score] = min(first.get(cells.score, (stop, col)), (start, col))
+                continue
+            flags = cells.score[start:stop]
+            for flag in (False, True):
+                if flag in flags:
+                    first[flag] = min(first.get(flag, (stop, col)), (start + flags.index(flag), col))
+        return {flag: self.looks[flag]._get_xf_index() for flag in sorted(first, key=first.__getitem__)}
+
+    def _tails(self, cells: Cells, start: int, stop: int, xfs: dict[bool, int]) -> list[str]:
+        """Each cell's text after its reference (<c r="B7), for the rows start..stop of one column."""
+        values = cells.values[start:stop]
+        if isinstance(cells.score, bool):
+            xf = xfs[cells.score]
+            kinds = set(map(type, values))
+            if kinds <= {int, float} and (float not in kinds or all(map(math.isfinite, values))):
+                head = f'" s="{xf}"><v>'
+                return [f"{head}{v:.16G}</v></c>" for v in values]
+            return [self._tail(v, xf, cells.score) for v in values]
+        flags = cells.score[start:stop]
+        return [self._tail(v, xfs[f], f) for v, f in zip(values, flags, strict=True)]
+
+    def _tail(self, value: Any, xf: int, scored: bool) -> str:
+        """One cell's text after its reference, as _put has XlsxWriter write it."""
+        kind = type(value)
+        if value is None or value == "":
+            return f'" s="{xf}"/>'
+        if kind is int or kind is float and math.isfinite(value):
+            return f'" s="{xf}"><v>{value:.16G}</v></c>'
+        if kind is str:
+            text = _text(value)
+            if len(text) <= _PLAIN_TEXT_MAX and not _ODD_TEXT.search(text):
+                return f'" s="{xf}" t="inlineStr"><is><t>{text}</t></is></c>'
+        return self._written(value, self.looks[scored])
+
+    def _written(self, value: Any, look: Any) -> str:
+        """The text XlsxWriter itself writes for a cell holding `value`, after its reference."""
+        if self.scratch is None:
+            from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
+
+            self.scratch = Worksheet()
+            self.scratch.constant_memory = True
+        scratch = self.scratch
+        scratch.fh = io.StringIO()
+        _put(scratch, 0, 0, value, look)
+        scratch._write_cell(0, 0, scratch.table[0][0])
+        scratch.table.clear()
+        return str(scratch.fh.getvalue()).removeprefix('<c r="A1')
+
+
+_MAX_COLUMNS = 16_384  # Excel's
+
+
+def _lines(texts: Sequence[str], tokens: Sequence[Sequence[str]], n: int) -> str:
+    """n rows, each texts[0] + tokens[0][i] + texts[1] + ... + texts[-1], joined once (no string made per row:
+    the pieces are laid out by strided slice assignment, a C loop a column)."""
+    width = 2 * len(tokens) + 1
+    out: list[str] = [""] * (n * width)
+    for j, text in enumerate(texts):
+        out[2 * j :: width] = [text] * n
+    for j, column in enumerate(tokens):
+        out[2 * j + 1 :: width] = column
+    return "".join(out)
+
+
+# the values the check writes both ways: integers and floats of every kind .16G tells apart, a blank, plain and odd
+# texts (escaped, marked, an _xHHHH_ look-alike, space at an end, a line break), a boolean and an infinity
+_PROBES: tuple[Any, ...] = (
+    0, 7, -343, 10**15 - 1, 39.88, -0.5, 1e-7, 123456.789, 1 / 3, 2.5e20, -0.0, None, "", "区人力资源局", "x",
+    "=1+2", "a&b<c>", 'say "hi"', "_x0041_", " lead", "trail ", "two\nlines", "\t", "<r>x</r>", True,
+    float("inf"), "9" * 16,
+)  # fmt: skip
+
+
+@functools.cache
+def _rows_as_text() -> bool:
+    """Whether _RowText writes, for rows of the probes, exactly the text this XlsxWriter writes for them cell by
+    cell (checked once a process, in a few milliseconds; any difference, or an XlsxWriter without the internals
+    _RowText uses, and the rows are written cell by cell)."""
+    try:
+        from xlsxwriter.format import Format  # type: ignore[import-untyped]
+        from xlsxwriter.worksheet import Worksheet
+
+        texts = []
+        for mine in (False, True):
+            indices: dict[str, int] = {}
+            looks = Format({"border": 1}, indices, {}), Format({"border": 1, "num_format": "0.00"}, indices, {})
+            sheet = Worksheet()
+            sheet.constant_memory, sheet.fh = True, io.StringIO()
+            sheet.write_string(2, 0, "header", looks[0])
+            columns = [Cells([v, v], [i % 2 == 0, i % 3 == 0]) for i, v in enumerate(_PROBES)]
+            if mine:
+                _RowText(sheet, *looks).write(columns, 3)
+            else:
+                _write_cells(sheet, *looks, columns, 3)
+            sheet.write_string(6, 0, "after")
+            sheet._write_single_row(7)
+            texts.append((sheet.fh.getvalue(), sheet.dim_rowmax, sheet.dim_colmax, sheet.previous_row, indices))
+        return texts[0] == texts[1]
+    except Exception:  # an XlsxWriter whose internals differ: the rows are written cell by cell
+        return False
 
 
 # --- sheet 2: provenance -----------------------------------------------------------------------

@@ -10,16 +10,16 @@ give it two.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from ..frozen import frozen
 from ..numbers import plain_number
 from .model import Band
 
 _JOIN_HINT = "make each band start where the one below it ends (at_least = the other's below)"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class BandProblem:
     """What is wrong with the band at `index` in the list as written."""
 

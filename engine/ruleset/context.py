@@ -9,12 +9,13 @@ character inside a formula or a header, or at the --set that wrote it).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from yaml.nodes import Node, ScalarNode
 
 from ..errors import Problem
+from ..frozen import frozen
 from .names import Names
 from .resolve import Found
 from .schema import item_path
@@ -23,7 +24,7 @@ from .yamlsrc import Source, block_position, locate, scalar_column
 DocPath = Sequence[Any]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Context:
     """One build's shared state: read-only but for the problems it collects."""
 

@@ -20,12 +20,12 @@ import math
 import operator as op
 import re
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
 from typing import cast
 
 from simpleeval import SimpleEval  # type: ignore[import-untyped]  # simpleeval ships no type information
 
 from ..errors import did_you_mean
+from ..frozen import frozen
 from ..numbers import SIGNIFICANT, plain_number, spreadsheet_round
 
 MAX_LENGTH = 1000
@@ -67,7 +67,7 @@ def round_(value: Number, places: Number = 0) -> float:
     return spreadsheet_round(value, int(places))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Helper:
     function: Callable[..., Number]
     min_args: int
@@ -123,7 +123,7 @@ _REFUSED: Mapping[type, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Formula:
     """A formula checked and parsed once; `names` are the names it reads."""
 
@@ -185,7 +185,7 @@ TYPED_CHARACTERS: Mapping[str, tuple[str, str]] = {
     "\u3000": ("a full-width space", "write an ordinary space (switch the input method to half-width)"),
     **{chr(0xFF10 + d): ("a full-width digit", f"write {d}") for d in range(10)},
 }
-_PERCENT = re.compile(r"(\d+(?:\.\d+)?)[ \t]*[%％]")
+_PERCENT = r"(\d+(?:\.\d+)?)[ \t]*[%％]"  # compiled (by re's cache) for a formula holding a % only
 
 
 def _check_typed_characters(text: str) -> None:
@@ -194,7 +194,7 @@ def _check_typed_characters(text: str) -> None:
     Python would call each an "invalid character" or, for `%`, a remainder;
     a person who typed it meant something else.
     """
-    percent = _PERCENT.search(text)
+    percent = re.search(_PERCENT, text) if "%" in text or "％" in text else None
     if percent:
         number = percent.group(1)
         raise FormulaError(

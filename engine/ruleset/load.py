@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import KaopingError, Problem
 from .loader import build_model
@@ -18,8 +19,10 @@ from .model import Ruleset
 from .resolve import Found, found_at
 from .schema import check_format_version, check_schema
 from .versions import Choice, check_not_edited_copy, check_unchanged
-from .whatif import Override, apply_overrides
 from .yamlsrc import MAX_PROBLEMS, Reads, Source
+
+if TYPE_CHECKING:  # the what-if stage is imported by a load with --set values only
+    from .whatif import Override
 
 
 def load_ruleset(
@@ -66,6 +69,8 @@ def load_source(src: Source, overrides: Sequence[Override] = (), expect: Found |
     """The stages after reading, for a parsed document from a file or from text (the Python API's loads):
     what-if, format version, schema, meaning and build."""
     if overrides and isinstance(src.data, dict):
+        from .whatif import apply_overrides
+
         src = apply_overrides(src, overrides)
     problems = check_format_version(src) or check_schema(src)
     if not problems:

@@ -7,8 +7,8 @@ reading, scoring, ranking, rendering) reads these objects only.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from ..frozen import frozen
 from ..numbers import plain_number, seen
 from .expr import Formula
 from .vocab import (
@@ -34,7 +34,7 @@ PROVENANCE_SHEET = "来源"
 DEFAULT_TOTALS_LABELS = ("合计", "总计", "小计", "全区合计", "平均", "平均值", "均值", "总数", "汇总")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Input:
     """A field every record carries.  `min`/`max` may name another input."""
 
@@ -56,7 +56,7 @@ class Input:
         return self.default is None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Aggregate:
     """A value over all records, or over each unit's group (`per_group`): sum, max, min, mean, count of `of`."""
 
@@ -67,7 +67,7 @@ class Aggregate:
     per_group: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Derived:
     """A per-record value that is not scored: a rate, rounded or capped, read by indicators and flags."""
 
@@ -76,7 +76,7 @@ class Derived:
     formula: Formula
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Band:
     """One row of a decision table: values in [at_least, below) give `value` (points, or a grade's label)."""
 
@@ -88,7 +88,7 @@ class Band:
         return (self.at_least is None or x >= self.at_least) and (self.below is None or x < self.below)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Lookup:
     """A banded lookup table, called in formulas by its id: response_points(rate)."""
 
@@ -103,7 +103,7 @@ class Lookup:
         raise ArithmeticError(f"{x:g} is outside every band of {self.id}")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Indicator:
     """A scored item.  A penalty's formula gives points deducted, a bonus's points added, each at most `weight`."""
 
@@ -114,7 +114,7 @@ class Indicator:
     kind: IndicatorKind = "score"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Group:
     """A group of units ranked on its own, with its own full marks and weights where they differ."""
 
@@ -128,7 +128,7 @@ class Group:
         return dict(self.weights).get(indicator.id, indicator.weight)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Grades:
     """Grade bands over the displayed total (or over total / max × 100 with `percent`)."""
 
@@ -141,7 +141,7 @@ class Grades:
         return next((str(b.value) for b in self.bands if b.holds(x)), "")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class UnitList:
     """A named list under the table: the top or bottom `size` ranked units, within each group or overall."""
 
@@ -152,14 +152,14 @@ class UnitList:
     per_group: bool
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Flag:
     id: str
     label: str
     when: Formula
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Combine:
     """How several periods' results make one: the `function` of each unit's totals."""
 
@@ -167,7 +167,7 @@ class Combine:
     missing: MissingPolicy
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Total:
     """Full marks; `formula` None means the sum of the unrounded indicator scores."""
 
@@ -179,13 +179,13 @@ class Total:
     floor: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Rounding:
     places: int
     mode: RoundingMode
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Ranking:
     by: str
     order: RankingOrder
@@ -197,7 +197,7 @@ class Ranking:
     ineligible_label: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Column:
     """One column of the report: a field and its header (a label template)."""
 
@@ -205,7 +205,7 @@ class Column:
     label: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ColumnGroup:
     """A header spanning several columns (the upper row of a two-level header)."""
 
@@ -216,13 +216,13 @@ class ColumnGroup:
 ReportItem = Column | ColumnGroup
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Report:
     title: str
     columns: tuple[ReportItem, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class GoldenCase:
     """A ruleset's own test: an input and the table it must produce (paths relative to the ruleset)."""
 
@@ -232,7 +232,7 @@ class GoldenCase:
     period: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Ruleset:
     """A validated ruleset.  `steps` is the evaluation order of aggregates and indicators."""
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 import keyword
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from ..frozen import frozen
 from .expr import HELPERS
 from .model import ID_SECTIONS, SPECIAL_FIELDS, Input
 
@@ -28,7 +28,7 @@ RANK_LABEL = "排名"
 GRADE_LABEL = "等级"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Names:
     """What the ruleset declares, by section, in the document's order."""
 

@@ -7,7 +7,6 @@ brace's column.
 
 from __future__ import annotations
 
-import difflib
 import re
 
 from .context import Context, DocPath
@@ -37,16 +36,17 @@ def check_own_label(ctx: Context, field: str) -> None:
 
 def check_ruleset_title(ctx: Context) -> None:
     """The ruleset's own `title` is shown as written (in `list`, and when a report title needs --period)."""
-    for m in re.finditer("[{}\uff5b\uff5d]", ctx.doc["title"]):
-        brace = "a '{' or '}'" if m.group(0) in "{}" else f"a '{m.group(0)}' (a full-width brace)"
+    title = ctx.doc["title"]
+    at = next((i for i, char in enumerate(title) if char in "{}\uff5b\uff5d"), None)  # the first brace of any width
+    if at is not None:
+        brace = "a '{' or '}'" if title[at] in "{}" else f"a '{title[at]}' (a full-width brace)"
         ctx.problem_in_text(
             ["title"],
-            m.start(),
+            at,
             f"the ruleset's title is shown as written, so {brace} in it would be printed as typed",
             'put placeholders in the report\'s title: report: {title: "{year}年{month}月…"}',
             code="ruleset.brace-in-ruleset-title",
         )
-        return
 
 
 def _placeholder_names(ctx: Context, title: bool) -> list[str]:
@@ -62,6 +62,8 @@ def _check_placeholders(ctx: Context, text: str, path: DocPath, title: bool) -> 
     text = _check_wide_braces(ctx, text, path, what, allowed)
     for m in BRACES.finditer(text):
         if m.group(1) not in allowed:
+            import difflib  # only a mistake needs a did-you-mean: not imported by a run that has none
+
             close = difflib.get_close_matches(m.group(1), allowed, n=1, cutoff=0.6)
             hint = f"did you mean '{{{close[0]}}}'?" if close else _placeholder_usage(ctx, title)
             message = f"the {what} placeholder '{m.group(0)}' names nothing in this ruleset"
@@ -117,6 +119,8 @@ def _meant(name: str, allowed: list[str]) -> str:
     """The placeholder a (possibly misspelt) name means, or ""."""
     if name in allowed:
         return name
+    import difflib  # only a mistake needs a did-you-mean: not imported by a run that has none
+
     return next(iter(difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)), "")
 
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
 from ..errors import did_you_mean, fail
+from ..frozen import frozen
 
 
 def _shipped() -> Path:
@@ -50,7 +50,7 @@ def in_installed_package(root: Path) -> bool:
         return False
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Found:
     name: str
     version: str

@@ -9,12 +9,10 @@ and a did-you-mean for misspelt keys and choices.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any
@@ -24,6 +22,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from yaml.nodes import Node, ScalarNode
 
 from ..errors import Problem, did_you_mean
+from ..frozen import frozen
 from .yamlsrc import WIDE_COLON, WIDE_COLON_CODE, WIDE_SPACE, WIDE_SPACE_CODE, Source, child, locate, scalar_column
 
 # The schema is package data (kaoping.schemas, from the project's schemas/ folder), read through
@@ -41,7 +40,7 @@ def ruleset_schema() -> dict[str, Any]:
     return schema
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class _Mistake:
     """One JSON Schema error, its fields narrowed once from the types jsonschema leaves open (Unset).
 
@@ -136,6 +135,8 @@ def _misspelt_keys(errors: list[_Mistake]) -> set[tuple[tuple[Any, ...], str]]:
             allowed = list(error.schema.get("properties", {}))
             for key in error.instance:
                 if key not in allowed:
+                    import difflib  # only a mistake needs a did-you-mean: not imported by a run that has none
+
                     close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
                     if close:
                         found.add((error.path, close[0]))

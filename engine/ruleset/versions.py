@@ -11,14 +11,13 @@ version; `--as-of DATE` means the released version in effect on that date.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import KaopingError, Problem, UsageError, fail
 from ..files import write_atomically
+from ..frozen import frozen
 from .resolve import BUNDLED, Found, exact, file_ref, find_all, is_path, named, version_key
 from .schema import ruleset_schema
 from .yamlsrc import MAX_BYTES, Reads, read_yaml
@@ -30,7 +29,7 @@ LOCK_HEADER = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Release:
     version: str
     sha256: str
@@ -72,6 +71,8 @@ def _read_lock(folder: Path) -> dict[str, Release]:
 
 def file_sha256(path: Path) -> str:
     """The sha256 of a file's bytes, read in chunks: a huge file is hashed without being held in memory."""
+    import hashlib  # a file of any size, read in chunks (engine.digest spares a small one OpenSSL's start)
+
     digest = hashlib.sha256()
     with path.open("rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -191,7 +192,7 @@ def parse_date(text: str, what: str) -> dt.date:
         ) from None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class NewVersion:
     """What new-version wrote, and the two things it chose that the user should hear."""
 
@@ -439,7 +440,7 @@ def release(found: Found) -> Release:
     return entry
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Choice:
     """The file a RULESET argument means; `found` when it was named (not a path).
 

@@ -27,11 +27,12 @@ import copy
 import difflib
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
 from ..errors import KaopingError, Problem, UsageError
+from ..frozen import frozen
 from .model import ID_SECTIONS
 from .schema import ruleset_schema
 from .yamlsrc import Source, misread_number, parse_yaml
@@ -43,7 +44,7 @@ _INDEX = re.compile(r"^(.*)\[(-?\d+)\]$")
 _POSITION = re.compile(r"-?\d+")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Override:
     text: str
     key: str
