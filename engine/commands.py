@@ -21,7 +21,7 @@ from .digest import sha256_hex
 from .errors import KaopingError, Problem, UsageError, fail, render_problems
 from .evaluate.pipeline import stages
 from .evaluate.ranking import Evaluation
-from .files import Content, write_files
+from .files import Content, text_of, write_files
 from .frozen import frozen
 from .outputs.formats import FORMAT_OF_SUFFIX, FORMATS, VIEW_FORMATS
 from .outputs.layout import canonical_period
@@ -286,7 +286,7 @@ def emit(
             out.write(text if isinstance(text, str) else text.decode("utf-8"))
         else:
             for piece in text:
-                out.write(piece)
+                out.write(text_of(piece))
         return
     files: list[tuple[Path, Content]] = [(Path(output), text)]
     if sidecar:

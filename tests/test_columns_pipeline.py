@@ -220,3 +220,59 @@ def test_a_large_csv_through_the_cli_is_the_references_bytes(tmp_path: Path, mon
     monkeypatch.setattr(pipeline, "COLUMNAR_FROM", 10**12)
     for fmt in ("json", "csv"):
         assert run_cli("evaluate", "-r", "jintai-hotline@2024.02", data, "-f", fmt).out == columnar[fmt]
+
+
+@pytest.mark.parametrize(("ruleset", "data"), PAIRS, ids=[f"{r.stem}:{d.stem}" for r, d in PAIRS])
+def test_every_ruleset_written_in_blocks_of_a_few_units(
+    ruleset: Path, data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writers' blocks joined: a block of 3 units (a last one shorter), each with its own widths."""
+    from kaoping.columns import stream
+
+    monkeypatch.setattr(stream, "BLOCK", 3)
+    model = kaoping.load(ruleset).model
+    result = kaoping.evaluate(kaoping.load(ruleset), data)
+    assert_same(model, result.evaluation.table, "2024-02")
+
+
+# scores just above and below their bounds: 35 * (1 + 2**-52) is seen as 35 (no warning), 35 + 1e-9 and
+# 35.00000000000014 (seen 35.0000000000001) are not;
+# -1e-300 is seen below 0; an unbounded total passes full marks
+OUT_OF_BOUNDS = [
+    {"completion.formula": "weight * ratio(completed, due, 1) * 1.0000000000000002"},
+    {"completion.formula": "weight * ratio(completed, due, 1) + 0.000000001 * ratio(completed, due, 1)"},
+    {"completion.formula": "weight * ratio(completed, due, 1) * 1.000000000000004"},  # 35.00000000000014: seen above
+    {"timeliness.formula": "weight * ratio(on_time, due, 1) - 0.000000000000001"},
+    {"timeliness.formula": "weight * ratio(on_time, due, 1) - 39.9"},
+    {"rework.formula": "0 - 1e-300"},
+    {"completion.formula": "clamp(weight, 40, 0)"},
+    {"timeliness.formula": "0 - 100"},
+]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed_units(), st.sampled_from(OUT_OF_BOUNDS))
+def test_scores_out_of_their_bounds_are_warned_about_as_the_reference_warns(
+    rows: list[dict[str, object]], overrides: dict[str, object]
+) -> None:
+    ruleset = kaoping.with_overrides(kaoping.load(SEED), overrides)
+    try:
+        table = _table(ruleset, rows)
+        want = reference(ruleset.model, table)
+    except kaoping.KaopingError:
+        return  # refused by the reader or the reference: tested above
+    got = evaluate_table(ruleset.model, table, lambda _: None, columnar=True)
+    assert got.columns is not None
+    assert got.warnings == want.warnings
+
+
+def test_the_bound_cases_do_warn() -> None:
+    """The cases above reach both sides of each bound (else the test above would compare empty lists)."""
+    rows = _base_rows(SEED, ROOT / "examples" / "jintai-hotline-2024-02.csv")
+    said = []
+    for overrides in OUT_OF_BOUNDS:
+        ruleset = kaoping.with_overrides(kaoping.load(SEED), overrides)
+        said.append(evaluate_table(ruleset.model, _table(ruleset, rows), lambda _: None, columnar=True).warnings)
+    assert not said[0] and all(said[1:])
+    assert [len(w) for w in said] == [0, 1, 1, 1, 1, 1, 2, 2]
+    assert "above full marks" in said[6][1] and "the total is below 0" in said[7][1]

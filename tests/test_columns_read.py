@@ -252,6 +252,23 @@ def test_each_oddity_the_screen_reads_is_read_by_the_fast_path(
     assert read is not None, name
 
 
+def test_a_grand_total_below_a_subtotal_is_left_to_the_reference(tmp_path: Path) -> None:
+    """全体部门 sums every unit above it, across the 小计 row (which starts a new section): the reference warns
+    that it may be a total (its `every` sum), so the screen must not vouch for the file.  Its `section` sum alone
+    (丙局 + 丁局) would not see it."""
+    subtotal = "小计,30,23,21,1,1,1"  # 甲局 + 乙局
+    text = "\n".join([HEADER, *ROWS[:2], subtotal, *ROWS[2:], "全体部门,67,31,23,6,3,3"])
+    table = reference_of(text, tmp_path)
+    assert table is not None and any("全体部门" in str(n) for n in table.notes)  # the reference's warning
+    assert differential(text.encode("utf-8"), ruleset("seed"), tmp_path) is None
+
+
+def reference_of(text: str, folder: Path) -> Table | None:
+    path = folder / "ref.csv"
+    path.write_text(text, encoding="utf-8")
+    return reference(path, ruleset("seed"), "ref.csv")
+
+
 def test_percent_number_defaults_and_groups_are_read_by_the_fast_path(tmp_path: Path) -> None:
     text = "单位,分组,应办数,办结数,平均时长,满意率,备注,得分\n甲,甲组,10,9,1.5,98.06%,,1.0\n乙,乙组,5,5,,99.5 ％,好,.5\n丙,甲组,3,0,2.,100,,-0.0\n"
     read = differential(text.encode("utf-8"), ruleset("mixed"), tmp_path)

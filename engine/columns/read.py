@@ -565,7 +565,10 @@ def _may_be_summed(columns: Sequence[Array], start: npt.NDArray[np.int64]) -> bo
     if not columns or n < 3:
         return False
     rows = np.arange(2, n)
-    every, section = np.ones(n - 2, dtype=bool), (rows - start[rows]) >= 2
+    # with no totals row a section is the whole table: its test is `every`'s with twice the slack, so it holds
+    # wherever `every` does, with the same nonzero flags, and `every` need not be made
+    sectioned = bool(start.any())
+    every, section = np.full(n - 2, sectioned), (rows - start[rows]) >= 2
     every_nonzero, section_nonzero = np.zeros(n - 2, dtype=bool), np.zeros(n - 2, dtype=bool)
     first, first_nonzero = True, False
     for column in columns:
@@ -573,7 +576,8 @@ def _may_be_summed(columns: Sequence[Array], start: npt.NDArray[np.int64]) -> bo
         s, a = (np.concatenate(([0.0], np.cumsum(x))) for x in (f, np.abs(f)))
         z = np.concatenate(([0], np.cumsum(f != 0)))
         begin, slack = start[rows], 4 * (rows + 2) * _EPS * a[rows]
-        every &= _near(f[rows], s[rows], slack)
+        if sectioned:
+            every &= _near(f[rows], s[rows], slack)
         section &= _near(f[rows], s[rows] - s[begin], 2 * slack)
         every_nonzero |= z[rows] > 0
         section_nonzero |= (z[rows] - z[begin]) > 0

@@ -14,11 +14,12 @@ from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
 
 from ..evaluate.ranking import Evaluation
+from ..files import Piece
 from ..frozen import frozen
 from .machine import csv_chunks, json_chunks, to_csv, to_json
 
 Renderer = Callable[[Evaluation, str | None], str | bytes]
-Streamer = Callable[[Evaluation, str | None], Iterator[str]]
+Streamer = Callable[[Evaluation, str | None], Iterator[Piece]]
 
 
 @frozen

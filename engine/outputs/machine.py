@@ -16,6 +16,7 @@ from .. import __version__
 from ..data.csv_in import ESCAPED_STARTS
 from ..data.table import Table
 from ..evaluate.ranking import Evaluation, UnitResult
+from ..files import Piece, joined
 from ..ruleset.model import Ruleset
 from .layout import cell, markers, notes, table_leaves, table_notes, title
 
@@ -67,10 +68,10 @@ def provenance_json(evaluation: Evaluation, period: str | None) -> str:
 
 def to_json(evaluation: Evaluation, period: str | None = None) -> str:
     """The JSON contract of product.md: ruleset, input, aggregates, results."""
-    return "".join(json_chunks(evaluation, period))
+    return joined(json_chunks(evaluation, period))
 
 
-def json_chunks(evaluation: Evaluation, period: str | None = None) -> Iterator[str]:
+def json_chunks(evaluation: Evaluation, period: str | None = None) -> Iterator[Piece]:
     """to_json's text in pieces: from the columns, a block of units at a time, when the evaluation has them."""
     document = _document(evaluation, period)
     if evaluation.columns is not None:
@@ -197,10 +198,10 @@ def to_csv(evaluation: Evaluation, period: str | None = None) -> str:
     pass for an official table.  kaoping skips such a row when it reads the
     table back (it names no input).
     """
-    return "".join(csv_chunks(evaluation, period))
+    return joined(csv_chunks(evaluation, period))
 
 
-def csv_chunks(evaluation: Evaluation, period: str | None = None) -> Iterator[str]:
+def csv_chunks(evaluation: Evaluation, period: str | None = None) -> Iterator[Piece]:
     """to_csv's text in pieces: from the columns, a block of units at a time, when the evaluation has them."""
     cols = table_leaves(evaluation)
     head = [[_inert(marker, False)] for marker in markers(evaluation.ruleset)]
@@ -209,7 +210,7 @@ def csv_chunks(evaluation: Evaluation, period: str | None = None) -> Iterator[st
         from ..columns import stream
 
         ranking = evaluation.columns
-        cells = stream.csv_cells(evaluation, ranking, [(c.field, c.numeric) for c in cols])
+        cells = stream.csv_columns(evaluation, ranking, [(c.field, c.numeric) for c in cols])
         return stream.csv_chunks(evaluation, ranking, head, cells)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
