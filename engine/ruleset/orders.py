@@ -170,7 +170,7 @@ def _key(ctx: Context, by_id: dict[str, OrderColumn], path: DocPath, types: tupl
     elif column.type not in types:
         ctx.problem(
             path,
-            f"{ctx.where(path)} must be a {' or '.join(types)} column; {name} is {column.type}",
+            f"{ctx.where(path)} must be {'an' if types[0] == 'id' else 'a'} {' or '.join(types)} column; {name} is {column.type}",
             code="orders.column-type",
         )
     return str(name)
