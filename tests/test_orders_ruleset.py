@@ -7,6 +7,8 @@ are golden cases under tests/cases/invalid/orders-*.yaml (walked by test_invalid
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from datetime import date
 from decimal import Decimal
@@ -237,6 +239,15 @@ def test_the_calendar_counts_holidays_and_make_up_days_as_listed():
 
 def test_a_ruleset_without_orders_has_none_and_the_seed_path_does_not_load_the_orders_modules():
     assert kaoping.load("jintai-hotline@2024.02").model.orders is None
+    probe = (
+        "import sys, kaoping; kaoping.load('jintai-hotline@2024.02'); "
+        "print(sorted(m for m in sys.modules if m.startswith('kaoping.orders') or m == 'kaoping.ruleset.orders'))"
+    )
+    seed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert seed.stdout.strip() == "[]"
+    probe = probe.replace("jintai-hotline@2024.02", str(RULESET))
+    counted = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert "kaoping.orders.conditions" in counted.stdout and "kaoping.ruleset.orders" in counted.stdout
 
 
 def test_a_what_if_on_a_condition_is_validated_again():
