@@ -1,7 +1,7 @@
 """The meaning checks, one module a ruleset section: problem codes, and an order that does not matter.
 
 Every problem the meaning stage creates carries a code (`ruleset.*`,
-`formula.*`); the cases checked here are the invalid rulesets that pass the
+`formula.*`, `orders.*`, `calendar.*`); the cases checked here are the invalid rulesets that pass the
 YAML and schema stages, whose problems the meaning stage alone creates (the
 others are refused earlier, by yamlsrc and schema, which give their own codes).
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from kaoping.errors import CODE, KaopingError, Problem
-from kaoping.ruleset import entity, ids, inputs, meta, ranking, report, scored, tables, totals
+from kaoping.ruleset import entity, ids, inputs, meta, orders, ranking, report, scored, tables, totals
 from kaoping.ruleset.context import Context
 from kaoping.ruleset.defaults import with_defaults
 from kaoping.ruleset.expr import FormulaError, compile_formula
@@ -54,7 +54,7 @@ def test_every_meaning_problem_has_a_code(case):
         build_model(src, None, ())
     for problem in refused.value.problems:
         assert CODE.fullmatch(problem.code), f"{problem.message!r} has no code"
-        assert problem.code.split(".")[0] in ("ruleset", "formula"), problem.code
+        assert problem.code.split(".")[0] in ("ruleset", "formula", "orders", "calendar"), problem.code
 
 
 SECTIONS: tuple[Callable[[Context], object], ...] = (
@@ -77,6 +77,7 @@ SECTIONS: tuple[Callable[[Context], object], ...] = (
     ranking.build_lists,
     ranking.build_flags,
     report.build_report,
+    orders.build_orders,
 )
 
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -142,7 +142,10 @@ RATE = Shipped(
     lambda u: (u.display["total"], u.scores["satisfaction"], u.scores["first_contact"]),
 )  # fmt: skip
 
-SHIPPED = (JINTAI, CITY, RATE)
+# jintai-hotline's scoring, its inputs counted from work orders (issue 11); a unit table is still read as is
+JINTAI_ORDERS = replace(JINTAI, ref="jintai-orders@2024.02", path=ROOT / "rulesets" / "jintai-orders" / "2024.02.yaml")
+
+SHIPPED = (JINTAI, CITY, RATE, JINTAI_ORDERS)
 LOADED = {s.ref: load_ruleset(s.path, str(s.path.relative_to(ROOT))) for s in SHIPPED}
 
 
@@ -207,7 +210,7 @@ def rate_row(draw) -> Row:
     }
 
 
-ROWS = {JINTAI.ref: jintai_row(), CITY.ref: city_row(), RATE.ref: rate_row()}
+ROWS = {JINTAI.ref: jintai_row(), CITY.ref: city_row(), RATE.ref: rate_row(), JINTAI_ORDERS.ref: jintai_row()}
 
 
 @st.composite

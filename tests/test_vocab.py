@@ -52,6 +52,10 @@ def test_each_vocabulary_tuple_holds_its_literal_words():
         (vocab.TiePolicy, vocab.TIE_POLICIES),
         (vocab.RoundingMode, vocab.ROUNDING_MODES),
         (vocab.ListEnd, vocab.LIST_ENDS),
+        (vocab.ColumnType, vocab.COLUMN_TYPES),
+        (vocab.DatetimeFormat, vocab.DATETIME_FORMATS),
+        (vocab.MeasureFunction, vocab.MEASURE_FUNCTIONS),
+        (vocab.DuplicatesKeep, vocab.DUPLICATES_KEEP),
     ):
         assert typing.get_args(alias) == words
 
@@ -66,6 +70,16 @@ def test_the_model_fields_are_typed_by_the_vocabularies():
     assert hints[model.Combine]["missing"] == vocab.MissingPolicy
     assert typing.get_type_hints(model.Indicator)["kind"] == vocab.IndicatorKind
     assert typing.get_type_hints(model.Aggregate)["function"] == vocab.AggregateFunction
+
+
+def test_the_orders_model_is_typed_by_the_vocabularies_and_its_column_types_are_the_irs():
+    from kaoping.orders import ir
+    from kaoping.orders import model as orders_model
+
+    assert typing.get_args(ir.ColumnType) == vocab.COLUMN_TYPES
+    assert typing.get_type_hints(orders_model.OrderColumn)["type"] == ir.ColumnType
+    assert typing.get_type_hints(orders_model.Measure)["function"] == vocab.MeasureFunction
+    assert typing.get_type_hints(orders_model.Duplicates)["keep"] == vocab.DuplicatesKeep | None
 
 
 # A ruleset that writes none of the defaulted keys (but has grades and combine, whose keys have defaults).
@@ -86,6 +100,17 @@ rounding: {places: 2}
 ranking: {}
 grades: {bands: [{label: 好}]}
 combine: {function: mean}
+calendar: {years: [2024], holidays: ["2024-01-01"]}
+orders:
+  columns:
+    - {id: order_id, type: id, label: 工单编号}
+    - {id: unit, type: text, label: 承办单位}
+    - {id: closed_at, type: datetime, label: 办结时间}
+    - {id: score, type: number, label: 评分}
+  keys: {order: order_id, unit: unit}
+  period: {dated_by: closed_at}
+  measures:
+    - {input: done, function: sum, of: score}
 """
 
 # where each schema default shows in the model built from BARE
@@ -114,6 +139,16 @@ IN_MODEL = {
     ("lists",): lambda m: m.lists,
     ("flags",): lambda m: m.flags,
     ("tests",): lambda m: m.tests,
+    ("calendar", "workdays"): lambda m: sorted(m.orders.calendar.workdays),
+    ("orders", "label"): lambda m: m.orders.label,
+    ("orders", "columns", "[]", "aliases"): lambda m: m.orders.columns[0].aliases,
+    ("orders", "columns", "[]", "places"): lambda m: m.orders.columns[0].places,
+    ("orders", "columns", "[]", "filled"): lambda m: m.orders.columns[0].filled,
+    ("orders", "columns", "[]", "description"): lambda m: m.orders.columns[0].description,
+    ("orders", "exclude"): lambda m: m.orders.exclusions,
+    ("orders", "checks"): lambda m: m.orders.checks,
+    ("orders", "conditions"): lambda m: m.orders.conditions,
+    ("orders", "ledgers"): lambda m: m.orders.ledgers,
 }
 
 

@@ -155,11 +155,11 @@ def compile_formula(text: str, lookups: Collection[str] = ()) -> Formula:
     """
     if len(text) > MAX_LENGTH:
         raise FormulaError(f"the formula is longer than {MAX_LENGTH} characters", code="formula.too-long")
-    _check_typed_characters(text)
-    _check_bracket_depth(text)
-    _check_single_equals(text)
-    tree = _parse(text)
-    offsets = _check_tree(tree, _line_starts(text), text, frozenset(lookups))
+    check_typed_characters(text)
+    check_bracket_depth(text)
+    check_single_equals(text)
+    tree = parse_expression(text)
+    offsets = _check_tree(tree, line_starts(text), text, frozenset(lookups))
     names = tuple(dict.fromkeys(name for name, _ in offsets))
     return Formula(text, tree, names, tuple(offsets))
 
@@ -188,7 +188,7 @@ TYPED_CHARACTERS: Mapping[str, tuple[str, str]] = {
 _PERCENT = r"(\d+(?:\.\d+)?)[ \t]*[%％]"  # compiled (by re's cache) for a formula holding a % only
 
 
-def _check_typed_characters(text: str) -> None:
+def check_typed_characters(text: str) -> None:
     """`100%`, `×`, `÷`, full-width brackets: say what each is and how a formula writes it, at its column.
 
     Python would call each an "invalid character" or, for `%`, a remainder;
@@ -252,7 +252,7 @@ def _literal(node: ast.expr) -> int | float | None:
     return None
 
 
-def _check_bracket_depth(text: str) -> None:
+def check_bracket_depth(text: str) -> None:
     depth = 0
     for i, ch in enumerate(text):
         depth += (ch in "([{") - (ch in ")]}")
@@ -260,7 +260,7 @@ def _check_bracket_depth(text: str) -> None:
             raise FormulaError(f"the formula nests brackets more than {MAX_BRACKETS} deep", i, code="formula.too-deep")
 
 
-def _check_single_equals(text: str) -> None:
+def check_single_equals(text: str) -> None:
     """A lone '=' is a spreadsheet habit (IF(due=0, ...)); Python's own message for it is cryptic."""
     for m in re.finditer(r"(?<![=!<>:])=(?!=)", text):
         raise FormulaError(
@@ -271,7 +271,7 @@ def _check_single_equals(text: str) -> None:
         )
 
 
-def _parse(text: str) -> ast.Expr:
+def parse_expression(text: str) -> ast.Expr:
     stripped = text.strip()
     if not stripped:
         raise FormulaError("the formula is empty", code="formula.empty")
@@ -283,7 +283,7 @@ def _parse(text: str) -> ast.Expr:
         lead = len(text) - len(text.lstrip())
         offset = max((e.offset or 1) - 1, 0) + lead
         if "\n" in stripped:
-            offset = _line_starts(text)[min(max((e.lineno or 2) - 2, 0), len(_line_starts(text)) - 1)] + max(
+            offset = line_starts(text)[min(max((e.lineno or 2) - 2, 0), len(line_starts(text)) - 1)] + max(
                 (e.offset or 1) - 1, 0
             )
         raise FormulaError(f"the formula is not a valid expression ({e.msg})", offset, code="formula.syntax") from None
@@ -294,7 +294,7 @@ def _parse(text: str) -> ast.Expr:
     return module.body[0]
 
 
-def _line_starts(text: str) -> list[int]:
+def line_starts(text: str) -> list[int]:
     lead = len(text) - len(text.lstrip())
     starts = [lead]
     for i, ch in enumerate(text):
@@ -314,7 +314,7 @@ def _check_tree(tree: ast.Expr, line_starts: list[int], text: str, lookups: froz
     stack: list[tuple[ast.AST, int, int]] = [(tree, 0, 0)]
     while stack:
         node, depth, parent_offset = stack.pop()
-        offset = _offset(node, line_starts, text) if hasattr(node, "lineno") else parent_offset
+        offset = node_offset(node, line_starts, text) if hasattr(node, "lineno") else parent_offset
         if depth > MAX_DEPTH:
             raise FormulaError(
                 f"the formula is nested more than {MAX_DEPTH} levels deep (a chain of + or * counts one level a term)",
@@ -328,7 +328,7 @@ def _check_tree(tree: ast.Expr, line_starts: list[int], text: str, lookups: froz
             and node.func.id == "round"
             and len(node.args) == 2
         ):
-            _check_places(node.args[1], _offset(node.args[1], line_starts, text))
+            _check_places(node.args[1], node_offset(node.args[1], line_starts, text))
         if isinstance(node, ast.Name):
             names.append((node.id, offset))
         if isinstance(node, ast.BinOp):
@@ -340,13 +340,13 @@ def _check_tree(tree: ast.Expr, line_starts: list[int], text: str, lookups: froz
 
 
 def _operator_offset(left: ast.expr, line_starts: list[int], text: str) -> int:
-    end = _offset(left, line_starts, text, "end_lineno", "end_col_offset")
+    end = node_offset(left, line_starts, text, "end_lineno", "end_col_offset")
     while end < len(text) and text[end] in " \t\n)":
         end += 1
     return end
 
 
-def _offset(
+def node_offset(
     node: ast.AST, line_starts: list[int], text: str, line_attr: str = "lineno", col_attr: str = "col_offset"
 ) -> int:
     """The character offset in `text` where `node` starts (or ends)."""

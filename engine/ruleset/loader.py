@@ -13,6 +13,8 @@ is built from the same objects.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..errors import KaopingError
 from .context import Context
 from .defaults import with_defaults
@@ -30,6 +32,9 @@ from .scored import build_aggregates, build_derived, build_indicators
 from .tables import build_grades, build_lookups
 from .totals import build_groups, build_total
 from .yamlsrc import Source
+
+if TYPE_CHECKING:
+    from ..orders.model import Orders
 
 
 def build_model(src: Source, expect: Found | None, overrides: tuple[str, ...]) -> Ruleset:
@@ -73,7 +78,17 @@ def build_model(src: Source, expect: Found | None, overrides: tuple[str, ...]) -
         flags=build_flags(ctx),
         combine=Combine(doc["combine"]["function"], doc["combine"]["missing"]) if "combine" in doc else None,
         totals_labels=totals_labels(ctx),
+        orders=_orders(ctx),
     )
     if ctx.problems:
         raise KaopingError(ctx.problems)
     return model
+
+
+def _orders(ctx: Context) -> Orders | None:
+    """orders: and calendar:, built by a module imported only when the ruleset has them (test_cold_start)."""
+    if "orders" not in ctx.doc and "calendar" not in ctx.doc:
+        return None
+    from .orders import build_orders
+
+    return build_orders(ctx)

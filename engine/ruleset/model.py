@@ -7,6 +7,7 @@ reading, scoring, ranking, rendering) reads these objects only.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from ..frozen import frozen
 from ..numbers import plain_number, seen
@@ -23,6 +24,9 @@ from .vocab import (
     RoundingMode,
     TiePolicy,
 )
+
+if TYPE_CHECKING:  # the orders model is imported only for a ruleset with orders: (tests/test_cold_start.py)
+    from ..orders.model import Orders
 
 SPECIAL_FIELDS = ("rank", "total", "grade")
 TITLE_FIELDS = ("year", "month", "period")  # what a report title may take from --period
@@ -270,6 +274,8 @@ class Ruleset:
     chosen_why: str = ""  # the sentence said on stderr and recorded in the JSON, "" when given exactly
     # non-empty when the version was named explicitly but was not in effect in the --period month
     not_in_effect: str = ""
+    # how the inputs are counted from a raw work-order export (orders: and calendar:), None for unit tables
+    orders: Orders | None = None
 
     @property
     def ref(self) -> str:
