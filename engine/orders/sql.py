@@ -334,7 +334,7 @@ def _ranked(o: OrdersLike, table: str) -> exp.Select:
     # Every date workdays() reads gets its number here, before the exclusions, which may use it too.
     for c in workday_columns(o):
         on = exp.EQ(this=_col("day", f"kp_w_{c}"), expression=exp.cast(_col(c, "kp_o"), "DATE"))
-        q = q.join(exp.alias_(exp.to_table("kp_cal"), f"kp_w_{c}", table=True), on=on, join_type="LEFT")
+        q = q.join(exp.alias_(exp.to_table("kp_cal"), f"kp_w_{c}", table=True), on=on, join_type="LEFT", copy=False)
     return q
 
 
@@ -438,7 +438,7 @@ def _chain(o: OrdersLike, w: Window, table: str) -> list[tuple[str, exp.Expr]]:
 
 def _with(ctes: Sequence[tuple[str, exp.Expr]], final: exp.Select) -> exp.Select:
     for name, query in ctes:
-        final = final.with_(name, as_=query)
+        final = final.with_(name, as_=query, copy=False)
     return final
 
 
@@ -462,7 +462,7 @@ def counts_expression(o: OrdersLike, w: Window, table: str = "orders") -> exp.Se
     q = q.from_("kp_units")
     for c in measured:
         on = exp.EQ(this=_col("kp_unit", f"kp_by_{c}"), expression=_col("kp_unit", "kp_units"))
-        q = q.join(exp.to_table(f"kp_by_{c}"), on=on, join_type="LEFT")
+        q = q.join(exp.to_table(f"kp_by_{c}"), on=on, join_type="LEFT", copy=False)
     order = _col("kp_position", "kp_units") if o.units is not None else _col("kp_unit", "kp_units")
     return _with(ctes, q.order_by(order))
 
@@ -556,7 +556,7 @@ def checks_expression(o: OrdersLike, w: Window, table: str = "orders") -> exp.Se
     tables = ["kp_c_rows", "kp_c_conflicts", *(["kp_c_excluded"] if o.exclusions else []), "kp_c_kept"]
     final = sqlglot.select(*(exp.column(n) for n in check_names(o))).from_(tables[0])
     for t in tables[1:]:
-        final = final.join(exp.to_table(t), join_type="CROSS")
+        final = final.join(exp.to_table(t), join_type="CROSS", copy=False)
     return _with(ctes, final)
 
 
