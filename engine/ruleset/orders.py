@@ -148,10 +148,13 @@ def _check_column_options(ctx: Context, path: list[Any], raw: dict[str, Any], co
         isinstance(default, str) and column.type in ("text", "id") and (not column.values or default in column.values)
     )
     if not fits:
-        said = f"one of {', '.join(column.values)}" if column.values and isinstance(default, str) else column.type
+        kinds = {"integer": "a whole number", "number": "a number", "text": "text", "id": "text"}
+        takes = kinds.get(column.type, "no default (a datetime column)")
+        said = f"one of {', '.join(column.values)}" if column.values and isinstance(default, str) else takes
         ctx.problem(
             [*path, "default"],
             f"the default {default!r} does not fit {column.id}, which takes {said}",
+            "the default fills the column when the export lacks it: give a value of that kind, or remove default:",
             code="orders.bad-default",
         )
 
@@ -244,7 +247,12 @@ def _check_measure(ctx: Context, path: list[Any], raw: dict[str, Any], by_id: di
     function, of = raw["function"], raw.get("of")
     target = _numeric_input(ctx, [*path, "input"])
     if function != "count" and of is None:
-        ctx.problem(path, f"a {function} measure needs of: the column it reads", code="orders.measure-of")
+        ctx.problem(
+            path,
+            f"a {function} measure needs of: the column it reads",
+            f"add of: and the id of the column whose values the {function} takes",
+            code="orders.measure-of",
+        )
         return
     if function in ("min", "max", "mean") and "if_none" not in raw:
         ctx.problem(
