@@ -622,10 +622,12 @@ def _conflicting_rows(o: OrdersLike, limit: int) -> tuple[list[tuple[str, exp.Ex
         .order_by(_col("kp_first"))
         .limit(limit)
     )
-    read = [c for c in read_columns(o) if c != key]
+    read = conflict_columns(o)
     on = exp.EQ(this=_col(key, "kp_r"), expression=_col(key, "kp_f"))
     final = (
-        sqlglot.select(_col("kp_row", "kp_r"), _col(key, "kp_r"), *(_col(c, "kp_r") for c in read))
+        sqlglot.select(
+            _col("kp_row", "kp_r"), _col(key, "kp_r"), _col("kp_copies", "kp_r"), *(_col(c, "kp_r") for c in read)
+        )
         .from_(exp.alias_(exp.to_table("kp_ranked"), "kp_r", table=True))
         .join(exp.alias_(exp.to_table("kp_firsts"), "kp_f", table=True), on=on, join_type="INNER", copy=False)
         .where(exp.and_(exp.column("kp_rank", "kp_r").eq(1), exp.column("kp_copies", "kp_r") > 1))
@@ -634,11 +636,19 @@ def _conflicting_rows(o: OrdersLike, limit: int) -> tuple[list[tuple[str, exp.Ex
     return [("kp_conflicting", _conflicts(o)), ("kp_firsts", firsts)], final
 
 
+def conflict_columns(o: OrdersLike) -> tuple[str, ...]:
+    """The cells a conflict's rows carry after kp_row, the order key and kp_copies: the columns the rules read
+    (less the key), then `duplicates.by` (the value the copies tie on) when the rules do not read it."""
+    read = [c for c in read_columns(o) if c != o.order_key]
+    by = o.duplicates.by
+    return tuple(read + ([by] if by is not None and by not in read else []))
+
+
 def locate_expression(o: OrdersLike, w: Window, problem: str, table: str = "orders", limit: int = 101) -> exp.Select:
     """The rows behind one of checks_sql's problem counters (a name of check_names(o)), for its messages.
 
-    - `kp_conflicts`: kp_row, the order key, then read_columns(o) less the key: each top copy of a
-      conflicting order, grouped by order (at most `limit` orders);
+    - `kp_conflicts`: kp_row, the order key, kp_copies (all its copies), then conflict_columns(o):
+      each top copy of a conflicting order, grouped by order (at most `limit` orders);
     - `kp_empty_<col>`: kp_row (the order key on every row, the others on kept orders);
     - `kp_fail_<i>`: kp_row, then the columns the check reads;
     - `kp_unknown_<col>`: one row per unknown name: the cell, kp_orders, kp_first (the first kp_row);
