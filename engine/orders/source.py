@@ -255,7 +255,7 @@ def _head_rows(path: Path, display: str, sheet: str | None) -> tuple[list[Row], 
     if kind == "xlsx":
         book = workbook(path, display, sheet)
         sheet_head = [Row(n, n, cells) for n, cells in book.rows[:HEADER_SEARCH]]
-        return sheet_head, _HeadText("xlsx", "xlsx", "", 0, book.name, tuple(r.line for r in sheet_head))
+        return sheet_head, _HeadText("xlsx", "xlsx", "", 0, book.name, (0,) * len(sheet_head))
     raw, cut = _head_bytes(path, display)
     refuse_wide_bytes(raw, display)
     text, encoding = _decoded(raw, display)
