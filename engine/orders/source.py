@@ -340,8 +340,7 @@ def _parts(cell: str) -> list[str]:
 
 def _stand_in(column: OrderColumn) -> Input:
     """An order column as the data readers' header machinery sees an input: required when it has no default."""
-    default = None if column.default is None else column.default
-    return Input(column.id, "text", column.label, column.aliases, default=default)
+    return Input(column.id, "text", column.label, column.aliases, default=column.default)
 
 
 def _export_problem(p: Problem, orders: Orders, row: Row) -> Problem:
