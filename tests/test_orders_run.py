@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -19,7 +19,7 @@ from typing import Any
 
 import kaoping
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 from kaoping.errors import KaopingError, UsageError
 from kaoping.evaluate.pipeline import evaluate
@@ -496,27 +496,28 @@ WRITTEN = ("%Y-%m-%d %H:%M:%S", "%Y/%-m/%-d %H:%M", "%Y-%m-%dT%H:%M")
 
 @st.composite
 def exports(draw: st.DrawFn) -> list[str]:
+    """A file of 20-200 rows in one of three kinds: clean (so the counts are compared), with located problems
+    (unknown units, failed checks: their number is compared), or messy (empty order ids, copies tied on 更新时间)."""
     n = draw(st.integers(20, 200))
-    clean = draw(st.booleans())  # half the files have no problem, so the counts are compared too
+    kind = draw(st.sampled_from(["clean", "clean", "problems", "messy"]))
     rows = []
     for i in range(n):
-        order = f"O{draw(st.integers(0, n // 2))}"
-        unit = draw(st.sampled_from(UNITS[:4] if clean else UNITS))
 
-        def moment(empty: bool = True) -> str:
-            if empty and draw(st.integers(0, 4)) == 0:
+        def moment() -> str:
+            if draw(st.integers(0, 4)) == 0:
                 return ""
             return draw(st.sampled_from(STAMPS)).strftime(draw(st.sampled_from(WRITTEN)))
 
-        updated = draw(st.sampled_from(STAMPS)).replace(minute=draw(st.integers(0, 59) if clean else st.just(0)))
+        # every row its own 更新时间 unless messy: copies of one order then never tie
+        updated = draw(st.sampled_from(STAMPS)) if kind == "messy" else datetime(2024, 1, 20) + timedelta(minutes=7 * i)
         cells = [
-            order if clean or draw(st.integers(0, 30)) else "",
-            unit,
+            "" if kind == "messy" and draw(st.integers(0, 20)) == 0 else f"O{draw(st.integers(0, n // 2))}",
+            draw(st.sampled_from(UNITS[:4] if kind == "clean" else UNITS)),
             draw(st.sampled_from(["热线", "网络", "信件", ""])),
             draw(st.sampled_from(["处理中", "已办结", "作废"])),
             draw(st.sampled_from(["", "", "重复件"])),
             moment(),
-            moment() if clean is False else "",
+            "" if kind == "clean" else moment(),
             updated.strftime("%Y-%m-%d %H:%M:%S"),
             str(draw(st.integers(-3, 40))),
             draw(st.sampled_from(["", "3.5", "4", "-1.0", "5.0"])),
@@ -525,12 +526,14 @@ def exports(draw: st.DrawFn) -> list[str]:
         rows.append(",".join(cells))
         if draw(st.integers(0, 6)) == 0:
             rows.append(rows[-1])  # an identical copy
-        _ = i
     return rows
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=40,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate],  # a shrink re-counts whole files: minutes, for no clearer example
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(rows=exports())
 def test_duckdb_path_equals_the_reference_on_generated_exports(
@@ -541,6 +544,9 @@ def test_duckdb_path_equals_the_reference_on_generated_exports(
     path = write(tmp_path_factory.mktemp("gen") / "t.csv", HEADER, rows)
     typed = reference_rows(path, o)
     checks = count_reference(o, FEB, typed).checks
+    # Which of two conflicting copies is kept is anybody's choice, so whatever is counted on the kept orders
+    # then may differ: a conflict (or rows without an order id, one group to both) is checked to be told only.
+    ambiguous = checks["kp_conflicts"] > 0 or checks["kp_empty_order_id"] > 0
     problems = {
         "kp_conflicts": "export.duplicate-conflict",
         "kp_empty_": "export.empty-cell",
@@ -552,6 +558,7 @@ def test_duckdb_path_equals_the_reference_on_generated_exports(
     }
     if not expected and checks["kp_dated_in_period"] == 0:
         expected = {"export.empty-period"}
+    event("ambiguous" if ambiguous else f"told: {sorted(expected)}" if expected else "counted")
     kept = kept_rows(o, FEB, typed, {})
     names = {u.name for u in o.units or ()} | {a for u in o.units or () for a in u.aliases}
     unknown = sum(len({r[c] for r in kept if r[c] is not None and r[c] not in names}) for c in ("unit", "returned_by"))
@@ -559,10 +566,14 @@ def test_duckdb_path_equals_the_reference_on_generated_exports(
     try:
         counted = count_export(constructs, path, OrdersRun("2024-02"), "t.csv")
     except KaopingError as e:
+        if ambiguous:
+            assert {"export.duplicate-conflict", "export.empty-cell"} & set(e.codes)
+            return
         assert set(e.codes) == expected
         if expected != {"export.empty-period"}:
             assert e.total == located + unknown and len(e.problems) == min(e.total, 100)
         return
+    assert not ambiguous
     assert expected == set()
     assert as_dict(counted) == {u: {**v, "bonus": 0} for u, v in reference_values(o, FEB, typed).items()}
     assert (counted.merged, counted.kept, counted.dated_in_period) == (

@@ -75,8 +75,10 @@ def refuse_problems(
         if row.get(name) and name.startswith(PROBLEM_COUNTERS):
             located = _locate(con, named, window, name)
             found += located
-            # an unknown unit is told once per name, however many orders name it
-            total += len(located) if name.startswith("kp_unknown_") else max(row[name], len(located))
+            # told once per name (an unknown unit) or per order (a conflict), however many rows; rows with no
+            # order id are one group to SQL, but each is told as an empty cell, never as conflicting copies
+            grouped = name.startswith("kp_unknown_") or name == "kp_conflicts"
+            total += len(located) if grouped else max(row[name], len(located))
     if found:
         raise _error(loaded, found, total)
     if row.get("kp_dated_in_period", 1) == 0:
