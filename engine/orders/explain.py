@@ -83,8 +83,8 @@ def sql_script(ref: str, key_label: str, o: Orders, w: Window, d: Dialect, table
     header = [
         f"-- kaoping sql: {ref}, period {w.month} [{_moment(w.start)}, {_moment(w.end)}), dialect {d}",
         f"-- Both queries read the table {table}: one row an order as exported (every copy of a repeated order,",
-        "-- the rows orders.exclude leaves out included), a column per order column below, typed, named by id;",
-        "-- an empty cell is NULL and text is trimmed. A column the export lacks holds its default.",
+        "-- the rows orders.exclude leaves out included), a column per order column below, typed, named by id.",
+        "-- An empty cell is NULL and text is trimmed. A column the export lacks holds its default.",
         *columns,
         "",
         "-- 1. checks: one row. kp_conflicts and every kp_empty_*, kp_fail_*, kp_unknown_* and",

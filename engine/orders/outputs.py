@@ -120,10 +120,14 @@ def render_table(ruleset: Ruleset, counted: Counted, console: Console) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    names = header(ruleset)
-    table = Table(*names, box=None, pad_edge=False, title=f"{counted.ruleset} {counted.window.month}")
-    for column in table.columns[1:]:
-        column.justify = "right"
-    for row in rows(ruleset, counted):
-        table.add_row(*(Text(_text(c)) for c in row))
-    console.print(table)
+    from rich.cells import cell_len
+
+    body = [[_text(c) for c in row] for row in rows(ruleset, counted)]
+    table = Table(box=None, pad_edge=False, title=f"{counted.ruleset} {counted.window.month}")
+    for i, name in enumerate(header(ruleset)):
+        # never squeezed to the terminal's width: a unit's name cut short is a different unit
+        widest = max([cell_len(name), *(cell_len(r[i]) for r in body)])
+        table.add_column(name, justify="left" if i == 0 else "right", no_wrap=True, min_width=widest)
+    for row in body:
+        table.add_row(*(Text(c) for c in row))
+    console.print(table, crop=False)
