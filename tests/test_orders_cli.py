@@ -433,7 +433,7 @@ def test_explain_funnel_against_hand_counts(unit):
         m = measures[name]
         assert [m["orders"], *(s["in"] for s in m["steps"])] == hand[name], name
         chain = hand[name]
-        assert [s["out"] for s in m["steps"]] == [a - b for a, b in zip(chain, chain[1:])]  # type: ignore[arg-type]
+        assert [s["out"] for s in m["steps"]] == [a - b for a, b in zip(chain, chain[1:], strict=False)]  # type: ignore[arg-type]
         assert m["value"] == chain[-1]  # type: ignore[index]
     assert [s["label"] for s in measures["on_time"]["steps"]] == [
         "应办结（办理时限在本月）", "已办结", "按期（办结时间不晚于办理时限）",
