@@ -117,10 +117,9 @@ def _write_row(sheet: object, r: int, row: Sequence[Cell]) -> None:
 
 def render_table(ruleset: Ruleset, counted: Counted, console: Console) -> None:
     """The counts on the screen (Rich): the header, one line a unit, numbers right-aligned."""
+    from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
-
-    from rich.cells import cell_len
 
     body = [[_text(c) for c in row] for row in rows(ruleset, counted)]
     table = Table(box=None, pad_edge=False, title=f"{counted.ruleset} {counted.window.month}")
