@@ -473,7 +473,7 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         check_orders_option(args, exported and run is not None)
     result = api.Result(evaluate_input(ruleset, args.input, err, args.sheet, orders=run))
-    explanation = api.explain(result, args.unit)
+    explanation = api.explain(result, _unit_named(ruleset, args.unit))
     text = api.render(explanation)
     if exported and run is not None:
         from .orders.commands import explain_export
@@ -484,6 +484,13 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         text = json.dumps({"unit": explanation.unit.entity, "explanation": text}, ensure_ascii=False, indent=2) + "\n"
     emit(text, args.output, out, err, (args.input, ruleset.model.path))
     return OK
+
+
+def _unit_named(ruleset: api.Ruleset, unit: str) -> str:
+    """UNIT as given, or the unit an alias of orders.units names (区人社局 for 区人力资源和社会保障局)."""
+    orders = ruleset.model.orders
+    aliases = {a: u.name for u in (orders.units or ()) for a in u.aliases} if orders is not None else {}
+    return aliases.get(unit, unit)
 
 
 def cmd_count(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -489,3 +489,44 @@ def test_explain_orders_needs_an_export():
 def test_explain_of_a_unit_table_is_unchanged():
     a = run_cli("explain", "-r", "jintai-hotline@2024.02", ROOT / "examples" / "jintai-hotline-2024-02.csv", "区林业局")
     assert a.code == 0 and a.out.startswith("区林业局: rank 25 of 32, total 89.27 under jintai-hotline@2024.02\n")
+
+
+def test_explain_takes_a_units_alias():
+    run = run_cli("explain", "-r", RULESET, EXPORT, "区人社局", "--period", "2024-02")
+    assert run.code == 0, run.err
+    assert run.out.startswith("区人力资源和社会保障局 — counted from ")
+
+
+# ---- help: every new command and option is shown ----
+
+HELP = {
+    "count": ["INPUT", "-r", "--ruleset", "--period", "-f", "--format", "-o", "--output", "--excel", "--engine",
+              "--master", "--input", "--sheet", "--as-of", "--rulesets"],
+    "sql": ["-r", "--ruleset", "--period", "--dialect", "--table", "-o", "--output", "--rulesets"],
+    "evaluate": ["--engine", "--master", "--input"],
+    "diff": ["--engine", "--master", "--input"],
+    "explain": ["--engine", "--master", "--input", "--orders", "--left-out", "-f", "--format", "-o", "--output"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("command", sorted(HELP))
+def test_help_shows_the_new_options(command):
+    from .test_cli import said
+
+    run = run_cli(command, "--help")
+    assert run.code == 0, run.err
+    assert [w for w in HELP[command] if not said(w, run.out)] == []
+
+
+def test_top_level_help_lists_count_and_sql():
+    out = run_cli("--help").out
+    assert "    count " in out and "    sql " in out
+
+
+@pytest.mark.parametrize(("command", "formats"), [("count", "table,csv,json,xlsx"), ("sql", None)])
+def test_help_formats(command, formats):
+    text = " ".join(run_cli(command, "--help").out.split())
+    if formats:
+        assert f"-f {{{formats}}}" in text
+    else:
+        assert "--dialect {duckdb,spark,trino}" in text

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from ..ruleset.model import Ruleset
-    from .explain import Funnel, OrderList
+    from .explain import Funnel, MeasureFunnel, OrderList
     from .run import OrdersRun
 
 COUNT_FORMATS = ("table", "csv", "json", "xlsx")
@@ -177,21 +177,28 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(width - cell_len(text), 0)
 
 
+def _whose(f: Funnel, m: MeasureFunnel) -> str:
+    return f"orders of {f.unit} ({m.unit_column})" if m.by_unit_key else f"orders whose {m.unit_column} is {f.unit}"
+
+
 def render_funnel(f: Funnel) -> str:
     """The funnel as text (design §5.1): a line a measure, then the unit's orders and each step's in and out."""
+    from rich.cells import cell_len
+
     w = f.window
     period = f"{w.month} [{w.start:%Y-%m-%d %H:%M}, {w.end:%Y-%m-%d %H:%M})"
-    left = "; ".join(f"{label} {n}" for label, n in f.excluded if n) or "none"
+    left = ", ".join(f"{label} {n}" for label, n in f.excluded if n) or "none"
     merged = f"{f.merged} order{'s' if f.merged != 1 else ''} exported more than once"
     lines = [
         f"{f.unit} — counted from {f.display}, {period}",
         f"  its rows: {f.rows}; merged: {merged}; left out before counting: {left}",
     ]
-    width = max([40, *(len(s.label) * 2 + 8 for m in f.measures for s in m.steps)])
+    texts = [t for m in f.measures for t in (_whose(f, m), *(s.label for s in m.steps))]
+    width = max(cell_len(t) for t in texts) + 4 if texts else 0
     for m in f.measures:
         how = f", {m.function} of {m.of}" if m.of else ""
         lines.append(f"  {m.label} ({m.input}) = {_number(m.value)}{how}")
-        lines.append(f"      {_pad(f'orders of {f.unit} ({m.unit_column})', width)}{m.orders}")
+        lines.append(f"      {_pad(_whose(f, m), width)}{m.orders}")
         lines += [f"      {_pad(s.label, width)}in {s.kept:<6}out {s.dropped}" for s in m.steps]
     return "\n".join(lines) + "\n"
 

@@ -282,6 +282,7 @@ class MeasureFunnel:
     of: str | None
     value: int | float
     unit_column: str  # the column naming the unit (its label)
+    by_unit_key: bool  # that column is the unit key (承办单位), not a measure's own (退单单位)
     orders: int  # the unit's kept orders under that column
     steps: tuple[Step, ...]
 
@@ -315,7 +316,15 @@ def funnel(session: Session, labels: dict[str, str], unit: str) -> Funnel:
         column = o.column(m.unit).label
         out.append(
             MeasureFunnel(
-                m.input, labels.get(m.input, m.input), m.function, m.of, values[m.input], column, counts[0], steps
+                m.input,
+                labels.get(m.input, m.input),
+                m.function,
+                m.of,
+                values[m.input],
+                column,
+                m.unit == o.unit_key,
+                counts[0],
+                steps,
             )
         )
     excluded = tuple((e.label, int(row[f"kp_excluded_{i}"])) for i, e in enumerate(o.exclusions, 1))
