@@ -530,3 +530,58 @@ def test_help_formats(command, formats):
         assert f"-f {{{formats}}}" in text
     else:
         assert "--dialect {duckdb,spark,trino}" in text
+
+
+# ---- the API ----
+
+
+def test_api_count_sql_and_evaluate():
+    import kaoping
+
+    rs = kaoping.load(RULESET)
+    counted = kaoping.count(rs, EXPORT, "2024-02")
+    by_unit = {u: [dict(v)[i] for i in INPUT_IDS] for u, v in zip(counted.units, counted.values, strict=True)}
+    assert by_unit == seed_counts()
+    assert counted.engine == "duckdb" and counted.window.month == "2024-02" and counted.loaded.rows == 1945
+    text = kaoping.sql(rs, "2024-02", "spark")
+    assert text == (GOLDEN / "kaoping-sql-spark.sql").read_text(encoding="utf-8")
+    result = kaoping.evaluate(rs, EXPORT, "2024-02")
+    forestry = next(r for r in result.results if r.entity == "区林业局")
+    assert forestry.display["total"] == "89.27" and forestry.rank == 25
+    assert kaoping.to_json(result) == kaoping.to_json(kaoping.evaluate(rs, EXPORT, "2024-02", engine="duckdb"))
+
+
+def test_api_refusals():
+    import kaoping
+
+    rs = kaoping.load(RULESET)
+    with pytest.raises(kaoping.KaopingError) as e:
+        kaoping.count(rs, SEED_INPUT, "2024-02")
+    assert e.value.codes == ("export.not-an-export",)
+    with pytest.raises(kaoping.KaopingError) as e:
+        kaoping.sql(kaoping.load("jintai-hotline@2024.02"), "2024-02", "duckdb")
+    assert e.value.codes == ("export.no-orders",)
+    with pytest.raises(kaoping.KaopingError) as e:
+        kaoping.sql(rs, "2024-02", "postgres")
+    assert e.value.codes == ("export.unknown-dialect",)
+    with pytest.raises(kaoping.KaopingError) as e:
+        kaoping.count(rs, EXPORT, "2024-02", engine="flink")
+    assert e.value.codes == ("engine.unknown",)
+
+
+def test_sql_needs_a_ruleset_with_orders():
+    run = run_cli("sql", "-r", "jintai-hotline@2024.02", "--period", "2024-02", "--dialect", "duckdb")
+    assert run.code == 1 and "has no orders: section" in run.err and run.out == ""
+
+
+def test_diff_of_an_export_with_a_what_if():
+    run = run_cli(
+        "diff", "-r", RULESET, "--set", "timeliness.weight=45", "--set", "completion.weight=30",
+        EXPORT, "--period", "2024-02", "-f", "json",
+    )  # fmt: skip
+    assert run.code == 0, run.err
+    baseline = run_cli("diff", "-r", "jintai-hotline@2024.02", "--set", "timeliness.weight=45",
+                       "--set", "completion.weight=30", SEED_INPUT, "-f", "json")  # fmt: skip
+    assert baseline.code == 0, baseline.err
+    a, b = json.loads(run.out), json.loads(baseline.out)
+    assert len(a["units"]) == 32 and a["units"] == b["units"]  # the same changes as from the unit table
