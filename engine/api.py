@@ -293,6 +293,7 @@ def count(
     ledgers: Mapping[str, str | Path] | None = None,
     sheet: str | None = None,
     display: str | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Counted:
     """Count an order export for the month `period` (YYYY-MM): the ruleset's inputs per unit, and what the
     counting saw (rows, merged copies, exclusions; `.notes` is what the CLI says on stderr).
@@ -300,7 +301,8 @@ def count(
     `.units` is the table order, `.values` each unit's (input id, value) pairs; engines give exact numbers
     only (counts and sums as ints).  A file that is not an export of the ruleset (a unit table: its header has
     no order-key column) is refused, export.not-an-export; every problem in the export is a KaopingError at
-    its row and column, as for evaluate."""
+    its row and column, as for evaluate.  `progress(stage)` is told each stage as it ends ("read", "checks",
+    "count")."""
     model = ruleset.model
     month = _month(period)
     assert month is not None
@@ -310,7 +312,7 @@ def count(
     assert run is not None
     from .orders.run import count_export
 
-    return count_export(model, Path(path), run, where, sheet)
+    return count_export(model, Path(path), run, where, sheet, progress)
 
 
 def _refuse_no_orders(model: Model) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -102,16 +104,18 @@ def cmd_count(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     check_engine(args)
     ruleset = commands.load(args, args.ruleset, err)
     ledgers = ledgers_given(args, ruleset.model)
-    counted = api.count(
-        ruleset,
-        args.input,
-        args.period,
-        engine=args.engine or "duckdb",
-        master=args.master,
-        ledgers=dict(ledgers),
-        sheet=args.sheet,
-        display=args.input,
-    )
+    with _stage_bar(args.input, err) as progress:
+        counted = api.count(
+            ruleset,
+            args.input,
+            args.period,
+            engine=args.engine or "duckdb",
+            master=args.master,
+            ledgers=dict(ledgers),
+            sheet=args.sheet,
+            display=args.input,
+            progress=progress,
+        )
     err.writelines(f"note: {line}\n" for line in counted.notes)
     from . import outputs
 
@@ -129,6 +133,35 @@ def cmd_count(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         text = outputs.to_xlsx(model, counted)
     commands.emit(text, args.output, out, err, inputs)
     return commands.OK
+
+
+BAR_FROM_BYTES = 10_000_000  # about 50,000 orders: below this a count takes about a second, and no bar is drawn
+STAGES = ("read", "checks", "count")
+
+
+@contextmanager
+def _stage_bar(input_arg: str, err: TextIO) -> Iterator[Callable[[str], None] | None]:
+    """A Rich bar of the counting's stages on a terminal `err`, for a large export; else no progress hook."""
+    try:
+        large = Path(input_arg).stat().st_size >= BAR_FROM_BYTES
+    except OSError:
+        large = False
+    if not (large and commands._is_terminal(err)):
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(file=err, highlight=False)
+    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(f"counting {Path(input_arg).name}: reading", total=len(STAGES))
+
+        def advance(stage: str) -> None:
+            following = STAGES[STAGES.index(stage) + 1] if stage in STAGES[:-1] else "done"
+            bar.update(task, advance=1, description=f"counting {Path(input_arg).name}: {following}")
+
+        yield advance
 
 
 def cmd_sql(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
