@@ -56,15 +56,22 @@ def typed_sql(column: OrderColumn, cell: str, workbook: bool = False) -> str:
     return text
 
 
-def bad_sql(column: OrderColumn, cell: str, workbook: bool = False) -> str | None:
-    """A BOOLEAN: the cell is not empty yet cannot be typed, or is not one of the declared values; None when a
-    cell of this column cannot be bad (free text)."""
-    text = trimmed_sql(cell)
+def filled_sql(column: OrderColumn, cell: str) -> str | None:
+    """A BOOLEAN stored beside a typed column: its cell is not empty, so a NULL typed value means a bad cell
+    (bad_sql reads both from the table); None for text, whose typed value is its trimmed text."""
     if column.type in ("datetime", "integer", "number"):
-        return f"({text} IS NOT NULL AND {typed_sql(column, cell, workbook)} IS NULL)"
-    if column.values:
+        return f"({trimmed_sql(cell)} IS NOT NULL)"
+    return None
+
+
+def bad_sql(column: OrderColumn, filled: bool) -> str | None:
+    """A BOOLEAN over the table `orders`: the row's cell of `column` is bad (not empty yet not typed, or not one
+    of the declared values); None when no cell of the column can be.  `filled`: the table has its kp_filled_."""
+    if filled:
+        return f'("kp_filled_{column.id}" AND "{column.id}" IS NULL)'
+    if column.type in ("text", "id") and column.values:
         listed = ", ".join(_sql_string(v) for v in column.values)
-        return f"({text} IS NOT NULL AND {text} NOT IN ({listed}))"
+        return f'("{column.id}" IS NOT NULL AND "{column.id}" NOT IN ({listed}))'
     return None
 
 

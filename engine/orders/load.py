@@ -21,9 +21,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..data.files import file_sha256, os_problem
+from ..data.files import os_problem
 from ..errors import KaopingError, Problem, fail
-from .cells import bad_cell, bad_sql, default_sql, sql_type, typed_sql
+from .cells import bad_cell, bad_sql, default_sql, filled_sql, sql_type, typed_sql
 from .formats import TRIM, _sql_string
 from .model import OrderColumn, Orders
 from .parquet import parquet_cells, parquet_texts
@@ -43,9 +43,28 @@ def load(con: duckdb.DuckDBPyConnection, orders: Orders, head: Head) -> Loaded:
     _settings(con)
     digest = _Digest(head)
     with _source(orders, head) as (relation, raw_of, sheet_rows, workbook_cells):
-        _create(con, orders, head, relation, workbook_cells)
+        try:
+            _create(con, orders, head, relation, workbook_cells)
+        except KaopingError:
+            digest.result()
+            if head.kind == "csv" and digest.long_line:
+                raise _long_line(head, digest.long_line) from None
+            raise
+        sha256 = digest.result()
+        if head.kind == "csv" and digest.long_line:
+            raise _long_line(head, digest.long_line)
         rows = _checked(con, orders, head, raw_of, sheet_rows, workbook_cells)
-    return Loaded(head, digest.result(), rows, sheet_rows)
+    return Loaded(head, sha256, rows, sheet_rows)
+
+
+def _long_line(head: Head, line: int) -> KaopingError:
+    return fail(
+        head.display,
+        f"this line is longer than {MAX_LINE_BYTES // 2**20} MB: no work order is this long",
+        'if a quote (") opened on this line or above it is never closed, close it; otherwise check the file',
+        line=line,
+        code="export.line-too-long",
+    )
 
 
 def _settings(con: duckdb.DuckDBPyConnection) -> None:
@@ -59,17 +78,38 @@ def _settings(con: duckdb.DuckDBPyConnection) -> None:
 
 
 class _Digest:
-    """The file's sha256, computed in a thread while DuckDB scans it (hashlib releases the GIL)."""
+    """The file's sha256, computed in a thread while DuckDB scans it (hashlib releases the GIL), and the first
+    line longer than MAX_LINE_BYTES, found in the same pass: DuckDB 2.0.1 reports a line of 3 MB but silently
+    drops one of 50 MB, so the reader does not rely on it."""
 
     def __init__(self, head: Head) -> None:
         self.value = ""
+        self.long_line = 0  # the 1-based file line of the first line over MAX_LINE_BYTES, 0 when none
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, args=(head,), daemon=True)
         self.thread.start()
 
     def _run(self, head: Head) -> None:
+        import hashlib
+
         try:
-            self.value = file_sha256(head.path, head.display)
+            digest, lines, run = hashlib.sha256(), 1, 0
+            with head.path.open("rb") as f:
+                for chunk in iter(lambda: f.read(_CHUNK), b""):
+                    digest.update(chunk)
+                    if self.long_line:
+                        continue
+                    first = chunk.find(b"\n")
+                    if run + (len(chunk) if first < 0 else first) > MAX_LINE_BYTES:
+                        self.long_line = lines  # (a line inside a chunk is shorter than the chunk)
+                    if first >= 0:
+                        lines += chunk.count(b"\n")
+                        run = len(chunk) - chunk.rfind(b"\n") - 1
+                    else:
+                        run += len(chunk)
+            self.value = digest.hexdigest()
+        except OSError as e:
+            self.error = os_problem(e, head.display)
         except BaseException as e:  # handed to the caller's thread in result()
             self.error = e
 
@@ -184,11 +224,12 @@ def _create(con: duckdb.DuckDBPyConnection, orders: Orders, head: Head, relation
 
 
 def _select(orders: Orders, head: Head, workbook: bool) -> str:
-    """kp_row, every order column typed by id, a flag per column whose cells may be bad, and kp_blank."""
+    """kp_row, every order column typed by id, kp_filled_<id> beside each typed column (its cell is not
+    empty), and kp_blank; DuckDB trims each cell once for all of them (one expression text, one evaluation)."""
     positions = dict(head.columns)
     parquet = parquet_cells(orders, head) if head.kind == "parquet" else {}
     items = ["kp_src.file_row_number + 1 AS kp_row" if head.kind == "parquet" else "kp_src.kp_ord AS kp_row"]
-    flags: list[str] = []
+    filled: list[str] = []
     for column in orders.columns:
         at = positions[column.id]
         cell, native = parquet.get(column.id, (f"kp_src.c{at - 1}", False))
@@ -196,15 +237,15 @@ def _select(orders: Orders, head: Head, workbook: bool) -> str:
             items.append(f'CAST({default_sql(column) if not at else cell} AS {sql_type(column)}) AS "{column.id}"')
             continue
         items.append(f'CAST({typed_sql(column, cell, workbook)} AS {sql_type(column)}) AS "{column.id}"')
-        bad = bad_sql(column, cell, workbook)
-        if bad is not None:
-            flags.append(f'{bad} AS "kp_bad_{column.id}"')
+        flag = filled_sql(column, cell)
+        if flag is not None:
+            filled.append(f'{flag} AS "kp_filled_{column.id}"')
     if head.kind == "parquet":
         blank = "false"
-    else:
+    else:  # fails at a row's first character that is not a space: nearly every row, at once
         every = ", ".join(f"kp_src.c{i}" for i in range(head.width))
-        blank = f"trim(concat({every}), {_sql_string(TRIM)}) = ''"
-    return ", ".join([*items, *flags, f"{blank} AS kp_blank"])
+        blank = f"regexp_full_match(concat({every}), {_sql_string('[' + TRIM + ']*')})"
+    return ", ".join([*items, *filled, f"{blank} AS kp_blank"])
 
 
 def _checked(
@@ -218,38 +259,48 @@ def _checked(
     """The rows of the table, once blank rows are dropped (kp_row renumbered) and no cell is bad; else the
     first 100 bad cells told, sorted, with how many there are in all."""
     names = {d[0] for d in con.execute("SELECT * FROM orders LIMIT 0").description or ()}
-    flagged = [c for c in orders.columns if f"kp_bad_{c.id}" in names]
-    counts = ", ".join(["count(*)", "count_if(kp_blank)", *(f'count_if("kp_bad_{c.id}")' for c in flagged)])
+    bad_of = {c.id: _bad(c, names) for c in orders.columns if dict(head.columns)[c.id]}
+    flagged = [c for c in orders.columns if bad_of.get(c.id)]
+    counts = ", ".join(
+        ["count(*)", "count(*) FILTER (WHERE kp_blank)", *(f"count(*) FILTER (WHERE {bad_of[c.id]})" for c in flagged)]
+    )
     total, blank, *bad = con.execute(f"SELECT {counts} FROM orders").fetchone() or (0, 0)
+    if not total and head.kind == "csv" and data_rows(head, {1}):
+        raise _line_ends(head)  # DuckDB read nothing, though the file has a row below its header
     if blank:
         con.execute(
             "CREATE OR REPLACE TEMP TABLE orders AS SELECT CAST(row_number() OVER (ORDER BY kp_row) AS BIGINT) "
             "AS kp_row, * EXCLUDE (kp_row) FROM orders WHERE NOT kp_blank"
         )
     if sum(bad):
-        raise _bad_cells(con, orders, head, flagged, sum(bad), raw_of, sheet_rows, workbook)
-    for column in flagged:
-        con.execute(f'ALTER TABLE orders DROP COLUMN "kp_bad_{column.id}"')
+        raise _bad_cells(con, head, [(c, bad_of[c.id]) for c in flagged], sum(bad), raw_of, sheet_rows, workbook)
+    for name in sorted(n for n in names if n.startswith("kp_filled_")):
+        con.execute(f'ALTER TABLE orders DROP COLUMN "{name}"')
     con.execute("ALTER TABLE orders DROP COLUMN kp_blank")
     return int(total) - int(blank)
 
 
+def _bad(column: OrderColumn, names: set[str]) -> str:
+    """The column's bad-cell test over the table ("" when none of its cells can be bad)."""
+    return bad_sql(column, f"kp_filled_{column.id}" in names) or ""
+
+
 def _bad_cells(
     con: duckdb.DuckDBPyConnection,
-    orders: Orders,
     head: Head,
-    flagged: list[OrderColumn],
+    flagged: list[tuple[OrderColumn, str]],
     total: int,
     raw_of: RawOf,
     sheet_rows: tuple[int, ...],
     workbook: bool,
 ) -> KaopingError:
     """The first 100 bad cells, each at its line and column with its text, in design §5.2's words."""
-    flags = ", ".join(f'"kp_bad_{c.id}"' for c in flagged)
-    where = " OR ".join(f'"kp_bad_{c.id}"' for c in flagged)
+    flags = ", ".join(f"coalesce({bad}, false)" for _, bad in flagged)
+    where = " OR ".join(bad for _, bad in flagged)
     found = con.execute(f"SELECT kp_row, {flags} FROM orders WHERE {where} ORDER BY kp_row LIMIT {MAX_PROBLEMS}")
     hits = [
-        (int(kp_row), [c for c, bad in zip(flagged, marks, strict=True) if bad]) for kp_row, *marks in found.fetchall()
+        (int(kp_row), [c for (c, _), bad in zip(flagged, marks, strict=True) if bad])
+        for kp_row, *marks in found.fetchall()
     ]
     texts, lines = _texts(head, {k for k, _ in hits}, raw_of, sheet_rows, con)
     positions, headers = dict(head.columns), dict(head.headers)
@@ -340,6 +391,8 @@ def _scan_problem(head: Head, error: str) -> KaopingError:
     """DuckDB's complaint about the file as the user's problem, at the line it names (mapped through the csv
     module: DuckDB counts records, a quoted line break is one line to it); anything else is a bug."""
     at = _DUCKDB_LINE.search(error)
+    if "invalid state" in error:
+        return _line_ends(head)
     if head.kind != "csv" or at is None:
         raise RuntimeError(f"DuckDB could not read {head.display}: {error}")
     row = _record(head, int(at.group(1)))
@@ -353,13 +406,7 @@ def _scan_problem(head: Head, error: str) -> KaopingError:
             code="csv.encoding",
         )
     if "Maximum line size" in error:
-        return fail(
-            head.display,
-            f"this line is longer than {MAX_LINE_BYTES // 2**20} MB: no work order is this long",
-            'if a quote (") opened on this line or above it is never closed, close it; otherwise check the file',
-            line=line,
-            code="export.line-too-long",
-        )
+        return _long_line(head, line)
     if "unterminated quote" in error:
         return fail(
             head.display,
@@ -375,6 +422,16 @@ def _scan_problem(head: Head, error: str) -> KaopingError:
         cells = len(row.cells) if row else cells
         line = row.line if row else line
     return KaopingError([_ragged(head, line, cells)])
+
+
+def _line_ends(head: Head) -> KaopingError:
+    """DuckDB's CSV reader stops (or, skipping title rows, reads nothing) where a file's lines end in two ways."""
+    return fail(
+        head.display,
+        "this file cannot be read as CSV: its lines end in two ways (Windows CRLF and Unix LF), or a quote is out of place",
+        "open it in Excel or WPS and save it again as 'CSV UTF-8 (comma delimited)'",
+        code="export.unreadable",
+    )
 
 
 def _first_ragged(head: Head) -> _CsvRow | None:

@@ -139,7 +139,7 @@ def read_head(orders: Orders, path: Path, display: str, sheet: str | None) -> He
         header = map_header(row, inputs, text.delimiter, display, {})
     except KaopingError as e:
         raise KaopingError([_export_problem(p, orders, row) for p in e.problems]) from None
-    if text.cut and row is rows[-1]:
+    if text.cut and row is rows[-1] and row.last > row.line:  # a quoted cell may run on past the head
         raise fail(
             display,
             f"the header row does not end within the first {HEAD_BYTES // 1024} KB of the file",
@@ -258,7 +258,7 @@ def _head_rows(path: Path, display: str, sheet: str | None) -> tuple[list[Row], 
         return sheet_head, _HeadText("xlsx", "xlsx", "", 0, book.name, tuple(r.line for r in sheet_head))
     raw, cut = _head_bytes(path, display)
     refuse_wide_bytes(raw, display)
-    text, encoding = _decode(raw, display)
+    text, encoding = _decoded(raw, display)
     delimiter = _delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[Row] = []
@@ -275,6 +275,25 @@ def _head_rows(path: Path, display: str, sheet: str | None) -> tuple[list[Row], 
     except csv.Error:
         pass  # a quote never closed in the head: the header check says so if it is the header's
     return rows, _HeadText("csv", encoding, delimiter, cut, None, tuple(ends))
+
+
+def _decoded(raw: bytes, display: str) -> tuple[str, str]:
+    """csv_in's decoding of the head, with the line of the first byte that is neither UTF-8 nor GBK."""
+    try:
+        return _decode(raw, display)
+    except KaopingError:
+        try:
+            raw.decode("gb18030")
+            line = 0
+        except UnicodeDecodeError as e:
+            line = raw.count(b"\n", 0, e.start) + 1
+        raise fail(
+            display,
+            "this line is neither UTF-8 nor GBK text",
+            "save the export from Excel as 'CSV UTF-8 (comma delimited)'",
+            line=line,
+            code="csv.encoding",
+        ) from None
 
 
 def _head_bytes(path: Path, display: str) -> tuple[bytes, int]:
