@@ -19,8 +19,6 @@ from .. import api, commands
 from ..errors import UsageError, did_you_mean
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from ..ruleset.model import Ruleset
     from .explain import Funnel, MeasureFunnel, OrderList
     from .run import OrdersRun
@@ -184,7 +182,8 @@ def explain_export(
     with counting(model, Path(args.input), run, args.input, args.sheet) as session:
         if args.orders:
             listing = orders_explain.order_list(session, labels, entity, args.orders, args.left_out)
-            commands.view(args, out, err, (args.input,), lambda: _list_json(listing), lambda c: render_list(listing, c))
+            body = _list_json(listing) if args.format == "json" else render_list(listing)
+            commands.emit(body, args.output, out, err, (args.input, model.path))
             return
         shown = orders_explain.funnel(session, labels, entity)
     body = _funnel_json(model.ref, shown, text) if args.format == "json" else render_funnel(shown) + "\n" + text
@@ -266,17 +265,25 @@ def _funnel_json(ref: str, f: Funnel, text: str) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
-def render_list(x: OrderList, console: Console) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
+def render_list(x: OrderList) -> str:
+    """The orders as plain columns, never wrapped or cut (an order id cut short is another order)."""
     what = "left out of" if x.left_out else "counted in"
-    console.print(Text(f"{x.unit}: {len(x.rows)} order{'s' if len(x.rows) != 1 else ''} {what} {x.label} ({x.input})"))
+    lines = [f"{x.unit}: {len(x.rows)} order{'s' if len(x.rows) != 1 else ''} {what} {x.label} ({x.input})"]
     if x.rows:
-        table = Table(*(label for _, label in x.columns), box=None, pad_edge=False)
-        for r in x.rows:
-            table.add_row(*(Text("" if v is None else str(v)) for v in r))
-        console.print(table)
+        lines += aligned([[label for _, label in x.columns], *([_cell(v) for v in r] for r in x.rows)])
+    return "\n".join(lines) + "\n"
+
+
+def _cell(v: object) -> str:
+    return "" if v is None else str(v)
+
+
+def aligned(rows: list[list[str]]) -> list[str]:
+    """Rows of cells as lines, each column as wide as its widest cell (in terminal cells: 中 is two)."""
+    from rich.cells import cell_len
+
+    widths = [max(cell_len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
 
 
 def _list_json(x: OrderList) -> str:
