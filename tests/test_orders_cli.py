@@ -585,3 +585,25 @@ def test_diff_of_an_export_with_a_what_if():
     assert baseline.code == 0, baseline.err
     a, b = json.loads(run.out), json.loads(baseline.out)
     assert len(a["units"]) == 32 and a["units"] == b["units"]  # the same changes as from the unit table
+
+
+def test_the_warehouse_path_gives_the_exports_results(tmp_path):
+    """What the sql header tells a warehouse user: run the counts on the typed table, save them as CSV with
+    kp_unit headed 部门名称, then kaoping evaluate.  The typed table here is the reader's own (run.counting)."""
+    import kaoping
+    from kaoping.orders.run import OrdersRun, counting
+
+    rs = kaoping.load(RULESET)
+    text = (GOLDEN / "kaoping-sql-duckdb.sql").read_text(encoding="utf-8")
+    counts = [s for s in text.split(";\n") if s.strip()][1]
+    with counting(rs.model, EXPORT, OrdersRun("2024-02")) as session:
+        cur = session.con.execute(counts)
+        names = ["部门名称" if c[0] == "kp_unit" else c[0] for c in cur.description]
+        rows = cur.fetchall()
+    saved = tmp_path / "warehouse.csv"
+    with saved.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([names, *rows])
+    from_warehouse = run_cli("evaluate", "-r", RULESET, saved, "-f", "json", "--period", "2024-02")
+    from_export = run_cli("evaluate", "-r", RULESET, EXPORT, "-f", "json", "--period", "2024-02")
+    assert from_warehouse.code == 0, from_warehouse.err
+    assert json.loads(from_warehouse.out)["results"] == json.loads(from_export.out)["results"]
