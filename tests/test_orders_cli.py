@@ -607,3 +607,17 @@ def test_the_warehouse_path_gives_the_exports_results(tmp_path):
     from_export = run_cli("evaluate", "-r", RULESET, EXPORT, "-f", "json", "--period", "2024-02")
     assert from_warehouse.code == 0, from_warehouse.err
     assert json.loads(from_warehouse.out)["results"] == json.loads(from_export.out)["results"]
+
+
+def test_more_usage_errors(tmp_path):
+    err = _usage("explain", "-r", RULESET, EXPORT, "区林业局", "--period", "2024-02", "--left-out")
+    assert "--left-out goes with --orders MEASURE" in err
+    assert "--excel is for -f csv" in _usage(
+        "count", "-r", RULESET, EXPORT, "--period", "2024-02", "-f", "json", "--excel"
+    )
+    assert "give -o FILE.xlsx" in _usage("count", "-r", RULESET, EXPORT, "--period", "2024-02", "-f", "xlsx")
+    assert "--period" in _usage("count", "-r", RULESET, EXPORT)  # argparse: required
+    assert "--dialect" in _usage("sql", "-r", RULESET, "--period", "2024-02")
+    out = tmp_path / "c.json"
+    _usage("count", "-r", RULESET, EXPORT, "--period", "2024-02", "-f", "csv", "-o", out)  # -f and the name disagree
+    assert not out.exists()
