@@ -503,3 +503,58 @@ def test_a_fifty_megabyte_cell_on_one_line_is_refused_fast(tmp_path: Path) -> No
         assert time.process_time() - start < 5
         assert error.codes == ("export.line-too-long",)
         assert error.problems[0].line == (3 if name == "in-body.csv" else 1)  # header, one row, then the long line
+
+
+def test_a_quote_never_closed_in_a_row_is_told_at_the_line_it_opens(tmp_path: Path) -> None:
+    lines = _example_text(4).splitlines()
+    lines[2] = lines[2].replace(",投诉,", ',"投诉,')
+    path = tmp_path / "quote.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    error = refused(path)
+    assert [(p.line, p.code) for p in error.problems] == [(3, "csv.unclosed-quote")]
+
+
+def test_windows_line_ends_with_a_line_break_typed_in_a_cell_read_and_place_right(tmp_path: Path) -> None:
+    lines = _example_text(3).splitlines()
+    lines[2] = lines[2].rsplit(",", 1)[0] + ',"两行\n标题"'  # Excel writes Alt+Enter as LF inside CRLF rows
+    path = tmp_path / "crlf.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8"))
+    con, loaded = load(path)
+    assert loaded.rows == 3 and source.places(loaded, [1, 2, 3]) == {1: 2, 2: 3, 3: 5}
+    assert table(con) == reference(path)
+
+
+def test_a_gbk_export_places_its_rows_and_tells_a_bad_cell_at_its_line(tmp_path: Path) -> None:
+    lines = _example_text(5).splitlines()
+    lines.insert(0, "金台区工单明细,,")
+    lines[4] = lines[4].replace(",否,0,", ",否,两次,")
+    path = tmp_path / "gbk.csv"
+    path.write_bytes(("\n".join(lines) + "\n").encode("gbk"))
+    error = refused(path)
+    assert render_problems(error.problems).splitlines()[0] == "gbk.csv:5:15: 重办次数 '两次' is not a whole number"
+
+
+def test_a_workbook_date_cell_is_taken_whatever_formats_the_column_declares(tmp_path: Path) -> None:
+    slashed = tuple(replace(c, formats=("YYYY/M/D H:mm",)) if c.type == "datetime" else c for c in ORDERS.columns)
+    orders = replace(ORDERS, columns=slashed)
+    lines = list(csv.reader(io.StringIO(_example_text(3))))
+    header, rows = lines[0], lines[1:]
+    path = tmp_path / "dates.xlsx"
+    _workbook(path, rows, header, {header.index(c.label) for c in ORDERS.columns if c.type == "datetime"})
+    con, _ = load(path, orders)
+    got = con.execute("SELECT received_at, deadline FROM orders ORDER BY kp_row").fetchall()
+    assert got[0] == (datetime(2024, 1, 2, 8, 25, 19), datetime(2024, 1, 9, 18, 0))
+
+
+def test_is_export_and_read_head_import_neither_duckdb_nor_sqlglot() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, kaoping; from pathlib import Path; from kaoping.orders import source; "
+        "r = kaoping.load('jintai-orders@2024.02').model; p = Path(sys.argv[1]); "
+        "assert source.is_export(p, r, None); source.read_head(r.orders, p, 't.csv', None); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('duckdb', 'sqlglot')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(EXAMPLE)], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

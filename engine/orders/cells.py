@@ -16,7 +16,7 @@ from .model import OrderColumn
 _Y, _MO2, _D2 = "[1-9][0-9]{3}", "(0[1-9]|1[0-2])", "(0[1-9]|[12][0-9]|3[01])"
 # What a workbook's date cell becomes in xlsx_in (datetime.isoformat(), or the date alone at midnight): accepted
 # in a workbook's datetime column besides the column's formats, rounded half-up to the second as Excel shows it.
-_EXCEL_FRACTION = f"{_Y}-{_MO2}-{_D2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\\.[0-9]{{1,6}}"
+_EXCEL_FRACTION = f"{_Y}-{_MO2}-{_D2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{{1,6}})?"
 _EXCEL_DATE = f"{_Y}-{_MO2}-{_D2}"
 _EXCEL_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 INTEGER = "[+-]?[0-9]{1,18}"

@@ -219,6 +219,13 @@ def _create(con: duckdb.DuckDBPyConnection, orders: Orders, head: Head, relation
         relation = f"read_parquet({_sql_string(str(head.path))}, file_row_number = true) AS kp_src"
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE orders AS SELECT {select} FROM {relation}")
+    except duckdb.OutOfMemoryException:
+        raise fail(
+            head.display,
+            "the export does not fit in the memory and temporary disk space kaoping gives DuckDB (600 MB)",
+            "export fewer months at a time, or free disk space in the temporary folder",
+            code="export.too-big",
+        ) from None
     except duckdb.Error as e:
         raise _scan_problem(head, str(e)) from None
 
@@ -387,6 +394,17 @@ def _record(head: Head, wanted: int) -> _CsvRow | None:
     return None
 
 
+def _record_start(head: Head, wanted: int) -> int:
+    """The file line CSV record `wanted` starts on, when the record itself cannot be read (a quote never
+    closed, a cell over any limit): the line after the record before it."""
+    if wanted <= 1:
+        return 1
+    for number, row in _records(head):
+        if number == wanted - 1:
+            return row.last + 1
+    return 0
+
+
 def _scan_problem(head: Head, error: str) -> KaopingError:
     """DuckDB's complaint about the file as the user's problem, at the line it names (mapped through the csv
     module: DuckDB counts records, a quoted line break is one line to it); anything else is a bug."""
@@ -396,7 +414,7 @@ def _scan_problem(head: Head, error: str) -> KaopingError:
     if head.kind != "csv" or at is None:
         raise RuntimeError(f"DuckDB could not read {head.display}: {error}")
     row = _record(head, int(at.group(1)))
-    line = row.line if row else 0
+    line = row.line if row else _record_start(head, int(at.group(1)))
     if "Invalid unicode" in error:
         return fail(
             head.display,

@@ -255,7 +255,7 @@ def _head_rows(path: Path, display: str, sheet: str | None) -> tuple[list[Row], 
     if kind == "xlsx":
         book = workbook(path, display, sheet)
         sheet_head = [Row(n, n, cells) for n, cells in book.rows[:HEADER_SEARCH]]
-        return sheet_head, _HeadText("xlsx", "xlsx", "", 0, book.name, tuple(r.line for r in sheet_head))
+        return sheet_head, _HeadText("xlsx", "xlsx", "", 0, book.name, (0,) * len(sheet_head))
     raw, cut = _head_bytes(path, display)
     refuse_wide_bytes(raw, display)
     text, encoding = _decoded(raw, display)
@@ -340,8 +340,7 @@ def _parts(cell: str) -> list[str]:
 
 def _stand_in(column: OrderColumn) -> Input:
     """An order column as the data readers' header machinery sees an input: required when it has no default."""
-    default = None if column.default is None else column.default
-    return Input(column.id, "text", column.label, column.aliases, default=default)
+    return Input(column.id, "text", column.label, column.aliases, default=column.default)
 
 
 def _export_problem(p: Problem, orders: Orders, row: Row) -> Problem:
