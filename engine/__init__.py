@@ -9,7 +9,8 @@ analysis (diff, explain, combine, golden cases) asks questions of results.
 
 The public Python API (engine/api.py) is what this package exports: load or
 loads a ruleset, evaluate a file or records in memory, render, with_overrides,
-diff, explain.  It never prints, exits or reads stdin; every user mistake is a
+diff, explain; count an order export, and the SQL its rules compile to (sql).
+It never prints, exits or reads stdin; every user mistake is a
 KaopingError whose .problems are data, each with a stable .code.  The command
 line (cli.py, commands.py) is a layer over it.
 """
@@ -24,12 +25,14 @@ from .api import (
     Records,
     Result,
     Ruleset,
+    count,
     diff,
     evaluate,
     explain,
     load,
     loads,
     render,
+    sql,
     to_csv,
     to_json,
     with_overrides,
@@ -43,12 +46,14 @@ __all__ = [
     "Records",
     "Result",
     "Ruleset",
+    "count",
     "diff",
     "evaluate",
     "explain",
     "load",
     "loads",
     "render",
+    "sql",
     "to_csv",
     "to_json",
     "with_overrides",

@@ -21,7 +21,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from .choosing import Asked, Tell, choose_ruleset, chosen_model
 from .data import Row, Source, Table, note_text, read_rows
@@ -45,6 +45,7 @@ from .ruleset.yamlsrc import MAX_PROBLEMS, check_size, parse_yaml
 if TYPE_CHECKING:
     from .analysis.diff import Diff
     from .analysis.explain import Explanation
+    from .orders.run import Counted, OrdersRun
     from .ruleset.whatif import Override
 
 # Cold start: kaoping.analysis (diff, explain), the diff's renderers and Rich's Console are imported by the
@@ -69,6 +70,8 @@ __all__ = [
     "to_csv",
     "diff",
     "explain",
+    "count",
+    "sql",
 ]
 
 RECORDS = "<records>"  # the file name a problem in records from memory is placed in
@@ -223,8 +226,17 @@ def evaluate(
     sheet: str | None = None,
     display: str | None = None,
     progress: Callable[[], None] | None = None,
+    engine: str = "duckdb",
+    master: str | None = None,
+    ledgers: Mapping[str, str | Path] | None = None,
+    orders: OrdersRun | None = None,
 ) -> Result:
     """Score `data` under `ruleset`: a path (CSV or .xlsx, `sheet` naming a workbook's sheet), or records.
+
+    For a ruleset with `orders:`, a path may be the platform's work-order export: it is counted for `period`
+    (required then) by `engine` ("duckdb", or "spark" with `master`), with `ledgers` (ledger id -> path,
+    as --input NAME=PATH) adding the inputs orders do not give, and the counts are scored as a unit table
+    would be.  `orders` (an OrdersRun) says all that at once, as the CLI passes it; a unit table ignores them.
 
     Records are an iterable of mappings from header text (an input's id,
     label or alias, as a file's header has it) to a value (str, int, float;
@@ -240,7 +252,9 @@ def evaluate(
     period = _month(period)
     done: Callable[[str], None] = (lambda stage: progress()) if progress is not None else (lambda stage: None)
     if isinstance(data, (str, Path)):
-        evaluation = _evaluate_file(model, Path(data), str(data) if display is None else display, sheet, done)
+        run = orders if orders is not None else _orders_run(model, period, engine, master, ledgers)
+        where = str(data) if display is None else display
+        evaluation = _evaluate_file(model, Path(data), where, sheet, done, orders=run)
     elif isinstance(data, (bytes, Mapping)):
         raise fail(
             RECORDS,
@@ -251,6 +265,116 @@ def evaluate(
     else:
         evaluation = _evaluate_records(model, data, done)
     return Result(evaluation, period, told(evaluation))
+
+
+def _orders_run(
+    model: Model, period: str | None, engine: str, master: str | None, ledgers: Mapping[str, str | Path] | None
+) -> OrdersRun | None:
+    """How an export is counted, for a ruleset with `orders:` and a period (without one, an export is refused)."""
+    if model.orders is None or period is None:
+        return None
+    from .orders.run import OrdersRun
+
+    if engine not in ("duckdb", "spark"):
+        raise fail(
+            "engine", f"unknown engine {engine!r}", "give engine='duckdb' or engine='spark'", code="engine.unknown"
+        )
+    given = tuple((name, Path(path)) for name, path in (ledgers or {}).items())
+    return OrdersRun(period, "spark" if engine == "spark" else "duckdb", master, given)
+
+
+def count(
+    ruleset: Ruleset,
+    path: str | Path,
+    period: str,
+    *,
+    engine: str = "duckdb",
+    master: str | None = None,
+    ledgers: Mapping[str, str | Path] | None = None,
+    sheet: str | None = None,
+    display: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Counted:
+    """Count an order export for the month `period` (YYYY-MM): the ruleset's inputs per unit, and what the
+    counting saw (rows, merged copies, exclusions; `.notes` is what the CLI says on stderr).
+
+    `.units` is the table order, `.values` each unit's (input id, value) pairs; engines give exact numbers
+    only (counts and sums as ints).  A file that is not an export of the ruleset (a unit table: its header has
+    no order-key column) is refused, export.not-an-export; every problem in the export is a KaopingError at
+    its row and column, as for evaluate.  `progress(stage)` is told each stage as it ends ("read", "checks",
+    "count")."""
+    model = ruleset.model
+    month = _month(period)
+    assert month is not None
+    where = str(path) if display is None else display
+    _refuse_not_export(model, Path(path), where, sheet)
+    run = _orders_run(model, month, engine, master, ledgers)
+    assert run is not None
+    from .orders.run import count_export
+
+    return count_export(model, Path(path), run, where, sheet, progress)
+
+
+def _refuse_no_orders(model: Model) -> None:
+    """count and sql need a ruleset with `orders:`."""
+    if model.orders is None:
+        raise fail(
+            model.path,
+            f"{model.ref} has no orders: section, so it counts no work orders",
+            "use a ruleset whose orders: section says how to count an export, e.g. jintai-orders",
+            code="export.no-orders",
+        )
+
+
+def _refuse_not_export(model: Model, path: Path, display: str, sheet: str | None) -> None:
+    """count needs an export of the ruleset: a unit table is scored by evaluate as it is."""
+    _refuse_no_orders(model)
+    assert model.orders is not None
+    from .data.files import input_size
+    from .orders.source import is_export
+
+    if path.is_file() and not is_export(path, model, sheet):
+        key = model.orders.column(model.orders.order_key)
+        raise fail(
+            display,
+            f"its header has no {key.label}; count reads an order export",
+            f"for a table of counts per unit, kaoping evaluate -r {model.ref} {display} scores it as it is",
+            line=1,
+            code="export.not-an-export",
+        )
+    if not path.exists():
+        raise fail(display, "no such input file", "give the path of the work-order export", code="file.not-found")
+    if not path.is_file():
+        input_size(path, display)  # a folder or a device, told as what it is
+
+
+def sql(ruleset: Ruleset, period: str, dialect: str, table: str = "orders") -> str:
+    """The SQL `kaoping sql` prints: a header naming the columns `table` must have, the checks query and the
+    counts query, for `dialect` ("duckdb", "spark" or "trino").  Deterministic text: the same ruleset and
+    month give the same bytes.  The engines only count; rates, scores and rounding stay kaoping's (save the
+    counts as CSV, then evaluate)."""
+    model = ruleset.model
+    _refuse_no_orders(model)
+    month = _month(period)
+    assert month is not None and model.orders is not None
+    if dialect not in ("duckdb", "spark", "trino"):
+        raise fail(
+            "dialect", f"unknown dialect {dialect!r}", "give duckdb, spark or trino", code="export.unknown-dialect"
+        )
+    if not table or not table.replace("_", "").replace(".", "").isalnum():
+        raise fail(
+            "table",
+            f"{table!r} is not a table name",
+            "give a name such as orders or db.orders",
+            code="export.bad-table",
+        )
+    from .orders.explain import sql_script
+    from .orders.run import window_of
+
+    d: Literal["duckdb", "spark", "trino"] = (
+        "spark" if dialect == "spark" else "trino" if dialect == "trino" else "duckdb"
+    )
+    return sql_script(model.ref, model.input(model.key).label, model.orders, window_of(month), d, table)
 
 
 def _month(period: str | None) -> str | None:

@@ -135,10 +135,44 @@ def _whatif_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def ledger_input(text: str) -> tuple[str, str]:
+    """--input NAME=PATH: a ledger's id and its file, else a usage error (exit 2)."""
+    name, sep, path = text.partition("=")
+    if not sep or not name.strip() or not path:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not NAME=PATH: write the ledger's id, '=', its file, e.g. ledger=bonus.csv"
+        )
+    return name.strip(), path
+
+
+def _orders_options(p: argparse.ArgumentParser) -> None:
+    """How an order export is counted (a ruleset with `orders:`); a unit table ignores them."""
+    p.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        help="for an order export: what counts it (default duckdb, embedded; spark needs pip install -e '.[spark]')",
+    )
+    p.add_argument(
+        "--master",
+        metavar="URL",
+        help="with --engine spark: the Spark master, e.g. local[4] or spark://host:7077 (default $SPARK_REMOTE, else local[*])",
+    )
+    p.add_argument(
+        "--input",
+        dest="ledger",
+        action="append",
+        type=ledger_input,
+        metavar="NAME=PATH",
+        help="for an order export: a ledger the ruleset declares (orders.ledgers), a unit-level table joined by unit, "
+        "e.g. --input ledger=bonus.csv (repeatable)",
+    )
+
+
 SHARED_OPTIONS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     "chosen": _chosen_options,
     "sheet": _sheet_options,
     "whatif": _whatif_options,
+    "orders": _orders_options,
 }
 """The option groups several commands take, by the name a CommandSpec gives them (--rulesets goes to every
 command, first).  Added to a command's parser directly, in the order its spec names them, which gives the
@@ -163,7 +197,8 @@ def _evaluate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "input",
         metavar="INPUT",
-        help="the month's records: CSV (UTF-8, UTF-8 with BOM, or GBK) or a workbook (.xlsx, .xls, .ods)",
+        help="the month's records: CSV (UTF-8, UTF-8 with BOM, or GBK) or a workbook (.xlsx, .xls, .ods); "
+        "or, for a ruleset with orders:, the platform's work-order export (counted for --period first)",
     )
     p.add_argument(
         "-f",
@@ -184,7 +219,8 @@ def _evaluate_arguments(p: argparse.ArgumentParser) -> None:
         "--period",
         metavar="YYYY-MM",
         type=month,
-        help="the month assessed, e.g. 2024-02: fills the report title and, with a bare ruleset name, picks the version in effect that month",
+        help="the month assessed, e.g. 2024-02: fills the report title and, with a bare ruleset name, picks the version in effect that month; "
+        "an order export is counted for this month (required for one)",
     )
 
 
@@ -215,14 +251,75 @@ def _diff_arguments(p: argparse.ArgumentParser) -> None:
 
 def _explain_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("-r", "--ruleset", required=True, metavar="RULESET")
-    p.add_argument("input", metavar="INPUT")
+    p.add_argument("input", metavar="INPUT", help="the month's unit table, or an order export")
     p.add_argument("unit", metavar="UNIT", help="the unit's name, or a part of it (区林业 for 区林业局)")
     p.add_argument(
         "--period",
         metavar="YYYY-MM",
         type=month,
-        help="the month assessed: with a bare ruleset name, picks the version in effect that month; a name@version not in effect then is warned about",
+        help="the month assessed: with a bare ruleset name, picks the version in effect that month; a name@version not in effect then is warned about; "
+        "an order export is counted for this month (required for one)",
     )
+    p.add_argument(
+        "--orders",
+        metavar="MEASURE",
+        help="for an order export: list the orders behind one count (an input counted from orders, e.g. on_time), "
+        "with the columns its condition reads, sorted by order id",
+    )
+    p.add_argument(
+        "--left-out",
+        action="store_true",
+        help="with --orders: list instead the unit's orders that a step after the first left out, with that step",
+    )
+    _view_output(p)
+
+
+def _count_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "-r", "--ruleset", required=True, metavar="RULESET", help="a ruleset with orders: (e.g. jintai-orders)"
+    )
+    p.add_argument(
+        "input",
+        metavar="INPUT",
+        help="the platform's work-order export, one row an order: CSV (UTF-8 or GBK), a workbook (.xlsx) or .parquet",
+    )
+    p.add_argument(
+        "--period",
+        metavar="YYYY-MM",
+        type=month,
+        required=True,
+        help="the month counted, e.g. 2024-02: [first day 00:00, next month's first day)",
+    )
+    p.add_argument(
+        "-f",
+        "--format",
+        choices=("table", "csv", "json", "xlsx"),
+        help="output format (default: from -o's name: .csv .json .xlsx, else table); a CSV or workbook reads back "
+        "as the ruleset's unit-level input; xlsx needs -o",
+    )
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (only if all went well)")
+    p.add_argument(
+        "--excel", action="store_true", help="with -f csv: UTF-8 with a BOM, so Excel opens the Chinese text correctly"
+    )
+
+
+def _sql_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "-r", "--ruleset", required=True, metavar="RULESET", help="a ruleset with orders: (e.g. jintai-orders)"
+    )
+    p.add_argument(
+        "--period", metavar="YYYY-MM", type=month, required=True, help="the month the queries count, e.g. 2024-02"
+    )
+    p.add_argument(
+        "--dialect", choices=("duckdb", "spark", "trino"), required=True, help="the SQL dialect of the warehouse"
+    )
+    p.add_argument(
+        "--table",
+        metavar="NAME",
+        default="orders",
+        help="the table of typed orders the queries read (default orders); the header lists the columns it must have",
+    )
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (only if all went well)")
 
 
 def _combine_arguments(p: argparse.ArgumentParser) -> None:
@@ -300,22 +397,36 @@ COMMANDS = (
         "evaluate",
         commands.cmd_evaluate,
         "score INPUT with a ruleset and print the ranked table",
-        ("chosen", "whatif", "sheet"),
+        ("chosen", "whatif", "sheet", "orders"),
         _evaluate_arguments,
     ),
     CommandSpec(
         "diff",
         commands.cmd_diff,
         "what changes between two rulesets (or a ruleset and a what-if) on one INPUT",
-        ("chosen", "whatif", "sheet"),
+        ("chosen", "whatif", "sheet", "orders"),
         _diff_arguments,
     ),
     CommandSpec(
         "explain",
         commands.cmd_explain,
-        "how one unit's score and rank came about",
-        ("chosen", "whatif", "sheet"),
+        "how one unit's score and rank came about (for an order export, each count's orders first)",
+        ("chosen", "whatif", "sheet", "orders"),
         _explain_arguments,
+    ),
+    CommandSpec(
+        "count",
+        commands.cmd_count,
+        "count an order export per unit (a ruleset with orders:): the unit-level table it scores",
+        ("chosen", "sheet", "orders"),
+        _count_arguments,
+    ),
+    CommandSpec(
+        "sql",
+        commands.cmd_sql,
+        "print the SQL a ruleset's orders: rules compile to (DuckDB, Spark or Trino), for a warehouse's own table",
+        ("chosen",),
+        _sql_arguments,
     ),
     CommandSpec(
         "combine",

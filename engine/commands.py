@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from .analysis.casetests import Outcome
+    from .orders.run import OrdersRun
 
 # Cold start: what only some commands need is imported inside the function that needs it, not here.  Rich's
 # Console, Table and Progress, the terminal table and kaoping.analysis cost about as much to import as a
@@ -128,17 +129,24 @@ PROGRESS_ROWS = 50_000  # below this an evaluation takes about a second: no prog
 
 
 def evaluate_input(
-    ruleset: api.Ruleset, input_arg: str, err: TextIO, sheet: str | None = None, held: int = 0
+    ruleset: api.Ruleset,
+    input_arg: str,
+    err: TextIO,
+    sheet: str | None = None,
+    held: int = 0,
+    orders: OrdersRun | None = None,
 ) -> Evaluation:
     """Evaluate one input file (kaoping.evaluate); a large one shows a progress bar on stderr (never in the output).
 
     `held` is the rows of this run's evaluations already in memory (diff and
-    combine keep each one), for the up-front memory warning.
+    combine keep each one), for the up-front memory warning.  `orders` says how
+    to count an order export (a ruleset with `orders:`): an export is far larger
+    than a unit table may be, is read by DuckDB in bounded memory, and has its
+    own size limit, so the unit table's size check and memory estimate are not
+    applied to it.
     """
     path = Path(input_arg)
-    if _exists_at_all(path, input_arg):
-        input_size(path, input_arg)  # a folder, a FIFO or /dev/zero is told as what it is, not as missing
-    else:
+    if not _exists_at_all(path, input_arg):
         raise fail(
             input_arg, "no such input file", "give the path of the month's CSV or Excel export", code="file.not-found"
         )
@@ -146,6 +154,13 @@ def evaluate_input(
         raise UsageError(
             f"--sheet is for a workbook (.xlsx, .xls, .ods) input; {input_arg} is not one", code="cli.sheet-not-xlsx"
         )
+    if ruleset.model.orders is not None and path.is_file() and _is_export(ruleset, input_arg, sheet):
+        result = api.evaluate(
+            ruleset, path, orders.period if orders else None, sheet=sheet, display=input_arg, orders=orders
+        )
+        tell(err, result.evaluation)
+        return result.evaluation
+    input_size(path, input_arg)  # a folder, a FIFO or /dev/zero is told as what it is, not as missing
     rows = _rows(path, input_arg)  # read even when no bar is drawn: an unreadable file is told here, in its place
     warn_if_short_of_memory(held + rows, input_arg, err)
     if rows > PROGRESS_ROWS and _is_terminal(err):
@@ -154,6 +169,25 @@ def evaluate_input(
         result = api.evaluate(ruleset, path, sheet=sheet, display=input_arg)
     tell(err, result.evaluation)
     return result.evaluation
+
+
+def _is_export(ruleset: api.Ruleset, input_arg: str, sheet: str | None) -> bool:
+    from .orders.commands import is_export
+
+    return is_export(ruleset.model, input_arg, sheet)
+
+
+def orders_run(args: argparse.Namespace, ruleset: api.Ruleset) -> OrdersRun | None:
+    """--period, --engine, --master and --input NAME=PATH as an OrdersRun (None for a ruleset without `orders:`
+    or without --period); the orders package is imported only when a ruleset has `orders:` or those options
+    are given (a unit-table run never needs it: tests/test_cold_start.py)."""
+    if ruleset.model.orders is None and not (
+        getattr(args, "engine", None) or getattr(args, "master", None) or getattr(args, "ledger", None)
+    ):
+        return None
+    from .orders.commands import orders_run as run_of
+
+    return run_of(args, ruleset.model)
 
 
 def _with_progress_bar(ruleset: api.Ruleset, path: Path, input_arg: str, err: TextIO, sheet: str | None) -> api.Result:
@@ -367,7 +401,7 @@ def cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"--excel is for -f csv (a CSV that Excel opens); this writes {args.format}", code="cli.excel-needs-csv"
         )
     ruleset = load(args, args.ruleset, err)
-    evaluation = evaluate_input(ruleset, args.input, err, args.sheet)
+    evaluation = evaluate_input(ruleset, args.input, err, args.sheet, orders=orders_run(args, ruleset))
     if args.format == "table" and args.output is None:
         from .outputs.table import render_table  # the screen's table: Rich's Console, not needed for a file format
 
@@ -410,8 +444,10 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     args.format = output_format(args, VIEW_FORMATS, err)
     old = load(args, refs[0], err, with_overrides=False)
     new = load(args, refs[-1], err, with_overrides=True)
-    before = evaluate_input(old, args.input, err, args.sheet)
-    after = evaluate_input(new, args.input, err, args.sheet, held=len(before.table.records))
+    before = evaluate_input(old, args.input, err, args.sheet, orders=orders_run(args, old))
+    after = evaluate_input(
+        new, args.input, err, args.sheet, held=len(before.table.records), orders=orders_run(args, new)
+    )
     result = api.diff(api.Result(before), api.Result(after))
     from .outputs.diff import diff_json_chunks, render_diff  # the diff's outputs, only for `diff`
 
@@ -424,10 +460,51 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """How one unit's score came about; for an order export, first how each of its counts came about
+    (the funnel), or with --orders MEASURE the orders behind one count."""
+    args.format = output_format(args, VIEW_FORMATS, err)
     ruleset = load(args, args.ruleset, err)
-    result = api.Result(evaluate_input(ruleset, args.input, err, args.sheet))
-    out.write(api.render(api.explain(result, args.unit)))
+    run = orders_run(args, ruleset)
+    exported = (
+        ruleset.model.orders is not None and Path(args.input).is_file() and _is_export(ruleset, args.input, args.sheet)
+    )
+    if args.orders or args.left_out:
+        from .orders.commands import check_orders_option
+
+        check_orders_option(args, exported and run is not None)
+    result = api.Result(evaluate_input(ruleset, args.input, err, args.sheet, orders=run))
+    explanation = api.explain(result, _unit_named(ruleset, args.unit))
+    text = api.render(explanation)
+    if exported and run is not None:
+        from .orders.commands import explain_export
+
+        explain_export(args, out, err, ruleset, run, explanation.unit.entity, text)
+        return OK
+    if args.format == "json":
+        text = json.dumps({"unit": explanation.unit.entity, "explanation": text}, ensure_ascii=False, indent=2) + "\n"
+    emit(text, args.output, out, err, (args.input, ruleset.model.path))
     return OK
+
+
+def _unit_named(ruleset: api.Ruleset, unit: str) -> str:
+    """UNIT as given, or the unit an alias of orders.units names (区人社局 for 区人力资源和社会保障局)."""
+    orders = ruleset.model.orders
+    aliases = {a: u.name for u in (orders.units or ()) for a in u.aliases} if orders is not None else {}
+    return aliases.get(unit, unit)
+
+
+def cmd_count(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """kaoping count (engine/orders/commands.py: imported only for an order export's commands)."""
+    from .orders.commands import cmd_count as count
+
+    return count(args, out, err)
+
+
+def cmd_sql(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """kaoping sql (engine/orders/commands.py)."""
+    from .orders.commands import cmd_sql as sql
+
+    return sql(args, out, err)
 
 
 def cmd_new_version(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -554,6 +631,12 @@ def cmd_combine(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     items = period_inputs(args.inputs, args.sheet, err)
     _refuse_same_bytes(items)
     ruleset = load(args, args.ruleset, err)
+    if ruleset.model.orders is not None:
+        from .orders.commands import refuse_export_in_combine
+
+        for item in items:
+            if _exists(item.path):
+                refuse_export_in_combine(ruleset.model, item.path, item.sheet)
     for line in _months_not_in_effect(ruleset.model, items):
         err.write(f"warning: {line}\n")
     evaluations: list[Evaluation] = []
