@@ -11,11 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..data.table import Table, read_table
+from ..errors import UsageError
 from ..ruleset.model import Ruleset
 from .ranking import Evaluation, rank
 from .scoring import score
+
+if TYPE_CHECKING:
+    from ..orders.run import OrdersRun
 
 Stage = Callable[[str], None]
 
@@ -31,13 +36,37 @@ def stages(ruleset: Ruleset) -> int:
 
 
 def evaluate(
-    ruleset: Ruleset, input_path: Path, display: str | None = None, sheet: str | None = None, done: Stage | None = None
+    ruleset: Ruleset,
+    input_path: Path,
+    display: str | None = None,
+    sheet: str | None = None,
+    done: Stage | None = None,
+    orders: OrdersRun | None = None,
 ) -> Evaluation:
-    """Read, score and rank; `done` is told each stage as it finishes (a progress bar for large inputs)."""
+    """Read, score and rank; `done` is told each stage as it finishes (a progress bar for large inputs).
+
+    A ruleset with `orders:` given an order export counts it first (`orders` says for which month and how):
+    the counted unit table is then scored as any other.  A unit table is read as always, and the orders
+    package is loaded only once the ruleset has `orders:` (tests/test_cold_start.py)."""
     tell = done or (lambda _: None)
-    table = read_table(input_path, ruleset, display, sheet)
+    if ruleset.orders is not None and _is_export(input_path, ruleset, sheet):
+        if orders is None:
+            raise UsageError(
+                "an order export is counted for one month: give --period YYYY-MM", code="cli.period-needed"
+            )
+        from ..orders.run import count_export, counted_table
+
+        table = counted_table(ruleset, count_export(ruleset, input_path, orders, display, sheet))
+    else:
+        table = read_table(input_path, ruleset, display, sheet)
     tell("read")
     return evaluate_table(ruleset, table, tell)
+
+
+def _is_export(path: Path, ruleset: Ruleset, sheet: str | None) -> bool:
+    from ..orders.source import is_export
+
+    return is_export(path, ruleset, sheet)
 
 
 def evaluate_table(ruleset: Ruleset, table: Table, tell: Stage, columnar: bool | None = None) -> Evaluation:

@@ -571,3 +571,145 @@ def counts_sql(o: OrdersLike, w: Window, d: Dialect, table: str = "orders") -> s
 
 def checks_sql(o: OrdersLike, w: Window, d: Dialect, table: str = "orders") -> str:
     return render(checks_expression(o, w, table), d)
+
+
+# ---- the error path: which rows a non-zero counter stands for, and the months an export covers ----
+
+
+def _rows_where(source: str, where: exp.Expr, cells: Sequence[str], limit: int) -> exp.Select:
+    import sqlglot
+
+    return (
+        sqlglot.select(_col("kp_row"), *(_col(c) for c in cells))
+        .from_(source)
+        .where(where)
+        .order_by(_col("kp_row"))
+        .limit(limit)
+    )
+
+
+def _unknown_units(o: OrdersLike, column: str, limit: int) -> exp.Select:
+    """One row per unknown unit name: the cell, how many kept orders name it, the first of them."""
+    import sqlglot
+    from sqlglot import exp
+
+    unit = _col(f"kp_u_{column}")
+    known = unit.copy().isin(*(exp.Literal.string(u.name) for u in (o.units or ())))
+    first = exp.alias_(exp.Min(this=_col("kp_row")), "kp_first")
+    return (
+        sqlglot.select(_col(column), exp.alias_(exp.Count(this=exp.Star()), "kp_orders"), first)
+        .from_("kp_kept")
+        .where(exp.and_(exp.Not(this=exp.Is(this=unit, expression=exp.null())), exp.Not(this=known)))
+        .group_by(_col(column))
+        .order_by(_col("kp_first"))
+        .limit(limit)
+    )
+
+
+def _conflicting_rows(o: OrdersLike, limit: int) -> tuple[list[tuple[str, exp.Expr]], exp.Select]:
+    """The top copies of the first `limit` conflicting orders (by their first row): kp_row, the order key,
+    then every other column the rules read, ordered by the order's first row, then the copy's."""
+    import sqlglot
+    from sqlglot import exp
+
+    key = o.order_key
+    top = exp.and_(exp.column("kp_rank").eq(1), exp.column("kp_copies") > 1)
+    firsts = (
+        sqlglot.select(_col(key), exp.alias_(exp.Min(this=_col("kp_row")), "kp_first"))
+        .from_("kp_ranked")
+        .where(exp.and_(top, _col(key).isin(query=sqlglot.select(_col(key)).from_("kp_conflicting"))))
+        .group_by(_col(key))
+        .order_by(_col("kp_first"))
+        .limit(limit)
+    )
+    read = conflict_columns(o)
+    on = exp.EQ(this=_col(key, "kp_r"), expression=_col(key, "kp_f"))
+    final = (
+        sqlglot.select(
+            _col("kp_row", "kp_r"), _col(key, "kp_r"), _col("kp_copies", "kp_r"), *(_col(c, "kp_r") for c in read)
+        )
+        .from_(exp.alias_(exp.to_table("kp_ranked"), "kp_r", table=True))
+        .join(exp.alias_(exp.to_table("kp_firsts"), "kp_f", table=True), on=on, join_type="INNER", copy=False)
+        .where(exp.and_(exp.column("kp_rank", "kp_r").eq(1), exp.column("kp_copies", "kp_r") > 1))
+        .order_by(_col("kp_first", "kp_f"), _col("kp_row", "kp_r"))
+    )
+    return [("kp_conflicting", _conflicts(o)), ("kp_firsts", firsts)], final
+
+
+def conflict_columns(o: OrdersLike) -> tuple[str, ...]:
+    """The cells a conflict's rows carry after kp_row, the order key and kp_copies: the columns the rules read
+    (less the key), then `duplicates.by` (the value the copies tie on) when the rules do not read it."""
+    read = [c for c in read_columns(o) if c != o.order_key]
+    by = o.duplicates.by
+    return tuple(read + ([by] if by is not None and by not in read else []))
+
+
+def locate_expression(o: OrdersLike, w: Window, problem: str, table: str = "orders", limit: int = 101) -> exp.Select:
+    """The rows behind one of checks_sql's problem counters (a name of check_names(o)), for its messages.
+
+    - `kp_conflicts`: kp_row, the order key, kp_copies (all its copies), then conflict_columns(o):
+      each top copy of a conflicting order, grouped by order (at most `limit` orders);
+    - `kp_empty_<col>`: kp_row (the order key on every row, the others on kept orders);
+    - `kp_fail_<i>`: kp_row, then the columns the check reads;
+    - `kp_unknown_<col>`: one row per unknown name: the cell, kp_orders, kp_first (the first kp_row);
+    - `kp_outside_calendar_<col>`: kp_row and the date.
+    Rows in kp_row order, at most `limit` (101: one more than is shown tells there are more).  The table
+    must have kp_row, as the DuckDB reader's does."""
+    from sqlglot import exp
+
+    ctes = _chain(o, w, table)
+    if problem == "kp_conflicts":
+        more, final = _conflicting_rows(o, limit)
+        return _with([*ctes, *more], final)
+    if problem == f"kp_empty_{o.order_key}":
+        final = _rows_where(table, exp.Is(this=_col(o.order_key), expression=exp.null()), (), limit)
+        return final
+    for c in empty_columns(o):
+        if problem == f"kp_empty_{c}":
+            return _with(ctes, _rows_where("kp_kept", exp.Is(this=_col(c), expression=exp.null()), (), limit))
+    for i, check in enumerate(o.checks, 1):
+        if problem == f"kp_fail_{i}":
+            failed = exp.Not(this=exp.paren(cond_sql(check.when, w), copy=False))
+            return _with(ctes, _rows_where("kp_kept", failed, columns_read(check.when), limit))
+    for c in unit_columns(o):
+        if problem == f"kp_unknown_{c}" and o.units is not None:
+            return _with(ctes, _unknown_units(o, c, limit))
+    for c in workday_columns(o):
+        if problem == f"kp_outside_calendar_{c}":
+            outside = exp.and_(
+                exp.Not(this=exp.Is(this=_col(c), expression=exp.null())),
+                exp.Is(this=_col(f"kp_n_{c}"), expression=exp.null()),
+            )
+            return _with(ctes, _rows_where("kp_kept", outside, (c,), limit))
+    raise ValueError(f"{problem!r} is not a problem counter of checks_sql")
+
+
+def locate_sql(o: OrdersLike, w: Window, d: Dialect, problem: str, table: str = "orders", limit: int = 101) -> str:
+    return render(locate_expression(o, w, problem, table, limit), d)
+
+
+def months_expression(o: OrdersLike, w: Window, table: str = "orders") -> exp.Select:
+    """The months the kept orders are dated in (by `period.dated_by`): kp_year, kp_month, kp_orders, in order.
+
+    The window matters only where an exclusion reads it (`in period`): the same orders as the counts keep."""
+    import sqlglot
+    from sqlglot import exp
+
+    dated = _col(o.dated_by)
+    year, month = exp.Year(this=dated.copy()), exp.Month(this=dated.copy())
+    q = (
+        sqlglot.select(
+            exp.alias_(year, "kp_year"),
+            exp.alias_(month, "kp_month"),
+            exp.alias_(exp.Count(this=exp.Star()), "kp_orders"),
+        )
+        .from_("kp_kept")
+        .where(exp.Not(this=exp.Is(this=dated, expression=exp.null())))
+        .group_by(year.copy(), month.copy())
+        .order_by(_col("kp_year"), _col("kp_month"))
+    )
+    return _with(_chain(o, w, table), q)
+
+
+def months_sql(o: OrdersLike, w: Window, d: Dialect, table: str = "orders") -> str:
+    return render(months_expression(o, w, table), d)
