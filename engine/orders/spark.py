@@ -126,6 +126,7 @@ _CONF = {
     "spark.sql.shuffle.partitions": "4",
     "spark.sql.ansi.enabled": "true",
     "spark.sql.legacy.timeParserPolicy": "CORRECTED",  # a pattern's meaning is java.time's, never SimpleDateFormat's
+    "spark.sql.legacy.javaCharsets": "true",  # GB18030 (Spark 4 lists only the UTF and Latin-1 charsets without it)
     "spark.driver.memory": "1g",
 }
 
