@@ -334,3 +334,9 @@ def test_scale_mode_is_deterministic_and_sorted(tmp_path: Path) -> None:
     assert {r["工单标记"] for r in big} >= {"", "无效", "重复件"}
     assert any(not r["派单时间"] for r in big) and any(r["退单单位"] for r in big)
     assert set(r["承办单位"] for r in big) - {""} <= set(read_seed(SEED_INPUTS[0]))
+
+
+def test_the_rulesets_golden_export_is_the_example_byte_for_byte():
+    # examples/ is not installed; the ruleset's own case carries the same export so `kaoping test` runs anywhere
+    case = ROOT / "rulesets" / "jintai-orders" / "cases" / "2024-02-orders.csv"
+    assert case.read_bytes() == (ROOT / "examples" / "jintai-orders-2024-02.csv").read_bytes()

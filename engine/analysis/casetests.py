@@ -13,10 +13,14 @@ import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import KaopingError
 from ..evaluate.pipeline import evaluate
 from ..ruleset.model import GoldenCase, Ruleset
+
+if TYPE_CHECKING:
+    from ..orders.run import OrdersRun
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,12 +36,21 @@ class Outcome:
         return not self.failures and self.refused is None
 
 
+def _orders_run(ruleset: Ruleset, case: GoldenCase) -> OrdersRun | None:
+    """How a case's work-order export is counted: for its period (an export needs one; a unit table ignores it)."""
+    if ruleset.orders is None or case.period is None:
+        return None
+    from ..orders.run import OrdersRun
+
+    return OrdersRun(case.period)
+
+
 def run_case(ruleset: Ruleset, case: GoldenCase, folder: Path) -> Outcome:
     missing = [name for name in (case.input, case.expect) if not (folder / name).is_file()]
     if missing:
         return Outcome(ruleset.ref, case.name, 0, tuple(f"no file {folder / name}" for name in missing))
     try:
-        evaluation = evaluate(ruleset, folder / case.input, str(folder / case.input))
+        evaluation = evaluate(ruleset, folder / case.input, str(folder / case.input), orders=_orders_run(ruleset, case))
     except KaopingError as e:
         return Outcome(ruleset.ref, case.name, 0, (), e)
     expected = _expected(folder / case.expect)
