@@ -20,6 +20,7 @@ from typing import TextIO
 from . import commands
 from .cli_parser import EPILOG, build_parser, day, month
 from .errors import KaopingError, Problem, UsageError, render_problems
+from .i18n import choose, speaking
 
 EXIT_USER, EXIT_USAGE, EXIT_BUG = 1, 2, 3
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM, as shells report them
@@ -54,6 +55,11 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     if argv is None:  # the `kaoping` command itself, a process of its own (a program passes its arguments)
         _freeze_what_is_imported()
     out, err = stdout or sys.stdout, stderr or sys.stderr
+    with speaking(choose(lang_flag(sys.argv[1:] if argv is None else argv))):
+        return _main(argv, out, err)
+
+
+def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             args = build_parser().parse_args(argv)
@@ -86,6 +92,23 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         err.write("kaoping: internal error — this is a bug in kaoping, not in your files. Please report it with:\n")
         err.write(traceback.format_exc())
         return EXIT_BUG
+
+
+def lang_flag(argv: Sequence[str]) -> str | None:
+    """The value of --lang, looked for before parsing: the parser's own help and errors speak it.
+
+    The last one wins, as argparse would take it (the parser then refuses a
+    second, or a value that is not zh or en, in the language chosen here).
+    """
+    value = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+    return value
 
 
 def _freeze_what_is_imported() -> None:

@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from . import __version__, commands
 from .frozen import frozen
+from .i18n import LANGS
 from .outputs.formats import FORMATS, VIEW_FORMATS
 from .outputs.layout import canonical_period
 
@@ -104,9 +105,13 @@ VIEW_FORMATS_HELP = (
 )
 
 
+LANG_HELP = "the language kaoping speaks: zh (中文) or en (default: $KAOPING_LANG, else the locale, else en)"
+
+
 def _common_options(p: argparse.ArgumentParser) -> None:
-    """--rulesets, which every command takes."""
+    """--rulesets and --lang, which every command takes."""
     p.add_argument("--rulesets", metavar="DIR", default=argparse.SUPPRESS, help=RULESETS_HELP)
+    p.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help=LANG_HELP)
 
 
 def _chosen_options(p: argparse.ArgumentParser) -> None:
@@ -499,6 +504,7 @@ def build_parser(specs: Sequence[CommandSpec] = COMMANDS) -> argparse.ArgumentPa
     parser.add_argument("--version", action="version", version=f"kaoping {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_CommandParser)
     parser.add_argument("--rulesets", metavar="DIR", help=RULESETS_HELP)
+    parser.add_argument("--lang", choices=LANGS, help=LANG_HELP)
     for spec in specs:
         sub.add_parser(spec.name, help=spec.help, description=spec.help, spec=spec)
     return parser

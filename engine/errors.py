@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import field
 
 from .frozen import frozen
+from .i18n import _, current, n_
 
 CODE = re.compile(r"[a-z]+(\.[a-z0-9]+(-[a-z0-9]+)*)+")
 """A problem code: an area, then a dot and a kebab-case name, e.g. `formula.unknown-name`."""
@@ -39,6 +40,7 @@ class Problem:
     source: str = ""
     cell: str = ""  # a spreadsheet's own name for the place (Sheet1!D7), shown instead of line:col
     code: str = field(kw_only=True)
+    column: str = field(default="", kw_only=True)  # the data column's header label, for 第 7 行「应办结工单数」列
 
     def __post_init__(self) -> None:
         if self.code and not CODE.fullmatch(self.code):
@@ -89,12 +91,31 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     import difflib  # only a mistake needs a did-you-mean: not imported by a run that has none
 
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else ""
+    return _("did you mean {choice!r}?", choice=close[0]) if close else ""
 
 
 def safe_text(text: str) -> str:
     """Text from a user's file made safe for a terminal: control characters shown as \\x1b, never sent."""
     return "".join(ch if ch in "\n\t" or unicodedata.category(ch) != "Cc" else f"\\x{ord(ch):02x}" for ch in text)
+
+
+def place_words(p: Problem) -> str:
+    """The place said as a person says it, before the message: 第 91 行第 29 列：, 第 7 行「应办结工单数」列：.
+
+    Chinese only: the English line's `file:line:col:` prefix already reads
+    as a place, and is what editors jump to in both languages.
+    """
+    if current() != "zh":
+        return ""
+    if p.line and p.column:
+        return _("row {line}, column {column}: ", line=p.line, column=p.column)
+    if p.cell:
+        return _("cell {cell}: ", cell=p.cell)
+    if p.line and p.col:
+        return _("line {line}, column {col}: ", line=p.line, col=p.col)
+    if p.line:
+        return _("line {line}: ", line=p.line)
+    return ""
 
 
 def render_problem(p: Problem) -> str:
@@ -106,9 +127,9 @@ def render_problem(p: Problem) -> str:
         where += f":{p.line}"
         if p.col:
             where += f":{p.col}"
-    lines = [f"{where}: {p.message}"]
+    lines = [f"{where}: {place_words(p)}{p.message}"]
     if p.hint:
-        lines.append(f"    hint: {p.hint}")
+        lines.append(_("    hint: {hint}", hint=p.hint))
     if p.source and p.col:
         source, col = _clip(p.source, p.col)
         lines.append(f"    {p.line:>4} | {source}")
@@ -122,8 +143,8 @@ def render_problems(problems: Iterable[Problem], total: int | None = None) -> st
     body = safe_text("\n".join(render_problem(p) for p in problems))
     n = len(problems)
     if total is not None and total > n:
-        return f"{body}\nthe first {n} of {total} errors are shown; fix these and run again"
-    return f"{body}\n{n} error{'s' if n != 1 else ''}"
+        return body + "\n" + _("the first {n} of {total} errors are shown; fix these and run again", n=n, total=total)
+    return body + "\n" + n_("{n} error", "{n} errors", n, n=n)
 
 
 def _clip(source: str, col: int, width: int = 100) -> tuple[str, int]:

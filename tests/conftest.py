@@ -10,6 +10,10 @@ from pathlib import Path
 import pytest
 from kaoping.cli import main
 
+# The tests' expected messages are English unless a test asks for Chinese: whatever this machine's locale says
+# (tests/test_i18n.py sets the language itself, and runs the CLI with --lang zh).
+os.environ["KAOPING_LANG"] = "en"
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED_RULESET = ROOT / "rulesets" / "jintai-hotline" / "2024.02.yaml"
 SEED_INPUT = ROOT / "examples" / "jintai-hotline-2024-02.csv"

@@ -178,9 +178,9 @@ def test_help_names_every_command():
 
 def test_help_lists_every_command_and_no_other():
     run = run_cli("--help")
-    listed = re.search(r"\{([a-z,-]+)\}", run.out)
+    listed = [group for group in re.findall(r"\{([a-z,-]+)\}", run.out) if "evaluate" in group]  # not {zh,en}
     if listed:  # argparse's usage line names the commands when it has room
-        assert sorted(listed.group(1).split(",")) == sorted(COMMANDS)
+        assert sorted(listed[0].split(",")) == sorted(COMMANDS)
     assert sorted(HELP) == sorted(COMMANDS)
 
 
