@@ -69,10 +69,16 @@ def site(wheel, tmp_path_factory) -> Path:
     return site
 
 
-def installed(site: Path, cwd: Path, *args: str | os.PathLike[str]) -> subprocess.CompletedProcess[str]:
-    """`kaoping ARGS` run from `cwd` with the unpacked wheel as the only kaoping on the path."""
+def installed(
+    site: Path, cwd: Path, *args: str | os.PathLike[str], lang: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`kaoping ARGS` run from `cwd` with the unpacked wheel as the only kaoping on the path (`lang`: its locale)."""
     env = {**os.environ, "PYTHONPATH": str(site), "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("KAOPING_RULESETS", None)
+    if lang is not None:
+        for name in ("KAOPING_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+            env.pop(name, None)
+        env.update(lang)
     return subprocess.run(
         [sys.executable, "-m", "kaoping.cli", *map(str, args)],
         cwd=cwd,
@@ -98,6 +104,7 @@ def test_the_wheel_installs_only_the_package_kaoping(wheel):
         "kaoping/rulesets/jintai-hotline/2024.02.yaml",
         "kaoping/rulesets/jintai-hotline/release.lock",
         "kaoping/rulesets/jintai-hotline/cases/2024-02-published.csv",
+        "kaoping/locale/zh_CN/LC_MESSAGES/kaoping.mo",
     ):
         assert data in names
     assert "kaoping = kaoping.cli:main" in entry_points
@@ -143,6 +150,11 @@ def test_an_installed_kaoping_ignores_a_stray_schema_and_rulesets_beside_it(site
         encoding="utf-8",
     )
     assert installed(site, tmp_path, "validate", bad).returncode == 1  # the real schema refuses it
+    # the Chinese catalog came in the wheel: a Chinese locale (no flag, no $KAOPING_LANG) speaks Chinese, C English
+    zh = installed(site, tmp_path, "validate", bad, lang={"LANG": "zh_CN.UTF-8"})
+    assert zh.returncode == 1 and zh.stderr.endswith("共 1 处错误\n"), zh.stderr
+    en = installed(site, tmp_path, "validate", bad, lang={"LANG": "C"})
+    assert en.returncode == 1 and en.stderr.endswith("\n1 error\n"), en.stderr
 
 
 def test_an_installed_kaoping_evaluates_the_seed_and_starts_rulesets_from_an_empty_folder(site, tmp_path):
