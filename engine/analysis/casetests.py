@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import KaopingError
 from ..evaluate.pipeline import evaluate
+from ..i18n import _
 from ..ruleset.model import GoldenCase, Ruleset
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ def _orders_run(ruleset: Ruleset, case: GoldenCase) -> OrdersRun | None:
 def run_case(ruleset: Ruleset, case: GoldenCase, folder: Path) -> Outcome:
     missing = [name for name in (case.input, case.expect) if not (folder / name).is_file()]
     if missing:
-        return Outcome(ruleset.ref, case.name, 0, tuple(f"no file {folder / name}" for name in missing))
+        return Outcome(ruleset.ref, case.name, 0, tuple(_("no file {path}", path=folder / name) for name in missing))
     try:
         evaluation = evaluate(ruleset, folder / case.input, str(folder / case.input), orders=_orders_run(ruleset, case))
     except KaopingError as e:
@@ -56,12 +57,17 @@ def run_case(ruleset: Ruleset, case: GoldenCase, folder: Path) -> Outcome:
     expected = _expected(folder / case.expect)
     known = {"rank", ruleset.key, *evaluation.results[0].display} if evaluation.results else set()
     failures = [
-        f"{case.expect} has a column '{c}', which is not rank, {ruleset.key}, an indicator or total"
+        _(
+            "{file} has a column '{column}', which is not rank, {key}, an indicator or total",
+            file=case.expect,
+            column=c,
+            key=ruleset.key,
+        )
         for c in (expected[0] if expected else {})
         if c not in known
     ]
     if len(expected) != len(evaluation.results):
-        failures.append(f"{len(evaluation.results)} units ranked, {len(expected)} expected")
+        failures.append(_("{n} units ranked, {expected} expected", n=len(evaluation.results), expected=len(expected)))
     for number, (want, got) in enumerate(zip(expected, evaluation.results, strict=False), start=1):
         shown = {
             "rank": "" if got.rank is None else str(got.rank),
@@ -71,7 +77,14 @@ def run_case(ruleset: Ruleset, case: GoldenCase, folder: Path) -> Outcome:
         for column, value in want.items():
             if shown.get(column) != value:
                 failures.append(
-                    f"row {number} ({want.get(ruleset.key, got.entity)}): {column} is {shown.get(column)!r}, expected {value!r}"
+                    _(
+                        "row {row} ({unit}): {column} is {got!r}, expected {value!r}",
+                        row=number,
+                        unit=want.get(ruleset.key, got.entity),
+                        column=column,
+                        got=shown.get(column),
+                        value=value,
+                    )
                 )
     return Outcome(ruleset.ref, case.name, len(evaluation.results), tuple(failures))
 

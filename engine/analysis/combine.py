@@ -23,6 +23,7 @@ from .. import __version__
 from ..data.table import Table as InputTable
 from ..errors import KaopingError, Problem, did_you_mean, fail
 from ..evaluate.ranking import Evaluation, UnitResult, rank_numbers
+from ..i18n import _, current, n_
 from ..numbers import format_fixed, seen, spreadsheet_decimal
 from ..outputs.machine import dump_json, input_info, ruleset_info
 from ..ruleset.model import Ruleset
@@ -59,9 +60,17 @@ class Combined:
 def _skipped(name: str, label: str, present: dict[str, UnitResult]) -> str:
     """A unit absent from a period: combined over the others, which a reader must hear (a renamed unit looks the same)."""
     near = did_you_mean(name, list(present))
-    return (
-        f"{name} has no result in {label}: its combined score is over the other periods (combine: {{missing: skip}})"
-        + (f"; {near}" if near else "")
+    if near:
+        return _(
+            "{name} has no result in {label}: its combined score is over the other periods (combine: {{missing: skip}}); {near}",
+            name=name,
+            label=label,
+            near=near,
+        )
+    return _(
+        "{name} has no result in {label}: its combined score is over the other periods (combine: {{missing: skip}})",
+        name=name,
+        label=label,
     )
 
 
@@ -71,16 +80,16 @@ def combine(ruleset: Ruleset, labels: Sequence[str], evaluations: Sequence[Evalu
     if ruleset.combine is None:
         raise fail(
             ruleset.path,
-            "this ruleset does not say how periods are combined",
-            "add to it: combine: {function: mean}",
+            _("this ruleset does not say how periods are combined"),
+            _("add to it: combine: {{function: mean}}"),
             code="combine.not-declared",
         )
     twice = sorted(label for label, count in Counter(labels).items() if count > 1)
     if twice:
         raise fail(
             twice[0],
-            "two periods have the same label",
-            "label each input: 2025-01=jan.csv 2025-02=feb.csv",
+            _("two periods have the same label"),
+            _("label each input: 2025-01=jan.csv 2025-02=feb.csv"),
             code="combine.same-label",
         )
     names = list(dict.fromkeys(r.entity for ev in evaluations for r in ev.results))
@@ -98,8 +107,8 @@ def combine(ruleset: Ruleset, labels: Sequence[str], evaluations: Sequence[Evalu
                 label,
                 0,
                 0,
-                f"{name} has no result in this period",
-                "add its row, or declare combine: {missing: skip}",
+                _("{name} has no result in this period", name=name),
+                _("add its row, or declare combine: {{missing: skip}}"),
                 code="combine.missing-unit",
             )
             for name, label in missing
@@ -135,8 +144,8 @@ def _refuse_changed_groups(names: Sequence[str], across: Sequence[tuple[UnitResu
             n,
             0,
             0,
-            f"{n} is in different groups in different periods ({', '.join(g)})",
-            "a period score needs one group (one full marks): combine the periods of each group apart",
+            _("{name} is in different groups in different periods ({groups})", name=n, groups=", ".join(g)),
+            _("a period score needs one group (one full marks): combine the periods of each group apart"),
             code="combine.group-changed",
         )
         for n, g in moved
@@ -195,7 +204,7 @@ def render_combined(c: Combined, console: Console) -> None:
     table = Table(
         box=None,
         pad_edge=False,
-        title=f"{c.ruleset.title} · {c.ruleset.combine.function if c.ruleset.combine else ''} of {len(c.labels)} period{'s' if len(c.labels) != 1 else ''}",
+        title=_combined_title(c),
     )
     table.add_column("排名", justify="right")
     table.add_column(c.ruleset.input(c.ruleset.key).label)
@@ -215,15 +224,43 @@ def render_combined(c: Combined, console: Console) -> None:
         cells += [f"{p.display['total']} ({p.rank if p.rank is not None else '—'})" if p else "—" for p in row.periods]
         table.add_row(*(Text(x) for x in (*cells, row.shown)))  # text, not Rich markup
     console.print(table)
-    inputs = ", ".join(
-        f"{label}: {source_name(e.table)} (sha256 {e.table.sha256[:12]})"
+    inputs = ("；" if current() == "zh" else ", ").join(
+        _("{label}: {source} (sha256 {sha})", label=label, source=source_name(e.table), sha=e.table.sha256[:12])
         for label, e in zip(c.labels, c.evaluations, strict=False)
     )
     console.print(
-        f"{c.ruleset.label} (sha256 {c.ruleset.sha256[:12]}) · {inputs} · kaoping {__version__}",
+        _(
+            "{ruleset} (sha256 {sha}) · {inputs} · kaoping {version}",
+            ruleset=c.ruleset.label,
+            sha=c.ruleset.sha256[:12],
+            inputs=inputs,
+            version=__version__,
+        ),
         style="dim",
         highlight=False,
         markup=False,
+    )
+
+
+def _combined_title(c: Combined) -> str:
+    """The table's title: the ruleset's, and how many periods are combined how (one sentence a function)."""
+    title, n = c.ruleset.title, len(c.labels)
+    function = c.ruleset.combine.function if c.ruleset.combine else ""
+    if function == "mean":
+        return n_("{title} · mean of {n} period", "{title} · mean of {n} periods", n, title=title, n=n)
+    if function == "sum":
+        return n_("{title} · sum of {n} period", "{title} · sum of {n} periods", n, title=title, n=n)
+    if function == "min":
+        return n_("{title} · min of {n} period", "{title} · min of {n} periods", n, title=title, n=n)
+    if function == "max":
+        return n_("{title} · max of {n} period", "{title} · max of {n} periods", n, title=title, n=n)
+    return n_(
+        "{title} · {function} of {n} period",
+        "{title} · {function} of {n} periods",
+        n,
+        title=title,
+        function=function,
+        n=n,
     )
 
 

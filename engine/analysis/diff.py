@@ -15,6 +15,7 @@ from dataclasses import dataclass, fields, is_dataclass
 from typing import TYPE_CHECKING, Any, overload
 
 from ..evaluate.ranking import Evaluation
+from ..i18n import _
 from ..numbers import plain_number
 from ..ruleset.expr import Formula
 from ..ruleset.model import Ruleset
@@ -527,13 +528,13 @@ def _walk_items(path: str, old: tuple[Any, ...], new: tuple[Any, ...]) -> list[R
 
 
 def _text(formula: Any) -> str:
-    return formula.text.strip() if isinstance(formula, Formula) else "(none)"
+    return formula.text.strip() if isinstance(formula, Formula) else _("(none)")
 
 
 def _brief(value: Any) -> Any:
     """A value as a change line shows it: report layouts and band tables are summarised, not dumped."""
     if isinstance(value, tuple) and len(str(value)) > 80:
-        return f"{len(value)} items"
+        return _("{n} items", n=len(value))
     return value
 
 
@@ -544,4 +545,4 @@ def _compare(what: str, old: Any, new: Any) -> list[RuleChange]:
 def _show(value: Any) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return plain_number(value)
-    return "(none)" if value is None else str(value)
+    return _("(none)") if value is None else str(value)

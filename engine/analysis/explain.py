@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from ..errors import did_you_mean, fail
 from ..evaluate.ranking import Evaluation, UnitResult
+from ..i18n import N_, _, current
 from ..numbers import plain_number, seen_text, signed_fixed, spreadsheet_decimal
 from ..ruleset.expr import Evaluator, Formula
 from ..ruleset.model import Aggregate, Indicator, Ruleset
@@ -60,15 +61,21 @@ def find_unit(evaluation: Evaluation, query: str) -> UnitResult:
     if len(partial) == 1:
         return partial[0]
     if partial:
-        names = ", ".join(r.entity for r in partial[:10])
+        names = _comma().join(r.entity for r in partial[:10])
         raise fail(
             query,
-            f"'{query}' matches {len(partial)} units: {names}",
-            "give more of the name",
+            _("'{query}' matches {n} units: {names}", query=query, n=len(partial), names=names),
+            _("give more of the name"),
             code="explain.ambiguous-unit",
         )
-    hint = did_you_mean(query, [r.entity for r in results]) or "kaoping evaluate shows every unit's name"
-    raise fail(query, f"no unit named '{query}' in {evaluation.table.path}", hint, code="explain.unknown-unit")
+    hint = did_you_mean(query, [r.entity for r in results]) or _("kaoping evaluate shows every unit's name")
+    message = _("no unit named '{query}' in {path}", query=query, path=evaluation.table.path)
+    raise fail(query, message, hint, code="explain.unknown-unit")
+
+
+def _comma() -> str:
+    """Between the names of a list: a comma in English, 、 in Chinese."""
+    return "、" if current() == "zh" else ", "
 
 
 def explain(evaluation: Evaluation, query: str) -> Explanation:
@@ -101,10 +108,12 @@ def _standing(x: Explanation) -> str:
     """ "rank 3 of 4 in 市直部门组", or why the unit has no rank."""
     ruleset, unit = x.evaluation.ruleset, x.unit
     if unit.rank is None:
-        return f"not ranked ({ruleset.ranking.ineligible_label})"
+        return _("not ranked ({label})", label=ruleset.ranking.ineligible_label)
     peers = _peers(x.evaluation, unit)
-    where = f" in {ruleset.group(unit.group).label}" if ruleset.ranking.per_group else ""
-    return f"rank {unit.rank} of {len(peers)}{where}"
+    if ruleset.ranking.per_group:
+        group = ruleset.group(unit.group).label
+        return _("rank {rank} of {n} in {group}", rank=unit.rank, n=len(peers), group=group)
+    return _("rank {rank} of {n}", rank=unit.rank, n=len(peers))
 
 
 def _total_how(ruleset: Ruleset, unit: UnitResult) -> str:
@@ -115,21 +124,39 @@ def _total_how(ruleset: Ruleset, unit: UnitResult) -> str:
     else:
         start = ruleset.start(unit.group)
         how = (
-            "the sum of the unrounded scores"
+            _("the sum of the unrounded scores")
             if not start
-            else f"{plain_number(start)} + the unrounded scores (penalties negative)"
+            else _("{start} + the unrounded scores (penalties negative)", start=plain_number(start))
         )
-    limits = []
-    if total.floor is not None:
-        limits.append(f"at least {plain_number(total.floor)}")
-    if total.cap:
-        limits.append(f"at most {plain_number(ruleset.group(unit.group).max if unit.group is not None else total.max)}")
-    return how + (f", held {' and '.join(limits)}" if limits else "")
+    floor = plain_number(total.floor) if total.floor is not None else None
+    cap = plain_number(ruleset.group(unit.group).max if unit.group is not None else total.max) if total.cap else None
+    if floor is not None and cap is not None:
+        return how + _(", held at least {floor} and at most {cap}", floor=floor, cap=cap)
+    if floor is not None:
+        return how + _(", held at least {floor}", floor=floor)
+    if cap is not None:
+        return how + _(", held at most {cap}", cap=cap)
+    return how
 
 
 def _how(a: Aggregate) -> str:
-    what = f"{a.function} of {a.of.text.strip()}" if a.of else "count of units"
-    return f"{what}, within the unit's group" if a.per_group else what
+    if a.of:
+        of = a.of.text.strip()
+        template = _FUNCTION_OF.get(a.function)
+        what = _(template, of=of) if template else _("{function} of {of}", function=a.function, of=of)
+    else:
+        what = _("count of units")
+    return _("{how}, within the unit's group", how=what) if a.per_group else what
+
+
+_FUNCTION_OF = {
+    "sum": N_("sum of {of}"),
+    "max": N_("max of {of}"),
+    "min": N_("min of {of}"),
+    "mean": N_("mean of {of}"),
+    "count": N_("count of {of}"),
+}
+"""How an aggregate is taken, by its function: one phrase each, so that Chinese can say it in its own order."""
 
 
 def weight_of(ruleset: Ruleset, unit: UnitResult, indicator: Indicator) -> float:
@@ -207,34 +234,86 @@ def render(x: Explanation) -> str:
     """The explanation as plain text (labels from the ruleset)."""
     unit, ruleset = x.unit, x.evaluation.ruleset
     places, mode = ruleset.rounding.places, ruleset.rounding.mode
-    out = [f"{unit.entity}: {_standing(x)}, total {unit.display['total']} under {ruleset.label}", ""]
+    head = _(
+        "{unit}: {standing}, total {total} under {ruleset}",
+        unit=unit.entity,
+        standing=_standing(x),
+        total=unit.display["total"],
+        ruleset=ruleset.label,
+    )
+    out = [head, ""]
     if x.aggregates:
-        out.append("aggregates (over all units):")
-        out += [f"  {label} {id} = {number(value)}    ({how})" for id, label, how, value in x.aggregates]
+        out.append(_("aggregates (over all units):"))
+        out += [
+            _("  {label} {id} = {value}    ({how})", label=label, id=id, value=number(value), how=how)
+            for id, label, how, value in x.aggregates
+        ]
         out.append("")
-    out.append("indicators:")
+    out.append(_("indicators:"))
     for line in x.lines:
-        out.append(f"  {line.label} {line.id} (weight {number(line.weight)})")
+        out.append(_("  {label} {id} (weight {weight})", label=line.label, id=line.id, weight=number(line.weight)))
         out.append(f"      {line.formula}")
         out.append(f"    = {line.substituted}")
         if line.points is None:
             out.append(f"    = {line.score!r} -> {line.shown}")
         else:
-            sign, what = ("-", "deducted") if line.kind == "penalty" else ("+", "added")
-            out.append(f"    = {line.points!r} points {what}, counted between 0 and the weight {number(line.weight)}")
-            out.append(f"    {line.kind}: {sign}{number(abs(line.score))} -> {line.shown}")
-    out += ["", f"total = {_total_how(ruleset, unit)}", f"      = {unit.total!r} -> {unit.display['total']}"]
+            weight, points, shown = number(line.weight), number(abs(line.score)), line.shown
+            if line.kind == "penalty":
+                out.append(
+                    _(
+                        "    = {points!r} points deducted, counted between 0 and the weight {weight}",
+                        points=line.points,
+                        weight=weight,
+                    )
+                )
+                out.append(_("    penalty: -{points} -> {shown}", points=points, shown=shown))
+            else:
+                out.append(
+                    _(
+                        "    = {points!r} points added, counted between 0 and the weight {weight}",
+                        points=line.points,
+                        weight=weight,
+                    )
+                )
+                out.append(_("    {kind}: +{points} -> {shown}", kind=_kind(line.kind), points=points, shown=shown))
+    out += [
+        "",
+        _("total = {how}", how=_total_how(ruleset, unit)),
+        f"      = {unit.total!r} -> {unit.display['total']}",
+    ]
     if unit.grade:
-        out.append(f"grade {unit.grade}")
-    out.append(f"{_standing(x)} (by {ruleset.ranking.by}, {ruleset.ranking.order}, ties {ruleset.ranking.ties})")
+        out.append(_("grade {grade}", grade=unit.grade))
+    out.append(_standing_by(x))
     for word, n in (("above", x.above), ("below", x.below)):
         if n is None:
             continue
         gap = unit.total - n.result.total
-        shown = ", ".join(f"{ruleset.indicator(i).label} {signed_fixed(d, places, mode)}" for i, d in n.differences)
-        parts = shown or f"no indicator differs by {threshold(ruleset)} or more"
+        shown = _comma().join(f"{ruleset.indicator(i).label} {signed_fixed(d, places, mode)}" for i, d in n.differences)
+        parts = shown or _("no indicator differs by {threshold} or more", threshold=threshold(ruleset))
+        rank, who, total, apart_by = (
+            n.result.rank,
+            n.result.entity,
+            n.result.display["total"],
+            signed_fixed(gap, places, mode),
+        )
         out.append(
-            f"  {word}: {n.result.rank} {n.result.entity} {n.result.display['total']} ({signed_fixed(gap, places, mode)}): {parts}"
+            _(
+                "  above: {rank} {unit} {total} ({gap}): {parts}",
+                rank=rank,
+                unit=who,
+                total=total,
+                gap=apart_by,
+                parts=parts,
+            )
+            if word == "above"
+            else _(
+                "  below: {rank} {unit} {total} ({gap}): {parts}",
+                rank=rank,
+                unit=who,
+                total=total,
+                gap=apart_by,
+                parts=parts,
+            )
         )
         apart = why_apart(ruleset, unit, n.result)
         if apart:
@@ -248,7 +327,26 @@ def why_apart(ruleset: Ruleset, unit: UnitResult, other: UnitResult) -> str:
     if ranking.by != "total" or unit.display["total"] != other.display["total"] or unit.rank == other.rank:
         return ""
     if seen_text(unit.total) != seen_text(other.total):
-        return "the same total as printed: ranked apart by the unrounded totals (ranking.on: total)"
+        return _("the same total as printed: ranked apart by the unrounded totals (ranking.on: total)")
     if ranking.tie_break:
-        return f"tied on the total: ranked apart by {', '.join(ranking.tie_break)} (ranking.tie_break)"
-    return "tied exactly: numbered in the order of the input's rows (ranking.ties: sequential; shared would give both one rank)"
+        keys = _comma().join(ranking.tie_break)
+        return _("tied on the total: ranked apart by {keys} (ranking.tie_break)", keys=keys)
+    return _(
+        "tied exactly: numbered in the order of the input's rows (ranking.ties: sequential; shared would give both one rank)"
+    )
+
+
+def _kind(kind: str) -> str:
+    """The word for an indicator that adds points (a bonus), in the language in use; any other kind as it is."""
+    return _("bonus") if kind == "bonus" else kind
+
+
+def _standing_by(x: Explanation) -> str:
+    """The unit's standing and how the ranking is made: its key, its order, how ties are numbered."""
+    r = x.evaluation.ruleset.ranking
+    standing = _standing(x)
+    if r.order == "descending":
+        return _("{standing} (by {by}, descending, ties {ties})", standing=standing, by=r.by, ties=r.ties)
+    if r.order == "ascending":
+        return _("{standing} (by {by}, ascending, ties {ties})", standing=standing, by=r.by, ties=r.ties)
+    return _("{standing} (by {by}, {order}, ties {ties})", standing=standing, by=r.by, order=r.order, ties=r.ties)

@@ -21,6 +21,7 @@ import numpy.typing as npt
 from ..data.records import Table
 from ..evaluate.ranking import Evaluation, UnitResult, _members
 from ..evaluate.scoring import NAMED_UNITS, _units
+from ..i18n import _
 from ..numbers import plain_number, seen
 from ..ruleset.model import Ruleset, UnitList
 from .compile import Column, to_python
@@ -207,7 +208,7 @@ def unit_inputs(ruleset: Ruleset, s: ColumnScoring) -> list[dict[str, int | floa
 def _unit_values(s: ColumnScoring) -> list[dict[str, int | float]]:
     ids = list(s.values)
     if not ids:
-        return [{} for _ in range(s.columns.n)]
+        return [{} for _unit in range(s.columns.n)]
     lists = [to_python(v) if isinstance(v, Column) else [v] * s.columns.n for v in s.values.values()]
     return [dict(zip(ids, row, strict=True)) for row in zip(*lists, strict=True)]
 
@@ -215,7 +216,7 @@ def _unit_values(s: ColumnScoring) -> list[dict[str, int | float]]:
 def _unit_flags(s: ColumnScoring) -> list[tuple[str, ...]]:
     if not s.flags:
         return [()] * s.columns.n
-    raised = [[] for _ in range(s.columns.n)]  # type: list[list[str]]
+    raised = [[] for _unit in range(s.columns.n)]  # type: list[list[str]]
     for flag_id, hits in s.flags.items():
         for unit in np.flatnonzero(hits).tolist():
             raised[unit].append(flag_id)
@@ -238,16 +239,24 @@ def bound_warnings(ruleset: Ruleset, s: ColumnScoring) -> tuple[str, ...]:
             continue
         score = s.scores[indicator.id]
         weight, moved = _weights_of(ruleset, indicator.id, s)
-        what = f"the indicator '{indicator.id}' ({indicator.label})"
+        what = _("the indicator '{id}' ({label})", id=indicator.id, label=indicator.label)
         above = _seen_above(score, weight, moved)
         below = _seen_below_zero(score)
         if len(above):
             found.append(
-                f"{what} scores above its weight for {_hits(ruleset, s, above, score, weight)}: nothing holds a score to its weight, so check its formula (e.g. min(weight, ...))"
+                _(
+                    "{what} scores above its weight for {units}: nothing holds a score to its weight, so check its formula (e.g. min(weight, ...))",
+                    what=what,
+                    units=_hits(ruleset, s, above, score, weight),
+                )
             )
         if len(below):  # named with its weight, as the reference names it
             found.append(
-                f"{what} scores below 0 for {_hits(ruleset, s, below, score, weight)}: check its formula (e.g. max(0, ...))"
+                _(
+                    "{what} scores below 0 for {units}: check its formula (e.g. max(0, ...))",
+                    what=what,
+                    units=_hits(ruleset, s, below, score, weight),
+                )
             )
     return tuple(found + _total_warnings(ruleset, s))
 
@@ -265,13 +274,19 @@ def _total_warnings(ruleset: Ruleset, s: ColumnScoring) -> list[str]:
         above = _seen_above(values - bonus, full, moved)
         if len(above):
             out.append(
-                f"the total is above full marks for {_hits(ruleset, s, above, values, full)}: total.cap: true would hold it to full marks"
+                _(
+                    "the total is above full marks for {units}: total.cap: true would hold it to full marks",
+                    units=_hits(ruleset, s, above, values, full),
+                )
             )
     if total.floor is None:
         below = _seen_below_zero(values)
         if len(below):
             out.append(
-                f"the total is below 0 for {_hits(ruleset, s, below, values, np.zeros(n))}: total.floor: 0 would hold it at 0"
+                _(
+                    "the total is below 0 for {units}: total.floor: 0 would hold it at 0",
+                    units=_hits(ruleset, s, below, values, np.zeros(n)),
+                )
             )
     return out
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..data.table import Table, read_table
 from ..errors import UsageError
+from ..i18n import _
 from ..ruleset.model import Ruleset
 from .ranking import Evaluation, rank
 from .scoring import score
@@ -48,11 +49,11 @@ def evaluate(
     A ruleset with `orders:` given an order export counts it first (`orders` says for which month and how):
     the counted unit table is then scored as any other.  A unit table is read as always, and the orders
     package is loaded only once the ruleset has `orders:` (tests/test_cold_start.py)."""
-    tell = done or (lambda _: None)
+    tell = done or (lambda _stage: None)
     if ruleset.orders is not None and _is_export(input_path, ruleset, sheet):
         if orders is None:
             raise UsageError(
-                "an order export is counted for one month: give --period YYYY-MM", code="cli.period-needed"
+                _("an order export is counted for one month: give --period YYYY-MM"), code="cli.period-needed"
             )
         from ..orders.run import count_export, counted_table
 

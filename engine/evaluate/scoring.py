@@ -22,6 +22,7 @@ from types import MappingProxyType
 from ..data.table import MAX_PROBLEMS, Record, Table
 from ..errors import KaopingError, Problem, fail
 from ..frozen import frozen, frozen_per_row
+from ..i18n import _, current, n_
 from ..numbers import format_fixed, plain_number, seen
 from ..ruleset.expr import MAX_PLACES, Evaluator, Formula, Number
 from ..ruleset.model import Aggregate, Ruleset
@@ -86,13 +87,15 @@ class _Run:
                 values.append(finite(self.evaluator.evaluate(formula, env)))
             except (ArithmeticError, TypeError) as e:
                 reason, hint, code = _failure(e)
-                problems.append(self.problem(record, f"{what} {reason} in `{formula.text.strip()}`", hint, code=code))
+                message = _("{what} {reason} in `{formula}`", what=what, reason=reason, formula=formula.text.strip())
+                problems.append(self.problem(record, message, hint, code=code))
         if problems:
             raise KaopingError(problems, limit=MAX_PROBLEMS)
         return values
 
     def problem(self, record: Record, message: str, hint: str = "", *, code: str) -> Problem:
-        return Problem(self.path, record.row, 0, f"{record.values[self.ruleset.key]}: {message}", hint, code=code)
+        entity = record.values[self.ruleset.key]
+        return Problem(self.path, record.row, 0, _("{unit}: {problem}", unit=entity, problem=message), hint, code=code)
 
 
 def score(ruleset: Ruleset, table: Table, done: Callable[[str], None] | None = None) -> Scoring:
@@ -109,14 +112,16 @@ def score(ruleset: Ruleset, table: Table, done: Callable[[str], None] | None = N
     aggregate_ids = {a.id for a in ruleset.aggregates}
     derived_ids = {x.id for x in ruleset.derived}
     aggregates: dict[str, Number | Mapping[str, Number]] = {}
-    tell = done or (lambda _: None)
+    tell = done or (lambda _stage: None)
     for step in ruleset.steps:
         tell(step)
         if step in aggregate_ids:
             aggregates[step] = _aggregate(run, step, envs, groups)
         elif step in derived_ids:
             formula = next(x.formula for x in ruleset.derived if x.id == step)
-            for env, value in zip(envs, run.evaluate_all(formula, envs, f"the derived value '{step}'"), strict=False):
+            for env, value in zip(
+                envs, run.evaluate_all(formula, envs, _("the derived value '{id}'", id=step)), strict=False
+            ):
                 env[step] = value
         else:
             for env, value in zip(envs, _indicator(run, step, envs, groups), strict=False):
@@ -124,7 +129,7 @@ def score(ruleset: Ruleset, table: Table, done: Callable[[str], None] | None = N
     totals = _totals(run, envs, groups)
     tell("total")
     eligible = (
-        _truths(run, ruleset.ranking.eligible, envs, "ranking.eligible")
+        _truths(run, ruleset.ranking.eligible, envs, _("ranking.eligible"))
         if ruleset.ranking.eligible
         else [True] * len(envs)
     )
@@ -160,7 +165,7 @@ def _aggregate(
 ) -> Number | Mapping[str, Number]:
     """Compute the aggregate and give every record the value it sees (its group's, for a per-group aggregate)."""
     agg = run.ruleset.aggregate(id)
-    values = run.evaluate_all(agg.of, envs, f"the aggregate '{id}'") if agg.of else [1] * len(envs)
+    values = run.evaluate_all(agg.of, envs, _("the aggregate '{id}'", id=id)) if agg.of else [1] * len(envs)
     if not agg.per_group:
         result = _combine(run, agg, values)
         for env in envs:
@@ -186,8 +191,13 @@ def _combine(run: _Run, agg: Aggregate, values: Sequence[Number]) -> Number:
         of = agg.of.text.strip() if agg.of else ""
         raise fail(
             run.path,
-            f"the aggregate '{agg.id}' ({agg.function} of {of}) is too large to compute",
-            "check the data for absurdly large values",
+            _(
+                "the aggregate '{id}' ({function} of {of}) is too large to compute",
+                id=agg.id,
+                function=agg.function,
+                of=of,
+            ),
+            _("check the data for absurdly large values"),
             code="score.too-large",
         ) from None
 
@@ -198,7 +208,9 @@ def _indicator(run: _Run, id: str, envs: Sequence[dict[str, Number]], groups: Se
     indicator = ruleset.indicator(id)
     weights = [ruleset.group(g).weight(indicator) if g is not None else indicator.weight for g in groups]
     named: list[Mapping[str, Number]] = [ChainMap({"weight": w}, env) for env, w in zip(envs, weights, strict=False)]
-    values = run.evaluate_all(indicator.formula, named, f"the indicator '{id}' ({indicator.label})")
+    values = run.evaluate_all(
+        indicator.formula, named, _("the indicator '{id}' ({label})", id=id, label=indicator.label)
+    )
     if indicator.kind == "score":
         return [float(v) for v in values]
     sign = -1.0 if indicator.kind == "penalty" else 1.0
@@ -211,14 +223,14 @@ def _totals(run: _Run, envs: Sequence[Mapping[str, Number]], groups: Sequence[st
     ruleset = run.ruleset
     total = ruleset.total
     if total.formula is not None:
-        raw = [float(v) for v in run.evaluate_all(total.formula, envs, "the total")]
+        raw = [float(v) for v in run.evaluate_all(total.formula, envs, _("the total"))]
     else:
         raw = [
             float(left_to_right((float(env[i.id]) for i in ruleset.indicators), ruleset.start(g)))
             for env, g in zip(envs, groups, strict=False)
         ]
     problems = [
-        run.problem(r, "the total of the indicator scores is too large to compute", code="score.too-large")
+        run.problem(r, _("the total of the indicator scores is too large to compute"), code="score.too-large")
         for r, t in zip(run.records, raw, strict=False)
         if not math.isfinite(t)
     ]
@@ -238,10 +250,10 @@ def _truths(run: _Run, formula: Formula | None, envs: Sequence[Mapping[str, Numb
 
 def _flags(run: _Run, envs: Sequence[dict[str, Number]], totals: Sequence[float]) -> list[list[str]]:
     """The ids of the flags each unit raises (`when` may read the total)."""
-    raised: list[list[str]] = [[] for _ in envs]
+    raised: list[list[str]] = [[] for _env in envs]
     named: list[Mapping[str, Number]] = [ChainMap({"total": t}, env) for env, t in zip(envs, totals, strict=False)]
     for flag in run.ruleset.flags:
-        for ids, hit in zip(raised, _truths(run, flag.when, named, f"the flag '{flag.id}'"), strict=False):
+        for ids, hit in zip(raised, _truths(run, flag.when, named, _("the flag '{id}'", id=flag.id)), strict=False):
             if hit:
                 ids.append(flag.id)
     return raised
@@ -264,22 +276,26 @@ def _reason(e: Exception) -> str:
 def _failure(e: Exception) -> tuple[str, str, str]:
     """A formula's failure for one record: what went wrong in words, the hint, and the problem code."""
     if isinstance(e, ZeroDivisionError):
-        return "divides by zero", "guard the division, e.g. ratio(a, b, value_if_b_is_0)", "score.division-by-zero"
+        return (
+            _("divides by zero"),
+            _("guard the division, e.g. ratio(a, b, value_if_b_is_0)"),
+            "score.division-by-zero",
+        )
     if isinstance(e, DecimalException):  # round(x, 400): more places than any number has room for
         return (
-            "cannot be computed: the value cannot be rounded to that many places",
-            f"round to between 0 and {MAX_PLACES} places, e.g. round(x, 2)",
+            _("cannot be computed: the value cannot be rounded to that many places"),
+            _("round to between 0 and {max} places, e.g. round(x, 2)", max=MAX_PLACES),
             "score.too-many-places",
         )
     if isinstance(e, OverflowError):
         return (
-            "cannot be computed: the value is too large",
-            "check the formula and the data for absurdly large values",
+            _("cannot be computed: the value is too large"),
+            _("check the formula and the data for absurdly large values"),
             "score.too-large",
         )
     if isinstance(e, TypeError):
-        return "cannot be computed: the formula does not give a number", "", "score.not-a-number"
-    return "cannot be computed", "", "score.cannot-compute"
+        return _("cannot be computed: the formula does not give a number"), "", "score.not-a-number"
+    return _("cannot be computed"), "", "score.cannot-compute"
 
 
 # --- bounds -----------------------------------------------------------------------------------
@@ -305,14 +321,24 @@ def _score_warnings(ruleset: Ruleset, id: str, units: Sequence[Scored]) -> list[
     weights = [_weight(ruleset, id, u) for u in units]
     above = [(u, u.scores[id], w) for u, w in zip(units, weights, strict=False) if _seen(u.scores[id]) > w]
     below = [(u, u.scores[id], w) for u, w in zip(units, weights, strict=False) if _seen(u.scores[id]) < 0]
-    what = f"the indicator '{id}' ({indicator.label})"
+    what = _("the indicator '{id}' ({label})", id=id, label=indicator.label)
     out = []
     if above:
         out.append(
-            f"{what} scores above its weight for {_units(ruleset, above)}: nothing holds a score to its weight, so check its formula (e.g. min(weight, ...))"
+            _(
+                "{what} scores above its weight for {units}: nothing holds a score to its weight, so check its formula (e.g. min(weight, ...))",
+                what=what,
+                units=_units(ruleset, above),
+            )
         )
     if below:
-        out.append(f"{what} scores below 0 for {_units(ruleset, below)}: check its formula (e.g. max(0, ...))")
+        out.append(
+            _(
+                "{what} scores below 0 for {units}: check its formula (e.g. max(0, ...))",
+                what=what,
+                units=_units(ruleset, below),
+            )
+        )
     return out
 
 
@@ -328,23 +354,35 @@ def _total_warnings(ruleset: Ruleset, units: Sequence[Scored]) -> list[str]:
         ]
         if above:
             out.append(
-                f"the total is above full marks for {_units(ruleset, above)}: total.cap: true would hold it to full marks"
+                _(
+                    "the total is above full marks for {units}: total.cap: true would hold it to full marks",
+                    units=_units(ruleset, above),
+                )
             )
     if total.floor is None:
         below = [(u, u.total, 0.0) for u in units if _seen(u.total) < 0]
         if below:
-            out.append(f"the total is below 0 for {_units(ruleset, below)}: total.floor: 0 would hold it at 0")
+            out.append(
+                _("the total is below 0 for {units}: total.floor: 0 would hold it at 0", units=_units(ruleset, below))
+            )
     return out
 
 
 def _units(ruleset: Ruleset, hits: Sequence[tuple[Scored, float, float]]) -> str:
     """ "2 units (区A 40 of 35, 区B 38.50 of 35)": the first few by name, with their value and bound, then a count."""
     places, mode = ruleset.rounding.places, ruleset.rounding.mode
-    named = ", ".join(
-        f"{u.entity} {format_fixed(v, places, mode)} of {plain_number(bound)}" for u, v, bound in hits[:NAMED_UNITS]
+    named = ("、" if current() == "zh" else ", ").join(
+        _(
+            "{entity} {value} of {bound}",
+            entity=u.entity,
+            value=format_fixed(v, places, mode),
+            bound=plain_number(bound),
+        )
+        for u, v, bound in hits[:NAMED_UNITS]
     )
-    more = f" and {len(hits) - NAMED_UNITS} more" if len(hits) > NAMED_UNITS else ""
-    return f"{len(hits)} unit{'s' if len(hits) != 1 else ''} ({named}{more})"
+    more = _(" and {n} more", n=len(hits) - NAMED_UNITS) if len(hits) > NAMED_UNITS else ""
+    n = len(hits)
+    return n_("{n} unit ({named}{more})", "{n} units ({named}{more})", n, n=n, named=named, more=more)
 
 
 def _weight(ruleset: Ruleset, id: str, unit: Scored) -> float:

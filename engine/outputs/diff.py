@@ -25,6 +25,7 @@ from rich.text import Text
 
 from .. import __version__
 from ..analysis.diff import ColumnChanges, Diff, UnitChange, UnitColumns
+from ..i18n import N_, _
 from ..numbers import signed_fixed
 from .layout import not_in_effect_line
 from .machine import dump_json, input_info, json_part, ruleset_info
@@ -41,18 +42,24 @@ if TYPE_CHECKING:
 def render_diff(d: Diff, console: Console) -> None:
     old, new = d.old.ruleset, d.new.ruleset
     console.print(Text(f"{old.label}  ->  {new.label}", style="bold"))
-    console.print(Text(f"input: {d.old.table.path} ({len(d.old.results)} units)", style="dim"))
+    console.print(Text(_("input: {path} ({n} units)", path=d.old.table.path, n=len(d.old.results)), style="dim"))
     for ruleset in (old,) if new is old else (old, new):
         if ruleset.not_in_effect:
             console.print(Text(not_in_effect_line(ruleset), style="bold yellow"), soft_wrap=True)
     console.print()
     if d.rules:
-        console.print(Text("rules changed:", style="bold"))
+        console.print(Text(_("rules changed:"), style="bold"))
         for change in d.rules:
-            said = change.new if not change.old else f"{change.old} -> {change.new}"
-            console.print(f"  {change.what}: {said}", highlight=False, markup=False)
+            old_said, new_said = _said(change.old), _said(change.new)
+            said = new_said if not change.old else f"{old_said} -> {new_said}"
+            line = (
+                _("  what-if: {settings}", settings=said)
+                if change.what == "what-if"
+                else _("  {what}: {change}", what=change.what, change=said)
+            )
+            console.print(line, highlight=False, markup=False)
     else:
-        console.print("rules: no change")
+        console.print(_("rules: no change"))
     console.print()
     plain = table_text(d, console.width) if console.color_system is None else None
     if plain is None:
@@ -60,13 +67,29 @@ def render_diff(d: Diff, console: Console) -> None:
     else:  # each line printable and within the console's width: Rich would neither wrap nor crop it
         console.print(Verbatim(plain), crop=False)
     console.print()
-    _print_lines(console, [f"grade: {u.entity} {u.old_grade} -> {u.new_grade}" for u in d.regraded])
+    regraded = [_("grade: {unit} {old} -> {new}", unit=u.entity, old=u.old_grade, new=u.new_grade) for u in d.regraded]
+    _print_lines(console, regraded)
     tau = (
-        f"Kendall's tau-b between the rankings = {d.tau:.4f}"
+        _("Kendall's tau-b between the rankings = {tau:.4f}", tau=d.tau)
         if d.tau is not None
-        else "Kendall's tau-b not computed (groups ranked apart, or fewer than two units ranked under both)"
+        else _("Kendall's tau-b not computed (groups ranked apart, or fewer than two units ranked under both)")
     )
-    console.print(f"{d.moved} of {len(d.units)} units changed rank; {tau}", highlight=False, markup=False)
+    moved = _("{moved} of {n} units changed rank; {tau}", moved=d.moved, n=len(d.units), tau=tau)
+    console.print(moved, highlight=False, markup=False)
+
+
+_SAID = {
+    "present": N_("present"),
+    "absent": N_("absent"),
+    "removed": N_("removed"),
+    "added": N_("added"),
+}
+"""The words a rule change says of an item that is there in one ruleset only (kept as they are in the JSON)."""
+
+
+def _said(value: str) -> str:
+    """A rule change's old or new value as the screen says it: an item's presence in words, else as it is."""
+    return _(_SAID[value]) if value in _SAID else value
 
 
 class Verbatim:
@@ -108,7 +131,13 @@ def _print_lines(console: Console, lines: Sequence[str]) -> None:
 
 UNITS_A_BLOCK = 65_536  # the units whose lines are made at once (as columns/stream.py writes JSON and CSV)
 
-HEADINGS = ("unit", "old total", "new total", "delta", "old rank", "new rank", "moved")
+HEADINGS = (N_("unit"), N_("old total"), N_("new total"), N_("delta"), N_("old rank"), N_("new rank"), N_("moved"))
+"""The diff table's column headings (in English; headings() says them in the language in use)."""
+
+
+def headings() -> tuple[str, ...]:
+    """HEADINGS in the language in use."""
+    return tuple(_(h) for h in HEADINGS)
 
 
 def table_text(d: Diff, width: int) -> str | None:
@@ -129,8 +158,9 @@ def unit_rows(d: Diff) -> list[tuple[str, ...]]:
 
 def rich_table(rows: list[tuple[str, ...]]) -> Table:
     """The table as Rich lays it out: the reference, and what is drawn whenever plain_table cannot say the same."""
-    table = Table(HEADINGS[0], box=None, pad_edge=False)
-    for heading in HEADINGS[1:]:
+    said = headings()
+    table = Table(said[0], box=None, pad_edge=False)
+    for heading in said[1:]:
         table.add_column(heading, justify="right")
     for cells in rows:
         table.add_row(*(Text(x) for x in cells))  # text, not Rich markup
@@ -147,7 +177,7 @@ def plain_table(rows: list[tuple[str, ...]], width: int) -> str | None:
     for box=None, pad_edge=False: each column as wide as its widest cell (in terminal cells, Rich's
     cell_len), the first left-justified, the rest right-justified, two spaces between columns.
     """
-    table = [HEADINGS, *rows]
+    table = [headings(), *rows]
     if not all(cell.isprintable() for cells in table for cell in cells):
         return None
     lengths = [[cell_len(cell) for cell in cells] for cells in table]
@@ -202,8 +232,8 @@ def _movements(c: UnitColumns) -> list[str]:
     moved = texts[at.reshape(-1)]
     old, new = c.old_rank == 0, c.new_rank == 0
     moved[old & new] = "—"  # not ranked under either (too few orders, or absent from the input)
-    moved[old & ~new] = "ranked now"
-    moved[~old & new] = "unranked now"
+    moved[old & ~new] = _("ranked now")
+    moved[~old & new] = _("unranked now")
     return moved.tolist()  # type: ignore[no-any-return]
 
 
@@ -211,7 +241,7 @@ def plain_columns(columns: Sequence[Sequence[str]], width: int) -> str | None:
     """plain_table(rows, width) for the same cells given as columns (without HEADINGS): the same text, the same
     refusals, made a column at a time (cell_widths for the widths, then the padding and the lines a block at a
     time)."""
-    cells = [[heading, *column] for heading, column in zip(HEADINGS, columns, strict=True)]
+    cells = [[heading, *column] for heading, column in zip(headings(), columns, strict=True)]
     joined = ["".join(column) for column in cells]
     if not all(text.isprintable() for text in joined):
         return None
@@ -320,9 +350,9 @@ def movement(u: UnitChange) -> str:
     if u.old_rank is None and u.new_rank is None:
         return "—"  # not ranked under either (too few orders, or absent from the input)
     if u.old_rank is None:
-        return "ranked now"
+        return _("ranked now")
     if u.new_rank is None:
-        return "unranked now"
+        return _("unranked now")
     return f"↑{u.movement}" if u.movement > 0 else f"↓{-u.movement}" if u.movement < 0 else "="
 
 

@@ -27,6 +27,7 @@ from html import escape
 
 from .. import __version__
 from ..evaluate.ranking import Evaluation, UnitResult
+from ..i18n import _
 from ..numbers import plain_number
 from .layout import Leaf, cell, group_spans, not_in_effect_line, notes, sections_of, table_leaves, table_notes, title
 from .table import footer
@@ -90,7 +91,9 @@ def to_html(evaluation: Evaluation, period: str | None = None) -> str:
     ruleset = evaluation.ruleset
     heading = title(ruleset, period)
     page_title = (
-        ("[WHAT-IF] " if ruleset.overrides else "") + ("[NOT IN EFFECT] " if ruleset.not_in_effect else "") + heading
+        (_("[WHAT-IF] ") if ruleset.overrides else "")
+        + (_("[NOT IN EFFECT] ") if ruleset.not_in_effect else "")
+        + heading
     )
     out = [
         "<!DOCTYPE html>",
@@ -106,9 +109,8 @@ def to_html(evaluation: Evaluation, period: str | None = None) -> str:
         "<body>",
     ]
     if ruleset.overrides:
-        out.append(
-            f'<p class="whatif" role="alert">WHAT-IF, not an adopted ruleset（模拟测算，非正式规则）: {escape(ruleset.label)}</p>'
-        )
+        said = _("WHAT-IF, not an adopted ruleset（模拟测算，非正式规则）: {label}", label=escape(ruleset.label))
+        out.append(f'<p class="whatif" role="alert">{said}</p>')
     if ruleset.not_in_effect:
         out.append(f'<p class="whatif" role="alert">{escape(not_in_effect_line(ruleset))}</p>')
     out.append(f"<h1>{escape(heading)}</h1>")
@@ -224,10 +226,11 @@ def _share(shown: str, total: float, full_marks: float) -> str:
 
 def _footer(evaluation: Evaluation, period: str | None) -> list[str]:
     r, t = evaluation.ruleset, evaluation.table
-    month = f" · period {escape(period)}" if period else ""
-    return [
-        "<footer>",
-        f"<p>{escape(footer(evaluation))}{month}</p>",
-        f'<p class="digests">ruleset {escape(r.ref)} sha256 {escape(r.sha256)}<br>input sha256 {escape(t.sha256)}</p>',
-        "</footer>",
-    ]
+    month = _(" · period {period}", period=escape(period)) if period else ""
+    digests = _(
+        "ruleset {ref} sha256 {ruleset_sha}<br>input sha256 {input_sha}",
+        ref=escape(r.ref),
+        ruleset_sha=escape(r.sha256),
+        input_sha=escape(t.sha256),
+    )
+    return ["<footer>", f"<p>{escape(footer(evaluation))}{month}</p>", f'<p class="digests">{digests}</p>', "</footer>"]

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from ..evaluate.ranking import Evaluation, UnitResult
 from ..frozen import frozen
+from ..i18n import _, n_
 from ..numbers import format_fixed, plain_number
 from ..ruleset.model import TITLE_FIELDS, Column, ColumnGroup, Input, Ruleset
 
@@ -81,12 +82,29 @@ def added_notes(evaluation: Evaluation) -> list[str]:
     out = []
     for item in added_inputs(evaluation):
         n = _off_default(evaluation, item)
-        default = plain_number(item.default) if isinstance(item.default, (int, float)) else f"'{item.default}'"
-        out.append(
-            f"{item.label}: not in the report's layout, added at the end of the table because "
-            f"{n} unit{'s' if n != 1 else ''} {'have' if n != 1 else 'has'} a value other than the default {default} "
-            "(so that the table, read back as input, scores the same)"
-        )
+        if isinstance(item.default, (int, float)):
+            default = plain_number(item.default)
+            out.append(
+                n_(
+                    "{label}: not in the report's layout, added at the end of the table because {n} unit has a value other than the default {default} (so that the table, read back as input, scores the same)",
+                    "{label}: not in the report's layout, added at the end of the table because {n} units have a value other than the default {default} (so that the table, read back as input, scores the same)",
+                    n,
+                    label=item.label,
+                    n=n,
+                    default=default,
+                )
+            )
+        else:
+            out.append(
+                n_(
+                    "{label}: not in the report's layout, added at the end of the table because {n} unit has a value other than the default '{default}' (so that the table, read back as input, scores the same)",
+                    "{label}: not in the report's layout, added at the end of the table because {n} units have a value other than the default '{default}' (so that the table, read back as input, scores the same)",
+                    n,
+                    label=item.label,
+                    n=n,
+                    default=item.default,
+                )
+            )
     return out
 
 
@@ -96,8 +114,8 @@ def table_notes(evaluation: Evaluation, period: str | None) -> list[str]:
     fallback = title_fallback(evaluation.ruleset, period)
     return [
         *added_notes(evaluation),
-        *([f"note: {fallback}"] if fallback else []),
-        *(f"warning: {w}" for w in evaluation.warnings),
+        *([_("note: {text}", text=fallback)] if fallback else []),
+        *(_("warning: {text}", text=w) for w in evaluation.warnings),
     ]
 
 
@@ -105,7 +123,7 @@ def markers(ruleset: Ruleset) -> list[str]:
     """What every output must say above its table when it is not an adopted ruleset's official result."""
     out = []
     if ruleset.overrides:
-        out.append(f"WHAT-IF, not an adopted ruleset: {ruleset.label}")
+        out.append(_("WHAT-IF, not an adopted ruleset: {label}", label=ruleset.label))
     if ruleset.not_in_effect:
         out.append(not_in_effect_line(ruleset))
     return out
@@ -113,7 +131,7 @@ def markers(ruleset: Ruleset) -> list[str]:
 
 def not_in_effect_line(ruleset: Ruleset) -> str:
     """The version was named explicitly, but it was not the one in effect in the month assessed."""
-    return f"NOT IN EFFECT that month（该月未生效的规则版本）: {ruleset.not_in_effect}"
+    return _("NOT IN EFFECT that month（该月未生效的规则版本）: {version}", version=ruleset.not_in_effect)
 
 
 def title_fallback(ruleset: Ruleset, period: str | None) -> str:
@@ -121,8 +139,9 @@ def title_fallback(ruleset: Ruleset, period: str | None) -> str:
     template = ruleset.fill_label(ruleset.report.title)
     if period is not None or not any(f"{{{f}}}" in template for f in TITLE_FIELDS):
         return ""
-    return (
-        f"the report's title needs the month (--period YYYY-MM); the ruleset's title '{ruleset.title}' is shown instead"
+    return _(
+        "the report's title needs the month (--period YYYY-MM); the ruleset's title '{title}' is shown instead",
+        title=ruleset.title,
     )
 
 
@@ -184,7 +203,7 @@ def title(ruleset: Ruleset, period: str | None) -> str:
 def parse_period(period: str) -> tuple[int, int]:
     m = PERIOD.match(period)
     if not m or not 1 <= int(m.group(2)) <= 12:
-        raise ValueError(f"'{period}' is not a month: write it as YYYY-MM, e.g. --period 2024-02")
+        raise ValueError(_("'{period}' is not a month: write it as YYYY-MM, e.g. --period 2024-02", period=period))
     return int(m.group(1)), int(m.group(2))
 
 
@@ -215,10 +234,10 @@ def notes(evaluation: Evaluation) -> list[str]:
     for unit_list, members in evaluation.lists:
         for group, names in _by_group(members, unit_list.per_group):
             where = f" · {ruleset.group(group).label}" if group is not None else ""
-            lines.append(f"{unit_list.label}{where}: {names or '—'}")
+            lines.append(_("{list}{where}: {units}", list=unit_list.label, where=where, units=names or "—"))
     for flag in ruleset.flags:
         flagged = [r.entity for r in evaluation.results if flag.id in r.flags]
-        lines.append(f"{flag.label}: {'、'.join(flagged) or '—'}")
+        lines.append(_("{flag}: {units}", flag=flag.label, units="、".join(flagged) or "—"))
     return lines
 
 

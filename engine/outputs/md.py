@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 
 from ..evaluate.ranking import Evaluation, UnitResult
+from ..i18n import _
 from .layout import Leaf, cell, not_in_effect_line, notes, sections_of, table_leaves, table_notes, title
 from .table import footer
 
@@ -33,7 +34,10 @@ def to_markdown(evaluation: Evaluation, period: str | None = None) -> str:
     cols = table_leaves(evaluation)
     out: list[str] = [f"# {text(title(ruleset, period))}", ""]
     if ruleset.overrides:
-        out += [f"> **WHAT-IF, not an adopted ruleset（模拟测算，非正式规则）:** {text(ruleset.label)}", ""]
+        out += [
+            "> " + _("**WHAT-IF, not an adopted ruleset（模拟测算，非正式规则）:** {label}", label=text(ruleset.label)),
+            "",
+        ]
     if ruleset.not_in_effect:
         out += [f"> **{text(not_in_effect_line(ruleset))}**", ""]
     for label, results in sections_of(evaluation):

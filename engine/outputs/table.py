@@ -18,6 +18,7 @@ from rich.cells import cell_len
 
 from .. import __version__
 from ..evaluate.ranking import Evaluation, UnitResult
+from ..i18n import _
 from .layout import (
     Leaf,
     cell,
@@ -61,7 +62,9 @@ def render_table(evaluation: Evaluation, console: Console, period: str | None = 
         console.print(Text(line, style="yellow"), soft_wrap=True, highlight=False)
     console.print(Text(footer(evaluation), style="dim"), soft_wrap=True, highlight=False)
     if narrow:
-        note = "the window is too narrow for the full table, so only the scores are shown: widen it, or write the table with -o FILE or -f csv"
+        note = _(
+            "the window is too narrow for the full table, so only the scores are shown: widen it, or write the table with -o FILE or -f csv"
+        )
         console.print(Text(note, style="yellow"), soft_wrap=True)
 
 
@@ -78,9 +81,14 @@ def footer(evaluation: Evaluation) -> str:
     """What the table was derived from.  The input by its file name only: a published page must not
     carry the folders of the office's computer (the JSON keeps the path as given)."""
     r, t = evaluation.ruleset, evaluation.table
-    return (
-        f"{r.label} (sha256 {r.sha256[:12]}) · {PurePath(t.path).name} (sha256 {t.sha256[:12]}) · "
-        f"{len(evaluation.results)} units · kaoping {__version__}"
+    return _(
+        "{ruleset} (sha256 {ruleset_sha}) · {file} (sha256 {file_sha}) · {n} units · kaoping {version}",
+        ruleset=r.label,
+        ruleset_sha=r.sha256[:12],
+        file=PurePath(t.path).name,
+        file_sha=t.sha256[:12],
+        n=len(evaluation.results),
+        version=__version__,
     ) + (f" · {not_in_effect_line(r)}" if r.not_in_effect else "")
 
 

@@ -48,6 +48,7 @@ from rich.cells import cell_len
 
 from .. import __version__
 from ..evaluate.ranking import Evaluation, UnitResult
+from ..i18n import _
 from ..numbers import SIGNIFICANT
 from ..ruleset.model import PROVENANCE_SHEET
 from .layout import Leaf, cell, group_spans, markers, notes, sections_of, table_leaves, table_notes, title
@@ -130,7 +131,7 @@ def redated(data: bytes, when: dt.datetime) -> bytes:
     for info in entries:
         out[info.header_offset + 10 : info.header_offset + 14] = stamp_bytes
     at = directory
-    for _ in entries:
+    for _entry in entries:
         assert out[at : at + 4] == b"PK\x01\x02"
         out[at + 12 : at + 16] = stamp_bytes
         name, extra, comment = struct.unpack("<HHH", out[at + 28 : at + 34])
@@ -313,7 +314,7 @@ def _write_notes(sheet: Any, evaluation: Evaluation, row: int, period: str | Non
     what-if says so."""
     lines = notes(evaluation) + table_notes(evaluation, period)
     if evaluation.ruleset.overrides:
-        lines.append(f"试算（WHAT-IF），非正式规则: {evaluation.ruleset.label}")
+        lines.append(_("试算（WHAT-IF），非正式规则: {label}", label=evaluation.ruleset.label))
     for offset, line in enumerate(lines):
         _put(sheet, row + offset, 0, line)
 
@@ -587,10 +588,10 @@ def _rows_as_text() -> bool:
 def _write_provenance(sheet: Any, looks: _Looks, evaluation: Evaluation, period: str | None) -> None:
     facts = provenance(evaluation, period)
     sheet.freeze_panes(1, 0)
-    for col, texts in ((0, [k for k, _, _ in _PROVENANCE_ROWS]), (2, [m for _, m, _ in _PROVENANCE_ROWS])):
+    for col, texts in ((0, [k for k, _m, _p in _PROVENANCE_ROWS]), (2, [m for _k, m, _p in _PROVENANCE_ROWS])):
         sheet.set_column_pixels(col, col, (max(cell_len(t) for t in texts) + 2) * _PIXELS_PER_CHARACTER)
     sheet.set_column_pixels(1, 1, 68 * _PIXELS_PER_CHARACTER)  # a sha256 is 64 characters
-    for col, header in enumerate(("key", "value", "说明")):
+    for col, header in enumerate((_("key"), _("value"), "说明")):
         sheet.write_string(0, col, header, looks.bold)
     for row, (key, meaning, path) in enumerate(_PROVENANCE_ROWS, start=1):
         value: Any = facts
