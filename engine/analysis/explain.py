@@ -252,7 +252,7 @@ def render(x: Explanation) -> str:
     out.append(_("indicators:"))
     for line in x.lines:
         out.append(_("  {label} {id} (weight {weight})", label=line.label, id=line.id, weight=number(line.weight)))
-        out.append(f"      {line.formula}")
+        out.append(_("      {formula}", formula=line.formula))
         out.append(f"    = {line.substituted}")
         if line.points is None:
             out.append(f"    = {line.score!r} -> {line.shown}")
