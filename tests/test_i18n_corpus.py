@@ -119,7 +119,7 @@ OUTPUTS = [
     ["count", "-r", ORDERS, EXPORT, "--period", "2024-02"],
     ["explain", "-r", ORDERS, EXPORT, "区林业局", "--period", "2024-02"],
     ["explain", "-r", ORDERS, EXPORT, "区林业局", "--period", "2024-02", "--orders", "on_time", "--left-out"],
-    ["sql", "-r", ORDERS, "--period", "2024-02"],
+    ["sql", "-r", ORDERS, "--period", "2024-02", "--dialect", "duckdb"],
 ]
 
 
