@@ -3,7 +3,8 @@
 - Every `$ kaoping ...` line of its ```console blocks is run, in the guide's order, in a temporary copy of what
   the guide works on (rulesets/ and examples/), so `new-version` and `release` write there and never into the
   repository.  Each must exit 0, except a line marked `# 出错示例` (an error shown on purpose), which must exit 1:
-  a command the guide tells a user to type that fails would be a guide that lies.
+  a command the guide tells a user to type that fails would be a guide that lies.  Where the guide asks the user
+  to edit a file by hand (the draft's weights, then its expected table), the test makes that edit at that point.
 - The guide's tables of problem codes name exactly the codes of README's "Problem codes" section (its tables and
   the schema.<keyword> family its prose names), so every code the package gives (tests/test_codes.py) has its
   什么意思 and 怎么办 in Chinese, and the guide names no code the package has dropped.
@@ -11,9 +12,12 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import re
 import shlex
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -26,6 +30,40 @@ ERROR_MARK = "# 出错示例"
 CONSOLE = re.compile(r"^```console\n(.*?)^```$", re.M | re.S)
 CODE_ROW = re.compile(r"^\| `([a-z0-9.-]+)` \| ([^|]+) \| ([^|]+) \|$", re.M)
 CJK = re.compile(r"[\u4e00-\u9fff]")
+DRAFT = Path("rulesets/jintai-hotline/2025.01.yaml")
+DRAFT_EXPECT = Path("rulesets/jintai-hotline/cases/2025.01/2024-02-published.csv")
+WEIGHTS = (("completion", 35, 30), ("timeliness", 40, 45))  # the guide's edit of the draft: indicator, old, new
+
+
+def edit_the_weights() -> None:
+    """What section 5 asks the user to do to the new draft: completion's weight 35 -> 30, timeliness's 40 -> 45."""
+    text = DRAFT.read_text(encoding="utf-8")
+    for indicator, old, new in WEIGHTS:
+        text, n = re.subn(rf"(- id: {indicator}\n(?:    .*\n)*?    weight: ){old}\n", rf"\g<1>{new}\n", text)
+        assert n == 1, f"{DRAFT}: no `weight: {old}` under {indicator}"
+    DRAFT.write_text(text, encoding="utf-8")
+
+
+def rewrite_the_expected_table() -> None:
+    """What section 5 asks next, once the case fails: the draft's expected table rewritten with the new results."""
+    ran = run_cli(
+        "evaluate", "-r", "jintai-hotline@2025.01", "rulesets/jintai-hotline/cases/2024-02-input.csv", "-f", "json"
+    )
+    assert ran.code == 0, ran.err
+    header = DRAFT_EXPECT.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert header[:2] == ["rank", "department"], header
+    rows = [
+        [str(r["rank"]), r["entity"], *(r["display"][c] for c in header[2:])] for r in json.loads(ran.out)["results"]
+    ]
+    with DRAFT_EXPECT.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([header, *rows])
+
+
+# After these commands (and whether the guide marks them as an error), the user edits a file as the guide says.
+BY_HAND: dict[tuple[str, bool], Callable[[], None]] = {
+    ("kaoping new-version jintai-hotline 2025.01", False): edit_the_weights,
+    ("kaoping test jintai-hotline@2025.01", True): rewrite_the_expected_table,
+}
 
 
 def guide_text() -> str:
@@ -73,15 +111,27 @@ def test_every_command_of_the_guide_runs_as_it_says(tmp_path: Path, monkeypatch:
     for folder in ("rulesets", "examples"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     monkeypatch.chdir(tmp_path)
+    edited = []
     for command, is_error in commands(guide_text()):
         args = shlex.split(command)[1:]
         ran = run_cli(*args)
         expected = 1 if is_error else 0
         assert ran.code == expected, f"{command}\nexit {ran.code}, not {expected}\n{ran.err[-2000:]}"
+        if (command, is_error) in BY_HAND:
+            BY_HAND[command, is_error]()
+            edited.append(command)
+    assert edited == [c for c, _error in BY_HAND]  # each edit the guide asks for was made, once, in its order
     # new-version and release wrote into the copy, not the repository
     assert (tmp_path / "rulesets" / "jintai-hotline" / "2025.01.yaml").is_file()
     assert not (ROOT / "rulesets" / "jintai-hotline" / "2025.01.yaml").exists()
     assert "2025.01 " in (tmp_path / "rulesets" / "jintai-hotline" / "release.lock").read_text(encoding="utf-8")
+
+
+def test_the_guide_asks_for_the_edits_the_test_makes() -> None:
+    text = guide_text()
+    for indicator, old, new in WEIGHTS:
+        assert f"`{indicator}` 下面的 `weight: {old}` 改成 `weight: {new}`" in text
+    assert f"`{DRAFT_EXPECT.as_posix()}`" in text and "`rank`" in text and "`department`" in text
 
 
 def test_an_error_example_that_succeeds_fails_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
