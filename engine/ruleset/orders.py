@@ -134,7 +134,6 @@ def _column(raw: dict[str, Any]) -> OrderColumn:
 _OPTION_TYPES = {"values": ("text", "id"), "formats": ("datetime",), "places": ("number",)}
 _TAKES = {"integer": N_("a whole number"), "number": N_("a number"), "text": N_("text"), "id": N_("text")}
 """What a column's default must be, by its type (said in the message of a default that does not fit)."""
-_NO_DEFAULT = N_("no default (a datetime column)")
 
 
 def _either(types: tuple[str, ...]) -> str:
@@ -169,19 +168,22 @@ def _check_column_options(ctx: Context, path: list[Any], raw: dict[str, Any], co
         isinstance(default, str) and column.type in ("text", "id") and (not column.values or default in column.values)
     )
     if not fits:
-        said = (
-            _("one of {values}", values=", ".join(column.values))
-            if column.values and isinstance(default, str)
-            else _(_TAKES.get(column.type, _NO_DEFAULT))
+        if column.values and isinstance(default, str):
+            said: str | None = _("one of {values}", values=", ".join(column.values))
+        else:
+            said = _(_TAKES[column.type]) if column.type in _TAKES else None
+        message = (
+            _("the default {default!r} does not fit {id}, which takes {said}", default=default, id=column.id, said=said)
+            if said is not None
+            else _(
+                "the default {default!r} does not fit {id}, which takes no default (a datetime column)",
+                default=default,
+                id=column.id,
+            )
         )
         ctx.problem(
             [*path, "default"],
-            _(
-                "the default {default!r} does not fit {id}, which takes {said}",
-                default=default,
-                id=column.id,
-                said=said,
-            ),
+            message,
             _("the default fills the column when the export lacks it: give a value of that kind, or remove default:"),
             code="orders.bad-default",
         )
