@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..errors import did_you_mean
 from ..frozen import frozen
+from ..i18n import N_, _, n_
 from ..ruleset.expr import (
     MAX_DEPTH,
     FormulaError,
@@ -115,7 +116,7 @@ def _precheck(text: str) -> None:
     except FormulaError as e:
         error = _as_condition_error(e)
         if e.code == "formula.single-equals":
-            error.hint = "to compare, write == (status == '已办结')"
+            error.hint = _("to compare, write == (status == '已办结')")
         raise error from None
 
 
@@ -141,8 +142,14 @@ def blank_strings(text: str) -> str:
 
 def _as_condition_error(e: FormulaError) -> ConditionError:
     """A formula check's finding, said of a condition, under an `orders.*` code."""
-    message = e.message.replace("the formula", "the condition").replace("a formula", "a condition")
+    message = e.message
+    for formula, condition in _FORMULA_WORDS:
+        message = message.replace(_(formula), _(condition))
     return ConditionError(message, e.offset, e.hint, code="orders.syntax")
+
+
+_FORMULA_WORDS = ((N_("the formula"), N_("the condition")), (N_("a formula"), N_("a condition")))
+"""How expr.py's words for a formula become a condition's, in the language spoken (in Chinese: 公式 → 条件)."""
 
 
 def _kind(value: Value) -> str:
@@ -157,27 +164,38 @@ def _kind(value: Value) -> str:
 def _said(value: Value) -> str:
     """How a message names one side: `closed_at is a datetime`, `'2024-02-01' is text`."""
     if isinstance(value, Col):
-        return f"{value.id} is {_article(_KIND[value.type])}"
+        return _(_COLUMN_IS[_KIND[value.type]], id=value.id)
     if isinstance(value, Bound):
-        return f"period_{value.which} is a datetime"
+        return _("period_{which} is a datetime", which=value.which)
     if isinstance(value, Shift):
-        return "the shifted time is a datetime"
+        return _("the shifted time is a datetime")
     if isinstance(value, Text):
-        return f"{value.value!r} is text"
+        return _("{value!r} is text", value=value.value)
     if isinstance(value, Workdays):
-        return "workdays(...) is a number"
-    return f"{value.value} is a number"
+        return _("workdays(...) is a number")
+    return _("{value} is a number", value=value.value)
 
 
-def _article(kind: str) -> str:
-    return "text" if kind == "text" else f"a {kind}"
-
-
-_TODO = {
-    "datetime": "compare with another datetime, period_start/period_end, or shift by hours(n)",
-    "number": "compare with a number or a number column",
-    "text": "compare with a text in quotes or a text column",
+_COLUMN_IS = {"datetime": N_("{id} is a datetime"), "number": N_("{id} is a number"), "text": N_("{id} is text")}
+"""How a message names a column by its kind: `closed_at is a datetime`."""
+_COLUMN_AND = {
+    "datetime": N_("{id} is a datetime and {value}"),
+    "number": N_("{id} is a number and {value}"),
+    "text": N_("{id} is text and {value}"),
 }
+"""A list's column against a listed value of another kind: `status is text and 3 is a number`."""
+_TODO = {
+    "datetime": N_("compare with another datetime, period_start/period_end, or shift by hours(n)"),
+    "number": N_("compare with a number or a number column"),
+    "text": N_("compare with a text in quotes or a text column"),
+}
+"""What to compare a value of each kind with (the hint of a comparison of two kinds)."""
+_LIST = {
+    "datetime": N_("list another datetime, period_start/period_end, or shift by hours(n)"),
+    "number": N_("list a number or a number column"),
+    "text": N_("list a text in quotes or a text column"),
+}
+"""What to list after `in` for a column of each kind."""
 
 
 class _Base:
@@ -201,62 +219,72 @@ class _Base:
             node, depth = stack.pop()
             if depth > MAX_DEPTH:
                 raise self.refuse(
-                    node, f"the condition is nested more than {MAX_DEPTH} levels deep", code="orders.syntax"
+                    node,
+                    _("the condition is nested more than {depth} levels deep", depth=MAX_DEPTH),
+                    code="orders.syntax",
                 )
             stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
 
     def refuse_construct(self, node: ast.expr) -> ConditionError:
         """The message for a construct outside the grammar, naming it."""
         if isinstance(node, ast.Attribute):
-            return self.refuse(node, "attribute access (a.b) is not allowed in a condition")
+            return self.refuse(node, _("attribute access (a.b) is not allowed in a condition"))
         if isinstance(node, ast.Subscript):
-            return self.refuse(node, "indexing (a[...]) is not allowed in a condition")
+            return self.refuse(node, _("indexing (a[...]) is not allowed in a condition"))
         if isinstance(node, ast.Call):
             return self.call_refused(node)
         if isinstance(node, ast.BinOp):
             return self.refuse(
                 node,
-                "arithmetic is not allowed in a condition, except a duration shift",
-                "write a - b > hours(2) or a <= b + days(1)",
+                _("arithmetic is not allowed in a condition, except a duration shift"),
+                _("write a - b > hours(2) or a <= b + days(1)"),
             )
         if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, bool)):
             return self.refuse(
-                node, f"{node.value} is not allowed in a condition", "write filled(x) or empty(x), or compare a value"
+                node,
+                _("{value} is not allowed in a condition", value=node.value),
+                _("write filled(x) or empty(x), or compare a value"),
             )
         if isinstance(node, ast.IfExp):
-            return self.refuse(node, "'a if c else b' is not allowed in a condition")
+            return self.refuse(node, _("'a if c else b' is not allowed in a condition"))
         if isinstance(node, ast.List):
-            return self.refuse(node, "a list is only allowed after in: status in ['已办结', '已归档']")
-        return self.refuse(node, f"'{type(node).__name__}' is not allowed in a condition")
+            return self.refuse(node, _("a list is only allowed after in: status in ['已办结', '已归档']"))
+        return self.refuse(node, _("'{construct}' is not allowed in a condition", construct=type(node).__name__))
 
     def call_refused(self, node: ast.Call) -> ConditionError:
         if not isinstance(node.func, ast.Name):
-            return self.refuse(node, "only filled(), empty(), workdays(), hours(), days() and minutes() can be called")
+            return self.refuse(
+                node, _("only filled(), empty(), workdays(), hours(), days() and minutes() can be called")
+            )
         name = node.func.id
         if name in _FUNCTIONS:
-            return self.refuse(node, f"{name}(...) cannot be used here", _USAGE[name])
-        hint = did_you_mean(name, _FUNCTIONS) or f"the functions are: {', '.join(_FUNCTIONS)}"
-        return self.refuse(node, f"unknown function '{name}'", hint)
+            return self.refuse(node, _("{name}(...) cannot be used here", name=name), _usage(name))
+        hint = did_you_mean(name, _FUNCTIONS) or _("the functions are: {names}", names=", ".join(_FUNCTIONS))
+        return self.refuse(node, _("unknown function '{name}'", name=name), hint)
 
     def call_args(self, node: ast.Call, count: int) -> list[ast.expr]:
         name = node.func.id if isinstance(node.func, ast.Name) else ""
         if node.keywords:
-            raise self.refuse(node, f"{name}(...) takes plain arguments, not name=value", _USAGE[name])
+            raise self.refuse(node, _("{name}(...) takes plain arguments, not name=value", name=name), _usage(name))
         if len(node.args) != count or any(isinstance(a, ast.Starred) for a in node.args):
             n = len(node.args)
-            raise self.refuse(node, f"{name}(...) is given {n} argument{'s' if n != 1 else ''}", _USAGE[name])
+            raise self.refuse(
+                node,
+                n_("{name}(...) is given {n} argument", "{name}(...) is given {n} arguments", n, name=name, n=n),
+                _usage(name),
+            )
         return node.args
 
     def unknown(self, node: ast.Name) -> ConditionError:
         """An unknown name: a header used for an id is said so; else a did-you-mean over the ids."""
         for column in self.scope.columns.values():
             if node.id in column.headers:
-                hint = f"'{node.id}' is the column header of {column.id}: write {column.id}"
+                hint = _("'{name}' is the column header of {id}: write {id}", name=node.id, id=column.id)
                 break
         else:
             choices = [*self.scope.columns, *self.scope.conditions, *BOUNDS, "period"]
             hint = did_you_mean(node.id, choices)
-        return self.refuse(node, f"unknown name '{node.id}'", hint, code="orders.unknown-name")
+        return self.refuse(node, _("unknown name '{name}'", name=node.id), hint, code="orders.unknown-name")
 
     def column(self, node: ast.Name) -> Col:
         found = self.scope.columns[node.id]
@@ -276,7 +304,11 @@ class _Values(_Base):
             if node.id in BOUNDS:
                 return Bound("start" if node.id == "period_start" else "end")
             if node.id in self.scope.conditions or node.id in self.scope.later:
-                raise self.refuse(node, f"'{node.id}' is a condition, not a value", "use it on its own: is_due and ...")
+                raise self.refuse(
+                    node,
+                    _("'{name}' is a condition, not a value", name=node.id),
+                    _("use it on its own: is_due and ..."),
+                )
             raise self.unknown(node)
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             return Text(node.value)
@@ -305,7 +337,7 @@ class _Values(_Base):
             return None
         if isinstance(inner.value, int):
             if abs(inner.value) >= 10**18:
-                raise self.refuse(inner, "that number is too large for a condition")
+                raise self.refuse(inner, _("that number is too large for a condition"))
             return sign * inner.value
         if isinstance(inner.value, float):
             return sign * self.decimal(inner)
@@ -316,9 +348,9 @@ class _Values(_Base):
         try:
             value = Decimal(self.text[self.at(node) : end].replace("_", ""))
         except InvalidOperation:
-            raise self.refuse(node, "that number cannot be read") from None
+            raise self.refuse(node, _("that number cannot be read")) from None
         if not value.is_finite() or abs(value) >= 10**18 or value.as_tuple().exponent < -6:  # type: ignore[operator]
-            raise self.refuse(node, "a number in a condition has at most 18 digits and 6 decimals")
+            raise self.refuse(node, _("a number in a condition has at most 18 digits and 6 decimals"))
         return value
 
     def seconds(self, node: ast.expr) -> int:
@@ -328,23 +360,33 @@ class _Values(_Base):
         (arg,) = self.call_args(node, 1)
         amount = self.number(arg) if isinstance(arg, ast.Constant) else None
         if amount is None or amount < 0:
-            raise self.refuse(arg, f"{name}(n) takes a number written in the condition, 0 or more", _USAGE[name])
+            raise self.refuse(
+                arg, _("{name}(n) takes a number written in the condition, 0 or more", name=name), _usage(name)
+            )
         total = amount * DURATIONS[name]
         if total != int(total) or total > MAX_SHIFT:
-            raise self.refuse(arg, f"{name}({amount}) is not a whole number of seconds up to ten years", _USAGE[name])
+            raise self.refuse(
+                arg,
+                _("{name}({amount}) is not a whole number of seconds up to ten years", name=name, amount=amount),
+                _usage(name),
+            )
         return int(total)
 
     def datetime_column(self, node: ast.expr) -> Col | Bound:
         value = self.value(node)
         if not isinstance(value, (Col, Bound)) or _kind(value) != "datetime":
-            raise self.refuse(node, f"{_said(value)}: a - b needs two datetimes", code="orders.type-mismatch")
+            raise self.refuse(
+                node, _("{side}: a - b needs two datetimes", side=_said(value)), code="orders.type-mismatch"
+            )
         return value
 
     def workday_column(self, node: ast.expr) -> Col:
         value = self.value(node)
         if not isinstance(value, Col) or value.type != "datetime":
             raise self.refuse(
-                node, f"{_said(value)}: workdays(a, b) takes two datetime columns", code="orders.type-mismatch"
+                node,
+                _("{side}: workdays(a, b) takes two datetime columns", side=_said(value)),
+                code="orders.type-mismatch",
             )
         return value
 
@@ -369,7 +411,7 @@ class _Reader(_Values):
 
     def not_a_condition(self, node: ast.expr) -> ConditionError:
         if isinstance(node, ast.Constant) and not (node.value is None or isinstance(node.value, bool)):
-            return self.refuse(node, "a condition must be true or false", "compare it: status == '已办结'")
+            return self.refuse(node, _("a condition must be true or false"), _("compare it: status == '已办结'"))
         return self.refuse_construct(node)
 
     def presence_column(self, node: ast.Call) -> Col:
@@ -377,7 +419,8 @@ class _Reader(_Values):
         if not isinstance(arg, ast.Name) or arg.id not in self.scope.columns:
             if isinstance(arg, ast.Name):
                 raise self.unknown(arg)
-            raise self.refuse(arg, f"{node.func.id}(...) takes a column", _USAGE[node.func.id])  # type: ignore[attr-defined]
+            name = node.func.id  # type: ignore[attr-defined]
+            raise self.refuse(arg, _("{name}(...) takes a column", name=name), _usage(name))
         return self.column(arg)
 
     def named(self, node: ast.Name) -> Cond:
@@ -387,30 +430,31 @@ class _Reader(_Values):
         if node.id in self.scope.later:
             raise self.refuse(
                 node,
-                f"'{node.id}' is declared at or below this condition",
-                "a named condition may read only the ones declared above it: move it up",
+                _("'{name}' is declared at or below this condition", name=node.id),
+                _("a named condition may read only the ones declared above it: move it up"),
                 code="orders.later-condition",
             )
         if node.id in self.scope.columns:
             column = self.scope.columns[node.id]
             raise self.refuse(
                 node,
-                f"'{node.id}' is a column, not a condition",
-                f"compare it (e.g. {node.id} == ...), or write filled({node.id})"
+                _("'{name}' is a column, not a condition", name=node.id),
+                _("compare it (e.g. {name} == ...), or write filled({name})", name=node.id)
                 if column.type != "datetime"
-                else f"write filled({node.id}), or compare it: {node.id} in period",
+                else _("write filled({name}), or compare it: {name} in period", name=node.id),
             )
         raise self.unknown(node)
 
     def compare(self, node: ast.Compare) -> Cond:
         if len(node.ops) != 1:
-            raise self.refuse(node, "chained comparisons are not allowed in a condition", "write a < b and b < c")
+            raise self.refuse(node, _("chained comparisons are not allowed in a condition"), _("write a < b and b < c"))
         op, right = node.ops[0], node.comparators[0]
         if isinstance(op, (ast.In, ast.NotIn)):
             found = self.membership(node.left, right)
             return Not(found) if isinstance(op, ast.NotIn) else found
         if not isinstance(op, tuple(OPS)):
-            raise self.refuse(node, f"'{_OP_WORDS.get(type(op), type(op).__name__)}' is not allowed in a condition")
+            written = _OP_WORDS.get(type(op), type(op).__name__)
+            raise self.refuse(node, _("'{op}' is not allowed in a condition", op=written))
         symbol = OPS[type(op)]
         if isinstance(node.left, ast.BinOp) and isinstance(node.left.op, ast.Sub) and self.is_duration(right):
             return self.elapsed(node.left, symbol, right)
@@ -420,16 +464,16 @@ class _Reader(_Values):
 
     def check_sides(self, node: ast.Compare, op: Op, left: Value, right: Value, right_node: ast.expr) -> None:
         if not any(isinstance(v, (Col, Shift, Workdays)) for v in (left, right)):
-            raise self.refuse(node, "a comparison must read a column", "e.g. closed_at <= deadline")
+            raise self.refuse(node, _("a comparison must read a column"), _("e.g. closed_at <= deadline"))
         kinds = _kind(left), _kind(right)
         if kinds[0] != kinds[1]:
             raise self.refuse(
                 node,
-                f"{_said(left)} and {_said(right)}: {_TODO[kinds[0]]}",
+                _("{left} and {right}: {todo}", left=_said(left), right=_said(right), todo=_(_TODO[kinds[0]])),
                 code="orders.type-mismatch",
             )
         if kinds[0] == "text" and op not in ("==", "!="):
-            raise self.refuse(node, f"'{op}' is not allowed on text", "text is compared with == or != only")
+            raise self.refuse(node, _("'{op}' is not allowed on text", op=op), _("text is compared with == or != only"))
         for side, other in ((left, right), (right, left)):
             if isinstance(side, Col) and isinstance(other, Text):
                 self.check_value(side, other.value, right_node)
@@ -438,28 +482,37 @@ class _Reader(_Values):
         """A literal compared with a text column must be one of its declared `values`."""
         declared = self.scope.columns[column.id]
         if declared.values and value not in declared.values:
-            hint = did_you_mean(value, declared.values) or f"its values are: {', '.join(declared.values)}"
+            hint = did_you_mean(value, declared.values) or _(
+                "its values are: {values}", values=", ".join(declared.values)
+            )
             raise self.refuse(
-                node, f"{value!r} is not one of {declared.label}'s values", hint, code="orders.unknown-value"
+                node,
+                _("{value!r} is not one of {label}'s values", value=value, label=declared.label),
+                hint,
+                code="orders.unknown-value",
             )
 
     def membership(self, left: ast.expr, right: ast.expr) -> Cond:
         if isinstance(right, ast.Name) and right.id == "period":
             value = self.value(left)
             if not isinstance(value, (Col, Shift)) or _kind(value) != "datetime":
-                raise self.refuse(left, f"{_said(value)}: only a datetime is in a period", code="orders.type-mismatch")
+                raise self.refuse(
+                    left, _("{side}: only a datetime is in a period", side=_said(value)), code="orders.type-mismatch"
+                )
             return InPeriod(value)
         if not isinstance(right, (ast.List, ast.Tuple)):
             raise self.refuse(
-                right, "in takes a list written in the condition, or period", "e.g. status in ['已办结', '已归档']"
+                right,
+                _("in takes a list written in the condition, or period"),
+                _("e.g. status in ['已办结', '已归档']"),
             )
         if not isinstance(left, ast.Name) or left.id not in self.scope.columns:
             if isinstance(left, ast.Name) and left.id not in (*BOUNDS, *self.scope.conditions):
                 raise self.unknown(left)
-            raise self.refuse(left, "the left of in must be a column", "e.g. status in ['已办结', '已归档']")
+            raise self.refuse(left, _("the left of in must be a column"), _("e.g. status in ['已办结', '已归档']"))
         column = self.column(left)
         if not right.elts:
-            raise self.refuse(right, "the list is empty", "list at least one value")
+            raise self.refuse(right, _("the list is empty"), _("list at least one value"))
         return Member(column, tuple(self.option(column, e) for e in right.elts))
 
     def option(self, column: Col, node: ast.expr) -> str | int | Decimal:
@@ -472,27 +525,38 @@ class _Reader(_Values):
         if isinstance(value, (Text, Num)):
             raise self.refuse(
                 node,
-                f"{column.id} is {_article(_KIND[column.type])} and {_said(value)}",
-                _TODO[_KIND[column.type]].replace("compare with", "list"),
+                _(_COLUMN_AND[_KIND[column.type]], id=column.id, value=_said(value)),
+                _(_LIST[_KIND[column.type]]),
                 code="orders.type-mismatch",
             )
-        raise self.refuse(node, "a list after in holds values written in the condition", "e.g. ['已办结', '已归档']")
+        raise self.refuse(
+            node, _("a list after in holds values written in the condition"), _("e.g. ['已办结', '已归档']")
+        )
 
     def elapsed(self, diff: ast.BinOp, op: Op, duration: ast.expr) -> Compare:
         """`a - b OP d` is `a OP b + d`: both datetimes, d a duration."""
         a, b = self.datetime_column(diff.left), self.value(diff.right)
         if not isinstance(b, (Col, Bound)) or _kind(b) != "datetime":
-            raise self.refuse(diff.right, f"{_said(b)}: a - b needs two datetimes", code="orders.type-mismatch")
+            raise self.refuse(
+                diff.right, _("{side}: a - b needs two datetimes", side=_said(b)), code="orders.type-mismatch"
+            )
         return Compare(op, a, Shift(b, self.seconds(duration)))
 
 
 _USAGE = {
-    "filled": "write filled(column)",
-    "empty": "write empty(column)",
-    "workdays": "write workdays(since, until) > 1, both datetime columns",
-    "minutes": "write a - b > minutes(30), or a <= b + minutes(30)",
-    "hours": "write a - b > hours(2), or a <= b + hours(2)",
-    "days": "write a - b > days(1), or a <= b + days(1)",
-    "": "",
+    "filled": N_("write filled(column)"),
+    "empty": N_("write empty(column)"),
+    "workdays": N_("write workdays(since, until) > 1, both datetime columns"),
+    "minutes": N_("write a - b > minutes(30), or a <= b + minutes(30)"),
+    "hours": N_("write a - b > hours(2), or a <= b + hours(2)"),
+    "days": N_("write a - b > days(1), or a <= b + days(1)"),
 }
+"""How each function of the grammar is written: the hint of a call that is not."""
+
+
+def _usage(name: str) -> str:
+    """The hint for a function called wrongly; none for a call whose name kaoping cannot see (`f()()`)."""
+    return _(_USAGE[name]) if name in _USAGE else ""
+
+
 _OP_WORDS = {ast.Is: "is", ast.IsNot: "is not"}

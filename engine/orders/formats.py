@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..i18n import _
+
 # What the gate allows in each part; calendar validity (02-30, 02-29 in 2023) is the parsers' job.
 _Y = "[1-9][0-9]{3}"
 _MO = "(0?[1-9]|1[0-2])"
@@ -133,9 +135,11 @@ def parse_python(text: str | None, formats: Sequence[str] = DEFAULT_FORMATS) -> 
             try:
                 return datetime.strptime(cell, fmt.strptime)
             except ValueError:
-                raise ValueError(f"{text!r} is written as {fmt.name} but is not a real date and time") from None
+                raise ValueError(
+                    _("{text!r} is written as {format} but is not a real date and time", text=text, format=fmt.name)
+                ) from None
     names = ", ".join(f"{f.name} ({f.example})" for f in _lookup(formats))
-    raise ValueError(f"cannot read {text!r} as a datetime: expected one of {names}")
+    raise ValueError(_("cannot read {text!r} as a datetime: expected one of {names}", text=text, names=names))
 
 
 def _sql_string(value: str) -> str:

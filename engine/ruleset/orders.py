@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from ..errors import did_you_mean
+from ..i18n import N_, _
 from ..orders.conditions import ConditionError, Scope, compile_condition, uses_workdays
 from ..orders.ir import Always, Cond
 from ..orders.model import (
@@ -33,6 +34,8 @@ from .vocab import DEFAULT_DATETIME_FORMATS
 FAILED: Cond = Always()
 """Stands for a condition that did not compile: its problem is reported, so no model is built with it."""
 NUMERIC_INPUTS = ("integer", "number", "percent")
+WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"))
+"""The days of the week by `date.weekday()`, as strftime('%A') names them in the C locale (and in the catalog)."""
 
 
 def build_orders(ctx: Context) -> Orders | None:
@@ -41,8 +44,8 @@ def build_orders(ctx: Context) -> Orders | None:
         if "calendar" in ctx.doc:
             ctx.problem(
                 ["calendar"],
-                "calendar: is read by workdays() in orders:, and this ruleset has no orders:",
-                "remove calendar:, or add orders:",
+                _("calendar: is read by workdays() in orders:, and this ruleset has no orders:"),
+                _("remove calendar:, or add orders:"),
                 code="calendar.unused",
                 key=True,
             )
@@ -89,19 +92,21 @@ def _columns(ctx: Context) -> tuple[OrderColumn, ...]:
         if column.id.startswith("kp_"):
             ctx.problem(
                 [*path, "id"],
-                f"the column id '{column.id}' starts with kp_, which kaoping keeps for itself",
-                "choose another id",
+                _("the column id '{id}' starts with kp_, which kaoping keeps for itself", id=column.id),
+                _("choose another id"),
                 code="orders.reserved-id",
             )
         if any(c.id == column.id for c in built):
-            ctx.problem([*path, "id"], f"the column id '{column.id}' is declared twice", code="orders.duplicate-column")
+            ctx.problem(
+                [*path, "id"], _("the column id '{id}' is declared twice", id=column.id), code="orders.duplicate-column"
+            )
         for j, header in enumerate(column.headers):
             where = [*path, "label"] if j == 0 else [*path, "aliases", j - 1]
             if headers.get(header, column.id) != column.id:
                 ctx.problem(
                     where,
-                    f"the header '{header}' already names the column {headers[header]}",
-                    "a header (label or alias) names one column",
+                    _("the header '{header}' already names the column {column}", header=header, column=headers[header]),
+                    _("a header (label or alias) names one column"),
                     code="orders.duplicate-header",
                 )
             headers.setdefault(header, column.id)
@@ -127,6 +132,15 @@ def _column(raw: dict[str, Any]) -> OrderColumn:
 
 
 _OPTION_TYPES = {"values": ("text", "id"), "formats": ("datetime",), "places": ("number",)}
+_TAKES = {"integer": N_("a whole number"), "number": N_("a number"), "text": N_("text"), "id": N_("text")}
+"""What a column's default must be, by its type (said in the message of a default that does not fit)."""
+
+
+def _either(types: tuple[str, ...]) -> str:
+    """One column type, or two said `a or b` (no place names more than two); in Chinese each type in backticks."""
+    if len(types) == 1:
+        return types[0]
+    return _("{first} or {second}", first=" or ".join(types[:-1]), second=types[-1])
 
 
 def _check_column_options(ctx: Context, path: list[Any], raw: dict[str, Any], column: OrderColumn) -> None:
@@ -136,8 +150,14 @@ def _check_column_options(ctx: Context, path: list[Any], raw: dict[str, Any], co
         if option in written and column.type not in types:
             ctx.problem(
                 [*path, option],
-                f"{option} is for {' or '.join(types)} columns; {column.id} is {column.type}",
-                f"remove {option}",
+                _(
+                    "{option} is for {types} columns; {id} is {type}",
+                    option=option,
+                    types=_either(types),
+                    id=column.id,
+                    type=column.type,
+                ),
+                _("remove {option}", option=option),
                 code="orders.column-option",
                 key=True,
             )
@@ -148,13 +168,23 @@ def _check_column_options(ctx: Context, path: list[Any], raw: dict[str, Any], co
         isinstance(default, str) and column.type in ("text", "id") and (not column.values or default in column.values)
     )
     if not fits:
-        kinds = {"integer": "a whole number", "number": "a number", "text": "text", "id": "text"}
-        takes = kinds.get(column.type, "no default (a datetime column)")
-        said = f"one of {', '.join(column.values)}" if column.values and isinstance(default, str) else takes
+        if column.values and isinstance(default, str):
+            said: str | None = _("one of {values}", values=", ".join(column.values))
+        else:
+            said = _(_TAKES[column.type]) if column.type in _TAKES else None
+        message = (
+            _("the default {default!r} does not fit {id}, which takes {said}", default=default, id=column.id, said=said)
+            if said is not None
+            else _(
+                "the default {default!r} does not fit {id}, which takes no default (a datetime column)",
+                default=default,
+                id=column.id,
+            )
+        )
         ctx.problem(
             [*path, "default"],
-            f"the default {default!r} does not fit {column.id}, which takes {said}",
-            "the default fills the column when the export lacks it: give a value of that kind, or remove default:",
+            message,
+            _("the default fills the column when the export lacks it: give a value of that kind, or remove default:"),
             code="orders.bad-default",
         )
 
@@ -166,14 +196,31 @@ def _key(ctx: Context, by_id: dict[str, OrderColumn], path: DocPath, types: tupl
     if column is None:
         ctx.problem(
             path,
-            f"{ctx.where(path)} names '{name}', which is not a column of orders.columns",
+            _("{where} names '{name}', which is not a column of orders.columns", where=ctx.where(path), name=name),
             did_you_mean(name, by_id),
             code="orders.unknown-column",
         )
     elif column.type not in types:
+        where, said_types = ctx.where(path), _either(types)
         ctx.problem(
             path,
-            f"{ctx.where(path)} must be {'an' if types[0] == 'id' else 'a'} {' or '.join(types)} column; {name} is {column.type}",
+            (
+                _(
+                    "{where} must be an {types} column; {name} is {type}",
+                    where=where,
+                    types=said_types,
+                    name=name,
+                    type=column.type,
+                )
+                if types[0] == "id"
+                else _(
+                    "{where} must be a {types} column; {name} is {type}",
+                    where=where,
+                    types=said_types,
+                    name=name,
+                    type=column.type,
+                )
+            ),
             code="orders.column-type",
         )
     return str(name)
@@ -188,8 +235,8 @@ def _duplicates(ctx: Context, by_id: dict[str, OrderColumn]) -> Duplicates:
     if by in by_id and not by_id[by].filled:
         ctx.problem(
             path,
-            f"duplicates.by reads {by}, which may be empty: which copy wins would be unknown",
-            f"declare {by} with filled: true",
+            _("duplicates.by reads {by}, which may be empty: which copy wins would be unknown", by=by),
+            _("declare {by} with filled: true", by=by),
             code="orders.column-type",
         )
     return Duplicates(doc["keep"], by)
@@ -199,7 +246,9 @@ def _cond(ctx: Context, path: DocPath, scope: Scope) -> Cond:
     try:
         return compile_condition(ctx.value(path), scope)
     except ConditionError as e:
-        ctx.problem_in_text(path, e.offset, f"in {ctx.where(path)}: {e.message}", e.hint, code=e.code)
+        ctx.problem_in_text(
+            path, e.offset, _("in {where}: {message}", where=ctx.where(path), message=e.message), e.hint, code=e.code
+        )
         return FAILED
 
 
@@ -211,11 +260,12 @@ def _named_conditions(ctx: Context, by_id: dict[str, OrderColumn]) -> tuple[Name
     for i, item in enumerate(raw):
         path = ["orders", "conditions", i]
         if item["id"] in by_id or item["id"] in built:
-            what = "a column" if item["id"] in by_id else "an earlier condition"
             ctx.problem(
                 [*path, "id"],
-                f"the condition id '{item['id']}' is already {what}",
-                "ids of columns and conditions are one namespace",
+                _("the condition id '{id}' is already a column", id=item["id"])
+                if item["id"] in by_id
+                else _("the condition id '{id}' is already an earlier condition", id=item["id"]),
+                _("ids of columns and conditions are one namespace"),
                 code="orders.duplicate-condition",
             )
         scope = Scope(by_id, dict(built), frozenset(ids[i:]))
@@ -233,7 +283,7 @@ def _measures(ctx: Context, by_id: dict[str, OrderColumn], scope: Scope, unit_ke
         if any(m.input == raw["input"] for m in built):
             ctx.problem(
                 [*path, "input"],
-                f"the input '{raw['input']}' is already filled by an earlier measure",
+                _("the input '{input}' is already filled by an earlier measure", input=raw["input"]),
                 code="orders.measure-input",
             )
         _check_measure(ctx, path, raw, by_id)
@@ -249,30 +299,32 @@ def _check_measure(ctx: Context, path: list[Any], raw: dict[str, Any], by_id: di
     if function != "count" and of is None:
         ctx.problem(
             path,
-            f"a {function} measure needs of: the column it reads",
-            f"add of: and the id of the column whose values the {function} takes",
+            _("a {function} measure needs of: the column it reads", function=function),
+            _("add of: and the id of the column whose values the {function} takes", function=function),
             code="orders.measure-of",
         )
         return
     if function in ("min", "max", "mean") and "if_none" not in raw:
         ctx.problem(
             path,
-            f"a {function} measure needs if_none: what a unit with no such orders gets",
-            "e.g. if_none: 0",
+            _("a {function} measure needs if_none: what a unit with no such orders gets", function=function),
+            _("e.g. if_none: 0"),
             code="orders.measure-if-none",
         )
     column = by_id.get(of) if of is not None else None
     if of is not None and column is None:
         ctx.problem(
             [*path, "of"],
-            f"of names '{of}', which is not a column of orders.columns",
+            _("of names '{of}', which is not a column of orders.columns", of=of),
             did_you_mean(of, by_id),
             code="orders.unknown-column",
         )
         return
     if function in ("sum", "min", "max", "mean") and column is not None and column.type not in ("integer", "number"):
         ctx.problem(
-            [*path, "of"], f"a {function} reads a number column; {of} is {column.type}", code="orders.column-type"
+            [*path, "of"],
+            _("a {function} reads a number column; {of} is {type}", function=function, of=of, type=column.type),
+            code="orders.column-type",
         )
         return
     integral = function in ("count", "count_distinct") or (
@@ -282,10 +334,37 @@ def _check_measure(ctx: Context, path: list[Any], raw: dict[str, Any], by_id: di
     if target is not None and (target.type == "integer") != integral:
         ctx.problem(
             [*path, "input"],
-            f"a {function} of {of or 'orders'} gives {'an' if integral else 'a'} {gives}; the input '{target.id}' is {target.type}",
-            f"declare {target.id} as type: {gives}",
+            _measure_type(function, of, integral, target),
+            _("declare {id} as type: {gives}", id=target.id, gives=gives),
             code="orders.measure-type",
         )
+
+
+def _measure_type(function: str, of: str | None, integral: bool, target: Any) -> str:
+    """What a measure gives against what its input is: four sentences, by whether `of` is named and the count whole."""
+    id_, type_ = target.id, target.type
+    if not of:
+        if integral:
+            return _(
+                "a {function} of orders gives an integer; the input '{id}' is {type}",
+                function=function,
+                id=id_,
+                type=type_,
+            )
+        return _(
+            "a {function} of orders gives a number; the input '{id}' is {type}", function=function, id=id_, type=type_
+        )
+    if integral:
+        return _(
+            "a {function} of {of} gives an integer; the input '{id}' is {type}",
+            function=function,
+            of=of,
+            id=id_,
+            type=type_,
+        )
+    return _(
+        "a {function} of {of} gives a number; the input '{id}' is {type}", function=function, of=of, id=id_, type=type_
+    )
 
 
 def _numeric_input(ctx: Context, path: DocPath) -> Any:
@@ -295,15 +374,16 @@ def _numeric_input(ctx: Context, path: DocPath) -> Any:
     if found is None:
         ctx.problem(
             path,
-            f"'{name}' is not an input of this ruleset",
+            _("'{name}' is not an input of this ruleset", name=name),
             did_you_mean(name, ctx.names.input_by_id),
             code="orders.measure-input",
         )
     elif name == ctx.names.key or found.type not in NUMERIC_INPUTS:
         ctx.problem(
             path,
-            f"'{name}' is {'the entity key' if name == ctx.names.key else 'a text input'}: "
-            "only a numeric input is counted",
+            _("'{name}' is the entity key: only a numeric input is counted", name=name)
+            if name == ctx.names.key
+            else _("'{name}' is a text input: only a numeric input is counted", name=name),
             code="orders.measure-input",
         )
     else:
@@ -318,8 +398,8 @@ def _check_every_input_filled(ctx: Context, measured: set[str]) -> None:
             continue
         ctx.problem(
             ["inputs", i, "id"],
-            f"the input '{item.id}' is neither counted from orders nor given by a ledger, and has no default",
-            "add a measure for it under orders.measures, or a default",
+            _("the input '{id}' is neither counted from orders nor given by a ledger, and has no default", id=item.id),
+            _("add a measure for it under orders.measures, or a default"),
             code="orders.input-not-filled",
         )
 
@@ -333,12 +413,17 @@ def _ledgers(ctx: Context, measured: set[str]) -> tuple[Ledger, ...]:
             if found is not None and found.default is None:
                 ctx.problem(
                     path,
-                    f"the ledger input '{name}' needs a default: what a unit the ledger does not list gets",
-                    f"add default: 0 to the input {name}",
+                    _(
+                        "the ledger input '{name}' needs a default: what a unit the ledger does not list gets",
+                        name=name,
+                    ),
+                    _("add default: 0 to the input {name}", name=name),
                     code="orders.ledger-input",
                 )
             if name in measured:
-                ctx.problem(path, f"the input '{name}' is also filled by a measure", code="orders.ledger-input")
+                ctx.problem(
+                    path, _("the input '{name}' is also filled by a measure", name=name), code="orders.ledger-input"
+                )
         built.append(Ledger(raw["id"], raw.get("label", raw["id"]), tuple(raw["inputs"])))
     return tuple(built)
 
@@ -359,8 +444,8 @@ def _units(ctx: Context) -> tuple[UnitName, ...] | None:
             if name in seen:
                 ctx.problem(
                     ["orders", "units", i],
-                    f"the unit name '{name}' is listed twice",
-                    "each name or alias names one unit",
+                    _("the unit name '{name}' is listed twice", name=name),
+                    _("each name or alias names one unit"),
                     code="orders.duplicate-unit",
                 )
             seen.setdefault(name, i)
@@ -376,8 +461,8 @@ def _check_calendar_needed(ctx: Context, calendar: Calendar | None, rules: tuple
         if cond is not None and uses_workdays(cond):
             ctx.problem(
                 ["orders"],
-                "workdays() is used, and the ruleset has no calendar:",
-                "add calendar: with years, holidays and workdays (调休)",
+                _("workdays() is used, and the ruleset has no calendar:"),
+                _("add calendar: with years, holidays and workdays (调休)"),
                 code="calendar.required",
                 key=True,
             )
@@ -400,19 +485,27 @@ def build_calendar(ctx: Context) -> Calendar | None:
             if day.weekday() < 5:
                 ctx.problem(
                     path,
-                    f"{day.isoformat()} is a {day.strftime('%A')}: already a working day",
-                    "a make-up working day (调休) falls on a Saturday or Sunday",
+                    _(
+                        "{day} is a {weekday}: already a working day",
+                        day=day.isoformat(),
+                        weekday=_(WEEKDAYS[day.weekday()]),
+                    ),
+                    _("a make-up working day (调休) falls on a Saturday or Sunday"),
                     code="calendar.workday",
                 )
             elif day in holidays:
-                ctx.problem(path, f"{day.isoformat()} is both a holiday and a working day", code="calendar.both")
+                ctx.problem(
+                    path,
+                    _("{day} is both a holiday and a working day", day=day.isoformat()),
+                    code="calendar.both",
+                )
             workdays.add(day)
     for year in years:
         if not any(d.year == year for d in holidays):
             ctx.problem(
                 ["calendar", "years"],
-                f"the year {year} names no holiday",
-                f"list {year}'s holidays under calendar.holidays",
+                _("the year {year} names no holiday", year=year),
+                _("list {year}'s holidays under calendar.holidays", year=year),
                 code="calendar.year-without-holidays",
             )
     return Calendar(years, frozenset(holidays), frozenset(workdays))
@@ -424,16 +517,21 @@ def _days(ctx: Context, path: DocPath, text: str, years: tuple[int, ...]) -> set
     try:
         first, last = date.fromisoformat(parts[0]), date.fromisoformat(parts[-1])
     except ValueError:
-        ctx.problem(path, f"{text} is not a real date", "write YYYY-MM-DD, e.g. 2024-02-10", code="calendar.bad-date")
+        ctx.problem(
+            path,
+            _("{text} is not a real date", text=text),
+            _("write YYYY-MM-DD, e.g. 2024-02-10"),
+            code="calendar.bad-date",
+        )
         return set()
     if last < first:
-        ctx.problem(path, f"the range {text} ends before it starts", code="calendar.bad-date")
+        ctx.problem(path, _("the range {text} ends before it starts", text=text), code="calendar.bad-date")
         return set()
     if first.year not in years or last.year not in years:
         ctx.problem(
             path,
-            f"{text} is outside calendar.years ({', '.join(map(str, years))})",
-            "add the year to calendar.years",
+            _("{text} is outside calendar.years ({years})", text=text, years=", ".join(map(str, years))),
+            _("add the year to calendar.years"),
             code="calendar.outside-years",
         )
         return set()
