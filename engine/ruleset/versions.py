@@ -18,7 +18,7 @@ from pathlib import Path
 from ..errors import KaopingError, Problem, UsageError, fail
 from ..files import write_atomically
 from ..frozen import frozen
-from ..i18n import _
+from ..i18n import N_, _
 from .resolve import BUNDLED, Found, exact, file_ref, find_all, is_path, named, version_key
 from .schema import ruleset_schema
 from .yamlsrc import MAX_BYTES, Reads, read_yaml
@@ -135,6 +135,14 @@ def status(found: Found, *, reads: Reads | None = None) -> str:
     if release is None:
         return "draft"
     return "released" if reads.sha256(found.path, str(found.path)) == release.sha256 else "released, CHANGED"
+
+
+_STATUS_WORDS = {"released": N_("released"), "released, CHANGED": N_("released, CHANGED"), "draft": N_("draft")}
+
+
+def status_words(value: str) -> str:
+    """A `status` as a table shows it to a person (已发布, 草稿); the value itself stays the machine's word."""
+    return _(_STATUS_WORDS[value]) if value in _STATUS_WORDS else value
 
 
 def effective_date(path: Path, *, reads: Reads | None = None) -> str | None:
