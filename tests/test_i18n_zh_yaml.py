@@ -54,10 +54,10 @@ def test_an_unknown_key_is_said_with_its_place_in_the_ruleset_and_a_did_you_mean
     ("case", "said"),
     [
         ("indicator-without-weight", "`indicators[workload]` 缺少必填字段 `weight`"),
-        ("weight-not-a-number", "`indicators[workload].weight` 应为数字，而不是文字「abc」"),
+        ("weight-not-a-number", "`indicators[workload].weight` 应为数字，而不是文本「abc」"),
         ("ties-misspelt", "`ranking.ties` 只能是 `sequential`、`shared`、`dense` 之一，现在写的是「shard」"),
         ("list-size-zero", "`lists[red].top` 是 0，超出了允许的范围（最小只能是 1）"),
-        ("version-unquoted-loses-its-trailing-zero", "`version` 应为文字，但 YAML 会把 2024.10 读成数字 2024.1"),
+        ("version-unquoted-loses-its-trailing-zero", "`version` 应为文本，但 YAML 会把 2024.10 读成数字 2024.1"),
         ("misspelt-required-top-level-key", "规则集里有未知的字段「indicatorz」"),
     ],
 )
