@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import did_you_mean
+from ..i18n import _
 from .context import Context
 
 NO_GROUP_FIELD = "ruleset.no-group-field"  # per group, within groups, groups: all need entity.group
@@ -15,20 +16,20 @@ def entity_key(ctx: Context) -> str:
     if found is None:
         ctx.problem(
             ["entity", "key"],
-            f"entity.key names '{key}', which is not an input",
+            _("entity.key names '{key}', which is not an input", key=key),
             did_you_mean(key, ctx.names.input_by_id),
             code="ruleset.entity-key-unknown",
         )
     elif found.type != "text":
         ctx.problem(
             ["entity", "key"],
-            f"entity.key '{key}' must be a text input (the unit's name)",
+            _("entity.key '{key}' must be a text input (the unit's name)", key=key),
             code="ruleset.entity-key-not-text",
         )
     elif found.default is not None:
         ctx.problem(
             ["entity", "key"],
-            f"entity.key '{key}' cannot have a default: every row must name its unit",
+            _("entity.key '{key}' cannot have a default: every row must name its unit", key=key),
             code="ruleset.entity-key-default",
         )
     return key
@@ -38,10 +39,13 @@ def group_field(ctx: Context) -> str | None:
     """entity.group: a text input, when there is one."""
     field, inputs = ctx.names.group_field, ctx.names.input_by_id
     if field is not None and (field not in inputs or inputs[field].type != "text"):
-        what = "a numeric input; a group is text" if field in inputs else "not an input"
+        if field in inputs:
+            message = _("entity.group names '{field}', which is a numeric input; a group is text", field=field)
+        else:
+            message = _("entity.group names '{field}', which is not an input", field=field)
         ctx.problem(
             ["entity", "group"],
-            f"entity.group names '{field}', which is {what}",
+            message,
             did_you_mean(field, [i for i, x in inputs.items() if x.type == "text"]),
             code="ruleset.group-field-not-text-input",
         )
@@ -60,16 +64,16 @@ def totals_labels(ctx: Context) -> tuple[str, ...]:
         if not label.strip():
             ctx.problem(
                 path,
-                "entity.totals has an empty label",
-                "write the text the key column shows on a summary row, e.g. 合计",
+                _("entity.totals has an empty label"),
+                _("write the text the key column shows on a summary row, e.g. 合计"),
                 code="ruleset.totals-label-empty",
             )
         elif label.strip() in seen:
             first = ctx.line_of(["entity", "totals", seen[label.strip()]])
             ctx.problem(
                 path,
-                f"'{label.strip()}' is in entity.totals twice (first on line {first})",
-                "keep one of them",
+                _("'{label}' is in entity.totals twice (first on line {first})", label=label.strip(), first=first),
+                _("keep one of them"),
                 code="ruleset.totals-label-duplicate",
             )
         else:

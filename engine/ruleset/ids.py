@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..i18n import _
 from .context import Context
 from .model import ID_SECTIONS
 from .names import ID, RESERVED
@@ -18,22 +19,22 @@ def check_ids(ctx: Context) -> None:
             if not ID.fullmatch(ident):
                 ctx.problem(
                     path,
-                    f"{ident!r} is not a valid id",
-                    "ids are lowercase letters a-z, digits and _, e.g. on_time",
+                    _("{id!r} is not a valid id", id=ident),
+                    _("ids are lowercase letters a-z, digits and _, e.g. on_time"),
                     code="ruleset.invalid-id",
                 )
             elif ident in RESERVED:
                 ctx.problem(
                     path,
-                    f"'{ident}' is a reserved name and cannot be an id",
-                    "choose another id",
+                    _("'{id}' is a reserved name and cannot be an id", id=ident),
+                    _("choose another id"),
                     code="ruleset.reserved-id",
                 )
             elif ident in seen:
                 ctx.problem(
                     path,
-                    f"the id '{ident}' is used twice (first on line {ctx.line_of(seen[ident])})",
-                    "every input, aggregate, derived value, lookup and indicator needs its own id",
+                    _("the id '{id}' is used twice (first on line {first})", id=ident, first=ctx.line_of(seen[ident])),
+                    _("every input, aggregate, derived value, lookup and indicator needs its own id"),
                     code="ruleset.duplicate-id",
                 )
             else:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import KaopingError, Problem
+from ..i18n import _
 from .loader import build_model
 from .model import Ruleset
 from .resolve import Found, found_at
@@ -90,10 +91,17 @@ def _under_overrides(problems: list[Problem], overrides: Sequence[Override]) -> 
     """
     if not overrides:
         return problems
-    said = "with --set " + ", --set ".join(o.text for o in overrides)
+    sets = ""
+    for o in overrides:
+        said = f"--set {o.text}"
+        sets = _("{listed_before}, {listed}", listed_before=sets, listed=said) if sets else said
     return [
         p
         if p.file.startswith("--set")
-        else replace(p, message=f"{said}: {p.message}", hint=p.hint or "change the --set values")
+        else replace(
+            p,
+            message=_("with {sets}: {message}", sets=sets, message=p.message),
+            hint=p.hint or _("change the --set values"),
+        )
         for p in problems
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from ..i18n import N_, _
 from .context import Context
 from .model import GoldenCase
 
@@ -16,8 +17,8 @@ def check_effective(ctx: Context) -> None:
     except ValueError:
         ctx.problem(
             ["effective"],
-            f"effective: '{ctx.doc['effective']}' is not a date",
-            'write it as "YYYY-MM-DD", e.g. "2024-02-01"',
+            _("effective: '{value}' is not a date", value=ctx.doc["effective"]),
+            _('write it as "YYYY-MM-DD", e.g. "2024-02-01"'),
             code="ruleset.effective-not-a-date",
         )
 
@@ -27,14 +28,24 @@ def check_place(ctx: Context) -> None:
     if ctx.expect is None:
         return
     for key, wanted, where, code in (
-        ("name", ctx.expect.name, "folder name", "ruleset.name-not-folder"),
-        ("version", ctx.expect.version, "file name", "ruleset.version-not-file"),
+        (
+            "name",
+            ctx.expect.name,
+            N_("this file says name '{said}', but its folder name says '{wanted}'"),
+            "ruleset.name-not-folder",
+        ),
+        (
+            "version",
+            ctx.expect.version,
+            N_("this file says version '{said}', but its file name says '{wanted}'"),
+            "ruleset.version-not-file",
+        ),
     ):
         if ctx.doc[key] != wanted:
             ctx.problem(
                 [key],
-                f"this file says {key} '{ctx.doc[key]}', but its {where} says '{wanted}'",
-                f'set {key}: "{wanted}", or make a new version with kaoping new-version',
+                _(where, said=ctx.doc[key], wanted=wanted),
+                _('set {key}: "{wanted}", or make a new version with kaoping new-version', key=key, wanted=wanted),
                 code=code,
             )
 
@@ -47,8 +58,13 @@ def build_tests(ctx: Context) -> tuple[GoldenCase, ...]:
             if ".." in Path(raw[key]).parts or Path(raw[key]).is_absolute():
                 ctx.problem(
                     ["tests", index, key],
-                    f"tests[{index + 1}].{key}: '{raw[key]}' leaves the ruleset's folder",
-                    "keep a case's files in the ruleset's folder, e.g. cases/2024-02-input.csv",
+                    _(
+                        "tests[{n}].{key}: '{file}' leaves the ruleset's folder",
+                        n=index + 1,
+                        key=key,
+                        file=raw[key],
+                    ),
+                    _("keep a case's files in the ruleset's folder, e.g. cases/2024-02-input.csv"),
                     code="ruleset.case-outside-folder",
                 )
         cases.append(GoldenCase(raw["name"], raw["input"], raw["expect"], raw.get("period")))

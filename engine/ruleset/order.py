@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ..i18n import _
 from .context import Context
 from .model import Aggregate, Derived, Indicator
 
@@ -28,8 +29,8 @@ def evaluation_order(
         chain = " -> ".join([*cycle, cycle[0]])
         ctx.problem(
             paths[cycle[0]],
-            f"these formulas depend on each other in a circle: {chain}",
-            "one of them must not read the others",
+            _("these formulas depend on each other in a circle: {chain}", chain=chain),
+            _("one of them must not read the others"),
             code="formula.circular",
         )
     return tuple(order)

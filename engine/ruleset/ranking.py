@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import did_you_mean
+from ..i18n import _
 from .context import Context
 from .entity import NO_GROUP_FIELD
 from .formulas import FAILED, compile_at, record_names
@@ -18,7 +19,7 @@ def build_ranking(ctx: Context) -> Ranking:
     if by != "total" and by not in indicators:
         ctx.problem(
             ["ranking", "by"],
-            f"ranking.by names '{by}', which is neither total nor an indicator",
+            _("ranking.by names '{by}', which is neither total nor an indicator", by=by),
             did_you_mean(by, ["total", *indicators]),
             code="ruleset.ranking-by-unknown",
         )
@@ -27,7 +28,7 @@ def build_ranking(ctx: Context) -> Ranking:
         if ident not in breakers:
             ctx.problem(
                 ["ranking", "tie_break", index],
-                f"ranking.tie_break names '{ident}', which is not an indicator or derived value",
+                _("ranking.tie_break names '{id}', which is not an indicator or derived value", id=ident),
                 did_you_mean(ident, breakers),
                 code="ruleset.tie-break-unknown",
             )
@@ -35,8 +36,8 @@ def build_ranking(ctx: Context) -> Ranking:
     if per_group and not ctx.names.has_group:
         ctx.problem(
             ["ranking", "within"],
-            "ranking is within groups, but entity.group names no group field",
-            "add entity: {group: <text input>}",
+            _("ranking is within groups, but entity.group names no group field"),
+            _("add entity: {{group: <text input>}}"),
             code=NO_GROUP_FIELD,
         )
     eligible = compile_at(ctx, ["ranking", "eligible"], record_names(ctx.names)) if "eligible" in raw else None
@@ -63,15 +64,15 @@ def _list(ctx: Context, index: int, raw: dict[str, Any]) -> UnitList:
     if len(ends) != 1:
         ctx.problem(
             path,
-            f"{ctx.where(path)} needs exactly one of top: N or bottom: N",
-            "e.g. top: 5 for 红榜, bottom: 5 for 黑榜",
+            _("{where} needs exactly one of top: N or bottom: N", where=ctx.where(path)),
+            _("e.g. top: 5 for 红榜, bottom: 5 for 黑榜"),
             code="ruleset.list-end",
         )
     per_group = raw.get("within") == "group"
     if per_group and not ctx.names.has_group:
         ctx.problem(
             [*path, "within"],
-            f"{ctx.where(path)} is within groups, but entity.group names no group field",
+            _("{where} is within groups, but entity.group names no group field", where=ctx.where(path)),
             code=NO_GROUP_FIELD,
         )
     end = ends[0] if ends else "top"

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from importlib.resources import files
 from pathlib import Path
 
 from ..errors import did_you_mean, fail
 from ..frozen import frozen
+from ..i18n import _
 
 
 def _shipped() -> Path:
@@ -23,7 +25,9 @@ def _shipped() -> Path:
     """
     where = files("kaoping.rulesets")
     if not isinstance(where, Path):
-        raise RuntimeError(f"kaoping's shipped rulesets are not in a folder ({where}): install kaoping with pip")
+        raise RuntimeError(
+            _("kaoping's shipped rulesets are not in a folder ({where}): install kaoping with pip", where=where)
+        )
     return where
 
 
@@ -77,7 +81,10 @@ def rulesets_choice(option: str | None) -> tuple[Path, str]:
         return here, ""
     return (
         BUNDLED,
-        f"no --rulesets, $KAOPING_RULESETS or ./rulesets: looking names up in the rulesets shipped with kaoping ({BUNDLED})",
+        _(
+            "no --rulesets, $KAOPING_RULESETS or ./rulesets: looking names up in the rulesets shipped with kaoping ({folder})",
+            folder=BUNDLED,
+        ),
     )
 
 
@@ -134,13 +141,16 @@ def file_ref(ref: str) -> Path:
     except OSError as e:
         raise fail(
             ref,
-            f"cannot open it as a ruleset file: {e.strerror}",
-            "give a path to a .yaml file, or name@version",
+            _("cannot open it as a ruleset file: {reason}", reason=e.strerror),
+            _("give a path to a .yaml file, or name@version"),
             code="find.cannot-open",
         ) from None
     if not found:
         raise fail(
-            ref, "no such ruleset file", "give a path to a .yaml file, or name@version", code="find.no-such-file"
+            ref,
+            _("no such ruleset file"),
+            _("give a path to a .yaml file, or name@version"),
+            code="find.no-such-file",
         )
     return path
 
@@ -152,9 +162,12 @@ def named(root: Path, name: str, ref: str) -> list[Found]:
     if not found:
         names = sorted({f.name for f in everything})
         hint = did_you_mean(name, names) or (
-            f"known rulesets: {', '.join(names)}" if names else f"no rulesets found under {root}/"
+            _("known rulesets: {names}", names=_listed(names))
+            if names
+            else _("no rulesets found under {root}/", root=root)
         )
-        raise fail(ref, f"no ruleset named '{name}' under {root}/", hint, code="find.no-such-ruleset")
+        message = _("no ruleset named '{name}' under {root}/", name=name, root=root)
+        raise fail(ref, message, hint, code="find.no-such-ruleset")
     return found
 
 
@@ -167,14 +180,19 @@ def exact(found: list[Found], version: str, ref: str) -> Found:
     if same:  # 2024.2 for 2024.02: said, not guessed, since the label printed under a table must be the file's own
         raise fail(
             ref,
-            f"ruleset '{found[0].name}' has no version '{version}', but has {same[0]}, the same number written differently",
-            f"name it as written: {found[0].name}@{same[0]}",
+            _(
+                "ruleset '{name}' has no version '{version}', but has {same}, the same number written differently",
+                name=found[0].name,
+                version=version,
+                same=same[0],
+            ),
+            _("name it as written: {ref}", ref=f"{found[0].name}@{same[0]}"),
             code="find.version-written-differently",
         )
     raise fail(
         ref,
-        f"ruleset '{found[0].name}' has no version '{version}'",
-        f"its versions are: {', '.join(versions)}",
+        _("ruleset '{name}' has no version '{version}'", name=found[0].name, version=version),
+        _("its versions are: {versions}", versions=_listed(versions)),
         code="find.no-such-version",
     )
 
@@ -196,3 +214,11 @@ def found_at(path: Path, roots: tuple[Path, ...]) -> Found | None:
     except OSError:
         return None
     return Found(path.parent.name, path.stem, path) if inside or locked else None
+
+
+def _listed(items: Sequence[str]) -> str:
+    """Names or versions listed as the English says them (a, b, c); 、-separated in Chinese."""
+    text = ""
+    for item in items:
+        text = _("{listed_before}, {listed}", listed_before=text, listed=item) if text else item
+    return text

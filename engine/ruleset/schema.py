@@ -23,6 +23,7 @@ from yaml.nodes import Node, ScalarNode
 
 from ..errors import Problem, did_you_mean
 from ..frozen import frozen
+from ..i18n import N_, _, n_
 from .yamlsrc import WIDE_COLON, WIDE_COLON_CODE, WIDE_SPACE, WIDE_SPACE_CODE, Source, child, locate, scalar_column
 
 # The schema is package data (kaoping.schemas, from the project's schemas/ folder), read through
@@ -36,7 +37,7 @@ FORMAT_VERSION = 1
 def ruleset_schema() -> dict[str, Any]:
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     if not isinstance(schema, dict):
-        raise RuntimeError(f"{SCHEMA_PATH} is not a JSON Schema (an object): reinstall kaoping")
+        raise RuntimeError(_("{path} is not a JSON Schema (an object): reinstall kaoping", path=SCHEMA_PATH))
     return schema
 
 
@@ -102,16 +103,20 @@ def check_format_version(src: Source) -> list[Problem]:
     """One problem if the file is not a mapping in format `schema: 1`."""
     data = src.data
     if not isinstance(data, dict):
-        message = "a ruleset is a mapping (schema:, name:, version:, ...) at the top level"
+        message = _("a ruleset is a mapping (schema:, name:, version:, ...) at the top level")
         return [src.problem(src.root, message, code="schema.not-a-mapping")]
     if "schema" not in data:
-        message = "the ruleset does not say which format it is written in"
-        return [src.problem(src.root, message, "add `schema: 1` as its first key", code="schema.format-missing")]
+        message = _("the ruleset does not say which format it is written in")
+        hint = _("add `schema: 1` as its first key")
+        return [src.problem(src.root, message, hint, code="schema.format-missing")]
     if data["schema"] != FORMAT_VERSION or isinstance(data["schema"], bool):
         node = child(src.root, "schema")
-        said = node.value if isinstance(node, ScalarNode) else "this"
-        hint = f"this kaoping reads `schema: {FORMAT_VERSION}`"
-        return [src.problem(node, f"unknown ruleset format '{said}'", hint, code="schema.format-version")]
+        hint = _("this kaoping reads `schema: {version}`", version=FORMAT_VERSION)
+        if isinstance(node, ScalarNode):
+            message = _("unknown ruleset format '{said}'", said=node.value)
+        else:
+            message = _("unknown ruleset format 'this'")
+        return [src.problem(node, message, hint, code="schema.format-version")]
     return []
 
 
@@ -177,13 +182,16 @@ def _unknown_key(src: Source, path: list[Any], where: str, allowed: list[str]) -
     wide = _wide_key(src, node, key, path)
     if wide is not None:
         return wide
-    message = f"unknown key '{key}' in {where or 'the ruleset'}"
+    if where:
+        message = _("unknown key '{key}' in {where}", key=key, where=_subject(where))
+    else:
+        message = _("unknown key '{key}' in the ruleset", key=key)
     close, flow = did_you_mean(key, allowed), _flow_hint(key)
     if close:
         return src.problem(node, message, close, path, code="schema.misspelt-key")
     if flow:
         return src.problem(node, message, flow, path, code="schema.unquoted-flow-comma")
-    hint = f"the keys allowed here are: {', '.join(allowed)}"
+    hint = _("the keys allowed here are: {keys}", keys=_names(allowed))
     return src.problem(node, message, hint, path, code="schema.additional-properties")
 
 
@@ -212,13 +220,13 @@ def _wide_key(src: Source, node: Node, key: str, path: Sequence[Any]) -> Problem
     line, col = node.start_mark.line + 1, node.start_mark.column + 1
     if node.start_mark.line == node.end_mark.line:
         col += scalar_column(src.lines[line - 1][node.start_mark.column : node.end_mark.column], offset, node.style)
-    return src.problem_at(line, col, message, f"write {name}: {rest}".rstrip(), code=code)
+    return src.problem_at(line, col, _(message), _("write {fixed}", fixed=f"{name}: {rest}".rstrip()), code=code)
 
 
 def _flow_hint(key: str) -> str:
     """A formula's comma inside {…} splits the formula into a bogus key: say to quote it."""
     if any(ch in key for ch in "()*/+"):
-        return 'inside { }, a value with a comma must be quoted: formula: "2 * max(0, 100 - rate)"'
+        return _('inside {{ }}, a value with a comma must be quoted: formula: "2 * max(0, 100 - rate)"')
     return ""
 
 
@@ -234,43 +242,123 @@ def _misread(error: _Mistake, typed: str | None) -> bool:
     )
 
 
+def _subject(where: str) -> str:
+    """The place in the ruleset a message is about: `indicators[timeliness].weight`, or the ruleset itself.
+
+    A path is the author's own keys, so the Chinese writes it as code (in
+    backticks); "the ruleset" is a word, translated.
+    """
+    return _("{item_path}", item_path=where) if where else _("the ruleset")
+
+
+def _names(items: Sequence[object]) -> str:
+    """Keys or choices listed as the English says them (a, b, c); in Chinese as code, 、-separated."""
+    text = ""
+    for item in items:
+        word = _("{listed}", listed=item)
+        text = _("{listed_before}, {listed}", listed_before=text, listed=word) if text else word
+    return text
+
+
+def _quoted_names(items: Sequence[object]) -> str:
+    """Keys listed with their repr ('a', 'b'), as the English says a missing key; in Chinese as code."""
+    text = ""
+    for item in items:
+        word = _("{listed!r}", listed=item)
+        text = _("{listed_before}, {listed}", listed_before=text, listed=word) if text else word
+    return text
+
+
+_LIMITS = {
+    # jsonschema's own words for a number out of range, after "is " (as the English has always said them)
+    "minimum": N_("less than the minimum of {limit!r}"),
+    "maximum": N_("greater than the maximum of {limit!r}"),
+    "exclusiveMinimum": N_("less than or equal to the minimum of {limit!r}"),
+    "exclusiveMaximum": N_("greater than or equal to the maximum of {limit!r}"),
+}
+
+
 def _message(error: _Mistake, where: str, typed: str | None = None) -> str:
     v, instance, expected = error.validator, error.instance, error.expected
-    subject = where or "the ruleset"
+    subject = _subject(where)
     if v == "required":
         absent = _absent(error)
-        return f"{subject} is missing the key{'s' if len(absent) > 1 else ''} {', '.join(repr(k) for k in absent)}"
+        keys = _quoted_names(absent)
+        return n_(
+            "{subject} is missing the key {keys}",
+            "{subject} is missing the keys {keys}",
+            len(absent),
+            subject=subject,
+            keys=keys,
+        )
     if v == "enum":
-        return f"{subject} must be one of {', '.join(map(str, _listed(expected)))}; got {instance!r}"
+        choices = _names(_listed(expected))
+        return _(
+            "{subject} must be one of {choices}; got {instance!r}", subject=subject, choices=choices, instance=instance
+        )
     if v == "type":
+        kinds = _type_words(expected)
         if _misread(error, typed):
             # `2024.10` is the number 2024.1 to YAML: say so, or the author sees a version they never wrote
-            return f"{subject} must be {_type_words(expected)}, but YAML reads {typed} as the number {instance!r}"
-        return f"{subject} must be {_type_words(expected)}, not {_type_of(instance)}"
+            return _(
+                "{subject} must be {kinds}, but YAML reads {typed} as the number {number!r}",
+                subject=subject,
+                kinds=kinds,
+                typed=typed,
+                number=instance,
+            )
+        return _("{subject} must be {kinds}, not {actual}", subject=subject, kinds=kinds, actual=_type_of(instance))
     if v == "pattern":
-        return f"{subject}: '{instance}' is not {_PATTERN_WORDS.get(error.schema.get('pattern', ''), 'allowed here')}"
+        words = _PATTERN_WORDS.get(error.schema.get("pattern", ""))
+        if words is None:
+            return _("{subject}: '{instance}' is not allowed here", subject=subject, instance=instance)
+        return _("{subject}: '{instance}' is not {words}", subject=subject, instance=instance, words=_(words))
     if v in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        return f"{subject} is {instance!r}, which is out of range ({error.message.split(' is ', 1)[-1]})"
+        said = error.message.split(" is ", 1)[-1]
+        known = _LIMITS[v]
+        # jsonschema's own words, translated when they are the ones this kaoping knows
+        limit = _(known, limit=expected) if said == known.format(limit=expected) else said
+        return _(
+            "{subject} is {instance!r}, which is out of range ({limit})",
+            subject=subject,
+            instance=instance,
+            limit=limit,
+        )
     if v == "maxLength":
-        return f"{subject} is {_size(instance)} characters long; at most {expected} are allowed"
+        return _(
+            "{subject} is {n} characters long; at most {limit} are allowed",
+            subject=subject,
+            n=_size(instance),
+            limit=expected,
+        )
     if v == "minLength":
-        return f"{subject} is empty"
-    if v in ("minItems", "maxItems"):
-        return f"{subject} has {_size(instance)} items; {'at least' if v == 'minItems' else 'at most'} {expected} are allowed"
-    return f"{subject}: {error.message}"
+        return _("{subject} is empty", subject=subject)
+    if v == "minItems":
+        return _(
+            "{subject} has {n} items; at least {limit} are allowed", subject=subject, n=_size(instance), limit=expected
+        )
+    if v == "maxItems":
+        return _(
+            "{subject} has {n} items; at most {limit} are allowed", subject=subject, n=_size(instance), limit=expected
+        )
+    if v == "const" and error.message == f"{expected!r} was expected":
+        return _("{subject}: {expected!r} was expected", subject=subject, expected=expected)
+    if v == "uniqueItems" and error.message == f"{instance!r} has non-unique elements":
+        return _("{subject}: {instance!r} has non-unique elements", subject=subject, instance=instance)
+    return _("{subject}: {message}", subject=subject, message=error.message)
 
 
 _PATTERN_WORDS = {
-    "^[a-z_][a-z0-9_]*$": "a valid id",
-    "^[a-z0-9][a-z0-9-]*$": "a valid ruleset name",
-    "^[0-9A-Za-z][0-9A-Za-z.-]*$": "a valid version",
-    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "a date written YYYY-MM-DD",
+    "^[a-z_][a-z0-9_]*$": N_("a valid id"),
+    "^[a-z0-9][a-z0-9-]*$": N_("a valid ruleset name"),
+    "^[0-9A-Za-z][0-9A-Za-z.-]*$": N_("a valid version"),
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": N_("a date written YYYY-MM-DD"),
 }
 _PATTERN_HINTS = {
-    "^[a-z_][a-z0-9_]*$": "ids are lowercase letters a-z, digits and _, not starting with a digit, e.g. on_time",
-    "^[a-z0-9][a-z0-9-]*$": "a ruleset name is lowercase letters, digits and -, e.g. jintai-hotline",
-    "^[0-9A-Za-z][0-9A-Za-z.-]*$": 'a version is letters, digits, . and -, e.g. "2024.02"',
-    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": 'e.g. "2024-02-01"',
+    "^[a-z_][a-z0-9_]*$": N_("ids are lowercase letters a-z, digits and _, not starting with a digit, e.g. on_time"),
+    "^[a-z0-9][a-z0-9-]*$": N_("a ruleset name is lowercase letters, digits and -, e.g. jintai-hotline"),
+    "^[0-9A-Za-z][0-9A-Za-z.-]*$": N_('a version is letters, digits, . and -, e.g. "2024.02"'),
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": N_('e.g. "2024-02-01"'),
 }
 
 
@@ -282,13 +370,14 @@ def _hint(error: _Mistake, typed: str | None = None) -> tuple[str, str]:
     if error.validator == "enum" and isinstance(error.instance, str):
         return did_you_mean(error.instance, [str(x) for x in _listed(error.expected)]), ""
     if error.validator == "pattern":
-        return _PATTERN_HINTS.get(error.schema.get("pattern", ""), ""), ""
+        hint = _PATTERN_HINTS.get(error.schema.get("pattern", ""))
+        return (_(hint) if hint else ""), ""
     if error.validator != "type":
         return "", ""
     quotable = error.path and error.path[-1] in ("version", "effective", "title", "label", "name")
     if error.expected == "string" and isinstance(error.instance, (int, float)) and quotable:
         # as typed: YAML reads `version: 2024.10` as 2024.1, and quoting "2024.1" would name another version
-        return f'put it in quotes: "{typed if typed is not None else error.instance}"', ""
+        return _('put it in quotes: "{typed}"', typed=typed if typed is not None else error.instance), ""
     kinds = _kinds(error.expected)
     if isinstance(error.instance, str) and ("number" in kinds or "integer" in kinds):
         return _wide_digits_hint(error.instance)
@@ -302,36 +391,45 @@ def _wide_digits_hint(text: str) -> tuple[str, str]:
     if not re.fullmatch(r"[-+]?(?:\d+\.?\d*|\.\d+)", plain):
         return "", ""
     if plain == text:
-        return f"write it without quotes: {plain}", "schema.quoted-number"
-    half = " (switch the input method to half-width)" if folded != text else ""
-    return f"write {plain} in ordinary digits{half}", "schema.wide-digits"
+        return _("write it without quotes: {number}", number=plain), "schema.quoted-number"
+    if folded != text:
+        return _(
+            "write {number} in ordinary digits (switch the input method to half-width)", number=plain
+        ), "schema.wide-digits"
+    return _("write {number} in ordinary digits", number=plain), "schema.wide-digits"
+
+
+_TYPE_WORDS = {
+    "string": N_("text"),
+    "number": N_("a number"),
+    "integer": N_("a whole number"),
+    "object": N_("a mapping (key: value)"),
+    "array": N_("a list"),
+    "boolean": N_("true or false"),
+    "null": N_("empty"),
+}
 
 
 def _type_words(expected: object) -> str:
-    words = {
-        "string": "text",
-        "number": "a number",
-        "integer": "a whole number",
-        "object": "a mapping (key: value)",
-        "array": "a list",
-        "boolean": "true or false",
-        "null": "empty",
-    }
-    return " or ".join(words.get(k, k) for k in _kinds(expected))
+    text = ""
+    for kind in _kinds(expected):
+        word = _(_TYPE_WORDS[kind]) if kind in _TYPE_WORDS else kind
+        text = _("{either} or {other}", either=text, other=word) if text else word
+    return text
 
 
 def _type_of(value: Any) -> str:
     if isinstance(value, bool):
-        return "true/false"
+        return _("true/false")
     if isinstance(value, (int, float)):
-        return f"the number {value!r}"
+        return _("the number {value!r}", value=value)
     if isinstance(value, str):
-        return f"the text {value!r}"
+        return _("the text {value!r}", value=value)
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, dict):
-        return "a mapping"
-    return "empty" if value is None else type(value).__name__
+        return _("a mapping")
+    return _("empty") if value is None else type(value).__name__
 
 
 def item_path(data: Any, path: Sequence[Any]) -> str:

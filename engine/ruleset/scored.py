@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..i18n import _
 from .context import Context
 from .entity import NO_GROUP_FIELD
 from .formulas import FAILED, compile_at, record_names
@@ -29,19 +30,23 @@ def _aggregate(ctx: Context, index: int, raw: dict[str, Any]) -> Aggregate:
     if per_group and not ctx.names.has_group:
         ctx.problem(
             [*path, "per"],
-            f"{ctx.where(path)} is per group, but entity.group names no group field",
-            "add entity: {group: <text input>}",
+            _("{where} is per group, but entity.group names no group field", where=ctx.where(path)),
+            _("add entity: {{group: <text input>}}"),
             code=NO_GROUP_FIELD,
         )
     of = None
     if "of" in raw:
         of = compile_at(ctx, [*path, "of"], record_names(ctx.names, aggregates=False))
     elif raw["function"] != "count":
-        example = next((i.id for i in ctx.names.input_by_id.values() if i.numeric), "<input id>")
+        example = next((i.id for i in ctx.names.input_by_id.values() if i.numeric), None)
         ctx.problem(
             path,
-            f"{ctx.where(path)} ({raw['function']}) needs `of:`, the value it is taken over",
-            f"e.g. of: {example}",
+            _(
+                "{where} ({function}) needs `of:`, the value it is taken over",
+                where=ctx.where(path),
+                function=raw["function"],
+            ),
+            _("e.g. of: {example}", example=example) if example else _("e.g. of: <input id>"),
             code="ruleset.aggregate-needs-of",
         )
     return Aggregate(raw["id"], raw.get("label", raw["id"]), raw["function"], of, per_group)

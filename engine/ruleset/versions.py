@@ -18,6 +18,7 @@ from pathlib import Path
 from ..errors import KaopingError, Problem, UsageError, fail
 from ..files import write_atomically
 from ..frozen import frozen
+from ..i18n import N_, _
 from .resolve import BUNDLED, Found, exact, file_ref, find_all, is_path, named, version_key
 from .schema import ruleset_schema
 from .yamlsrc import MAX_BYTES, Reads, read_yaml
@@ -59,8 +60,8 @@ def _read_lock(folder: Path) -> dict[str, Release]:
         if len(parts) != 3 or not re.fullmatch(r"[0-9a-f]{64}", parts[1]):
             raise fail(
                 str(path),
-                "this line is not 'VERSION SHA256 DATE'",
-                "restore the lock file from version control",
+                _("this line is not 'VERSION SHA256 DATE'"),
+                _("restore the lock file from version control"),
                 number,
                 1,
                 code="version.lock-malformed",
@@ -106,10 +107,21 @@ def check_unchanged(ruleset_file: Path, display: str, *, reads: Reads | None = N
                     display,
                     0,
                     0,
-                    f"{name}@{release.version} was released on {release.date} and its file has changed since "
-                    f"(released sha256 {release.sha256[:12]}, now {now[:12] or 'larger than any ruleset may be'})",
-                    f"a released version is never edited: restore it (git checkout -- {display}) and make a new version: "
-                    f"kaoping new-version {name} <new version>",
+                    _(
+                        "{name}@{version} was released on {date} and its file has changed since "
+                        "(released sha256 {released}, now {now})",
+                        name=name,
+                        version=release.version,
+                        date=release.date,
+                        released=release.sha256[:12],
+                        now=now[:12] or _("larger than any ruleset may be"),
+                    ),
+                    _(
+                        "a released version is never edited: restore it (git checkout -- {display}) and make a new version: "
+                        "kaoping new-version {name} <new version>",
+                        display=display,
+                        name=name,
+                    ),
                     code="version.released-changed",
                 )
             ]
@@ -123,6 +135,14 @@ def status(found: Found, *, reads: Reads | None = None) -> str:
     if release is None:
         return "draft"
     return "released" if reads.sha256(found.path, str(found.path)) == release.sha256 else "released, CHANGED"
+
+
+_STATUS_WORDS = {"released": N_("released"), "released, CHANGED": N_("released, CHANGED"), "draft": N_("draft")}
+
+
+def status_words(value: str) -> str:
+    """A `status` as a table shows it to a person (已发布, 草稿); the value itself stays the machine's word."""
+    return _(_STATUS_WORDS[value]) if value in _STATUS_WORDS else value
 
 
 def effective_date(path: Path, *, reads: Reads | None = None) -> str | None:
@@ -160,24 +180,43 @@ def in_effect(versions: list[Found], on: str, asked: str = "", *, reads: Reads |
     candidates = [(d, f) for d, f in dated if d is not None and d <= day.isoformat()]
     name = versions[0].name if versions else "?"
     if not candidates:
-        known = (
-            ", ".join(f"{f.version} from {d}" for d, f in sorted(dated, key=lambda p: p[0] or "")) or "none released"
+        known = _joined(
+            [_("{version} from {day}", version=f.version, day=d) for d, f in sorted(dated, key=lambda p: p[0] or "")]
         )
-        when = on if asked.startswith("--as-of") else f"{on} ({asked} means the month's first day)"
-        raise fail(
-            f"{name} {asked}",
-            f"no released version of {name} was in effect on {when}",
-            f"its released versions: {known}",
-            code="version.none-in-effect",
+        if asked.startswith("--as-of"):
+            message = _("no released version of {name} was in effect on {day}", name=name, day=on)
+        else:
+            message = _(
+                "no released version of {name} was in effect on {day} ({asked} means the month's first day)",
+                name=name,
+                day=on,
+                asked=asked,
+            )
+        hint = (
+            _("its released versions: {versions}", versions=known)
+            if known
+            else _("its released versions: none released")
         )
-    latest = max(d for d, _ in candidates)
+        raise fail(f"{name} {asked}", message, hint, code="version.none-in-effect")
+    latest = max(d for d, _f in candidates)
     tied = sorted((f for d, f in candidates if d == latest), key=lambda f: version_key(f.version))
     if len(tied) > 1:
-        both = " and ".join(f"{f.name}@{f.version}" for f in tied)
+        both = ""
+        for f in tied:
+            ref = f"{f.name}@{f.version}"
+            both = _("{before} and {after}", before=both, after=ref) if both else ref
         raise fail(
             f"{name} {asked}",
-            f"{both} are both released and both take effect on {latest}, so kaoping cannot tell which was in effect on {on}",
-            f"name the version you mean, e.g. -r {tied[-1].name}@{tied[-1].version}; a release with the wrong date needs a new version with the right one",
+            _(
+                "{both} are both released and both take effect on {latest}, so kaoping cannot tell which was in effect on {on}",
+                both=both,
+                latest=latest,
+                on=on,
+            ),
+            _(
+                "name the version you mean, e.g. -r {ref}; a release with the wrong date needs a new version with the right one",
+                ref=f"{tied[-1].name}@{tied[-1].version}",
+            ),
             code="version.same-effective-date",
         )
     return tied[0]
@@ -188,7 +227,10 @@ def parse_date(text: str, what: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise fail(
-            what, f"'{text}' is not a date", "write it as YYYY-MM-DD, e.g. 2024-03-15", code="version.not-a-date"
+            what,
+            _("'{text}' is not a date", text=text),
+            _("write it as YYYY-MM-DD, e.g. 2024-03-15"),
+            code="version.not-a-date",
         ) from None
 
 
@@ -230,7 +272,12 @@ def new_version(
     base, copy_to, copied_from = _starting_point(root, name, version, source, copy_to)
     target = (base.path.parent if copy_to is None else copy_to / name) / f"{version}.yaml"
     if target.exists():
-        raise fail(str(target), "that version exists already", "choose another version number", code="version.exists")
+        raise fail(
+            str(target),
+            _("that version exists already"),
+            _("choose another version number"),
+            code="version.exists",
+        )
     day, why = _effective(name, version, effective)
     written: list[tuple[Path, str]] = []
     if copy_to is not None:
@@ -240,11 +287,11 @@ def new_version(
     text = _set_top_level(text, "effective", f'"{day.isoformat()}"')
     text = _own_expected_files(text, base.path.parent, version, written)
     write_atomically(target, text)
-    written.append((target, "the draft"))
+    written.append((target, _("the draft")))
     return NewVersion(
         target,
         base,
-        "the latest version" if source is None else "--from",
+        _("the latest version") if source is None else "--from",
         day.isoformat(),
         why,
         tuple(written) if copy_to is not None else (),
@@ -260,16 +307,16 @@ def _starting_point(
     if not re.fullmatch(ruleset_schema()["properties"]["version"]["pattern"].strip("^$"), version):
         raise fail(
             version,
-            f"'{version}' is not a valid version",
-            'use letters, digits, . and -, e.g. "2025.01"',
+            _("'{version}' is not a valid version", version=version),
+            _('use letters, digits, . and -, e.g. "2025.01"'),
             code="version.invalid",
         )
     versions, copy_to, copied_from = _versions_of(root, name, copy_to)
     if not versions:
         raise fail(
             name,
-            f"no ruleset named '{name}' under {root}/",
-            "kaoping list shows the rulesets there are",
+            _("no ruleset named '{name}' under {root}/", name=name, root=root),
+            _("kaoping list shows the rulesets there are"),
             code="find.no-such-ruleset",
         )
     _refuse_same_number(name, version, versions)
@@ -277,8 +324,8 @@ def _starting_point(
     if base is None:
         raise fail(
             f"--from {source}",
-            f"{name} has no version '{source}'",
-            f"its versions are: {', '.join(f.version for f in versions)}",
+            _("{name} has no version '{source}'", name=name, source=source),
+            _("its versions are: {versions}", versions=_joined([f.version for f in versions])),
             code="find.no-such-version",
         )
     return base, copy_to, copied_from
@@ -311,15 +358,15 @@ def _copy_version(base: Found, folder: Path, written: list[tuple[Path, str]]) ->
     folder.mkdir(parents=True, exist_ok=True)
     copy = folder / base.path.name
     write_atomically(copy, base.path.read_bytes())
-    written.append((copy, f"{base.name}@{base.version}, byte for byte"))
+    written.append((copy, _("{ref}, byte for byte", ref=f"{base.name}@{base.version}")))
     release = read_lock(base.path.parent).get(base.version)
     if release is not None:
         write_atomically(folder / LOCK_NAME, f"{LOCK_HEADER}{release.version} {release.sha256} {release.date}\n")
-        written.append((folder / LOCK_NAME, f"its release ({release.date})"))
+        written.append((folder / LOCK_NAME, _("its release ({date})", date=release.date)))
     for case in _case_files(base.path):
         (folder / case).parent.mkdir(parents=True, exist_ok=True)
         write_atomically(folder / case, (base.path.parent / case).read_bytes())
-        written.append((folder / case, "a file its golden cases name"))
+        written.append((folder / case, _("a file its golden cases name")))
     return Found(base.name, base.version, copy)
 
 
@@ -351,8 +398,18 @@ def _refuse_same_number(name: str, version: str, versions: Sequence[Found]) -> N
     if same:
         raise fail(
             f"{name}@{version}",
-            f"'{version}' is the same version number as the existing {name}@{same[0].version} ({same[0].path})",
-            f"choose a number no version has yet; versions compare part by part as numbers, so {version} and {same[0].version} are one version",
+            _(
+                "'{version}' is the same version number as the existing {name}@{existing} ({path})",
+                version=version,
+                name=name,
+                existing=same[0].version,
+                path=same[0].path,
+            ),
+            _(
+                "choose a number no version has yet; versions compare part by part as numbers, so {version} and {existing} are one version",
+                version=version,
+                existing=same[0].version,
+            ),
             code="version.same-number",
         )
 
@@ -364,11 +421,15 @@ def _effective(name: str, version: str, effective: str | None) -> tuple[dt.date,
     day = month_of_version(version)
     if day is None:
         raise UsageError(
-            f"'{version}' does not read as a month (YYYY.MM), so kaoping cannot know when it takes effect: "
-            f"give --effective YYYY-MM-DD, e.g. kaoping new-version {name} {version} --effective 2025-01-01",
+            _(
+                "'{version}' does not read as a month (YYYY.MM), so kaoping cannot know when it takes effect: "
+                "give --effective YYYY-MM-DD, e.g. kaoping new-version {name} {version} --effective 2025-01-01",
+                version=version,
+                name=name,
+            ),
             code="cli.effective-needed",
         )
-    return day, f"from its version {version}"
+    return day, _("from its version {version}", version=version)
 
 
 def _own_expected_files(text: str, folder: Path, version: str, written: list[tuple[Path, str]]) -> str:
@@ -386,7 +447,7 @@ def _own_expected_files(text: str, folder: Path, version: str, written: list[tup
         new = Path("cases") / version / Path(old).name
         (folder / new).parent.mkdir(parents=True, exist_ok=True)
         write_atomically(folder / new, source.read_bytes())
-        written.append((folder / new, "the draft's own copy of a case's expected table"))
+        written.append((folder / new, _("the draft's own copy of a case's expected table")))
         return f"{m.group(1)}{new.as_posix()}"
 
     return re.sub(r"^(\s*expect:\s*)(\S+)\s*$", copy, text, flags=re.M)
@@ -405,7 +466,7 @@ def _set_top_level(text: str, key: str, value: str) -> str:
     pattern = re.compile(rf"^{key}:.*$", re.M)
     if not pattern.search(text):
         return text
-    return pattern.sub(lambda _: f"{key}: {value}", text, count=1)
+    return pattern.sub(lambda _m: f"{key}: {value}", text, count=1)
 
 
 def release(found: Found) -> Release:
@@ -415,16 +476,24 @@ def release(found: Found) -> Release:
         check_unchanged(found.path, str(found.path))
         raise fail(
             str(found.path),
-            f"{found.name}@{found.version} is released already",
-            "nothing to do",
+            _("{ref} is released already", ref=f"{found.name}@{found.version}"),
+            _("nothing to do"),
             code="version.already-released",
         )
     same = [v for v in releases if version_key(v) == version_key(found.version)]
     if same:
         raise fail(
             str(found.path),
-            f"{found.name}@{same[0]} is released already, and {found.version} is the same version number",
-            f"give this draft a number of its own: kaoping new-version {found.name} <new version> --from {found.version}",
+            _(
+                "{ref} is released already, and {version} is the same version number",
+                ref=f"{found.name}@{same[0]}",
+                version=found.version,
+            ),
+            _(
+                "give this draft a number of its own: kaoping new-version {name} <new version> --from {version}",
+                name=found.name,
+                version=found.version,
+            ),
             code="version.same-number",
         )
     entry = Release(found.version, file_sha256(found.path), dt.date.today().isoformat())
@@ -477,12 +546,16 @@ def choose(
     if is_path(ref) or "@" in ref:
         if as_of and not exact_with_date:
             raise UsageError(
-                f"--as-of picks a version by date, so give the ruleset by name alone, e.g. -r {ref.split('@')[0]} --as-of {as_of}",
+                _(
+                    "--as-of picks a version by date, so give the ruleset by name alone, e.g. -r {name} --as-of {as_of}",
+                    name=ref.split("@")[0],
+                    as_of=as_of,
+                ),
                 code="cli.as-of-with-version",
             )
         if is_path(ref):
             return Choice(file_ref(ref), None, "path")
-        name, _, version = ref.partition("@")
+        name, _at, version = ref.partition("@")
         found = exact(named(root, name, ref), version, ref)
         return Choice(found.path, found, "named")
     reads = reads or Reads()
@@ -494,14 +567,22 @@ def choose(
         day = as_of or f"{period}-01"
         why = f"--as-of {as_of}" if as_of else f"--period {period}"
         chosen = in_effect(versions, day, why, reads=reads)
-        return Choice(
-            chosen.path, chosen, "in-effect", f"using {chosen.name}@{chosen.version}, in effect on {day} ({why})"
-        )
+        note = _("using {ref}, in effect on {day} ({why})", ref=f"{chosen.name}@{chosen.version}", day=day, why=why)
+        return Choice(chosen.path, chosen, "in-effect", note)
     newer = [f.version for f in versions if version_key(f.version) > version_key(latest.version)]
-    note = f"using {ref}@{latest.version}, the latest released"
     if newer:
-        note += f"; not the draft {', '.join(newer)} (name it as {ref}@{newer[-1]})"
-    note += "; give --period or --as-of for the version in effect then"
+        note = _(
+            "using {ref}, the latest released; not the draft {drafts} (name it as {draft}); "
+            "give --period or --as-of for the version in effect then",
+            ref=f"{ref}@{latest.version}",
+            drafts=_joined(newer),
+            draft=f"{ref}@{newer[-1]}",
+        )
+    else:
+        note = _(
+            "using {ref}, the latest released; give --period or --as-of for the version in effect then",
+            ref=f"{ref}@{latest.version}",
+        )
     return Choice(latest.path, latest, "latest-released", note)
 
 
@@ -510,9 +591,8 @@ def _latest_draft(ref: str, versions: list[Found], as_of: str | None, reads: Rea
     if as_of:
         in_effect(versions, as_of, f"--as-of {as_of}", reads=reads)  # raises: no released version was in effect then
     draft = versions[-1]
-    return Choice(
-        draft.path, draft, "latest-draft", f"{ref} has no released version yet; using the latest draft, {draft.version}"
-    )
+    note = _("{ref} has no released version yet; using the latest draft, {version}", ref=ref, version=draft.version)
+    return Choice(draft.path, draft, "latest-draft", note)
 
 
 def not_in_effect(
@@ -525,13 +605,19 @@ def not_in_effect(
     that a later release had already replaced.
     """
     if effective > day:
-        return f"{ref} takes effect on {effective}, after {when}"
+        return _("{ref} takes effect on {effective}, after {when}", ref=ref, effective=effective, when=when)
     reads = reads or Reads()
     released = [f for f in versions if status(f, reads=reads) != "draft"]
     replaced = [(d, f) for f in released for d in [effective_date(f.path, reads=reads)] if d and effective < d <= day]
     if replaced:
         d, f = max(replaced, key=lambda p: (p[0], version_key(p[1].version)))
-        return f"{ref} was replaced on {d} by {f.name}@{f.version}, before {when}"
+        return _(
+            "{ref} was replaced on {day} by {newer}, before {when}",
+            ref=ref,
+            day=d,
+            newer=f"{f.name}@{f.version}",
+            when=when,
+        )
     return ""
 
 
@@ -562,19 +648,45 @@ def check_not_edited_copy(
     if not releases:
         return
     now = reads.sha256(path, display)
-    if any(release.sha256 == now for _, release in releases):
+    if any(release.sha256 == now for _lock, release in releases):
         return
     lock, release = releases[0]
-    said = (
-        f"{name}@{version}"
-        if release.version == version
-        else f"{name}@{version} (the same number as the released {release.version})"
-    )
+    fields = {
+        "ref": f"{name}@{version}",
+        "date": release.date,
+        "released": release.sha256[:12],
+        "lock": lock,
+        "now": now[:12],
+    }
+    if release.version == version:
+        message = _(
+            "this file says it is {ref}, but it is an edited copy of that released version "
+            "(released on {date} with sha256 {released}, recorded in {lock}; this file's sha256 is {now})",
+            **fields,
+        )
+    else:
+        message = _(
+            "this file says it is {ref} (the same number as the released {version}), but it is an edited copy of "
+            "that released version (released on {date} with sha256 {released}, recorded in {lock}; "
+            "this file's sha256 is {now})",
+            version=release.version,
+            **fields,
+        )
     raise fail(
         display,
-        f"this file says it is {said}, but it is an edited copy of that released version "
-        f"(released on {release.date} with sha256 {release.sha256[:12]}, recorded in {lock}; this file's sha256 is {now[:12]})",
-        f"a released version is never edited: make a new version (kaoping new-version {name} <new version>) "
-        f'and make your changes there, or give this file a version of its own (version: "...")',
+        message,
+        _(
+            "a released version is never edited: make a new version (kaoping new-version {name} <new version>) "
+            'and make your changes there, or give this file a version of its own (version: "...")',
+            name=name,
+        ),
         code="version.edited-copy",
     )
+
+
+def _joined(items: Sequence[str]) -> str:
+    """Versions listed as the English says them (a, b, c); 、-separated in Chinese."""
+    text = ""
+    for item in items:
+        text = _("{listed_before}, {listed}", listed_before=text, listed=item) if text else item
+    return text

@@ -41,6 +41,7 @@ from yaml.scanner import Scanner
 from ..digest import sha256_hex
 from ..errors import KaopingError, Problem, fail
 from ..frozen import frozen
+from ..i18n import N_, _
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
@@ -86,30 +87,32 @@ class _GuardedComposer(Composer):
             tag = str(event.tag).replace("tag:yaml.org,2002:", "!!")
             raise _Refused(
                 event.start_mark,
-                f"the YAML tag '{tag}' is not allowed in a ruleset",
-                "remove the '!!' tag; write plain values",
+                _("the YAML tag '{tag}' is not allowed in a ruleset", tag=tag),
+                _("remove the '!!' tag; write plain values"),
                 code="yaml.tag",
             )
         if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor):
             raise _Refused(
                 event.start_mark,
-                "YAML anchors and aliases (& and *) are not allowed in a ruleset",
-                "write the value out in full where it is used",
+                _("YAML anchors and aliases (& and *) are not allowed in a ruleset"),
+                _("write the value out in full where it is used"),
                 code="yaml.anchor",
             )
         self._nodes += 1
         if self._nodes > MAX_NODES:
             raise _Refused(
                 event.start_mark,
-                f"the file holds more than {MAX_NODES:,} keys and values; a ruleset is never this big",
-                "a ruleset declares at most 500 inputs and 200 indicators: is this the right file?",
+                _("the file holds more than {n:,} keys and values; a ruleset is never this big", n=MAX_NODES),
+                _("a ruleset declares at most 500 inputs and 200 indicators: is this the right file?"),
                 code="yaml.too-many-nodes",
             )
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
                 raise _Refused(
-                    event.start_mark, f"the YAML is nested more than {MAX_DEPTH} levels deep", code="yaml.too-deep"
+                    event.start_mark,
+                    _("the YAML is nested more than {n} levels deep", n=MAX_DEPTH),
+                    code="yaml.too-deep",
                 )
             node: Node = super().compose_node(parent, index)  # type: ignore[assignment]
         finally:
@@ -117,15 +120,15 @@ class _GuardedComposer(Composer):
         if node.tag == "tag:yaml.org,2002:merge":
             raise _Refused(
                 node.start_mark,
-                "YAML merge keys (<<) are not allowed in a ruleset",
-                "write the keys out in full",
+                _("YAML merge keys (<<) are not allowed in a ruleset"),
+                _("write the keys out in full"),
                 code="yaml.merge-key",
             )
         if node.tag not in ALLOWED_TAGS:
             raise _Refused(
                 node.start_mark,
-                f"the YAML tag '{node.tag.replace('tag:yaml.org,2002:', '!!')}' is not allowed in a ruleset",
-                "remove the '!!' tag; write plain values",
+                _("the YAML tag '{tag}' is not allowed in a ruleset", tag=node.tag.replace("tag:yaml.org,2002:", "!!")),
+                _("remove the '!!' tag; write plain values"),
                 code="yaml.tag",
             )
         return node
@@ -227,8 +230,8 @@ def source_of(raw: bytes, display: str) -> Source:
         line, col = _byte_position(raw, e.start)
         raise fail(
             display,
-            "the file is not UTF-8 text",
-            "save it as UTF-8 (in Notepad: Save as, Encoding UTF-8)",
+            _("the file is not UTF-8 text"),
+            _("save it as UTF-8 (in Notepad: Save as, Encoding UTF-8)"),
             line,
             col,
             code="yaml.not-utf8",
@@ -338,8 +341,8 @@ def _read_capped(path: Path, display: str) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise fail(
                 display,
-                "this is not a regular file",
-                "give the path of a ruleset's .yaml file",
+                _("this is not a regular file"),
+                _("give the path of a ruleset's .yaml file"),
                 code="file.not-regular",
             )
         check_size(info.st_size, display)
@@ -347,7 +350,11 @@ def _read_capped(path: Path, display: str) -> bytes:
             raw = handle.read(MAX_BYTES + 1)
     except OSError as e:
         raise fail(
-            display, f"cannot read the file: {e.strerror or 'the system refused'}", code="file.unreadable"
+            display,
+            _("cannot read the file: {reason}", reason=e.strerror)
+            if e.strerror
+            else _("cannot read the file: the system refused"),
+            code="file.unreadable",
         ) from None
     check_size(len(raw), display)
     return raw
@@ -357,8 +364,12 @@ def check_size(size: int, display: str) -> None:
     if size > MAX_BYTES:
         raise fail(
             display,
-            f"the file is larger than {MAX_BYTES // 1000} kB ({_size_words(size)}); a ruleset is never this big",
-            "is this the right file?",
+            _(
+                "the file is larger than {limit} kB ({size}); a ruleset is never this big",
+                limit=MAX_BYTES // 1000,
+                size=_size_words(size),
+            ),
+            _("is this the right file?"),
             code=TOO_BIG,
         )
 
@@ -368,7 +379,7 @@ def _size_words(size: int) -> str:
     for unit, scale in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
         if size >= scale:
             return f"{size / scale:.1f} {unit}"
-    return f"{size} bytes"
+    return _("{n} bytes", n=size)
 
 
 def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
@@ -389,18 +400,13 @@ def parse_yaml(text: str, display: str) -> Source:
     except yaml.reader.ReaderError as e:
         line = text.count("\n", 0, e.position) + 1
         col = e.position - (text.rfind("\n", 0, e.position) + 1) + 1
-        message = f"the file contains a character YAML does not allow (code {e.character!r})"
-        raise KaopingError(
-            [
-                Problem(
-                    display, line, col, message, "is this a text file? remove the character", code="yaml.bad-character"
-                )
-            ]
-        ) from None
+        message = _("the file contains a character YAML does not allow (code {character!r})", character=e.character)
+        hint = _("is this a text file? remove the character")
+        raise KaopingError([Problem(display, line, col, message, hint, code="yaml.bad-character")]) from None
     try:
         root = loader.get_single_node()
         if root is None:
-            raise fail(display, "the file is empty", line=1, col=1, code="yaml.empty")
+            raise fail(display, _("the file is empty"), line=1, col=1, code="yaml.empty")
         problems = [dup_problem(display, lines, *d) for d in _find_duplicate_keys(root)]
         problems += [_non_finite_problem(display, lines, n) for n in _non_finite_numbers(root)]
         problems += [
@@ -418,7 +424,7 @@ def parse_yaml(text: str, display: str) -> Source:
     except yaml.MarkedYAMLError as e:
         raise KaopingError(_syntax_problems(display, lines, e)) from None
     except yaml.YAMLError as e:
-        raise fail(display, f"this is not valid YAML: {e}", code="yaml.syntax") from None
+        raise fail(display, _("this is not valid YAML: {error}", error=e), code="yaml.syntax") from None
     finally:
         loader.dispose()
     return Source(display, lines, root, data)
@@ -428,27 +434,33 @@ def parse_yaml(text: str, display: str) -> Source:
 _SYNTAX: tuple[tuple[str, str, str, bool, str], ...] = (
     (
         "could not find expected ':'",
-        "a key on this line has no ':' after it",
-        "write it as key: value",
+        N_("a key on this line has no ':' after it"),
+        N_("write it as key: value"),
         True,
         "yaml.missing-colon",
     ),
     (
         "mapping values are not allowed",
-        "a ': ' inside a value that is not in quotes",
-        'put the whole value in quotes, e.g. label: "工作量: 按办结量"',
+        N_("a ': ' inside a value that is not in quotes"),
+        N_('put the whole value in quotes, e.g. label: "工作量: 按办结量"'),
         False,
         "yaml.unquoted-colon",
     ),
-    ("'\\t'", "a tab is used to indent this line", "indent with spaces, never tabs", False, "yaml.tab-indent"),
+    ("'\\t'", N_("a tab is used to indent this line"), N_("indent with spaces, never tabs"), False, "yaml.tab-indent"),
     (
         "but found '<block mapping start>'",
-        "this line is indented differently from the lines above it",
-        "line it up with the other keys at the same level",
+        N_("this line is indented differently from the lines above it"),
+        N_("line it up with the other keys at the same level"),
         False,
         "yaml.bad-indent",
     ),
-    ("end of stream", "a quote opened here is never closed", "add the closing quote", True, "yaml.unclosed-quote"),
+    (
+        "end of stream",
+        N_("a quote opened here is never closed"),
+        N_("add the closing quote"),
+        True,
+        "yaml.unclosed-quote",
+    ),
 )
 
 
@@ -522,18 +534,19 @@ def _line_cause(number: int, text: str, opens: bool = False) -> _Cause | None:
     key, between, rest = match.groups()
     fixed = f"{key}: {rest}".rstrip()
     if "：" in between:
-        return _Cause(number, start + len(key) + between.index("：") + 1, WIDE_COLON, f"write {fixed}", WIDE_COLON_CODE)
+        col = start + len(key) + between.index("：") + 1
+        return _Cause(number, col, _(WIDE_COLON), _("write {fixed}", fixed=fixed), WIDE_COLON_CODE)
     if ":" in between and "\u3000" in between:
         col = start + len(key) + between.index("\u3000") + 1
-        return _Cause(number, col, WIDE_SPACE, f"write {fixed}", WIDE_SPACE_CODE)
+        return _Cause(number, col, _(WIDE_SPACE), _("write {fixed}", fixed=fixed), WIDE_SPACE_CODE)
     if ":" not in between and (rest or opens) and not rest.startswith(("'", '"')):
-        hint = f"write {fixed}" if rest else f"write {key}:"
-        return _Cause(number, start + 1, "a key on this line has no ':' after it", hint, "yaml.missing-colon")
+        hint = _("write {fixed}", fixed=fixed if rest else f"{key}:")
+        return _Cause(number, start + 1, _("a key on this line has no ':' after it"), hint, "yaml.missing-colon")
     return None
 
 
-WIDE_COLON = "this line has a full-width colon '：' where YAML needs an ordinary one"
-WIDE_SPACE = "this line has a full-width space where YAML needs an ordinary one"
+WIDE_COLON = N_("this line has a full-width colon '：' where YAML needs an ordinary one")
+WIDE_SPACE = N_("this line has a full-width space where YAML needs an ordinary one")
 WIDE_COLON_CODE = "yaml.wide-colon"
 WIDE_SPACE_CODE = "yaml.wide-space"
 
@@ -543,18 +556,19 @@ def _syntax_problem(lines: Sequence[str], e: yaml.MarkedYAMLError) -> _Cause:
     raw = f"{e.problem or ''} {e.context or ''}"
     said = next((entry for entry in _SYNTAX if entry[0] in raw), None)
     if said is None:
-        message, at_context, code = f"this is not valid YAML: {e.problem or e.context}", False, "yaml.syntax"
-        hint = "check this line and the ones above it for an unclosed quote or a mis-indented key"
+        message = _("this is not valid YAML: {error}", error=e.problem or e.context)
+        at_context, code = False, "yaml.syntax"
+        hint = _("check this line and the ones above it for an unclosed quote or a mis-indented key")
     else:
-        _, message, hint, at_context, code = said
+        message, hint, at_context, code = _(said[1]), _(said[2]), said[3], said[4]
     mark = (e.context_mark if at_context else None) or e.problem_mark or e.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     unclosed = _unclosed_quote(lines, line)
     if unclosed and "found '<scalar>'" in raw:
         line, col = unclosed
         message, hint, code = (
-            "a quote opened here is never closed",
-            'add the closing " on this line',
+            _("a quote opened here is never closed"),
+            _('add the closing " on this line'),
             "yaml.unclosed-quote",
         )
     own = _line_cause(line, _line(lines, line), opens=True)
@@ -567,16 +581,16 @@ def _syntax_problem(lines: Sequence[str], e: yaml.MarkedYAMLError) -> _Cause:
         text = _line(lines, line)
         col = len(text) - len(text.lstrip()) + 1
         message, hint, code = (
-            "this line is indented further than the key above it",
-            "line it up with the keys at the same level",
+            _("this line is indented further than the key above it"),
+            _("line it up with the keys at the same level"),
             "yaml.over-indented",
         )
     return _Cause(line, col, message, hint, code)
 
 
 _WIDE = {
-    "：": ("a full-width colon '：'", "write the key with an ASCII ':' and a space, e.g. weight: 45", WIDE_COLON_CODE),
-    "\u3000": ("a full-width space", "use ordinary spaces (switch the input method to half-width)", WIDE_SPACE_CODE),
+    "：": (WIDE_COLON, N_("write the key with an ASCII ':' and a space, e.g. weight: 45"), WIDE_COLON_CODE),
+    "\u3000": (WIDE_SPACE, N_("use ordinary spaces (switch the input method to half-width)"), WIDE_SPACE_CODE),
 }
 _WIDE_INDENT = r"^[ \u3000]*\u3000[ \u3000]*(?=-\s|[A-Za-z_][\w-]*[ \u3000]*[:：])"
 """Compiled (by re's cache) only for a line holding a U+3000: a file without one never pays for its classes."""
@@ -599,8 +613,8 @@ def _wide_indent_problems(file: str, lines: Sequence[str]) -> list[Problem]:
                     file,
                     number,
                     col,
-                    "this line is indented with full-width spaces (U+3000); YAML needs ordinary spaces",
-                    "indent with ordinary spaces (switch the input method to half-width)",
+                    _("this line is indented with full-width spaces (U+3000); YAML needs ordinary spaces"),
+                    _("indent with ordinary spaces (switch the input method to half-width)"),
                     text,
                     code="yaml.wide-indent",
                 )
@@ -618,8 +632,7 @@ def _full_width(lines: Sequence[str], line: int, e: yaml.MarkedYAMLError) -> _Ca
             return own
         for char, (what, todo, code) in _WIDE.items():
             if char in text:
-                said = f"this line has {what} where YAML needs an ordinary one"
-                return _Cause(number, text.index(char) + 1, said, todo, code)
+                return _Cause(number, text.index(char) + 1, _(what), _(todo), code)
     return None
 
 
@@ -648,8 +661,12 @@ def dup_problem(file: str, lines: Sequence[str], key: ScalarNode, first: ScalarN
         file,
         line,
         key.start_mark.column + 1,
-        f"the key '{key.value}' appears twice in this mapping (first on line {first.start_mark.line + 1})",
-        "keep one of them",
+        _(
+            "the key '{key}' appears twice in this mapping (first on line {first})",
+            key=key.value,
+            first=first.start_mark.line + 1,
+        ),
+        _("keep one of them"),
         _line(lines, line),
         code="yaml.duplicate-key",
     )
@@ -668,8 +685,8 @@ def _control_problem(file: str, lines: Sequence[str], node: ScalarNode) -> Probl
         file,
         line,
         node.start_mark.column + 1,
-        f"this text contains a control character (U+{ord(char):04X})",
-        "remove it",
+        _("this text contains a control character (U+{code:04X})", code=ord(char)),
+        _("remove it"),
         _line(lines, line),
         code="yaml.control-character",
     )
@@ -677,8 +694,8 @@ def _control_problem(file: str, lines: Sequence[str], node: ScalarNode) -> Probl
 
 def _non_finite_problem(file: str, lines: Sequence[str], node: ScalarNode) -> Problem:
     line = node.start_mark.line + 1
-    message = f"'{_short(node.value)}' is not a number a ruleset can use"
-    hint = "write an ordinary number"
+    message = _("'{value}' is not a number a ruleset can use", value=_short(node.value))
+    hint = _("write an ordinary number")
     return Problem(
         file, line, node.start_mark.column + 1, message, hint, _line(lines, line), code="yaml.unusable-number"
     )
@@ -740,27 +757,37 @@ def _plain_tag(text: str) -> str:
 
 def _number_words(text: str, tag: str, form: str) -> tuple[str, str]:
     """Say what YAML 1.1 would have made of the number, and how to write what was meant."""
-    quoted = f'or put it in quotes if it is text: "{text}"'
     if form == "leading zero":
         digits = text.lstrip("+-").replace("_", "")
         sign = "-" if text.startswith("-") else ""
+        meant = f"{sign}{int(digits)}"
         if tag.endswith("int"):
-            message = f"'{text}' starts with 0, so YAML reads it as the octal number {sign}{int(digits, 8)}, not {sign}{int(digits)}"
+            message = _(
+                "'{text}' starts with 0, so YAML reads it as the octal number {octal}, not {meant}",
+                text=text,
+                octal=f"{sign}{int(digits, 8)}",
+                meant=meant,
+            )
         else:
-            message = f"'{text}' starts with 0, so YAML reads it as text, not as the number {sign}{int(digits)}"
-        hint = f"write {sign}{int(digits)}, {quoted}"
+            message = _(
+                "'{text}' starts with 0, so YAML reads it as text, not as the number {meant}", text=text, meant=meant
+            )
+        hint = _('write {meant}, or put it in quotes if it is text: "{text}"', meant=meant, text=text)
     elif form == "underscore":
         meant = text.replace("_", "")
-        message = f"'{text}' has an underscore in it, so YAML drops the underscore and reads it as the number {meant}"
-        hint = f"write {meant}, {quoted}"
-    elif form == "base":
-        message = (
-            f"'{text}' is written in base {_BASES[text.lstrip('+-')[1].lower()]}; a ruleset writes numbers in decimal"
+        message = _(
+            "'{text}' has an underscore in it, so YAML drops the underscore and reads it as the number {meant}",
+            text=text,
+            meant=meant,
         )
-        hint = f"write the number in decimal, {quoted}"
+        hint = _('write {meant}, or put it in quotes if it is text: "{text}"', meant=meant, text=text)
+    elif form == "base":
+        base = _BASES[text.lstrip("+-")[1].lower()]
+        message = _("'{text}' is written in base {base}; a ruleset writes numbers in decimal", text=text, base=base)
+        hint = _('write the number in decimal, or put it in quotes if it is text: "{text}"', text=text)
     else:
-        message = f"'{text}' reads in YAML as a base-60 number (1:30 is 90)"
-        hint = f"write the number you mean, {quoted}"
+        message = _("'{text}' reads in YAML as a base-60 number (1:30 is 90)", text=text)
+        hint = _('write the number you mean, or put it in quotes if it is text: "{text}"', text=text)
     return message, hint
 
 
