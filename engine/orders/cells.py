@@ -11,6 +11,7 @@ import difflib
 import re
 
 from ..i18n import _, n_
+from . import listed
 from .formats import BY_NAME, DEFAULT_FORMATS, TRIM, _sql_string, duckdb_sql, trimmed_sql
 from .model import OrderColumn
 
@@ -120,13 +121,13 @@ def bad_cell(column: OrderColumn, header: str, text: str, workbook: bool = False
             message = _("{header} '{cell}' is not a whole number", header=header, cell=shown)
             like = "12"
         return message, _("write it in digits, like {like}", like=like), "export.bad-number"
-    listed = ", ".join(column.values)
+    values = listed(column.values)
     near = difflib.get_close_matches(shown, column.values, n=1, cutoff=0.5)
     if near:
         hint = _("did you mean {near}? or add it to orders.columns[{id}].values", near=near[0], id=column.id)
     else:
         hint = _("write one of those, or add it to orders.columns[{id}].values", id=column.id)
-    message = _("{header} '{cell}' is not one of {values}", header=header, cell=shown, values=listed)
+    message = _("{header} '{cell}' is not one of {values}", header=header, cell=shown, values=values)
     return message, hint, "export.unknown-value"
 
 

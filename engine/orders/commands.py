@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, TextIO
 from .. import api, commands
 from ..errors import UsageError, did_you_mean
 from ..i18n import N_, _, n_
-from . import listed
+from . import code, listed
 
 if TYPE_CHECKING:
     from ..ruleset.model import Ruleset
-    from .explain import Funnel, MeasureFunnel, OrderList
+    from .explain import Funnel, MeasureFunnel, OrderList, Step
     from .run import OrdersRun
 
 COUNT_FORMATS = ("table", "csv", "json", "xlsx")
@@ -161,7 +161,12 @@ def cmd_count(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 BAR_FROM_BYTES = 10_000_000  # about 50,000 orders: below this a count takes about a second, and no bar is drawn
 STAGES = ("read", "checks", "count")
-STAGE_WORDS = {"read": N_("reading"), "checks": N_("checks"), "count": N_("count"), "done": N_("done")}
+STAGE_WORDS = {
+    "read": N_("counting {file}: reading"),
+    "checks": N_("counting {file}: checks"),
+    "count": N_("counting {file}: count"),
+    "done": N_("counting {file}: done"),
+}
 
 
 @contextmanager
@@ -181,13 +186,11 @@ def _stage_bar(input_arg: str, err: TextIO) -> Iterator[Callable[[str], None] | 
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as bar:
         name = Path(input_arg).name
-        task = bar.add_task(_("counting {file}: {stage}", file=name, stage=_(STAGE_WORDS["read"])), total=len(STAGES))
+        task = bar.add_task(_(STAGE_WORDS["read"], file=name), total=len(STAGES))
 
         def advance(stage: str) -> None:
             following = STAGES[STAGES.index(stage) + 1] if stage in STAGES[:-1] else "done"
-            bar.update(
-                task, advance=1, description=_("counting {file}: {stage}", file=name, stage=_(STAGE_WORDS[following]))
-            )
+            bar.update(task, advance=1, description=_(STAGE_WORDS[following], file=name))
 
         yield advance
 
@@ -267,7 +270,7 @@ def render_funnel(f: Funnel) -> str:
             left=left,
         ),
     ]
-    texts = [t for m in f.measures for t in (_whose(f, m), *(s.label for s in m.steps))]
+    texts = [t for m in f.measures for t in (_whose(f, m), *(_step(s) for s in m.steps))]
     width = max(cell_len(t) for t in texts) + 4 if texts else 0
     for m in f.measures:
         value = _number(m.value)
@@ -285,10 +288,15 @@ def render_funnel(f: Funnel) -> str:
         lines.append("  " + said)
         lines.append(f"      {_pad(_whose(f, m), width)}{m.orders}")
         lines += [
-            f"      {_pad(s.label, width)}" + _("in {kept:<6}out {dropped}", kept=s.kept, dropped=s.dropped)
+            f"      {_pad(_step(s), width)}" + _("in {kept:<6}out {dropped}", kept=s.kept, dropped=s.dropped)
             for s in m.steps
         ]
     return "\n".join(lines) + "\n"
+
+
+def _step(s: Step) -> str:
+    """A step as the funnel names it: a named condition's label, else the condition as written, as code."""
+    return code(s.label) if s.written else s.label
 
 
 def _number(v: int | float) -> str:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from ..errors import did_you_mean, fail
 from ..frozen import frozen
 from ..i18n import _
+from . import code
 from .ir import (
     All,
     Always,
@@ -79,8 +80,12 @@ def _moment(t: datetime) -> str:
 
 def sql_script(ref: str, key_label: str, o: Orders, w: Window, d: Dialect, table: str = "orders") -> str:
     """`kaoping sql`'s text: the header, then the checks query and the counts query, each ending in `;`."""
-    width = max(len(c) for c, _, _ in expected_columns(o))
-    columns = [f"--   {cid.ljust(width)}  {_typed_in(t, d)} ({label})" for cid, t, label in expected_columns(o)]
+    ids = [code(c) for c, _type, _label in expected_columns(o)]
+    width = max(len(c) for c in ids)
+    columns = [
+        f"--   {cid.ljust(width)}  {_typed_in(t, d)} ({label})"
+        for cid, (_id, t, label) in zip(ids, expected_columns(o), strict=True)
+    ]
     start, end = _moment(w.start), _moment(w.end)
     header = [
         _(
@@ -291,6 +296,7 @@ class Step:
     label: str
     kept: int  # the unit's orders passing this step and every one before
     dropped: int  # those this step leaves out
+    written: bool = False  # the label is the condition as the rules write it (code), not a named one's label
 
 
 @frozen
@@ -330,7 +336,8 @@ def funnel(session: Session, labels: dict[str, str], unit: str) -> Funnel:
     for i, m in enumerate(o.measures):
         counts = [int(row[f"kp_m{i}_s{j}"]) for j in range(len(conjuncts(m.where)) + 1)]
         steps = tuple(
-            Step(step_label(s), counts[j + 1], counts[j] - counts[j + 1]) for j, s in enumerate(conjuncts(m.where))
+            Step(step_label(s), counts[j + 1], counts[j] - counts[j + 1], not isinstance(s, (Named, Always)))
+            for j, s in enumerate(conjuncts(m.where))
         )
         column = o.column(m.unit).label
         out.append(

@@ -377,9 +377,13 @@ def _export_problem(p: Problem, orders: Orders, row: Row, delimiter: str) -> Pro
 
 
 def _named(p: Problem, orders: Orders) -> OrderColumn | None:
-    """The order column a header problem names by its id, in parentheses (either width); the longest id wins."""
-    named = [c for c in orders.columns if re.search(rf"[(（]{re.escape(c.id)}[)）]", p.message)]
-    return max(named, key=lambda c: len(c.id)) if named else None
+    """The order column a header problem names by its id: in parentheses (either width, the id maybe in
+    backticks), else anywhere as a whole word; the longest id wins."""
+    for pattern in (r"[(（]`?{}`?[)）]", r"(?<![\w.]){}(?![\w.])"):
+        named = [c for c in orders.columns if re.search(pattern.format(re.escape(c.id)), p.message)]
+        if named:
+            return max(named, key=lambda c: len(c.id))
+    return None
 
 
 def _missing_hint(p: Problem, column: OrderColumn, row: Row, delimiter: str) -> str:
