@@ -36,7 +36,7 @@ def ledgers_given(args: argparse.Namespace, ruleset: Ruleset) -> tuple[tuple[str
         if name not in known:
             close = did_you_mean(name, known)
             ledgers = (
-                _("its ledgers are: {ledgers}", ledgers=", ".join(known))
+                _("its ledgers are: {ledgers}", ledgers=listed([code(k) for k in known]))
                 if known
                 else _("it declares no ledgers (orders.ledgers)")
             )

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from ..errors import did_you_mean, fail
 from ..frozen import frozen
 from ..i18n import _
-from . import code
+from . import code, listed
 from .ir import (
     All,
     Always,
@@ -193,7 +193,7 @@ def measure_of(o: Orders, name: str) -> Measure:
         if m.input == name:
             return m
     known = [m.input for m in o.measures]
-    hint = did_you_mean(name, known) or _("the counted inputs are: {inputs}", inputs=", ".join(known))
+    hint = did_you_mean(name, known) or _("the counted inputs are: {inputs}", inputs=listed([code(k) for k in known]))
     message = _("'{name}' is not an input counted from orders", name=name)
     raise fail("--orders", message, hint, code="explain.not-a-measure")
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Literal
 from ..errors import KaopingError, Problem, UsageError
 from ..frozen import frozen
 from ..i18n import _, n_
-from . import listed
+from . import code, listed
 from .checks import CheckRow, check_row, refuse_problems
 from .ir import Window
 from .sql import check_names, measure_values
@@ -295,7 +295,7 @@ def _ledgers(ruleset: Ruleset, run: OrdersRun, units: Sequence[str]) -> dict[str
             from ..errors import did_you_mean
 
             hint = did_you_mean(ledger_id, [led.id for led in o.ledgers]) or _(
-                "its ledgers: {ledgers}", ledgers=", ".join(led.id for led in o.ledgers) or _("none")
+                "its ledgers: {ledgers}", ledgers=listed([code(led.id) for led in o.ledgers]) or _("none")
             )
             raise UsageError(
                 _(
