@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 import re
 
+from ..i18n import _, n_
+from . import listed
 from .formats import BY_NAME, DEFAULT_FORMATS, TRIM, _sql_string, duckdb_sql, trimmed_sql
 from .model import OrderColumn
 
@@ -93,29 +95,47 @@ def bad_cell(column: OrderColumn, header: str, text: str, workbook: bool = False
     shown = clip(text)
     if column.type == "datetime":
         if workbook and _EXCEL_NUMBER.fullmatch(shown):
-            hint = f"the cell holds the number {shown}, not a date: format the column as a date in Excel"
+            hint = _(
+                "the cell holds the number {number}, not a date: format the column as a date in Excel", number=shown
+            )
         else:
-            hint = f"write it as {_examples(column.formats or DEFAULT_FORMATS)}"
-        return f"{header} '{shown}' is not a date and time", hint, "export.bad-datetime"
+            hint = _examples(column.formats or DEFAULT_FORMATS)
+        message = _("{header} '{cell}' is not a date and time", header=header, cell=shown)
+        return message, hint, "export.bad-datetime"
     if column.type == "integer":
-        return f"{header} '{shown}' is not a whole number", "write it in digits only, like 2", "export.bad-number"
+        message = _("{header} '{cell}' is not a whole number", header=header, cell=shown)
+        return message, _("write it in digits only, like 2"), "export.bad-number"
     if column.type == "number":
         places = column.places
         if places:
-            what, like = f"a number with at most {places} decimal{'s' if places > 1 else ''}", "12." + "5" * places
+            message = n_(
+                "{header} '{cell}' is not a number with at most {places} decimal",
+                "{header} '{cell}' is not a number with at most {places} decimals",
+                places,
+                header=header,
+                cell=shown,
+                places=places,
+            )
+            like = "12." + "5" * places
         else:
-            what, like = "a whole number", "12"
-        return f"{header} '{shown}' is not {what}", f"write it in digits, like {like}", "export.bad-number"
-    listed = ", ".join(column.values)
+            message = _("{header} '{cell}' is not a whole number", header=header, cell=shown)
+            like = "12"
+        return message, _("write it in digits, like {like}", like=like), "export.bad-number"
+    values = listed(column.values)
     near = difflib.get_close_matches(shown, column.values, n=1, cutoff=0.5)
-    add = f"add it to orders.columns[{column.id}].values"
-    hint = f"did you mean {near[0]}? or {add}" if near else f"write one of those, or {add}"
-    return f"{header} '{shown}' is not one of {listed}", hint, "export.unknown-value"
+    if near:
+        hint = _("did you mean {near}? or add it to orders.columns[{id}].values", near=near[0], id=column.id)
+    else:
+        hint = _("write one of those, or add it to orders.columns[{id}].values", id=column.id)
+    message = _("{header} '{cell}' is not one of {values}", header=header, cell=shown, values=values)
+    return message, hint, "export.unknown-value"
 
 
 def _examples(formats: tuple[str, ...]) -> str:
     """How a datetime may be written, by example: the design's three for the default formats, else each one."""
     if tuple(formats) == DEFAULT_FORMATS:
-        return "2024-02-03 14:25:00, 2024/2/3 14:25 or 2024-02-03T14:25"
+        return _("write it as 2024-02-03 14:25:00, 2024/2/3 14:25 or 2024-02-03T14:25")
     examples = [BY_NAME[name].example for name in formats]
-    return examples[0] if len(examples) == 1 else ", ".join(examples[:-1]) + " or " + examples[-1]
+    if len(examples) == 1:
+        return _("write it as {example}", example=examples[0])
+    return _("write it as {examples} or {last}", examples=", ".join(examples[:-1]), last=examples[-1])

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import KaopingError, Problem
 from ..frozen import frozen
+from ..i18n import _, n_
+from . import listed
 from .ir import Window, columns_read
 from .sql import check_names, conflict_columns, locate_sql, months_sql
 
@@ -135,7 +137,7 @@ def _locate(con: duckdb.DuckDBPyConnection, named: _Names, w: Window, name: str)
 def cell_text(value: object) -> str:
     """A typed cell as a message shows it: a datetime to the second, an empty cell as `(empty)`."""
     if value is None:
-        return "(empty)"
+        return _("(empty)")
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")
     return str(value)
@@ -147,15 +149,15 @@ def _empty(named: _Names, column: str, kp_row: int) -> Found:
         return Found(
             kp_row,
             column,
-            lambda _: f"{header} is empty",
-            f"every row needs its {header}: fill it in, or delete the row",
+            lambda _lines: _("{header} is empty", header=header),
+            _("every row needs its {header}: fill it in, or delete the row", header=header),
             "export.empty-cell",
         )
     return Found(
         kp_row,
         column,
-        lambda _: f"{header} is empty (the order is not left out by orders.exclude)",
-        f"fill in {header}, or leave such orders out with an orders.exclude rule",
+        lambda _lines: _("{header} is empty (the order is not left out by orders.exclude)", header=header),
+        _("fill in {header}, or leave such orders out with an orders.exclude rule", header=header),
         "export.empty-cell",
     )
 
@@ -163,12 +165,14 @@ def _empty(named: _Names, column: str, kp_row: int) -> Found:
 def _failed(named: _Names, i: int, row: tuple[Any, ...]) -> Found:
     check = named.orders.checks[i - 1]
     read = columns_read(check.when)
-    cells = ", ".join(f"{named.header(c)} {cell_text(v)}" for c, v in zip(read, row[1:], strict=True))
+    cells = listed(
+        [_("{header} {value}", header=named.header(c), value=cell_text(v)) for c, v in zip(read, row[1:], strict=True)]
+    )
     return Found(
         row[0],
         read[0] if read else None,
-        lambda _: f"{check.label}: {cells}",
-        f"fix the export, or change orders.checks[{i}]",
+        lambda _lines: _("{check}: {cells}", check=check.label, cells=cells),
+        _("fix the export, or change orders.checks[{i}]", i=i),
         "export.check-failed",
     )
 
@@ -179,12 +183,21 @@ def _unknown(named: _Names, column: str, row: tuple[Any, ...]) -> Found:
     header = named.header(column)
     spellings = [s for u in o.units or () for s in (u.name, *u.aliases)]
     close = difflib.get_close_matches(cell, spellings, n=1, cutoff=0.6)
-    advice = "add it to orders.units, or as an alias there"
-    hint = f"did you mean {close[0]}? {advice}" if close else advice
-    orders = f"{n:,} orders, first at row {{line}}" if n > 1 else "1 order, at row {line}"
+    advice = _("add it to orders.units, or as an alias there")
+    hint = _("did you mean {name}? {advice}", name=close[0], advice=advice) if close else advice
 
     def words(lines: Lines) -> str:
-        return f"{header} '{cell}' is not a unit of {named.ref} ({orders.format(line=lines[first])})"
+        line = lines[first]
+        orders = (
+            _("{n:,} orders, first at row {line}", n=n, line=line) if n > 1 else _("1 order, at row {line}", line=line)
+        )
+        return _(
+            "{header} '{cell}' is not a unit of {ref} ({orders})",
+            header=header,
+            cell=cell,
+            ref=named.ref,
+            orders=orders,
+        )
 
     return Found(first, column, words, hint, "export.unknown-unit")
 
@@ -202,8 +215,10 @@ def _outside(named: _Names, column: str, row: tuple[Any, ...]) -> Found:
     return Found(
         kp_row,
         column,
-        lambda _: f"{header} {cell_text(moment)} is outside the calendar ({span})",
-        f"add {moment.year} to calendar.years with its holidays",
+        lambda _lines: _(
+            "{header} {moment} is outside the calendar ({span})", header=header, moment=cell_text(moment), span=span
+        ),
+        _("add {year} to calendar.years with its holidays", year=moment.year),
         "export.outside-calendar",
     )
 
@@ -218,35 +233,51 @@ def _conflicts(named: _Names, rows: Sequence[tuple[Any, ...]]) -> list[Found]:
     return [_conflict(named, read, copies) for copies in by_order.values()]
 
 
-def _times(n: int) -> str:
-    return "twice" if n == 2 else f"{n} times"
-
-
 def _conflict(named: _Names, read: Sequence[str], copies: Sequence[tuple[Any, ...]]) -> Found:
     o = named.orders
     values = [dict(zip(read, c[3:], strict=True)) for c in copies]
     column = next(c for c in read if len({v[c] for v in values}) > 1)
     first = copies[0]
     other = next(c for c, v in zip(copies, values, strict=True) if v[column] != values[0][column])
-    order, times = first[1], _times(first[2])
+    order, times = first[1], int(first[2])
     header = named.header(column)
     by = o.duplicates.by if o.duplicates.keep is not None else None
-    same = f" with the same {named.header(by)} {cell_text(values[0][by])}" if by is not None else ""
-    but = " but" if by is not None else " with"
     a, b = cell_text(values[0][column]), cell_text(dict(zip(read, other[3:], strict=True))[column])
 
     def words(lines: Lines) -> str:
-        return (
-            f"the order {order} is exported {times}{same}{but} different {header} "
-            f"(row {lines[first[0]]}: {a}, row {lines[other[0]]}: {b})"
+        fields = {"order": order, "n": times, "header": header, "a": a, "b": b}
+        fields |= {"row_a": lines[first[0]], "row_b": lines[other[0]]}
+        if by is None:
+            if times == 2:
+                return _(
+                    "the order {order} is exported twice with different {header} (row {row_a}: {a}, row {row_b}: {b})",
+                    **fields,
+                )
+            return _(
+                "the order {order} is exported {n} times with different {header} (row {row_a}: {a}, row {row_b}: {b})",
+                **fields,
+            )
+        fields |= {"by": named.header(by), "same": cell_text(values[0][by])}
+        if times == 2:
+            return _(
+                "the order {order} is exported twice with the same {by} {same} but different {header} "
+                "(row {row_a}: {a}, row {row_b}: {b})",
+                **fields,
+            )
+        return _(
+            "the order {order} is exported {n} times with the same {by} {same} but different {header} "
+            "(row {row_a}: {a}, row {row_b}: {b})",
+            **fields,
         )
 
-    fix = "delete the wrong copy from the export"
     if by is None:
-        fix += ", or say which copy counts with orders.duplicates (keep: latest, by: a column)"
-    return Found(
-        first[0], None, words, f"kaoping cannot tell which copy counts: {fix}", "export.duplicate-conflict", (other[0],)
-    )
+        hint = _(
+            "kaoping cannot tell which copy counts: delete the wrong copy from the export, "
+            "or say which copy counts with orders.duplicates (keep: latest, by: a column)"
+        )
+    else:
+        hint = _("kaoping cannot tell which copy counts: delete the wrong copy from the export")
+    return Found(first[0], None, words, hint, "export.duplicate-conflict", (other[0],))
 
 
 def _empty_period(con: duckdb.DuckDBPyConnection, named: _Names, w: Window) -> KaopingError:
@@ -254,14 +285,22 @@ def _empty_period(con: duckdb.DuckDBPyConnection, named: _Names, w: Window) -> K
     o = named.orders
     months = _fetch(con, months_sql(o, w, "duckdb"))
     header = named.header(o.dated_by)
-    said = [f"{y:04d}-{m:02d} ({n:,})" for y, m, n in months]
+    said = [_("{month} ({n:,})", month=f"{y:04d}-{m:02d}", n=n) for y, m, n in months]
     if said:
-        n0 = months[0][2]
-        said[0] = said[0].replace(")", " order)" if n0 == 1 else " orders)")
-        covers = f"the export covers {', '.join(said)}"
-        hint = "give one of those months as --period"
+        y0, m0, n0 = months[0]
+        said[0] = n_("{month} ({n:,} order)", "{month} ({n:,} orders)", n0, month=f"{y0:04d}-{m0:02d}", n=n0)
+        message = _(
+            "no order's {header} falls in {month}; the export covers {months}",
+            header=header,
+            month=w.month,
+            months=listed(said),
+        )
+        hint = _("give one of those months as --period")
     else:
-        covers = f"no order left after orders.exclude has a {header}"
-        hint = f"fill in {header} in the export, or check orders.exclude"
-    message = f"no order's {header} falls in {w.month}; {covers}"
+        message = _(
+            "no order's {header} falls in {month}; no order left after orders.exclude has a {header}",
+            header=header,
+            month=w.month,
+        )
+        hint = _("fill in {header} in the export, or check orders.exclude", header=header)
     return KaopingError([Problem(named.loaded.head.display, 0, 0, message, hint, code="export.empty-period")])

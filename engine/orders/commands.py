@@ -17,10 +17,12 @@ from typing import TYPE_CHECKING, TextIO
 
 from .. import api, commands
 from ..errors import UsageError, did_you_mean
+from ..i18n import N_, _, n_
+from . import code, listed
 
 if TYPE_CHECKING:
     from ..ruleset.model import Ruleset
-    from .explain import Funnel, MeasureFunnel, OrderList
+    from .explain import Funnel, MeasureFunnel, OrderList, Step
     from .run import OrdersRun
 
 COUNT_FORMATS = ("table", "csv", "json", "xlsx")
@@ -30,14 +32,30 @@ def ledgers_given(args: argparse.Namespace, ruleset: Ruleset) -> tuple[tuple[str
     """--input NAME=PATH, each NAME one of orders.ledgers (else exit 2, cli.unknown-ledger, with a did-you-mean)."""
     given: list[tuple[str, str]] = getattr(args, "ledger", None) or []
     known = [led.id for led in ruleset.orders.ledgers] if ruleset.orders is not None else []
-    for name, _ in given:
+    for name, _path in given:
         if name not in known:
             close = did_you_mean(name, known)
-            listed = f"its ledgers are: {', '.join(known)}" if known else "it declares no ledgers (orders.ledgers)"
-            raise UsageError(
-                f"--input {name}=...: {ruleset.ref} has no ledger '{name}'; {close + ' ' if close else ''}{listed}",
-                code="cli.unknown-ledger",
+            ledgers = (
+                _("its ledgers are: {ledgers}", ledgers=listed([code(k) for k in known]))
+                if known
+                else _("it declares no ledgers (orders.ledgers)")
             )
+            if close:
+                message = _(
+                    "--input {name}=...: {ref} has no ledger '{name}'; {close} {ledgers}",
+                    name=name,
+                    ref=ruleset.ref,
+                    close=close,
+                    ledgers=ledgers,
+                )
+            else:
+                message = _(
+                    "--input {name}=...: {ref} has no ledger '{name}'; {ledgers}",
+                    name=name,
+                    ref=ruleset.ref,
+                    ledgers=ledgers,
+                )
+            raise UsageError(message, code="cli.unknown-ledger")
     return tuple((name, Path(path)) for name, path in given)
 
 
@@ -46,14 +64,17 @@ def check_engine(args: argparse.Namespace) -> None:
     engine = getattr(args, "engine", None) or "duckdb"
     if getattr(args, "master", None) and engine != "spark":
         raise UsageError(
-            "--master is the Spark master (e.g. local[4] or spark://host:7077): give it with --engine spark",
+            _("--master is the Spark master (e.g. local[4] or spark://host:7077): give it with --engine spark"),
             code="cli.master-without-spark",
         )
     inputs = [getattr(args, "input", None) or ""]
     if engine == "spark" and any(i.lower().endswith(commands.WORKBOOKS) for i in inputs):
         raise UsageError(
-            f"--engine spark reads CSV or Parquet exports, not a workbook ({inputs[0]}): save the sheet as CSV, "
-            "or leave out --engine spark (DuckDB reads workbooks)",
+            _(
+                "--engine spark reads CSV or Parquet exports, not a workbook ({file}): save the sheet as CSV, "
+                "or leave out --engine spark (DuckDB reads workbooks)",
+                file=inputs[0],
+            ),
             code="cli.spark-workbook",
         )
 
@@ -84,8 +105,12 @@ def refuse_export_in_combine(ruleset: Ruleset, input_arg: str, sheet: str | None
     """combine reads one unit table a period; an export must be counted month by month first."""
     if is_export(ruleset, input_arg, sheet):
         raise UsageError(
-            f"combine takes one unit table a period, and {input_arg} is an order export: "
-            f"kaoping count each month, then combine (kaoping count -r {ruleset.ref} {input_arg} --period YYYY-MM -o MONTH.csv)",
+            _(
+                "combine takes one unit table a period, and {file} is an order export: "
+                "kaoping count each month, then combine (kaoping count -r {ref} {file} --period YYYY-MM -o MONTH.csv)",
+                file=input_arg,
+                ref=ruleset.ref,
+            ),
             code="cli.combine-export",
         )
 
@@ -95,10 +120,11 @@ def cmd_count(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     args.format = commands.output_format(args, COUNT_FORMATS, err)
     if args.excel and args.format != "csv":
         raise UsageError(
-            f"--excel is for -f csv (a CSV that Excel opens); this writes {args.format}", code="cli.excel-needs-csv"
+            _("--excel is for -f csv (a CSV that Excel opens); this writes {format}", format=args.format),
+            code="cli.excel-needs-csv",
         )
     if args.format == "xlsx" and args.output is None:
-        raise UsageError("an Excel file cannot go to the screen: give -o FILE.xlsx", code="cli.binary-to-terminal")
+        raise UsageError(_("an Excel file cannot go to the screen: give -o FILE.xlsx"), code="cli.binary-to-terminal")
     check_engine(args)
     ruleset = commands.load(args, args.ruleset, err)
     ledgers = ledgers_given(args, ruleset.model)
@@ -114,7 +140,7 @@ def cmd_count(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             display=args.input,
             progress=progress,
         )
-    err.writelines(f"note: {line}\n" for line in counted.notes)
+    err.writelines(_("note: {text}", text=line) + "\n" for line in counted.notes)
     from . import outputs
 
     model = ruleset.model
@@ -135,6 +161,12 @@ def cmd_count(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 BAR_FROM_BYTES = 10_000_000  # about 50,000 orders: below this a count takes about a second, and no bar is drawn
 STAGES = ("read", "checks", "count")
+STAGE_WORDS = {
+    "read": N_("counting {file}: reading"),
+    "checks": N_("counting {file}: checks"),
+    "count": N_("counting {file}: count"),
+    "done": N_("counting {file}: done"),
+}
 
 
 @contextmanager
@@ -153,11 +185,12 @@ def _stage_bar(input_arg: str, err: TextIO) -> Iterator[Callable[[str], None] | 
     console = Console(file=err, highlight=False)
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task(f"counting {Path(input_arg).name}: reading", total=len(STAGES))
+        name = Path(input_arg).name
+        task = bar.add_task(_(STAGE_WORDS["read"], file=name), total=len(STAGES))
 
         def advance(stage: str) -> None:
             following = STAGES[STAGES.index(stage) + 1] if stage in STAGES[:-1] else "done"
-            bar.update(task, advance=1, description=f"counting {Path(input_arg).name}: {following}")
+            bar.update(task, advance=1, description=_(STAGE_WORDS[following], file=name))
 
         yield advance
 
@@ -193,13 +226,17 @@ def explain_export(
 def check_orders_option(args: argparse.Namespace, exported: bool) -> None:
     if (args.orders or args.left_out) and not exported:
         raise UsageError(
-            f"--orders lists the orders behind a count of an order export, and {args.input} is not one "
-            "(or give --period YYYY-MM with it)",
+            _(
+                "--orders lists the orders behind a count of an order export, and {file} is not one "
+                "(or give --period YYYY-MM with it)",
+                file=args.input,
+            ),
             code="cli.orders-needs-export",
         )
     if args.left_out and not args.orders:
         raise UsageError(
-            "--left-out goes with --orders MEASURE: the orders that count left out", code="cli.left-out-needs-orders"
+            _("--left-out goes with --orders MEASURE: the orders that count left out"),
+            code="cli.left-out-needs-orders",
         )
 
 
@@ -210,7 +247,9 @@ def _pad(text: str, width: int) -> str:
 
 
 def _whose(f: Funnel, m: MeasureFunnel) -> str:
-    return f"orders of {f.unit} ({m.unit_column})" if m.by_unit_key else f"orders whose {m.unit_column} is {f.unit}"
+    if m.by_unit_key:
+        return _("orders of {unit} ({column})", unit=f.unit, column=m.unit_column)
+    return _("orders whose {column} is {unit}", column=m.unit_column, unit=f.unit)
 
 
 def render_funnel(f: Funnel) -> str:
@@ -219,20 +258,45 @@ def render_funnel(f: Funnel) -> str:
 
     w = f.window
     period = f"{w.month} [{w.start:%Y-%m-%d %H:%M}, {w.end:%Y-%m-%d %H:%M})"
-    left = ", ".join(f"{label} {n}" for label, n in f.excluded if n) or "none"
-    merged = f"{f.merged} order{'s' if f.merged != 1 else ''} exported more than once"
+    left = listed([_("{label} {n}", label=label, n=n) for label, n in f.excluded if n]) or _("none")
+    merged = n_("{n} order exported more than once", "{n} orders exported more than once", f.merged, n=f.merged)
     lines = [
-        f"{f.unit} — counted from {f.display}, {period}",
-        f"  its rows: {f.rows}; merged: {merged}; left out before counting: {left}",
+        _("{unit} — counted from {file}, {period}", unit=f.unit, file=f.display, period=period),
+        "  "
+        + _(
+            "its rows: {rows}; merged: {merged}; left out before counting: {left}",
+            rows=f.rows,
+            merged=merged,
+            left=left,
+        ),
     ]
-    texts = [t for m in f.measures for t in (_whose(f, m), *(s.label for s in m.steps))]
+    texts = [t for m in f.measures for t in (_whose(f, m), *(_step(s) for s in m.steps))]
     width = max(cell_len(t) for t in texts) + 4 if texts else 0
     for m in f.measures:
-        how = f", {m.function} of {m.of}" if m.of else ""
-        lines.append(f"  {m.label} ({m.input}) = {_number(m.value)}{how}")
+        value = _number(m.value)
+        if m.of:
+            said = _(
+                "{label} ({input}) = {value}, {function} of {of}",
+                label=m.label,
+                input=m.input,
+                value=value,
+                function=m.function,
+                of=m.of,
+            )
+        else:
+            said = _("{label} ({input}) = {value}", label=m.label, input=m.input, value=value)
+        lines.append("  " + said)
         lines.append(f"      {_pad(_whose(f, m), width)}{m.orders}")
-        lines += [f"      {_pad(s.label, width)}in {s.kept:<6}out {s.dropped}" for s in m.steps]
+        lines += [
+            f"      {_pad(_step(s), width)}" + _("in {kept:<6}out {dropped}", kept=s.kept, dropped=s.dropped)
+            for s in m.steps
+        ]
     return "\n".join(lines) + "\n"
+
+
+def _step(s: Step) -> str:
+    """A step as the funnel names it: a named condition's label, else the condition as written, as code."""
+    return code(s.label) if s.written else s.label
 
 
 def _number(v: int | float) -> str:
@@ -267,8 +331,23 @@ def _funnel_json(ref: str, f: Funnel, text: str) -> str:
 
 def render_list(x: OrderList) -> str:
     """The orders as plain columns, never wrapped or cut (an order id cut short is another order)."""
-    what = "left out of" if x.left_out else "counted in"
-    lines = [f"{x.unit}: {len(x.rows)} order{'s' if len(x.rows) != 1 else ''} {what} {x.label} ({x.input})"]
+    n = len(x.rows)
+    fields = {"unit": x.unit, "n": n, "label": x.label, "input": x.input}
+    if x.left_out:
+        said = n_(
+            "{unit}: {n} order left out of {label} ({input})",
+            "{unit}: {n} orders left out of {label} ({input})",
+            n,
+            **fields,
+        )
+    else:
+        said = n_(
+            "{unit}: {n} order counted in {label} ({input})",
+            "{unit}: {n} orders counted in {label} ({input})",
+            n,
+            **fields,
+        )
+    lines = [said]
     if x.rows:
         lines += aligned([[label for _, label in x.columns], *([_cell(v) for v in r] for r in x.rows)])
     return "\n".join(lines) + "\n"

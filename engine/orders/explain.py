@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 
 from ..errors import did_you_mean, fail
 from ..frozen import frozen
+from ..i18n import _
+from . import code, listed
 from .ir import (
     All,
     Always,
@@ -78,21 +80,42 @@ def _moment(t: datetime) -> str:
 
 def sql_script(ref: str, key_label: str, o: Orders, w: Window, d: Dialect, table: str = "orders") -> str:
     """`kaoping sql`'s text: the header, then the checks query and the counts query, each ending in `;`."""
-    width = max(len(c) for c, _, _ in expected_columns(o))
-    columns = [f"--   {cid.ljust(width)}  {_typed_in(t, d)} ({label})" for cid, t, label in expected_columns(o)]
+    ids = [code(c) for c, _type, _label in expected_columns(o)]
+    width = max(len(c) for c in ids)
+    columns = [
+        f"--   {cid.ljust(width)}  {_typed_in(t, d)} ({label})"
+        for cid, (_id, t, label) in zip(ids, expected_columns(o), strict=True)
+    ]
+    start, end = _moment(w.start), _moment(w.end)
     header = [
-        f"-- kaoping sql: {ref}, period {w.month} [{_moment(w.start)}, {_moment(w.end)}), dialect {d}",
-        f"-- Both queries read the table {table}: one row an order as exported (every copy of a repeated order,",
-        "-- the rows orders.exclude leaves out included), a column per order column below, typed, named by id.",
-        "-- An empty cell is NULL and text is trimmed. A column the export lacks holds its default.",
+        _(
+            "-- kaoping sql: {ref}, period {month} [{start}, {end}), dialect {dialect}",
+            ref=ref,
+            month=w.month,
+            start=start,
+            end=end,
+            dialect=d,
+        ),
+        _(
+            "-- Both queries read the table {table}: one row an order as exported (every copy of a repeated order,\n"
+            "-- the rows orders.exclude leaves out included), a column per order column below, typed, named by id.\n"
+            "-- An empty cell is NULL and text is trimmed. A column the export lacks holds its default.",
+            table=table,
+        ),
         *columns,
         "",
-        "-- 1. checks: one row. kp_conflicts and every kp_empty_*, kp_fail_*, kp_unknown_* and",
-        "-- kp_outside_calendar_* must be 0; the other columns count rows, merged copies and exclusions.",
+        _(
+            "-- 1. checks: one row. kp_conflicts and every kp_empty_*, kp_fail_*, kp_unknown_* and\n"
+            "-- kp_outside_calendar_* must be 0; the other columns count rows, merged copies and exclusions."
+        ),
         checks_sql(o, w, d, table) + ";",
         "",
-        "-- 2. counts: one row per unit; mean as <id>__sum, <id>__n; rates, scores and rounding are kaoping's",
-        f"-- (save as CSV with kp_unit headed {key_label}, then kaoping evaluate -r {ref} that.csv)",
+        _(
+            "-- 2. counts: one row per unit; mean as <id>__sum, <id>__n; rates, scores and rounding are kaoping's\n"
+            "-- (save as CSV with kp_unit headed {key_label}, then kaoping evaluate -r {ref} that.csv)",
+            key_label=key_label,
+            ref=ref,
+        ),
         counts_sql(o, w, d, table) + ";",
     ]
     return "\n".join(header) + "\n"
@@ -141,7 +164,7 @@ def cond_text(c: Cond) -> str:
     if isinstance(c, Named):
         return c.id
     assert isinstance(c, Always)
-    return "every order"
+    return _("every order")
 
 
 def _negated(c: Cond) -> str:
@@ -170,8 +193,9 @@ def measure_of(o: Orders, name: str) -> Measure:
         if m.input == name:
             return m
     known = [m.input for m in o.measures]
-    hint = did_you_mean(name, known) or f"the counted inputs are: {', '.join(known)}"
-    raise fail("--orders", f"'{name}' is not an input counted from orders", hint, code="explain.not-a-measure")
+    hint = did_you_mean(name, known) or _("the counted inputs are: {inputs}", inputs=listed([code(k) for k in known]))
+    message = _("'{name}' is not an input counted from orders", name=name)
+    raise fail("--orders", message, hint, code="explain.not-a-measure")
 
 
 def _unit_is(column: str, unit: str) -> exp.Expr:
@@ -272,6 +296,7 @@ class Step:
     label: str
     kept: int  # the unit's orders passing this step and every one before
     dropped: int  # those this step leaves out
+    written: bool = False  # the label is the condition as the rules write it (code), not a named one's label
 
 
 @frozen
@@ -311,7 +336,8 @@ def funnel(session: Session, labels: dict[str, str], unit: str) -> Funnel:
     for i, m in enumerate(o.measures):
         counts = [int(row[f"kp_m{i}_s{j}"]) for j in range(len(conjuncts(m.where)) + 1)]
         steps = tuple(
-            Step(step_label(s), counts[j + 1], counts[j] - counts[j + 1]) for j, s in enumerate(conjuncts(m.where))
+            Step(step_label(s), counts[j + 1], counts[j] - counts[j + 1], not isinstance(s, (Named, Always)))
+            for j, s in enumerate(conjuncts(m.where))
         )
         column = o.column(m.unit).label
         out.append(
@@ -358,7 +384,7 @@ def order_list(session: Session, labels: dict[str, str], unit: str, measure: str
     o = session.orders
     cur = session.con.execute(orders_sql(o, session.window, "duckdb", "orders", unit, measure, left_out))
     ids = [c[0] for c in cur.description or ()]
-    heads = tuple((c, "left out by" if c == "kp_left_out_by" else o.column(c).label) for c in ids)
+    heads = tuple((c, _("left out by") if c == "kp_left_out_by" else o.column(c).label) for c in ids)
     rows = tuple(tuple(_plain(v) for v in r) for r in cur.fetchall())
     return OrderList(unit, measure, labels.get(measure, measure), left_out, heads, rows)
 

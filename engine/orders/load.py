@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from ..data.files import os_problem
 from ..errors import KaopingError, Problem, fail
+from ..i18n import _
 from .cells import bad_cell, bad_sql, default_sql, filled_sql, sql_type, typed_sql
 from .formats import TRIM, _sql_string
 from .model import OrderColumn, Orders
@@ -60,8 +61,8 @@ def load(con: duckdb.DuckDBPyConnection, orders: Orders, head: Head) -> Loaded:
 def _long_line(head: Head, line: int) -> KaopingError:
     return fail(
         head.display,
-        f"this line is longer than {MAX_LINE_BYTES // 2**20} MB: no work order is this long",
-        'if a quote (") opened on this line or above it is never closed, close it; otherwise check the file',
+        _("this line is longer than {mb} MB: no work order is this long", mb=MAX_LINE_BYTES // 2**20),
+        _('if a quote (") opened on this line or above it is never closed, close it; otherwise check the file'),
         line=line,
         code="export.line-too-long",
     )
@@ -179,8 +180,8 @@ def _transcoded(head: Head, out: Path) -> Path:
 def _not_text(head: Head, line: int) -> KaopingError:
     return fail(
         head.display,
-        "this line is neither UTF-8 nor GBK text",
-        "save the export from Excel as 'CSV UTF-8 (comma delimited)'",
+        _("this line is neither UTF-8 nor GBK text"),
+        _("save the export from Excel as 'CSV UTF-8 (comma delimited)'"),
         line=line,
         code="csv.encoding",
     )
@@ -222,8 +223,8 @@ def _create(con: duckdb.DuckDBPyConnection, orders: Orders, head: Head, relation
     except duckdb.OutOfMemoryException:
         raise fail(
             head.display,
-            "the export does not fit in the memory and temporary disk space kaoping gives DuckDB (600 MB)",
-            "export fewer months at a time, or free disk space in the temporary folder",
+            _("the export does not fit in the memory and temporary disk space kaoping gives DuckDB (600 MB)"),
+            _("export fewer months at a time, or free disk space in the temporary folder"),
             code="export.too-big",
         ) from None
     except duckdb.Error as e:
@@ -302,14 +303,14 @@ def _bad_cells(
     workbook: bool,
 ) -> KaopingError:
     """The first 100 bad cells, each at its line and column with its text, in design §5.2's words."""
-    flags = ", ".join(f"coalesce({bad}, false)" for _, bad in flagged)
-    where = " OR ".join(bad for _, bad in flagged)
+    flags = ", ".join(f"coalesce({bad}, false)" for _column, bad in flagged)
+    where = " OR ".join(bad for _column, bad in flagged)
     found = con.execute(f"SELECT kp_row, {flags} FROM orders WHERE {where} ORDER BY kp_row LIMIT {MAX_PROBLEMS}")
     hits = [
-        (int(kp_row), [c for (c, _), bad in zip(flagged, marks, strict=True) if bad])
+        (int(kp_row), [c for (c, _sql), bad in zip(flagged, marks, strict=True) if bad])
         for kp_row, *marks in found.fetchall()
     ]
-    texts, lines = _texts(head, {k for k, _ in hits}, raw_of, sheet_rows, con)
+    texts, lines = _texts(head, {k for k, _cols in hits}, raw_of, sheet_rows, con)
     positions, headers = dict(head.columns), dict(head.headers)
     loaded = Loaded(head, "", 0, sheet_rows)
     problems = []
@@ -418,8 +419,8 @@ def _scan_problem(head: Head, error: str) -> KaopingError:
     if "Invalid unicode" in error:
         return fail(
             head.display,
-            "this line is not UTF-8 text, though the file begins as UTF-8",
-            "save the whole export from Excel as 'CSV UTF-8 (comma delimited)'",
+            _("this line is not UTF-8 text, though the file begins as UTF-8"),
+            _("save the whole export from Excel as 'CSV UTF-8 (comma delimited)'"),
             line=line,
             code="csv.encoding",
         )
@@ -428,8 +429,8 @@ def _scan_problem(head: Head, error: str) -> KaopingError:
     if "unterminated quote" in error:
         return fail(
             head.display,
-            'a quote (") opened in this row is never closed',
-            "close the quote where the cell ends, or delete it",
+            _('a quote (") opened in this row is never closed'),
+            _("close the quote where the cell ends, or delete it"),
             line=line,
             code="csv.unclosed-quote",
         )
@@ -446,8 +447,11 @@ def _line_ends(head: Head) -> KaopingError:
     """DuckDB's CSV reader stops (or, skipping title rows, reads nothing) where a file's lines end in two ways."""
     return fail(
         head.display,
-        "this file cannot be read as CSV: its lines end in two ways (Windows CRLF and Unix LF), or a quote is out of place",
-        "open it in Excel or WPS and save it again as 'CSV UTF-8 (comma delimited)'",
+        _(
+            "this file cannot be read as CSV: its lines end in two ways (Windows CRLF and Unix LF), "
+            "or a quote is out of place"
+        ),
+        _("open it in Excel or WPS and save it again as 'CSV UTF-8 (comma delimited)'"),
         code="export.unreadable",
     )
 
@@ -463,11 +467,10 @@ def _first_ragged(head: Head) -> _CsvRow | None:
 def _ragged(head: Head, line: int, cells: int, workbook_row: bool = False) -> Problem:
     """export.bad-row: a row wider or narrower than the header (design §5.2)."""
     hint = (
-        "delete the cells right of the table, or give them a header"
+        _("delete the cells right of the table, or give them a header")
         if workbook_row
-        else "a comma inside a cell that is not quoted?"
+        else _("a comma inside a cell that is not quoted?")
     )
     loaded = Loaded(head, "", 0)
-    return problem_at(
-        loaded, line, None, f"the row has {cells} cells and the header {head.width}", hint, "export.bad-row"
-    )
+    message = _("the row has {cells} cells and the header {width}", cells=cells, width=head.width)
+    return problem_at(loaded, line, None, message, hint, "export.bad-row")

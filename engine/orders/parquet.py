@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import KaopingError, fail
+from ..i18n import _
 from .formats import _sql_string
 from .model import OrderColumn, Orders
 
@@ -34,21 +35,21 @@ def parquet_schema(path: Path, display: str) -> list[tuple[str, str]]:
             rows = con.execute(f"DESCRIBE SELECT * FROM read_parquet({_sql_string(str(path))})").fetchall()
     except duckdb.Error:
         raise _unreadable(display) from None
-    return [(str(name), str(kind)) for name, kind, *_ in rows]
+    return [(str(name), str(kind)) for name, kind, *_rest in rows]
 
 
 def _unreadable(display: str) -> KaopingError:
     return fail(
         display,
-        "this file cannot be read as Parquet",
-        "export it again, or as CSV UTF-8; a .parquet name must hold a Parquet file",
+        _("this file cannot be read as Parquet"),
+        _("export it again, or as CSV UTF-8; a .parquet name must hold a Parquet file"),
         code="file.unreadable",
     )
 
 
 def parquet_names(path: Path, display: str) -> list[str]:
     """The column names, as a header row's cells."""
-    return [name for name, _ in parquet_schema(path, display)]
+    return [name for name, _kind in parquet_schema(path, display)]
 
 
 def native(column: OrderColumn, kind: str) -> bool:

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Literal
 
 from ..errors import KaopingError, Problem, UsageError
 from ..frozen import frozen
+from ..i18n import _, n_
+from . import code, listed
 from .checks import CheckRow, check_row, refuse_problems
 from .ir import Window
 from .sql import check_names, measure_values
@@ -52,7 +54,7 @@ def window_of(period: str) -> Window:
     """The month `period` (YYYY-MM) as the half-open window [first of the month 00:00, first of the next month)."""
     m = re.fullmatch(r"([0-9]{4})-([0-9]{2})", period)
     if m is None or not 1 <= int(m[2]) <= 12 or not 1 <= int(m[1]) <= 9998:
-        raise ValueError(f"the period {period!r} is not a month: give YYYY-MM, e.g. 2024-02")
+        raise ValueError(_("the period {period!r} is not a month: give YYYY-MM, e.g. 2024-02", period=period))
     year, month = int(m[1]), int(m[2])
     start = datetime(year, month, 1)
     end = datetime(year + month // 12, month % 12 + 1, 1)
@@ -89,7 +91,7 @@ def count_export(
     o = _orders(ruleset)
     window = window_of(run.period)
     display = display or str(path)
-    tell = progress or (lambda _: None)
+    tell = progress or (lambda _stage: None)
     if run.engine == "spark":
         checks, rows, loaded = _spark(ruleset, path, run, window, display, sheet, tell)
     else:
@@ -154,7 +156,7 @@ def _spark(
     checks = {str(k): int(v) for k, v in got.items()}
     tell("read")
     if _problems_counted(o, checks):
-        with _checked(ruleset, path, window, display, sheet, lambda _: None):
+        with _checked(ruleset, path, window, display, sheet, lambda _stage: None):
             pass
         raise RuntimeError(f"Spark counted problems in {display} that DuckDB does not find: {checks}")
     tell("checks")
@@ -214,26 +216,51 @@ def _unit_values(
     return tuple(out)
 
 
-def _count_text(n: int, one: str, many: str) -> str:
-    return f"{n:,} {one if n == 1 else many}"
-
-
 def summary_note(o: Orders, counted: Counted) -> str:
     """The one line said about the counting (stderr, input.notes): rows, merged copies, what was left out, due."""
-    parts = [_count_text(counted.loaded.rows, "row", "rows")]
+    rows = counted.loaded.rows
+    parts = [n_("{n:,} row", "{n:,} rows", rows, n=rows)]
     if counted.merged:
-        d = o.duplicates
-        which = (
-            f"the copy with the {d.keep} {_header(o, counted.loaded, d.by)}"
-            if d.keep is not None and d.by is not None
-            else "identical copies"
-        )
-        parts.append(f"{_count_text(counted.merged, 'order', 'orders')} exported more than once counted once ({which})")
-    left = [f"{label} {n:,}" for label, n in counted.excluded if n]
+        d, n = o.duplicates, counted.merged
+        if d.keep is not None and d.by is not None:
+            header = _header(o, counted.loaded, d.by)
+            if d.keep == "latest":
+                parts.append(
+                    n_(
+                        "{n:,} order exported more than once counted once (the copy with the latest {header})",
+                        "{n:,} orders exported more than once counted once (the copy with the latest {header})",
+                        n,
+                        n=n,
+                        header=header,
+                    )
+                )
+            else:
+                parts.append(
+                    n_(
+                        "{n:,} order exported more than once counted once (the copy with the earliest {header})",
+                        "{n:,} orders exported more than once counted once (the copy with the earliest {header})",
+                        n,
+                        n=n,
+                        header=header,
+                    )
+                )
+        else:
+            parts.append(
+                n_(
+                    "{n:,} order exported more than once counted once (identical copies)",
+                    "{n:,} orders exported more than once counted once (identical copies)",
+                    n,
+                    n=n,
+                )
+            )
+    left = [_("{label} {n:,}", label=label, n=n) for label, n in counted.excluded if n]
     if left:
-        parts.append("left out before counting: " + ", ".join(left))
-    parts.append(f"{_count_text(counted.dated_in_period, 'order', 'orders')} due in {counted.window.month}")
-    return f"{counted.loaded.head.display}: " + "; ".join(parts)
+        parts.append(_("left out before counting: {left}", left=listed(left)))
+    due = counted.dated_in_period
+    parts.append(
+        n_("{n:,} order due in {month}", "{n:,} orders due in {month}", due, n=due, month=counted.window.month)
+    )
+    return _("{file}: {text}", file=counted.loaded.head.display, text=_("; ").join(parts))
 
 
 def _header(o: Orders, loaded: Loaded, column: str) -> str:
@@ -243,7 +270,16 @@ def _header(o: Orders, loaded: Loaded, column: str) -> str:
 def _ignored_note(ruleset: Ruleset, loaded: Loaded) -> tuple[str, ...]:
     """The export's headers no order column claims, said as the unit-table reader says its own."""
     ignored = loaded.head.ignored
-    return (f"{loaded.head.display}: columns not used by {ruleset.ref}: {', '.join(ignored)}",) if ignored else ()
+    if not ignored:
+        return ()
+    return (
+        _(
+            "{file}: columns not used by {ref}: {columns}",
+            file=loaded.head.display,
+            ref=ruleset.ref,
+            columns=listed(ignored),
+        ),
+    )
 
 
 # ---- ledgers: unit-level tables giving the inputs orders do not ----
@@ -258,11 +294,16 @@ def _ledgers(ruleset: Ruleset, run: OrdersRun, units: Sequence[str]) -> dict[str
         if ledger is None:
             from ..errors import did_you_mean
 
-            hint = did_you_mean(ledger_id, [led.id for led in o.ledgers]) or "its ledgers: " + (
-                ", ".join(led.id for led in o.ledgers) or "none"
+            hint = did_you_mean(ledger_id, [led.id for led in o.ledgers]) or _(
+                "its ledgers: {ledgers}", ledgers=listed([code(led.id) for led in o.ledgers]) or _("none")
             )
             raise UsageError(
-                f"--input {ledger_id}=...: {ruleset.ref} has no ledger {ledger_id!r} ({hint})",
+                _(
+                    "--input {ledger}=...: {ref} has no ledger {ledger!r} ({hint})",
+                    ledger=ledger_id,
+                    ref=ruleset.ref,
+                    hint=hint,
+                ),
                 code="cli.unknown-ledger",
             )
         for unit, values in _read_ledger(ruleset, ledger, path, units).items():
@@ -305,12 +346,12 @@ def _unknown_ledger_unit(
     spellings = [s for u in o.units or () for s in (u.name, *u.aliases)] or list(units)
     close = difflib.get_close_matches(named, spellings, n=1, cutoff=0.6)
     if o.units is not None:
-        message = f"{header} '{named}' is not a unit of {ruleset.ref}"
-        advice = "add it to orders.units, or as an alias there"
+        message = _("{header} '{name}' is not a unit of {ref}", header=header, name=named, ref=ruleset.ref)
+        advice = _("add it to orders.units, or as an alias there")
     else:
-        message = f"{header} '{named}' is not a unit of the export: no order names it"
-        advice = "a ledger gives values to the units the export counts"
-    hint = f"did you mean {close[0]}? {advice}" if close else advice
+        message = _("{header} '{name}' is not a unit of the export: no order names it", header=header, name=named)
+        advice = _("a ledger gives values to the units the export counts")
+    hint = _("did you mean {name}? {advice}", name=close[0], advice=advice) if close else advice
     return Problem(display, line, 0, message, hint, code="export.unknown-unit")
 
 
@@ -334,7 +375,7 @@ def counted_table(ruleset: Ruleset, counted: Counted) -> Table:
     loaded = counted.loaded
     display = loaded.head.display
     try:
-        records, _, notes = read_rows(Source(rows, loaded.head.encoding, ",", "", frozenset()), ruleset, display)
+        records, _unused, notes = read_rows(Source(rows, loaded.head.encoding, ",", "", frozenset()), ruleset, display)
     except KaopingError as e:
         placed = KaopingError([_counted_problem(p, counted) for p in e.problems])
         placed.total = e.total
@@ -354,9 +395,14 @@ def _cell(value: int | float | None) -> str:
 def _counted_problem(p: Problem, counted: Counted) -> Problem:
     """A problem in the counted rows, named by its unit: `counted from t.csv: unit X: ...`."""
     unit = counted.units[p.line - 1] if 0 < p.line <= len(counted.units) else ""
-    where = f"unit {unit}: " if unit else ""
+    message = _("unit {unit}: {message}", unit=unit, message=p.message) if unit else p.message
     return replace(
-        p, file=f"counted from {counted.loaded.head.display}", line=0, col=0, message=where + p.message, source=""
+        p,
+        file=_("counted from {file}", file=counted.loaded.head.display),
+        line=0,
+        col=0,
+        message=message,
+        source="",
     )
 
 
@@ -379,5 +425,5 @@ def counting(
     Always DuckDB, whatever `run.engine` says: explain lists rows, which only the local table can give."""
     o = _orders(ruleset)
     window = window_of(run.period)
-    with _checked(ruleset, path, window, display or str(path), sheet, lambda _: None) as (con, loaded, _):
+    with _checked(ruleset, path, window, display or str(path), sheet, lambda _stage: None) as (con, loaded, _unused):
         yield Session(con, loaded, window, o)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from ..data import files
-from ..data.csv_in import Row, _decode, _delimiter
+from ..data.csv_in import Row, _decode, _delimiter, separator
 from ..data.files import input_size, os_problem, refuse_disguised
 from ..data.headers import (
     _ONE_SEPARATOR,
@@ -38,6 +38,7 @@ from ..data.headers import (
 from ..data.sheets import in_sheet
 from ..errors import KaopingError, Problem, fail
 from ..frozen import frozen
+from ..i18n import _
 from ..ruleset.model import Input
 
 if TYPE_CHECKING:
@@ -129,7 +130,7 @@ def read_head(orders: Orders, path: Path, display: str, sheet: str | None) -> He
     else:
         rows, text = _head_rows(path, display, sheet)
     if not rows:
-        raise fail(display, "the file is empty: it has no header row", line=1, code="data.empty-file")
+        raise fail(display, _("the file is empty: it has no header row"), line=1, code="data.empty-file")
     for row in rows[:HEADER_SEARCH]:
         refuse_absurd_width(row, display)
     inputs = [_stand_in(c) for c in orders.columns]
@@ -138,12 +139,12 @@ def read_head(orders: Orders, path: Path, display: str, sheet: str | None) -> He
     try:
         header = map_header(row, inputs, text.delimiter, display, {})
     except KaopingError as e:
-        raise KaopingError([_export_problem(p, orders, row) for p in e.problems]) from None
+        raise KaopingError([_export_problem(p, orders, row, text.delimiter) for p in e.problems]) from None
     if text.cut and row is rows[-1] and row.last > row.line:  # a quoted cell may run on past the head
         raise fail(
             display,
-            f"the header row does not end within the first {HEAD_BYTES // 1024} KB of the file",
-            "this is not a work-order export: check the file",
+            _("the header row does not end within the first {kb} KB of the file", kb=HEAD_BYTES // 1024),
+            _("this is not a work-order export: check the file"),
             line=row.line,
             code="export.line-too-long",
         )
@@ -209,11 +210,13 @@ def problem_at(loaded: Loaded, line: int, column: str | None, message: str, hint
 
     file = the display name, `line` the file line (or sheet row), col = the 1-based position of order column
     `column` (0 when None or absent), cell = "Sheet1!J57" in a workbook.  No source line is shown: the column
-    is a cell's position, not a character's, so a caret under it would point at the wrong place.
+    is a cell's position, not a character's, so a caret under it would point at the wrong place.  The column's
+    header as found in the file goes with it (Problem.column), so Chinese says 第 7 行「受理时间」列.
     """
     head = loaded.head
     col = head.position(column) if column else 0
-    problem = Problem(head.display, line, col, message, hint, code=code)
+    label = dict(head.headers).get(column, "") if column and col else ""
+    problem = Problem(head.display, line, col, message, hint, code=code, column=label)
     return in_sheet(problem, head.sheet or "") if head.kind == "xlsx" else problem
 
 
@@ -229,9 +232,12 @@ def export_size(path: Path, display: str) -> int:
     if info.st_size > MAX_EXPORT_BYTES:
         raise fail(
             display,
-            f"the file is {info.st_size / 2**30:,.1f} GiB; kaoping reads order exports of at most "
-            f"{MAX_EXPORT_BYTES // 2**30} GiB",
-            "export one month (or a few) at a time",
+            _(
+                "the file is {size:,.1f} GiB; kaoping reads order exports of at most {most} GiB",
+                size=info.st_size / 2**30,
+                most=MAX_EXPORT_BYTES // 2**30,
+            ),
+            _("export one month (or a few) at a time"),
             code="export.too-big",
         )
     return info.st_size
@@ -289,8 +295,8 @@ def _decoded(raw: bytes, display: str) -> tuple[str, str]:
             line = raw.count(b"\n", 0, e.start) + 1
         raise fail(
             display,
-            "this line is neither UTF-8 nor GBK text",
-            "save the export from Excel as 'CSV UTF-8 (comma delimited)'",
+            _("this line is neither UTF-8 nor GBK text"),
+            _("save the export from Excel as 'CSV UTF-8 (comma delimited)'"),
             line=line,
             code="csv.encoding",
         ) from None
@@ -309,8 +315,8 @@ def _head_bytes(path: Path, display: str) -> tuple[bytes, int]:
     if end < 0:
         raise fail(
             display,
-            f"the first {HEAD_BYTES // 1024} KB of the file hold no line break, so it has no header row",
-            "this is not a work-order export: check the file",
+            _("the first {kb} KB of the file hold no line break, so it has no header row", kb=HEAD_BYTES // 1024),
+            _("this is not a work-order export: check the file"),
             line=1,
             code="export.line-too-long",
         )
@@ -343,40 +349,62 @@ def _stand_in(column: OrderColumn) -> Input:
     return Input(column.id, "text", column.label, column.aliases, default=column.default)
 
 
-def _export_problem(p: Problem, orders: Orders, row: Row) -> Problem:
+def _export_problem(p: Problem, orders: Orders, row: Row, delimiter: str) -> Problem:
     """A header problem of the data readers in an export's words (design §5.2): code export.*, hints about
-    orders.columns rather than the ruleset's inputs."""
-    missing = _MISSING.match(p.message)
-    if p.code == "data.missing-column" and missing:
-        column = orders.column(missing.group(2))
-        message = f"the column {column.label} ({column.id}) is missing"
-        return replace(p, message=message, hint=_missing_hint(p, column, row), code="export.missing-column")
-    unknown = _UNKNOWN.match(p.message)
-    if p.code == "data.unknown-column" and unknown:
-        column = orders.column(unknown.group(2))
-        message = (
-            f"the column '{unknown.group(1)}' is no order column, so {column.label} ({column.id}) would be "
-            f"{column.default} for every order"
+    orders.columns rather than the ruleset's inputs.
+
+    The column is found by its id in the message (which names it in either language), the header cell by the
+    problem's column, so the data readers' words may be translated without this losing track of them."""
+    if p.code == "data.missing-column" and (column := _named(p, orders)) is not None:
+        message = _("the column {label} ({id}) is missing", label=column.label, id=column.id)
+        return replace(p, message=message, hint=_missing_hint(p, column, row, delimiter), code="export.missing-column")
+    if p.code == "data.unknown-column" and p.col and (column := _named(p, orders)) is not None:
+        found = row.cells[p.col - 1].strip()
+        message = _(
+            "the column '{found}' is no order column, so {label} ({id}) would be {default} for every order",
+            found=found,
+            label=column.label,
+            id=column.id,
+            default=column.default,
         )
-        hint = f"did you mean {column.label}? rename the column, or add it to orders.columns[{column.id}].aliases"
+        hint = _(
+            "did you mean {label}? rename the column, or add it to orders.columns[{id}].aliases",
+            label=column.label,
+            id=column.id,
+        )
         return replace(p, message=message, hint=hint, code="export.unknown-column")
     return p
 
 
-def _missing_hint(p: Problem, column: OrderColumn, row: Row) -> str:
+def _named(p: Problem, orders: Orders) -> OrderColumn | None:
+    """The order column a header problem names by its id: in parentheses (either width, the id maybe in
+    backticks), else anywhere as a whole word; the longest id wins."""
+    for pattern in (r"[(（]`?{}`?[)）]", r"(?<![\w.]){}(?![\w.])"):
+        named = [c for c in orders.columns if re.search(pattern.format(re.escape(c.id)), p.message)]
+        if named:
+            return max(named, key=lambda c: len(c.id))
+    return None
+
+
+def _missing_hint(p: Problem, column: OrderColumn, row: Row, delimiter: str) -> str:
     """The wrong separator when that is why; else the header's near miss (did you mean?); else the headers."""
-    if p.hint.startswith("the header row is separated by"):
+    if separator(row.cells, delimiter):
         return p.hint
     if p.col:
         near = row.cells[p.col - 1].strip()
         names = [n for n in column.headers]
         best = difflib.get_close_matches(near, names, n=1, cutoff=0) or [column.label]
-        return f"the header has {near}: did you mean {best[0]}?"
+        return _("the header has {near}: did you mean {best}?", near=near, best=best[0])
     shown = [c.strip() for c in row.cells if c.strip()]
-    listed = ", ".join(shown[:20]) + (f", … ({len(shown)} in all)" if len(shown) > 20 else "")
-    also = f" (or {', '.join(column.aliases)})" if column.aliases else ""
-    return f"the header has {listed}: add a column headed {column.label}{also}"
-
-
-_MISSING = re.compile(r"the required column '(.*)' \((.+)\) is missing")
-_UNKNOWN = re.compile(r"the column '(.*)' is not an input of the ruleset, so .* \((.+)\) would be .*")
+    if len(shown) > 20:
+        listed = _("{first}, … ({n} in all)", first=", ".join(shown[:20]), n=len(shown))
+    else:
+        listed = ", ".join(shown)
+    if column.aliases:
+        return _(
+            "the header has {listed}: add a column headed {label} (or {aliases})",
+            listed=listed,
+            label=column.label,
+            aliases=", ".join(column.aliases),
+        )
+    return _("the header has {listed}: add a column headed {label}", listed=listed, label=column.label)

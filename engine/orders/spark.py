@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import KaopingError, UsageError, fail
+from ..i18n import N_, _
 from .cells import INTEGER, number_regex
 from .formats import DEFAULT_FORMATS, TRIM, spark_sql
 
@@ -34,8 +35,8 @@ if TYPE_CHECKING:
     from .model import OrderColumn, Orders
     from .source import Head
 
-MISSING = "--engine spark needs pyspark: pip install -e '.[spark]'"
-FAILED = "Spark could not start (is Java 17 installed?)"
+MISSING = N_("--engine spark needs pyspark: pip install -e '.[spark]'")
+FAILED = N_("Spark could not start (is Java 17 installed?)")
 _SESSION: Any = None  # the process's one SparkSession, started by session() on first use
 _LOG: Path | None = None  # where the JVM's own stdout and stderr go (kept off the user's terminal)
 _BITS = 33  # monotonically_increasing_id(): the partition id above bit 33, the row within it below
@@ -66,15 +67,21 @@ def refuse_layout(head: Head) -> None:
     """What Spark cannot read as DuckDB does: a workbook (exit 2, as the CLI says it), a header below line 1."""
     if head.kind == "xlsx":
         raise UsageError(
-            f"--engine spark reads CSV or Parquet exports, not a workbook ({head.display}): save the sheet as CSV, "
-            "or leave out --engine spark (DuckDB reads workbooks)",
+            _(
+                "--engine spark reads CSV or Parquet exports, not a workbook ({file}): save the sheet as CSV, "
+                "or leave out --engine spark (DuckDB reads workbooks)",
+                file=head.display,
+            ),
             code="cli.spark-workbook",
         )
     if head.kind == "csv" and (head.header_line != 1 or head.skip > 1):
         raise fail(
             head.display,
-            "for --engine spark the header must be the first line",
-            f"delete the {head.header_line - 1} line(s) above the header, or leave out --engine spark",
+            _("for --engine spark the header must be the first line"),
+            _(
+                "delete the {n} line(s) above the header, or leave out --engine spark",
+                n=head.header_line - 1,
+            ),
             line=head.header_line,
             code="export.spark-title-rows",
         )
@@ -96,8 +103,8 @@ def session(master: str | None = None) -> Any:
     except ImportError:
         raise fail(
             "--engine spark",
-            MISSING,
-            "or leave out --engine spark: DuckDB counts the export",
+            _(MISSING),
+            _("or leave out --engine spark: DuckDB counts the export"),
             code="engine.spark-missing",
         ) from None
     builder = SparkSession.builder.appName("kaoping")
@@ -154,8 +161,11 @@ def _quiet_jvm() -> Iterator[None]:
 def _failed(e: Exception) -> KaopingError:
     """engine.spark-failed, with the first line of what went wrong and where the JVM's log is."""
     said = str(e).strip().splitlines()[0][:200] if str(e).strip() else type(e).__name__
-    log = f"; its log: {_LOG}" if _LOG is not None and _LOG.exists() and _LOG.stat().st_size else ""
-    return fail("--engine spark", FAILED, f"{said}{log}", code="engine.spark-failed")
+    if _LOG is not None and _LOG.exists() and _LOG.stat().st_size:
+        hint = _("{said}; its log: {log}", said=said, log=_LOG)
+    else:
+        hint = said
+    return fail("--engine spark", _(FAILED), hint, code="engine.spark-failed")
 
 
 # ---- the typed view ----
