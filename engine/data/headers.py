@@ -105,7 +105,7 @@ def map_header(
     if problems:
         raise KaopingError(problems)
     width = max((col + 1 for col, cell in enumerate(row.cells) if cell.strip()), default=0)
-    held = {columns[i.id]: f"{i.label} ({i.id})" for i in inputs if i.id in columns}
+    held = {columns[i.id]: _("{label} ({id})", label=i.label, id=i.id) for i in inputs if i.id in columns}
     return Header(columns, held, width, tuple(text for _col, text in unclaimed))
 
 
