@@ -9,6 +9,7 @@ import pytest
 from kaoping import i18n
 from kaoping.data import read_table
 from kaoping.errors import KaopingError
+from kaoping.files import write_atomically
 from kaoping.ruleset.load import load_ruleset
 
 from .conftest import SEED_RULESET, run_cli
@@ -90,4 +91,15 @@ def test_a_missing_file_says_the_systems_reason_in_chinese(tmp_path: Path) -> No
     assert (problem.message, problem.hint) == (
         "读不了输入文件：没有这个文件或文件夹",
         "请检查路径：没有叫这个名字的文件",
+    )
+
+
+def test_a_result_written_into_a_folder_that_does_not_exist_is_refused_in_chinese(tmp_path: Path) -> None:
+    target = tmp_path / "没有的文件夹" / "结果.csv"
+    with i18n.speaking("zh"), pytest.raises(KaopingError) as refused:
+        write_atomically(target, "x\n")
+    (problem,) = refused.value.problems
+    assert (problem.message, problem.hint) == (
+        f"文件夹 {tmp_path / '没有的文件夹'}/ 不存在",
+        "请先建好这个文件夹，或写到别的地方",
     )

@@ -8,7 +8,8 @@ import stat
 from pathlib import Path
 
 from ..errors import KaopingError, fail
-from ..i18n import N_, _, current
+from ..files import reason
+from ..i18n import N_, _
 
 MAX_INPUT_BYTES = 200 * 2**20  # a CSV or workbook larger than this is refused from its size alone, before it is read
 HEAD_BYTES = 4096  # what is read to tell a file's real kind (a workbook named .csv, UTF-16 text)
@@ -63,24 +64,11 @@ _REFUSALS = {
     ),
 }
 
-# the system's reasons in Chinese (the system says its own, strerror, in English): only Chinese uses these
-_REASONS = {
-    errno.ENOENT: N_("no such file or directory"),
-    errno.EACCES: N_("permission denied"),
-    errno.ENAMETOOLONG: N_("file name too long"),
-    errno.EISDIR: N_("is a directory"),
-    errno.EIO: N_("input/output error"),
-    errno.ENOSPC: N_("no space left on device"),
-    errno.EBUSY: N_("device or resource busy"),
-}
-
 
 def system_reason(error: OSError) -> str:
-    """Why the system refused, as it says it (strerror) in English, in the user's words in Chinese; never Python's
-    name for the error."""
-    if current() == "zh" and error.errno in _REASONS:
-        return _(_REASONS[error.errno])
-    return error.strerror or _("the system refused to read it")
+    """Why the system refused the read, in the user's language (see engine.files.reason); never Python's name for
+    the error."""
+    return reason(error) or _("the system refused to read it")
 
 
 def os_problem(error: OSError, display: str) -> KaopingError:
