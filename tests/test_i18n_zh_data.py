@@ -27,7 +27,7 @@ def test_a_cells_problem_is_placed_by_its_row_and_its_columns_label(tmp_path: Pa
     data.write_text(HEADER + "甲局,35,30,28,0,0\n乙局,1_0,30,28,0,0\n丙局,30,30,,0,0\n", encoding="utf-8")
     err = zh(data)
     assert f"{data}:3:2: 第 3 行「应办结工单数」列：「1_0」不是数字\n    提示：去掉数字里的分隔符：10\n" in err
-    assert f"{data}:4:4: 第 4 行「按期办结工单数」列：没有填写\n    提示：请填上数值\n" in err
+    assert f"{data}:4:4: 第 4 行「按期办结工单数」列：没有填写\n    提示：请把这一格填上\n" in err
 
 
 def test_a_value_beyond_its_bound_names_the_other_column_in_quotes(tmp_path: Path) -> None:
