@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -10,6 +11,30 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .errors import fail
+from .i18n import N_, _, current
+
+# the system's reasons in Chinese (the system says its own, strerror, in English): only Chinese uses these
+_REASONS = {
+    errno.ENOENT: N_("no such file or directory"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("operation not permitted"),
+    errno.ENAMETOOLONG: N_("file name too long"),
+    errno.EISDIR: N_("is a directory"),
+    errno.ENOTDIR: N_("not a directory"),
+    errno.EIO: N_("input/output error"),
+    errno.ENOSPC: N_("no space left on device"),
+    errno.EROFS: N_("read-only file system"),
+    errno.EBUSY: N_("device or resource busy"),
+}
+
+
+def reason(error: OSError) -> str | None:
+    """Why the system refused, as it says it (strerror, in English; None when it says nothing), or in Chinese
+    when kaoping speaks Chinese and knows the refusal by its errno."""
+    if error.errno in _REASONS and current() == "zh":
+        return _(_REASONS[error.errno])
+    return error.strerror
+
 
 _BUFFER = 1 << 20  # bytes buffered before a write: a few system calls for a large file's small pieces
 
@@ -43,21 +68,21 @@ def write_files(files: Sequence[tuple[Path, Content]], protect: tuple[Path, ...]
     through, not replaced; folders, devices and the files in `protect` (the
     run's own inputs) are refused.
     """
-    targets = [(path, _target(path, protect)) for path, _ in files]
+    targets = [(path, _target(path, protect)) for path, _data in files]
     temporaries: list[str] = []
-    current = files[0][0]
+    writing = files[0][0]
     try:
-        for (path, target), (_, data) in zip(targets, files, strict=False):
-            current = path
+        for (path, target), (_path, data) in zip(targets, files, strict=False):
+            writing = path
             _temporary(path, target, data, temporaries)
         for tmp, (path, target) in zip(temporaries, targets, strict=False):
-            current = path
+            writing = path
             os.replace(tmp, target)
     except OSError as e:
         raise fail(
-            str(current),
-            f"cannot write the file: {e.strerror}",
-            "check the disk and the folder's permissions",
+            str(writing),
+            _("cannot write the file: {reason}", reason=reason(e)),
+            _("check the disk and the folder's permissions"),
             code="file.cannot-write",
         ) from None
     finally:
@@ -73,8 +98,8 @@ def _target(path: Path, protect: tuple[Path, ...]) -> Path:
     except OSError as e:
         raise fail(
             str(path),
-            f"cannot write there: {e.strerror}",
-            "choose a shorter name, or a folder you can write to",
+            _("cannot write there: {reason}", reason=reason(e)),
+            _("choose a shorter name, or a folder you can write to"),
             code="file.bad-name",
         ) from None
     return target
@@ -92,8 +117,8 @@ def _temporary(path: Path, target: Path, data: Content, temporaries: list[str]) 
     except OSError as e:
         raise fail(
             str(path),
-            f"cannot write here: {e.strerror}",
-            "choose a folder you can write to",
+            _("cannot write here: {reason}", reason=reason(e)),
+            _("choose a folder you can write to"),
             code="file.folder-not-writable",
         ) from None
     temporaries.append(tmp)
@@ -150,25 +175,26 @@ def _check_target(path: Path, target: Path, protect: tuple[Path, ...]) -> None:
     if not folder.is_dir():
         raise fail(
             str(path),
-            f"the folder {folder}/ does not exist",
-            "create it first, or write somewhere else",
+            _("the folder {folder}/ does not exist", folder=folder),
+            _("create it first, or write somewhere else"),
             code="file.no-such-folder",
         )
     if target.is_dir():
         raise fail(
             str(path),
-            "that is a folder, not a file",
-            f"give a file name, e.g. {path / 'result.csv'}",
+            _("that is a folder, not a file"),
+            _("give a file name, e.g. {example}", example=path / "result.csv"),
             code="file.folder",
         )
     if target.exists() and not target.is_file():
-        raise fail(str(path), "that is not an ordinary file", "write to an ordinary file", code="file.not-regular")
+        message, hint = _("that is not an ordinary file"), _("write to an ordinary file")
+        raise fail(str(path), message, hint, code="file.not-regular")
     for other in protect:
         if target.exists() and other.exists() and os.path.samefile(target, other):
             raise fail(
                 str(path),
-                "that is an input of this run; writing there would destroy it",
-                "write the result to another file",
+                _("that is an input of this run; writing there would destroy it"),
+                _("write the result to another file"),
                 code="file.overwrites-input",
             )
 

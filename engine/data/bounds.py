@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ..errors import Problem
+from ..i18n import _
 from ..ruleset.model import Input
 from .records import Value
 
@@ -27,15 +28,31 @@ def check_bounds(
                 message = _bound_message(item, value, too, bound, limit, inputs)
                 # a bound naming another field is the row disagreeing with itself (more on time than completed)
                 code = "data.inconsistent-fields" if isinstance(bound, str) else "data.out-of-bounds"
-                problems.append(Problem(display, line, col, message, code=code))
+                problems.append(Problem(display, line, col, message, code=code, column=item.label))
     return problems
 
 
 def _bound_message(
     item: Input, value: Value, too: str, bound: float | str, limit: Value, inputs: Sequence[Input]
 ) -> str:
-    word = "less" if too == "below" else "more"
     if isinstance(bound, str):
         other = next(i for i in inputs if i.id == bound)
-        return f"{item.label} ({item.id}) is {value}, {word} than {other.label} ({other.id}) {limit}"
-    return f"{item.label} ({item.id}) is {value}, {word} than the allowed {limit:g}"
+        fields = dict(label=item.label, id=item.id, value=value, other=other.label, other_id=other.id, limit=limit)
+        if too == "below":
+            return _("{label} ({id}) is {value}, less than {other} ({other_id}) {limit}", **fields)
+        return _("{label} ({id}) is {value}, more than {other} ({other_id}) {limit}", **fields)
+    if too == "below":
+        return _(
+            "{label} ({id}) is {value}, less than the allowed {limit:g}",
+            label=item.label,
+            id=item.id,
+            value=value,
+            limit=limit,
+        )
+    return _(
+        "{label} ({id}) is {value}, more than the allowed {limit:g}",
+        label=item.label,
+        id=item.id,
+        value=value,
+        limit=limit,
+    )

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 
 from ..errors import Problem
+from ..i18n import _
 from ..ruleset.model import Input
 from .csv_in import ESCAPED_STARTS, Row
 from .records import Value
@@ -46,9 +47,10 @@ def parse_row(
                         display,
                         row.line,
                         where,
-                        f"{item.label} ({item.id}) is empty",
-                        "fill in a value",
+                        _("{label} ({id}) is empty", label=item.label, id=item.id),
+                        _("fill in a value"),
                         code="data.empty-cell",
+                        column=item.label,
                     )
                 )
             else:
@@ -59,7 +61,8 @@ def parse_row(
         try:
             values[item.id] = convert(cell, item.type)
         except CellError as e:
-            problems.append(Problem(display, row.line, where, f"{item.label} ({item.id}): {e}", e.hint, code=e.code))
+            message = _("{label} ({id}): {error}", label=item.label, id=item.id, error=e)
+            problems.append(Problem(display, row.line, where, message, e.hint, code=e.code, column=item.label))
     return values, problems
 
 
@@ -93,14 +96,14 @@ def _refuse_digit_separators(cell: str) -> None:
     if "_" in cell:
         plain = cell.replace("_", "")
         raise CellError(
-            f"'{cell}' is not a number",
-            f"remove the digit separator: {plain}" if re.fullmatch(_NUMERAL, plain) else "",
+            _("'{cell}' is not a number", cell=cell),
+            _("remove the digit separator: {plain}", plain=plain) if re.fullmatch(_NUMERAL, plain) else "",
             code="data.digit-separator",
         )
     if "," in cell and re.fullmatch(_THOUSANDS, cell):
         raise CellError(
-            f"'{cell}' is not a number",
-            f"remove the thousands separator: {cell.replace(',', '')}",
+            _("'{cell}' is not a number", cell=cell),
+            _("remove the thousands separator: {plain}", plain=cell.replace(",", "")),
             code="data.digit-separator",
         )
 
@@ -121,11 +124,12 @@ def _refuse_other_digits(cell: str) -> None:
     if ascii_form == cell or not any(ch.isdecimal() and not ch.isascii() for ch in cell):
         return
     hint = (
-        f"type it in ASCII digits: {ascii_form}"
+        _("type it in ASCII digits: {plain}", plain=ascii_form)
         if re.fullmatch(_NUMERAL, ascii_form)
-        else "type it in ASCII digits (switch the input method to half-width)"
+        else _("type it in ASCII digits (switch the input method to half-width)")
     )
-    raise CellError(f"'{cell}' is written in full-width or non-ASCII digits", hint, code="data.non-ascii-digits")
+    message = _("'{cell}' is written in full-width or non-ASCII digits", cell=cell)
+    raise CellError(message, hint, code="data.non-ascii-digits")
 
 
 def _integer(cell: str) -> int:
@@ -140,7 +144,7 @@ def _integer(cell: str) -> int:
     except ValueError:
         number = _decimal(cell)
         if number != number.to_integral_value():
-            raise CellError(f"'{cell}' is not a whole number", code="data.not-a-whole-number") from None
+            raise CellError(_("'{cell}' is not a whole number", cell=cell), code="data.not-a-whole-number") from None
         return int(number)
     _check_magnitude(value, cell)
     return value
@@ -151,9 +155,9 @@ def _decimal(cell: str) -> Decimal:
     try:
         number = Decimal(cell)
     except InvalidOperation:
-        raise CellError(f"'{cell}' is not a number") from None
+        raise CellError(_("'{cell}' is not a number", cell=cell)) from None
     if not number.is_finite():
-        raise CellError(f"'{cell}' is not a number")
+        raise CellError(_("'{cell}' is not a number", cell=cell))
     _check_magnitude(number, cell)
     return number
 
@@ -162,7 +166,9 @@ def _check_magnitude(value: int | Decimal, cell: str) -> None:
     """Refuse a value beyond the largest float: scores are floats, and int(Decimal('1e999999999')) would not finish."""
     if not -_LARGEST <= value <= _LARGEST:
         raise CellError(
-            f"'{cell}' is out of range", "no count or measure is this large: check the cell", code="data.too-large"
+            _("'{cell}' is out of range", cell=cell),
+            _("no count or measure is this large: check the cell"),
+            code="data.too-large",
         )
 
 
@@ -179,17 +185,23 @@ def control_problem(line: int, col: int, what: str, text: str, display: str) -> 
     if not found:
         return None
     if unicodedata.category(found) == "Cc":
-        message, code = f"{what} contains a control character (U+{ord(found):04X})", "data.control-character"
+        message = _("{what} contains a control character (U+{point:04X})", what=what, point=ord(found))
+        code = "data.control-character"
     else:
         name = unicodedata.name(found, "FORMAT CHARACTER")
-        message = f"{what} contains an invisible formatting character (U+{ord(found):04X} {name})"
+        message = _(
+            "{what} contains an invisible formatting character (U+{point:04X} {name})",
+            what=what,
+            point=ord(found),
+            name=name,
+        )
         code = "data.format-character"
     return Problem(
         display,
         line,
         col + 1,
         message,
-        "delete it; it is invisible in most editors and often comes with a copy and paste",
+        _("delete it; it is invisible in most editors and often comes with a copy and paste"),
         code=code,
     )
 
@@ -213,7 +225,7 @@ def control_characters(row: Row, names: Mapping[int, str], display: str) -> list
     if joined.isprintable() or not _invisible("".join(c.strip() for c in row.cells)):
         return []
     found = (
-        control_problem(row.line, col, names.get(col, "the cell"), cell.strip(), display)
+        control_problem(row.line, col, names.get(col) or _("the cell"), cell.strip(), display)
         for col, cell in enumerate(row.cells)
     )
     return [p for p in found if p]

@@ -23,12 +23,22 @@ from typing import Any, NamedTuple
 
 from ..errors import Problem, fail
 from ..frozen import frozen
+from ..i18n import N_, _
 
 # What a row's cells may be separated by, as a message names them.  The
 # reader accepts ',' and tab; the others are what a Chinese keyboard or a
 # European spreadsheet puts between cells.
-SEPARATORS = {",": "',' (commas)", "\t": "tabs", "，": "'，' (full-width commas)", ";": "';' (semicolons)"}
-USE = {",": "','", "\t": "tabs"}
+# The names are marked for the catalog (N_) and translated where a message says them (_).
+SEPARATORS = {
+    ",": N_("',' (commas)"),
+    "\t": N_("tabs"),
+    "，": N_("'，' (full-width commas)"),
+    ";": N_("';' (semicolons)"),
+}
+USE = {",": N_("','"), "\t": N_("tabs")}
+
+SAVE_AS_CSV = N_("save it from Excel as 'CSV UTF-8 (comma delimited)'")
+"""The hint for a file that is not UTF-8 text: Excel's (and WPS's) way of saving one, named as their menus say it."""
 
 _LINE_BREAK = re.compile("[\r\n]")
 # A text cell kaoping's CSV writer prefixes with ' (a spreadsheet would run =, +, -, @ as a formula, and a
@@ -146,8 +156,8 @@ def _decode(raw: bytes, display: str) -> tuple[str, str]:
         return text, encoding
     raise fail(
         display,
-        "the file is neither UTF-8 nor GBK text",
-        "save it from Excel as 'CSV UTF-8 (comma delimited)'",
+        _("the file is neither UTF-8 nor GBK text"),
+        _(SAVE_AS_CSV),
         code="csv.encoding",
     )
 
@@ -196,15 +206,20 @@ def _reader_error(error: csv.Error) -> tuple[str, str, str]:
     """The csv module's complaint in the user's terms: the message, a hint and the problem's code."""
     if "field limit" in str(error):
         return (
-            f"a cell here is longer than {csv.field_size_limit()} characters, the most a cell may hold",
-            'if a quote (") opened on this line or above it is never closed, the lines after it run into one cell: '
-            "close the quote; otherwise shorten the cell",
+            _(
+                "a cell here is longer than {limit} characters, the most a cell may hold",
+                limit=csv.field_size_limit(),
+            ),
+            _(
+                'if a quote (") opened on this line or above it is never closed, the lines after it run into one cell: '
+                "close the quote; otherwise shorten the cell"
+            ),
             "csv.cell-too-long",
         )
     # any other complaint (the csv module's own words, never shown: they name its internals) is about quotes
     return (
-        "this line cannot be read as CSV",
-        'check its quotes ("): a cell that holds a quote must be quoted as a whole, with the quote doubled ("")',
+        _("this line cannot be read as CSV"),
+        _('check its quotes ("): a cell that holds a quote must be quoted as a whole, with the quote doubled ("")'),
         "csv.bad-quotes",
     )
 
@@ -226,8 +241,12 @@ def unclosed_quote(row: Row, display: str, delimiter: str = "") -> Problem | Non
                 display,
                 row.line,
                 col + 1,
-                'a quote (") opened in this row is never closed',
-                f"the cell runs on to line {row.last}, taking in every line between: close the quote where the cell ends, or delete it",
+                _('a quote (") opened in this row is never closed'),
+                _(
+                    "the cell runs on to line {last}, taking in every line between: "
+                    "close the quote where the cell ends, or delete it",
+                    last=row.last,
+                ),
                 code="csv.unclosed-quote",
             )
     return None
@@ -255,7 +274,10 @@ def wrong_separator(row: Row, delimiter: str, display: str) -> Problem | None:
         display,
         row.line,
         col,
-        f"this row is separated by {SEPARATORS[found]}; use {USE[delimiter]}",
-        f"the header row is separated by {USE[delimiter]}, and every row must be separated the same way",
+        _("this row is separated by {found}; use {use}", found=_(SEPARATORS[found]), use=_(USE[delimiter])),
+        _(
+            "the header row is separated by {use}, and every row must be separated the same way",
+            use=_(USE[delimiter]),
+        ),
         code="csv.wrong-separator",
     )

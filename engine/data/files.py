@@ -8,6 +8,8 @@ import stat
 from pathlib import Path
 
 from ..errors import KaopingError, fail
+from ..files import reason
+from ..i18n import N_, _
 
 MAX_INPUT_BYTES = 200 * 2**20  # a CSV or workbook larger than this is refused from its size alone, before it is read
 HEAD_BYTES = 4096  # what is read to tell a file's real kind (a workbook named .csv, UTF-16 text)
@@ -26,20 +28,24 @@ def input_size(path: Path, display: str) -> int:
         raise os_problem(e, display) from None
     if stat.S_ISDIR(info.st_mode):
         raise fail(
-            display, "this is a folder, not a data file", "give the CSV or .xlsx file itself", code="file.folder"
+            display, _("this is a folder, not a data file"), _("give the CSV or .xlsx file itself"), code="file.folder"
         )
     if not stat.S_ISREG(info.st_mode):
         raise fail(
             display,
-            "this is not a regular file (a device, a pipe or a socket)",
-            "give the CSV or .xlsx file itself",
+            _("this is not a regular file (a device, a pipe or a socket)"),
+            _("give the CSV or .xlsx file itself"),
             code="file.not-regular",
         )
     if info.st_size > MAX_INPUT_BYTES:
         raise fail(
             display,
-            f"the file is {info.st_size / 2**20:,.0f} MB; kaoping reads inputs of at most {MAX_INPUT_BYTES // 2**20} MB",
-            "a month's records are far smaller: check that this is the right file, or split it",
+            _(
+                "the file is {size:,.0f} MB; kaoping reads inputs of at most {most} MB",
+                size=info.st_size / 2**20,
+                most=MAX_INPUT_BYTES // 2**20,
+            ),
+            _("a month's records are far smaller: check that this is the right file, or split it"),
             code="file.too-big",
         )
     return info.st_size
@@ -47,23 +53,29 @@ def input_size(path: Path, display: str) -> int:
 
 # an operating system's refusal, by its errno: the hint that helps and the code that names it
 _REFUSALS = {
-    errno.ENOENT: ("check the path: no file has this name", "file.not-found"),
+    errno.ENOENT: (N_("check the path: no file has this name"), "file.not-found"),
     errno.EACCES: (
-        "the file's permissions do not let you read it: ask its owner, or copy it somewhere you can",
+        N_("the file's permissions do not let you read it: ask its owner, or copy it somewhere you can"),
         "file.no-permission",
     ),
     errno.ENAMETOOLONG: (
-        "a file name may be at most 255 bytes (a Chinese character takes 3): rename the file",
+        N_("a file name may be at most 255 bytes (a Chinese character takes 3): rename the file"),
         "file.name-too-long",
     ),
 }
 
 
+def system_reason(error: OSError) -> str:
+    """Why the system refused the read, in the user's language (see engine.files.reason); never Python's name for
+    the error."""
+    return reason(error) or _("the system refused to read it")
+
+
 def os_problem(error: OSError, display: str) -> KaopingError:
     """An operating-system refusal (no such file, no permission, a name too long) told as the user's problem."""
-    reason = error.strerror or "the system refused to read it"  # never Python's name for the error
     hint, code = _REFUSALS.get(error.errno or 0, ("", "file.unreadable"))
-    return fail(display, f"cannot read the input file: {reason}", hint, code=code)
+    message = _("cannot read the input file: {reason}", reason=system_reason(error))
+    return fail(display, message, _(hint) if hint else "", code=code)
 
 
 def head(path: Path, display: str) -> bytes:
@@ -120,30 +132,33 @@ def _utf32_without_bom(head: bytes) -> bool:
 # a file whose bytes are another kind than kaoping reads: what it is, the way out, and its code
 _REFUSED_KINDS = {
     "html": (
-        "this is a web page (HTML), not a CSV file or a workbook, whatever its name",
-        "open it in Excel or WPS and save it as .xlsx (or as CSV UTF-8)",
+        N_("this is a web page (HTML), not a CSV file or a workbook, whatever its name"),
+        N_("open it in Excel or WPS and save it as .xlsx (or as CSV UTF-8)"),
         "file.web-page",
     ),
     "xls": (
-        "this is an old Excel workbook (.xls), or a workbook protected by a password",
-        "in Excel or WPS, remove the password and save it as .xlsx (or as CSV UTF-8)",
+        N_("this is an old Excel workbook (.xls), or a workbook protected by a password"),
+        N_("in Excel or WPS, remove the password and save it as .xlsx (or as CSV UTF-8)"),
         "file.old-excel",
     ),
     "utf32": (
-        "this file is UTF-32 text, four bytes a character",
-        "in Excel or WPS, or in a text editor, save it as 'CSV UTF-8 (逗号分隔)' ('CSV UTF-8 (Comma delimited)')",
+        N_("this file is UTF-32 text, four bytes a character"),
+        N_("in Excel or WPS, or in a text editor, save it as 'CSV UTF-8 (逗号分隔)' ('CSV UTF-8 (Comma delimited)')"),
         "csv.utf32",
     ),
     "utf16": (
-        "this file is UTF-16 text (what Excel saves as 'Unicode 文本' / 'Unicode Text')",
-        "in Excel or WPS, save it as 'CSV UTF-8 (逗号分隔)' ('CSV UTF-8 (Comma delimited)')",
+        N_("this file is UTF-16 text (what Excel saves as 'Unicode 文本' / 'Unicode Text')"),
+        N_("in Excel or WPS, save it as 'CSV UTF-8 (逗号分隔)' ('CSV UTF-8 (Comma delimited)')"),
         "csv.utf16",
     ),
 }
 
 
 # the workbook kinds kaoping reads, by the name they must carry, and how each is called in a message
-_WORKBOOKS = {"xlsx": (".xlsx", "an Excel workbook (.xlsx)"), "ods": (".ods", "an OpenDocument spreadsheet (.ods)")}
+_WORKBOOKS = {
+    "xlsx": (".xlsx", N_("an Excel workbook (.xlsx)")),
+    "ods": (".ods", N_("an OpenDocument spreadsheet (.ods)")),
+}
 
 
 def refuse_disguised(path: Path, head: bytes, display: str) -> str:
@@ -157,12 +172,15 @@ def refuse_disguised(path: Path, head: bytes, display: str) -> str:
         return "xlsx"
     if kind in _REFUSED_KINDS:
         message, hint, code = _REFUSED_KINDS[kind]
-        raise fail(display, message, hint, code=code)
+        raise fail(display, _(message), _(hint), code=code)
     if named in (".xlsx", ".xls", ".ods") and kind not in _WORKBOOKS:
         raise fail(
             display,
-            f"this is not an Excel workbook kaoping can read: it is text (a CSV file?), though its name ends in {named}",
-            "if it is the month's CSV, rename it to .csv",
+            _(
+                "this is not an Excel workbook kaoping can read: it is text (a CSV file?), though its name ends in {named}",
+                named=named,
+            ),
+            _("if it is the month's CSV, rename it to .csv"),
             code="file.not-a-workbook",
         )
     if kind in _WORKBOOKS and named == _WORKBOOKS[kind][0]:
@@ -171,8 +189,10 @@ def refuse_disguised(path: Path, head: bytes, display: str) -> str:
         suffix, what = _WORKBOOKS[kind]
         raise fail(
             display,
-            f"this is {what}, though its name ends in '{named or '(no extension)'}'",
-            f"rename it to {suffix}",
+            _("this is {what}, though its name ends in '{named}'", what=_(what), named=named)
+            if named
+            else _("this is {what}, though its name ends in '(no extension)'", what=_(what)),
+            _("rename it to {suffix}", suffix=suffix),
             code="file.workbook-misnamed",
         )
     return "csv"
@@ -191,8 +211,8 @@ def read_bytes(path: Path, display: str, size: int) -> bytes:
     if len(raw) > MAX_INPUT_BYTES:
         raise fail(
             display,
-            f"the file grew beyond {MAX_INPUT_BYTES // 2**20} MB while it was read",
-            "read it once it is complete",
+            _("the file grew beyond {most} MB while it was read", most=MAX_INPUT_BYTES // 2**20),
+            _("read it once it is complete"),
             code="file.grew",
         )
     return raw

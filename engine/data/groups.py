@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..errors import Problem, did_you_mean
+from ..i18n import _
 from ..ruleset.model import Ruleset
 from .records import Value
 
@@ -19,14 +20,13 @@ def check_group(
     value = str(values[ruleset.group_field]).strip()
     col = columns.get(ruleset.group_field, -1) + 1
     declared = [g.value for g in ruleset.groups]
+    label = next((i.label for i in ruleset.inputs if i.id == ruleset.group_field), "")
     if not value:
-        message = f"the group ({ruleset.group_field}) is empty"
-        return [Problem(display, line, col, message, "every unit belongs to a group", code="data.empty-group")]
+        message = _("the group ({field}) is empty", field=ruleset.group_field)
+        hint = _("every unit belongs to a group")
+        return [Problem(display, line, col, message, hint, code="data.empty-group", column=label)]
     if declared and value not in declared:
-        hint = did_you_mean(value, declared) or f"the groups are: {', '.join(declared)}"
-        return [
-            Problem(
-                display, line, col, f"'{value}' is not one of the ruleset's groups", hint, code="data.unknown-group"
-            )
-        ]
+        hint = did_you_mean(value, declared) or _("the groups are: {names}", names=_(", ").join(declared))
+        message = _("'{value}' is not one of the ruleset's groups", value=value)
+        return [Problem(display, line, col, message, hint, code="data.unknown-group", column=label)]
     return []

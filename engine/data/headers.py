@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from ..errors import KaopingError, Problem, did_you_mean, fail
 from ..frozen import frozen
+from ..i18n import _
 from ..ruleset.model import ColumnGroup, Input, Ruleset
 from .cells import control_problem
 from .csv_in import SEPARATORS, USE, Row, separator, unclosed_quote, wide_row
@@ -95,13 +96,17 @@ def map_header(
     _refuse_untrustworthy(row, delimiter, display)
     columns, unclaimed, problems = _claimed(row, inputs, display, layout, lower)
     found = separator(row.cells, delimiter)
-    why = f"the header row is separated by {SEPARATORS[found]}; use {USE[delimiter]}" if found else ""
+    why = (
+        _("the header row is separated by {found}; use {use}", found=_(SEPARATORS[found]), use=_(USE[delimiter]))
+        if found
+        else ""
+    )
     problems += _absent_inputs(inputs, columns, unclaimed, why, display, row.line)
     if problems:
         raise KaopingError(problems)
     width = max((col + 1 for col, cell in enumerate(row.cells) if cell.strip()), default=0)
-    held = {columns[i.id]: f"{i.label} ({i.id})" for i in inputs if i.id in columns}
-    return Header(columns, held, width, tuple(text for _, text in unclaimed))
+    held = {columns[i.id]: _("{label} ({id})", label=i.label, id=i.id) for i in inputs if i.id in columns}
+    return Header(columns, held, width, tuple(text for _col, text in unclaimed))
 
 
 def _refuse_untrustworthy(row: Row, delimiter: str, display: str) -> None:
@@ -111,7 +116,7 @@ def _refuse_untrustworthy(row: Row, delimiter: str, display: str) -> None:
     if broken:
         raise KaopingError([broken])
     controls = [
-        control_problem(row.line, col, "the header cell", normalise(cell), display)
+        control_problem(row.line, col, _("the header cell"), normalise(cell), display)
         for col, cell in enumerate(row.cells)
     ]
     if any(controls):
@@ -142,12 +147,15 @@ def _claimed(
             if cell.strip():
                 unclaimed.append((col, cell.strip()))
         elif target.id in columns:
-            message = f"the columns {columns[target.id] + 1} and {col + 1} both hold {target.label} ({target.id})"
-            problems.append(
-                Problem(
-                    display, row.line, col + 1, message, "delete or rename one of them", code="data.duplicate-column"
-                )
+            message = _(
+                "the columns {first} and {second} both hold {label} ({id})",
+                first=columns[target.id] + 1,
+                second=col + 1,
+                label=target.label,
+                id=target.id,
             )
+            hint = _("delete or rename one of them")
+            problems.append(Problem(display, row.line, col + 1, message, hint, code="data.duplicate-column"))
         else:
             columns[target.id] = col
     return columns, unclaimed, problems
@@ -164,8 +172,18 @@ def refuse_wide_bytes(raw: bytes, display: str) -> None:
 def _refuse_width(cells: int, exact: bool, line: int, display: str) -> None:
     raise fail(
         display,
-        f"the header row has {'' if exact else 'more than '}{cells if exact else MAX_COLUMNS:,} cells; a table has at most {MAX_COLUMNS:,} columns (Excel's own limit)",
-        "this is not the month's table: check the file, or delete the columns after the table",
+        _(
+            "the header row has {n:,} cells; a table has at most {most:,} columns (Excel's own limit)",
+            n=cells,
+            most=MAX_COLUMNS,
+        )
+        if exact
+        else _(
+            "the header row has more than {n:,} cells; a table has at most {most:,} columns (Excel's own limit)",
+            n=MAX_COLUMNS,
+            most=MAX_COLUMNS,
+        ),
+        _("this is not the month's table: check the file, or delete the columns after the table"),
         line=line,
         col=MAX_COLUMNS + 1,
         code="data.too-many-columns",
@@ -199,7 +217,7 @@ def _absent_inputs(
     for item in inputs:
         if item.required and item.id not in columns:
             near = _near_misses(item, unclaimed)[:1]
-            offered.update(col for col, _ in near)
+            offered.update(col for col, _text in near)
             problems.append(_missing_column(item, near[0] if near else None, why, display, line))
     rest = [(col, text) for col, text in unclaimed if col not in offered]
     for item in inputs:
@@ -224,8 +242,18 @@ def _optional_near_miss(item: Input, col: int, candidate: str, display: str, lin
         display,
         line,
         col + 1,
-        f"the column '{candidate}' is not an input of the ruleset, so {item.label} ({item.id}) would be {item.default} for every row",
-        f"did you mean '{item.label}'? rename the column, or add '{candidate}' to the input's aliases",
+        _(
+            "the column '{candidate}' is not an input of the ruleset, so {label} ({id}) would be {default} for every row",
+            candidate=candidate,
+            label=item.label,
+            id=item.id,
+            default=item.default,
+        ),
+        _(
+            "did you mean '{label}'? rename the column, or add '{candidate}' to the input's aliases",
+            label=item.label,
+            candidate=candidate,
+        ),
         code="data.unknown-column",
     )
 
@@ -239,9 +267,14 @@ def _missing_column(item: Input, near: tuple[int, str] | None, why: str, display
     if why:
         hint = why
     elif near:
-        hint = f"the column '{near[1]}' looks close: rename it to '{item.label}', or add it to the input's aliases"
+        hint = _(
+            "the column '{near}' looks close: rename it to '{label}', or add it to the input's aliases",
+            near=near[1],
+            label=item.label,
+        )
     else:
-        hint = f"add a column headed '{item.label}' (or one of: {', '.join((item.id, *item.aliases))})"
+        names = _(", ").join((item.id, *item.aliases))
+        hint = _("add a column headed '{label}' (or one of: {names})", label=item.label, names=names)
     col = near[0] + 1 if near else 0
-    message = f"the required column '{item.label}' ({item.id}) is missing"
+    message = _("the required column '{label}' ({id}) is missing", label=item.label, id=item.id)
     return Problem(display, line, col, message, hint, code="data.missing-column")

@@ -23,6 +23,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from ..errors import fail
+from ..i18n import _
 from .xlsx_in import (
     _BROKEN,
     MAX_CELLS,
@@ -79,8 +80,8 @@ def _check_package(zf: zipfile.ZipFile, display: str) -> None:
     if "xl/workbook.xml" in zf.NameToInfo:
         raise fail(
             display,
-            "this is an Excel workbook (.xlsx), though its name ends in '.ods'",
-            "rename it to .xlsx",
+            _("this is an Excel workbook (.xlsx), though its name ends in '.ods'"),
+            _("rename it to {suffix}", suffix=".xlsx"),
             code="file.workbook-misnamed",
         )
     if "content.xml" not in zf.NameToInfo:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..errors import KaopingError, Problem, fail
+from ..errors import KaopingError, Problem, fail, place_words
+from ..i18n import _
 from ..ruleset.model import Ruleset
 from .bounds import check_bounds
 from .cells import control_characters, parse_row
@@ -20,7 +21,7 @@ from .headers import (
 )
 from .records import Checked, Record, Source, Value
 from .sheets import column_letter
-from .totals import RunningSums, first_row_total, totals_cell, totals_left_out, totals_warning
+from .totals import WARNINGS, RunningSums, first_row_total, totals_cell, totals_left_out, totals_warning
 
 MAX_PROBLEMS = 100
 
@@ -30,7 +31,7 @@ def read_rows(source: Source, ruleset: Ruleset, display: str) -> Checked:
     be two rows (a group header over labels).  Every problem is raised at once, as one KaopingError."""
     rows = source.rows
     if not rows:
-        raise fail(display, "the file has no header row and no data", line=1, code="data.empty-file")
+        raise fail(display, _("the file has no header row and no data"), line=1, code="data.empty-file")
     for row in rows[:HEADER_SEARCH]:
         refuse_absurd_width(row, display)
     layout = layout_names(ruleset)
@@ -53,7 +54,7 @@ def read_rows(source: Source, ruleset: Ruleset, display: str) -> Checked:
     problems = reading.problems
     if not reading.records and not problems:
         problems.append(
-            Problem(display, head.last + 1, 0, "the file has a header but no data rows", code="data.no-data-rows")
+            Problem(display, head.last + 1, 0, _("the file has a header but no data rows"), code="data.no-data-rows")
         )
     if problems:
         raise KaopingError(problems, limit=MAX_PROBLEMS)
@@ -65,13 +66,22 @@ def _wrong_sheet(source: Source, ruleset: Ruleset, display: str) -> KaopingError
     has other sheets: the figures are most likely on another (a notes sheet first).  It is placed at the workbook,
     as the fix is to choose another sheet, not to edit this one's first row."""
     required = [i.label for i in ruleset.inputs if i.required]
-    named = ", ".join(required[:3]) + (", …" if len(required) > 3 else "")
-    others = ", ".join(f"'{name}'" for name in source.sheets)
+    comma = _(", ")
+    named = comma.join(required[:3]) + (comma + "…" if len(required) > 3 else "")
+    others = comma.join(_("'{name}'", name=name) for name in source.sheets)
     example = next(name for name in source.sheets if name != source.sheet)
     return fail(
         display,
-        f"the sheet '{source.sheet}' has no header row naming the ruleset's columns ({named})",
-        f"its sheets are {others}: give --sheet the one that holds the figures (e.g. --sheet '{example}')",
+        _(
+            "the sheet '{sheet}' has no header row naming the ruleset's columns ({named})",
+            sheet=source.sheet,
+            named=named,
+        ),
+        _(
+            "its sheets are {others}: give --sheet the one that holds the figures (e.g. --sheet '{example}')",
+            others=others,
+            example=example,
+        ),
         code="xlsx.no-table-on-sheet",
     )
 
@@ -141,16 +151,16 @@ class _Reading:
                     display,
                     row.line,
                     columns[ruleset.key] + 1,
-                    f"'{key}' appears twice (first on row {self.first_row[key]})",
-                    "each unit must have exactly one row",
+                    _("'{key}' appears twice (first on row {first})", key=key, first=self.first_row[key]),
+                    _("each unit must have exactly one row"),
                     code="data.duplicate-unit",
+                    column=next(i.label for i in ruleset.inputs if i.id == ruleset.key),
                 )
             )
         self.first_row.setdefault(key, row.line)
         summed = self.sums.summed_by(values)
         if summed:
-            what = f"the sum of the {summed} rows above it"
-            self.notes.append(totals_warning(display, row.line, columns[ruleset.key] + 1, key, what))
+            self.notes.append(totals_warning(display, row.line, columns[ruleset.key] + 1, key, summed))
             self.sums.new_section()  # a subtotal: the next one sums the rows after it; never part of a later total
         else:
             self.sums.add(values)
@@ -162,8 +172,8 @@ class _Reading:
         if first:
             col = self.header.columns[self.ruleset.key] + 1
             key = str(first.values[self.ruleset.key])
-            what = f"the sum of the {len(self.records) - 1} rows below it"
-            self.notes.insert(0, totals_warning(self.display, first.row, col, key, what))
+            below = len(self.records) - 1
+            self.notes.insert(0, totals_warning(self.display, first.row, col, key, below, below=True))
 
 
 def _extra_cells(row: Row, width: int, display: str, sheet: bool = False) -> list[Problem]:
@@ -178,10 +188,16 @@ def _extra_cells(row: Row, width: int, display: str, sheet: bool = False) -> lis
     if not beyond:
         return []
     if sheet:
-        hint = f"delete what is beyond the table's last column ({column_letter(width)}), or give its column a header"
+        hint = _(
+            "delete what is beyond the table's last column ({letter}), or give its column a header",
+            letter=column_letter(width),
+        )
     else:
-        hint = "delete what is beyond the header's last column, or give its column a header; a cell holding the separator must be quoted"
-    message = f"this row has {beyond[-1] + 1} cells but the header has {width}"
+        hint = _(
+            "delete what is beyond the header's last column, or give its column a header; "
+            "a cell holding the separator must be quoted"
+        )
+    message = _("this row has {n} cells but the header has {width}", n=beyond[-1] + 1, width=width)
     return [Problem(display, row.line, beyond[0] + 1, message, hint, code="data.cells-beyond-header")]
 
 
@@ -194,7 +210,9 @@ def note_text(note: Problem) -> str:
         if note.col
         else f"{note.file}:{note.line}"
     )
-    severity, warned, rest = note.message.partition("warning: ")
-    if warned and not severity:  # a doubt, not a fact: it leads its line, whatever the file's name holds
-        return f"warning: {where}: {rest}"
-    return f"{where}: {note.message}"
+    said = f"{where}: {place_words(note)}{note.message}"
+    if (
+        note.code in WARNINGS
+    ):  # a doubt, not a fact: it leads its line (warning: / 注意：), whatever the file's name holds
+        return _("warning: {text}", text=said)
+    return said

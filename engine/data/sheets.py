@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import Problem, fail
+from ..i18n import _, n_
 from ..ruleset.model import Ruleset
 from .csv_in import Row
 from .headers import header_index, layout_names
@@ -51,8 +52,8 @@ def _table_rows(rows: list[Row], book: Sheet, ruleset: Ruleset, display: str) ->
         if row > header_end:  # a merged cell below the header would copy one value into several cells
             raise fail(
                 display,
-                f"the cells {coord} are merged, in the data",
-                "unmerge them: every row needs its own values",
+                _("the cells {coord} are merged, in the data", coord=coord),
+                _("unmerge them: every row needs its own values"),
                 cell=f"{book.name}!{coord}",
                 code="xlsx.merged-cells",
             )
@@ -87,8 +88,16 @@ def hidden_note(records: Sequence[Record], source: Source, display: str) -> list
     hidden = [r.row for r in records if r.row in source.hidden_rows]
     if not hidden:
         return []
-    shown = ", ".join(map(str, hidden[:20])) + (f" … and {len(hidden) - 20} more" if len(hidden) > 20 else "")
-    return [
-        f"{display}: the sheet '{source.sheet}' hides {len(hidden)} row{'s' if len(hidden) != 1 else ''} (hidden, or left out by a filter) "
-        f"that were read as units like the others: row{'s' if len(hidden) != 1 else ''} {shown}; unhide them (or clear the filter) to see what was scored"
-    ]
+    more = _(" … and {n} more", n=len(hidden) - 20) if len(hidden) > 20 else ""
+    shown = _(", ").join(map(str, hidden[:20])) + more
+    said = n_(
+        "the sheet '{sheet}' hides {n} row (hidden, or left out by a filter) that were read as units like the others: "
+        "row {shown}; unhide them (or clear the filter) to see what was scored",
+        "the sheet '{sheet}' hides {n} rows (hidden, or left out by a filter) that were read as units like the others: "
+        "rows {shown}; unhide them (or clear the filter) to see what was scored",
+        len(hidden),
+        sheet=source.sheet,
+        n=len(hidden),
+        shown=shown,
+    )
+    return [f"{display}: {said}"]

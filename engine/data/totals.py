@@ -6,6 +6,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 from ..errors import Problem
+from ..i18n import _
 from ..ruleset.model import Ruleset
 from .csv_in import Row
 from .headers import Header, normalise
@@ -68,27 +69,44 @@ def _label_core(text: str) -> str:
     return text[:end] + newline
 
 
+WARNINGS = frozenset({"data.unlabelled-totals-row"})
+"""The codes of the notes that are a doubt, not a fact: said as "warning: ..." (注意：...) by `note_text`.
+
+Warning-ness is carried by the code, not by a "warning: " prefix in the message,
+so that it survives translation (the Chinese message has no English prefix to find)."""
+
+
 def totals_left_out(display: str, line: int, col: int, label: str) -> Problem:
     """The note for a row labelled as a total: it is not a unit, so it is not scored."""
     return Problem(
         display,
         line,
         col,
-        f"the row '{label}' is a totals row: left out, not scored as a unit",
+        _("the row '{label}' is a totals row: left out, not scored as a unit", label=label),
         code="data.totals-row-left-out",
     )
 
 
-def totals_warning(display: str, line: int, col: int, key: str, what: str) -> Problem:
-    """A unit row whose counts are exactly a sum of other rows: most likely a total without a totals label."""
-    return Problem(
-        display,
-        line,
-        col,
-        f"warning: the row '{key}' looks like a totals row (each of its counts is {what}), but is scored as a unit; "
-        "if it is a total, delete it or add its name to the ruleset's entity.totals (which replaces the usual labels: list those too)",
-        code="data.unlabelled-totals-row",
-    )
+def totals_warning(display: str, line: int, col: int, key: str, summed: int, below: bool = False) -> Problem:
+    """A unit row whose counts are exactly a sum of other rows (the `summed` rows above it, or `below` it, for a
+    total put under the header): most likely a total without a totals label.  A warning (see WARNINGS)."""
+    if below:
+        message = _(
+            "the row '{key}' looks like a totals row (each of its counts is the sum of the {n} rows below it), "
+            "but is scored as a unit; if it is a total, delete it or add its name to the ruleset's entity.totals "
+            "(which replaces the usual labels: list those too)",
+            key=key,
+            n=summed,
+        )
+    else:
+        message = _(
+            "the row '{key}' looks like a totals row (each of its counts is the sum of the {n} rows above it), "
+            "but is scored as a unit; if it is a total, delete it or add its name to the ruleset's entity.totals "
+            "(which replaces the usual labels: list those too)",
+            key=key,
+            n=summed,
+        )
+    return Problem(display, line, col, message, code="data.unlabelled-totals-row")
 
 
 def first_row_total(records: Sequence[Record], ids: Sequence[str]) -> Record | None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import KaopingError, fail
+from ..i18n import _
 from .files import MAX_INPUT_BYTES
 from .xlsx_in import MAX_CELLS, Layout, Sheet, _default_sheet, no_such_sheet, open_book, read_sheet, too_many_cells
 
@@ -51,8 +52,8 @@ def xls_sheet(path: Path, display: str, sheet: str | None) -> Sheet:
     if chosen.part.startswith("chart:"):
         raise fail(
             display,
-            f"the sheet '{name}' is a chart, not a table",
-            "give --sheet the sheet that holds the figures",
+            _("the sheet '{name}' is a chart, not a table", name=name),
+            _("give --sheet the sheet that holds the figures"),
             code="xlsx.chart-sheet",
         )
     try:
@@ -72,8 +73,8 @@ def xls_sheet(path: Path, display: str, sheet: str | None) -> Sheet:
 def _refused(display: str) -> KaopingError:
     return fail(
         display,
-        "this old Excel workbook (.xls) cannot be read: it is damaged, or protected by a password",
-        "in Excel or WPS, remove any password and save it as .xlsx (or as CSV UTF-8)",
+        _("this old Excel workbook (.xls) cannot be read: it is damaged, or protected by a password"),
+        _("in Excel or WPS, remove any password and save it as .xlsx (or as CSV UTF-8)"),
         code="file.old-excel",
     )
 
@@ -90,7 +91,9 @@ def workbook_stream(data: bytes) -> bytes:
     size, mini = 1 << shift, 1 << mini_shift
     if size not in (512, 4096) or mini != 64:
         raise ValueError("sector size")
-    fat_count, directory, _, cutoff, mini_fat, mini_count, difat, difat_count = struct.unpack_from("<8I", data, 44)
+    fat_count, directory, _unused, cutoff, mini_fat, mini_count, difat, difat_count = struct.unpack_from(
+        "<8I", data, 44
+    )
     sectors = (len(data) - size) // size + 1
 
     def sector(n: int) -> bytes:
@@ -99,7 +102,7 @@ def workbook_stream(data: bytes) -> bytes:
         return data[(n + 1) * size : (n + 2) * size]
 
     fat_sectors = [n for n in struct.unpack_from("<109I", data, 76) if n != _FREE]
-    for _ in range(min(difat_count, sectors)):  # the DIFAT's own chain, for files over ~7 MB
+    for _step in range(min(difat_count, sectors)):  # the DIFAT's own chain, for files over ~7 MB
         if difat in (_FREE, _END):
             break
         block = struct.unpack(f"<{size // 4}I", sector(difat))

@@ -42,8 +42,10 @@ from xml.etree.ElementTree import ParseError
 from xml.sax.saxutils import unescape
 
 from ..errors import KaopingError, Problem, fail
+from ..i18n import N_, _, current, n_
 from ..numbers import SIGNIFICANT, plain_number, seen_text
 from ..ruleset.model import PROVENANCE_SHEET
+from .files import system_reason
 
 MAX_BOX = 5_000_000  # a sheet whose real cells span more than this (rows × columns) is a formatting accident or a hostile file
 # cells in the whole workbook: 100,000 units of 15 columns, 125,000 of 12.  Measured with calamine (a 2-core
@@ -60,6 +62,13 @@ MAX_UNPACKED = 300 * 2**20  # the whole workbook, uncompressed
 # silently cut one to this length) may have cut it, so a cell this long is refused, never read short
 MAX_CELL_CHARS = min(32_767, csv.field_size_limit())
 MAX_ROW, MAX_COL = 1_048_576, 16_384  # Excel's grid
+
+SAVE_AGAIN = N_("if Excel or WPS opens it, save it again as .xlsx; otherwise ask for the file again")
+SAVE_AS_XLSX = N_("save it from Excel or WPS as .xlsx")
+TOO_MANY_CELLS_HINT = N_(
+    "copy the month's table to a workbook of its own, or save the sheet as CSV UTF-8 (a CSV may be much larger)"
+)
+# the hints said by more than one refusal (marked here, translated where they are said)
 
 _PREFIX = re.compile(rb"<(\w+:)?worksheet\b")  # the namespace prefix a sheet's elements carry, if any (<x:c ...>)
 _DOCTYPE = (b"<!DOCTYPE", b"<!ENTITY")  # Excel and WPS never write either: an entity may expand to gigabytes
@@ -194,32 +203,38 @@ def _check_package(path: Path, display: str, sheet: str | None) -> tuple[tuple[s
             _check_sizes(zf.infolist(), display)
             _refuse_entities(zf, display)
             sheets = _sheet_parts(zf, display)
-            names = tuple(name for name, _, _ in sheets)
+            names = tuple(name for name, _part, _hidden in sheets)
             if sheet is not None and sheet not in names:
                 raise no_such_sheet(display, sheet, names)
             name, why = (sheet, "") if sheet is not None else _default_sheet(sheets, display)
-            chosen = next(part for n, part, _ in sheets if n == name)
+            chosen = next(part for n, part, _hidden in sheets if n == name)
             if chosen.startswith("chart:"):
                 raise fail(
                     display,
-                    f"the sheet '{name}' is a chart, not a table",
-                    "give --sheet the sheet that holds the figures",
+                    _("the sheet '{name}' is a chart, not a table", name=name),
+                    _("give --sheet the sheet that holds the figures"),
                     code="xlsx.chart-sheet",
                 )
             if chosen not in zf.NameToInfo:  # openpyxl would silently skip it and offer the next sheet as the first
+                others = _(", ").join(n for n in names if n != name)
                 raise fail(
                     display,
-                    f"this workbook is damaged: it lists the sheet '{name}', but the sheet's data ({chosen}) is missing",
-                    "if Excel or WPS opens it, save it again as .xlsx; otherwise ask for the file again"
-                    + (
-                        f" (or give --sheet one of: {', '.join(n for n in names if n != name)})"
-                        if len(names) > 1
-                        else ""
+                    _(
+                        "this workbook is damaged: it lists the sheet '{name}', but the sheet's data ({part}) is missing",
+                        name=name,
+                        part=chosen,
                     ),
+                    _(
+                        "if Excel or WPS opens it, save it again as .xlsx; otherwise ask for the file again"
+                        " (or give --sheet one of: {others})",
+                        others=others,
+                    )
+                    if len(names) > 1
+                    else _(SAVE_AGAIN),
                     code="xlsx.sheet-data-missing",
                 )
             marks = Marks(_styles(zf))
-            _check_cells(zf, [(n, p) for n, p, _ in sheets], chosen, name, display, marks)
+            _check_cells(zf, [(n, p) for n, p, _hidden in sheets], chosen, name, display, marks)
             return names, name, why, marks.layout(zf, chosen), chosen
     except _BROKEN as e:
         raise _unreadable(e, display) from None
@@ -275,18 +290,18 @@ def _told(error: BaseException, display: str) -> KaopingError:
     """Why the workbook cannot be read, in the user's terms: damaged or cut short, a part missing, XML that does not
     parse, a packing kaoping cannot undo, or the system refusing the read.  Python's exception names mean nothing
     to the office that sent the file."""
-    again = "if Excel or WPS opens it, save it again as .xlsx; otherwise ask for the file again"
+    again = _(SAVE_AGAIN)
     if isinstance(error, (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError)):
         return fail(
             display,
-            "this workbook is damaged or cut short (truncated): its contents cannot be unpacked",
+            _("this workbook is damaged or cut short (truncated): its contents cannot be unpacked"),
             again,
             code="xlsx.damaged-zip",
         )
     if isinstance(error, ParseError):
         return fail(
             display,
-            "this workbook is damaged: the text inside it (its XML) is not well formed",
+            _("this workbook is damaged: the text inside it (its XML) is not well formed"),
             again,
             code="xlsx.bad-xml",
         )
@@ -295,27 +310,27 @@ def _told(error: BaseException, display: str) -> KaopingError:
     ):  # an unknown compression, a password
         return fail(
             display,
-            "this workbook is packed or encrypted in a way kaoping cannot undo",
-            "in Excel or WPS, remove any password and save it as .xlsx",
+            _("this workbook is packed or encrypted in a way kaoping cannot undo"),
+            _("in Excel or WPS, remove any password and save it as .xlsx"),
             code="xlsx.encrypted",
         )
     if isinstance(error, (KeyError, IndexError)):
         return fail(
             display,
-            "this workbook is damaged or incomplete: a part every workbook has is missing",
+            _("this workbook is damaged or incomplete: a part every workbook has is missing"),
             again,
             code="xlsx.missing-part",
         )
     if isinstance(error, OSError):
         return fail(
             display,
-            f"cannot read the workbook: {error.strerror or 'the system refused to read it'}",
-            "check that the file is readable, and not being written",
+            _("cannot read the workbook: {reason}", reason=system_reason(error)),
+            _("check that the file is readable, and not being written"),
             code="file.unreadable",
         )
     return fail(
         display,
-        "this workbook is damaged, or was written by a program that does not follow the .xlsx format",
+        _("this workbook is damaged, or was written by a program that does not follow the .xlsx format"),
         again,
         code="xlsx.damaged",
     )
@@ -332,8 +347,14 @@ def _refuse_entities(zf: zipfile.ZipFile, display: str) -> None:
         if any(mark in head for mark in _DOCTYPE):
             raise fail(
                 display,
-                f"the part {info.filename} of this workbook declares XML entities (<!DOCTYPE ...>), which kaoping refuses to expand",
-                "Excel and WPS never write them (a damaged or hostile file): copy the table to a new workbook, or save it as CSV UTF-8",
+                _(
+                    "the part {part} of this workbook declares XML entities (<!DOCTYPE ...>), which kaoping refuses to expand",
+                    part=info.filename,
+                ),
+                _(
+                    "Excel and WPS never write them (a damaged or hostile file): "
+                    "copy the table to a new workbook, or save it as CSV UTF-8"
+                ),
                 code="xlsx.doctype",
             )
 
@@ -345,16 +366,28 @@ def _check_sizes(members: list[zipfile.ZipInfo], display: str) -> None:
         if info.file_size > cap:
             raise fail(
                 display,
-                f"the part {info.filename} of this workbook unpacks to {info.file_size / 2**20:,.0f} MB; kaoping reads at most {cap // 2**20} MB",
-                "this is not a month's table (a damaged or hostile file): copy the table to a new workbook, or save it as CSV UTF-8",
+                _(
+                    "the part {part} of this workbook unpacks to {size:,.0f} MB; kaoping reads at most {most} MB",
+                    part=info.filename,
+                    size=info.file_size / 2**20,
+                    most=cap // 2**20,
+                ),
+                _(
+                    "this is not a month's table (a damaged or hostile file): "
+                    "copy the table to a new workbook, or save it as CSV UTF-8"
+                ),
                 code="xlsx.part-too-big",
             )
     total = sum(info.file_size for info in members)
     if total > MAX_UNPACKED:
         raise fail(
             display,
-            f"this workbook unpacks to {total / 2**20:,.0f} MB; kaoping reads at most {MAX_UNPACKED // 2**20} MB",
-            "copy the month's table to a workbook of its own, or save it as CSV UTF-8",
+            _(
+                "this workbook unpacks to {size:,.0f} MB; kaoping reads at most {most} MB",
+                size=total / 2**20,
+                most=MAX_UNPACKED // 2**20,
+            ),
+            _("copy the month's table to a workbook of its own, or save it as CSV UTF-8"),
             code="xlsx.too-big",
         )
 
@@ -363,8 +396,8 @@ def no_such_sheet(display: str, sheet: str, names: tuple[str, ...]) -> KaopingEr
     """--sheet names a sheet the workbook (.xlsx, .xls or .ods alike) does not have."""
     return fail(
         display,
-        f"the workbook has no sheet '{sheet}'",
-        f"its sheets are: {', '.join(names)}",
+        _("the workbook has no sheet '{sheet}'", sheet=sheet),
+        _("its sheets are: {names}", names=_(", ").join(names)),
         code="xlsx.sheet-not-found",
     )
 
@@ -373,8 +406,11 @@ def too_many_cells(display: str) -> KaopingError:
     """A workbook past MAX_CELLS, found while counting (an .xls's records, an .ods's repeated cells)."""
     return fail(
         display,
-        f"the workbook holds more than {MAX_CELLS:,} cells; kaoping reads a workbook of at most {MAX_CELLS:,}",
-        "copy the month's table to a workbook of its own, or save the sheet as CSV UTF-8 (a CSV may be much larger)",
+        _(
+            "the workbook holds more than {most:,} cells; kaoping reads a workbook of at most {most:,}",
+            most=MAX_CELLS,
+        ),
+        _(TOO_MANY_CELLS_HINT),
         code="xlsx.too-many-cells",
     )
 
@@ -394,21 +430,30 @@ def _default_sheet(sheets: list[tuple[str, str, bool]], display: str) -> tuple[s
     month, a lookup table) is never scored without a word.  kaoping's own 来源 sheet is not a choice.
     """
     if not sheets:
-        raise fail(display, "the workbook has no sheet", "save it from Excel or WPS as .xlsx", code="xlsx.no-sheet")
-    visible = [name for name, _, hidden in sheets if not hidden]
+        raise fail(display, _("the workbook has no sheet"), _(SAVE_AS_XLSX), code="xlsx.no-sheet")
+    visible = [name for name, _part, hidden in sheets if not hidden]
     name = visible[0] if visible else sheets[0][0]
-    others = [n for n, part, _ in sheets if n != name and n != PROVENANCE_SHEET and not part.startswith("chart:")]
+    others = [n for n, part, _hidden in sheets if n != name and n != PROVENANCE_SHEET and not part.startswith("chart:")]
     if not others:
         return name, ""
-    hidden = [n for n, _, h in sheets if h and n != name]
-    skipped = (
-        f"; the hidden sheet{'s' if len(hidden) > 1 else ''} {', '.join(repr(n) for n in hidden)} {'were' if len(hidden) > 1 else 'was'} not read"
-        if hidden
-        else ""
-    )
-    return name, (
-        f"read the sheet '{name}', the first {'visible ' if hidden else ''}of the workbook's sheets "
-        f"({', '.join(n for n, _, _ in sheets)}){skipped}; give --sheet NAME to read another"
+    hidden = [n for n, _part, h in sheets if h and n != name]
+    every = _(", ").join(n for n, _part, _hidden in sheets)
+    if not hidden:
+        return name, _(
+            "read the sheet '{name}', the first of the workbook's sheets ({sheets}); give --sheet NAME to read another",
+            name=name,
+            sheets=every,
+        )
+    quoted = "、".join(f"「{n}」" for n in hidden) if current() == "zh" else ", ".join(repr(n) for n in hidden)
+    return name, n_(
+        "read the sheet '{name}', the first visible of the workbook's sheets ({sheets}); "
+        "the hidden sheet {hidden} was not read; give --sheet NAME to read another",
+        "read the sheet '{name}', the first visible of the workbook's sheets ({sheets}); "
+        "the hidden sheets {hidden} were not read; give --sheet NAME to read another",
+        len(hidden),
+        name=name,
+        sheets=every,
+        hidden=quoted,
     )
 
 
@@ -438,18 +483,23 @@ def _check_cells(
     """
     total = 0
     counts: list[int] = []  # the chosen sheet's cells, piece by piece, for _note
-    for _, part in sheets:
+    for _name, part in sheets:
         if part.startswith("chart:") or part not in zf.NameToInfo:
             continue
         scan = _scan(zf, part, display, MAX_CELLS - total, counts if part == chosen else None)
         total += scan.cells + scan.merged_cells
         if total > MAX_CELLS:
             # stopped early: the cells are only known to be too many, unless a merged range alone is (merges follow the cells)
-            held = f"more than {MAX_CELLS:,}" if scan.partial and scan.merged_cells <= MAX_CELLS else f"{total:,}"
+            if scan.partial and scan.merged_cells <= MAX_CELLS:
+                raise too_many_cells(display)  # the same words as counting an .xls or .ods says
             raise fail(
                 display,
-                f"the workbook holds {held} cells; kaoping reads a workbook of at most {MAX_CELLS:,}",
-                "copy the month's table to a workbook of its own, or save the sheet as CSV UTF-8 (a CSV may be much larger)",
+                _(
+                    "the workbook holds {n:,} cells; kaoping reads a workbook of at most {most:,}",
+                    n=total,
+                    most=MAX_CELLS,
+                ),
+                _(TOO_MANY_CELLS_HINT),
                 code="xlsx.too-many-cells",
             )
     unsaved = _note(zf, chosen, marks, counts)
@@ -540,8 +590,8 @@ def _check_dimension(piece: bytes, part: str, display: str) -> None:
     if found and (_column_number(found.group(1)) > MAX_COL or int(found.group(2)) > MAX_ROW):
         raise fail(
             display,
-            f"the sheet {part} declares cells beyond Excel's last cell (XFD1048576)",
-            "save it from Excel or WPS as .xlsx",
+            _("the sheet {part} declares cells beyond Excel's last cell (XFD1048576)", part=part),
+            _(SAVE_AS_XLSX),
             code="xlsx.beyond-grid",
         )
 
@@ -564,8 +614,8 @@ def _refuse_unsaved(cells: list[str], name: str, display: str) -> None:
             display,
             0,
             0,
-            "formula without a saved result",
-            "open and save it in Excel/WPS, so that its formulas are computed and saved",
+            _("formula without a saved result"),
+            _("open and save it in Excel/WPS, so that its formulas are computed and saved"),
             cell=f"{name}!{ref}",
             code="xlsx.unsaved-formula",
         )
@@ -654,7 +704,7 @@ class Marks:
         wanted = used & (set(styles.percent) | styles.broken)
         if wanted:
             pattern = re.compile(b's="(?:' + b"|".join(str(n).encode() for n in sorted(wanted)) + b')"')
-            for tag, at, _ in _tags_around(piece, pattern):
+            for tag, at, _end in _tags_around(piece, pattern):
                 ref = _REF.search(tag)
                 if _tag_name(tag) == b"c" and ref:
                     style = int(_STYLE_USED.search(tag[at:]).group(1))  # type: ignore[union-attr]
@@ -663,7 +713,7 @@ class Marks:
     def layout(self, zf: zipfile.ZipFile, part: str) -> Layout:
         """The layout noted, with the box counted cell by cell instead when some cell lacks its reference."""
         rows, cols = _counted_box(zf, part) if self.refless else (self.rows, self.cols)
-        for _, _, r2, c2 in self.merges:  # openpyxl made a cell of every merged one
+        for _r1, _c1, r2, c2 in self.merges:  # openpyxl made a cell of every merged one
             rows, cols = max(rows, r2), max(cols, c2)
         special = self.special
         return Layout(
@@ -729,7 +779,7 @@ def _counted_box(zf: zipfile.ZipFile, part: str) -> tuple[int, int]:
     the cell cap, so reading it tag by tag is quick)."""
     rows = cols = row = 0
     with zf.open(part) as f:
-        for _, element in ElementTree.iterparse(f, events=("start",)):
+        for _event, element in ElementTree.iterparse(f, events=("start",)):
             tag = element.tag.rsplit("}", 1)[-1]
             if tag == "row":
                 row = int(element.get("r") or row + 1)
@@ -765,7 +815,7 @@ def _tag_name(tag: bytes) -> bytes:
 
 def _hidden_rows(piece: bytes) -> Iterator[int]:
     """The rows of `piece` marked hidden (by hand, or by a filter)."""
-    for tag, _, _ in _tags_around(piece, _HIDDEN):
+    for tag, _at, _end in _tags_around(piece, _HIDDEN):
         number = _ROW_NUMBER.search(tag)
         if _tag_name(tag) == b"row" and number:
             yield int(number.group(1))
@@ -773,7 +823,7 @@ def _hidden_rows(piece: bytes) -> Iterator[int]:
 
 def _error_cells(piece: bytes) -> Iterator[tuple[tuple[int, int], str]]:
     """Cells of type e (an error value such as #DIV/0!, shown as such), with their saved text."""
-    for tag, _, end in _tags_around(piece, _ERROR_TYPE):
+    for tag, _at, end in _tags_around(piece, _ERROR_TYPE):
         ref = _REF.search(tag)
         if _tag_name(tag) != b"c" or not ref or tag.endswith(b"/>"):
             continue
@@ -820,8 +870,13 @@ def read_sheet(
     if layout.rows * layout.cols > MAX_BOX:
         raise fail(
             display,
-            f"the sheet '{name}' claims {layout.rows:,} rows × {layout.cols:,} columns",
-            "delete the empty rows and columns after the table (or copy the table to a new sheet)",
+            _(
+                "the sheet '{name}' claims {rows:,} rows × {cols:,} columns",
+                name=name,
+                rows=layout.rows,
+                cols=layout.cols,
+            ),
+            _("delete the empty rows and columns after the table (or copy the table to a new sheet)"),
             code="xlsx.sheet-too-large",
         )
     grid = _grid(_calamine_sheet(book, name, display), layout, name, display, places)
@@ -840,8 +895,8 @@ def _compacted(path: Path, part: str, layout: Layout, name: str, display: str) -
             if data is None or _lacks_refs(data.group(0)):
                 return open_book(path, display), None
             found = _REF_PARTS.findall(data.group(0))
-            rows = sorted({int(n) for _, n in found})
-            cols = sorted({_column_number(c) for c, _ in found if c})
+            rows = sorted({int(n) for _c, n in found})
+            cols = sorted({_column_number(c) for c, _n in found if c})
             row_to = {n: i for i, n in enumerate(rows, start=1)}
             col_to = {n: _letters(i) for i, n in enumerate(cols, start=1)}
 
@@ -909,7 +964,7 @@ def _sheet(name: str, grid: dict[int, list[str]], layout: Layout, names: tuple[s
             group_rows.add(min_row)
     # "".join(cells).strip(): any cell holding more than whitespace, in C
     rows = tuple(sorted((n, tuple(cells)) for n, cells in grid.items() if "".join(cells).strip()))
-    filled = {n for n, _ in rows}
+    filled = {n for n, _cells in rows}
     last = max(filled, default=0)
     gaps = frozenset(n + 1 for n in filled if n + 1 not in filled and n < last)
     hidden = frozenset(n for n in layout.hidden_rows if n in filled)
@@ -948,7 +1003,7 @@ def _grid(ws: Any, layout: Layout, title: str, display: str, places: Places = No
     grid: dict[int, list[str]] = {}
     seen = _Texts()
     covered = _covered(layout)
-    marked = {r for r, _ in covered} | {r for r, _ in layout.formats} | {r for r, _ in layout.damaged}
+    marked = {r for r, _c in covered} | {r for r, _c in layout.formats} | {r for r, _c in layout.damaged}
     top, left = ws.start or (0, 0)
     # to_python starts at the sheet's first filled row and column (ws.start), as its documentation says;
     # iter_rows, in python-calamine 0.9, starts at row 1 but at the first filled column, so its rows are not
@@ -1048,8 +1103,11 @@ def _too_long(title: str, row: int, col: int, display: str) -> KaopingError:
 
     return fail(
         display,
-        f"this cell holds {MAX_CELL_CHARS:,} characters or more, Excel's most, so its text may have been cut off",
-        "no name or figure is this long: check the cell",
+        _(
+            "this cell holds {most:,} characters or more, Excel's most, so its text may have been cut off",
+            most=MAX_CELL_CHARS,
+        ),
+        _("no name or figure is this long: check the cell"),
         cell=f"{title}!{column_letter(col)}{row}",
         code="xlsx.cell-too-long",
     )
