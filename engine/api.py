@@ -483,7 +483,7 @@ def _refuse_edited_text(text: str, source: str, model: Model, rulesets: str | Pa
     releases = released_copies(
         model.name, model.version, visible_roots(str(rulesets) if rulesets is not None else None)
     )
-    if releases and model.sha256 not in {r.sha256 for _, r in releases}:
+    if releases and model.sha256 not in {r.sha256 for _version, r in releases}:
         lock, release = releases[0]
         raise fail(
             source,
