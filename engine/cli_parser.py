@@ -533,7 +533,12 @@ def build_parser(specs: Sequence[CommandSpec] = COMMANDS) -> argparse.ArgumentPa
         epilog=_(EPILOG),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=_("kaoping {version}", version=__version__))
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=_("kaoping {version}", version=__version__),
+        help=_("show program's version number and exit"),  # argparse 3.11's own default, which it does not translate
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_CommandParser)
     parser.add_argument("--rulesets", metavar="DIR", help=_(RULESETS_HELP))
     parser.add_argument("--lang", choices=LANGS, help=_(LANG_HELP))
