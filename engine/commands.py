@@ -589,7 +589,7 @@ def cmd_new_version(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             )
             + "\n"
         )
-        out.writelines(f"  {path}: {what}\n" for path, what in made.written)
+        out.writelines("  " + _("{path}: {what}", path=path, what=what) + "\n" for path, what in made.written)
     elif made.written:
         out.write(
             _(
@@ -600,7 +600,7 @@ def cmd_new_version(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             )
             + "\n"
         )
-        out.writelines(f"  {path}: {what}\n" for path, what in made.written)
+        out.writelines("  " + _("{path}: {what}", path=path, what=what) + "\n" for path, what in made.written)
     out.write(
         _(
             "created {path}: a draft copied from {base} ({base_why}), "
