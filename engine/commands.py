@@ -23,7 +23,7 @@ from .evaluate.pipeline import stages
 from .evaluate.ranking import Evaluation
 from .files import Content, text_of, write_files
 from .frozen import frozen
-from .i18n import _, n_
+from .i18n import _, current, n_
 from .outputs.formats import FORMAT_OF_SUFFIX, FORMATS, VIEW_FORMATS
 from .outputs.layout import canonical_period
 from .outputs.machine import provenance_json
@@ -330,10 +330,9 @@ def output_format(args: argparse.Namespace, allowed: Sequence[str], err: TextIO)
 
 def _either(choices: Sequence[str]) -> str:
     """table or json: the choices as one phrase, in the language in use."""
-    text = choices[0]
-    for choice in choices[1:]:
-        text = _("{first} or {second}", first=text, second=choice)
-    return text
+    if len(choices) == 2:
+        return _("{first} or {second}", first=choices[0], second=choices[1])
+    return " or ".join(choices)  # not reached: the commands that refuse a format write two
 
 
 def estimated_rows(path: Path) -> int:
@@ -386,10 +385,25 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for f in found:
         title = _listed_title(f, args.rulesets)
         table.add_row(
-            *(Text(x) for x in (f.name, f.version, effective_date(f.path) or "", _status_words(status(f)), title))
+            *(
+                Text(x)
+                for x in (
+                    _listed_name(f.name),
+                    f.version,
+                    effective_date(f.path) or "",
+                    _status_words(status(f)),
+                    title,
+                )
+            )
         )  # text, not Rich markup
     Console(file=out, highlight=False, soft_wrap=True, width=None if out.isatty() else 10_000).print(table)
     return OK
+
+
+def _listed_name(name: str) -> str:
+    """A ruleset's name in `list`'s first column: as it is in English; in Chinese in backticks, as the house style
+    writes what is typed on the command line (`-r jintai-hotline`) amid Chinese text."""
+    return f"`{name}`" if current() == "zh" else name
 
 
 def _status_words(value: str) -> str:
@@ -787,7 +801,9 @@ def period_inputs(items: Sequence[str], sheet: str | None, err: TextIO) -> list[
     parsed = [period_input(item, sheet) for item in items]
     unlabelled = [p for p in parsed if not p.labelled]
     if unlabelled:
-        shown = shortlist([f"{p.label} ({p.shown})" for p in unlabelled], NAMES_SHOWN, width=1_000)
+        shown = shortlist(
+            [_("{label} ({input})", label=p.label, input=p.shown) for p in unlabelled], NAMES_SHOWN, width=1_000
+        )
         if any(p.own_sheet for p in unlabelled):
             said = _(
                 "note: periods labelled by their sheet or file names: {shown} (write LABEL=FILE to choose)", shown=shown
