@@ -31,6 +31,7 @@ from .evaluate.pipeline import evaluate as _evaluate_file
 from .evaluate.pipeline import evaluate_table
 from .evaluate.ranking import Evaluation, UnitResult
 from .frozen import frozen
+from .i18n import _
 from .outputs.formats import FORMATS
 from .outputs.layout import canonical_period
 from .outputs.machine import to_csv as _to_csv
@@ -258,8 +259,8 @@ def evaluate(
     elif isinstance(data, (bytes, Mapping)):
         raise fail(
             RECORDS,
-            f"data must be a path or an iterable of records (mappings), not one {type(data).__name__}",
-            "give a path, or a list of dicts such as [{'部门名称': '区林业局', ...}]",
+            _("data must be a path or an iterable of records (mappings), not one {type}", type=type(data).__name__),
+            _("give a path, or a list of dicts such as [{{'部门名称': '区林业局', ...}}]"),
             code="data.not-records",
         )
     else:
@@ -277,7 +278,10 @@ def _orders_run(
 
     if engine not in ("duckdb", "spark"):
         raise fail(
-            "engine", f"unknown engine {engine!r}", "give engine='duckdb' or engine='spark'", code="engine.unknown"
+            "engine",
+            _("unknown engine {engine!r}", engine=engine),
+            _("give engine='duckdb' or engine='spark'"),
+            code="engine.unknown",
         )
     given = tuple((name, Path(path)) for name, path in (ledgers or {}).items())
     return OrdersRun(period, "spark" if engine == "spark" else "duckdb", master, given)
@@ -320,8 +324,8 @@ def _refuse_no_orders(model: Model) -> None:
     if model.orders is None:
         raise fail(
             model.path,
-            f"{model.ref} has no orders: section, so it counts no work orders",
-            "use a ruleset whose orders: section says how to count an export, e.g. jintai-orders",
+            _("{ref} has no orders: section, so it counts no work orders", ref=model.ref),
+            _("use a ruleset whose orders: section says how to count an export, e.g. jintai-orders"),
             code="export.no-orders",
         )
 
@@ -337,13 +341,17 @@ def _refuse_not_export(model: Model, path: Path, display: str, sheet: str | None
         key = model.orders.column(model.orders.order_key)
         raise fail(
             display,
-            f"its header has no {key.label}; count reads an order export",
-            f"for a table of counts per unit, kaoping evaluate -r {model.ref} {display} scores it as it is",
+            _("its header has no {label}; count reads an order export", label=key.label),
+            _(
+                "for a table of counts per unit, kaoping evaluate -r {ref} {input} scores it as it is",
+                ref=model.ref,
+                input=display,
+            ),
             line=1,
             code="export.not-an-export",
         )
     if not path.exists():
-        raise fail(display, "no such input file", "give the path of the work-order export", code="file.not-found")
+        raise fail(display, _("no such input file"), _("give the path of the work-order export"), code="file.not-found")
     if not path.is_file():
         input_size(path, display)  # a folder or a device, told as what it is
 
@@ -359,13 +367,16 @@ def sql(ruleset: Ruleset, period: str, dialect: str, table: str = "orders") -> s
     assert month is not None and model.orders is not None
     if dialect not in ("duckdb", "spark", "trino"):
         raise fail(
-            "dialect", f"unknown dialect {dialect!r}", "give duckdb, spark or trino", code="export.unknown-dialect"
+            "dialect",
+            _("unknown dialect {dialect!r}", dialect=dialect),
+            _("give duckdb, spark or trino"),
+            code="export.unknown-dialect",
         )
     if not table or not table.replace("_", "").replace(".", "").isalnum():
         raise fail(
             "table",
-            f"{table!r} is not a table name",
-            "give a name such as orders or db.orders",
+            _("{table!r} is not a table name", table=table),
+            _("give a name such as orders or db.orders"),
             code="export.bad-table",
         )
     from .orders.explain import sql_script
@@ -385,7 +396,7 @@ def _month(period: str | None) -> str | None:
         return canonical_period(period)
     except ValueError as e:
         raise fail(
-            "period", str(e), "give the month as YYYY-MM, e.g. period='2024-02'", code="data.not-a-month"
+            "period", str(e), _("give the month as YYYY-MM, e.g. period='2024-02'"), code="data.not-a-month"
         ) from None
 
 
@@ -412,11 +423,13 @@ def render(thing: Result | Diff | Explanation, fmt: str = "table") -> str | byte
             return diff_json(thing)
         if fmt == "table":
             return _plain(lambda console: render_diff(thing, console))
-        raise fail("render", f"a diff is rendered as table or json, not {fmt}", code="diff.unknown-format")
+        raise fail("render", _("a diff is rendered as table or json, not {fmt}", fmt=fmt), code="diff.unknown-format")
     if isinstance(thing, Explanation):
         if fmt != "table":
             raise fail(
-                "render", f"an explanation is rendered as table (text), not {fmt}", code="explain.unknown-format"
+                "render",
+                _("an explanation is rendered as table (text), not {fmt}", fmt=fmt),
+                code="explain.unknown-format",
             )
         return _render_explanation(thing)
     return _rendered(thing, fmt)  # none of the three: told as a Result would be
@@ -425,7 +438,12 @@ def render(thing: Result | Diff | Explanation, fmt: str = "table") -> str | byte
 def _rendered(result: Result, fmt: str) -> str | bytes:
     """A Result in `fmt`, one of FORMATS (the registry: -f's choices)."""
     if fmt not in FORMATS:
-        raise fail("render", f"unknown format {fmt!r}", f"give one of {', '.join(FORMATS)}", code="file.unknown-format")
+        raise fail(
+            "render",
+            _("unknown format {fmt!r}", fmt=fmt),
+            _("give one of {formats}", formats=", ".join(FORMATS)),
+            code="file.unknown-format",
+        )
     return FORMATS[fmt].render(result.evaluation, result.period)
 
 
@@ -453,8 +471,10 @@ def diff(old: Ruleset | Result, new: Ruleset | Result, data: Data | None = None,
     if isinstance(old, Result) or isinstance(new, Result) or data is None:
         raise fail(
             "diff",
-            "diff takes two rulesets and the data to score, or two results already scored (and no data)",
-            "e.g. kaoping.diff(old, new, 'feb.csv'), or kaoping.diff(kaoping.evaluate(old, data), kaoping.evaluate(new, data))",
+            _("diff takes two rulesets and the data to score, or two results already scored (and no data)"),
+            _(
+                "e.g. kaoping.diff(old, new, 'feb.csv'), or kaoping.diff(kaoping.evaluate(old, data), kaoping.evaluate(new, data))"
+            ),
             code="diff.arguments",
         )
     return _diff(evaluate(old, data, sheet=sheet).evaluation, evaluate(new, data, sheet=sheet).evaluation)
@@ -483,13 +503,20 @@ def _refuse_edited_text(text: str, source: str, model: Model, rulesets: str | Pa
     releases = released_copies(
         model.name, model.version, visible_roots(str(rulesets) if rulesets is not None else None)
     )
-    if releases and model.sha256 not in {r.sha256 for _, r in releases}:
+    if releases and model.sha256 not in {r.sha256 for _version, r in releases}:
         lock, release = releases[0]
         raise fail(
             source,
-            f"this text says it is {model.ref}, but it is an edited copy of that released version "
-            f"(released on {release.date} with sha256 {release.sha256[:12]}, recorded in {lock}; this text's sha256 is {model.sha256[:12]})",
-            'a released version is never edited: give this text a version of its own (version: "...")',
+            _(
+                "this text says it is {ref}, but it is an edited copy of that released version "
+                "(released on {date} with sha256 {released}, recorded in {lock}; this text's sha256 is {sha256})",
+                ref=model.ref,
+                date=release.date,
+                released=release.sha256[:12],
+                lock=lock,
+                sha256=model.sha256[:12],
+            ),
+            _('a released version is never edited: give this text a version of its own (version: "...")'),
             code="version.edited-copy",
         )
 
@@ -508,13 +535,13 @@ def _override(key: Any, value: Any) -> Override:
     if not isinstance(key, str) or not key.strip():
         raise fail(
             "overrides",
-            f"an override's key must be a dotted path such as 'timeliness.weight', not {key!r}",
+            _("an override's key must be a dotted path such as 'timeliness.weight', not {key!r}", key=key),
             code="whatif.bad-key",
         )
     if value is None or isinstance(value, (dict, list, tuple, set)) or not isinstance(value, (str, int, float)):
         raise fail(
             "overrides",
-            f"the value of {key} must be one number, text or true/false, not {value!r}",
+            _("the value of {key} must be one number, text or true/false, not {value!r}", key=key, value=value),
             code="whatif.bad-value",
         )
     raw = ("true" if value else "false") if isinstance(value, bool) else str(value)
@@ -547,13 +574,15 @@ def _rows(records: Records) -> tuple[list[str], list[Row]]:
     """The header (every key, in the order first seen) and record N as row N; a record or value that cannot
     be a row is refused in its place, all of them at once."""
     if isinstance(records, (str, bytes)):
-        raise fail(RECORDS, "records must be an iterable of mappings", "give a list of dicts", code="data.not-records")
+        raise fail(
+            RECORDS, _("records must be an iterable of mappings"), _("give a list of dicts"), code="data.not-records"
+        )
     items = list(records)
     if not items:
         raise fail(
             RECORDS,
-            "no records were given",
-            "give at least one record (a mapping from header text to value)",
+            _("no records were given"),
+            _("give at least one record (a mapping from header text to value)"),
             code="data.no-records",
         )
     problems: list[Problem] = []
@@ -572,15 +601,15 @@ def _header(items: list[Any], problems: list[Problem]) -> dict[str, int]:
     header: dict[str, int] = {}
     for n, item in enumerate(items, 1):
         if not isinstance(item, Mapping):
-            message = f"record {n} is a {type(item).__name__}, not a mapping of header text to value"
-            problems.append(Problem(RECORDS, n, 0, message, cell=f"record {n}", code="data.not-a-mapping"))
+            message = _("record {n} is a {type}, not a mapping of header text to value", n=n, type=type(item).__name__)
+            problems.append(Problem(RECORDS, n, 0, message, cell=_("record {n}", n=n), code="data.not-a-mapping"))
             continue
         for key in item:
             if isinstance(key, str):
                 header.setdefault(key, len(header))
             else:
-                message = f"the key {key!r} is not text: keys are header texts (ids, labels or aliases)"
-                problems.append(Problem(RECORDS, n, 0, message, cell=f"record {n}", code="data.key-not-text"))
+                message = _("the key {key!r} is not text: keys are header texts (ids, labels or aliases)", key=key)
+                problems.append(Problem(RECORDS, n, 0, message, cell=_("record {n}", n=n), code="data.key-not-text"))
     return header
 
 
@@ -597,9 +626,14 @@ def _cells(n: int, item: Mapping[Any, Any], header: dict[str, int], problems: li
                     RECORDS,
                     n,
                     header[key] + 1,
-                    f"{key}: {value!r} is a {type(value).__name__}, not text or a number",
-                    "give str, int or float (None for an empty cell)",
-                    cell=f"record {n}, field {key}",
+                    _(
+                        "{key}: {value!r} is a {type}, not text or a number",
+                        key=key,
+                        value=value,
+                        type=type(value).__name__,
+                    ),
+                    _("give str, int or float (None for an empty cell)"),
+                    cell=_("record {n}, field {key}", n=n, key=key),
                     code="data.unsupported-value",
                 )
             )
@@ -621,8 +655,9 @@ def _placed(p: Problem, header: list[str]) -> Problem:
     """A problem in records named by its place in them: record N, field X (line N, col X's position)."""
     if p.file != RECORDS or not p.line or p.cell:
         return p
-    field = f", field {header[p.col - 1]}" if 0 < p.col <= len(header) else ""
-    return replace(p, cell=f"record {p.line}{field}")
+    if 0 < p.col <= len(header):
+        return replace(p, cell=_("record {n}, field {key}", n=p.line, key=header[p.col - 1]))
+    return replace(p, cell=_("record {n}", n=p.line))
 
 
 def _plain(draw: Any) -> str:

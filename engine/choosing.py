@@ -22,6 +22,7 @@ from dataclasses import field
 from pathlib import Path
 
 from .frozen import frozen
+from .i18n import _
 from .ruleset.model import Ruleset
 from .ruleset.resolve import Found, found_at, is_path, named, rulesets_choice, visible_roots
 from .ruleset.versions import Choice, check_not_edited_copy, choose, not_in_effect
@@ -64,16 +65,21 @@ def choose_ruleset(ref: str, asked: Asked, tell: Tell) -> Chosen:
     as_of, period = asked.as_of, asked.period
     if as_of and period and as_of[:7] != period:
         tell(
-            f"warning: {asked.as_of_name} {as_of} is not in the period {period}: the version is the one in effect on {as_of}",
+            _(
+                "warning: {as_of_name} {as_of} is not in the period {period}: the version is the one in effect on {as_of}",
+                as_of_name=asked.as_of_name,
+                as_of=as_of,
+                period=period,
+            ),
             False,
         )
     root, root_note = rulesets_choice(asked.rulesets)
     if root_note and not is_path(ref):
-        tell(f"note: {root_note}", False)
+        tell(_("note: {text}", text=root_note), False)
     reads = Reads()
     choice = choose(ref, root, as_of, period, exact_with_date=asked.exact_with_date, reads=reads)
     if choice.note:
-        tell(f"note: {choice.note}", True)
+        tell(_("note: {text}", text=choice.note), True)
     roots = visible_roots(asked.rulesets)
     return Chosen(
         choice, choice.found or found_at(choice.path, roots), roots, reads
@@ -87,7 +93,7 @@ def chosen_model(model: Ruleset, chosen: Chosen, asked: Asked, tell: Tell) -> Ru
     choice = chosen.choice
     late = _not_in_effect(model, choice.found, asked, chosen.reads) if choice.how in ("named", "path") else ""
     if late:
-        tell(f"warning: {late}", True)
+        tell(_("warning: {text}", text=late), True)
     return dataclasses.replace(model, chosen=choice.how, chosen_why=choice.note, not_in_effect=late)
 
 
@@ -97,9 +103,9 @@ def _not_in_effect(ruleset: Ruleset, found: Found | None, asked: Asked, reads: R
     if as_of:
         day, when = as_of, f"{asked.as_of_name} {as_of}"
     elif period:
-        day, when = f"{period}-01", f"the period {period}"
+        day, when = f"{period}-01", _("the period {period}", period=period)
         if ruleset.effective[:7] == period and ruleset.effective > day:
-            when = f"the first day of the period {period}"
+            when = _("the first day of the period {period}", period=period)
     else:
         return ""
     versions = named(found.path.parent.parent, found.name, ruleset.ref) if found else []

@@ -20,7 +20,7 @@ from typing import TextIO
 from . import commands
 from .cli_parser import EPILOG, build_parser, day, month
 from .errors import KaopingError, Problem, UsageError, render_problems
-from .i18n import choose, speaking
+from .i18n import _, choose, speaking
 
 EXIT_USER, EXIT_USAGE, EXIT_BUG = 1, 2, 3
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM, as shells report them
@@ -72,13 +72,13 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
         err.write(render_problems(e.problems, e.total) + "\n")
         return EXIT_USER
     except UsageError as e:
-        err.write(f"kaoping {args.command}: error: {e}\n")
+        err.write(_("kaoping {command}: error: {message}", command=args.command, message=e) + "\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
-        err.write("interrupted\n")
+        err.write(_("interrupted") + "\n")
         return EXIT_INTERRUPTED
     except Terminated:
-        err.write("terminated\n")
+        err.write(_("terminated") + "\n")
         return EXIT_TERMINATED
     except MemoryError:
         err.write(render_problems([commands.out_of_memory(args)]) + "\n")
@@ -89,7 +89,9 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
     except Exception:  # noqa: BLE001 - anything else is a bug, said as such
         import traceback  # only for a bug: not imported by every run
 
-        err.write("kaoping: internal error — this is a bug in kaoping, not in your files. Please report it with:\n")
+        err.write(
+            _("kaoping: internal error — this is a bug in kaoping, not in your files. Please report it with:") + "\n"
+        )
         err.write(traceback.format_exc())
         return EXIT_BUG
 
@@ -131,8 +133,8 @@ def os_problem(e: OSError) -> Problem:
         where,
         0,
         0,
-        f"the system refused this file: {e.strerror or e}",
-        "check its name, its folder and its permissions",
+        _("the system refused this file: {reason}", reason=e.strerror or e),
+        _("check its name, its folder and its permissions"),
         code="file.system-refused",
     )
 

@@ -15,11 +15,12 @@ from typing import Any, TextIO
 
 from . import __version__, commands
 from .frozen import frozen
-from .i18n import LANGS
+from .i18n import LANGS, N_, _
 from .outputs.formats import FORMATS, VIEW_FORMATS
 from .outputs.layout import canonical_period
 
-EPILOG = """\
+EPILOG = N_(
+    """\
 RULESET is a path to a .yaml file, name@version (e.g. jintai-hotline@2024.02),
 or a bare name: the released version in effect in the --period month (or on
 the --as-of day), else its latest released version, else its latest draft;
@@ -43,6 +44,8 @@ looks too big for the memory available is warned about before scoring);
 2 bad command line; 3 a bug in kaoping (please report it); 130 interrupted
 (Ctrl-C); 143 terminated (SIGTERM). An interrupted run leaves no partial
 output file."""
+)
+"""The epilog of `kaoping --help`, marked for the catalog: translated where the parser is built."""
 
 
 Command = Callable[[argparse.Namespace, TextIO, TextIO], int]
@@ -61,7 +64,9 @@ def day(text: str) -> str:
     try:
         return dt.date.fromisoformat(text).isoformat()
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date: write it as YYYY-MM-DD, e.g. 2024-03-15") from None
+        raise argparse.ArgumentTypeError(
+            _("'{text}' is not a date: write it as YYYY-MM-DD, e.g. 2024-03-15", text=text)
+        ) from None
 
 
 class _StoreOnce(argparse._StoreAction):
@@ -78,8 +83,9 @@ class _StoreOnce(argparse._StoreAction):
         given: set[str] = namespace.__dict__.setdefault("_given", set())
         if self.dest in given:
             parser.error(
-                f"{option_string} is given twice; give it once"
-                + (" (only diff takes two: -r OLD -r NEW)" if self.dest == "ruleset" else "")
+                _("{option} is given twice; give it once (only diff takes two: -r OLD -r NEW)", option=option_string)
+                if self.dest == "ruleset"
+                else _("{option} is given twice; give it once", option=option_string)
             )
         given.add(self.dest)
         super().__call__(parser, namespace, values, option_string)
@@ -94,24 +100,21 @@ class _Parser(argparse.ArgumentParser):
         self.register("action", "store", _StoreOnce)
 
 
-RULESETS_HELP = (
+RULESETS_HELP = N_(
     "where rulesets are looked up by name (default: $KAOPING_RULESETS, else ./rulesets, else the shipped ones)"
 )
-FORMATS_HELP = (
-    f"(default: from -o's name: {' '.join(f.suffixes[0] for f in FORMATS.values() if f.suffixes)}, else table)"
-)
-VIEW_FORMATS_HELP = (
+VIEW_FORMATS_HELP = N_(
     "table or json (default: json when -o's name ends in .json, else table; another known extension is refused)"
 )
 
 
-LANG_HELP = "the language kaoping speaks: zh (中文) or en (default: $KAOPING_LANG, else the locale, else en)"
+LANG_HELP = N_("the language kaoping speaks: zh (中文) or en (default: $KAOPING_LANG, else the locale, else en)")
 
 
 def _common_options(p: argparse.ArgumentParser) -> None:
     """--rulesets and --lang, which every command takes."""
-    p.add_argument("--rulesets", metavar="DIR", default=argparse.SUPPRESS, help=RULESETS_HELP)
-    p.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help=LANG_HELP)
+    p.add_argument("--rulesets", metavar="DIR", default=argparse.SUPPRESS, help=_(RULESETS_HELP))
+    p.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help=_(LANG_HELP))
 
 
 def _chosen_options(p: argparse.ArgumentParser) -> None:
@@ -119,7 +122,7 @@ def _chosen_options(p: argparse.ArgumentParser) -> None:
         "--as-of",
         metavar="YYYY-MM-DD",
         type=day,
-        help="with a bare ruleset name: the released version in effect on that date",
+        help=_("with a bare ruleset name: the released version in effect on that date"),
     )
 
 
@@ -127,7 +130,7 @@ def _sheet_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--sheet",
         metavar="NAME",
-        help="for a workbook input (.xlsx, .xls, .ods): the sheet to read (default: the first)",
+        help=_("for a workbook input (.xlsx, .xls, .ods): the sheet to read (default: the first)"),
     )
 
 
@@ -136,7 +139,7 @@ def _whatif_options(p: argparse.ArgumentParser) -> None:
         "--set",
         action="append",
         metavar="KEY=VALUE",
-        help="what-if: change one value of the ruleset in memory, e.g. timeliness.weight=45 (repeatable)",
+        help=_("what-if: change one value of the ruleset in memory, e.g. timeliness.weight=45 (repeatable)"),
     )
 
 
@@ -145,7 +148,7 @@ def ledger_input(text: str) -> tuple[str, str]:
     name, sep, path = text.partition("=")
     if not sep or not name.strip() or not path:
         raise argparse.ArgumentTypeError(
-            f"'{text}' is not NAME=PATH: write the ledger's id, '=', its file, e.g. ledger=bonus.csv"
+            _("'{text}' is not NAME=PATH: write the ledger's id, '=', its file, e.g. ledger=bonus.csv", text=text)
         )
     return name.strip(), path
 
@@ -155,12 +158,14 @@ def _orders_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--engine",
         choices=("duckdb", "spark"),
-        help="for an order export: what counts it (default duckdb, embedded; spark needs pip install -e '.[spark]')",
+        help=_("for an order export: what counts it (default duckdb, embedded; spark needs pip install -e '.[spark]')"),
     )
     p.add_argument(
         "--master",
         metavar="URL",
-        help="with --engine spark: the Spark master, e.g. local[4] or spark://host:7077 (default $SPARK_REMOTE, else local[*])",
+        help=_(
+            "with --engine spark: the Spark master, e.g. local[4] or spark://host:7077 (default $SPARK_REMOTE, else local[*])"
+        ),
     )
     p.add_argument(
         "--input",
@@ -168,8 +173,10 @@ def _orders_options(p: argparse.ArgumentParser) -> None:
         action="append",
         type=ledger_input,
         metavar="NAME=PATH",
-        help="for an order export: a ledger the ruleset declares (orders.ledgers), a unit-level table joined by unit, "
-        "e.g. --input ledger=bonus.csv (repeatable)",
+        help=_(
+            "for an order export: a ledger the ruleset declares (orders.ledgers), a unit-level table joined by unit, "
+            "e.g. --input ledger=bonus.csv (repeatable)"
+        ),
     )
 
 
@@ -193,46 +200,55 @@ def _validate_arguments(p: argparse.ArgumentParser) -> None:
         "rulesets_to_check",
         nargs="+",
         metavar="RULESET",
-        help="path, name@version or name (a path into a rulesets folder gets the same checks as the name)",
+        help=_("path, name@version or name (a path into a rulesets folder gets the same checks as the name)"),
     )
 
 
 def _evaluate_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-r", "--ruleset", required=True, metavar="RULESET", help="path, name@version or name")
+    p.add_argument("-r", "--ruleset", required=True, metavar="RULESET", help=_("path, name@version or name"))
     p.add_argument(
         "input",
         metavar="INPUT",
-        help="the month's records: CSV (UTF-8, UTF-8 with BOM, or GBK) or a workbook (.xlsx, .xls, .ods); "
-        "or, for a ruleset with orders:, the platform's work-order export (counted for --period first)",
+        help=_(
+            "the month's records: CSV (UTF-8, UTF-8 with BOM, or GBK) or a workbook (.xlsx, .xls, .ods); "
+            "or, for a ruleset with orders:, the platform's work-order export (counted for --period first)"
+        ),
     )
     p.add_argument(
         "-f",
         "--format",
         choices=tuple(FORMATS),
-        help=f"output format {FORMATS_HELP}; xlsx needs -o; -f and -o's name must agree",
+        help=_(
+            "output format (default: from -o's name: {suffixes}, else table); xlsx needs -o; -f and -o's name must agree",
+            suffixes=" ".join(f.suffixes[0] for f in FORMATS.values() if f.suffixes),
+        ),
     )
     p.add_argument(
         "-o",
         "--output",
         metavar="FILE",
-        help="write to FILE (only if all went well); -f csv also writes FILE.meta.json",
+        help=_("write to FILE (only if all went well); -f csv also writes FILE.meta.json"),
     )
     p.add_argument(
-        "--excel", action="store_true", help="with -f csv: UTF-8 with a BOM, so Excel opens the Chinese text correctly"
+        "--excel",
+        action="store_true",
+        help=_("with -f csv: UTF-8 with a BOM, so Excel opens the Chinese text correctly"),
     )
     p.add_argument(
         "--period",
         metavar="YYYY-MM",
         type=month,
-        help="the month assessed, e.g. 2024-02: fills the report title and, with a bare ruleset name, picks the version in effect that month; "
-        "an order export is counted for this month (required for one)",
+        help=_(
+            "the month assessed, e.g. 2024-02: fills the report title and, with a bare ruleset name, picks the version in effect that month; "
+            "an order export is counted for this month (required for one)"
+        ),
     )
 
 
 def _view_output(p: argparse.ArgumentParser) -> None:
     """-f table|json and -o FILE, as diff and combine take them."""
-    p.add_argument("-f", "--format", choices=VIEW_FORMATS, help=VIEW_FORMATS_HELP)
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (only if all went well)")
+    p.add_argument("-f", "--format", choices=VIEW_FORMATS, help=_(VIEW_FORMATS_HELP))
+    p.add_argument("-o", "--output", metavar="FILE", help=_("write to FILE (only if all went well)"))
 
 
 def _diff_arguments(p: argparse.ArgumentParser) -> None:
@@ -242,89 +258,103 @@ def _diff_arguments(p: argparse.ArgumentParser) -> None:
         action="append",
         required=True,
         metavar="RULESET",
-        help="give twice: -r OLD -r NEW; or once with --set",
+        help=_("give twice: -r OLD -r NEW; or once with --set"),
     )
-    p.add_argument("input", metavar="INPUT", help="the month's records, scored under both")
+    p.add_argument("input", metavar="INPUT", help=_("the month's records, scored under both"))
     _view_output(p)
     p.add_argument(
         "--period",
         metavar="YYYY-MM",
         type=month,
-        help="with a bare ruleset name: the version in effect that month (so does --as-of, for a day); a name@version not in effect then is warned about",
+        help=_(
+            "with a bare ruleset name: the version in effect that month (so does --as-of, for a day); a name@version not in effect then is warned about"
+        ),
     )
 
 
 def _explain_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("-r", "--ruleset", required=True, metavar="RULESET")
-    p.add_argument("input", metavar="INPUT", help="the month's unit table, or an order export")
-    p.add_argument("unit", metavar="UNIT", help="the unit's name, or a part of it (区林业 for 区林业局)")
+    p.add_argument("input", metavar="INPUT", help=_("the month's unit table, or an order export"))
+    p.add_argument("unit", metavar="UNIT", help=_("the unit's name, or a part of it (区林业 for 区林业局)"))
     p.add_argument(
         "--period",
         metavar="YYYY-MM",
         type=month,
-        help="the month assessed: with a bare ruleset name, picks the version in effect that month; a name@version not in effect then is warned about; "
-        "an order export is counted for this month (required for one)",
+        help=_(
+            "the month assessed: with a bare ruleset name, picks the version in effect that month; a name@version not in effect then is warned about; "
+            "an order export is counted for this month (required for one)"
+        ),
     )
     p.add_argument(
         "--orders",
         metavar="MEASURE",
-        help="for an order export: list the orders behind one count (an input counted from orders, e.g. on_time), "
-        "with the columns its condition reads, sorted by order id",
+        help=_(
+            "for an order export: list the orders behind one count (an input counted from orders, e.g. on_time), "
+            "with the columns its condition reads, sorted by order id"
+        ),
     )
     p.add_argument(
         "--left-out",
         action="store_true",
-        help="with --orders: list instead the unit's orders that a step after the first left out, with that step",
+        help=_("with --orders: list instead the unit's orders that a step after the first left out, with that step"),
     )
     _view_output(p)
 
 
 def _count_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "-r", "--ruleset", required=True, metavar="RULESET", help="a ruleset with orders: (e.g. jintai-orders)"
+        "-r", "--ruleset", required=True, metavar="RULESET", help=_("a ruleset with orders: (e.g. jintai-orders)")
     )
     p.add_argument(
         "input",
         metavar="INPUT",
-        help="the platform's work-order export, one row an order: CSV (UTF-8 or GBK), a workbook (.xlsx) or .parquet",
+        help=_(
+            "the platform's work-order export, one row an order: CSV (UTF-8 or GBK), a workbook (.xlsx) or .parquet"
+        ),
     )
     p.add_argument(
         "--period",
         metavar="YYYY-MM",
         type=month,
         required=True,
-        help="the month counted, e.g. 2024-02: [first day 00:00, next month's first day)",
+        help=_("the month counted, e.g. 2024-02: [first day 00:00, next month's first day)"),
     )
     p.add_argument(
         "-f",
         "--format",
         choices=("table", "csv", "json", "xlsx"),
-        help="output format (default: from -o's name: .csv .json .xlsx, else table); a CSV or workbook reads back "
-        "as the ruleset's unit-level input; xlsx needs -o",
+        help=_(
+            "output format (default: from -o's name: .csv .json .xlsx, else table); a CSV or workbook reads back "
+            "as the ruleset's unit-level input; xlsx needs -o"
+        ),
     )
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (only if all went well)")
+    p.add_argument("-o", "--output", metavar="FILE", help=_("write to FILE (only if all went well)"))
     p.add_argument(
-        "--excel", action="store_true", help="with -f csv: UTF-8 with a BOM, so Excel opens the Chinese text correctly"
+        "--excel",
+        action="store_true",
+        help=_("with -f csv: UTF-8 with a BOM, so Excel opens the Chinese text correctly"),
     )
 
 
 def _sql_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "-r", "--ruleset", required=True, metavar="RULESET", help="a ruleset with orders: (e.g. jintai-orders)"
+        "-r", "--ruleset", required=True, metavar="RULESET", help=_("a ruleset with orders: (e.g. jintai-orders)")
     )
     p.add_argument(
-        "--period", metavar="YYYY-MM", type=month, required=True, help="the month the queries count, e.g. 2024-02"
+        "--period", metavar="YYYY-MM", type=month, required=True, help=_("the month the queries count, e.g. 2024-02")
     )
     p.add_argument(
-        "--dialect", choices=("duckdb", "spark", "trino"), required=True, help="the SQL dialect of the warehouse"
+        "--dialect", choices=("duckdb", "spark", "trino"), required=True, help=_("the SQL dialect of the warehouse")
     )
     p.add_argument(
         "--table",
         metavar="NAME",
         default="orders",
-        help="the table of typed orders the queries read (default orders); the header lists the columns it must have",
+        help=_(
+            "the table of typed orders the queries read (default orders); the header lists the columns it must have"
+        ),
     )
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (only if all went well)")
+    p.add_argument("-o", "--output", metavar="FILE", help=_("write to FILE (only if all went well)"))
 
 
 def _combine_arguments(p: argparse.ArgumentParser) -> None:
@@ -333,10 +363,12 @@ def _combine_arguments(p: argparse.ArgumentParser) -> None:
         "inputs",
         nargs="+",
         metavar="[LABEL=]INPUT[#SHEET]",
-        help="one input per period, e.g. 2024-01=jan.csv, or a workbook's sheet: 1月=book.xlsx#1月 "
-        "(an existing file whose name holds '=' or '#' is taken as a file); "
-        "without LABEL=, the sheet or file name; --sheet applies to each workbook input without its own #SHEET; "
-        "two periods holding the same records (the same file or sheet, or a copy of it) are refused",
+        help=_(
+            "one input per period, e.g. 2024-01=jan.csv, or a workbook's sheet: 1月=book.xlsx#1月 "
+            "(an existing file whose name holds '=' or '#' is taken as a file); "
+            "without LABEL=, the sheet or file name; --sheet applies to each workbook input without its own #SHEET; "
+            "two periods holding the same records (the same file or sheet, or a copy of it) are refused"
+        ),
     )
     _view_output(p)
 
@@ -346,16 +378,16 @@ def _new_version_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "version",
         metavar="VERSION",
-        help="e.g. 2025.01: a number no version has yet (2025.1 would be the same as 2025.01)",
+        help=_("e.g. 2025.01: a number no version has yet (2025.1 would be the same as 2025.01)"),
     )
     p.add_argument(
-        "--from", dest="source", metavar="VERSION", help="copy this version instead of the latest (drafts included)"
+        "--from", dest="source", metavar="VERSION", help=_("copy this version instead of the latest (drafts included)")
     )
     p.add_argument(
         "--effective",
         metavar="YYYY-MM-DD",
         type=day,
-        help="its effective date (default: the first day of a YYYY.MM version; required for any other version)",
+        help=_("its effective date (default: the first day of a YYYY.MM version; required for any other version)"),
     )
 
 
@@ -368,7 +400,7 @@ def _test_arguments(p: argparse.ArgumentParser) -> None:
         "refs",
         nargs="*",
         metavar="RULESET",
-        help="path, name@version or name (a bare name: its latest released version)",
+        help=_("path, name@version or name (a bare name: its latest released version)"),
     )
 
 
@@ -378,7 +410,7 @@ class CommandSpec:
 
     name: str
     run: Command
-    help: str
+    help: str  # marked with N_: translated where the parser is built
     shared: tuple[str, ...]
     arguments: Callable[[argparse.ArgumentParser], None]
 
@@ -387,77 +419,77 @@ COMMANDS = (
     CommandSpec(
         "list",
         commands.cmd_list,
-        "list rulesets and versions with effective date and status (draft or released)",
+        N_("list rulesets and versions with effective date and status (draft or released)"),
         (),
         _no_arguments,
     ),
     CommandSpec(
         "validate",
         commands.cmd_validate,
-        "check rulesets; print every error as file:line:col",
+        N_("check rulesets; print every error as file:line:col"),
         ("chosen", "whatif"),
         _validate_arguments,
     ),
     CommandSpec(
         "evaluate",
         commands.cmd_evaluate,
-        "score INPUT with a ruleset and print the ranked table",
+        N_("score INPUT with a ruleset and print the ranked table"),
         ("chosen", "whatif", "sheet", "orders"),
         _evaluate_arguments,
     ),
     CommandSpec(
         "diff",
         commands.cmd_diff,
-        "what changes between two rulesets (or a ruleset and a what-if) on one INPUT",
+        N_("what changes between two rulesets (or a ruleset and a what-if) on one INPUT"),
         ("chosen", "whatif", "sheet", "orders"),
         _diff_arguments,
     ),
     CommandSpec(
         "explain",
         commands.cmd_explain,
-        "how one unit's score and rank came about (for an order export, each count's orders first)",
+        N_("how one unit's score and rank came about (for an order export, each count's orders first)"),
         ("chosen", "whatif", "sheet", "orders"),
         _explain_arguments,
     ),
     CommandSpec(
         "count",
         commands.cmd_count,
-        "count an order export per unit (a ruleset with orders:): the unit-level table it scores",
+        N_("count an order export per unit (a ruleset with orders:): the unit-level table it scores"),
         ("chosen", "sheet", "orders"),
         _count_arguments,
     ),
     CommandSpec(
         "sql",
         commands.cmd_sql,
-        "print the SQL a ruleset's orders: rules compile to (DuckDB, Spark or Trino), for a warehouse's own table",
+        N_("print the SQL a ruleset's orders: rules compile to (DuckDB, Spark or Trino), for a warehouse's own table"),
         ("chosen",),
         _sql_arguments,
     ),
     CommandSpec(
         "combine",
         commands.cmd_combine,
-        "several periods' inputs combined into one result, as the ruleset declares (e.g. the mean of the months)",
+        N_("several periods' inputs combined into one result, as the ruleset declares (e.g. the mean of the months)"),
         ("chosen", "whatif", "sheet"),
         _combine_arguments,
     ),
     CommandSpec(
         "new-version",
         commands.cmd_new_version,
-        "copy the latest version of a ruleset (it says which) into a new draft",
+        N_("copy the latest version of a ruleset (it says which) into a new draft"),
         (),
         _new_version_arguments,
     ),
     CommandSpec(
         "release",
         commands.cmd_release,
-        "release a draft: its golden cases must pass; its file is then locked",
+        N_("release a draft: its golden cases must pass; its file is then locked"),
         (),
         _release_arguments,
     ),
     CommandSpec(
         "test",
         commands.cmd_test,
-        "run the golden cases rulesets carry (all rulesets if none named)",
+        N_("run the golden cases rulesets carry (all rulesets if none named)"),
         (),
         _test_arguments,
     ),
@@ -497,14 +529,19 @@ def build_parser(specs: Sequence[CommandSpec] = COMMANDS) -> argparse.ArgumentPa
     """The `kaoping` parser: global options, then one subparser per entry of `specs` (made whole when used)."""
     parser: argparse.ArgumentParser = _Parser(
         prog="kaoping",
-        description="Score and rank units with a versioned YAML ruleset.",
-        epilog=EPILOG,
+        description=_("Score and rank units with a versioned YAML ruleset."),
+        epilog=_(EPILOG),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"kaoping {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=_("kaoping {version}", version=__version__),
+        help=_("show program's version number and exit"),  # argparse 3.11's own default, which it does not translate
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_CommandParser)
-    parser.add_argument("--rulesets", metavar="DIR", help=RULESETS_HELP)
-    parser.add_argument("--lang", choices=LANGS, help=LANG_HELP)
+    parser.add_argument("--rulesets", metavar="DIR", help=_(RULESETS_HELP))
+    parser.add_argument("--lang", choices=LANGS, help=_(LANG_HELP))
     for spec in specs:
-        sub.add_parser(spec.name, help=spec.help, description=spec.help, spec=spec)
+        sub.add_parser(spec.name, help=_(spec.help), description=_(spec.help), spec=spec)
     return parser

@@ -23,6 +23,7 @@ from .evaluate.pipeline import stages
 from .evaluate.ranking import Evaluation
 from .files import Content, text_of, write_files
 from .frozen import frozen
+from .i18n import _, current, n_
 from .outputs.formats import FORMAT_OF_SUFFIX, FORMATS, VIEW_FORMATS
 from .outputs.layout import canonical_period
 from .outputs.machine import provenance_json
@@ -121,7 +122,7 @@ def names_root(args: argparse.Namespace, err: TextIO, looks_up: bool = True) -> 
     """The folder names are looked up in; said when it is the shipped one by default and a name is looked up there."""
     root, note = rulesets_choice(args.rulesets)
     if note and looks_up:
-        err.write(f"note: {note}\n")
+        err.write(_("note: {text}", text=note) + "\n")
     return root
 
 
@@ -148,11 +149,15 @@ def evaluate_input(
     path = Path(input_arg)
     if not _exists_at_all(path, input_arg):
         raise fail(
-            input_arg, "no such input file", "give the path of the month's CSV or Excel export", code="file.not-found"
+            input_arg,
+            _("no such input file"),
+            _("give the path of the month's CSV or Excel export"),
+            code="file.not-found",
         )
     if sheet is not None and path.suffix.lower() not in WORKBOOKS:
         raise UsageError(
-            f"--sheet is for a workbook (.xlsx, .xls, .ods) input; {input_arg} is not one", code="cli.sheet-not-xlsx"
+            _("--sheet is for a workbook (.xlsx, .xls, .ods) input; {input} is not one", input=input_arg),
+            code="cli.sheet-not-xlsx",
         )
     if ruleset.model.orders is not None and path.is_file() and _is_export(ruleset, input_arg, sheet):
         result = api.evaluate(
@@ -204,7 +209,7 @@ def _with_progress_bar(ruleset: api.Ruleset, path: Path, input_arg: str, err: Te
         console=console,
         transient=True,
     ) as bar:
-        task = bar.add_task(f"scoring {path.name}", total=stages(ruleset.model))
+        task = bar.add_task(_("scoring {name}", name=path.name), total=stages(ruleset.model))
         return api.evaluate(ruleset, path, sheet=sheet, display=input_arg, progress=lambda: bar.advance(task))
 
 
@@ -227,8 +232,8 @@ def _exists_at_all(path: Path, display: str) -> bool:
     except OSError as e:
         raise fail(
             display,
-            f"cannot open the input file: {e.strerror}",
-            "check the file's name and folder",
+            _("cannot open the input file: {reason}", reason=e.strerror),
+            _("check the file's name and folder"),
             code="file.cannot-open",
         ) from None
 
@@ -242,8 +247,8 @@ def _rows(path: Path, display: str) -> int:
     except OSError as e:
         raise fail(
             display,
-            f"cannot read the input file: {e.strerror}",
-            "check that you may read it (its permissions)",
+            _("cannot read the input file: {reason}", reason=e.strerror),
+            _("check that you may read it (its permissions)"),
             code="file.unreadable",
         ) from None
 
@@ -278,28 +283,56 @@ def output_format(args: argparse.Namespace, allowed: Sequence[str], err: TextIO)
     suffix = Path(args.output).suffix.lower() if args.output else ""
     if suffix in (".xls", ".xlsm", ".xlsb"):
         raise UsageError(
-            f"kaoping writes Excel files as .xlsx, not {suffix}: name the file {Path(args.output).stem}.xlsx",
+            _(
+                "kaoping writes Excel files as .xlsx, not {suffix}: name the file {stem}.xlsx",
+                suffix=suffix,
+                stem=Path(args.output).stem,
+            ),
             code="cli.excel-suffix",
         )
     implied = FORMAT_OF_SUFFIX.get(suffix)
     if args.format and implied and args.format != implied:
         raise UsageError(
-            f"-f {args.format} and -o {args.output} disagree: a {suffix} file holds {implied}; "
-            f"drop -f (the name decides), or give -f {implied}, or name the file for {args.format}",
+            _(
+                "-f {format} and -o {output} disagree: a {suffix} file holds {implied}; "
+                "drop -f (the name decides), or give -f {implied}, or name the file for {format}",
+                format=args.format,
+                output=args.output,
+                suffix=suffix,
+                implied=implied,
+            ),
             code="cli.format-mismatch",
         )
     fmt = args.format or implied or "table"
     if fmt not in allowed:
         raise UsageError(
-            f"{args.command} writes {' or '.join(allowed)}, not {fmt} (-o {args.output}): name the file .json or .txt",
+            _(
+                "{command} writes {formats}, not {format} (-o {output}): name the file .json or .txt",
+                command=args.command,
+                formats=_either(allowed),
+                format=fmt,
+                output=args.output,
+            ),
             code="cli.format-not-written",
         )
     if args.output and not args.format and not implied and suffix != ".txt":
         known = " ".join(s for s, f in FORMAT_OF_SUFFIX.items() if f in allowed)
         err.write(
-            f"note: writing the table as plain text to {args.output} (the name does not end in {known}; -f chooses another format)\n"
+            _(
+                "note: writing the table as plain text to {output} (the name does not end in {known}; -f chooses another format)",
+                output=args.output,
+                known=known,
+            )
+            + "\n"
         )
     return fmt
+
+
+def _either(choices: Sequence[str]) -> str:
+    """table or json: the choices as one phrase, in the language in use."""
+    if len(choices) == 2:
+        return _("{first} or {second}", first=choices[0], second=choices[1])
+    return " or ".join(choices)  # not reached: the commands that refuse a format write two
 
 
 def estimated_rows(path: Path) -> int:
@@ -326,36 +359,57 @@ def emit(
     if sidecar:
         files.append((Path(f"{output}.meta.json"), sidecar))
     write_files(files, protect=tuple(Path(i) for i in inputs))
-    err.write("".join(f"wrote {path}\n" for path, _ in files))
+    err.write("".join(_("wrote {path}", path=path) + "\n" for path, _content in files))
 
 
 def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     root, note = rulesets_choice(args.rulesets)
     if note:
-        err.write(f"note: {note}\n")
+        err.write(_("note: {text}", text=note) + "\n")
     if not root.is_dir():
         raise fail(
             str(root),
-            "no such folder",
-            "give --rulesets the folder that holds <name>/<version>.yaml files",
+            _("no such folder"),
+            _("give --rulesets the folder that holds <name>/<version>.yaml files"),
             code="find.no-such-folder",
         )
     found = find_all(root)
     if not found:
-        err.write(f"no rulesets under {root}/\n")
+        err.write(_("no rulesets under {folder}/", folder=root) + "\n")
         return OK
     from rich.console import Console  # only `list` draws a Rich table
     from rich.table import Table
     from rich.text import Text
 
-    table = Table("ruleset", "version", "effective", "status", "title", box=None, pad_edge=False)
+    table = Table(_("ruleset"), _("version"), _("effective"), _("status"), _("title"), box=None, pad_edge=False)
     for f in found:
         title = _listed_title(f, args.rulesets)
         table.add_row(
-            *(Text(x) for x in (f.name, f.version, effective_date(f.path) or "", status(f), title))
+            *(
+                Text(x)
+                for x in (
+                    _listed_name(f.name),
+                    f.version,
+                    effective_date(f.path) or "",
+                    _status_words(status(f)),
+                    title,
+                )
+            )
         )  # text, not Rich markup
     Console(file=out, highlight=False, soft_wrap=True, width=None if out.isatty() else 10_000).print(table)
     return OK
+
+
+def _listed_name(name: str) -> str:
+    """A ruleset's name in `list`'s first column: as it is in English; in Chinese in backticks, as the house style
+    writes what is typed on the command line (`-r jintai-hotline`) amid Chinese text."""
+    return f"`{name}`" if current() == "zh" else name
+
+
+def _status_words(value: str) -> str:
+    """A version's status as `list` shows it, in the language in use (versions.status says it in English)."""
+    words = {"draft": _("draft"), "released": _("released"), "released, CHANGED": _("released, CHANGED")}
+    return words.get(value, value)
 
 
 def _listed_title(f: Found, option: str | None) -> str:
@@ -368,12 +422,12 @@ def _listed_title(f: Found, option: str | None) -> str:
 
     again = f"kaoping validate {f.name}@{f.version}" + (f" --rulesets {shlex.quote(option)}" if option else "")
     if too_big(f.path):
-        return f"INVALID (over {MAX_BYTES // 1000} kB, too big for a ruleset): {again}"
+        return _("INVALID (over {kb} kB, too big for a ruleset): {again}", kb=MAX_BYTES // 1000, again=again)
     try:
         return load_ruleset(f.path, str(f.path), expect=f).title
     except KaopingError as e:
         n = len(e.problems)
-        return f"INVALID ({n} error{'s' if n != 1 else ''}): {again}"
+        return n_("INVALID ({n} error): {again}", "INVALID ({n} errors): {again}", n, n=n, again=again)
 
 
 def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -383,7 +437,17 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         try:
             ruleset = load(args, ref, err).model
             n = len(ruleset.indicators)
-            out.write(f"{ruleset.path}: ok ({ruleset.label}, {n} indicator{'s' if n != 1 else ''})\n")
+            out.write(
+                n_(
+                    "{path}: ok ({label}, {n} indicator)",
+                    "{path}: ok ({label}, {n} indicators)",
+                    n,
+                    path=ruleset.path,
+                    label=ruleset.label,
+                    n=n,
+                )
+                + "\n"
+            )
         except KaopingError as e:
             problems += e.problems
             total += e.total
@@ -398,7 +462,8 @@ def cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     args.format = output_format(args, EVALUATE_FORMATS, err)
     if args.excel and args.format != "csv":
         raise UsageError(
-            f"--excel is for -f csv (a CSV that Excel opens); this writes {args.format}", code="cli.excel-needs-csv"
+            _("--excel is for -f csv (a CSV that Excel opens); this writes {format}", format=args.format),
+            code="cli.excel-needs-csv",
         )
     ruleset = load(args, args.ruleset, err)
     evaluation = evaluate_input(ruleset, args.input, err, args.sheet, orders=orders_run(args, ruleset))
@@ -408,7 +473,7 @@ def cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         render_table(evaluation, console_for(out), args.period)
         return OK
     if not FORMATS[args.format].to_terminal and args.output is None:
-        raise UsageError("an Excel file cannot go to the screen: give -o FILE.xlsx", code="cli.binary-to-terminal")
+        raise UsageError(_("an Excel file cannot go to the screen: give -o FILE.xlsx"), code="cli.binary-to-terminal")
     sidecar = provenance_json(evaluation, args.period) if args.format == "csv" else ""
     emit(
         _text(evaluation, args.format, args.period, args.excel),
@@ -438,7 +503,9 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     refs = args.ruleset
     if len(refs) > 2 or (len(refs) == 1 and not args.set):
         raise UsageError(
-            "diff compares two rulesets: give -r OLD -r NEW, or -r OLD with --set changes (e.g. kaoping diff -r jintai-hotline --set timeliness.weight=45 --set completion.weight=30 INPUT)",
+            _(
+                "diff compares two rulesets: give -r OLD -r NEW, or -r OLD with --set changes (e.g. kaoping diff -r jintai-hotline --set timeliness.weight=45 --set completion.weight=30 INPUT)"
+            ),
             code="cli.diff-needs-two",
         )
     args.format = output_format(args, VIEW_FORMATS, err)
@@ -516,8 +583,8 @@ def cmd_new_version(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if home.exists():
             raise fail(
                 str(home),
-                "this is not a folder, so kaoping cannot keep your rulesets in it",
-                "move it away, or give --rulesets DIR",
+                _("this is not a folder, so kaoping cannot keep your rulesets in it"),
+                _("move it away, or give --rulesets DIR"),
                 code="file.not-a-folder",
             )
         made = new_version(root, args.name, args.version, args.effective, args.source, copy_to=home)
@@ -527,19 +594,39 @@ def cmd_new_version(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     load_ruleset(made.path, str(made.path))
     if made.written and made.copied_from is not None and not note:
         out.write(
-            f"{made.path.parent.parent}/ had no {args.name}: started {made.path.parent}/ from the rulesets "
-            f"kaoping ships with ({made.copied_from}), and wrote:\n"
+            _(
+                "{folder}/ had no {name}: started {started}/ from the rulesets kaoping ships with ({source}), and wrote:",
+                folder=made.path.parent.parent,
+                name=args.name,
+                started=made.path.parent,
+                source=made.copied_from,
+            )
+            + "\n"
         )
-        out.writelines(f"  {path}: {what}\n" for path, what in made.written)
+        out.writelines("  " + _("{path}: {what}", path=path, what=what) + "\n" for path, what in made.written)
     elif made.written:
         out.write(
-            f"no --rulesets, $KAOPING_RULESETS or ./rulesets here: made {made.path.parent}/ for your versions "
-            f"(kaoping never writes into the rulesets it ships with, {root}), and wrote:\n"
+            _(
+                "no --rulesets, $KAOPING_RULESETS or ./rulesets here: made {folder}/ for your versions "
+                "(kaoping never writes into the rulesets it ships with, {shipped}), and wrote:",
+                folder=made.path.parent,
+                shipped=root,
+            )
+            + "\n"
         )
-        out.writelines(f"  {path}: {what}\n" for path, what in made.written)
+        out.writelines("  " + _("{path}: {what}", path=path, what=what) + "\n" for path, what in made.written)
     out.write(
-        f"created {made.path}: a draft copied from {made.base.name}@{made.base.version} ({made.base_why}), "
-        f"effective {made.effective} ({made.effective_why}); edit it, then: kaoping release {args.name}@{args.version}\n"
+        _(
+            "created {path}: a draft copied from {base} ({base_why}), "
+            "effective {effective} ({effective_why}); edit it, then: kaoping release {ref}",
+            path=made.path,
+            base=f"{made.base.name}@{made.base.version}",
+            base_why=made.base_why,
+            effective=made.effective,
+            effective_why=made.effective_why,
+            ref=f"{args.name}@{args.version}",
+        )
+        + "\n"
     )
     return OK
 
@@ -548,9 +635,13 @@ def refuse_installed_package(root: Path, command: str) -> None:
     """A rulesets folder inside the installed kaoping package is never written to: a reinstall would lose it."""
     if in_installed_package(root):
         raise UsageError(
-            f"{command} writes only where your rulesets live, and {root} is inside the installed kaoping package "
-            f"(a reinstall would lose what is written there): make a new version in ./rulesets "
-            f"(kaoping new-version NAME VERSION, run where ./rulesets is or is to be, copies NAME there)",
+            _(
+                "{command} writes only where your rulesets live, and {root} is inside the installed kaoping package "
+                "(a reinstall would lose what is written there): make a new version in ./rulesets "
+                "(kaoping new-version NAME VERSION, run where ./rulesets is or is to be, copies NAME there)",
+                command=command,
+                root=root,
+            ),
             code="cli.installed-package",
         )
 
@@ -560,9 +651,14 @@ def cmd_release_root(args: argparse.Namespace, name: str) -> Path:
     root, note = rulesets_choice(args.rulesets)
     if note:
         raise UsageError(
-            f"release writes the release lock beside the version, and with no --rulesets, $KAOPING_RULESETS or ./rulesets here "
-            f"{args.ref} would be the one shipped with kaoping ({root}), which kaoping never writes into: make a new version "
-            f"in ./rulesets (kaoping new-version {name} VERSION copies {name} there) and release that",
+            _(
+                "release writes the release lock beside the version, and with no --rulesets, $KAOPING_RULESETS or ./rulesets here "
+                "{ref} would be the one shipped with kaoping ({root}), which kaoping never writes into: make a new version "
+                "in ./rulesets (kaoping new-version {name} VERSION copies {name} there) and release that",
+                ref=args.ref,
+                root=root,
+                name=name,
+            ),
             code="cli.shipped-rulesets",
         )
     refuse_installed_package(root, "release")
@@ -572,23 +668,38 @@ def cmd_release_root(args: argparse.Namespace, name: str) -> Path:
 def cmd_release(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if "@" not in args.ref:
         raise UsageError(
-            f"release takes NAME@VERSION, e.g. kaoping release {args.ref}@2025.01", code="cli.release-needs-version"
+            _("release takes NAME@VERSION, e.g. kaoping release {ref}@2025.01", ref=args.ref),
+            code="cli.release-needs-version",
         )
-    name, _, version = args.ref.partition("@")
+    name, _at, version = args.ref.partition("@")
     found = exact(named(cmd_release_root(args, name), name, args.ref), version, args.ref)
     ruleset = load_ruleset(found.path, str(found.path), expect=found)
     failed = [o for o in run_all(ruleset, found.path.parent) if not o.passed]
     if failed:
         raise fail(
             str(found.path),
-            f"{len(failed)} of its golden cases fail",
-            f"kaoping test {args.ref} shows them; fix the ruleset, or update the case's expected file if the change is intended",
+            n_(
+                "{n} of its golden cases fail",
+                "{n} of its golden cases fail",
+                len(failed),
+                n=len(failed),
+            ),
+            _(
+                "kaoping test {ref} shows them; fix the ruleset, or update the case's expected file if the change is intended",
+                ref=args.ref,
+            ),
             code="version.cases-fail",
         )
     entry = release(found)
     lock = found.path.parent / LOCK_NAME
     out.write(
-        f"released {args.ref} (sha256 {entry.sha256[:12]}), recorded in {lock}; its file must not change from now on\n"
+        _(
+            "released {ref} (sha256 {sha256}), recorded in {lock}; its file must not change from now on",
+            ref=args.ref,
+            sha256=entry.sha256[:12],
+            lock=lock,
+        )
+        + "\n"
     )
     return OK
 
@@ -601,7 +712,7 @@ def _chosen(ref: str, root: Path, roots: tuple[Path, ...], err: TextIO) -> tuple
     and where it lies when that is a rulesets folder, for the same name/version check as `list`'s."""
     choice = choose(ref, root)
     if choice.note:
-        err.write(f"note: {choice.note}\n")
+        err.write(_("note: {text}", text=choice.note) + "\n")
     return choice.path, choice.found or found_at(choice.path, roots)
 
 
@@ -615,13 +726,21 @@ def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for path, found in paths:
         ruleset = load_ruleset(path, str(path), expect=found)
         for outcome in run_all(ruleset, path.parent):
-            word = "PASS" if outcome.passed else "FAIL"
-            out.write(f"{word} {outcome.ruleset}: {outcome.case} ({outcome.units} units)\n")
+            fields = {"ruleset": outcome.ruleset, "case": outcome.case, "n": outcome.units}
+            if outcome.passed:
+                line = n_(
+                    "PASS {ruleset}: {case} ({n} unit)", "PASS {ruleset}: {case} ({n} units)", outcome.units, **fields
+                )
+            else:
+                line = n_(
+                    "FAIL {ruleset}: {case} ({n} unit)", "FAIL {ruleset}: {case} ({n} units)", outcome.units, **fields
+                )
+            out.write(line + "\n")
             refused = (render_problems(outcome.refused.problems, outcome.refused.total),) if outcome.refused else ()
             for failure in (*refused, *capped(outcome.failures, MISMATCHES_SHOWN, "mismatches")):
                 out.write(f"    {failure}\n")
             passed, failed = passed + outcome.passed, failed + (not outcome.passed)
-    out.write(f"{passed} passed, {failed} failed\n")
+    out.write(_("{passed} passed, {failed} failed", passed=passed, failed=failed) + "\n")
     return 1 if failed else OK
 
 
@@ -638,7 +757,7 @@ def cmd_combine(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if _exists(item.path):
                 refuse_export_in_combine(ruleset.model, item.path, item.sheet)
     for line in _months_not_in_effect(ruleset.model, items):
-        err.write(f"warning: {line}\n")
+        err.write(_("warning: {text}", text=line) + "\n")
     evaluations: list[Evaluation] = []
     for item in items:
         evaluations.append(
@@ -649,7 +768,7 @@ def cmd_combine(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     combined = combine(ruleset.model, [item.label for item in items], evaluations)
     for line in capped(combined.notes, LINES_SHOWN, "notes"):
-        err.write(f"note: {line}\n")
+        err.write(_("note: {text}", text=line) + "\n")
     view(
         args,
         out,
@@ -682,18 +801,27 @@ def period_inputs(items: Sequence[str], sheet: str | None, err: TextIO) -> list[
     parsed = [period_input(item, sheet) for item in items]
     unlabelled = [p for p in parsed if not p.labelled]
     if unlabelled:
-        shown = shortlist([f"{p.label} ({p.shown})" for p in unlabelled], NAMES_SHOWN, width=1_000)
-        err.write(
-            f"note: periods labelled by their {'sheet or ' if any(p.own_sheet for p in unlabelled) else ''}file names: {shown} (write LABEL=FILE to choose)\n"
+        shown = shortlist(
+            [_("{label} ({input})", label=p.label, input=p.shown) for p in unlabelled], NAMES_SHOWN, width=1_000
         )
+        if any(p.own_sheet for p in unlabelled):
+            said = _(
+                "note: periods labelled by their sheet or file names: {shown} (write LABEL=FILE to choose)", shown=shown
+            )
+        else:
+            said = _("note: periods labelled by their file names: {shown} (write LABEL=FILE to choose)", shown=shown)
+        err.write(said + "\n")
     if sheet is not None:
         took = [p.path for p in parsed if p.sheet == sheet and not p.own_sheet]
         if not took:
             raise UsageError(
-                "--sheet is for workbook (.xlsx, .xls, .ods) inputs, and no input without its own #SHEET is one",
+                _("--sheet is for workbook (.xlsx, .xls, .ods) inputs, and no input without its own #SHEET is one"),
                 code="cli.sheet-not-xlsx",
             )
-        err.write(f"note: --sheet {sheet} read from {shortlist(took, NAMES_SHOWN, width=1_000)}\n")
+        err.write(
+            _("note: --sheet {sheet} read from {files}", sheet=sheet, files=shortlist(took, NAMES_SHOWN, width=1_000))
+            + "\n"
+        )
     return parsed
 
 
@@ -703,7 +831,10 @@ def period_input(item: str, sheet: str | None) -> PeriodInput:
     if not sep or _exists(item):
         label, rest = "", item
     elif not label:
-        raise UsageError(f"'{item}' has an empty label: write LABEL=FILE, e.g. 2024-01={rest}", code="cli.empty-label")
+        raise UsageError(
+            _("'{item}' has an empty label: write LABEL=FILE, e.g. 2024-01={rest}", item=item, rest=rest),
+            code="cli.empty-label",
+        )
     path, own = _split_sheet(rest)
     chosen = own if own is not None else (sheet if path.lower().endswith(WORKBOOKS) else None)
     return PeriodInput(label or own or Path(path).stem, path, chosen, bool(label), own is not None)
@@ -719,7 +850,7 @@ def _split_sheet(text: str) -> tuple[str, str | None]:
         return text, None
     if not m.group(2):
         raise UsageError(
-            f"'{text}' has no sheet name after '#': write {m.group(1)}#SHEET, e.g. {m.group(1)}#1月",
+            _("'{text}' has no sheet name after '#': write {book}#SHEET, e.g. {book}#1月", text=text, book=m.group(1)),
             code="cli.empty-sheet",
         )
     return m.group(1), m.group(2)
@@ -760,10 +891,19 @@ def _refuse_same_tables(items: Sequence[PeriodInput], evaluations: Sequence[Eval
                 raise _same_input(first, item, evaluation.table.sha256)
             raise fail(
                 item.shown,
-                f"periods '{first.label}' ({first.shown}) and '{item.label}' ({item.shown}) hold the same records "
-                f"(every unit's input values are equal; digest {digest[:12]}): one period's data would count twice",
-                "check that each period is its own month's data (a sheet copied and not yet filled in?); "
-                "for a workbook with one sheet per month, name each sheet: 1月=book.xlsx#1月 2月=book.xlsx#2月",
+                _(
+                    "periods '{first}' ({first_shown}) and '{second}' ({second_shown}) hold the same records "
+                    "(every unit's input values are equal; digest {digest}): one period's data would count twice",
+                    first=first.label,
+                    first_shown=first.shown,
+                    second=item.label,
+                    second_shown=item.shown,
+                    digest=digest[:12],
+                ),
+                _(
+                    "check that each period is its own month's data (a sheet copied and not yet filled in?); "
+                    "for a workbook with one sheet per month, name each sheet: 1月=book.xlsx#1月 2月=book.xlsx#2月"
+                ),
                 code="combine.same-records",
             )
         seen[digest] = item
@@ -781,11 +921,29 @@ def records_digest(records: Sequence[Record]) -> str:
 
 
 def _same_input(first: PeriodInput, second: PeriodInput, sha256: str) -> KaopingError:
-    what = "the same sheet of the same workbook" if first.path.lower().endswith(WORKBOOKS) else "the same bytes"
+    fields = {
+        "first": first.label,
+        "first_shown": first.shown,
+        "second": second.label,
+        "second_shown": second.shown,
+        "sha256": sha256[:12],
+    }
+    if first.path.lower().endswith(WORKBOOKS):
+        message = _(
+            "periods '{first}' ({first_shown}) and '{second}' ({second_shown}) are the same sheet of the same workbook (sha256 {sha256}): one period's data would count twice",
+            **fields,
+        )
+    else:
+        message = _(
+            "periods '{first}' ({first_shown}) and '{second}' ({second_shown}) are the same bytes (sha256 {sha256}): one period's data would count twice",
+            **fields,
+        )
     return fail(
         second.shown,
-        f"periods '{first.label}' ({first.shown}) and '{second.label}' ({second.shown}) are {what} (sha256 {sha256[:12]}): one period's data would count twice",
-        "give each period its own file; for a workbook with one sheet per month, name each sheet: 1月=book.xlsx#1月 2月=book.xlsx#2月",
+        message,
+        _(
+            "give each period its own file; for a workbook with one sheet per month, name each sheet: 1月=book.xlsx#1月 2月=book.xlsx#2月"
+        ),
         code="combine.same-input",
     )
 
@@ -799,7 +957,15 @@ def _months_not_in_effect(ruleset: Ruleset, items: Sequence[PeriodInput]) -> lis
         except ValueError:
             continue
         if ruleset.effective > f"{month}-01":
-            found.append(f"{ruleset.ref} takes effect on {ruleset.effective}, after the period {month} ({item.shown})")
+            found.append(
+                _(
+                    "{ref} takes effect on {effective}, after the period {month} ({input})",
+                    ref=ruleset.ref,
+                    effective=ruleset.effective,
+                    month=month,
+                    input=item.shown,
+                )
+            )
     return found
 
 
@@ -829,7 +995,7 @@ def available_memory() -> int | None:
     try:
         import resource
 
-        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+        soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
         if soft not in (resource.RLIM_INFINITY, -1) and soft > 0:
             limits.append(soft)
     except (ImportError, OSError, ValueError):
@@ -846,9 +1012,16 @@ def warn_if_short_of_memory(rows: int, display: str, err: TextIO) -> None:
     need, have = memory_needed(rows), available_memory()
     if have is not None and need > have:
         err.write(
-            f"warning: {display} has about {rows:,} rows; scoring them needs roughly {_amount(need)} of memory, "
-            f"and {_amount(have)} is available: the run may fail for want of memory (split the input, by group say, "
-            f"or run it where there is more)\n"
+            _(
+                "warning: {input} has about {rows:,} rows; scoring them needs roughly {need} of memory, "
+                "and {have} is available: the run may fail for want of memory (split the input, by group say, "
+                "or run it where there is more)",
+                input=display,
+                rows=rows,
+                need=_amount(need),
+                have=_amount(have),
+            )
+            + "\n"
         )
 
 
@@ -861,21 +1034,27 @@ def out_of_memory(args: argparse.Namespace) -> Problem:
             "kaoping",
             0,
             0,
-            "not enough memory for this run",
-            "run it on a machine with more memory",
+            _("not enough memory for this run"),
+            _("run it on a machine with more memory"),
             code="data.out-of-memory",
         )
-    rows = sum(_rows_or_zero(Path(path)) for path, _ in sizes)
+    rows = sum(_rows_or_zero(Path(path)) for path, _bytes in sizes)
     need = memory_needed(rows)
-    where = ", ".join(path for path, _ in sizes)
-    total = sum(size for _, size in sizes)
+    where = ", ".join(path for path, _bytes in sizes)
+    total = sum(size for _path, size in sizes)
     return Problem(
         where,
         0,
         0,
-        f"not enough memory: the input is {_amount(total)}, about {rows:,} rows, and kaoping needs roughly {_amount(need)} of memory for it "
-        f"(about {BYTES_PER_ROW // 100 / 10:g} kB a row)",
-        "run it on a machine with that much free memory, or split the input (by group, say) and score each part",
+        _(
+            "not enough memory: the input is {size}, about {rows:,} rows, and kaoping needs roughly {need} of memory for it "
+            "(about {per_row:g} kB a row)",
+            size=_amount(total),
+            rows=rows,
+            need=_amount(need),
+            per_row=BYTES_PER_ROW // 100 / 10,
+        ),
+        _("run it on a machine with that much free memory, or split the input (by group, say) and score each part"),
         code="data.out-of-memory",
     )
 
@@ -908,4 +1087,4 @@ def _amount(size: int) -> str:
     for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
         if size >= scale:
             return f"{size / scale:.1f} {unit}"
-    return f"{size} bytes"
+    return _("{n} bytes", n=size)
