@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from ..errors import did_you_mean
-from ..i18n import N_, _
+from ..i18n import N_, _, current
 from ..orders.conditions import ConditionError, Scope, compile_condition, uses_workdays
 from ..orders.ir import Always, Cond
 from ..orders.model import (
@@ -139,8 +139,8 @@ _TAKES = {"integer": N_("a whole number"), "number": N_("a number"), "text": N_(
 def _either(types: tuple[str, ...]) -> str:
     """One column type, or two said `a or b` (no place names more than two); in Chinese each type in backticks."""
     if len(types) == 1:
-        return types[0]
-    return _("{first} or {second}", first=" or ".join(types[:-1]), second=types[-1])
+        return f"`{types[0]}`" if current() == "zh" else types[0]
+    return _("{first} or {second}", first=types[0], second=types[1])
 
 
 def _check_column_options(ctx: Context, path: list[Any], raw: dict[str, Any], column: OrderColumn) -> None:
