@@ -37,7 +37,9 @@ SAME_IN_CHINESE = {
 }  # fmt: skip
 
 QUOTED = re.compile(r"「[^」]*」|“[^”]*”|‘[^’]*’|`[^`]*`|'[^'\n]*'|\"[^\"\n]*\"|\{[^}\n]*\}|\[[^\]\n]*\]")
-TOKEN = re.compile(r"\S+")
+TOKEN = re.compile(
+    r"[^\s\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+"
+)  # a run of Latin text: Chinese and its punctuation split tokens, so ：--as-of is the option --as-of
 WORD = re.compile(r"[A-Za-z]{2,}")
 SOURCE_LINE = re.compile(r"^\s*(\d+ )?\|")
 

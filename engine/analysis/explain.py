@@ -233,7 +233,6 @@ def threshold(ruleset: Ruleset) -> str:
 def render(x: Explanation) -> str:
     """The explanation as plain text (labels from the ruleset)."""
     unit, ruleset = x.unit, x.evaluation.ruleset
-    places, mode = ruleset.rounding.places, ruleset.rounding.mode
     head = _(
         "{unit}: {standing}, total {total} under {ruleset}",
         unit=unit.entity,
@@ -251,31 +250,7 @@ def render(x: Explanation) -> str:
         out.append("")
     out.append(_("indicators:"))
     for line in x.lines:
-        out.append(_("  {label} {id} (weight {weight})", label=line.label, id=line.id, weight=number(line.weight)))
-        out.append(_("      {formula}", formula=line.formula))
-        out.append(f"    = {line.substituted}")
-        if line.points is None:
-            out.append(f"    = {line.score!r} -> {line.shown}")
-        else:
-            weight, points, shown = number(line.weight), number(abs(line.score)), line.shown
-            if line.kind == "penalty":
-                out.append(
-                    _(
-                        "    = {points!r} points deducted, counted between 0 and the weight {weight}",
-                        points=line.points,
-                        weight=weight,
-                    )
-                )
-                out.append(_("    penalty: -{points} -> {shown}", points=points, shown=shown))
-            else:
-                out.append(
-                    _(
-                        "    = {points!r} points added, counted between 0 and the weight {weight}",
-                        points=line.points,
-                        weight=weight,
-                    )
-                )
-                out.append(_("    {kind}: +{points} -> {shown}", kind=_kind(line.kind), points=points, shown=shown))
+        out += _indicator_lines(line)
     out += [
         "",
         _("total = {how}", how=_total_how(ruleset, unit)),
@@ -284,41 +259,67 @@ def render(x: Explanation) -> str:
     if unit.grade:
         out.append(_("grade {grade}", grade=unit.grade))
     out.append(_standing_by(x))
+    out += _neighbour_lines(x)
+    return "\n".join(out) + "\n"
+
+
+def _indicator_lines(line: Line) -> list[str]:
+    """One indicator's lines: its formula, the values put in, and the score (a penalty or bonus capped at its weight)."""
+    out = [
+        _("  {label} {id} (weight {weight})", label=line.label, id=line.id, weight=number(line.weight)),
+        _("      {formula}", formula=line.formula),
+        f"    = {line.substituted}",
+    ]
+    if line.points is None:
+        out.append(f"    = {line.score!r} -> {line.shown}")
+        return out
+    weight, points, shown = number(line.weight), number(abs(line.score)), line.shown
+    if line.kind == "penalty":
+        out.append(
+            _(
+                "    = {points!r} points deducted, counted between 0 and the weight {weight}",
+                points=line.points,
+                weight=weight,
+            )
+        )
+        out.append(_("    penalty: -{points} -> {shown}", points=points, shown=shown))
+    else:
+        out.append(
+            _(
+                "    = {points!r} points added, counted between 0 and the weight {weight}",
+                points=line.points,
+                weight=weight,
+            )
+        )
+        out.append(_("    {kind}: +{points} -> {shown}", kind=_kind(line.kind), points=points, shown=shown))
+    return out
+
+
+def _neighbour_lines(x: Explanation) -> list[str]:
+    """The units just above and below: the gap, the indicators that make it, and why equal totals rank apart."""
+    unit, ruleset = x.unit, x.evaluation.ruleset
+    places, mode = ruleset.rounding.places, ruleset.rounding.mode
+    out: list[str] = []
     for word, n in (("above", x.above), ("below", x.below)):
         if n is None:
             continue
         gap = unit.total - n.result.total
         shown = _comma().join(f"{ruleset.indicator(i).label} {signed_fixed(d, places, mode)}" for i, d in n.differences)
-        parts = shown or _("no indicator differs by {threshold} or more", threshold=threshold(ruleset))
-        rank, who, total, apart_by = (
-            n.result.rank,
-            n.result.entity,
-            n.result.display["total"],
-            signed_fixed(gap, places, mode),
-        )
-        out.append(
-            _(
-                "  above: {rank} {unit} {total} ({gap}): {parts}",
-                rank=rank,
-                unit=who,
-                total=total,
-                gap=apart_by,
-                parts=parts,
-            )
-            if word == "above"
-            else _(
-                "  below: {rank} {unit} {total} ({gap}): {parts}",
-                rank=rank,
-                unit=who,
-                total=total,
-                gap=apart_by,
-                parts=parts,
-            )
-        )
+        fields = {
+            "rank": n.result.rank,
+            "unit": n.result.entity,
+            "total": n.result.display["total"],
+            "gap": signed_fixed(gap, places, mode),
+            "parts": shown or _("no indicator differs by {threshold} or more", threshold=threshold(ruleset)),
+        }
+        if word == "above":
+            out.append(_("  above: {rank} {unit} {total} ({gap}): {parts}", **fields))
+        else:
+            out.append(_("  below: {rank} {unit} {total} ({gap}): {parts}", **fields))
         apart = why_apart(ruleset, unit, n.result)
         if apart:
             out.append(f"    {apart}")
-    return "\n".join(out) + "\n"
+    return out
 
 
 def why_apart(ruleset: Ruleset, unit: UnitResult, other: UnitResult) -> str:

@@ -279,6 +279,7 @@ _LIMITS = {
 
 
 def _message(error: _Mistake, where: str, typed: str | None = None) -> str:
+    """A schema mistake in kaoping's own words (so they can be said in Chinese); jsonschema's only where none fit."""
     v, instance, expected = error.validator, error.instance, error.expected
     subject = _subject(where)
     if v == "required":
@@ -313,6 +314,12 @@ def _message(error: _Mistake, where: str, typed: str | None = None) -> str:
         if words is None:
             return _("{subject}: '{instance}' is not allowed here", subject=subject, instance=instance)
         return _("{subject}: '{instance}' is not {words}", subject=subject, instance=instance, words=_(words))
+    return _sized(error, subject)
+
+
+def _sized(error: _Mistake, subject: str) -> str:
+    """A number out of range, a text too long or empty, a list too short or long, and what jsonschema says itself."""
+    v, instance, expected = error.validator, error.instance, error.expected
     if v in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         said = error.message.split(" is ", 1)[-1]
         known = _LIMITS[v]
