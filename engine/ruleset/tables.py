@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..i18n import _
 from .bands import build_bands
 from .context import Context
 from .model import Band, Grades, Lookup
@@ -27,5 +28,5 @@ def _bands(ctx: Context, path: list[Any], raw: list[dict[str, Any]], value_key: 
     bands, problems = build_bands(raw, value_key)
     for p in problems:
         at = [*path, p.index]
-        ctx.problem(at, f"{ctx.where(at)}: {p.message}", p.hint, code=p.code)
+        ctx.problem(at, _("{where}: {message}", where=ctx.where(at), message=p.message), p.hint, code=p.code)
     return bands
