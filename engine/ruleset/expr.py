@@ -330,6 +330,16 @@ _PYTHON_REASONS: tuple[tuple[str, str], ...] = (
         N_("closing parenthesis '{closing}' does not match opening parenthesis '{opening}'"),
     ),
     (r"invalid decimal literal", N_("invalid decimal literal")),
+    (r"invalid hexadecimal literal", N_("invalid hexadecimal literal")),
+    (r"expected ':'", N_("expected ':'")),
+    (
+        r"unexpected character after line continuation character",
+        N_("unexpected character after line continuation character"),
+    ),
+    (
+        r"unterminated triple-quoted string literal \(detected at line \d+\)",
+        N_("unterminated triple-quoted string literal"),
+    ),
     (r"expected 'else' after 'if' expression", N_("expected 'else' after 'if' expression")),
     (r"unterminated string literal \(detected at line \d+\)", N_("unterminated string literal")),
     (r"invalid character '(?P<char>.)' \((?P<code>U\+[0-9A-F]+)\)", N_("invalid character '{char}' ({code})")),
