@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..frozen import frozen
+from ..i18n import N_, _
 from ..numbers import plain_number
 from .model import Band
 
-_JOIN_HINT = "make each band start where the one below it ends (at_least = the other's below)"
+_JOIN_HINT = N_("make each band start where the one below it ends (at_least = the other's below)")
 
 
 @frozen
@@ -40,22 +41,24 @@ def build_bands(raw: Sequence[dict[str, Any]], value_key: str) -> tuple[tuple[Ba
                 BandProblem(
                     index,
                     "ruleset.band-unbounded",
-                    "this band has neither at_least nor below, so it covers every value",
-                    "give it at_least, below, or both",
+                    _("this band has neither at_least nor below, so it covers every value"),
+                    _("give it at_least, below, or both"),
                 )
             )
             continue  # checked alone: it would overlap every other band
         if low is not None and high is not None and low >= high:
-            message = f"this band is empty: at_least {plain_number(low)} is not below {plain_number(high)}"
-            problems.append(BandProblem(index, "ruleset.band-empty", message, _JOIN_HINT))
+            message = _(
+                "this band is empty: at_least {low} is not below {high}", low=plain_number(low), high=plain_number(high)
+            )
+            problems.append(BandProblem(index, "ruleset.band-empty", message, _(_JOIN_HINT)))
         indexed.append((index, Band(low, high, item[value_key])))
     indexed.sort(key=lambda pair: (pair[1].at_least is not None, pair[1].at_least or 0.0))
-    for (_, before), (index, band) in zip(indexed, indexed[1:], strict=False):
+    for (_before_index, before), (index, band) in zip(indexed, indexed[1:], strict=False):
         joined = _join_problem(before, band)
         if joined:
-            problems.append(BandProblem(index, *joined, _JOIN_HINT))
+            problems.append(BandProblem(index, *joined, _(_JOIN_HINT)))
     problems += _uncovered_ends(indexed)
-    return tuple(band for _, band in indexed), problems
+    return tuple(band for _index, band in indexed), problems
 
 
 def _uncovered_ends(indexed: list[tuple[int, Band]]) -> list[BandProblem]:
@@ -65,11 +68,16 @@ def _uncovered_ends(indexed: list[tuple[int, Band]]) -> list[BandProblem]:
     problems = []
     lowest_index, lowest = indexed[0]
     if lowest.at_least is not None:
-        message = f"no band covers values below {plain_number(lowest.at_least)}: leave out at_least on the lowest band"
+        message = _(
+            "no band covers values below {value}: leave out at_least on the lowest band",
+            value=plain_number(lowest.at_least),
+        )
         problems.append(BandProblem(lowest_index, "ruleset.band-uncovered", message))
     highest_index, highest = indexed[-1]
     if highest.below is not None:
-        message = f"no band covers {plain_number(highest.below)} or more: leave out below on the highest band"
+        message = _(
+            "no band covers {value} or more: leave out below on the highest band", value=plain_number(highest.below)
+        )
         problems.append(BandProblem(highest_index, "ruleset.band-uncovered", message))
     return problems
 
@@ -79,16 +87,27 @@ def _join_problem(before: Band, band: Band) -> tuple[str, str] | None:
     if before.below is None or band.at_least is None:
         return (
             "ruleset.band-overlap",
-            "this band overlaps another one: only the lowest band may leave out at_least, only the highest may leave out below",
+            _(
+                "this band overlaps another one: "
+                "only the lowest band may leave out at_least, only the highest may leave out below"
+            ),
         )
     if band.at_least > before.below:
         return (
             "ruleset.band-gap",
-            f"there is a gap between {plain_number(before.below)} and {plain_number(band.at_least)}: no band covers it",
+            _(
+                "there is a gap between {low} and {high}: no band covers it",
+                low=plain_number(before.below),
+                high=plain_number(band.at_least),
+            ),
         )
     if band.at_least < before.below:
         return (
             "ruleset.band-overlap",
-            f"this band overlaps the one below it: both cover {plain_number(band.at_least)} up to {plain_number(before.below)}",
+            _(
+                "this band overlaps the one below it: both cover {low} up to {high}",
+                low=plain_number(band.at_least),
+                high=plain_number(before.below),
+            ),
         )
     return None

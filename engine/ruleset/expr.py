@@ -26,6 +26,7 @@ from simpleeval import SimpleEval  # type: ignore[import-untyped]  # simpleeval 
 
 from ..errors import did_you_mean
 from ..frozen import frozen
+from ..i18n import N_, _, n_
 from ..numbers import SIGNIFICANT, plain_number, spreadsheet_round
 
 MAX_LENGTH = 1000
@@ -76,12 +77,12 @@ class Helper:
 
 
 HELPERS: Mapping[str, Helper] = {
-    "ratio": Helper(ratio, 3, 3, "ratio(numerator, denominator, value_if_denominator_is_0)"),
-    "clamp": Helper(clamp, 3, 3, "clamp(value, low, high)"),
-    "min": Helper(min, 2, None, "min(a, b, ...)"),
-    "max": Helper(max, 2, None, "max(a, b, ...)"),
-    "abs": Helper(abs, 1, 1, "abs(x)"),
-    "round": Helper(round_, 1, 2, "round(x, places)"),
+    "ratio": Helper(ratio, 3, 3, N_("ratio(numerator, denominator, value_if_denominator_is_0)")),
+    "clamp": Helper(clamp, 3, 3, N_("clamp(value, low, high)")),
+    "min": Helper(min, 2, None, N_("min(a, b, ...)")),
+    "max": Helper(max, 2, None, N_("max(a, b, ...)")),
+    "abs": Helper(abs, 1, 1, N_("abs(x)")),
+    "round": Helper(round_, 1, 2, N_("round(x, places)")),
 }
 
 OPERATORS: Mapping[type, Callable[..., object]] = {
@@ -103,23 +104,23 @@ OPERATORS: Mapping[type, Callable[..., object]] = {
 _STRUCTURAL = (ast.Expr, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.IfExp, ast.Load, ast.And, ast.Or)
 
 _REFUSED: Mapping[type, str] = {
-    ast.Attribute: "attribute access (a.b) is not allowed in a formula",
-    ast.Subscript: "indexing (a[...]) is not allowed in a formula",
-    ast.Pow: "'**' is not allowed in a formula; write the multiplication out",
-    ast.Mod: "'%' is not allowed in a formula",
-    ast.FloorDiv: "'//' is not allowed in a formula; use round(...) if you mean rounding",
-    ast.Lambda: "lambda is not allowed in a formula",
-    ast.ListComp: "comprehensions are not allowed in a formula",
-    ast.SetComp: "comprehensions are not allowed in a formula",
-    ast.DictComp: "comprehensions are not allowed in a formula",
-    ast.GeneratorExp: "comprehensions are not allowed in a formula",
-    ast.JoinedStr: "text (strings) is not allowed in a formula",
-    ast.List: "lists are not allowed in a formula",
-    ast.Tuple: "tuples are not allowed in a formula",
-    ast.Dict: "dictionaries are not allowed in a formula",
-    ast.Set: "sets are not allowed in a formula",
-    ast.NamedExpr: "':=' is not allowed in a formula",
-    ast.Starred: "'*' unpacking is not allowed in a formula",
+    ast.Attribute: N_("attribute access (a.b) is not allowed in a formula"),
+    ast.Subscript: N_("indexing (a[...]) is not allowed in a formula"),
+    ast.Pow: N_("'**' is not allowed in a formula; write the multiplication out"),
+    ast.Mod: N_("'%' is not allowed in a formula"),
+    ast.FloorDiv: N_("'//' is not allowed in a formula; use round(...) if you mean rounding"),
+    ast.Lambda: N_("lambda is not allowed in a formula"),
+    ast.ListComp: N_("comprehensions are not allowed in a formula"),
+    ast.SetComp: N_("comprehensions are not allowed in a formula"),
+    ast.DictComp: N_("comprehensions are not allowed in a formula"),
+    ast.GeneratorExp: N_("comprehensions are not allowed in a formula"),
+    ast.JoinedStr: N_("text (strings) is not allowed in a formula"),
+    ast.List: N_("lists are not allowed in a formula"),
+    ast.Tuple: N_("tuples are not allowed in a formula"),
+    ast.Dict: N_("dictionaries are not allowed in a formula"),
+    ast.Set: N_("sets are not allowed in a formula"),
+    ast.NamedExpr: N_("':=' is not allowed in a formula"),
+    ast.Starred: N_("'*' unpacking is not allowed in a formula"),
 }
 
 
@@ -135,16 +136,16 @@ class Formula:
 
 # what spreadsheet users type, and how a formula says it
 SPREADSHEET_HINTS: Mapping[str, str] = {
-    "IF": "write a choice as: value_if_true if condition else value_if_false",
-    "IFERROR": "guard a division with ratio(a, b, value_if_b_is_0)",
-    "SUM": "add with +, e.g. a + b + c",
-    "AVERAGE": "write (a + b) / 2, or declare a mean aggregate",
-    "ROUND": "write round(x, places)",
-    "MIN": "write min(a, b)",
-    "MAX": "write max(a, b)",
-    "ABS": "write abs(x)",
-    "AND": "write: a and b",
-    "OR": "write: a or b",
+    "IF": N_("write a choice as: value_if_true if condition else value_if_false"),
+    "IFERROR": N_("guard a division with ratio(a, b, value_if_b_is_0)"),
+    "SUM": N_("add with +, e.g. a + b + c"),
+    "AVERAGE": N_("write (a + b) / 2, or declare a mean aggregate"),
+    "ROUND": N_("write round(x, places)"),
+    "MIN": N_("write min(a, b)"),
+    "MAX": N_("write max(a, b)"),
+    "ABS": N_("write abs(x)"),
+    "AND": N_("write: a and b"),
+    "OR": N_("write: a or b"),
 }
 
 
@@ -154,36 +155,36 @@ def compile_formula(text: str, lookups: Collection[str] = ()) -> Formula:
     `lookups` are the ruleset's decision tables, callable with one argument.
     """
     if len(text) > MAX_LENGTH:
-        raise FormulaError(f"the formula is longer than {MAX_LENGTH} characters", code="formula.too-long")
+        raise FormulaError(_("the formula is longer than {max} characters", max=MAX_LENGTH), code="formula.too-long")
     check_typed_characters(text)
     check_bracket_depth(text)
     check_single_equals(text)
     tree = parse_expression(text)
     offsets = _check_tree(tree, line_starts(text), text, frozenset(lookups))
-    names = tuple(dict.fromkeys(name for name, _ in offsets))
+    names = tuple(dict.fromkeys(name for name, _offset in offsets))
     return Formula(text, tree, names, tuple(offsets))
 
 
 # what a spreadsheet user (or a Chinese input method) types, and what a formula says instead
 TYPED_CHARACTERS: Mapping[str, tuple[str, str]] = {
-    "×": ("a multiplication sign", "multiply with *: weight * rate"),
-    "÷": ("a division sign", "divide with /: completed / due"),
-    "（": ("a full-width bracket", "write ( (switch the input method to half-width)"),
-    "）": ("a full-width bracket", "write ) (switch the input method to half-width)"),
-    "，": ("a full-width comma", "write , (switch the input method to half-width)"),
-    "＋": ("a full-width plus", "write +"),
-    "－": ("a full-width minus", "write -"),
-    "＊": ("a full-width asterisk", "write *"),
-    "／": ("a full-width slash", "write /"),
-    "＝": ("a full-width equals sign", "write == to compare"),
-    "＜": ("a full-width less-than sign", "write <"),
-    "＞": ("a full-width greater-than sign", "write >"),
-    "．": ("a full-width full stop", "write . in a number: 0.5"),
-    "≥": ("a greater-or-equal sign", "write >="),
-    "≤": ("a less-or-equal sign", "write <="),
-    "≠": ("a not-equal sign", "write !="),
-    "\u3000": ("a full-width space", "write an ordinary space (switch the input method to half-width)"),
-    **{chr(0xFF10 + d): ("a full-width digit", f"write {d}") for d in range(10)},
+    "×": (N_("a multiplication sign"), N_("multiply with *: weight * rate")),
+    "÷": (N_("a division sign"), N_("divide with /: completed / due")),
+    "（": (N_("a full-width bracket"), N_("write ( (switch the input method to half-width)")),
+    "）": (N_("a full-width bracket"), N_("write ) (switch the input method to half-width)")),
+    "，": (N_("a full-width comma"), N_("write , (switch the input method to half-width)")),
+    "＋": (N_("a full-width plus"), N_("write +")),
+    "－": (N_("a full-width minus"), N_("write -")),
+    "＊": (N_("a full-width asterisk"), N_("write *")),
+    "／": (N_("a full-width slash"), N_("write /")),
+    "＝": (N_("a full-width equals sign"), N_("write == to compare")),
+    "＜": (N_("a full-width less-than sign"), N_("write <")),
+    "＞": (N_("a full-width greater-than sign"), N_("write >")),
+    "．": (N_("a full-width full stop"), N_("write . in a number: 0.5")),
+    "≥": (N_("a greater-or-equal sign"), N_("write >=")),
+    "≤": (N_("a less-or-equal sign"), N_("write <=")),
+    "≠": (N_("a not-equal sign"), N_("write !=")),
+    "\u3000": (N_("a full-width space"), N_("write an ordinary space (switch the input method to half-width)")),
+    **{chr(0xFF10 + d): (N_("a full-width digit"), N_("write {digit}")) for d in range(10)},
 }
 _PERCENT = r"(\d+(?:\.\d+)?)[ \t]*[%％]"  # compiled (by re's cache) for a formula holding a % only
 
@@ -198,16 +199,23 @@ def check_typed_characters(text: str) -> None:
     if percent:
         number = percent.group(1)
         raise FormulaError(
-            f"'{percent.group(0)}' is a percentage; a formula does not write %",
+            _("'{text}' is a percentage; a formula does not write %", text=percent.group(0)),
             percent.end() - 1,
-            f"write {number} for a rate in percent (as percent inputs are read), or divide by 100: x / 100",
+            _(
+                "write {number} for a rate in percent (as percent inputs are read), or divide by 100: x / 100",
+                number=number,
+            ),
             code="formula.percent-sign",
         )
     for offset, char in enumerate(text):
         if char in TYPED_CHARACTERS:
             what, todo = TYPED_CHARACTERS[char]
+            digit = str(ord(char) - 0xFF10) if "０" <= char <= "９" else ""
             raise FormulaError(
-                f"'{char}' ({what}) is not allowed in a formula", offset, todo, code="formula.typed-character"
+                _("'{char}' ({what}) is not allowed in a formula", char=char, what=_(what)),
+                offset,
+                _(todo, digit=digit),
+                code="formula.typed-character",
             )
 
 
@@ -220,23 +228,27 @@ def _check_places(places: ast.expr, offset: int) -> None:
     value = _literal(places)
     if value is None:
         raise FormulaError(
-            "round(x, places): places must be a number written in the formula",
+            _("round(x, places): places must be a number written in the formula"),
             offset,
-            f"e.g. round(x, 2); 0 to {MAX_PLACES}",
+            _("e.g. round(x, 2); 0 to {max}", max=MAX_PLACES),
             code="formula.round-places",
         )
     if isinstance(value, float) and not value.is_integer():
         raise FormulaError(
-            f"round(x, places): places must be a whole number, not {plain_number(value)}",
+            _("round(x, places): places must be a whole number, not {value}", value=plain_number(value)),
             offset,
-            f"e.g. round(x, 2); 0 to {MAX_PLACES}",
+            _("e.g. round(x, 2); 0 to {max}", max=MAX_PLACES),
             code="formula.round-places",
         )
     if not 0 <= value <= MAX_PLACES:
         raise FormulaError(
-            f"round(x, places): places is {plain_number(value)}, but must be 0 to {MAX_PLACES}",
+            _(
+                "round(x, places): places is {value}, but must be 0 to {max}",
+                value=plain_number(value),
+                max=MAX_PLACES,
+            ),
             offset,
-            "e.g. round(x, 2)",
+            _("e.g. round(x, 2)"),
             code="formula.round-places",
         )
 
@@ -257,16 +269,18 @@ def check_bracket_depth(text: str) -> None:
     for i, ch in enumerate(text):
         depth += (ch in "([{") - (ch in ")]}")
         if depth > MAX_BRACKETS:
-            raise FormulaError(f"the formula nests brackets more than {MAX_BRACKETS} deep", i, code="formula.too-deep")
+            raise FormulaError(
+                _("the formula nests brackets more than {max} deep", max=MAX_BRACKETS), i, code="formula.too-deep"
+            )
 
 
 def check_single_equals(text: str) -> None:
     """A lone '=' is a spreadsheet habit (IF(due=0, ...)); Python's own message for it is cryptic."""
     for m in re.finditer(r"(?<![=!<>:])=(?!=)", text):
         raise FormulaError(
-            "'=' is not allowed in a formula",
+            _("'=' is not allowed in a formula"),
             m.start(),
-            "to compare, write == (due == 0); helpers take plain arguments: round(x, 2)",
+            _("to compare, write == (due == 0); helpers take plain arguments: round(x, 2)"),
             code="formula.single-equals",
         )
 
@@ -274,7 +288,7 @@ def check_single_equals(text: str) -> None:
 def parse_expression(text: str) -> ast.Expr:
     stripped = text.strip()
     if not stripped:
-        raise FormulaError("the formula is empty", code="formula.empty")
+        raise FormulaError(_("the formula is empty"), code="formula.empty")
     try:
         # a formula may span lines (a YAML block scalar): brackets on lines of their own let it,
         # even when its last line ends in a comment
@@ -286,12 +300,69 @@ def parse_expression(text: str) -> ast.Expr:
             offset = line_starts(text)[min(max((e.lineno or 2) - 2, 0), len(line_starts(text)) - 1)] + max(
                 (e.offset or 1) - 1, 0
             )
-        raise FormulaError(f"the formula is not a valid expression ({e.msg})", offset, code="formula.syntax") from None
+        raise FormulaError(
+            _("the formula is not a valid expression ({reason})", reason=python_reason(e.msg)),
+            offset,
+            code="formula.syntax",
+        ) from None
     except (ValueError, RecursionError, MemoryError):
-        raise FormulaError("the formula cannot be read", code="formula.unreadable") from None
+        raise FormulaError(_("the formula cannot be read"), code="formula.unreadable") from None
     if len(module.body) != 1 or not isinstance(module.body[0], ast.Expr):
-        raise FormulaError("a formula is one expression, not a statement or several", code="formula.not-one-expression")
+        raise FormulaError(
+            _("a formula is one expression, not a statement or several"), code="formula.not-one-expression"
+        )
     return module.body[0]
+
+
+# Python's own words for a syntax error, as its parser says them (the reason in "not a valid expression (...)"):
+# a pattern of its message, with {fields} for what it quotes, and how kaoping's catalog says it.
+_PYTHON_REASONS: tuple[tuple[str, str], ...] = (
+    (r"invalid syntax", N_("invalid syntax")),
+    (r"invalid syntax\. Perhaps you forgot a comma\?", N_("invalid syntax. Perhaps you forgot a comma?")),
+    (r"unmatched '(?P<bracket>.)'", N_("unmatched '{bracket}'")),
+    (r"'(?P<bracket>.)' was never closed", N_("'{bracket}' was never closed")),
+    (
+        r"closing parenthesis '(?P<closing>.)' does not match opening parenthesis '(?P<opening>.)'",
+        N_("closing parenthesis '{closing}' does not match opening parenthesis '{opening}'"),
+    ),
+    (
+        r"closing parenthesis '(?P<closing>.)' does not match opening parenthesis '(?P<opening>.)' on line \d+",
+        N_("closing parenthesis '{closing}' does not match opening parenthesis '{opening}'"),
+    ),
+    (r"invalid decimal literal", N_("invalid decimal literal")),
+    (r"invalid hexadecimal literal", N_("invalid hexadecimal literal")),
+    (r"expected ':'", N_("expected ':'")),
+    (
+        r"unexpected character after line continuation character",
+        N_("unexpected character after line continuation character"),
+    ),
+    (
+        r"unterminated triple-quoted string literal \(detected at line \d+\)",
+        N_("unterminated triple-quoted string literal"),
+    ),
+    (r"expected 'else' after 'if' expression", N_("expected 'else' after 'if' expression")),
+    (r"unterminated string literal \(detected at line \d+\)", N_("unterminated string literal")),
+    (r"invalid character '(?P<char>.)' \((?P<code>U\+[0-9A-F]+)\)", N_("invalid character '{char}' ({code})")),
+    (r"invalid non-printable character (?P<code>U\+[0-9A-F]+)", N_("invalid non-printable character {code}")),
+    (
+        r"leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers",
+        N_("leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers"),
+    ),
+)
+
+
+def python_reason(message: str) -> str:
+    """Python's syntax-error message in the language in use: its own English where kaoping has no words for it.
+
+    The English is Python's exactly (the message ids are its texts, or a
+    pattern's fields filled back), so an English run says what it always said.
+    """
+    for pattern, template in _PYTHON_REASONS:
+        match = re.fullmatch(pattern, message)
+        if match:
+            said = _(template, **match.groupdict())
+            return message if said == template.format_map(match.groupdict()) else said
+    return message
 
 
 def line_starts(text: str) -> list[int]:
@@ -317,7 +388,10 @@ def _check_tree(tree: ast.Expr, line_starts: list[int], text: str, lookups: froz
         offset = node_offset(node, line_starts, text) if hasattr(node, "lineno") else parent_offset
         if depth > MAX_DEPTH:
             raise FormulaError(
-                f"the formula is nested more than {MAX_DEPTH} levels deep (a chain of + or * counts one level a term)",
+                _(
+                    "the formula is nested more than {max} levels deep (a chain of + or * counts one level a term)",
+                    max=MAX_DEPTH,
+                ),
                 offset,
                 code="formula.too-deep",
             )
@@ -372,7 +446,7 @@ def _characters(text: str, start: int, byte_col: int) -> int:
 def _check_node(node: ast.AST, offset: int, lookups: frozenset[str]) -> None:
     kind = type(node)
     if kind in _REFUSED:
-        raise FormulaError(_REFUSED[kind], offset, code="formula.not-allowed")
+        raise FormulaError(_(_REFUSED[kind]), offset, code="formula.not-allowed")
     if isinstance(node, ast.Constant):
         _check_constant(node, offset)
     elif isinstance(node, ast.Call):
@@ -380,45 +454,54 @@ def _check_node(node: ast.AST, offset: int, lookups: frozenset[str]) -> None:
     elif kind in OPERATORS or isinstance(node, (*_STRUCTURAL, ast.Name)):
         return
     else:
-        raise FormulaError(f"'{kind.__name__}' is not allowed in a formula", offset, code="formula.not-allowed")
+        raise FormulaError(
+            _("'{kind}' is not allowed in a formula", kind=kind.__name__), offset, code="formula.not-allowed"
+        )
 
 
 def _check_constant(node: ast.Constant, offset: int) -> None:
     value = node.value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise FormulaError(
-            "only numbers may be written in a formula (no text, True/False or None)",
+            _("only numbers may be written in a formula (no text, True/False or None)"),
             offset,
             code="formula.not-a-number",
         )
     if abs(value) > MAX_LITERAL or not math.isfinite(value):  # an int too big for a float fails the first test
-        raise FormulaError("that number is too large for a formula", offset, code="formula.number-too-large")
+        raise FormulaError(_("that number is too large for a formula"), offset, code="formula.number-too-large")
 
 
 def _check_call(node: ast.Call, offset: int, lookups: frozenset[str]) -> None:
     if not isinstance(node.func, ast.Name):
-        raise FormulaError("only the helper functions can be called in a formula", offset, code="formula.not-callable")
-    name = node.func.id
-    helper = HELPERS.get(name) or (Helper(abs, 1, 1, f"{name}(value)") if name in lookups else None)
-    if helper is None:
-        hint = (
-            SPREADSHEET_HINTS.get(name.upper())
-            or did_you_mean(name, [*HELPERS, *lookups])
-            or f"the helpers are: {', '.join(HELPERS)}"
+        raise FormulaError(
+            _("only the helper functions can be called in a formula"), offset, code="formula.not-callable"
         )
-        raise FormulaError(f"unknown function '{name}'", offset, hint, code="formula.unknown-function")
+    name = node.func.id
+    helper = HELPERS.get(name) or (Helper(abs, 1, 1, N_("{name}(value)")) if name in lookups else None)
+    if helper is None:
+        spreadsheet = SPREADSHEET_HINTS.get(name.upper())
+        hint = (
+            (_(spreadsheet) if spreadsheet else "")
+            or did_you_mean(name, [*HELPERS, *lookups])
+            or _("the helpers are: {names}", names=", ".join(HELPERS))
+        )
+        raise FormulaError(_("unknown function '{name}'", name=name), offset, hint, code="formula.unknown-function")
+    usage = _(helper.usage, name=name)
     if node.keywords:
         raise FormulaError(
-            f"{name}(...) takes plain arguments, not name=value", offset, helper.usage, code="formula.keyword-arguments"
+            _("{name}(...) takes plain arguments, not name=value", name=name),
+            offset,
+            usage,
+            code="formula.keyword-arguments",
         )
     if any(type(arg) in _REFUSED for arg in node.args):
         return  # the walk reaches the refused argument next and names it
     n = len(node.args)
     if n < helper.min_args or (helper.max_args is not None and n > helper.max_args):
         raise FormulaError(
-            f"{name}(...) is given {n} argument{'s' if n != 1 else ''}",
+            n_("{name}(...) is given {n} argument", "{name}(...) is given {n} arguments", n, name=name, n=n),
             offset,
-            f"write {helper.usage}",
+            _("write {usage}", usage=usage),
             code="formula.argument-count",
         )
 

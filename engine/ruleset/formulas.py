@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 
 from ..errors import did_you_mean
+from ..i18n import _
 from .context import Context, DocPath
 from .expr import Formula, FormulaError, compile_formula
 from .names import Names
@@ -25,7 +26,9 @@ def compile_at(ctx: Context, path: DocPath, allowed: dict[str, str], own: str = 
     try:
         formula = compile_formula(text, ctx.names.lookups)
     except FormulaError as e:
-        ctx.problem_in_text(path, e.offset, f"in {ctx.where(path)}: {e.message}", e.hint, code=e.code)
+        ctx.problem_in_text(
+            path, e.offset, _("in {where}: {message}", where=ctx.where(path), message=e.message), e.hint, code=e.code
+        )
         return None
     ok = True
     for name, offset in formula.name_offsets:
@@ -33,7 +36,9 @@ def compile_at(ctx: Context, path: DocPath, allowed: dict[str, str], own: str = 
             ok = False
             code, message = _unknown_name(ctx.names, name, own)
             hint = "" if name == own else _label_hint(ctx.names, name) or did_you_mean(name, allowed)
-            ctx.problem_in_text(path, offset, f"in {ctx.where(path)}: {message}", hint, code=code)
+            ctx.problem_in_text(
+                path, offset, _("in {where}: {message}", where=ctx.where(path), message=message), hint, code=code
+            )
     return formula if ok else None
 
 
@@ -55,7 +60,7 @@ def _label_hint(names: Names, name: str) -> str:
     """A column header (label or alias) used where a formula needs the input's id."""
     for item in names.input_by_id.values():
         if name in (item.label, *item.aliases):
-            return f"'{name}' is the column header of the input '{item.id}': write {item.id}"
+            return _("'{name}' is the column header of the input '{id}': write {id}", name=name, id=item.id)
     return ""
 
 
@@ -63,11 +68,11 @@ def _unknown_name(names: Names, name: str, own: str) -> tuple[str, str]:
     """(code, message) for a name the formula may not read here."""
     found = names.input_by_id.get(name)
     if name == own:
-        return "formula.own-value", f"an indicator cannot read its own score ('{name}' is this indicator)"
+        return "formula.own-value", _("an indicator cannot read its own score ('{name}' is this indicator)", name=name)
     if found is not None and not found.numeric:
-        return "formula.text-input", f"'{name}' is a text input; formulas work on numbers"
+        return "formula.text-input", _("'{name}' is a text input; formulas work on numbers", name=name)
     if name == "weight":
-        return "formula.weight-outside-indicator", "'weight' can only be used in an indicator's own formula"
+        return "formula.weight-outside-indicator", _("'weight' can only be used in an indicator's own formula")
     if name in names.aggregates:
-        return "formula.aggregate-not-allowed", f"'{name}' is an aggregate, which cannot be used here"
-    return "formula.unknown-name", f"unknown name '{name}'"
+        return "formula.aggregate-not-allowed", _("'{name}' is an aggregate, which cannot be used here", name=name)
+    return "formula.unknown-name", _("unknown name '{name}'", name=name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import did_you_mean
+from ..i18n import _
 from .context import Context
 from .model import Input
 
@@ -24,21 +25,25 @@ def _check_bounds(ctx: Context, path: list[Any], raw: dict[str, Any]) -> None:
     for bound in ("min", "max"):
         ref = raw.get(bound)
         if isinstance(ref, str) and ref not in numeric:
-            what = "the input itself" if ref == raw["id"] else "not another numeric input"
+            where = ctx.where([*path, bound])
             ctx.problem(
                 [*path, bound],
-                f"{ctx.where([*path, bound])} names '{ref}', which is {what}",
+                _("{where} names '{ref}', which is the input itself", where=where, ref=ref)
+                if ref == raw["id"]
+                else _("{where} names '{ref}', which is not another numeric input", where=where, ref=ref),
                 did_you_mean(ref, numeric),
                 code="ruleset.bound-not-an-input",
             )
     if raw["type"] == "text" and ("min" in raw or "max" in raw):
-        ctx.problem(path, f"{ctx.where(path)} is text, so it cannot have min or max", code="ruleset.text-bounds")
+        ctx.problem(
+            path, _("{where} is text, so it cannot have min or max", where=ctx.where(path)), code="ruleset.text-bounds"
+        )
     low, high = raw.get("min"), raw.get("max")
     if isinstance(low, (int, float)) and isinstance(high, (int, float)) and low > high:
         ctx.problem(
             [*path, "min"],
-            f"{ctx.where(path)} has min {low:g} above max {high:g}",
-            "swap them",
+            _("{where} has min {low:g} above max {high:g}", where=ctx.where(path), low=low, high=high),
+            _("swap them"),
             code="ruleset.min-above-max",
         )
 
@@ -50,15 +55,21 @@ def _check_default(ctx: Context, path: list[Any], raw: dict[str, Any]) -> None:
     if default is None:
         return
     if (raw["type"] == "text") != isinstance(default, str):
-        wanted = "text" if raw["type"] == "text" else "a number"
-        ctx.problem(at, f"{where} must be {wanted}", code="ruleset.default-type")
+        wanted = (
+            _("{where} must be text", where=where)
+            if raw["type"] == "text"
+            else _("{where} must be a number", where=where)
+        )
+        ctx.problem(at, wanted, code="ruleset.default-type")
     elif raw["type"] == "integer" and isinstance(default, float) and not default.is_integer():
-        ctx.problem(at, f"{where} must be a whole number", code="ruleset.default-not-whole")
+        ctx.problem(at, _("{where} must be a whole number", where=where), code="ruleset.default-not-whole")
     elif isinstance(default, (int, float)):
         low, high = raw.get("min"), raw.get("max")
         if (isinstance(low, (int, float)) and default < low) or (isinstance(high, (int, float)) and default > high):
             ctx.problem(
-                at, f"{where} is {default:g}, outside the input's own min/max", code="ruleset.default-out-of-range"
+                at,
+                _("{where} is {default:g}, outside the input's own min/max", where=where, default=default),
+                code="ruleset.default-out-of-range",
             )
 
 
@@ -73,8 +84,8 @@ def _check_header_names(ctx: Context) -> None:
             if folded in owner and owner[folded] != raw["id"]:
                 ctx.problem(
                     path,
-                    f"'{name}' already names the input '{owner[folded]}'",
-                    "a column header must mean one input: rename or remove one",
+                    _("'{name}' already names the input '{owner}'", name=name, owner=owner[folded]),
+                    _("a column header must mean one input: rename or remove one"),
                     code="ruleset.header-names-two-inputs",
                 )
             owner.setdefault(folded, raw["id"])

@@ -10,6 +10,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..frozen import frozen
+from ..i18n import _
 from ..numbers import plain_number, seen
 from .expr import Formula
 from .vocab import (
@@ -283,8 +284,10 @@ class Ruleset:
 
     @property
     def label(self) -> str:
-        """name@version, marked as a what-if when --set changed it."""
-        return f"{self.ref} (what-if: {', '.join(self.overrides)})" if self.overrides else self.ref
+        """name@version, marked as a what-if when --set changed it (in the language in use: it is shown, not matched)."""
+        if not self.overrides:
+            return self.ref
+        return _("{ref} (what-if: {overrides})", ref=self.ref, overrides=", ".join(self.overrides))
 
     def input(self, id: str) -> Input:
         return next(i for i in self.inputs if i.id == id)

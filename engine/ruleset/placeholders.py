@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ..i18n import _, n_
 from .context import Context, DocPath
 from .model import TITLE_FIELDS
 
@@ -39,12 +40,19 @@ def check_ruleset_title(ctx: Context) -> None:
     title = ctx.doc["title"]
     at = next((i for i, char in enumerate(title) if char in "{}\uff5b\uff5d"), None)  # the first brace of any width
     if at is not None:
-        brace = "a '{' or '}'" if title[at] in "{}" else f"a '{title[at]}' (a full-width brace)"
+        message = (
+            _("the ruleset's title is shown as written, so a '{{' or '}}' in it would be printed as typed")
+            if title[at] in "{}"
+            else _(
+                "the ruleset's title is shown as written, so a '{brace}' (a full-width brace) in it would be printed as typed",
+                brace=title[at],
+            )
+        )
         ctx.problem_in_text(
             ["title"],
             at,
-            f"the ruleset's title is shown as written, so {brace} in it would be printed as typed",
-            'put placeholders in the report\'s title: report: {title: "{year}年{month}月…"}',
+            message,
+            _('put placeholders in the report\'s title: report: {{title: "{{year}}年{{month}}月…"}}'),
             code="ruleset.brace-in-ruleset-title",
         )
 
@@ -58,27 +66,32 @@ def _placeholder_names(ctx: Context, title: bool) -> list[str]:
 def _check_placeholders(ctx: Context, text: str, path: DocPath, title: bool) -> None:
     """Every {...} names a real placeholder, and every brace is part of one, at the brace's column."""
     allowed = _placeholder_names(ctx, title)
-    what = "title" if title else "header"
-    text = _check_wide_braces(ctx, text, path, what, allowed)
+    text = _check_wide_braces(ctx, text, path, title, allowed)
     for m in BRACES.finditer(text):
         if m.group(1) not in allowed:
             import difflib  # only a mistake needs a did-you-mean: not imported by a run that has none
 
             close = difflib.get_close_matches(m.group(1), allowed, n=1, cutoff=0.6)
-            hint = f"did you mean '{{{close[0]}}}'?" if close else _placeholder_usage(ctx, title)
-            message = f"the {what} placeholder '{m.group(0)}' names nothing in this ruleset"
+            hint = _("did you mean '{{{name}}}'?", name=close[0]) if close else _placeholder_usage(ctx, title)
+            message = (
+                _("the title placeholder '{text}' names nothing in this ruleset", text=m.group(0))
+                if title
+                else _("the header placeholder '{text}' names nothing in this ruleset", text=m.group(0))
+            )
             ctx.problem_in_text(path, m.start(), message, hint, code="ruleset.unknown-placeholder")
     for m in re.finditer(r"[{}]", BRACES.sub(lambda x: " " * len(x.group(0)), text)):
         ctx.problem_in_text(
             path,
             m.start(),
-            f"this '{m.group(0)}' in the {what} is not part of a placeholder",
-            f"write placeholders whole, e.g. {{{allowed[0]}}}; a brace cannot be text here",
+            _("this '{brace}' in the title is not part of a placeholder", brace=m.group(0))
+            if title
+            else _("this '{brace}' in the header is not part of a placeholder", brace=m.group(0)),
+            _("write placeholders whole, e.g. {{{example}}}; a brace cannot be text here", example=allowed[0]),
             code="ruleset.stray-brace",
         )
 
 
-def _check_wide_braces(ctx: Context, text: str, path: DocPath, what: str, allowed: list[str]) -> str:
+def _check_wide_braces(ctx: Context, text: str, path: DocPath, title: bool, allowed: list[str]) -> str:
     """Full-width braces ｛ ｝ (a Chinese input method's) fill nothing and would be printed as typed.
 
     Each placeholder written with one is told once, at its first full-width
@@ -94,12 +107,27 @@ def _check_wide_braces(ctx: Context, text: str, path: DocPath, what: str, allowe
         if wide is None:
             continue
         meant = f"{{{_meant(m.group(1), allowed) or allowed[0]}}}"
-        braces = "a full-width brace" if len(WIDE_BRACES.findall(written)) == 1 else "full-width braces"
+        n = len(WIDE_BRACES.findall(written))
+        message = (
+            n_(
+                "the title placeholder '{text}' is written with a full-width brace, so it would be printed as typed",
+                "the title placeholder '{text}' is written with full-width braces, so it would be printed as typed",
+                n,
+                text=written,
+            )
+            if title
+            else n_(
+                "the header placeholder '{text}' is written with a full-width brace, so it would be printed as typed",
+                "the header placeholder '{text}' is written with full-width braces, so it would be printed as typed",
+                n,
+                text=written,
+            )
+        )
         ctx.problem_in_text(
             path,
             m.start() + wide.start(),
-            f"the {what} placeholder '{written}' is written with {braces}, so it would be printed as typed",
-            f"write {meant} (switch the input method to half-width for {{ }})",
+            message,
+            _("write {meant} (switch the input method to half-width for {{ }})", meant=meant),
             code="ruleset.full-width-placeholder",
         )
         blanked[m.start() : m.end()] = " " * (m.end() - m.start())
@@ -107,8 +135,13 @@ def _check_wide_braces(ctx: Context, text: str, path: DocPath, what: str, allowe
         ctx.problem_in_text(
             path,
             m.start(),
-            f"this '{m.group(0)}' (a full-width brace) in the {what} is not part of a placeholder",
-            f"write placeholders whole with half-width braces, e.g. {{{allowed[0]}}}; a brace cannot be text here",
+            _("this '{brace}' (a full-width brace) in the title is not part of a placeholder", brace=m.group(0))
+            if title
+            else _("this '{brace}' (a full-width brace) in the header is not part of a placeholder", brace=m.group(0)),
+            _(
+                "write placeholders whole with half-width braces, e.g. {{{example}}}; a brace cannot be text here",
+                example=allowed[0],
+            ),
             code="ruleset.stray-full-width-brace",
         )
         blanked[m.start()] = " "
@@ -127,5 +160,9 @@ def _meant(name: str, allowed: list[str]) -> str:
 def _placeholder_usage(ctx: Context, title: bool) -> str:
     indicators = ctx.names.indicators
     example = f"{{{indicators[0]}.weight}}" if indicators else "{total.max}"
-    headers = f"{{<indicator id>.weight}} (e.g. {example}) and {{total.max}}"
-    return f"a title may use {{year}}, {{month}}, {{period}}, {headers}" if title else f"a header may use {headers}"
+    if title:
+        return _(
+            "a title may use {{year}}, {{month}}, {{period}}, {{<indicator id>.weight}} (e.g. {example}) and {{total.max}}",
+            example=example,
+        )
+    return _("a header may use {{<indicator id>.weight}} (e.g. {example}) and {{total.max}}", example=example)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import did_you_mean
+from ..i18n import _
 from .context import Context, DocPath
 from .model import Column, ColumnGroup, Report, ReportItem
 from .names import RANK_LABEL
@@ -42,8 +43,8 @@ def _report_item(ctx: Context, index: int, raw: Any) -> ReportItem:
     if isinstance(raw, dict) and "field" not in raw:
         ctx.problem(
             path,
-            f"{ctx.where(path)} is missing the key 'field'",
-            "write {field: <id>, label: <header text>}",
+            _("{where} is missing the key 'field'", where=ctx.where(path)),
+            _("write {{field: <id>, label: <header text>}}"),
             code="ruleset.column-without-field",
         )
         return Column("", "")
@@ -55,8 +56,8 @@ def _column_group(ctx: Context, path: list[Any], raw: dict[str, Any]) -> ColumnG
         if key in raw:
             ctx.problem(
                 [*path, key],
-                f"a column group has a header and columns, not a {key}",
-                "move it into one of the group's columns",
+                _("a column group has a header and columns, not a {key}", key=key),
+                _("move it into one of the group's columns"),
                 code="ruleset.column-group-key",
                 key=True,
             )
@@ -64,8 +65,8 @@ def _column_group(ctx: Context, path: list[Any], raw: dict[str, Any]) -> ColumnG
         missing = "header" if "header" not in raw else "columns"
         ctx.problem(
             path,
-            f"{ctx.where(path)} is a column group without its {missing}",
-            "write header: <text> and columns: [...]",
+            _("{where} is a column group without its {missing}", where=ctx.where(path), missing=missing),
+            _("write header: <text> and columns: [...]"),
             code="ruleset.column-group-incomplete",
         )
         return ColumnGroup("", ())
@@ -81,7 +82,7 @@ def _column(ctx: Context, path: DocPath, raw: Any) -> Column:
     if field not in known:
         ctx.problem(
             path if isinstance(raw, str) else [*path, "field"],
-            f"the report column '{field}' is not rank, total, an input, an aggregate or an indicator",
+            _("the report column '{field}' is not rank, total, an input, an aggregate or an indicator", field=field),
             did_you_mean(field, known),
             code="ruleset.column-unknown-field",
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import did_you_mean
+from ..i18n import _
 from .context import Context
 from .entity import NO_GROUP_FIELD
 from .formulas import compile_at, numeric_names
@@ -20,8 +21,8 @@ def build_total(ctx: Context) -> Total:
     if "formula" in raw and (ctx.written(["total", "start"]) or any("start" in g for g in ctx.doc["groups"])):
         ctx.problem(
             ["total", "formula"],
-            "total.formula and a start cannot go together: the formula is the whole total",
-            "add the start in the formula, or drop the formula",
+            _("total.formula and a start cannot go together: the formula is the whole total"),
+            _("add the start in the formula, or drop the formula"),
             code="ruleset.formula-with-start",
         )
     if "formula" in raw:
@@ -29,7 +30,7 @@ def build_total(ctx: Context) -> Total:
         names.update({i: "indicator" for i in ctx.names.indicators})
         formula = compile_at(ctx, ["total", "formula"], names)
     else:
-        _check_weights(ctx, ["total", "max"], "total.max", raw["max"], raw["start"], _scored_weights(ctx, {}))
+        _check_weights(ctx, ["total", "max"], None, raw["max"], raw["start"], _scored_weights(ctx, {}))
     floor = raw.get("floor")
     return Total(
         float(raw["max"]),
@@ -55,20 +56,41 @@ def _scored_weights(ctx: Context, own: dict[str, Any]) -> list[tuple[str, float]
 
 
 def _check_weights(
-    ctx: Context, path: list[Any], what: str, maximum: float, start: float, weights: list[tuple[str, float]]
+    ctx: Context,
+    path: list[Any],
+    group: str | None,
+    maximum: float,
+    start: float,
+    weights: list[tuple[str, float]],
 ) -> None:
-    """Full marks are the scored indicators' weights plus where the total starts (penalties and bonuses apart)."""
-    added = sum(w for _, w in weights) + start
+    """Full marks are the scored indicators' weights plus where the total starts (penalties and bonuses apart).
+
+    `group` is the group whose own max is checked, None for total.max: each
+    is its own sentence, so a translation says the place as a whole.
+    """
+    added = sum(w for _i, w in weights) + start
     if abs(added - maximum) > WEIGHT_TOLERANCE:
-        listing = (
-            " + ".join([*(f"{i} {w:g}" for i, w in weights), *([f"start {start:g}"] if start else [])]) or "nothing"
-        )
-        ctx.problem(
-            path,
-            f"the indicators' weights add up to {added:g}, but {what} is {maximum:g}",
-            f"{listing} = {added:g}; change a weight or {what}",
-            code="ruleset.weights-sum",
-        )
+        starts = [_("start {start:g}", start=start)] if start else []
+        listing = " + ".join([*(f"{i} {w:g}" for i, w in weights), *starts]) or _("nothing")
+        if group is None:
+            message = _(
+                "the indicators' weights add up to {added:g}, but total.max is {max:g}", added=added, max=maximum
+            )
+            hint = _("{listing} = {added:g}; change a weight or total.max", listing=listing, added=added)
+        else:
+            message = _(
+                "the indicators' weights add up to {added:g}, but the max of group {group} is {max:g}",
+                added=added,
+                group=group,
+                max=maximum,
+            )
+            hint = _(
+                "{listing} = {added:g}; change a weight or the max of group {group}",
+                listing=listing,
+                added=added,
+                group=group,
+            )
+        ctx.problem(path, message, hint, code="ruleset.weights-sum")
 
 
 def _group(ctx: Context, index: int, raw: dict[str, Any]) -> Group:
@@ -76,8 +98,8 @@ def _group(ctx: Context, index: int, raw: dict[str, Any]) -> Group:
     if not ctx.names.has_group:
         ctx.problem(
             path,
-            "groups are declared, but entity.group names no group field",
-            "add entity: {group: <text input>}",
+            _("groups are declared, but entity.group names no group field"),
+            _("add entity: {{group: <text input>}}"),
             code=NO_GROUP_FIELD,
         )
     weights = raw.get("weights", {})
@@ -85,7 +107,7 @@ def _group(ctx: Context, index: int, raw: dict[str, Any]) -> Group:
     for ident in unknown:
         ctx.problem(
             [*path, "weights", ident],
-            f"'{ident}' in {ctx.where(path)}.weights is not an indicator",
+            _("'{id}' in {where}.weights is not an indicator", id=ident, where=ctx.where(path)),
             did_you_mean(ident, ctx.names.indicators),
             code="ruleset.group-weight-not-an-indicator",
             key=True,
@@ -94,7 +116,7 @@ def _group(ctx: Context, index: int, raw: dict[str, Any]) -> Group:
     start = float(raw.get("start", total["start"]))
     if "formula" not in total and not unknown:  # with a misspelt id the sum is wrong for that reason alone
         at = [*path, "max"] if "max" in raw else path
-        _check_weights(ctx, at, f"the max of group {raw['value']}", maximum, start, _scored_weights(ctx, weights))
+        _check_weights(ctx, at, str(raw["value"]), maximum, start, _scored_weights(ctx, weights))
     pairs = tuple((k, float(v)) for k, v in weights.items())
     return Group(raw["value"], raw.get("label", raw["value"]), maximum, pairs, raw.get("start"))
 
@@ -110,16 +132,16 @@ def _check_groups_together(ctx: Context) -> None:
         if raw["value"] in seen:
             ctx.problem(
                 ["groups", index, "value"],
-                f"the group '{raw['value']}' is declared twice",
-                "declare each group once",
+                _("the group '{value}' is declared twice", value=raw["value"]),
+                _("declare each group once"),
                 code="ruleset.duplicate-group",
             )
         seen.add(raw["value"])
     if len(_group_maxima(ctx)) > 1 and ctx.doc["ranking"].get("within") != "group":
         ctx.problem(
             ["ranking"],
-            "the groups have different full marks, so their totals cannot be ranked together",
-            "rank each group apart: ranking: {within: group}",
+            _("the groups have different full marks, so their totals cannot be ranked together"),
+            _("rank each group apart: ranking: {{within: group}}"),
             code="ruleset.groups-ranked-together",
         )
 
@@ -132,8 +154,11 @@ def _check_grades_fit_groups(ctx: Context) -> None:
     marks = ", ".join(f"{m:g}" for m in maxima)
     ctx.problem(
         ["grades"],
-        f"the groups have different full marks ({marks}), so grade bands on the raw total would grade them unevenly",
-        "grade on the share of full marks: grades: {percent: true, bands: [...]}",
+        _(
+            "the groups have different full marks ({marks}), so grade bands on the raw total would grade them unevenly",
+            marks=marks,
+        ),
+        _("grade on the share of full marks: grades: {{percent: true, bands: [...]}}"),
         code="ruleset.grades-uneven-full-marks",
         key=True,
     )

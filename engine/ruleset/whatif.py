@@ -33,6 +33,7 @@ from typing import Any
 
 from ..errors import KaopingError, Problem, UsageError
 from ..frozen import frozen
+from ..i18n import _, n_
 from .model import ID_SECTIONS
 from .schema import ruleset_schema
 from .yamlsrc import Source, misread_number, parse_yaml
@@ -71,25 +72,30 @@ def _parse_one(text: str) -> Override | str:
     """The override, or what is wrong with it as typed on the command line."""
     key, sep, raw = text.partition("=")
     key, raw = key.strip(), raw.strip()
-    example = "e.g. --set timeliness.weight=45"
     if not sep:
-        return f"--set {text!r} is not KEY=VALUE: {example}"
+        return _("--set {text!r} is not KEY=VALUE: e.g. --set timeliness.weight=45", text=text)
     if not key:
-        return f"--set {text!r} has no KEY before '=': {example}"
+        return _("--set {text!r} has no KEY before '=': e.g. --set timeliness.weight=45", text=text)
     if not raw:
-        return f"--set {text!r} has no VALUE after '=': e.g. --set {key}=45, or --set '{key}=\"text\"'"
+        return _(
+            "--set {text!r} has no VALUE after '=': e.g. --set {key}=45, or --set '{key}=\"text\"'", text=text, key=key
+        )
     misread = misread_number(raw)
     if misread:
-        return f"the value of --set {key}: {misread[0]}: {misread[1]}"
-    quote = f"put it in quotes: --set '{key}=\"{raw}\"'"
+        return _("the value of --set {key}: {message}: {hint}", key=key, message=misread[0], hint=misread[1])
     try:
         value = parse_yaml(raw, f"{WHERE} {key}").data
     except KaopingError:
-        return f"the value of --set {key} is not a single value: {_value_hint(key, raw)}"
+        return _("the value of --set {key} is not a single value: {hint}", key=key, hint=_value_hint(key, raw))
     if isinstance(value, (dict, list)):
-        return f"the value of --set {key} is not a single value: {_value_hint(key, raw)}"
+        return _("the value of --set {key} is not a single value: {hint}", key=key, hint=_value_hint(key, raw))
     if value is None:
-        return f"the value of --set {key} is empty (YAML reads {raw!r} as nothing): {quote} if it is text"
+        return _(
+            "the value of --set {key} is empty (YAML reads {raw!r} as nothing): "
+            "put it in quotes: --set '{key}=\"{raw}\"' if it is text",
+            key=key,
+            raw=raw,
+        )
     return Override(text, key, value, raw)
 
 
@@ -100,19 +106,20 @@ def _value_hint(key: str, raw: str) -> str:
     a formula); for a weight it would only lead on to "must be a number".
     """
     kinds = _expected_kinds(_steps(key))
-    quote = f"put it in quotes: --set '{key}=\"{raw}\"'"
     if kinds == {"text"}:
-        return quote
+        return _("put it in quotes: --set '{key}=\"{raw}\"'", key=key, raw=raw)
     if kinds == {"number"}:
-        return f"write a number, e.g. {key}=35"
+        return _("write a number, e.g. {key}=35", key=key)
     if kinds == {"integer"}:
-        return f"write a whole number, e.g. {key}=2"
+        return _("write a whole number, e.g. {key}=2", key=key)
     if kinds == {"boolean"}:
-        return f"write true or false, e.g. {key}=true"
+        return _("write true or false, e.g. {key}=true", key=key)
     if kinds and all(kind.startswith("one of ") for kind in kinds):
         choices = sorted({c for kind in kinds for c in kind[len("one of ") :].split(", ")})
-        return f"write one of {', '.join(choices)}, e.g. {key}={choices[0]}"
-    return f"write a number, e.g. {key}=35; if it is text, {quote}"
+        return _("write one of {choices}, e.g. {key}={first}", choices=", ".join(choices), key=key, first=choices[0])
+    return _(
+        "write a number, e.g. {key}=35; if it is text, put it in quotes: --set '{key}=\"{raw}\"'", key=key, raw=raw
+    )
 
 
 def _expected_kinds(steps: list[str]) -> set[str]:
@@ -183,8 +190,8 @@ def apply_overrides(src: Source, overrides: Sequence[Override]) -> Source:
                     WHERE,
                     0,
                     0,
-                    f"'{override.key}' identifies the version and cannot be changed by a what-if",
-                    "make a new version with kaoping new-version",
+                    _("'{key}' identifies the version and cannot be changed by a what-if", key=override.key),
+                    _("make a new version with kaoping new-version"),
                     code="whatif.fixed-key",
                 )
             )
@@ -197,8 +204,8 @@ def apply_overrides(src: Source, overrides: Sequence[Override]) -> Source:
                     WHERE,
                     0,
                     0,
-                    f"'{override.key}' is a whole section, not one value",
-                    f"set one of its values, e.g. {_example_inside(override.key, current)}",
+                    _("'{key}' is a whole section, not one value", key=override.key),
+                    _("set one of its values, e.g. {example}", example=_example_inside(override.key, current)),
                     code="whatif.not-a-value",
                 )
             )
@@ -222,7 +229,7 @@ def _at(data: Any, path: Sequence[Any]) -> Any:
 
 def _steps(key: str) -> list[str]:
     """`bands[2].points` -> ['bands', '2', 'points']: brackets are another way to write a position."""
-    return [step for step, _ in _spans(key)]
+    return [step for step, _at in _spans(key)]
 
 
 def _spans(key: str) -> list[tuple[str, int]]:
@@ -254,7 +261,7 @@ def _position_problem(key: str, step: int, items: list[Any]) -> Problem | None:
             WHERE,
             0,
             0,
-            f"'{key}' names nothing in this ruleset: the list '{listed}' is empty",
+            _("'{key}' names nothing in this ruleset: the list '{listed}' is empty", key=key, listed=listed),
             code="whatif.empty-list",
         )
     if int(text) < 1:
@@ -262,17 +269,24 @@ def _position_problem(key: str, step: int, items: list[Any]) -> Problem | None:
             WHERE,
             0,
             0,
-            f"'{key}' names nothing in this ruleset",
-            f"positions count from 1: {_at_position(key, at, text, 1)}",
+            _("'{key}' names nothing in this ruleset", key=key),
+            _("positions count from 1: {example}", example=_at_position(key, at, text, 1)),
             code="whatif.position-from-1",
         )
-    count = f"{len(items)} item{'s' if len(items) != 1 else ''}"
+    n = len(items)
     return Problem(
         WHERE,
         0,
         0,
-        f"'{key}' names nothing in this ruleset: '{listed}' has {count}",
-        f"a position there is 1 to {len(items)}, e.g. {_at_position(key, at, text, len(items))}",
+        n_(
+            "'{key}' names nothing in this ruleset: '{listed}' has {n} item",
+            "'{key}' names nothing in this ruleset: '{listed}' has {n} items",
+            n,
+            key=key,
+            listed=listed,
+            n=n,
+        ),
+        _("a position there is 1 to {n}, e.g. {example}", n=n, example=_at_position(key, at, text, n)),
         code="whatif.position-past-end",
     )
 
@@ -299,8 +313,15 @@ def _path(data: dict[str, Any], key: str) -> list[Any] | Problem:
                 WHERE,
                 0,
                 0,
-                f"'{key}' could mean two items: position {step} and the one whose value is '{step}'",
-                "a what-if must change exactly what you mean: give the group's value in a version of its own, or edit a copy",
+                _(
+                    "'{key}' could mean two items: position {step} and the one whose value is '{step}'",
+                    key=key,
+                    step=step,
+                ),
+                _(
+                    "a what-if must change exactly what you mean: "
+                    "give the group's value in a version of its own, or edit a copy"
+                ),
                 code="whatif.ambiguous-key",
             )
         elif isinstance(node, list) and _item(node, step) is not None:
@@ -391,12 +412,12 @@ def _bad(key: str, data: dict[str, Any]) -> Problem:
     head = _steps(key)[0]
     same_head = [k for k in real if k.split(".", 1)[0] == head][:8]
     if close:
-        hint = f"did you mean '{close[0]}'?"
+        hint = _("did you mean '{key}'?", key=close[0])
     elif same_head:
-        hint = f"the keys under '{head}' are: {', '.join(same_head)}"
+        hint = _("the keys under '{head}' are: {keys}", head=head, keys=", ".join(same_head))
     else:
-        hint = "KEY is <id>.<key> or <section>.<key>, e.g. " + ", ".join(_examples(real))
-    return Problem(WHERE, 0, 0, f"'{key}' names nothing in this ruleset", hint, code="whatif.unknown-key")
+        hint = _("KEY is <id>.<key> or <section>.<key>, e.g. {examples}", examples=", ".join(_examples(real)))
+    return Problem(WHERE, 0, 0, _("'{key}' names nothing in this ruleset", key=key), hint, code="whatif.unknown-key")
 
 
 def _examples(real: list[str]) -> list[str]:
