@@ -47,20 +47,20 @@ def test_a_key_of_the_wrong_type_says_each_allowed_type_in_backticks() -> None:
     assert run.err.endswith("共 3 处错误\n")
 
 
-def test_a_condition_error_says_where_the_condition_is_after_the_message() -> None:
+def test_a_condition_error_says_which_condition_first() -> None:
     run = run_cli("--lang", "zh", "validate", INVALID / "orders-type-mismatch.yaml")
     assert run.code == 1
     assert run.err.splitlines()[0] == (
-        "tests/cases/invalid/orders-type-mismatch.yaml:36:39: 第 36 行第 39 列：`deadline` 是时间，「2024-02-01」是文本："
-        "要与另一个时间、`period_start`/`period_end` 比较，或用 `hours(n)` 前后推移（`orders.conditions[is_due].when`）"
+        "tests/cases/invalid/orders-type-mismatch.yaml:36:39: 第 36 行第 39 列：`orders.conditions[is_due].when`："
+        "`deadline` 是时间，「2024-02-01」是文本：要与另一个时间、`period_start`/`period_end` 比较，或用 `hours(n)` 前后推移"
     )
 
 
 def test_condition_refusals_in_chinese() -> None:
-    assert _refusal("filled(status, status)") == ("`filled(...)` 给了 2 个参数", "写成 `filled(列)`")
+    assert _refusal("filled(status, status)") == ("`filled(...)` 的参数个数不对：给了 2 个", "写成 `filled(列)`")
     assert _refusal("status in [1]") == ("`status` 是文本，1 是数字", "列表里要写带引号的文本或文本列")
     assert _refusal("截止时间 in period") == (
-        "不认识的名称 `截止时间`",
+        "没有声明过 `截止时间`",
         "「截止时间」是列 `deadline` 的表头：要写 `deadline`",
     )
     assert _refusal("status == '已完结'") == ("「已完结」不是「工单状态」的取值之一", "是不是想写「已办结」？")
