@@ -18,8 +18,8 @@ ORDERS = "jintai-orders@2024.02"
 BAD = "tests/cases/orders-bad"
 
 NOTE = (
-    "说明：examples/jintai-orders-2024-02.csv：共 1,945 行；3 个工单导出了不止一次，只计一次（取「更新时间」最晚的一份）；"
-    "统计前剔除：作废 16、无效或非受理范围 10、重复件 8、热线直接办结（未派单） 150；2024-02 应办结工单 1,226 个\n"
+    "说明：examples/jintai-orders-2024-02.csv：共 1,945 行；3 张工单导出了不止一次，只计一次（取「更新时间」最晚的一份）；"
+    "统计前剔除：作废 16、无效或非受理范围 10、重复件 8、热线直接办结（未派单） 150；2024-02 应办结工单 1,226 张\n"
 )
 
 
@@ -37,8 +37,8 @@ def test_the_orders_left_out_of_a_count_are_listed_under_chinese_words() -> None
     )  # fmt: skip
     assert run.code == 0
     lines = run.out.splitlines()
-    assert lines[0] == "区林业局：1 个工单未计入「按期办结工单数」（`on_time`）"
-    assert lines[1].split() == ["工单编号", "剔除原因", "承办单位", "办理时限", "办结时间", "工单状态"]
+    assert lines[0] == "区林业局：1 张工单未计入「按期办结工单数」（`on_time`）"
+    assert lines[1].split() == ["工单编号", "未满足的条件", "承办单位", "办理时限", "办结时间", "工单状态"]
 
 
 def test_a_bad_cell_is_placed_at_its_row_and_header() -> None:
@@ -82,8 +82,8 @@ def test_an_empty_period_names_the_months_the_export_covers() -> None:
     )
     assert run.code == 1
     assert run.err.startswith(
-        "tests/cases/orders-bad/orders-check-empty-period.csv: 没有哪个工单的「办理时限」在 2024-02；"
-        "工单导出表里有的月份是 2024-01（2 个工单）、2024-03（1 个）\n"
+        "tests/cases/orders-bad/orders-check-empty-period.csv: 没有哪张工单的「办理时限」在 2024-02；"
+        "工单导出表里有的月份是 2024-01（2 张工单）、2024-03（1 张）\n"
         "    提示：请用 --period 指定其中一个月份\n"
     )
 

@@ -107,7 +107,7 @@ def test_explain_walks_through_in_chinese() -> None:
 def test_explain_names_a_unit_it_cannot_find_in_chinese() -> None:
     run = run_cli("--lang", "zh", "explain", "-r", "jintai-hotline@2024.02", SEED_INPUT, "街道")
     assert run.code == 1
-    assert "「街道」对得上 " in run.err and " 个单位：" in run.err
+    assert "「街道」能对上 " in run.err and " 个单位：" in run.err
     assert "    提示：把名称写得再完整些" in run.err
 
 

@@ -61,7 +61,7 @@ def find_unit(evaluation: Evaluation, query: str) -> UnitResult:
     if len(partial) == 1:
         return partial[0]
     if partial:
-        names = _comma().join(r.entity for r in partial[:10])
+        names = _comma().join(r.entity for r in partial[:10]) + (_comma() + "…" if len(partial) > 10 else "")
         raise fail(
             query,
             _("'{query}' matches {n} units: {names}", query=query, n=len(partial), names=names),

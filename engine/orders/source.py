@@ -40,6 +40,7 @@ from ..errors import KaopingError, Problem, fail
 from ..frozen import frozen
 from ..i18n import _
 from ..ruleset.model import Input
+from . import listed
 
 if TYPE_CHECKING:
     import duckdb
@@ -396,15 +397,13 @@ def _missing_hint(p: Problem, column: OrderColumn, row: Row, delimiter: str) -> 
         best = difflib.get_close_matches(near, names, n=1, cutoff=0) or [column.label]
         return _("the header has {near}: did you mean {best}?", near=near, best=best[0])
     shown = [c.strip() for c in row.cells if c.strip()]
-    if len(shown) > 20:
-        listed = _("{first}, … ({n} in all)", first=", ".join(shown[:20]), n=len(shown))
-    else:
-        listed = ", ".join(shown)
+    many = len(shown) > 20
+    said = _("{first}, … ({n} in all)", first=listed(shown[:20]), n=len(shown)) if many else listed(shown)
     if column.aliases:
         return _(
             "the header has {listed}: add a column headed {label} (or {aliases})",
-            listed=listed,
+            listed=said,
             label=column.label,
-            aliases=", ".join(column.aliases),
+            aliases=listed(column.aliases),
         )
-    return _("the header has {listed}: add a column headed {label}", listed=listed, label=column.label)
+    return _("the header has {listed}: add a column headed {label}", listed=said, label=column.label)

@@ -489,6 +489,12 @@ def _syntax_problems(display: str, lines: Sequence[str], e: yaml.MarkedYAMLError
         earlier = _earlier_causes(lines, mark.line + 1)
         if earlier:
             return [cause.to_problem(display, lines) for cause in earlier]
+    context = e.context_mark
+    if context and "could not find expected ':'" in f"{e.problem or ''}":
+        number = context.line + 1
+        cause = _line_cause(number, _line(lines, number))
+        if cause is not None and cause.message == _(NO_SPACE):
+            return [cause.to_problem(display, lines)]
     return [_syntax_problem(lines, e).to_problem(display, lines)]
 
 
@@ -539,12 +545,17 @@ def _line_cause(number: int, text: str, opens: bool = False) -> _Cause | None:
     if ":" in between and "\u3000" in between:
         col = start + len(key) + between.index("\u3000") + 1
         return _Cause(number, col, _(WIDE_SPACE), _("write {fixed}", fixed=fixed), WIDE_SPACE_CODE)
+    if between == ":" and rest and not rest.startswith(("'", '"', ":")):
+        # `weight:40` is one word to YAML: the colon is there, the space after it is not
+        col = start + len(key) + 1
+        return _Cause(number, col, _(NO_SPACE), _("write {fixed}", fixed=fixed), "yaml.missing-colon")
     if ":" not in between and (rest or opens) and not rest.startswith(("'", '"')):
         hint = _("write {fixed}", fixed=fixed if rest else f"{key}:")
         return _Cause(number, start + 1, _("a key on this line has no ':' after it"), hint, "yaml.missing-colon")
     return None
 
 
+NO_SPACE = N_("YAML needs a space after the ':' that ends a key")
 WIDE_COLON = N_("this line has a full-width colon '：' where YAML needs an ordinary one")
 WIDE_SPACE = N_("this line has a full-width space where YAML needs an ordinary one")
 WIDE_COLON_CODE = "yaml.wide-colon"
