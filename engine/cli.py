@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import signal
 import sys
 from collections.abc import Iterator, Sequence
@@ -20,7 +21,7 @@ from typing import TextIO
 from . import commands
 from .cli_parser import EPILOG, build_parser, day, month
 from .errors import KaopingError, Problem, UsageError, render_problems
-from .i18n import _, choose, speaking
+from .i18n import _, choose, language_of, speaking
 
 EXIT_USER, EXIT_USAGE, EXIT_BUG = 1, 2, 3
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM, as shells report them
@@ -55,7 +56,11 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     if argv is None:  # the `kaoping` command itself, a process of its own (a program passes its arguments)
         _freeze_what_is_imported()
     out, err = stdout or sys.stdout, stderr or sys.stderr
-    with speaking(choose(lang_flag(sys.argv[1:] if argv is None else argv))):
+    flag = lang_flag(sys.argv[1:] if argv is None else argv)
+    with speaking(choose(flag)):
+        asked = os.environ.get("KAOPING_LANG", "").strip()
+        if flag is None and asked and language_of(asked) is None:  # a setting that chose nothing is said, not ignored
+            err.write(_("note: KAOPING_LANG={value} is not zh or en; it is ignored", value=asked) + "\n")
         return _main(argv, out, err)
 
 

@@ -618,7 +618,8 @@ def cmd_new_version(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     out.write(
         _(
             "created {path}: a draft copied from {base} ({base_why}), "
-            "effective {effective} ({effective_why}); edit it, then: kaoping release {ref}",
+            "effective {effective} ({effective_why}); "
+            "edit it, check it (kaoping test {ref}), then: kaoping release {ref}",
             path=made.path,
             base=f"{made.base.name}@{made.base.version}",
             base_why=made.base_why,

@@ -84,6 +84,19 @@ def test_kaoping_lang_and_lang_choose_the_language_without_the_flag(environ, cou
     assert run.code == 1 and run.err.endswith(count + "\n")
 
 
+def test_a_kaoping_lang_that_names_no_language_is_said_and_the_locale_decides(monkeypatch):
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("KAOPING_LANG", "cn")
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    run = run_cli("validate", BROKEN)
+    assert run.err.startswith("说明：KAOPING_LANG=cn 既不是 zh 也不是 en，已忽略\n")
+    assert run.err.endswith(ZH_COUNT + "\n")
+    monkeypatch.setenv("LANG", "C")
+    assert run_cli("validate", BROKEN).err.startswith("note: KAOPING_LANG=cn is not zh or en; it is ignored\n")
+    assert "KAOPING_LANG" not in run_cli("validate", BROKEN, "--lang", "en").err  # the flag decided
+
+
 def test_a_run_in_chinese_leaves_the_language_it_found():
     before = i18n.current()
     run_cli("validate", BROKEN, "--lang", "zh")

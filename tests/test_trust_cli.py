@@ -449,7 +449,7 @@ def test_new_version_says_what_it_copied_and_the_effective_date_it_wrote(ruleset
     draft = rulesets / "jintai-hotline" / "2025.01.yaml"
     assert run.out == (
         f"created {draft}: a draft copied from jintai-hotline@2024.02 (the latest version), "
-        "effective 2025-01-01 (from its version 2025.01); edit it, then: kaoping release jintai-hotline@2025.01\n"
+        "effective 2025-01-01 (from its version 2025.01); edit it, check it (kaoping test jintai-hotline@2025.01), then: kaoping release jintai-hotline@2025.01\n"
     )
     run = run_cli(
         "new-version",
