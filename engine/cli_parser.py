@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from . import __version__, commands
 from .frozen import frozen
-from .i18n import LANGS, N_, _
+from .i18n import LANGS, N_, _, current
 from .outputs.formats import FORMATS, VIEW_FORMATS
 from .outputs.layout import canonical_period
 
@@ -525,13 +526,25 @@ class _CommandParser(_Parser):
         return getattr(self, name)
 
 
+class _Headings(argparse.HelpFormatter):
+    """argparse ends its section headings with an ASCII colon; Chinese text takes the full-width one (选项：)."""
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        return re.sub(r"^(\S[^\n]*?):$", "\\1：", text, flags=re.M) if current() == "zh" else text
+
+
+class _TopHelp(_Headings, argparse.RawDescriptionHelpFormatter):
+    """The top-level help: its epilog's examples keep their lines."""
+
+
 def build_parser(specs: Sequence[CommandSpec] = COMMANDS) -> argparse.ArgumentParser:
     """The `kaoping` parser: global options, then one subparser per entry of `specs` (made whole when used)."""
     parser: argparse.ArgumentParser = _Parser(
         prog="kaoping",
         description=_("Score and rank units with a versioned YAML ruleset."),
         epilog=_(EPILOG),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_TopHelp,
     )
     parser.add_argument(
         "--version",
@@ -543,5 +556,5 @@ def build_parser(specs: Sequence[CommandSpec] = COMMANDS) -> argparse.ArgumentPa
     parser.add_argument("--rulesets", metavar="DIR", help=_(RULESETS_HELP))
     parser.add_argument("--lang", choices=LANGS, help=_(LANG_HELP))
     for spec in specs:
-        sub.add_parser(spec.name, help=_(spec.help), description=_(spec.help), spec=spec)
+        sub.add_parser(spec.name, help=_(spec.help), description=_(spec.help), spec=spec, formatter_class=_Headings)
     return parser

@@ -84,6 +84,7 @@ def test_every_commands_help_speaks_chinese(command: str | None) -> None:
     assert run.code == 0
     assert run.out.startswith("用法：kaoping")
     assert english_in(run.out) == []
+    assert "选项：\n" in run.out and "选项:\n" not in run.out  # the headings end as Chinese text does
 
 
 USAGE_ERRORS = [
