@@ -21,6 +21,7 @@ from typing import TextIO
 from . import commands
 from .cli_parser import EPILOG, build_parser, day, month
 from .errors import KaopingError, Problem, UsageError, render_problems
+from .files import reason
 from .i18n import _, choose, language_of, speaking
 
 EXIT_USER, EXIT_USAGE, EXIT_BUG = 1, 2, 3
@@ -106,15 +107,20 @@ def lang_flag(argv: Sequence[str]) -> str | None:
 
     The last one wins, as argparse would take it (the parser then refuses a
     second, or a value that is not zh or en, in the language chosen here).
+    argparse also takes an abbreviation (--la zh), so this does too: an
+    abbreviation it finds ambiguous it refuses itself.
     """
     value = None
     for i, arg in enumerate(argv):
         if arg == "--":
             break
-        if arg == "--lang" and i + 1 < len(argv):
+        name, eq, given = arg.partition("=")
+        if len(name) < 3 or not "--lang".startswith(name):
+            continue
+        if eq:
+            value = given
+        elif i + 1 < len(argv):
             value = argv[i + 1]
-        elif arg.startswith("--lang="):
-            value = arg.partition("=")[2]
     return value
 
 
@@ -138,7 +144,7 @@ def os_problem(e: OSError) -> Problem:
         where,
         0,
         0,
-        _("the system refused this file: {reason}", reason=e.strerror or e),
+        _("the system refused this file: {reason}", reason=reason(e) or e),
         _("check its name, its folder and its permissions"),
         code="file.system-refused",
     )

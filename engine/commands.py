@@ -21,7 +21,7 @@ from .digest import sha256_hex
 from .errors import KaopingError, Problem, UsageError, fail, render_problems
 from .evaluate.pipeline import stages
 from .evaluate.ranking import Evaluation
-from .files import Content, text_of, write_files
+from .files import Content, reason, text_of, write_files
 from .frozen import frozen
 from .i18n import _, current, n_
 from .outputs.formats import FORMAT_OF_SUFFIX, FORMATS, VIEW_FORMATS
@@ -49,6 +49,7 @@ from .ruleset.versions import (
     new_version,
     release,
     status,
+    status_words,
     too_big,
 )
 from .ruleset.yamlsrc import MAX_BYTES
@@ -232,7 +233,7 @@ def _exists_at_all(path: Path, display: str) -> bool:
     except OSError as e:
         raise fail(
             display,
-            _("cannot open the input file: {reason}", reason=e.strerror),
+            _("cannot open the input file: {reason}", reason=reason(e)),
             _("check the file's name and folder"),
             code="file.cannot-open",
         ) from None
@@ -247,7 +248,7 @@ def _rows(path: Path, display: str) -> int:
     except OSError as e:
         raise fail(
             display,
-            _("cannot read the input file: {reason}", reason=e.strerror),
+            _("cannot read the input file: {reason}", reason=reason(e)),
             _("check that you may read it (its permissions)"),
             code="file.unreadable",
         ) from None
@@ -391,7 +392,7 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     _listed_name(f.name),
                     f.version,
                     effective_date(f.path) or "",
-                    _status_words(status(f)),
+                    status_words(status(f)),
                     title,
                 )
             )
@@ -404,12 +405,6 @@ def _listed_name(name: str) -> str:
     """A ruleset's name in `list`'s first column: as it is in English; in Chinese in backticks, as the house style
     writes what is typed on the command line (`-r jintai-hotline`) amid Chinese text."""
     return f"`{name}`" if current() == "zh" else name
-
-
-def _status_words(value: str) -> str:
-    """A version's status as `list` shows it, in the language in use (versions.status says it in English)."""
-    words = {"draft": _("draft"), "released": _("released"), "released, CHANGED": _("released, CHANGED")}
-    return words.get(value, value)
 
 
 def _listed_title(f: Found, option: str | None) -> str:

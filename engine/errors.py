@@ -91,12 +91,7 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     import difflib  # only a mistake needs a did-you-mean: not imported by a run that has none
 
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    if not close:
-        return ""
-    choice = close[0]
-    if current() == "zh" and not choice.isprintable():
-        choice = repr(choice)[1:-1]  # the Chinese says it in 「」, not repr: a newline in it still shows as \n
-    return _("did you mean {choice!r}?", choice=choice)
+    return _("did you mean {choice!r}?", choice=close[0]) if close else ""
 
 
 def safe_text(text: str) -> str:

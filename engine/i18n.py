@@ -29,6 +29,7 @@ choice without the flag, or calls `use("zh")` itself.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 from collections.abc import Iterator, Mapping
@@ -155,14 +156,44 @@ def _(message: str, /, **fields: Any) -> str:
     """`message` in the language in use, its {fields} filled in."""
     if _current is None:
         current()
-    return _catalog.gettext(message).format_map(fields)
+    if _current == "zh":
+        said = _catalog.gettext(message)
+        return said.format_map(_quoted(message, said, fields))
+    return message.format_map(fields)
 
 
 def n_(singular: str, plural: str, n: int, /, **fields: Any) -> str:
     """The form of a message `n` decides (1 error, 2 errors; Chinese has one form), its {fields} filled in."""
     if _current is None:
         current()
-    return _catalog.ngettext(singular, plural, n).format_map(fields)
+    if _current == "zh":
+        said = _catalog.ngettext(singular, plural, n)
+        return said.format_map(_quoted(singular, said, fields))
+    return (singular if n == 1 else plural).format_map(fields)
+
+
+def _quoted(message: str, said: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields as the Chinese shows them: text the English shows as {x!r} is put in 「{x}」, without repr's
+    quotes, so a newline, tab or invisible character in it must be escaped as repr would (else a user's
+    `--set $'a\\nb'` splits the message over two lines, or U+202E turns the line around)."""
+    raw = _repr_fields(message) - _repr_fields(said)
+    if not raw:
+        return fields
+    return {
+        k: repr(v)[1:-1] if k in raw and isinstance(v, str) and not v.isprintable() else v for k, v in fields.items()
+    }
+
+
+@functools.lru_cache(maxsize=4096)
+def _repr_fields(message: str) -> frozenset[str]:
+    """The fields a template shows with !r."""
+    import string
+
+    try:
+        parsed = string.Formatter().parse(message)
+        return frozenset(name.split(".")[0].split("[")[0] for _t, name, _s, conv in parsed if name and conv == "r")
+    except ValueError:
+        return frozenset()
 
 
 def N_(message: str, /) -> str:

@@ -25,28 +25,36 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Names the same in both languages: formats, products, encodings, and kaoping's own commands (typed as they are).
+# Names the same in both languages: formats, products, encodings (kaoping's commands: `commands()`, where they stand).
 SAME_IN_CHINESE = {
     "kaoping", "csv", "tsv", "utf", "bom", "gbk", "gb", "json", "jsonl", "yaml", "yml", "xlsx", "xls", "ods", "html", "md",
     "markdown", "pdf", "docx", "word", "sql", "duckdb", "spark", "pyspark", "trino", "parquet", "excel", "wps",
     "libreoffice", "python", "pip", "venv", "py", "id", "sha", "url", "java", "jvm", "windows", "linux", "api",
     "zh", "en", "cn", "ok", "rich", "numpy", "ascii", "unicode", "ansi", "xml", "zip", "os", "ram", "gib", "mib", "kib",
     "mb", "kb", "tb", "ms", "bug",
-    "list", "validate", "evaluate", "explain", "diff", "combine", "test", "release", "new", "version", "count",
-    "history", "schema", "init",
 }  # fmt: skip
 
-QUOTED = re.compile(r"「[^」]*」|“[^”]*”|‘[^’]*’|`[^`]*`|'[^'\n]*'|\"[^\"\n]*\"|\{[^}\n]*\}|\[[^\]\n]*\]")
+# ALL-CAPS names that are the same in Chinese: line ends, signals, SQL's words (in kaoping sql's comments)
+TECHNICAL = {"CR", "LF", "CRLF", "SIGTERM", "SIGINT", "NULL", "TEXT", "DOUBLE", "BIGINT", "TIMESTAMP", "DATE"}
+COMMAND_NAME = re.compile(r"\bkaoping\s+[a-z][a-z-]*")  # a command's name is typed as it is, after "kaoping"
+UNICODE_NAME = re.compile(r"U\+[0-9A-F]{4,6}( [A-Z][A-Z-]*)*")  # U+202E RIGHT-TO-LEFT OVERRIDE: Unicode's own name
+
+# quoted text is the user's, dropped whole; but ASCII quotes around several English words are a sentence
+# of kaoping's that escaped (注意：'this row looks like a totals row'): only one word, or non-ASCII text, is dropped
+QUOTED = re.compile(
+    r"「[^」]*」|“[^”]*”|‘[^’]*’|`[^`]*`|\{[^}\n]*\}|\[[^\]\n]*\]"
+    r"|'[^'\s]*'|\"[^\"\s]*\"|'[^'\n]*[^\x00-\x7f][^'\n]*'|\"[^\"\n]*[^\x00-\x7f][^\"\n]*\""
+)
 TOKEN = re.compile(
     r"[^\s\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+"
 )  # a run of Latin text: Chinese and its punctuation split tokens, so ：--as-of is the option --as-of
 WORD = re.compile(r"[A-Za-z]{2,}")
-SOURCE_LINE = re.compile(r"^\s*(\d+ )?\|")
+SOURCE_LINE = re.compile(r"^\s+(\d+ )?\|")  # a source line or its caret, indented (a Markdown row is not)
 
 
 def _dropped(token: str) -> bool:
     """A token that is not prose: a path, an option, a code, a metavariable, an identifier, a number with a unit."""
-    bare = token.strip(",.;:!?()（）：；，。、")
+    bare = token.strip(",.;:!?()（）：；，。、#")
     return (
         "/" in bare
         or "\\" in bare
@@ -54,7 +62,7 @@ def _dropped(token: str) -> bool:
         or re.fullmatch(r"[\w.-]+\.(yaml|yml|csv|xlsx|xls|ods|json|md|html|txt|lock|parquet|py|po|mo|docx|pdf)", bare)
         is not None
         or re.fullmatch(r"[a-z]+(\.[a-z0-9]+(-[a-z0-9]+)*)+", bare) is not None  # a problem code, a.b.c key
-        or (bare.isupper() and len(bare) > 1)
+        or bare in metavariables()
         or re.search(r"[_0-9\[\]=@<>$]", bare) is not None
         or "." in bare.strip(".")
     )
@@ -64,7 +72,8 @@ def prose(line: str) -> str:
     """The part of one output line that the catalog should have written."""
     if SOURCE_LINE.match(line):
         return ""
-    line = QUOTED.sub(" ", line)
+    line = COMMAND_NAME.sub(" ", UNICODE_NAME.sub(" ", QUOTED.sub(" ", line)))
+    line = re.sub(r"^\s+(\S+)", lambda m: " " if m[1] in commands() else m[0], line)  # the help's list of commands
     return " ".join(t for t in TOKEN.findall(line) if not _dropped(t))
 
 
@@ -91,6 +100,37 @@ def _prose_literals() -> Iterable[str]:
                 and " " in node.value.strip()
             ):
                 yield node.value
+
+
+@lru_cache(maxsize=1)
+def commands() -> frozenset[str]:
+    """kaoping's command names (list, validate, new-version, ...)."""
+    from kaoping.cli_parser import COMMANDS
+
+    return frozenset(spec.name for spec in COMMANDS)
+
+
+@lru_cache(maxsize=1)
+def metavariables() -> frozenset[str]:
+    """The ALL-CAPS placeholders of kaoping's command line (FILE, YYYY-MM, NAME@VERSION, COMMAND), read from
+    its parser and its help texts: only these are dropped, so an untranslated WHAT-IF or INVALID still counts."""
+    import argparse
+
+    from kaoping.cli_parser import build_parser
+
+    found = {*TECHNICAL, "COMMAND", "KEY", "VALUE", "K", "V", "OLD", "NEW", "LABEL", "PATH", "SHEET", "UNIT", "ID", "N"}
+    parsers = [build_parser()]
+    while parsers:
+        parser = parsers.pop()
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                parsers += list(action.choices.values())  # each made whole when its _actions are read
+            if action.nargs == 0:  # a flag: no placeholder
+                continue
+            names = action.metavar if isinstance(action.metavar, tuple) else (action.metavar or action.dest.upper(),)
+            found.update(str(n) for n in names)
+    pieces = {piece for name in found for piece in re.split(r"[^A-Z]+", name) if piece}
+    return frozenset(found | pieces)
 
 
 @lru_cache(maxsize=1)

@@ -25,6 +25,21 @@ def test_the_catalog_is_whole_every_string_translated_with_its_fields_and_the_mo
     assert catalog_tools.problems() == []
 
 
+def test_the_checker_refuses_a_message_it_could_not_look_up(tmp_path):
+    code = tmp_path / "m.py"
+    code.write_text(
+        'from kaoping.i18n import _, N_\nx = 1\n_(f"a {x}")\n_("a " + str(x))\n_("{n} units", n=x, m=2)\n'
+        'A = N_("ok")\n_(A)\n',
+        encoding="utf-8",
+    )
+    problems = [p for f in catalog_tools.extract_file(code, "m.py") for p in f.problems]
+    assert problems == [
+        "m.py:3: _() takes a literal or a name",
+        "m.py:4: _() takes a literal or a name",
+        "m.py:5: '{n} units' has fields ['n'] but is given ['m', 'n']",
+    ]
+
+
 @pytest.mark.parametrize(
     ("flag", "environ", "expected"),
     [
@@ -112,3 +127,66 @@ def test_a_language_kaoping_does_not_speak_is_a_usage_error_said_in_the_language
     assert run.code == 2 and "invalid choice: 'fr'" in run.err
     run = run_cli("validate", BROKEN, "--lang", "fr", "--lang", "zh")
     assert run.code == 2 and "不能选" not in run.err or "--lang" in run.err
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ("| rank | unit | total score |", "rank, unit, total, score"),  # a Markdown row is output, not a source line
+        ("假设测算 WHAT-IF, NOT IN EFFECT", "WHAT, IF, NOT, IN, EFFECT"),  # ALL-CAPS that is not a placeholder
+        ("注意：'this row looks like a totals row'", "this, row, looks, like, totals, row"),  # a quoted sentence
+        ("第 2 行unit 不对", "unit"),  # a word glued to Chinese is still a word
+        ("请运行 validate", "validate"),  # a command's name alone is a word; after kaoping it is a name
+    ],
+)
+def test_english_left_finds_english_where_it_hides(line, words):
+    from tests.english_left import english_in
+
+    assert english_in(line) == [f"{line}    <- {words}"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "提示：是不是想写「completion」？",  # the user's text, quoted
+        "    提示：改好后运行 `kaoping release jintai-hotline@2025.01`",  # code
+        "请运行 kaoping validate 检查，用 -o FILE 写到文件",  # a command after kaoping, an option, a placeholder
+        "      94 |     weight: total",  # the source line under a problem
+        "不认识的参数：--as-of",  # an option glued to Chinese punctuation
+        "含有看不见的格式字符（U+202E RIGHT-TO-LEFT OVERRIDE）",  # Unicode's own name
+    ],
+)
+def test_english_left_leaves_what_is_not_the_catalogs(line):
+    from tests.english_left import english_in
+
+    assert english_in(line) == []
+
+
+def test_text_the_english_shows_as_repr_is_escaped_inside_chinese_quotes():
+    # English: `--set 'abc\ndef'` (repr); Chinese has no repr quotes, but the newline must not break the line
+    run = run_cli(
+        "evaluate", "-r", "jintai-hotline@2024.02", "examples/jintai-hotline-2024-02.csv", "--set", "abc\ndef"
+    )
+    assert "'abc\\ndef'" in run.err
+    zh = run_cli(
+        "evaluate",
+        "-r",
+        "jintai-hotline@2024.02",
+        "examples/jintai-hotline-2024-02.csv",
+        "--set",
+        "abc\ndef",
+        "--lang",
+        "zh",
+    )
+    assert zh.code == 2
+    assert (
+        zh.err
+        == "kaoping evaluate：错误：`--set abc\\ndef` 不是 `KEY=VALUE` 的写法：例如 `--set timeliness.weight=45`\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "argv", [["--lan", "zh", "validate", BROKEN], ["validate", "--la", "zh", BROKEN], ["validate", BROKEN, "--l=zh"]]
+)
+def test_an_abbreviated_lang_argparse_accepts_chooses_the_language_too(argv):
+    assert run_cli(*argv).err.endswith(ZH_COUNT + "\n")

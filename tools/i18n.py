@@ -78,6 +78,10 @@ def percent_fields(template: str) -> list[str]:
     return out
 
 
+# what _ may be given besides a literal: a name, item or attribute holding a string marked with N_
+_MARKED = (ast.Name, ast.Subscript, ast.Attribute, ast.Call)
+
+
 def _literal(node: ast.expr) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
@@ -94,6 +98,9 @@ def extract_file(path: Path, shown: str, percent: bool = False) -> Iterator[Foun
         if len(ids) < names[node.func.id] or any(i is None for i in ids):
             if node.func.id == "N_":
                 yield Found("", places=[where], problems=[f"{where}: N_ takes a string literal"])
+            elif not percent and not all(isinstance(a, _MARKED) for a in node.args[: names[node.func.id]]):
+                # an f-string, a + or a % builds its text at run time: no catalog entry can match it
+                yield Found("", places=[where], problems=[f"{where}: {node.func.id}() takes a literal or a name"])
             continue  # _(name): a string marked with N_ where it was written, translated here
         found = Found(ids[0] or "", (ids[1] or "") if len(ids) > 1 else "", [where], percent)
         if not percent:

@@ -13,6 +13,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from ..errors import did_you_mean, fail
+from ..files import reason
 from ..frozen import frozen
 from ..i18n import _
 
@@ -141,7 +142,7 @@ def file_ref(ref: str) -> Path:
     except OSError as e:
         raise fail(
             ref,
-            _("cannot open it as a ruleset file: {reason}", reason=e.strerror),
+            _("cannot open it as a ruleset file: {reason}", reason=reason(e)),
             _("give a path to a .yaml file, or name@version"),
             code="find.cannot-open",
         ) from None

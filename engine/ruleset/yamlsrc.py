@@ -40,6 +40,7 @@ from yaml.scanner import Scanner
 
 from ..digest import sha256_hex
 from ..errors import KaopingError, Problem, fail
+from ..files import reason
 from ..frozen import frozen
 from ..i18n import N_, _
 
@@ -351,7 +352,7 @@ def _read_capped(path: Path, display: str) -> bytes:
     except OSError as e:
         raise fail(
             display,
-            _("cannot read the file: {reason}", reason=e.strerror)
+            _("cannot read the file: {reason}", reason=reason(e))
             if e.strerror
             else _("cannot read the file: the system refused"),
             code="file.unreadable",
