@@ -251,20 +251,12 @@ def _subject(where: str) -> str:
     return _("{item_path}", item_path=where) if where else _("the ruleset")
 
 
-def _names(items: Sequence[object]) -> str:
-    """Keys or choices listed as the English says them (a, b, c); in Chinese as code, 、-separated."""
+def _names(items: Sequence[object], quoted: bool = False) -> str:
+    """Keys or choices listed as the English says them (a, b, c; with their repr when `quoted`, as the English
+    says a missing key); in Chinese as code, 、-separated."""
     text = ""
     for item in items:
-        word = _("{listed}", listed=item)
-        text = _("{listed_before}, {listed}", listed_before=text, listed=word) if text else word
-    return text
-
-
-def _quoted_names(items: Sequence[object]) -> str:
-    """Keys listed with their repr ('a', 'b'), as the English says a missing key; in Chinese as code."""
-    text = ""
-    for item in items:
-        word = _("{listed!r}", listed=item)
+        word = _("{listed!r}", listed=item) if quoted else _("{listed}", listed=item)
         text = _("{listed_before}, {listed}", listed_before=text, listed=word) if text else word
     return text
 
@@ -284,7 +276,7 @@ def _message(error: _Mistake, where: str, typed: str | None = None) -> str:
     subject = _subject(where)
     if v == "required":
         absent = _absent(error)
-        keys = _quoted_names(absent)
+        keys = _names(absent, quoted=True)
         return n_(
             "{subject} is missing the key {keys}",
             "{subject} is missing the keys {keys}",
