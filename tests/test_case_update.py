@@ -209,3 +209,38 @@ def test_the_listing_in_english_header(tmp_path: Path) -> None:
     assert lines[0] == f"{DRAFT}: what its golden cases now give, against their expected files"
     assert lines[1] == (f"  {expected_file(rulesets)} (2024年2月区级各部门市民热线办理考评表 (as published)):")
     assert re.match(r"^\s+row\s+unit\s+department\s+completion\s+timeliness", lines[2]), lines[2]
+
+
+def test_an_expected_file_that_is_not_utf8_is_refused_not_overwritten(tmp_path: Path) -> None:
+    rulesets = draft_of(tmp_path)
+    expected_file(rulesets).write_bytes(b"rank,department\n\xff\xfe1,x\n")
+    ran = run_cli("test", "--update", DRAFT, "--rulesets", rulesets)
+    assert ran.code == 1
+    assert "this expected file is not CSV text in UTF-8" in ran.err and "Traceback" not in ran.err
+    assert expected_file(rulesets).read_bytes() == b"rank,department\n\xff\xfe1,x\n"
+
+
+def test_a_file_written_by_f_csv_is_rewritten_in_the_comparisons_own_header(tmp_path: Path) -> None:
+    """An expected file made with `evaluate -f csv` names the report's labels, none of them the comparison's ids:
+    --update says each column is left out and writes the ids' header."""
+    rulesets = draft_of(tmp_path)
+    made = run_cli(
+        "evaluate",
+        "-r",
+        DRAFT,
+        "--rulesets",
+        rulesets,
+        rulesets / "jintai-hotline/cases/2024-02-input.csv",
+        "-f",
+        "csv",
+        "-o",
+        expected_file(rulesets),
+    )
+    assert made.code == 0, made.err
+    ran = run_cli("test", "--update", DRAFT, "--rulesets", rulesets)
+    assert ran.code == 0, ran.err
+    assert "column '序号' left out: it is not rank, the entity key, an indicator or total" in ran.out
+    rows = expected_file(rulesets).read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "rank,department,completion,timeliness,overdue_return,alert,workload,rework,total"
+    assert rows[1] == "1,区人力资源和社会保障局,30.00,44.87,5.00,10.00,5.00,5.00,99.87"
+    assert run_cli("test", DRAFT, "--rulesets", rulesets).code == 0

@@ -180,7 +180,7 @@ def changes(key: str, old: list[dict[str, str]], new: list[dict[str, str]], colu
 def plan_update(ruleset: Ruleset, case: GoldenCase, folder: Path) -> Update:
     """What `kaoping test --update` would write for one case, and what changes; nothing is written here."""
     path = folder / case.expect
-    old = _expected(path) if path.is_file() else []
+    old = _old_rows(path)
     columns, dropped = expected_columns(ruleset, old)
     new = shown_rows(ruleset, case, folder)
     return Update(
@@ -192,6 +192,24 @@ def plan_update(ruleset: Ruleset, case: GoldenCase, folder: Path) -> Update:
         tuple(changes(ruleset.key, old, new, columns)),
         dropped,
     )
+
+
+def _old_rows(path: Path) -> list[dict[str, str]]:
+    """The expected file as the comparison reads it (none yet: no rows); one that is not UTF-8 text is refused,
+    not overwritten unseen."""
+    if not path.is_file():
+        return []
+    try:
+        return _expected(path)
+    except (UnicodeDecodeError, csv.Error):
+        from ..errors import fail
+
+        raise fail(
+            str(path),
+            _("this expected file is not CSV text in UTF-8"),
+            _("save it as CSV UTF-8, or delete it: kaoping test --update then writes it anew"),
+            code="file.unreadable",
+        ) from None
 
 
 def plan_updates(ruleset: Ruleset, folder: Path) -> list[Update]:
