@@ -403,6 +403,14 @@ def _test_arguments(p: argparse.ArgumentParser) -> None:
         metavar="RULESET",
         help=_("path, name@version or name (a bare name: its latest released version)"),
     )
+    p.add_argument(
+        "--update",
+        metavar="NAME@VERSION",
+        help=_(
+            "rewrite this draft's expected files from its current output, after printing what changes "
+            "(a released version is refused)"
+        ),
+    )
 
 
 @frozen

@@ -713,6 +713,8 @@ def _chosen(ref: str, root: Path, roots: tuple[Path, ...], err: TextIO) -> tuple
 
 
 def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.update is not None:
+        return _update_cases(args, out, err)
     root = names_root(args, err, looks_up=not args.refs or not all(is_path(r) for r in args.refs))
     roots = visible_roots(args.rulesets)
     paths = (
@@ -738,6 +740,101 @@ def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             passed, failed = passed + outcome.passed, failed + (not outcome.passed)
     out.write(_("{passed} passed, {failed} failed", passed=passed, failed=failed) + "\n")
     return 1 if failed else OK
+
+
+def _update_cases(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """kaoping test --update NAME@VERSION: a draft's expected files rewritten from its current output.
+
+    Everything is planned (every case run, every change listed) before any
+    file is written, and the files are written together, whole
+    (engine.files): a refused input, two cases disagreeing about a shared
+    file, or a failed write leaves every expected file as it was.
+    """
+    found = _update_target(args, err)
+    ruleset = load_ruleset(found.path, str(found.path), expect=found)
+    from .analysis.casetests import listing, plan_updates
+
+    updates = plan_updates(ruleset, found.path.parent)
+    _refuse_shared_expected(found, [u.path for u in updates if u.changed])
+    out.write(_("{ref}: what its golden cases now give, against their expected files", ref=args.update) + "\n")
+    for update in updates:
+        out.write("".join(f"  {line}\n" for line in listing(update)))
+    written = [u for u in updates if u.changed]
+    if written:
+        write_files([(u.path, u.text) for u in written])
+    rows = sum(len(u.changes) for u in written)
+    out.write(
+        n_(
+            "rewrote {n} expected file ({rows} rows changed); kaoping test {ref} now passes",
+            "rewrote {n} expected files ({rows} rows changed); kaoping test {ref} now passes",
+            len(written),
+            n=len(written),
+            rows=rows,
+            ref=args.update,
+        )
+        if written
+        else _("nothing to rewrite: every expected file matches; nothing written")
+    )
+    out.write("\n")
+    return OK
+
+
+def _update_target(args: argparse.Namespace, err: TextIO) -> Found:
+    """The one draft --update names, as NAME@VERSION; anything else is a usage error, a released version refused."""
+    ref: str = args.update
+    if args.refs or "@" not in ref or is_path(ref):
+        raise UsageError(
+            _(
+                "--update takes exactly one NAME@VERSION, a draft, and no other RULESET, e.g. kaoping test --update {example}",
+                example=ref if "@" in ref and not is_path(ref) else "jintai-hotline@2025.01",
+            ),
+            code="cli.update-needs-version",
+        )
+    root = names_root(args, err)
+    refuse_installed_package(root, "test --update")
+    name, _at, version = ref.partition("@")
+    found = exact(named(root, name, ref), version, ref)
+    if status(found) != "draft":
+        raise fail(
+            str(found.path),
+            _("{ref} is released: its golden cases and their expected files stay as they were released", ref=ref),
+            _(
+                "make a new version with kaoping new-version {name} VERSION, change that, and update its cases",
+                name=name,
+            ),
+            code="version.released-update",
+        )
+    return found
+
+
+def _refuse_shared_expected(found: Found, paths: list[Path]) -> None:
+    """An expected file another version's cases name too (a draft still pointing at its parent's) is not
+    rewritten: the released parent's case would then fail."""
+    mine = {p.resolve(): p for p in paths}
+    for other in named(found.path.parent.parent, found.name, found.name):
+        if other.version == found.version:
+            continue
+        try:
+            theirs = load_ruleset(other.path, str(other.path), expect=other)
+        except KaopingError:
+            continue  # a version that does not load runs no case: nothing of it to break
+        for case in theirs.tests:
+            shared = mine.get((other.path.parent / case.expect).resolve())
+            if shared is not None:
+                raise fail(
+                    str(shared),
+                    _(
+                        "{ref}@{version}'s golden case '{case}' expects this file too: rewriting it would break that case",
+                        ref=found.name,
+                        version=other.version,
+                        case=case.name,
+                    ),
+                    _(
+                        "copy it to cases/{version}/ and point this draft's expect: there, then update again",
+                        version=found.version,
+                    ),
+                    code="version.update-shared-case",
+                )
 
 
 def cmd_combine(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
