@@ -345,7 +345,9 @@ def blocks_left_out(ruleset: Ruleset, period: str | None) -> str:
     left = [where for where, template in named if _says_month(template)]
     if not left:
         return ""
-    return _(
-        "the report's {places} say the month, so they are left out: give it with --period YYYY-MM",
-        places=("、" if current() == "zh" else ", ").join(left),
+    return n_(
+        "{places} says the month, so it is left out: give the month with --period YYYY-MM",
+        "{places} say the month, so they are left out: give the month with --period YYYY-MM",
+        len(left),
+        places=("、" if current() == "zh" else ", ").join(f"`{where}`" for where in left),
     )
