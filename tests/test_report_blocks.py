@@ -16,7 +16,7 @@ import kaoping
 from kaoping.i18n import speaking
 from kaoping.outputs.layout import Blocks, blocks
 
-from .conftest import ROOT, run_cli
+from .conftest import ROOT, edited_copy, run_cli
 
 CASE = "tests/cases/valid/report-blocks.yaml"
 DATA = "tests/cases/valid/report-blocks.csv"
@@ -150,3 +150,18 @@ def test_the_seed_declares_no_blocks_and_prints_none(tmp_path: Path) -> None:
     assert "report" not in json.loads(run_cli("evaluate", "-r", *SEED, "-f", "json").out)
     run_cli("evaluate", "-r", *SEED, "-o", tmp_path / "seed.csv")
     assert "report" not in json.loads((tmp_path / "seed.csv.meta.json").read_text(encoding="utf-8"))
+
+
+def test_a_what_if_weight_shows_in_the_notes_as_in_the_headers(tmp_path: Path) -> None:
+    text = edited_copy((ROOT / "rulesets/jintai-hotline/2024.02.yaml").read_text(encoding="utf-8"))
+    at = text.index("\nreport:\n") + len("\nreport:\n")
+    ruleset = tmp_path / "blocks.yaml"
+    ruleset.write_text(
+        text[:at] + '  notes: ["按期办结得分满分{timeliness.weight}分，共{units}个部门。"]\n' + text[at:],
+        encoding="utf-8",
+    )
+    run = run_cli(
+        "evaluate", "-r", ruleset, *SEED[1:], "--set", "timeliness.weight=45", "--set", "completion.weight=30"
+    )
+    assert run.code == 0, run.err
+    assert "说明：按期办结得分满分45分，共32个部门。" in run.out.splitlines()
