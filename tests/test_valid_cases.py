@@ -92,6 +92,12 @@ def summary(model: Ruleset) -> dict[str, Any]:
         if model.combine is None
         else {"function": model.combine.function, "missing": model.combine.missing},
         "report": {"title": model.report.title, "columns": [_column(model, item) for item in model.report.columns]},
+        "report_blocks": {
+            "attachment": model.report.attachment,
+            "notes": list(model.report.notes),
+            "issuer": model.report.issuer,
+            "date": model.report.date,
+        },
     }
 
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from ..evaluate.ranking import Evaluation, UnitResult
 from ..frozen import frozen
-from ..i18n import _, n_
+from ..i18n import _, current, n_
 from ..numbers import format_fixed, plain_number
 from ..ruleset.model import TITLE_FIELDS, Column, ColumnGroup, Input, Ruleset
 
@@ -112,9 +112,11 @@ def table_notes(evaluation: Evaluation, period: str | None) -> list[str]:
     """What the table itself must say under it, beyond its lists and flags: why a column was added, a title
     that is not the report's, and scoring's warnings (a score above its weight)."""
     fallback = title_fallback(evaluation.ruleset, period)
+    left_out = blocks_left_out(evaluation.ruleset, period)
     return [
         *added_notes(evaluation),
         *([_("note: {text}", text=fallback)] if fallback else []),
+        *([_("note: {text}", text=left_out)] if left_out else []),
         *(_("warning: {text}", text=w) for w in evaluation.warnings),
     ]
 
@@ -260,3 +262,92 @@ def group_spans(cols: Sequence[Leaf]) -> list[tuple[int, int, str]]:
             spans.append((i, j, cols[i].group))  # type: ignore[arg-type]
         i = j
     return spans
+
+
+NOTES_HEADING = "说明："  # the published document's own word, in the ruleset's language as its labels are
+
+
+@frozen
+class Blocks:
+    """The texts a published document carries around its table, placeholders filled in.
+
+    Each is "" (or, for the notes, ()) when the ruleset does not declare it,
+    or when it says the month and no --period was given (table_notes says
+    so).  Renderers print, in this order: `attachment` above the title (at
+    the left); the table; its lists and flags; `heading` and the `notes`, one
+    line each as written; `issuer` then `date` (at the right where the format
+    allows); then kaoping's own notes, warnings and provenance.
+    """
+
+    attachment: str = ""
+    notes: tuple[str, ...] = ()
+    issuer: str = ""
+    date: str = ""
+    heading: str = NOTES_HEADING
+
+    @property
+    def sign_off(self) -> tuple[str, ...]:
+        """The 落款 lines, issuer then date, those declared only."""
+        return tuple(line for line in (self.issuer, self.date) if line)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.attachment or self.notes or self.sign_off)
+
+
+def blocks(evaluation: Evaluation, period: str | None) -> Blocks:
+    """The report's attachment label, notes, issuer and date for this evaluation and month, filled in."""
+    report = evaluation.ruleset.report
+    if not report.has_blocks:
+        return Blocks()
+
+    def filled(template: str) -> str:
+        return fill_block(evaluation, template, period) or ""
+
+    notes = tuple(line for line in (fill_block(evaluation, t, period) for t in report.notes) if line is not None)
+    return Blocks(filled(report.attachment), notes, filled(report.issuer), filled(report.date))
+
+
+def fill_block(evaluation: Evaluation, template: str, period: str | None) -> str | None:
+    """A block's text with every placeholder filled in; None when it says the month and there is none."""
+    text = evaluation.ruleset.fill_label(template)
+    if period is not None:
+        year, month = parse_period(period)
+        text = text.replace("{year}", str(year)).replace("{month}", str(month)).replace("{period}", period)
+    elif _says_month(text):
+        return None
+    if "{units}" in text:
+        text = text.replace("{units}", str(len(evaluation.results)))
+    if "{ranked}" in text:
+        text = text.replace("{ranked}", str(_ranked_count(evaluation)))
+    return text
+
+
+def _says_month(template: str) -> bool:
+    return any(f"{{{f}}}" in template for f in TITLE_FIELDS)
+
+
+def _ranked_count(evaluation: Evaluation) -> int:
+    """How many units were given a rank (from the columns, without building every result, when it has them)."""
+    if evaluation.columns is not None:
+        return int((evaluation.columns.rank != 0).sum())
+    return len(evaluation.ranked)
+
+
+def blocks_left_out(ruleset: Ruleset, period: str | None) -> str:
+    """A sentence naming the blocks left out because they say the month and no --period was given, else ""."""
+    if period is not None:
+        return ""
+    report = ruleset.report
+    named = [("report.attachment", report.attachment)]
+    named += [(f"report.notes[{n}]", line) for n, line in enumerate(report.notes, start=1)]
+    named += [("report.issuer", report.issuer), ("report.date", report.date)]
+    left = [where for where, template in named if _says_month(template)]
+    if not left:
+        return ""
+    return n_(
+        "{places} says the month, so it is left out: give the month with --period YYYY-MM",
+        "{places} say the month, so they are left out: give the month with --period YYYY-MM",
+        len(left),
+        places=("、" if current() == "zh" else ", ").join(f"`{where}`" for where in left),
+    )

@@ -18,7 +18,7 @@ from ..data.table import Table
 from ..evaluate.ranking import Evaluation, UnitResult
 from ..files import Piece, joined
 from ..ruleset.model import Ruleset
-from .layout import cell, markers, notes, table_leaves, table_notes, title
+from .layout import blocks, cell, markers, notes, table_leaves, table_notes, title
 
 
 def ruleset_info(r: Ruleset) -> dict[str, Any]:
@@ -63,7 +63,25 @@ def provenance_json(evaluation: Evaluation, period: str | None) -> str:
     """The sidecar a CSV (which has no room for it) is written with; its `notes` are the lines the other
     formats print under the table (lists, flags, why a column was added, warnings)."""
     document = {**provenance(evaluation, period), "notes": notes(evaluation) + table_notes(evaluation, period)}
+    document.update(report_blocks(evaluation, period))
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def report_blocks(evaluation: Evaluation, period: str | None) -> dict[str, Any]:
+    """{"report": the attachment label, notes, issuer and date as printed} when the ruleset declares any
+    (a block left out for want of --period is "", a note left out is not listed); {} otherwise, so a
+    ruleset without blocks writes the keys it always did."""
+    if not evaluation.ruleset.report.has_blocks:
+        return {}
+    around = blocks(evaluation, period)
+    return {
+        "report": {
+            "attachment": around.attachment,
+            "notes": list(around.notes),
+            "issuer": around.issuer,
+            "date": around.date,
+        }
+    }
 
 
 def to_json(evaluation: Evaluation, period: str | None = None) -> str:
@@ -87,6 +105,7 @@ def _document(evaluation: Evaluation, period: str | None) -> dict[str, Any]:
     document: dict[str, Any] = {
         **provenance(evaluation, period),
         "title": title(evaluation.ruleset, period),
+        **report_blocks(evaluation, period),
         "aggregates": {k: dict(v) if isinstance(v, Mapping) else v for k, v in evaluation.aggregates.items()},
         "results": [],
     }

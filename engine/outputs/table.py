@@ -20,7 +20,9 @@ from .. import __version__
 from ..evaluate.ranking import Evaluation, UnitResult
 from ..i18n import _
 from .layout import (
+    Blocks,
     Leaf,
+    blocks,
     cell,
     compact_leaves,
     group_spans,
@@ -50,13 +52,16 @@ def render_table(evaluation: Evaluation, console: Console, period: str | None = 
         cols = compact_leaves(evaluation.ruleset)
         lines = _lines(evaluation, cols)
     heading = title(evaluation.ruleset, period)
+    around = blocks(evaluation, period)
     for marker in markers(evaluation.ruleset):
         console.print(Text(marker, style="bold yellow"), soft_wrap=True)
+    if around.attachment:
+        console.print(Text(around.attachment), soft_wrap=True, highlight=False)
     console.print(Text(_centre(heading, cell_len(lines[0])).rstrip(), style="bold"), soft_wrap=True)
     header_lines = 3 if any(c.group for c in cols) else 1
     for i, line in enumerate(lines):
         console.print(Text(line, style="bold" if 0 < i <= header_lines else ""), soft_wrap=True, highlight=False)
-    for line in notes(evaluation):
+    for line in notes(evaluation) + block_lines(around, cell_len(lines[0])):
         console.print(Text(line), soft_wrap=True, highlight=False)
     for line in table_notes(evaluation, period):
         console.print(Text(line, style="yellow"), soft_wrap=True, highlight=False)
@@ -66,6 +71,20 @@ def render_table(evaluation: Evaluation, console: Console, period: str | None = 
             "the window is too narrow for the full table, so only the scores are shown: widen it, or write the table with -o FILE or -f csv"
         )
         console.print(Text(note, style="yellow"), soft_wrap=True)
+
+
+def block_lines(around: Blocks, width: int) -> list[str]:
+    """The notes under the table (说明：, later lines indented under the first), then the issuer and the date
+    at the table's right edge, as plain text lines."""
+    out = []
+    indent = " " * cell_len(around.heading)
+    for n, line in enumerate(around.notes):
+        out.append((around.heading if n == 0 else indent) + line)
+    if around.sign_off:
+        out.append("")
+    for line in around.sign_off:
+        out.append(" " * max(width - cell_len(line), 0) + line)
+    return out
 
 
 def _lines(evaluation: Evaluation, cols: Sequence[Leaf]) -> list[str]:

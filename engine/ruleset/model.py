@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # the orders model is imported only for a ruleset with orders
 
 SPECIAL_FIELDS = ("rank", "total", "grade")
 TITLE_FIELDS = ("year", "month", "period")  # what a report title may take from --period
+COUNT_FIELDS = ("units", "ranked")  # what the report's blocks may say besides: units in the table, units ranked
 # The labels an office sheet's summary rows carry in the key column: such a row is not a unit.
 # the sections whose items carry an id (one namespace: an id names one thing in the whole ruleset)
 ID_SECTIONS = ("inputs", "derived", "lookups", "aggregates", "indicators", "lists", "flags")
@@ -223,8 +224,20 @@ ReportItem = Column | ColumnGroup
 
 @frozen
 class Report:
+    """What the published table shows.  The blocks around it (attachment label, notes, issuer, date) are
+    templates, "" or () when the ruleset declares none: a ruleset without them prints what it always did."""
+
     title: str
     columns: tuple[ReportItem, ...]
+    attachment: str = ""
+    notes: tuple[str, ...] = ()
+    issuer: str = ""
+    date: str = ""
+
+    @property
+    def has_blocks(self) -> bool:
+        """Whether the ruleset declares any of the blocks around the table."""
+        return bool(self.attachment or self.notes or self.issuer or self.date)
 
 
 @frozen

@@ -1,4 +1,5 @@
-"""The report: its title and its columns (a field, a field with its own header, or a group of columns)."""
+"""The report: its title, its columns (a field, a field with its own header, or a group of columns), and the
+blocks a published document carries around the table (attachment label, notes, issuer, date)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from ..i18n import _
 from .context import Context, DocPath
 from .model import Column, ColumnGroup, Report, ReportItem
 from .names import RANK_LABEL
-from .placeholders import check_label, check_own_label, check_ruleset_title, check_title
+from .placeholders import check_blocks, check_label, check_own_label, check_ruleset_title, check_title
 
 
 def build_report(ctx: Context) -> Report:
@@ -23,7 +24,15 @@ def build_report(ctx: Context) -> Report:
         items = _default_columns(ctx)
         for field in [ctx.names.key, *ctx.names.indicators, "total"]:
             check_own_label(ctx, field)
-    return Report(raw.get("title", ctx.doc["title"]), items)
+    check_blocks(ctx, raw)
+    return Report(
+        raw.get("title", ctx.doc["title"]),
+        items,
+        attachment=raw.get("attachment", ""),
+        notes=tuple(raw.get("notes", ())),
+        issuer=raw.get("issuer", ""),
+        date=raw.get("date", ""),
+    )
 
 
 def _default_columns(ctx: Context) -> tuple[ReportItem, ...]:
