@@ -148,7 +148,7 @@ def _font_table(document: Document) -> None:
     """Add the Chinese fonts to the document's font table, each with the name to fall back to (w:altName) and
     the GB2312 character set, so a computer without 仿宋_GB2312 substitutes a Chinese font (see the module)."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
-    from lxml import etree
+    from lxml import etree  # type: ignore[import-untyped]  # python-docx's own XML library; no stubs installed
 
     part: Any = document.part.part_related_by(RT.FONT_TABLE)
     root = etree.fromstring(part.blob)
@@ -218,7 +218,10 @@ def _table(document: Document, evaluation: Evaluation, cols: Sequence[Leaf]) -> 
 
     spans = group_spans(cols)
     header_rows = 2 if spans else 1
-    sections = [(label, [[cell(evaluation, r, c.field) for c in cols] for r in units]) for label, units in sections_of(evaluation)]
+    sections = [
+        (label, [[cell(evaluation, r, c.field) for c in cols] for r in units])
+        for label, units in sections_of(evaluation)
+    ]
     widths = column_widths(cols, [row for _, rows in sections for row in rows], spans)
     table = document.add_table(rows=header_rows, cols=len(cols))
     table.style = document.styles["Table Grid"]
@@ -275,14 +278,14 @@ def _header(table: Table, cols: Sequence[Leaf], spans: Sequence[tuple[int, int, 
 
 def _section_row(table: Table, label: str) -> None:
     """A section's title (a group ranked apart, the units not ranked) in one row across the table."""
-    row = table.add_row()
+    row = table.add_row()  # type: ignore[no-untyped-call]
     _row_properties(row, keep=True)
     merged = row.cells[0].merge(row.cells[-1]) if len(row.cells) > 1 else row.cells[0]
     _fill(merged, label, font=HEADER_FONT, align="left")
 
 
 def _unit_row(table: Table, cols: Sequence[Leaf], texts: Sequence[str], *, keep: bool) -> None:
-    row = table.add_row()
+    row = table.add_row()  # type: ignore[no-untyped-call]
     _row_properties(row, keep=keep)
     for place, leaf, text in zip(row.cells, cols, texts, strict=True):
         _fill(place, text, align="center" if leaf.numeric else "left", keep=keep)
