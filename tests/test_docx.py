@@ -160,9 +160,8 @@ def dark_share(png: Path) -> float:
     return sum(1 for b in pixels if b < 128) / len(pixels)
 
 
-def test_libreoffice_prints_the_seed_on_one_a4_page(tmp_path: Path) -> None:
-    """32 units, two header rows and the title fit one A4 landscape page at 10.5 pt (五号): nothing orphaned."""
-    source = seed_docx(tmp_path)
+def printed(tmp_path: Path, source: Path) -> Path:
+    """The document as LibreOffice prints it (headless, its own profile in tmp_path): the PDF's path."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     assert soffice, "LibreOffice is installed by .ci/run"
     subprocess.run(
@@ -170,10 +169,40 @@ def test_libreoffice_prints_the_seed_on_one_a4_page(tmp_path: Path) -> None:
          "--outdir", str(tmp_path), str(source)],
         check=True, capture_output=True, timeout=180,
     )  # fmt: skip
-    pdf = tmp_path / "2024-02.pdf"
+    return source.with_suffix(".pdf")
+
+
+def pages(pdf: Path) -> int:
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
-    assert "Pages:           1\n" in info
     assert "841.89 x 595.3" in info  # A4 landscape, in points
+    return int(next(line.split()[1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def test_libreoffice_prints_the_seed_on_one_a4_page(tmp_path: Path) -> None:
+    """32 units, two header rows and the title fit one A4 landscape page at 10.5 pt (五号): nothing orphaned,
+    and the page looks like a table (dark text and rules on white), not blank."""
+    pdf = printed(tmp_path, seed_docx(tmp_path))
+    assert pages(pdf) == 1
     subprocess.run(["pdftoppm", "-r", "40", "-gray", str(pdf), str(tmp_path / "page")], check=True)
     (page,) = sorted(tmp_path.glob("page-*.pgm"))
     assert 0.01 < dark_share(page) < 0.5  # text and rules on white: neither blank nor black
+
+
+def test_a_second_page_repeats_the_header_and_never_holds_one_unit_alone(tmp_path: Path) -> None:
+    """34 units: one more than a page holds (33 fit).  Left to itself the last unit would stand alone on page 2;
+    the last three rows keep together, so page 2 has the header again and units 32 to 34."""
+    lines = SEED_INPUT.read_text(encoding="utf-8-sig").splitlines()
+    extra = [f"{lines[1].split(',')[0]}（二）,{lines[1].split(',', 1)[1]}", f"金河镇（二）,{lines[9].split(',', 1)[1]}"]
+    data = tmp_path / "34.csv"
+    data.write_text("\n".join([*lines, *extra]) + "\n", encoding="utf-8")
+    source = tmp_path / "34.docx"
+    run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", data, "--period", "2024-02", "-o", source)
+    assert run.code == 0, run.err
+    pdf = printed(tmp_path, source)
+    assert pages(pdf) == 2
+    second = subprocess.run(
+        ["pdftotext", "-f", "2", "-l", "2", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "序号" in second and "部门名称" in second and "最终得分" in second
+    serials = [line.split()[0] for line in second.splitlines() if line.split() and line.split()[0].isdigit()]
+    assert serials == ["32", "33", "34"]

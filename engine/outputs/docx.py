@@ -84,8 +84,8 @@ def to_docx(evaluation: Evaluation, period: str | None = None) -> bytes:
     _paragraph(document, heading, TITLE_POINTS, font=TITLE_FONT, after=6)
     cols = table_leaves(evaluation)
     _table(document, evaluation, cols)
-    for line in notes(evaluation) + table_notes(evaluation, period):
-        _paragraph(document, line, NOTE_POINTS, align="left")
+    for index, line in enumerate(notes(evaluation) + table_notes(evaluation, period)):
+        _paragraph(document, line, NOTE_POINTS, align="left", before=0 if index else 6)
     properties = document.core_properties
     when = stamp(evaluation)
     properties.title, properties.author, properties.created, properties.modified = (
@@ -175,10 +175,14 @@ def _paragraph(
     bold: bool = False,
     colour: str | None = None,
     align: str = "center",
+    before: float = 0,
     after: float = 0,
 ) -> None:
+    from docx.shared import Pt
+
     paragraph = document.add_paragraph()
     _format(paragraph, points, align=align, after=after)
+    paragraph.paragraph_format.space_before = Pt(before)
     _run(paragraph, text, points, font=font, bold=bold, colour=colour)
 
 
@@ -233,7 +237,7 @@ def _table(document: Document, evaluation: Evaluation, cols: Sequence[Leaf]) -> 
         if label:
             _section_row(table, label)
         for index, texts in enumerate(rows):
-            _unit_row(table, cols, texts, keep=len(rows) - index < KEEP_LAST_ROWS and index + 1 < len(rows))
+            _unit_row(table, cols, texts, keep=len(rows) - KEEP_LAST_ROWS <= index < len(rows) - 1)
     _set_widths(table, widths)
 
 
