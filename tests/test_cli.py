@@ -194,7 +194,7 @@ def test_each_commands_help_shows_its_options(command):
 
 
 @pytest.mark.parametrize(("command", "formats"), [
-    ("evaluate", ["table", "json", "csv", "xlsx", "md", "html"]),  # README: -f table|json|csv|xlsx|md|html
+    ("evaluate", ["table", "json", "csv", "xlsx", "docx", "pdf", "md", "html"]),  # README: -f table|json|csv|xlsx|docx|pdf|md|html
     ("diff", ["table", "json"]),  # README: diff ... [-f table|json]
     ("combine", ["table", "json"]),  # README: combine ... [-f table|json]
 ])  # fmt: skip
