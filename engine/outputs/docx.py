@@ -201,11 +201,14 @@ def _run(
     from docx.shared import Pt, RGBColor
 
     run = paragraph.add_run(_clean(text))
-    run.font.size = Pt(points)
-    run.bold = bold or None
+    if points != BODY_POINTS:  # the body's size and fonts are the Normal style's: a unit's cell says nothing itself
+        run.font.size = Pt(points)
+    if bold:
+        run.bold = True
     if colour is not None:
         run.font.color.rgb = RGBColor.from_string(colour)
-    _fonts(run._element.get_or_add_rPr(), font)
+    if font != BODY_FONT or points != BODY_POINTS:
+        _fonts(run._element.get_or_add_rPr(), font)
 
 
 def _clean(text: str) -> str:
