@@ -405,7 +405,7 @@ def render(thing: Diff | Explanation, fmt: str = "table") -> str: ...
 @overload
 def render(thing: Result, fmt: str = "table") -> str | bytes: ...
 def render(thing: Result | Diff | Explanation, fmt: str = "table") -> str | bytes:
-    """`thing` as the CLI writes it with -f FMT to a file: bytes for a binary format (xlsx), text otherwise.
+    """`thing` as the CLI writes it with -f FMT to a file: bytes for a binary format (xlsx, docx, pdf), text otherwise.
 
     A Result takes every format of `kaoping evaluate` (FORMATS, the one
     registry of formats); a Diff "table" or "json"; an Explanation "table" (its text).

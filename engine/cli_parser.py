@@ -220,7 +220,7 @@ def _evaluate_arguments(p: argparse.ArgumentParser) -> None:
         "--format",
         choices=tuple(FORMATS),
         help=_(
-            "output format (default: from -o's name: {suffixes}, else table); xlsx needs -o; -f and -o's name must agree",
+            "output format (default: from -o's name: {suffixes}, else table); xlsx, docx and pdf need -o; -f and -o's name must agree",
             suffixes=" ".join(f.suffixes[0] for f in FORMATS.values() if f.suffixes),
         ),
     )

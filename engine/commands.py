@@ -468,7 +468,19 @@ def cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         render_table(evaluation, console_for(out), args.period)
         return OK
     if not FORMATS[args.format].to_terminal and args.output is None:
-        raise UsageError(_("an Excel file cannot go to the screen: give -o FILE.xlsx"), code="cli.binary-to-terminal")
+        if args.format == "xlsx":
+            raise UsageError(
+                _("an Excel file cannot go to the screen: give -o FILE.xlsx"), code="cli.binary-to-terminal"
+            )
+        suffix = FORMATS[args.format].suffixes[0]
+        raise UsageError(
+            _(
+                "-f {format} writes a file that cannot go to the screen: give -o FILE{suffix}",
+                format=args.format,
+                suffix=suffix,
+            ),
+            code="cli.binary-to-terminal",
+        )
     sidecar = provenance_json(evaluation, args.period) if args.format == "csv" else ""
     emit(
         _text(evaluation, args.format, args.period, args.excel),

@@ -60,7 +60,7 @@ def test_an_unknown_version_lists_the_versions_there_are():
 
 def test_bad_command_lines_exit_2():
     assert run_cli("evaluate", SEED_INPUT).code == 2  # no -r
-    assert run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "pdf").code == 2
+    assert run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "-f", "odt").code == 2
     assert run_cli("frobnicate").code == 2
 
 
@@ -194,7 +194,7 @@ def test_each_commands_help_shows_its_options(command):
 
 
 @pytest.mark.parametrize(("command", "formats"), [
-    ("evaluate", ["table", "json", "csv", "xlsx", "md", "html"]),  # README: -f table|json|csv|xlsx|md|html
+    ("evaluate", ["table", "json", "csv", "xlsx", "docx", "pdf", "md", "html"]),  # README: -f table|json|csv|xlsx|docx|pdf|md|html
     ("diff", ["table", "json"]),  # README: diff ... [-f table|json]
     ("combine", ["table", "json"]),  # README: combine ... [-f table|json]
 ])  # fmt: skip

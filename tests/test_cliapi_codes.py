@@ -156,7 +156,7 @@ def test_a_rulesets_place_that_is_not_a_folder(tmp_path: Path, monkeypatch: pyte
 
 def test_an_unknown_format_for_an_evaluation(seed: kaoping.Ruleset) -> None:
     result = kaoping.evaluate(seed, SEED_INPUT)
-    assert api_codes(kaoping.render, result, "pdf") == ("file.unknown-format",)
+    assert api_codes(kaoping.render, result, "odt") == ("file.unknown-format",)
 
 
 # -- find.* and version.* -------------------------------------------------------------------------

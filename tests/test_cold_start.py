@@ -20,13 +20,15 @@ import pytest
 from .conftest import ROOT, SEED_INPUT, SEED_RULESET, edited_copy
 
 # Not for `evaluate -f json` on a month's table (32 units): the columnar core and numpy/duckdb are for tables
-# of 1,000 units or more (evaluate/pipeline.py), openpyxl for .xlsx, Rich's console, table and progress bar for
+# of 1,000 units or more (evaluate/pipeline.py), openpyxl for .xlsx, python-docx (docx, lxml) for .docx, Rich's console, table and progress bar for
 # the screen, kaoping.analysis for diff, explain, combine and the golden cases; OpenSSL's hashlib for a large
 # file (engine/digest.py), the what-if stage for --set, difflib and Rich's cell widths for a mistake's message.
 NOT_IMPORTED = (
     "numpy",
     "duckdb",
     "openpyxl",
+    "docx",
+    "lxml",
     "rich.console",
     "rich.progress",
     "rich.table",

@@ -92,7 +92,7 @@ USAGE_ERRORS = [
     ["evaluate", "-r", SEED, "-r", SEED, UNITS],
     ["evaluate", "-r", SEED, UNITS, "--period", "2024-13"],
     ["list", "--as-of", "2024-02-30"],
-    ["evaluate", "-r", SEED, UNITS, "-f", "pdf"],
+    ["evaluate", "-r", SEED, UNITS, "-f", "odt"],
     ["frobnicate"],
     ["evaluate", "-r", ORDERS, EXPORT],  # an export needs --period
     ["count", "-r", ORDERS, EXPORT, "--period", "2024-02", "--master", "local[2]"],  # --master without spark

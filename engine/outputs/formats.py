@@ -3,7 +3,7 @@
 The CLI's `-f` choices, the format a file name implies, the command that
 writes a file and kaoping.render all come from `FORMATS`, so a format is
 added in one place: one frozen `Format` each.  The renderers of the heavier
-formats (Excel, HTML, Markdown, and the table with Rich's Console) are imported
+formats (Excel, Word, PDF, HTML, Markdown, and the table with Rich's Console) are imported
 only when asked for: `-f json` starts without them.
 """
 
@@ -58,6 +58,19 @@ def _xlsx(evaluation: Evaluation, period: str | None) -> bytes:
     return to_xlsx(evaluation, period)
 
 
+def _docx(evaluation: Evaluation, period: str | None) -> bytes:
+    from .docx import to_docx  # python-docx only for a .docx
+
+    return to_docx(evaluation, period)
+
+
+def _pdf(evaluation: Evaluation, period: str | None) -> bytes:
+    from .pdf import to_pdf  # type: ignore[import-not-found,unused-ignore]  # engine/outputs/pdf.py: pub-page's
+
+    result: bytes = to_pdf(evaluation, period)
+    return result
+
+
 def _md(evaluation: Evaluation, period: str | None) -> str:
     from .md import to_markdown
 
@@ -78,6 +91,8 @@ FORMATS: Mapping[str, Format] = MappingProxyType(
             Format("json", (".json",), False, to_json, stream=json_chunks),
             Format("csv", (".csv",), False, to_csv, stream=csv_chunks),
             Format("xlsx", (".xlsx",), True, _xlsx, to_terminal=False),
+            Format("docx", (".docx",), True, _docx, to_terminal=False),
+            Format("pdf", (".pdf",), True, _pdf, to_terminal=False),
             Format("md", (".md",), False, _md),
             Format("html", (".html", ".htm"), False, _html),
         )

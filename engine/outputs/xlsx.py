@@ -55,6 +55,12 @@ from .layout import Leaf, cell, group_spans, markers, notes, sections_of, table_
 from .machine import provenance
 
 DEFAULT_SHEET = "考评表"
+# every cell's font (the workbook's default format): 宋体 11 pt, the body font of Chinese Excel and WPS sheets
+# printed by offices; its digits are 7 pixels wide, as Calibri 11's, so the columns' widths below hold
+BODY_FONT = {"font_name": "宋体", "font_size": 11}
+A4 = 9  # Excel's paper size code for A4 (its default is the printer's, often Letter)
+# which look a unit's cell takes (Cells.score): a plain cell, a score's decimals, a percent input's percentage
+BODY, SCORE, PERCENT = 0, 1, 2
 
 # Excel refuses these in a sheet's name, and names longer than 31 characters
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -96,7 +102,13 @@ def to_xlsx(evaluation: Evaluation, period: str | None = None) -> bytes:
     when = stamp(evaluation)
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(
-        buffer, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+        buffer,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "default_format_properties": BODY_FONT,
+        },
     )
     workbook.set_properties({"title": _text(heading), "author": f"kaoping {__version__}", "created": when})
     looks = _looks(workbook, evaluation, heading)
@@ -155,6 +167,7 @@ class _Looks:
     header: Any  # the header rows: bold, centred and wrapped, a thin border
     body: Any  # a unit's cell: a thin border
     score: Any  # a score or a rate: a thin border and the ruleset's decimals
+    percent: Any  # a percent input (98.06 held as 0.9806): a thin border and the ruleset's decimals, then %
     section: Any  # a section's title row: bold, a thin border
     bold: Any  # the provenance sheet's header
 
@@ -170,6 +183,7 @@ def _looks(workbook: Any, evaluation: Evaluation, heading: str) -> _Looks:
         workbook.add_format({"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True, **thin}),
         workbook.add_format(thin),
         workbook.add_format({**thin, "num_format": _number_format(evaluation.ruleset.rounding.places)}),
+        workbook.add_format({**thin, "num_format": _number_format(evaluation.ruleset.rounding.places) + "%"}),
         workbook.add_format({"bold": True, **thin}),
         workbook.add_format({"bold": True}),
     )
@@ -287,20 +301,23 @@ def _write_body(sheet: Any, looks: _Looks, sections: Sequence[Section], width: i
             else:
                 sheet.write_string(row, 0, _text(label), looks.section)
             row += 1
-        row = (
-            rows.write(columns, row) if rows is not None else _write_cells(sheet, looks.body, looks.score, columns, row)
-        )
+        row = rows.write(columns, row) if rows is not None else _write_cells(sheet, _by_flag(looks), columns, row)
     return row
 
 
-def _write_cells(sheet: Any, body: Any, score: Any, columns: Sequence[Cells], row: int) -> int:
+def _by_flag(looks: _Looks) -> tuple[Any, Any, Any]:
+    """The looks a unit's cell takes, by its flag (Cells.score): BODY, SCORE, PERCENT."""
+    return looks.body, looks.score, looks.percent
+
+
+def _write_cells(sheet: Any, looks: Sequence[Any], columns: Sequence[Cells], row: int) -> int:
     """The units' rows written cell by cell through XlsxWriter (the reference for _RowText)."""
     write_number = sheet.write_number
     n = len(columns[0].values) if columns else 0
     for index in range(n):
         for i, cells in enumerate(columns):
             value = cells.values[index]
-            look = score if cells.scored(index) else body
+            look = looks[cells.scored(index)]
             if type(value) is int or type(value) is float and math.isfinite(value):
                 write_number(row, i, value, look)  # nearly every cell: _put's first question answered here
             else:
@@ -320,7 +337,9 @@ def _write_notes(sheet: Any, evaluation: Evaluation, row: int, period: str | Non
 
 
 def _print_setup(sheet: Any, header_rows: int) -> None:
-    """Printed: landscape, as wide as the page, the header repeated on every page."""
+    """Printed: A4 landscape (not the printer's default paper: LibreOffice printed the table on Letter), as wide
+    as the page, the header repeated on every page."""
+    sheet.set_paper(A4)
     sheet.set_landscape()
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(1, header_rows)
@@ -341,11 +360,20 @@ def cell_value(evaluation: Evaluation, result: UnitResult, leaf: Leaf, score_for
     if field in result.display:
         return float(result.display[field]), score_format
     if field in result.inputs:  # as given: 94.99 stays 94.99, a count stays an integer
-        return _plain(result.inputs[field]), None
+        value = result.inputs[field]
+        if evaluation.ruleset.input(field).type == "percent" and isinstance(value, (int, float)):
+            return percent(value), score_format + "%"
+        return _plain(value), None
     value = result.values[field]
     if isinstance(value, float):  # a rate or a mean (derived values, aggregates): rounded as scores are
         return float(cell(evaluation, result, field)), score_format
     return _plain(value), None
+
+
+def percent(value: int | float) -> float:
+    """A percent input (98.06, as the platform exports it and the formulas read it) as a percentage cell holds
+    it: 0.9806, shown 98.06% by its format.  Read back, kaoping takes such a cell as 98.06% (data/xlsx_in.py)."""
+    return value / 100
 
 
 def _plain(value: int | float | str) -> int | float | str:
@@ -368,10 +396,10 @@ class Cells:
     a score's decimals (True for the whole column, or one flag a cell)."""
 
     values: list[Any]
-    score: bool | list[bool]
+    score: int | list[int]  # BODY, SCORE or PERCENT (False and True are BODY and SCORE)
 
-    def scored(self, index: int) -> bool:
-        return self.score if isinstance(self.score, bool) else self.score[index]
+    def scored(self, index: int) -> int:
+        return self.score if isinstance(self.score, int) else self.score[index]
 
 
 Section = tuple[str, list[Cells]]  # a section's title ("" for none) and its columns
@@ -390,9 +418,14 @@ def _sections(evaluation: Evaluation, cols: Sequence[Leaf]) -> list[Section]:
         columns = []
         for leaf in cols:
             pairs = [cell_value(evaluation, result, leaf, score_format) for result in results]
-            columns.append(Cells([v for v, _ in pairs], [f is not None for _, f in pairs]))
+            columns.append(Cells([v for v, _ in pairs], [_flag(f) for _, f in pairs]))
         out.append((label, columns))
     return out
+
+
+def _flag(number_format: str | None) -> int:
+    """The look of a cell of this number format (cell_value's): General, a score's, a percentage."""
+    return BODY if number_format is None else PERCENT if number_format.endswith("%") else SCORE
 
 
 def _fit(widths: list[int], spans: Sequence[tuple[int, int, str]], wide: Sequence[str]) -> list[int]:
@@ -433,16 +466,16 @@ class _RowText:
     next row is set after them, so that what comes next (a section's title, the notes) follows as it would.
     """
 
-    def __init__(self, sheet: Any, body: Any, score: Any) -> None:
+    def __init__(self, sheet: Any, looks: Sequence[Any]) -> None:
         from xlsxwriter.utility import xl_col_to_name  # type: ignore[import-untyped]
 
-        self.sheet, self.looks = sheet, {False: body, True: score}
+        self.sheet, self.looks = sheet, tuple(looks)
         self.letters = [xl_col_to_name(col) for col in range(_MAX_COLUMNS)]
         self.scratch: Any = None
 
     @classmethod
     def of(cls, sheet: Any, looks: _Looks) -> _RowText:
-        return cls(sheet, looks.body, looks.score)
+        return cls(sheet, _by_flag(looks))
 
     def write(self, columns: Sequence[Cells], row: int) -> int:
         """The section's rows from `row` (0-based); the next free row.  The last is written cell by cell and left
@@ -454,9 +487,9 @@ class _RowText:
             self._block(columns, start, min(start + ROW_BLOCK, n - 1), row + start)
         if n:
             last = [
-                Cells(c.values[n - 1 :], c.score if isinstance(c.score, bool) else c.score[n - 1 :]) for c in columns
+                Cells(c.values[n - 1 :], c.score if isinstance(c.score, int) else c.score[n - 1 :]) for c in columns
             ]
-            _write_cells(self.sheet, self.looks[False], self.looks[True], last, row + n - 1)
+            _write_cells(self.sheet, self.looks, last, row + n - 1)
         return row + n
 
     def _block(self, columns: Sequence[Cells], start: int, stop: int, first: int) -> None:
@@ -474,24 +507,24 @@ class _RowText:
         sheet.fh.write(_lines(texts, tokens, stop - start))
         sheet.previous_row = last
 
-    def _xfs(self, columns: Sequence[Cells], start: int, stop: int) -> dict[bool, int]:
+    def _xfs(self, columns: Sequence[Cells], start: int, stop: int) -> dict[int, int]:
         """The style index of each look the rows use, assigned (when first asked, XlsxWriter numbers a format) in
         the order XlsxWriter meets them: row by row, left to right."""
-        first: dict[bool, tuple[int, int]] = {}
+        first: dict[int, tuple[int, int]] = {}
         for col, cells in enumerate(columns):
-            if isinstance(cells.score, bool):
+            if isinstance(cells.score, int):
                 first[cells.score] = min(first.get(cells.score, (stop, col)), (start, col))
                 continue
             flags = cells.score[start:stop]
-            for flag in (False, True):
+            for flag in (BODY, SCORE, PERCENT):
                 if flag in flags:
                     first[flag] = min(first.get(flag, (stop, col)), (start + flags.index(flag), col))
         return {flag: self.looks[flag]._get_xf_index() for flag in sorted(first, key=first.__getitem__)}
 
-    def _tails(self, cells: Cells, start: int, stop: int, xfs: dict[bool, int]) -> list[str]:
+    def _tails(self, cells: Cells, start: int, stop: int, xfs: dict[int, int]) -> list[str]:
         """Each cell's text after its reference (<c r="B7), for the rows start..stop of one column."""
         values = cells.values[start:stop]
-        if isinstance(cells.score, bool):
+        if isinstance(cells.score, int):
             xf = xfs[cells.score]
             kinds = set(map(type, values))
             if kinds <= {int, float} and (float not in kinds or all(map(math.isfinite, values))):
@@ -501,7 +534,7 @@ class _RowText:
         flags = cells.score[start:stop]
         return [self._tail(v, xfs[f], f) for v, f in zip(values, flags, strict=True)]
 
-    def _tail(self, value: Any, xf: int, scored: bool) -> str:
+    def _tail(self, value: Any, xf: int, scored: int) -> str:
         """One cell's text after its reference, as _put has XlsxWriter write it."""
         kind = type(value)
         if value is None or value == "":
@@ -565,15 +598,19 @@ def _rows_as_text() -> bool:
         texts = []
         for mine in (False, True):
             indices: dict[str, int] = {}
-            looks = Format({"border": 1}, indices, {}), Format({"border": 1, "num_format": "0.00"}, indices, {})
+            looks = (
+                Format({"border": 1}, indices, {}),
+                Format({"border": 1, "num_format": "0.00"}, indices, {}),
+                Format({"border": 1, "num_format": "0.00%"}, indices, {}),
+            )
             sheet = Worksheet()
             sheet.constant_memory, sheet.fh = True, io.StringIO()
             sheet.write_string(2, 0, "header", looks[0])
-            columns = [Cells([v, v], [i % 2 == 0, i % 3 == 0]) for i, v in enumerate(_PROBES)]
+            columns = [Cells([v, v], [i % 3, (i + 1) % 3]) for i, v in enumerate(_PROBES)]
             if mine:
-                _RowText(sheet, *looks).write(columns, 3)
+                _RowText(sheet, looks).write(columns, 3)
             else:
-                _write_cells(sheet, *looks, columns, 3)
+                _write_cells(sheet, looks, columns, 3)
             sheet.write_string(6, 0, "after")
             sheet._write_single_row(7)
             texts.append((sheet.fh.getvalue(), sheet.dim_rowmax, sheet.dim_colmax, sheet.previous_row, indices))
@@ -588,6 +625,7 @@ def _rows_as_text() -> bool:
 def _write_provenance(sheet: Any, looks: _Looks, evaluation: Evaluation, period: str | None) -> None:
     facts = provenance(evaluation, period)
     sheet.freeze_panes(1, 0)
+    sheet.set_paper(A4)
     for col, texts in ((0, [k for k, _m, _p in _PROVENANCE_ROWS]), (2, [m for _k, m, _p in _PROVENANCE_ROWS])):
         sheet.set_column_pixels(col, col, (max(cell_len(t) for t in texts) + 2) * _PIXELS_PER_CHARACTER)
     sheet.set_column_pixels(1, 1, 68 * _PIXELS_PER_CHARACTER)  # a sha256 is 64 characters

@@ -23,7 +23,7 @@ from ..columns.rounding import fixed_many
 from ..evaluate.ranking import Evaluation
 from ..numbers import format_fixed
 from .layout import Leaf
-from .xlsx import Cells, Section, _plain
+from .xlsx import BODY, PERCENT, SCORE, Cells, Section, _plain, percent
 
 Ints = npt.NDArray[np.int64]
 
@@ -53,15 +53,18 @@ def _cells(evaluation: Evaluation, ranking: ColumnRanking, leaf: Leaf, positions
     units = ranking.order[positions]
     rounding = evaluation.ruleset.rounding
     if field == "rank":
-        return Cells([number or None for number in ranking.rank[positions].tolist()], False)
+        return Cells([number or None for number in ranking.rank[positions].tolist()], BODY)
     if field == "grade":
         grades = ranking.grade or [""] * s.columns.n
-        return Cells([grades[u] or "" for u in units.tolist()], False)
+        return Cells([grades[u] or "" for u in units.tolist()], BODY)
     if field == "total" or field in s.scores:
         values = s.total.values if field == "total" else s.scores[field]
-        return Cells(list(map(float, fixed_many(values[units], rounding.places, rounding.mode))), True)
+        return Cells(list(map(float, fixed_many(values[units], rounding.places, rounding.mode))), SCORE)
     if field in s.columns.values:
-        return Cells(_inputs(s.columns.values[field][units], leaf.numeric), False)
+        given = _inputs(s.columns.values[field][units], leaf.numeric)
+        if evaluation.ruleset.input(field).type == "percent":  # as xlsx.cell_value: 98.06 held as 0.9806, shown 98.06%
+            return Cells([v if isinstance(v, str) else percent(v) for v in given], PERCENT)
+        return Cells(given, BODY)
     value = s.values[field]
     if isinstance(value, Column):
         return _derived(to_python(_at(value, units)), rounding.places, rounding.mode)
@@ -89,14 +92,14 @@ def _derived(values: list[int | float], places: int, mode: str) -> Cells:
     """A derived value or an aggregate: a float rounded as scores are (and shown with their decimals), an
     integer as it is."""
     out: list[Any] = []
-    scored: list[bool] = []
+    scored: list[int] = []
     for value in values:
         if isinstance(value, float):
             out.append(float(format_fixed(value, places, mode)))
-            scored.append(True)
+            scored.append(SCORE)
         else:
             out.append(_plain(value))
-            scored.append(False)
+            scored.append(BODY)
     return Cells(out, scored)
 
 
