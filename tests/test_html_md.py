@@ -293,9 +293,14 @@ def test_the_html_has_exactly_one_bar_per_unit_labelled_and_proportional(seed_pa
     assert [w.text for w in chart.all(cls="who")] == [row["department"] for row in expected]
     assert [v.text for v in chart.all(cls="val")] == [two_places(row["final_score"]) for row in expected]
     widths = [re.fullmatch(r"width: ([0-9.]+)%", b.attrs["style"]).group(1) for b in bars]  # type: ignore[union-attr]
-    # full marks are 100, so the width in per cent is the published total
-    assert [float(w) for w in widths] == [float(row["final_score"]) for row in expected]
-    assert "满分100分" in chart.one("h2").text
+    # full marks are 100 and the lowest total is 55.03, so the axis starts at 50 (55.03 - 2 = 53.03, down to a
+    # multiple of 5) and a bar's width in per cent of its track is (total - 50) / (100 - 50)
+    assert [float(w) for w in widths] == pytest.approx(
+        [(float(row["final_score"]) - 50) * 2 for row in expected], abs=0.0051
+    )
+    assert widths[0] == "99.76" and widths[-1] == "10.06"  # 99.88 and 55.03
+    assert chart.one("h2").text == "最终得分（满分100分）　横轴从 50 分起，不从 0 起"
+    assert [t.text for t in chart.one(cls="scale").all("span")] == ["50", "60", "70", "80", "90", "100"]
 
 
 def test_the_html_footer_names_the_ruleset_input_and_version(seed_page):
