@@ -52,6 +52,7 @@ table.report th, table.report td { border: 1px solid #8c8c8c; padding: 3px 6px; 
 table.report thead th { background: #eef1f5; font-weight: bold; text-align: center; vertical-align: middle; white-space: normal; text-wrap: balance; min-width: 3.2em; line-height: 1.25; }
 table.report tbody tr.section th { background: #f7f7f7; text-align: left; font-weight: bold; }
 table.report tbody tr:not(.section):nth-child(even) td { background: #fafbfc; }
+thead .nw { white-space: nowrap; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.text { text-align: left; }
 .chart { max-width: 1100px; margin: 0 auto; }
@@ -150,16 +151,24 @@ def _table(evaluation: Evaluation) -> list[str]:
 def _header_rows(cols: Sequence[Leaf]) -> list[str]:
     """One header row, or two when some columns sit under a group header (the published layout)."""
     if not any(c.group is not None for c in cols):
-        return ["<tr>" + "".join(f'<th scope="col">{escape(c.label)}</th>' for c in cols) + "</tr>"]
+        return ["<tr>" + "".join(f'<th scope="col">{_header_text(c.label)}</th>' for c in cols) + "</tr>"]
     upper: list[str] = []
     lower: list[str] = []
     for group, run in _runs(cols):
         if group is None:
-            upper += [f'<th rowspan="2" scope="col">{escape(c.label)}</th>' for c in run]
+            upper += [f'<th rowspan="2" scope="col">{_header_text(c.label)}</th>' for c in run]
         else:
-            upper.append(f'<th colspan="{len(run)}" scope="colgroup">{escape(group)}</th>')
-            lower += [f'<th scope="col">{escape(c.label)}</th>' for c in run]
+            upper.append(f'<th colspan="{len(run)}" scope="colgroup">{_header_text(group)}</th>')
+            lower += [f'<th scope="col">{_header_text(c.label)}</th>' for c in run]
     return ["<tr>" + "".join(upper) + "</tr>", "<tr>" + "".join(lower) + "</tr>"]
+
+
+def _header_text(label: str) -> str:
+    """A header that may wrap before its bracketed part only: 按期办结得分 / （40分）, never 按期办结得 / 分（40分）."""
+    cut = min((i for i in (label.find("（"), label.find("(")) if i > 0), default=-1)
+    if cut < 0:
+        return escape(label)
+    return f'<span class="nw">{escape(label[:cut])}</span><wbr><span class="nw">{escape(label[cut:])}</span>'
 
 
 def _runs(cols: Sequence[Leaf]) -> list[tuple[str | None, list[Leaf]]]:

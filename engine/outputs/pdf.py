@@ -129,7 +129,12 @@ def _print(program: str, page: Path, out: Path, profile: Path) -> None:
         raise _failed(program, e.strerror or type(e).__name__) from None
     if done.returncode != 0 or not out.is_file() or out.stat().st_size == 0:
         lines = [line for line in done.stderr.splitlines() if line.strip()]
-        said = lines[-1][:300] if lines else _("it exited with code {code}", code=done.returncode)
+        if lines:
+            said = lines[-1][:300]
+        elif done.returncode:
+            said = _("it exited with code {code}", code=done.returncode)
+        else:
+            said = _("it wrote no PDF")
         raise _failed(program, said)
 
 
