@@ -20,7 +20,7 @@ import pytest
 from kaoping import __version__
 from kaoping.evaluate.pipeline import evaluate
 from kaoping.evaluate.ranking import Evaluation
-from kaoping.outputs.html import to_html
+from kaoping.outputs.html import axis_start, to_html
 from kaoping.outputs.md import to_markdown
 from kaoping.ruleset.load import load_ruleset
 from kaoping.ruleset.whatif import parse_overrides
@@ -352,3 +352,19 @@ def test_a_report_without_groups_has_a_one_row_header(tmp_path):
     rows = page.one("thead").all("tr")
     assert len(rows) == 1 and not any("rowspan" in th.attrs or "colspan" in th.attrs for th in rows[0].all("th"))
     assert [th.text for th in rows[0].all("th")][-1] == "最终得分"
+
+
+@pytest.mark.parametrize(
+    ("percents", "start"),
+    [
+        ([99.88, 95.47, 55.03], 50.0),  # the seed: 55.03 - 2 = 53.03, down to 50
+        ([99.88, 95.47, 94.5], 90.0),  # 20 units between 94.5 and 95.5 and nothing lower: the axis spans 10 points
+        ([96.0, 91.9], 85.0),  # 89.9 down to 85
+        ([96.0, 92.0], 90.0),  # 90.0 is a multiple of 5 already
+        ([100.0, 100.0], 90.0),  # never above 90: a bar at full marks is still a bar
+        ([80.0, -3.0], 0.0),  # never below 0
+        ([], 0.0),
+    ],
+)
+def test_the_chart_axis_starts_below_the_lowest_total_at_a_multiple_of_5(percents, start):
+    assert axis_start(percents) == start
