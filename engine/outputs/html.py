@@ -60,8 +60,9 @@ td.text { text-align: left; }
 .bars { display: grid; grid-template-columns: max-content 1fr max-content; gap: 3px 10px; align-items: center; }
 .bars h3 { grid-column: 1 / -1; margin: 10px 0 2px; }
 .bars .who { text-align: right; white-space: nowrap; }
-.bars .track { display: block; height: 14px; background-color: #eef1f5;
-  background-image: repeating-linear-gradient(to right, transparent 0, transparent calc(var(--tick) - 1px), #c3cad4 calc(var(--tick) - 1px), #c3cad4 var(--tick)); }
+.bars .track { position: relative; display: block; height: 14px; background: #eef1f5; }
+.bars .track::after { content: ""; position: absolute; inset: 0; pointer-events: none;
+  background-image: repeating-linear-gradient(to right, transparent 0, transparent calc(var(--tick) - 1px), rgba(0, 0, 0, 0.28) calc(var(--tick) - 1px), rgba(0, 0, 0, 0.28) var(--tick)); }
 .bars .bar { display: block; height: 100%%; background: #2f6db5; }
 .bars .val { font-variant-numeric: tabular-nums; text-align: right; min-width: 4em; }
 .bars .scale { position: relative; display: block; height: 1.3em; border-bottom: 1px solid #555; font-size: 12px; color: #333; }
@@ -197,8 +198,9 @@ def _chart(evaluation: Evaluation) -> list[str]:
     from 0 their bars would all look the same.  The axis starts at the
     lowest share of full marks, less 2 points, rounded down to a multiple of
     5 (the seed: 55.03 -> 50), and says so in the heading and on its scale
-    (labels every 10 points, grid lines every 5; every 5 and 1 when the axis
-    spans 25 points or less), so no reader takes a bar for the whole score.
+    (labels every 10 points, grid lines every 5, drawn over the bars so the
+    line at 95 splits the seed's bunch; every 5 and 1 when the axis spans 25
+    points or less), so no reader takes a bar for the whole score.
     A bar is the total as printed, measured from the axis start.
     """
     ruleset = evaluation.ruleset
@@ -217,7 +219,7 @@ def _chart(evaluation: Evaluation) -> list[str]:
         f"<h2>{escape(ruleset.total.label)}{escape(said)}"
         f'<span class="axis-note">{escape(_axis_note(start, one))}</span></h2>',
         f'<div class="bars" style="--tick: {grid / (100 - start) * 100:.4f}%">',
-        f'<span></span>{_scale(start, step, one)}<span></span>',
+        f"<span></span>{_scale(start, step, one)}<span></span>",
     ]
     for label, results in sections:
         if label:  # inside the one grid, so every section's bars start and end at the same place

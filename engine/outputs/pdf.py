@@ -44,7 +44,9 @@ WINDOWS = (
 )
 """Where Chrome and Edge install themselves on Windows: (environment variable of the folder, path under it)."""
 
-WHAT_TO_DO = N_("install Chromium or Google Chrome (Debian: apt-get install chromium), or set KAOPING_CHROMIUM to the browser's program")
+WHAT_TO_DO = N_(
+    "install Chromium or Google Chrome (Debian: apt-get install chromium), or set KAOPING_CHROMIUM to the browser's program"
+)
 
 
 def to_pdf(evaluation: Evaluation, period: str | None = None) -> bytes:
