@@ -167,3 +167,16 @@ def test_a_browser_that_writes_nothing_is_a_kaoping_error(monkeypatch: pytest.Mo
         to_pdf(evaluate(load_ruleset(SEED_RULESET), SEED_INPUT), "2024-02")
     assert refused.value.codes == ("pdf.browser-failed",)
     assert refused.value.problems[0].message == f"{silent} could not print the page to PDF: it wrote no PDF"
+
+
+def test_on_windows_edge_is_found_where_it_installs_itself(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No Chrome on PATH nor in Program Files: Edge under Program Files (x86) is the browser."""
+    edge = Path(tmp_path, r"Microsoft\Edge\Application\msedge.exe")  # one name with backslashes, here on POSIX
+    edge.write_text("", encoding="utf-8")
+    monkeypatch.delenv("KAOPING_CHROMIUM", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setenv("PROGRAMFILES", str(tmp_path / "Program Files"))
+    monkeypatch.setenv("PROGRAMFILES(X86)", str(tmp_path))
+    monkeypatch.delenv("LOCALAPPDATA", raising=False)
+    monkeypatch.setattr(pdf.os, "name", "nt")
+    assert pdf.browser() == str(edge)

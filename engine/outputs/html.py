@@ -9,13 +9,19 @@ it reads the same offline, attached to a notice, or years later.  It holds:
   (办结得分（35分）) spans its columns, an ungrouped column's header spans
   both header rows; one <tbody> per section (a group ranked apart, the units
   not ranked) with a title row;
-- a horizontal bar chart of the totals: one bar per ranked unit, its width
-  the total as a share of the unit's full marks (its group's, when groups
-  differ), labelled with the unit and the total as the table prints it;
-- the lists and flags, and the provenance footer (ruleset and input digests,
-  kaoping version);
-- a print stylesheet: A4 landscape, the table header repeated on every page,
-  no row split across pages, bars drawn as outlines rather than ink fills.
+- a horizontal bar chart of the totals: one bar per ranked unit, on an axis
+  that starts near the lowest total and says so (the totals bunch near the
+  top: from 0 their bars would look alike), labelled with the unit and the
+  total as the table prints it;
+- the lists and flags, and the provenance footer (one line, then the full
+  ruleset and input digests);
+- on screen, headers that wrap (before a bracketed part only) so the seed's
+  table fits a 1366-pixel window with its last column in view;
+- a print stylesheet that prints the published table and the lines under
+  it (outputs/pdf.py prints the page with it): A4 landscape, small margins,
+  the header rows repeated on every page, no row split or left alone on a
+  page, the chart and the full digests left out, the provenance one small
+  line.
 
 Every text from the ruleset or the data goes through html.escape.
 """

@@ -81,8 +81,8 @@ def browser() -> str:
             return found
     for variable, below in WINDOWS if os.name == "nt" else ():
         base = os.environ.get(variable)
-        if base and Path(base, below).is_file():
-            return str(Path(base, below))
+        if base and os.path.isfile(os.path.join(base, below)):
+            return os.path.join(base, below)
     raise fail(
         "-f pdf",
         _("a PDF is printed by Chromium or Google Chrome, and neither was found"),
