@@ -16,12 +16,14 @@ The PNG is decoded with zlib and struct (no imaging library needed).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import struct
 import subprocess
 import zlib
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -44,8 +46,15 @@ def chromium() -> str:
     return found
 
 
-def screenshot(page: Path, png: Path, profile: Path) -> str:
+def screenshot(page: Path, png: Path, profile: Path, window: tuple[int, int] = (WIDTH, HEIGHT)) -> str:
     """Draw `page` into `png` with headless Chromium; its stderr."""
+    done = run_chromium(page, profile, f"--screenshot={png}", f"--window-size={window[0]},{window[1]}")
+    assert png.is_file() and png.stat().st_size > 0, f"chromium wrote no screenshot:\n{done.stderr[-3000:]}"
+    return done.stderr
+
+
+def run_chromium(page: Path, profile: Path, *what: str) -> subprocess.CompletedProcess[str]:
+    """Headless Chromium, offline, with a fresh profile, doing `what` (--screenshot, --dump-dom) on `page`."""
     command = [
         chromium(),
         "--headless",
@@ -61,8 +70,7 @@ def screenshot(page: Path, png: Path, profile: Path) -> str:
         f"--user-data-dir={profile}",
         "--enable-logging=stderr",
         "--v=0",
-        f"--screenshot={png}",
-        f"--window-size={WIDTH},{HEIGHT}",
+        *what,
         page.as_uri(),
     ]
     try:
@@ -72,8 +80,7 @@ def screenshot(page: Path, png: Path, profile: Path) -> str:
     except subprocess.TimeoutExpired as e:
         pytest.fail(f"Chromium took more than 60 s to draw {page}: {e.stderr!r}"[-2000:])
     assert done.returncode == 0, f"chromium exited {done.returncode}:\n{done.stderr[-3000:]}"
-    assert png.is_file() and png.stat().st_size > 0, f"chromium wrote no screenshot:\n{done.stderr[-3000:]}"
-    return done.stderr
+    return done
 
 
 def console_lines(stderr: str) -> list[str]:
@@ -163,3 +170,62 @@ def test_chromium_reports_a_page_console_error_on_stderr(tmp_path):
     stderr = screenshot(page, tmp_path / "broken.png", tmp_path / "profile")
     lines = console_lines(stderr)
     assert any("Uncaught" in line and "no_such_function" in line for line in lines), stderr[-3000:]
+
+
+LAPTOP = (1366, 768)  # the office's common laptop screen
+MEASURE = """<script>
+const head = document.querySelector("table.report thead tr th:last-child");
+const scroll = document.querySelector(".scroll");
+const rights = [...document.querySelectorAll("table.report tbody tr")].map((tr) => tr.lastElementChild.getBoundingClientRect().right);
+document.body.setAttribute("data-layout", JSON.stringify({
+  inner: window.innerWidth, last: head.textContent, right: Math.max(head.getBoundingClientRect().right, ...rights),
+  scrollWidth: scroll.scrollWidth, clientWidth: scroll.clientWidth, page: document.documentElement.scrollWidth,
+}));
+</script>
+</body>"""
+
+
+def seed_page(tmp_path: Path) -> Path:
+    page = tmp_path / "2024-02.html"
+    page.write_text(to_html(evaluate(load_ruleset(SEED_RULESET), SEED_INPUT), "2024-02"), encoding="utf-8")
+    return page
+
+
+def test_the_seed_table_fits_a_1366_px_window_with_the_final_score_in_view(tmp_path):
+    """A script added to a copy of the page (without its CSP, which allows none) writes where the last column ends into the
+    DOM, which --dump-dom prints: the whole table, 最终得分 last, inside the window, and nothing to scroll."""
+    html = seed_page(tmp_path).read_text(encoding="utf-8")
+    measured = tmp_path / "measured.html"
+    without_csp, n = re.subn(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)
+    assert n == 1 and html.count("</body>") == 1
+    measured.write_text(without_csp.replace("</body>", MEASURE), encoding="utf-8")
+    done = run_chromium(measured, tmp_path / "profile", "--dump-dom", f"--window-size={LAPTOP[0]},{LAPTOP[1]}")
+    found = re.search(r'data-layout="([^"]*)"', done.stdout)
+    assert found, f"the page's script wrote no layout:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+    layout = json.loads(unescape(found.group(1)))
+    assert layout["inner"] == LAPTOP[0] and layout["last"] == "最终得分"
+    assert layout["right"] <= LAPTOP[0] - 16, layout  # inside the window, and its body's margin
+    assert layout["scrollWidth"] <= layout["clientWidth"] and layout["page"] <= LAPTOP[0], layout
+
+
+def test_a_1366_by_768_screenshot_shows_the_table_s_right_edge(tmp_path):
+    """In the screenshot, the header's fill ends at the table's right border, with page left of the window's
+    edge: a table wider than the window would run its header fill to the last pixel."""
+    png = tmp_path / "laptop.png"
+    stderr = screenshot(seed_page(tmp_path), png, tmp_path / "profile", LAPTOP)
+    assert console_lines(stderr) == []
+    width, height, bpp, pixels = decode_png(png.read_bytes())
+    assert (width, height) == LAPTOP
+
+    def at(x: int, y: int) -> tuple[int, ...]:
+        i = (y * width + x) * bpp
+        return tuple(pixels[i : i + 3])
+
+    rows = [y for y in range(height) if sum(at(x, y) == HEADER_FILL for x in range(width)) > width // 2]
+    assert rows, "no header row in the screenshot"
+    y = rows[len(rows) // 2]
+    fill = max(x for x in range(width) if at(x, y) == HEADER_FILL)
+    assert fill < width - 16, f"the header's fill reaches x={fill}: the table runs past the window"
+    border = at(fill + 1, y)
+    assert max(border) <= 0x90, f"no border right of the header's fill, but {border}"
+    assert all(at(x, y) == (255, 255, 255) for x in range(fill + 3, width)), "no page margin right of the table"

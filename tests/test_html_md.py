@@ -20,7 +20,7 @@ import pytest
 from kaoping import __version__
 from kaoping.evaluate.pipeline import evaluate
 from kaoping.evaluate.ranking import Evaluation
-from kaoping.outputs.html import to_html
+from kaoping.outputs.html import axis_start, to_html
 from kaoping.outputs.md import to_markdown
 from kaoping.ruleset.load import load_ruleset
 from kaoping.ruleset.whatif import parse_overrides
@@ -293,9 +293,14 @@ def test_the_html_has_exactly_one_bar_per_unit_labelled_and_proportional(seed_pa
     assert [w.text for w in chart.all(cls="who")] == [row["department"] for row in expected]
     assert [v.text for v in chart.all(cls="val")] == [two_places(row["final_score"]) for row in expected]
     widths = [re.fullmatch(r"width: ([0-9.]+)%", b.attrs["style"]).group(1) for b in bars]  # type: ignore[union-attr]
-    # full marks are 100, so the width in per cent is the published total
-    assert [float(w) for w in widths] == [float(row["final_score"]) for row in expected]
-    assert "满分100分" in chart.one("h2").text
+    # full marks are 100 and the lowest total is 55.03, so the axis starts at 50 (55.03 - 2 = 53.03, down to a
+    # multiple of 5) and a bar's width in per cent of its track is (total - 50) / (100 - 50)
+    assert [float(w) for w in widths] == pytest.approx(
+        [(float(row["final_score"]) - 50) * 2 for row in expected], abs=0.0051
+    )
+    assert widths[0] == "99.76" and widths[-1] == "10.06"  # 99.88 and 55.03
+    assert chart.one("h2").text == "最终得分（满分100分）　横轴从 50 分起，不从 0 起"
+    assert [t.text for t in chart.one(cls="scale").all("span")] == ["50", "60", "70", "80", "90", "100"]
 
 
 def test_the_html_footer_names_the_ruleset_input_and_version(seed_page):
@@ -347,3 +352,19 @@ def test_a_report_without_groups_has_a_one_row_header(tmp_path):
     rows = page.one("thead").all("tr")
     assert len(rows) == 1 and not any("rowspan" in th.attrs or "colspan" in th.attrs for th in rows[0].all("th"))
     assert [th.text for th in rows[0].all("th")][-1] == "最终得分"
+
+
+@pytest.mark.parametrize(
+    ("percents", "start"),
+    [
+        ([99.88, 95.47, 55.03], 50.0),  # the seed: 55.03 - 2 = 53.03, down to 50
+        ([99.88, 95.47, 94.5], 90.0),  # 20 units between 94.5 and 95.5 and nothing lower: the axis spans 10 points
+        ([96.0, 91.9], 85.0),  # 89.9 down to 85
+        ([96.0, 92.0], 90.0),  # 90.0 is a multiple of 5 already
+        ([100.0, 100.0], 90.0),  # never above 90: a bar at full marks is still a bar
+        ([80.0, -3.0], 0.0),  # never below 0
+        ([], 0.0),
+    ],
+)
+def test_the_chart_axis_starts_below_the_lowest_total_at_a_multiple_of_5(percents, start):
+    assert axis_start(percents) == start

@@ -9,19 +9,26 @@ it reads the same offline, attached to a notice, or years later.  It holds:
   (办结得分（35分）) spans its columns, an ungrouped column's header spans
   both header rows; one <tbody> per section (a group ranked apart, the units
   not ranked) with a title row;
-- a horizontal bar chart of the totals: one bar per ranked unit, its width
-  the total as a share of the unit's full marks (its group's, when groups
-  differ), labelled with the unit and the total as the table prints it;
-- the lists and flags, and the provenance footer (ruleset and input digests,
-  kaoping version);
-- a print stylesheet: A4 landscape, the table header repeated on every page,
-  no row split across pages, bars drawn as outlines rather than ink fills.
+- a horizontal bar chart of the totals: one bar per ranked unit, on an axis
+  that starts near the lowest total and says so (the totals bunch near the
+  top: from 0 their bars would look alike), labelled with the unit and the
+  total as the table prints it;
+- the lists and flags, and the provenance footer (one line, then the full
+  ruleset and input digests);
+- on screen, headers that wrap (before a bracketed part only) so the seed's
+  table fits a 1366-pixel window with its last column in view;
+- a print stylesheet that prints the published table and the lines under
+  it (outputs/pdf.py prints the page with it): A4 landscape, small margins,
+  the header rows repeated on every page, no row split or left alone on a
+  page, the chart and the full digests left out, the provenance one small
+  line.
 
 Every text from the ruleset or the data goes through html.escape.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from html import escape
 
@@ -40,46 +47,53 @@ FONTS = (
 STYLE = """
 :root { color-scheme: light; }
 * { box-sizing: border-box; }
-body { margin: 24px; font-family: %(fonts)s; font-size: 14px; line-height: 1.45; color: #1a1a1a; background: #fff; }
-h1 { font-size: 20px; text-align: center; margin: 0 0 16px; }
+body { margin: 16px; font-family: %(fonts)s; font-size: 14px; line-height: 1.45; color: #1a1a1a; background: #fff; }
+h1 { font-size: 20px; text-align: center; margin: 0 0 14px; }
 h2 { font-size: 16px; margin: 28px 0 8px; }
 h3 { font-size: 14px; margin: 14px 0 6px; }
 .whatif { border: 2px solid #b45309; background: #fef3c7; color: #78350f; padding: 8px 12px; font-weight: bold; }
 .scroll { overflow-x: auto; }
 table.report { border-collapse: collapse; margin: 0 auto; }
-table.report th, table.report td { border: 1px solid #8c8c8c; padding: 4px 8px; white-space: nowrap; }
-table.report thead th { background: #eef1f5; font-weight: bold; text-align: center; vertical-align: middle; }
+table.report th, table.report td { border: 1px solid #8c8c8c; padding: 3px 6px; white-space: nowrap; }
+table.report thead th { background: #eef1f5; font-weight: bold; text-align: center; vertical-align: middle; white-space: normal; text-wrap: balance; min-width: 3.2em; line-height: 1.25; }
 table.report tbody tr.section th { background: #f7f7f7; text-align: left; font-weight: bold; }
 table.report tbody tr:not(.section):nth-child(even) td { background: #fafbfc; }
+thead .nw { white-space: nowrap; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.text { text-align: left; }
 .chart { max-width: 1100px; margin: 0 auto; }
+.chart .axis-note { font-weight: normal; font-size: 13px; color: #555; }
 .bars { display: grid; grid-template-columns: max-content 1fr max-content; gap: 3px 10px; align-items: center; }
 .bars h3 { grid-column: 1 / -1; margin: 10px 0 2px; }
 .bars .who { text-align: right; white-space: nowrap; }
-.bars .track { display: block; height: 14px; background: #eef1f5; }
+.bars .track { position: relative; display: block; height: 14px; background: #eef1f5; }
+.bars .track::after { content: ""; position: absolute; inset: 0; pointer-events: none;
+  background-image: repeating-linear-gradient(to right, transparent 0, transparent calc(var(--tick) - 1px), rgba(0, 0, 0, 0.28) calc(var(--tick) - 1px), rgba(0, 0, 0, 0.28) var(--tick)); }
 .bars .bar { display: block; height: 100%%; background: #2f6db5; }
 .bars .val { font-variant-numeric: tabular-nums; text-align: right; min-width: 4em; }
+.bars .scale { position: relative; display: block; height: 1.3em; border-bottom: 1px solid #555; font-size: 12px; color: #333; }
+.bars .scale span { position: absolute; bottom: 1px; transform: translateX(-50%%); font-variant-numeric: tabular-nums; }
+.bars .scale span.first { transform: none; font-weight: bold; }
+.bars .scale span.last { transform: translateX(-100%%); }
 ul.notes { padding-left: 20px; }
 footer { margin-top: 24px; font-size: 12px; color: #555; }
 footer .digests { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", monospace; word-break: break-all; }
+@page { size: A4 landscape; margin: 8mm 10mm; }
 @media print {
-  @page { size: A4 landscape; margin: 12mm; }
-  body { margin: 0; font-size: 9pt; color: #000; }
-  h1 { font-size: 14pt; }
-  h2 { font-size: 11pt; }
+  body { margin: 0; font-size: 8.5pt; line-height: 1.2; color: #000; }
+  h1 { font-size: 13pt; margin: 0 0 4pt; }
+  .whatif { background: none; color: #000; border: 1.5pt solid #000; padding: 2pt 4pt; margin: 0 0 4pt; }
   .scroll { overflow: visible; }
   table.report { width: 100%%; }
-  table.report th, table.report td { padding: 2px 4px; border-color: #000; }
+  table.report th, table.report td { padding: 0.8pt 3pt; border: 0.5pt solid #000; }
   table.report thead { display: table-header-group; }
   table.report thead th, table.report tbody tr.section th, table.report tbody tr td { background: none !important; }
-  tr, .bars > * { break-inside: avoid; page-break-inside: avoid; }
-  .chart { max-width: none; }
-  h2, h3 { break-after: avoid; page-break-after: avoid; }
-  .bars .track { background: none; height: 9pt; }
-  .bars .bar { background: none; border: 0.75pt solid #000; }
-  .whatif { background: none; color: #000; border: 2pt solid #000; }
-  footer { color: #000; }
+  tr { break-inside: avoid; page-break-inside: avoid; }
+  table.report tbody:last-of-type tr:last-child, ul.notes, footer { break-before: avoid; page-break-before: avoid; }
+  .chart, footer .digests { display: none; }
+  ul.notes { margin: 3pt 0 0; padding-left: 12pt; font-size: 8pt; }
+  footer { margin-top: 3pt; font-size: 6.5pt; color: #000; }
+  footer p { margin: 0; }
 }
 """ % {"fonts": FONTS}  # noqa: UP031 -- CSS is all braces, so %-format, not str.format
 
@@ -144,16 +158,24 @@ def _table(evaluation: Evaluation) -> list[str]:
 def _header_rows(cols: Sequence[Leaf]) -> list[str]:
     """One header row, or two when some columns sit under a group header (the published layout)."""
     if not any(c.group is not None for c in cols):
-        return ["<tr>" + "".join(f'<th scope="col">{escape(c.label)}</th>' for c in cols) + "</tr>"]
+        return ["<tr>" + "".join(f'<th scope="col">{_header_text(c.label)}</th>' for c in cols) + "</tr>"]
     upper: list[str] = []
     lower: list[str] = []
     for group, run in _runs(cols):
         if group is None:
-            upper += [f'<th rowspan="2" scope="col">{escape(c.label)}</th>' for c in run]
+            upper += [f'<th rowspan="2" scope="col">{_header_text(c.label)}</th>' for c in run]
         else:
-            upper.append(f'<th colspan="{len(run)}" scope="colgroup">{escape(group)}</th>')
-            lower += [f'<th scope="col">{escape(c.label)}</th>' for c in run]
+            upper.append(f'<th colspan="{len(run)}" scope="colgroup">{_header_text(group)}</th>')
+            lower += [f'<th scope="col">{_header_text(c.label)}</th>' for c in run]
     return ["<tr>" + "".join(upper) + "</tr>", "<tr>" + "".join(lower) + "</tr>"]
+
+
+def _header_text(label: str) -> str:
+    """A header that may wrap before its bracketed part only: 按期办结得分 / （40分）, never 按期办结得 / 分（40分）."""
+    cut = min((i for i in (label.find("（"), label.find("(")) if i > 0), default=-1)
+    if cut < 0:
+        return escape(label)
+    return f'<span class="nw">{escape(label[:cut])}</span><wbr><span class="nw">{escape(label[cut:])}</span>'
 
 
 def _runs(cols: Sequence[Leaf]) -> list[tuple[str | None, list[Leaf]]]:
@@ -176,7 +198,17 @@ def _row(evaluation: Evaluation, cols: Sequence[Leaf], result: UnitResult) -> st
 
 
 def _chart(evaluation: Evaluation) -> list[str]:
-    """A bar per ranked unit, in rank order, each section apart; width = total / the unit's full marks."""
+    """A bar per ranked unit, in rank order, each section apart, on an axis that starts near the lowest total.
+
+    Totals bunch near the top (the seed has 20 units between 94.5 and 95.5):
+    from 0 their bars would all look the same.  The axis starts at the
+    lowest share of full marks, less 2 points, rounded down to a multiple of
+    5 (the seed: 55.03 -> 50), and says so in the heading and on its scale
+    (labels every 10 points, grid lines every 5, drawn over the bars so the
+    line at 95 splits the seed's bunch; every 5 and 1 when the axis spans 25
+    points or less), so no reader takes a bar for the whole score.
+    A bar is the total as printed, measured from the axis start.
+    """
     ruleset = evaluation.ruleset
     sections = [
         (label, results) for label, results in sections_of(evaluation) if any(r.rank is not None for r in results)
@@ -184,26 +216,69 @@ def _chart(evaluation: Evaluation) -> list[str]:
     if not sections:
         return []
     maxima = {_full_marks(evaluation, r) for r in evaluation.ranked}
-    said = f"（满分{plain_number(next(iter(maxima)))}分）" if len(maxima) == 1 else "（占满分的比例）"
-    out = ['<section class="chart">', f"<h2>{escape(ruleset.total.label)}{escape(said)}</h2>", '<div class="bars">']
+    one = next(iter(maxima)) if len(maxima) == 1 else None
+    start = axis_start([_percent(r.display["total"], r.total, _full_marks(evaluation, r)) for r in evaluation.ranked])
+    said = f"（满分{plain_number(one)}分）" if one is not None else "（占满分的比例）"
+    step, grid = (5, 1) if 100 - start <= 25 else (10, 5)
+    out = [
+        '<section class="chart">',
+        f"<h2>{escape(ruleset.total.label)}{escape(said)}"
+        f'<span class="axis-note">{escape(_axis_note(start, one))}</span></h2>',
+        f'<div class="bars" style="--tick: {grid / (100 - start) * 100:.4f}%">',
+        f"<span></span>{_scale(start, step, one)}<span></span>",
+    ]
     for label, results in sections:
         if label:  # inside the one grid, so every section's bars start and end at the same place
             full = {_full_marks(evaluation, r) for r in results if r.rank is not None}
             extra = f"（满分{plain_number(next(iter(full)))}分）" if len(full) == 1 and len(maxima) > 1 else ""
             out.append(f"<h3>{escape(label + extra)}</h3>")
-        for r in results:
-            if r.rank is None:
-                continue
-            shown = r.display["total"]
-            out.append(
-                f'<span class="who">{escape(r.entity)}</span>'
-                f'<span class="track"><span class="bar" style="width: {_share(shown, r.total, _full_marks(evaluation, r))}%" '
-                f'title="{escape(r.entity)}: {escape(shown)}"></span></span>'
-                f'<span class="val">{escape(shown)}</span>'
-            )
+        out += [_bar(evaluation, r, start) for r in results if r.rank is not None]
     out.append("</div>")
     out.append("</section>")
     return out
+
+
+def _bar(evaluation: Evaluation, result: UnitResult, start: float) -> str:
+    shown = result.display["total"]
+    width = _width(_percent(shown, result.total, _full_marks(evaluation, result)), start)
+    return (
+        f'<span class="who">{escape(result.entity)}</span>'
+        f'<span class="track"><span class="bar" style="width: {width}%" '
+        f'title="{escape(result.entity)}: {escape(shown)}"></span></span>'
+        f'<span class="val">{escape(shown)}</span>'
+    )
+
+
+def axis_start(percents: Sequence[float]) -> float:
+    """Where the chart's axis starts, in per cent of full marks: the lowest total less 2, rounded down to a
+    multiple of 5, never below 0 and never above 90 (so a bar at full marks is still a bar)."""
+    finite = [p for p in percents if p == p]
+    if not finite:
+        return 0.0
+    start = math.floor((min(finite) - 2) / 5) * 5
+    return float(max(0, min(90, start)))
+
+
+def _axis_note(start: float, one: float | None) -> str:
+    if start == 0:
+        return ""
+    if one is not None:
+        return f"　横轴从 {plain_number(start * one / 100)} 分起，不从 0 起"
+    return f"　横轴从满分的 {plain_number(start)}% 起，不从 0 起"
+
+
+def _scale(start: float, step: int, one: float | None) -> str:
+    """The axis's tick labels above the bars: its start (bold: it is not 0), every `step`, and full marks."""
+    ticks = [start + k * step for k in range(int((100 - start) // step) + 1)]
+    if ticks[-1] < 100:
+        ticks.append(100.0)
+    spans = []
+    for i, tick in enumerate(ticks):
+        where = "first" if i == 0 else "last" if i == len(ticks) - 1 else ""
+        text = plain_number(tick * one / 100) if one is not None else f"{plain_number(tick)}%"
+        left = (tick - start) / (100 - start) * 100
+        spans.append(f'<span class="{where}" style="left: {left:.4f}%">{escape(text)}</span>')
+    return f'<span class="scale" aria-hidden="true">{"".join(spans)}</span>'
 
 
 def _full_marks(evaluation: Evaluation, result: UnitResult) -> float:
@@ -212,16 +287,24 @@ def _full_marks(evaluation: Evaluation, result: UnitResult) -> float:
     return ruleset.group(result.group).max if result.group is not None else ruleset.total.max
 
 
-def _share(shown: str, total: float, full_marks: float) -> str:
-    """The bar's width in per cent of its track: the total as printed (two units showing 95.20 get the same
-    bar) over full marks, kept within 0..100 (a total may exceed full marks without a cap, or be negative)."""
+def _percent(shown: str, total: float, full_marks: float) -> float:
+    """The total as printed (two units showing 95.20 get the same bar) in per cent of full marks; NaN when
+    there are no full marks to measure by."""
     try:
         value = float(shown)
     except ValueError:
         value = total
-    if not full_marks > 0 or value != value:
+    if not full_marks > 0:
+        return math.nan
+    return value / full_marks * 100
+
+
+def _width(percent: float, start: float) -> str:
+    """The bar's width in per cent of its track, from the axis start, kept within 0..100 (a total may exceed
+    full marks without a cap, or fall below the start when it is negative)."""
+    if percent != percent:
         return "0"
-    return f"{max(0.0, min(100.0, value / full_marks * 100)):.2f}"
+    return f"{max(0.0, min(100.0, (percent - start) / (100 - start) * 100)):.2f}"
 
 
 def _footer(evaluation: Evaluation, period: str | None) -> list[str]:
