@@ -20,7 +20,7 @@ from .conftest import ROOT
 
 CASES = ROOT / "tests" / "cases"
 SEED = "jintai-hotline@2024.02"
-AREAS = "yaml|schema|ruleset|formula|orders|calendar|export|engine|version|find|whatif|file|csv|xlsx|data|score|combine|explain|diff|cli"
+AREAS = "yaml|schema|ruleset|formula|orders|calendar|export|engine|version|find|whatif|file|csv|xlsx|data|score|combine|explain|diff|pdf|cli"
 LITERAL = re.compile(rf"\"((?:{AREAS})\.[a-z0-9]+(?:-[a-z0-9]+)*)\"")
 # Quoted strings in the package that look like codes but are JSON keys of the outputs' `ruleset` object.
 NOT_CODES = {"ruleset.chosen", "ruleset.name", "ruleset.path", "ruleset.sha256", "ruleset.version"}

@@ -295,11 +295,11 @@ def test_a_txt_file_gets_the_plain_table_and_an_unknown_extension_is_said(tmp_pa
     run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "--period", "2024-02", "-o", txt)
     assert run.code == 0 and "区人力资源和社会保障局" in txt.read_text(encoding="utf-8")
     assert run.err == f"wrote {txt}\n"
-    other = tmp_path / "out.pdf"
+    other = tmp_path / "out.rtf"
     run = run_cli("evaluate", "-r", "jintai-hotline@2024.02", SEED_INPUT, "--period", "2024-02", "-o", other)
     assert run.code == 0
     assert run.err.startswith(
-        f"note: writing the table as plain text to {other} (the name does not end in .json .csv .xlsx .md .html .htm; -f chooses another format)\n"
+        f"note: writing the table as plain text to {other} (the name does not end in .json .csv .xlsx .docx .pdf .md .html .htm; -f chooses another format)\n"
     )
 
 
