@@ -165,3 +165,75 @@ def test_a_what_if_weight_shows_in_the_notes_as_in_the_headers(tmp_path: Path) -
     )
     assert run.code == 0, run.err
     assert "说明：按期办结得分满分45分，共32个部门。" in run.out.splitlines()
+
+
+def written(tmp_path: Path, suffix: str) -> Path:
+    out = tmp_path / f"2025-03{suffix}"
+    run = run_cli("evaluate", "-r", CASE, DATA, "--period", "2025-03", "-o", out)
+    assert run.code == 0, run.err
+    return out
+
+
+def test_the_html_page_carries_the_blocks_in_their_places(tmp_path: Path) -> None:
+    page = written(tmp_path, ".html").read_text(encoding="utf-8")
+    assert '<p class="attachment">附件1</p>\n<h1>2025年3月办结考评表</h1>' in page
+    assert f'<p class="report-notes"><span>说明：</span><span>{"<br>".join(NOTES)}</span></p>' in page
+    assert '<p class="sign-off">某区市民热线办公室<br>2025年3月</p>' in page
+    assert (
+        page.index("红榜: 丁")
+        < page.index('<p class="report-notes">')
+        < page.index('<p class="sign-off">')
+        < page.index("<footer")
+    )
+
+
+def test_the_word_document_carries_the_blocks_in_their_places(tmp_path: Path) -> None:
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    paragraphs = [p for p in Document(str(written(tmp_path, ".docx"))).paragraphs if p.text]
+    texts = [p.text for p in paragraphs]
+    assert texts[:2] == ["附件1", "2025年3月办结考评表"]
+    assert paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.LEFT
+    wide = "\u3000" * 3  # the later notes line up under the first, after 说明：
+    assert texts[2:8] == [
+        "红榜: 丁",
+        "说明：" + NOTES[0],
+        wide + NOTES[1],
+        wide + NOTES[2],
+        "某区市民热线办公室",
+        "2025年3月",
+    ]
+    assert {p.alignment for p in paragraphs[6:8]} == {WD_ALIGN_PARAGRAPH.RIGHT}
+
+
+def test_the_workbook_carries_the_blocks(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(written(tmp_path, ".xlsx")).worksheets[0]
+    assert sheet["A1"].value == "附件1\n2025年3月办结考评表"
+    below = [c.value for c in sheet["A"] if isinstance(c.value, str)]
+    at = below.index("红榜: 丁")
+    assert below[at + 1 : at + 6] == [
+        "说明：" + NOTES[0],
+        "\u3000" * 3 + NOTES[1],
+        "\u3000" * 3 + NOTES[2],
+        "某区市民热线办公室",
+        "2025年3月",
+    ]
+
+
+def test_the_pdf_carries_the_blocks(tmp_path: Path) -> None:
+    import subprocess
+
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(written(tmp_path, ".pdf")), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for words in ("附件1", "说明：", "共4个单位，其中3个参与排名", "某区市民热线办公室", "2025年3月"):
+        assert words in text
+    assert (
+        text.index("附件1")
+        < text.index("2025年3月办结考评表")
+        < text.index("说明：")
+        < text.index("某区市民热线办公室")
+    )

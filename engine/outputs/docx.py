@@ -43,7 +43,19 @@ from rich.cells import cell_len
 
 from .. import __version__
 from ..evaluate.ranking import Evaluation
-from .layout import Leaf, cell, group_spans, markers, notes, sections_of, table_leaves, table_notes, title
+from .layout import (
+    Blocks,
+    Leaf,
+    blocks,
+    cell,
+    group_spans,
+    markers,
+    notes,
+    sections_of,
+    table_leaves,
+    table_notes,
+    title,
+)
 from .table import footer
 from .xlsx import redated, stamp
 
@@ -79,13 +91,15 @@ def to_docx(evaluation: Evaluation, period: str | None = None) -> bytes:
     _page(document, footer(evaluation))
     _styles(document)
     _font_table(document)
+    around = blocks(evaluation, period)
     for line in markers(evaluation.ruleset):
         _paragraph(document, line, BODY_POINTS, bold=True, colour=_MARKED)
+    if around.attachment:  # 附件1, at the left above the title, in 黑体 as GB/T 9704 sets it
+        _paragraph(document, around.attachment, BODY_POINTS + 1.5, font=HEADER_FONT, align="left", after=3)
     _paragraph(document, heading, TITLE_POINTS, font=TITLE_FONT, after=6)
     cols = table_leaves(evaluation)
     _table(document, evaluation, cols)
-    for index, line in enumerate(notes(evaluation) + table_notes(evaluation, period)):
-        _paragraph(document, line, NOTE_POINTS, align="left", before=0 if index else 6)
+    _under_table(document, around, notes(evaluation), table_notes(evaluation, period))
     properties = document.core_properties
     when = stamp(evaluation)
     properties.title, properties.author, properties.created, properties.modified = (
@@ -98,6 +112,20 @@ def to_docx(evaluation: Evaluation, period: str | None = None) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return redated(buffer.getvalue(), when)
+
+
+def _under_table(document: Document, around: Blocks, lists: Sequence[str], said: Sequence[str]) -> None:
+    """Under the table: its lists and flags, the report's 说明 (heading on the first line), its 落款 at the
+    right, then kaoping's own notes."""
+    for index, line in enumerate(lists):
+        _paragraph(document, line, NOTE_POINTS, align="left", before=0 if index else 6)
+    for index, line in enumerate(around.notes):
+        text = (around.heading if index == 0 else "\u3000" * len(around.heading)) + line
+        _paragraph(document, text, BODY_POINTS, align="left", before=0 if index else 6)
+    for index, line in enumerate(around.sign_off):
+        _paragraph(document, line, BODY_POINTS, align="right", before=0 if index else 12)
+    for index, line in enumerate(said):
+        _paragraph(document, line, NOTE_POINTS, align="left", before=0 if index else 6)
 
 
 # --- the page, styles and fonts ---------------------------------------------------------------
@@ -190,7 +218,11 @@ def _format(paragraph: Any, points: float, *, align: str = "center", after: floa
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
-    paragraph.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT}[align]
+    paragraph.alignment = {
+        "center": WD_ALIGN_PARAGRAPH.CENTER,
+        "left": WD_ALIGN_PARAGRAPH.LEFT,
+        "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    }[align]
     paragraph.paragraph_format.space_after = Pt(after)
 
 

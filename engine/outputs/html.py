@@ -36,7 +36,19 @@ from .. import __version__
 from ..evaluate.ranking import Evaluation, UnitResult
 from ..i18n import _
 from ..numbers import plain_number
-from .layout import Leaf, cell, group_spans, not_in_effect_line, notes, sections_of, table_leaves, table_notes, title
+from .layout import (
+    Blocks,
+    Leaf,
+    blocks,
+    cell,
+    group_spans,
+    not_in_effect_line,
+    notes,
+    sections_of,
+    table_leaves,
+    table_notes,
+    title,
+)
 from .table import footer
 
 FONTS = (
@@ -76,6 +88,9 @@ td.text { text-align: left; }
 .bars .scale span.first { transform: none; font-weight: bold; }
 .bars .scale span.last { transform: translateX(-100%%); }
 ul.notes { padding-left: 20px; }
+p.attachment { margin: 0 0 4px; font-size: 16px; font-family: "SimHei", "黑体", "Noto Sans CJK SC", sans-serif; }
+p.report-notes { margin: 10px 0; line-height: 1.6; display: grid; grid-template-columns: max-content 1fr; }
+p.sign-off { text-align: right; margin: 12px 4em 0 0; line-height: 1.8; }
 footer { margin-top: 24px; font-size: 12px; color: #555; }
 footer .digests { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", monospace; word-break: break-all; }
 @page { size: A4 landscape; margin: 8mm 10mm; }
@@ -92,6 +107,8 @@ footer .digests { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, 
   table.report tbody:last-of-type tr:last-child, ul.notes, footer { break-before: avoid; page-break-before: avoid; }
   .chart, footer .digests { display: none; }
   ul.notes { margin: 3pt 0 0; padding-left: 12pt; font-size: 8pt; }
+  p.attachment { font-size: 10pt; margin: 0 0 2pt; }
+  p.report-notes, p.sign-off { margin: 3pt 0 0; font-size: 8.5pt; line-height: 1.4; break-before: avoid; }
   footer { margin-top: 3pt; font-size: 6.5pt; color: #000; }
   footer p { margin: 0; }
 }
@@ -127,17 +144,34 @@ def to_html(evaluation: Evaluation, period: str | None = None) -> str:
         out.append(f'<p class="whatif" role="alert">{said}</p>')
     if ruleset.not_in_effect:
         out.append(f'<p class="whatif" role="alert">{escape(not_in_effect_line(ruleset))}</p>')
+    around = blocks(evaluation, period)
+    if around.attachment:
+        out.append(f'<p class="attachment">{escape(around.attachment)}</p>')
     out.append(f"<h1>{escape(heading)}</h1>")
     out += _table(evaluation)
     out += _chart(evaluation)
-    lines = notes(evaluation) + table_notes(evaluation, period)
-    if lines:
-        out.append('<ul class="notes">')
-        out += [f"<li>{escape(line)}</li>" for line in lines]
-        out.append("</ul>")
+    out += _bullets(notes(evaluation)) + _blocks(around) + _bullets(table_notes(evaluation, period))
     out += _footer(evaluation, period)
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"
+
+
+def _bullets(lines: Sequence[str]) -> list[str]:
+    """Lines under the table as a list: the lists and flags, or kaoping's own notes."""
+    if not lines:
+        return []
+    return ['<ul class="notes">', *(f"<li>{escape(line)}</li>" for line in lines), "</ul>"]
+
+
+def _blocks(around: Blocks) -> list[str]:
+    """The report's 说明 (its heading, then each line as written) and its 落款 (issuer, date) at the right."""
+    out = []
+    if around.notes:
+        lines = "<br>".join(escape(line) for line in around.notes)
+        out.append(f'<p class="report-notes"><span>{escape(around.heading)}</span><span>{lines}</span></p>')
+    if around.sign_off:
+        out.append(f'<p class="sign-off">{"<br>".join(escape(line) for line in around.sign_off)}</p>')
+    return out
 
 
 def _table(evaluation: Evaluation) -> list[str]:

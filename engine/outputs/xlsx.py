@@ -51,7 +51,7 @@ from ..evaluate.ranking import Evaluation, UnitResult
 from ..i18n import _
 from ..numbers import SIGNIFICANT
 from ..ruleset.model import PROVENANCE_SHEET
-from .layout import Leaf, cell, group_spans, markers, notes, sections_of, table_leaves, table_notes, title
+from .layout import Leaf, blocks, cell, group_spans, markers, notes, sections_of, table_leaves, table_notes, title
 from .machine import provenance
 
 DEFAULT_SHEET = "考评表"
@@ -204,7 +204,9 @@ def _write_table(sheet: Any, looks: _Looks, evaluation: Evaluation, heading: str
         sheet.set_column_pixels(i, i, width * _PIXELS_PER_CHARACTER)  # exactly `width` characters (see below)
     sheet.freeze_panes(1 + header_rows, 0)
     _print_setup(sheet, header_rows)
-    _write_title(sheet, looks, heading, len(cols), markers(evaluation.ruleset))
+    around = blocks(evaluation, period)
+    marks = [*markers(evaluation.ruleset), *([around.attachment] if around.attachment else [])]
+    _write_title(sheet, looks, heading, len(cols), marks)
     _write_header(sheet, looks, cols, spans, header_rows)
     row = _write_body(sheet, looks, sections, len(cols), 1 + header_rows)
     _write_notes(sheet, evaluation, row + 1, period)
@@ -329,7 +331,11 @@ def _write_cells(sheet: Any, looks: Sequence[Any], columns: Sequence[Cells], row
 def _write_notes(sheet: Any, evaluation: Evaluation, row: int, period: str | None) -> None:
     """Under the table, after an empty row: the lists and flags, why a column was added, warnings, and a
     what-if says so."""
-    lines = notes(evaluation) + table_notes(evaluation, period)
+    around = blocks(evaluation, period)
+    said = [
+        (around.heading if i == 0 else "\u3000" * len(around.heading)) + line for i, line in enumerate(around.notes)
+    ]
+    lines = notes(evaluation) + said + list(around.sign_off) + table_notes(evaluation, period)
     if evaluation.ruleset.overrides:
         lines.append(_("试算（WHAT-IF），非正式规则: {label}", label=evaluation.ruleset.label))
     for offset, line in enumerate(lines):
