@@ -853,7 +853,7 @@ def cmd_combine(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     _refuse_same_bytes(items)
     from .analysis import combineplan  # only for `combine`
 
-    plan = combineplan.load_plan(args.plan) if args.plan else None
+    plan = combineplan.load_plan(_plan_path(args.plan, args.rulesets)) if args.plan else None
     ref = args.ruleset or (plan.ruleset if plan else None)
     if ref is None:
         raise UsageError(
@@ -923,6 +923,19 @@ def _combine_how(args: argparse.Namespace, plan: Plan | None, model: Ruleset) ->
         )
     values, files = combineplan.plan_values(plan, given)
     return combineplan.plan_how(plan, model, aliases, values, files)
+
+
+def _plan_path(plan: str, rulesets: str | None) -> str:
+    """A plan's file: a path as given, or NAME/PLAN (jintai-hotline/2024) for a ruleset's own combine/PLAN.yaml,
+    looked up where ruleset names are (so an installed kaoping finds the shipped plan too)."""
+    if _exists(plan) or not re.fullmatch(r"[\w.-]+/[\w.-]+", plan):
+        return plan
+    name, stem = plan.split("/")
+    for root in visible_roots(rulesets):
+        candidate = root / name / "combine" / f"{stem}.yaml"
+        if candidate.is_file():
+            return str(candidate)
+    return plan  # reading it says it is not there
 
 
 def _value_arg(text: str) -> tuple[str, str]:
