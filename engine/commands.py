@@ -963,7 +963,7 @@ def _period_rulesets(
         try:
             ruleset = api.load(ref, period=month, rulesets=args.rulesets)
         except KaopingError as e:
-            raise KaopingError([_at_label(p, item, ref, month) for p in e.problems]) from None
+            raise KaopingError([_at_label(p, item, ref, month or "") for p in e.problems]) from None
         for line in ruleset.notes:
             if not ruleset.model.chosen_why or not line.endswith(ruleset.model.chosen_why):
                 say_once(args, err, line + "\n")  # e.g. where names are looked up; the month's choice is said below

@@ -115,7 +115,7 @@ def declared(ruleset: Ruleset) -> How:
         raise fail(
             ruleset.path,
             _("this ruleset does not say how periods are combined"),
-            _("add to it: combine: {{function: mean}}, or declare the combine apart: kaoping combine --plan FILE"),
+            _("add to it: combine: {{function: mean}}"),
             code="combine.not-declared",
         )
     return How(ruleset.combine.function, ruleset.combine.missing, source=ruleset.path)

@@ -13,6 +13,7 @@ columns old,new), and the values' files are CSV with a unit and a value column.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import json
 from collections.abc import Mapping
 from functools import lru_cache
@@ -63,7 +64,9 @@ def load_plan(path: str) -> Plan:
         raise KaopingError(
             [
                 src.problem(
-                    src.root, _("a combine plan is a mapping (schema:, ruleset:, method:, ...)"), code="plan.schema"
+                    src.root,
+                    _("a combine plan is a mapping (schema:, ruleset:, method:, ...)"),
+                    code="combine.plan-schema",
                 )
             ]
         )
@@ -101,8 +104,8 @@ def load_plan(path: str) -> Plan:
 
 
 def _as_plan_problem(p: Problem) -> Problem:
-    """A schema problem of the plan keeps its place and words; its code says it is the plan's (plan.schema)."""
-    return Problem(p.file, p.line, p.col, p.message, p.hint, p.source, cell=p.cell, code="plan.schema")
+    """A schema problem of the plan keeps its place and words; its code says it is the plan's (combine.plan-schema)."""
+    return dataclasses.replace(p, code="combine.plan-schema")
 
 
 def plan_how(
