@@ -953,15 +953,15 @@ def _period_rulesets(
 ) -> list[api.Ruleset]:
     """The version scoring each period: with a bare name and every label a month, the version in effect that
     month (said in one note); else one version for all, chosen and said as every command does."""
-    months = [_label_month(item, ref) for item in items]
-    if is_path(ref) or "@" in ref or None in months:
-        one = load(args, ref, err)
+    months = [_label_month(item, ref, args.as_of) for item in items]
+    if is_path(ref) or "@" in ref or None in months or args.as_of:
+        one = load(args, ref, err)  # --as-of picks one version for every month, as before
         return [one] * len(items)
     loaded: dict[str, api.Ruleset] = {}
     chosen: list[api.Ruleset] = []
     for item, month in zip(items, months, strict=True):
         try:
-            ruleset = api.load(ref, period=month, rulesets=args.rulesets)
+            ruleset = api.load(ref, period=month, rulesets=args.rulesets, overrides=args.set or ())
         except KaopingError as e:
             raise KaopingError([_at_label(p, item, ref, month or "") for p in e.problems]) from None
         for line in ruleset.notes:
@@ -981,6 +981,8 @@ def _period_rulesets(
 
 def _at_label(problem: Problem, item: PeriodInput, ref: str, month: str) -> Problem:
     """A version problem of one month, placed at that month's label (combine has no --period to name)."""
+    if not problem.code.startswith("version."):
+        return problem  # the ruleset's own mistake (or a --set's): in its own place
     if problem.code != "version.none-in-effect":
         return dataclasses.replace(problem, file=item.label)
     message = _(
@@ -992,13 +994,13 @@ def _at_label(problem: Problem, item: PeriodInput, ref: str, month: str) -> Prob
     return dataclasses.replace(problem, file=item.label, message=message)
 
 
-def _label_month(item: PeriodInput, ref: str) -> str | None:
+def _label_month(item: PeriodInput, ref: str, args_as_of: str | None) -> str | None:
     """The month a label names (2024-01), None for another label (1月, q1); a label that tries to be a month and
     is not one (2024-13) is refused when the version is to be picked by it."""
     try:
         return canonical_period(item.label)
     except ValueError:
-        if is_path(ref) or "@" in ref or not re.fullmatch(r"\d{4}-\d{1,2}", item.label):
+        if is_path(ref) or "@" in ref or args_as_of or not re.fullmatch(r"\d{4}-\d{1,2}", item.label):
             return None
         raise fail(
             item.label,

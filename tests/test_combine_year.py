@@ -287,3 +287,27 @@ def test_the_shipped_plan_is_found_by_its_ruleset_name_too():
     assert run.out.splitlines()[0].strip() == "金台区区级各部门市民热线办理2024年度考评 · mean of 1 period"
     # the published February table's first and last departments
     assert "区人力资源和社会保障局" in run.out.splitlines()[2] and "99.88" in run.out.splitlines()[2]
+
+
+def test_as_of_keeps_one_version_for_every_month(year: Path):
+    run = run_cli(
+        "combine", "-r", "tiny", "--as-of", "2024-01-15", *_months(year), "--rulesets", year / "rulesets", "-f", "json"
+    )  # fmt: skip
+    assert run.code == 0, run.err
+    assert [p["ruleset"] for p in json.loads(run.out)["periods"]] == ["tiny@2024.01"] * 3
+    assert _scores(run.out) == {"甲": (76.6667, 1), "乙": (73.3333, 2)}  # as under -r tiny@2024.01
+
+
+def test_a_what_if_applies_to_each_months_version(year: Path):
+    sets = ("--set", "completion.weight=50", "--set", "timeliness.weight=50")
+    run = run_cli("combine", "-r", "tiny", *sets, *_months(year), "--rulesets", year / "rulesets", "-f", "json")
+    assert run.code == 0, run.err
+    # 50/50 every month: jan 甲 50 + 25 = 75, 乙 25 + 50 = 75; feb 甲 25 + 50 = 75, 乙 50 + 25 = 75;
+    # mar 甲 50 + 25 = 75, 乙 25 + 50 = 75
+    assert _scores(run.out) == {"甲": (75.0, 1), "乙": (75.0, 1)}
+
+
+def test_without_a_ruleset_or_a_plan_combine_is_a_usage_error(year: Path):
+    run = run_cli("combine", *_months(year))
+    assert run.code == 2
+    assert "combine needs the ruleset: -r RULESET, or a plan naming it (--plan FILE)" in run.err
