@@ -860,7 +860,7 @@ def cmd_combine(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             _("combine needs the ruleset: -r RULESET, or a plan naming it (--plan FILE)"), code="cli.combine-no-ruleset"
         )
     rulesets = _period_rulesets(args, ref, items, err)
-    combining = rulesets[-1]
+    combining = max(rulesets, key=lambda r: r.model.effective)  # the rules in force when the year is published
     if combining.model.orders is not None:
         from .orders.commands import refuse_export_in_combine
 

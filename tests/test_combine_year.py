@@ -245,6 +245,14 @@ def test_a_plan_mistake_is_told_at_its_line_and_column(year: Path):
     assert "median" in run.err
 
 
+def test_a_misspelt_or_missing_plan_key_is_told_in_the_plans_words(year: Path):
+    plan = _plan(year, "schema: 1\nruleset: tiny\nwieght_by: due\n")
+    run = run_cli("combine", "--plan", plan, *_months(year), "--rulesets", year / "rulesets")
+    assert run.code == 1
+    assert f"{plan}:1:1: the combine plan is missing the key 'method'" in run.err
+    assert f"{plan}:3:1: unknown key 'wieght_by' in the combine plan\n    hint: did you mean 'weight_by'?" in run.err
+
+
 def test_an_unknown_name_in_the_formula_is_told_at_its_column(year: Path):
     plan = _plan(year, 'schema: 1\nruleset: tiny\nmethod: formula\nformula: "mean(total) * 0.7 + reveiw * 0.3"\n'
                  "values:\n  review: {unit: 单位, value: 评议}\n")  # fmt: skip

@@ -24,12 +24,12 @@ from jsonschema import Draft202012Validator
 
 from ..data.csv_in import csv_rows
 from ..data.files import os_problem
-from ..errors import KaopingError, Problem, UsageError, fail
+from ..errors import KaopingError, Problem, UsageError, did_you_mean, fail
 from ..frozen import frozen
 from ..i18n import _
 from ..ruleset.expr import Formula, FormulaError, compile_formula
 from ..ruleset.model import Ruleset
-from ..ruleset.schema import _mistake, _most_relevant, _to_problems
+from ..ruleset.schema import _Mistake, _mistake, _most_relevant, _to_problems
 from ..ruleset.yamlsrc import Source, child, read_yaml
 from .combine import PERIOD_FUNCTIONS, How
 
@@ -70,7 +70,7 @@ def load_plan(path: str) -> Plan:
                 )
             ]
         )
-    problems = [p for e in _validator().iter_errors(data) for p in _to_problems(src, _mistake(_most_relevant(e)))]
+    problems = [p for e in _validator().iter_errors(data) for p in _schema_problems(src, _mistake(_most_relevant(e)))]
     if problems:
         raise KaopingError([_as_plan_problem(p) for p in problems], limit=100)
     aliases: dict[str, str] = {}
@@ -101,6 +101,31 @@ def load_plan(path: str) -> Plan:
         values,
         aliases,
     )
+
+
+def _schema_problems(src: Source, mistake: _Mistake) -> list[Problem]:
+    """The rulesets' schema problems (place, did-you-mean), but the top level named as the plan, not as a ruleset."""
+    if mistake.path or mistake.validator not in ("required", "additionalProperties"):
+        return list(_to_problems(src, mistake))
+    instance = mistake.instance if isinstance(mistake.instance, dict) else {}
+    allowed = list(mistake.schema.get("properties", {}))
+    if mistake.validator == "required":
+        wanted = mistake.expected if isinstance(mistake.expected, list) else []
+        return [
+            src.problem(src.root, _("the combine plan is missing the key '{key}'", key=key), code="combine.plan-schema")
+            for key in wanted
+            if key not in instance
+        ]
+    return [
+        src.problem(
+            src.root if (node := child(src.root, str(key), key=True)) is None else node,
+            _("unknown key '{key}' in the combine plan", key=key),
+            did_you_mean(str(key), allowed) or _("the keys allowed here are: {keys}", keys=", ".join(allowed)),
+            code="combine.plan-schema",
+        )
+        for key in instance
+        if key not in allowed
+    ]
 
 
 def _as_plan_problem(p: Problem) -> Problem:
