@@ -319,3 +319,25 @@ def test_without_a_ruleset_or_a_plan_combine_is_a_usage_error(year: Path):
     run = run_cli("combine", *_months(year))
     assert run.code == 2
     assert "combine needs the ruleset: -r RULESET, or a plan naming it (--plan FILE)" in run.err
+
+
+def test_a_plan_declares_its_aliases_and_weights_the_renamed_unit_by_its_orders(year: Path):
+    (year / "mar2.csv").write_text(MONTHS["mar"].replace("乙,", "乙局,"), encoding="utf-8")
+    plan = _plan(
+        year,
+        "schema: 1\nruleset: tiny\nmethod: weighted\nweight_by: due\naliases:\n  - {old: 乙, new: 乙局, since: 2024-03}\n",
+    )
+    run = run_cli("combine", "--plan", plan, *_months(year, "mar2"), "--rulesets", year / "rulesets", "-f", "json")
+    assert run.code == 0, run.err
+    # 乙局 is 乙 renamed: (70*20 + 80*40 + 80*10) / 70 = 77.142857; 甲 3600 / 50 = 72
+    assert _scores(run.out) == {"乙局": (77.1429, 1), "甲": (72.0, 2)}
+    assert "note: 乙's results in 2024-01, 2024-02 count for 乙局 (alias)" in run.err
+
+
+def test_a_plan_giving_one_old_name_two_new_names_is_refused_at_its_line(year: Path):
+    plan = _plan(
+        year, "schema: 1\nruleset: tiny\nmethod: mean\naliases:\n  - {old: 乙, new: 乙局}\n  - {old: 乙, new: 乙委}\n"
+    )
+    run = run_cli("combine", "--plan", plan, *_months(year), "--rulesets", year / "rulesets")
+    assert run.code == 1
+    assert _problem(run.err).startswith(f"{plan}:6:5: 乙 is given two new names")
