@@ -359,7 +359,34 @@ def _sql_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _combine_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-r", "--ruleset", required=True, metavar="RULESET")
+    p.add_argument(
+        "-r",
+        "--ruleset",
+        metavar="RULESET",
+        help=_(
+            "a bare name scores each month (labels YYYY-MM) under the version in effect then; "
+            "name@version or a path, every month under that one; may be left out when --plan names it"
+        ),
+    )
+    p.add_argument(
+        "--plan",
+        metavar="FILE",
+        help=_(
+            "a combine declared apart from the monthly ruleset (YAML: method, aliases, values), e.g. "
+            "rulesets/jintai-hotline/combine/2024.yaml"
+        ),
+    )
+    p.add_argument(
+        "--aliases",
+        metavar="FILE",
+        help=_("units renamed during the year: a CSV with columns old,new; an old name's periods count for the new"),
+    )
+    p.add_argument(
+        "--value",
+        action="append",
+        metavar="NAME=FILE",
+        help=_("a per-unit value the plan's formula reads, from its own file (e.g. --value review=review.csv)"),
+    )
     p.add_argument(
         "inputs",
         nargs="+",

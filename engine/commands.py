@@ -7,6 +7,7 @@ files are written only once the whole output exists (engine.files).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import itertools
 import json
@@ -24,6 +25,7 @@ from .evaluate.ranking import Evaluation
 from .files import Content, reason, text_of, write_files
 from .frozen import frozen
 from .i18n import _, current, n_
+from .numbers import plain_number
 from .outputs.formats import FORMAT_OF_SUFFIX, FORMATS, VIEW_FORMATS
 from .outputs.layout import canonical_period
 from .outputs.machine import provenance_json
@@ -58,6 +60,8 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from .analysis.casetests import Outcome
+    from .analysis.combine import How
+    from .analysis.combineplan import Plan
     from .orders.run import OrdersRun
 
 # Cold start: what only some commands need is imported inside the function that needs it, not here.  Rich's
@@ -850,39 +854,206 @@ def _refuse_shared_expected(found: Found, paths: list[Path]) -> None:
 
 
 def cmd_combine(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Several periods' inputs, LABEL=PATH[#SHEET] or PATH[#SHEET], combined as the ruleset declares."""
+    """Several periods' inputs, LABEL=PATH[#SHEET] or PATH[#SHEET], combined as the ruleset or a plan declares.
+
+    With a bare ruleset name and every label a month, each month is scored under
+    the version in effect then (a year can cross a policy change); name@version
+    or a path keeps one version for every month.
+    """
     args.format = output_format(args, VIEW_FORMATS, err)
     items = period_inputs(args.inputs, args.sheet, err)
     _refuse_same_bytes(items)
-    ruleset = load(args, args.ruleset, err)
-    if ruleset.model.orders is not None:
+    from .analysis import combineplan  # only for `combine`
+
+    plan = combineplan.load_plan(_plan_path(args.plan, args.rulesets)) if args.plan else None
+    ref = args.ruleset or (plan.ruleset if plan else None)
+    if ref is None:
+        raise UsageError(
+            _("combine needs the ruleset: -r RULESET, or a plan naming it (--plan FILE)"), code="cli.combine-no-ruleset"
+        )
+    rulesets = _period_rulesets(args, ref, items, err)
+    combining = max(rulesets, key=lambda r: r.model.effective)  # the rules in force when the year is published
+    if combining.model.orders is not None:
         from .orders.commands import refuse_export_in_combine
 
-        for item in items:
+        for item, ruleset in zip(items, rulesets, strict=True):
             if _exists(item.path):
                 refuse_export_in_combine(ruleset.model, item.path, item.sheet)
-    for line in _months_not_in_effect(ruleset.model, items):
-        err.write(_("warning: {text}", text=line) + "\n")
+    if len({r.model.ref for r in rulesets}) == 1:
+        for line in _months_not_in_effect(combining.model, items):
+            err.write(_("warning: {text}", text=line) + "\n")
     evaluations: list[Evaluation] = []
-    for item in items:
+    for item, ruleset in zip(items, rulesets, strict=True):
         evaluations.append(
             evaluate_input(ruleset, item.path, err, item.sheet, held=sum(len(e.table.records) for e in evaluations))
         )
     _refuse_same_tables(items, evaluations)
     from .analysis.combine import combine, combined_json, render_combined  # only for `combine`
 
-    combined = combine(ruleset.model, [item.label for item in items], evaluations)
+    how = _combine_how(args, plan, combining.model)
+    combined = combine(combining.model, [item.label for item in items], evaluations, how)
+    for line in combined.warnings:
+        err.write(_("warning: {text}", text=line) + "\n")
     for line in capped(combined.notes, LINES_SHOWN, "notes"):
         err.write(_("note: {text}", text=line) + "\n")
     view(
         args,
         out,
         err,
-        (*(item.path for item in items), ruleset.model.path),
+        (*(item.path for item in items), combining.model.path),
         lambda: combined_json(combined),
         lambda console: render_combined(combined, console),
     )
     return OK
+
+
+def _combine_how(args: argparse.Namespace, plan: Plan | None, model: Ruleset) -> How:
+    """The combine's declaration: the plan's (checked against the combining version), else the ruleset's own,
+    with the --aliases table's names added to either."""
+    from .analysis import combineplan
+    from .analysis.combine import declared
+
+    aliases = combineplan.read_aliases(args.aliases) if args.aliases else {}
+    given = dict(_value_arg(v) for v in args.value or ())
+    if plan is None:
+        if given:
+            raise UsageError(
+                _("--value is read by a plan's formula: give the plan too, --plan FILE"), code="cli.value-without-plan"
+            )
+        how = declared(model)
+        return dataclasses.replace(how, aliases=aliases, source=args.aliases or how.source) if aliases else how
+    unknown = sorted(set(given) - set(plan.values))
+    if unknown:
+        raise UsageError(
+            _(
+                "--value {name}=...: the plan {plan} reads no value {name} (it reads: {names})",
+                name=unknown[0],
+                plan=plan.src.file,
+                names=", ".join(plan.values) or "—",
+            ),
+            code="cli.value-unknown",
+        )
+    values, files = combineplan.plan_values(plan, given)
+    return combineplan.plan_how(plan, model, aliases, values, files)
+
+
+def _plan_path(plan: str, rulesets: str | None) -> str:
+    """A plan's file: a path as given, or NAME/PLAN (jintai-hotline/2024) for a ruleset's own combine/PLAN.yaml,
+    looked up where ruleset names are (so an installed kaoping finds the shipped plan too)."""
+    if _exists(plan) or not re.fullmatch(r"[\w.-]+/[\w.-]+", plan):
+        return plan
+    name, stem = plan.split("/")
+    for root in visible_roots(rulesets):
+        candidate = root / name / "combine" / f"{stem}.yaml"
+        if candidate.is_file():
+            return str(candidate)
+    return plan  # reading it says it is not there
+
+
+def _value_arg(text: str) -> tuple[str, str]:
+    name, sep, path = text.partition("=")
+    if not sep or not name or not path:
+        raise UsageError(
+            _("'--value {text}': write --value NAME=FILE, e.g. --value review=review.csv", text=text),
+            code="cli.value-syntax",
+        )
+    return name, path
+
+
+def _period_rulesets(
+    args: argparse.Namespace, ref: str, items: Sequence[PeriodInput], err: TextIO
+) -> list[api.Ruleset]:
+    """The version scoring each period: with a bare name and every label a month, the version in effect that
+    month (said in one note); else one version for all, chosen and said as every command does."""
+    months = [_label_month(item, ref, args.as_of) for item in items]
+    if is_path(ref) or "@" in ref or None in months or args.as_of:
+        one = load(args, ref, err)  # --as-of picks one version for every month, as before
+        return [one] * len(items)
+    loaded: dict[str, api.Ruleset] = {}
+    chosen: list[api.Ruleset] = []
+    for item, month in zip(items, months, strict=True):
+        try:
+            ruleset = api.load(ref, period=month, rulesets=args.rulesets, overrides=args.set or ())
+        except KaopingError as e:
+            raise KaopingError([_at_label(p, item, ref, month or "") for p in e.problems]) from None
+        for line in ruleset.notes:
+            if not ruleset.model.chosen_why or not line.endswith(ruleset.model.chosen_why):
+                say_once(args, err, line + "\n")  # e.g. where names are looked up; the month's choice is said below
+        chosen.append(loaded.setdefault(ruleset.model.ref, ruleset))
+    parts: dict[str, list[str]] = {}
+    for item, ruleset in zip(items, chosen, strict=True):
+        parts.setdefault(ruleset.model.ref, []).append(item.label)
+    said = "; ".join(_("{ref} for {months}", ref=r, months=", ".join(ls)) for r, ls in parts.items())
+    err.write(
+        _("note: each month scored under the version of {name} in effect then: {parts}", name=ref, parts=said) + "\n"
+    )
+    _refuse_not_comparable(items, chosen)
+    return chosen
+
+
+def _at_label(problem: Problem, item: PeriodInput, ref: str, month: str) -> Problem:
+    """A version problem of one month, placed at that month's label (combine has no --period to name)."""
+    if not problem.code.startswith("version."):
+        return problem  # the ruleset's own mistake (or a --set's): in its own place
+    if problem.code != "version.none-in-effect":
+        return dataclasses.replace(problem, file=item.label)
+    message = _(
+        "no released version of {name} was in effect in {month} (on its first day, {month}-01) for {input}",
+        name=ref,
+        month=month,
+        input=item.shown,
+    )
+    return dataclasses.replace(problem, file=item.label, message=message)
+
+
+def _label_month(item: PeriodInput, ref: str, args_as_of: str | None) -> str | None:
+    """The month a label names (2024-01), None for another label (1月, q1); a label that tries to be a month and
+    is not one (2024-13) is refused when the version is to be picked by it."""
+    try:
+        return canonical_period(item.label)
+    except ValueError:
+        if is_path(ref) or "@" in ref or args_as_of or not re.fullmatch(r"\d{4}-\d{1,2}", item.label):
+            return None
+        raise fail(
+            item.label,
+            _(
+                "'{label}' is not a month, so no version of {name} can be picked for it ({input})",
+                label=item.label,
+                name=ref,
+                input=item.shown,
+            ),
+            _(
+                "label each input with its month, YYYY-MM: 2024-01=jan.csv; or name one version: -r {name}@VERSION",
+                name=ref,
+            ),
+            code="combine.bad-month",
+        ) from None
+
+
+def _refuse_not_comparable(items: Sequence[PeriodInput], rulesets: Sequence[api.Ruleset]) -> None:
+    """Months scored out of different full marks, or keyed on different units, cannot be averaged into one score."""
+    first_item, first = items[0], rulesets[0].model
+    for item, ruleset in zip(items, rulesets, strict=True):
+        model = ruleset.model
+        if (model.total.max, model.key) == (first.total.max, first.key):
+            continue
+        raise fail(
+            item.label,
+            _(
+                "{ref} ({label}) scores out of {max} by {key}, {first_ref} ({first_label}) out of {first_max} by "
+                "{first_key}: their scores cannot be combined into one",
+                ref=model.ref,
+                label=item.label,
+                max=plain_number(model.total.max),
+                key=model.key,
+                first_ref=first.ref,
+                first_label=first_item.label,
+                first_max=plain_number(first.total.max),
+                first_key=first.key,
+            ),
+            _("combine the months of each version apart, or name one version for all: -r {ref}", ref=model.ref),
+            code="combine.not-comparable",
+        )
 
 
 @frozen

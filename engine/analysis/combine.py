@@ -1,17 +1,21 @@
 """Several periods into one: monthly results combined into a quarter's or a year's.
 
-Each period's input is evaluated under the same ruleset; each unit's period
-score is the ruleset's declared `combine.function` (mean, sum, min, max) of
-its totals, then ranked the way the ruleset ranks (order, ties, groups).  A
-unit missing from a period is an error unless the ruleset says to skip it.
+Each period's input is evaluated under its own ruleset version (the one in
+effect that month, or one version for all when the user names it); each
+unit's period score is the declared function (mean, sum, min, max) of its
+totals, a mean weighted by each month's volume, or a formula over the period
+values, then ranked the way the combining version ranks (order, ties,
+groups).  A unit missing from a period is an error unless the declaration
+says to skip it; a unit renamed during the year is mapped by declared aliases.
 """
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
@@ -23,9 +27,11 @@ from .. import __version__
 from ..data.table import Table as InputTable
 from ..errors import KaopingError, Problem, did_you_mean, fail
 from ..evaluate.ranking import Evaluation, UnitResult, rank_numbers
+from ..frozen import frozen
 from ..i18n import _, current, n_
 from ..numbers import format_fixed, seen, spreadsheet_decimal
 from ..outputs.machine import dump_json, input_info, ruleset_info
+from ..ruleset.expr import Evaluator, Formula
 from ..ruleset.model import Ruleset
 
 FUNCTIONS: dict[str, Callable[[Sequence[float]], float]] = {
@@ -48,13 +54,42 @@ class Row:
     rank: int | None  # None: not ranked in any period (too few orders)
 
 
+@frozen
+class How:
+    """How the periods make one score, declared by the ruleset's `combine:` or by a combine plan (--plan).
+
+    `method` is a FUNCTIONS name, "weighted" (each period's total weighted by the
+    unit's `weight_by` input that period) or "formula" (`formula` over the
+    period totals and the `values` read from their own files, unit -> value);
+    `aliases` maps an old unit name to its new one; `source` names the
+    declaration (the ruleset's file or the plan's) for the messages.
+    """
+
+    method: str
+    missing: str = "error"
+    weight_by: str | None = None
+    formula: Formula | None = None
+    values: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    value_files: Mapping[str, str] = field(default_factory=dict)
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    source: str = ""
+    title: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class Combined:
     ruleset: Ruleset
     labels: tuple[str, ...]
     evaluations: tuple[Evaluation, ...]
     rows: tuple[Row, ...]
-    notes: tuple[str, ...] = ()  # units skipped in a period (combine: {missing: skip}), said on stderr
+    notes: tuple[str, ...] = ()  # units skipped in a period (combine: {missing: skip}), aliases applied: on stderr
+    how: How | None = None
+    warnings: tuple[str, ...] = ()  # an alias naming a unit in no period
+
+    @property
+    def by_month(self) -> bool:
+        """Whether the periods were scored under more than one version (each month its own)."""
+        return len({e.ruleset.ref for e in self.evaluations}) > 1
 
 
 def _skipped(name: str, label: str, present: dict[str, UnitResult]) -> str:
@@ -74,9 +109,8 @@ def _skipped(name: str, label: str, present: dict[str, UnitResult]) -> str:
     )
 
 
-def combine(ruleset: Ruleset, labels: Sequence[str], evaluations: Sequence[Evaluation]) -> Combined:
-    """Each unit's combined score and rank.  A unit ranked in at least one period is ranked on the
-    combined score; one never ranked (too few orders every month) is shown, not ranked."""
+def declared(ruleset: Ruleset) -> How:
+    """The ruleset's own `combine:` as a How, or the existing refusal when it declares none."""
     if ruleset.combine is None:
         raise fail(
             ruleset.path,
@@ -84,6 +118,17 @@ def combine(ruleset: Ruleset, labels: Sequence[str], evaluations: Sequence[Evalu
             _("add to it: combine: {{function: mean}}"),
             code="combine.not-declared",
         )
+    return How(ruleset.combine.function, ruleset.combine.missing, source=ruleset.path)
+
+
+def combine(
+    ruleset: Ruleset, labels: Sequence[str], evaluations: Sequence[Evaluation], how: How | None = None
+) -> Combined:
+    """Each unit's combined score and rank.  A unit ranked in at least one period is ranked on the
+    combined score; one never ranked (too few orders every month) is shown, not ranked.
+
+    `ruleset` is the combining version (rounding and ranking); each evaluation keeps its own."""
+    how = how or declared(ruleset)
     twice = sorted(label for label, count in Counter(labels).items() if count > 1)
     if twice:
         raise fail(
@@ -92,8 +137,8 @@ def combine(ruleset: Ruleset, labels: Sequence[str], evaluations: Sequence[Evalu
             _("label each input: 2025-01=jan.csv 2025-02=feb.csv"),
             code="combine.same-label",
         )
-    names = list(dict.fromkeys(r.entity for ev in evaluations for r in ev.results))
-    found = [{r.entity: r for r in ev.results} for ev in evaluations]
+    found, alias_notes, warnings = _aliased(labels, evaluations, how)
+    names = list(dict.fromkeys(name for f in found for name in f))
     across = _across(names, found)
     missing = [
         (n, label)
@@ -101,7 +146,7 @@ def combine(ruleset: Ruleset, labels: Sequence[str], evaluations: Sequence[Evalu
         for label, p in zip(labels, ps, strict=False)
         if p is None
     ]
-    if missing and ruleset.combine.missing == "error":
+    if missing and how.missing == "error":
         problems = [
             Problem(
                 label,
@@ -115,16 +160,108 @@ def combine(ruleset: Ruleset, labels: Sequence[str], evaluations: Sequence[Evalu
         ]
         raise KaopingError(problems, limit=100)
     where = {label: f for label, f in zip(labels, found, strict=False)}
-    notes = tuple(_skipped(name, label, where[label]) for name, label in missing)
+    notes = alias_notes + tuple(_skipped(name, label, where[label]) for name, label in missing)
     _refuse_changed_groups(names, across)
+    score = _scorer(how)
     scored = []
     for name, periods in zip(names, across, strict=True):
-        totals = [p.total for p in periods if p is not None]
         group = next(p.group for p in periods if p is not None)
-        scored.append((name, group, periods, FUNCTIONS[ruleset.combine.function](totals)))
+        scored.append((name, group, periods, score(name, periods)))
     ranked, never = _split_ranked(scored)
     rows = _ranked(ruleset, ranked) + [_row(ruleset, s, None) for s in never]
-    return Combined(ruleset, tuple(labels), tuple(evaluations), tuple(rows), notes)
+    return Combined(ruleset, tuple(labels), tuple(evaluations), tuple(rows), notes, how, warnings)
+
+
+def _aliased(
+    labels: Sequence[str], evaluations: Sequence[Evaluation], how: How
+) -> tuple[list[dict[str, UnitResult]], tuple[str, ...], tuple[str, ...]]:
+    """Each period's results by unit, an old name's under its new one (机构改革), with a note for each
+    alias used and a warning for each naming a unit in no period (a typo would otherwise do nothing)."""
+    found: list[dict[str, UnitResult]] = []
+    used: dict[str, list[str]] = {}
+    for label, ev in zip(labels, evaluations, strict=False):
+        period: dict[str, UnitResult] = {}
+        for r in ev.results:
+            name = how.aliases.get(r.entity, r.entity)
+            if name in period:
+                raise fail(
+                    label,
+                    _(
+                        "{old} and {new} both have a result in this period, and the aliases count {old} as {new}",
+                        old=r.entity if name != r.entity else period[name].entity,
+                        new=name,
+                    ),
+                    _("an alias is for a unit renamed during the year: remove it, or correct this period's data"),
+                    code="combine.alias-both",
+                )
+            if name != r.entity:
+                used.setdefault(r.entity, []).append(label)
+            period[name] = r
+        found.append(period)
+    notes = tuple(
+        _("{old}'s results in {labels} count for {new} (alias)", old=old, labels=", ".join(ls), new=how.aliases[old])
+        for old, ls in used.items()
+    )
+    seen_names = {r.entity for ev in evaluations for r in ev.results}
+    warnings = tuple(
+        _("the alias {old} -> {new} names {old}, a unit in no period ({source})", old=old, new=new, source=how.source)
+        for old, new in how.aliases.items()
+        if old not in seen_names
+    )
+    return found, notes, warnings
+
+
+def _scorer(how: How) -> Callable[[str, tuple[UnitResult | None, ...]], float]:
+    """The combined score of one unit from its period results, by the declared method."""
+    if how.method == "weighted":
+        by = how.weight_by or ""
+        return lambda name, periods: _weighted(name, [p for p in periods if p is not None], by)
+    if how.method == "formula" and how.formula is not None:
+        formula, evaluator = how.formula, Evaluator(PERIOD_FUNCTIONS)  # type: ignore[arg-type]
+        return lambda name, periods: _by_formula(how, formula, evaluator, name, periods)
+    function = FUNCTIONS[how.method]
+    return lambda name, periods: function([p.total for p in periods if p is not None])
+
+
+PERIOD_FUNCTIONS: Mapping[str, Callable[[Sequence[float]], float]] = {"mean": statistics.fmean, "sum": math.fsum}
+
+
+def _weighted(name: str, periods: Sequence[UnitResult], by: str) -> float:
+    """Each period's total weighted by the unit's volume that period (its due orders): a busy month counts more."""
+    weights = [float(p.inputs[by]) for p in periods]  # an input the plan names, checked numeric when loaded
+    if sum(weights) == 0:
+        raise fail(
+            name,
+            _("{name} has {by} 0 in every period, so a mean weighted by {by} has no value", name=name, by=by),
+            _("combine by the plain mean (method: mean), or leave the unit out of the year's table"),
+            code="combine.zero-weight",
+        )
+    return math.fsum(p.total * w for p, w in zip(periods, weights, strict=True)) / math.fsum(weights)
+
+
+def _by_formula(
+    how: How, formula: Formula, evaluator: Evaluator, name: str, periods: tuple[UnitResult | None, ...]
+) -> float:
+    """The formula over the unit's period totals (`total`, read by mean(...) or sum(...)) and its values."""
+    names: dict[str, Any] = {"total": [p.total for p in periods if p is not None]}
+    for value, units in how.values.items():
+        if name not in units:
+            raise fail(
+                how.value_files.get(value, value),
+                _("{name} has no {value} value in this file", name=name, value=value),
+                _("add its row: every unit combined needs one"),
+                code="combine.value-missing",
+            )
+        names[value] = units[name]
+    try:
+        return float(evaluator.evaluate(formula, names))
+    except (ZeroDivisionError, OverflowError):
+        raise fail(
+            how.source,
+            _("the formula {formula} has no value for {name} (a division by zero?)", formula=formula.text, name=name),
+            _("guard a division with ratio(a, b, value_if_b_is_0)"),
+            code="combine.formula-failed",
+        ) from None
 
 
 def _across(names: Sequence[str], found: Sequence[dict[str, UnitResult]]) -> list[tuple[UnitResult | None, ...]]:
@@ -212,9 +349,7 @@ def render_combined(c: Combined, console: Console) -> None:
         table.add_column(c.ruleset.input(c.ruleset.group_field).label)
     for label in c.labels:
         table.add_column(f"{label}（名次）", justify="right")
-    table.add_column(
-        "合计" if c.ruleset.combine and c.ruleset.combine.function == "sum" else "期间得分", justify="right"
-    )
+    table.add_column("合计" if _method(c) == "sum" else "期间得分", justify="right")
     for row in c.rows:
         cells = [
             "" if row.rank is None else str(row.rank),
@@ -224,6 +359,8 @@ def render_combined(c: Combined, console: Console) -> None:
         cells += [f"{p.display['total']} ({p.rank if p.rank is not None else '—'})" if p else "—" for p in row.periods]
         table.add_row(*(Text(x) for x in (*cells, row.shown)))  # text, not Rich markup
     console.print(table)
+    if c.by_month:
+        console.print(_versions_line(c), highlight=False, markup=False)
     inputs = ("；" if current() == "zh" else ", ").join(
         _("{label}: {source} (sha256 {sha})", label=label, source=source_name(e.table), sha=e.table.sha256[:12])
         for label, e in zip(c.labels, c.evaluations, strict=False)
@@ -242,10 +379,45 @@ def render_combined(c: Combined, console: Console) -> None:
     )
 
 
+def _method(c: Combined) -> str:
+    if c.how is not None:
+        return c.how.method
+    return c.ruleset.combine.function if c.ruleset.combine else ""
+
+
+def _versions_line(c: Combined) -> str:
+    """Which version scored which months: each version once, with its months (a year has at most a few)."""
+    months: dict[str, list[str]] = {}
+    for label, e in zip(c.labels, c.evaluations, strict=False):
+        months.setdefault(e.ruleset.ref, []).append(label)
+    parts = [_("{ref} for {months}", ref=ref, months=", ".join(ls)) for ref, ls in months.items()]
+    return _("each month under the version in effect then: {parts}", parts="; ".join(parts))
+
+
 def _combined_title(c: Combined) -> str:
     """The table's title: the ruleset's, and how many periods are combined how (one sentence a function)."""
-    title, n = c.ruleset.title, len(c.labels)
-    function = c.ruleset.combine.function if c.ruleset.combine else ""
+    title, n = (c.how.title if c.how and c.how.title else c.ruleset.title), len(c.labels)
+    function = _method(c)
+    if function == "weighted" and c.how is not None:
+        by = c.how.weight_by or ""
+        return n_(
+            "{title} · mean of {n} period weighted by {by}",
+            "{title} · mean of {n} periods weighted by {by}",
+            n,
+            title=title,
+            n=n,
+            by=by,
+        )
+    if function == "formula" and c.how is not None and c.how.formula is not None:
+        text = c.how.formula.text
+        return n_(
+            "{title} · {formula} over {n} period",
+            "{title} · {formula} over {n} periods",
+            n,
+            title=title,
+            formula=text,
+            n=n,
+        )
     if function == "mean":
         return n_("{title} · mean of {n} period", "{title} · mean of {n} periods", n, title=title, n=n)
     if function == "sum":
@@ -280,9 +452,9 @@ def combined_json(c: Combined) -> str:
     document: dict[str, Any] = {
         "kaoping": __version__,
         "ruleset": ruleset_info(c.ruleset),
-        "combine": {"function": c.ruleset.combine.function if c.ruleset.combine else None},
+        "combine": _how_json(c),
         "periods": [
-            {"label": label, **input_info(e.table), "sheet": sheet_of(e.table)}
+            {"label": label, **input_info(e.table), "sheet": sheet_of(e.table), "ruleset": e.ruleset.ref}
             for label, e in zip(c.labels, c.evaluations, strict=False)
         ],
         "results": [
@@ -301,3 +473,19 @@ def combined_json(c: Combined) -> str:
         ],
     }
     return dump_json(document, "results")
+
+
+def _how_json(c: Combined) -> dict[str, Any]:
+    """The combine's declaration as run: `function` as before (the method), and what a plan adds."""
+    how = c.how
+    if how is None or (how.source == c.ruleset.path and not how.aliases):
+        return {"function": _method(c) or None}  # the ruleset's own combine: as before
+    return {
+        "function": how.method,
+        "weight_by": how.weight_by,
+        "formula": how.formula.text if how.formula else None,
+        "values": {name: how.value_files.get(name) for name in how.values},
+        "aliases": dict(how.aliases),
+        "declared_in": how.source,
+        "by_month": c.by_month,
+    }
