@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from . import __version__, commands
 from .frozen import frozen
 from .i18n import LANGS, N_, _, current
-from .outputs.formats import FORMATS, VIEW_FORMATS
+from .outputs.formats import COMBINE_FORMATS, FORMATS, VIEW_FORMATS
 from .outputs.layout import canonical_period
 
 EPILOG = N_(
@@ -106,6 +106,9 @@ RULESETS_HELP = N_(
 )
 VIEW_FORMATS_HELP = N_(
     "table or json (default: json when -o's name ends in .json, else table; another known extension is refused)"
+)
+COMBINE_FORMATS_HELP = N_(
+    "table, json, xlsx, html, docx or pdf (default: from -o's name, else table); xlsx, docx and pdf need -o"
 )
 
 
@@ -246,9 +249,11 @@ def _evaluate_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _view_output(p: argparse.ArgumentParser) -> None:
-    """-f table|json and -o FILE, as diff and combine take them."""
-    p.add_argument("-f", "--format", choices=VIEW_FORMATS, help=_(VIEW_FORMATS_HELP))
+def _view_output(
+    p: argparse.ArgumentParser, formats: Sequence[str] = VIEW_FORMATS, help: str = VIEW_FORMATS_HELP
+) -> None:
+    """-f and -o FILE, as diff (table|json) and combine (the documents too) take them."""
+    p.add_argument("-f", "--format", choices=formats, help=_(help))
     p.add_argument("-o", "--output", metavar="FILE", help=_("write to FILE (only if all went well)"))
 
 
@@ -398,7 +403,7 @@ def _combine_arguments(p: argparse.ArgumentParser) -> None:
             "two periods holding the same records (the same file or sheet, or a copy of it) are refused"
         ),
     )
-    _view_output(p)
+    _view_output(p, COMBINE_FORMATS, COMBINE_FORMATS_HELP)
 
 
 def _new_version_arguments(p: argparse.ArgumentParser) -> None:

@@ -26,7 +26,7 @@ from .files import Content, reason, text_of, write_files
 from .frozen import frozen
 from .i18n import _, current, n_
 from .numbers import plain_number
-from .outputs.formats import FORMAT_OF_SUFFIX, FORMATS, VIEW_FORMATS
+from .outputs.formats import COMBINE_FORMATS, FORMAT_OF_SUFFIX, FORMATS, VIEW_FORMATS
 from .outputs.layout import canonical_period
 from .outputs.machine import provenance_json
 from .outputs.notes import LINES_SHOWN, NAMES_SHOWN, capped, shortlist, told
@@ -279,6 +279,22 @@ def view(
         emit(buffer.getvalue(), args.output, out, err, inputs)
 
 
+def refuse_screen(args: argparse.Namespace) -> None:
+    """A file format (xlsx, docx, pdf) asked for without -o: a usage error, never bytes on the terminal."""
+    if FORMATS[args.format].to_terminal or args.output is not None:
+        return
+    if args.format == "xlsx":
+        raise UsageError(_("an Excel file cannot go to the screen: give -o FILE.xlsx"), code="cli.binary-to-terminal")
+    raise UsageError(
+        _(
+            "-f {format} writes a file that cannot go to the screen: give -o FILE{suffix}",
+            format=args.format,
+            suffix=FORMATS[args.format].suffixes[0],
+        ),
+        code="cli.binary-to-terminal",
+    )
+
+
 def output_format(args: argparse.Namespace, allowed: Sequence[str], err: TextIO) -> str:
     """-f, else the format -o's file name ends in (.json .csv .xlsx .md .html), else the table.
 
@@ -471,20 +487,7 @@ def cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         render_table(evaluation, console_for(out), args.period)
         return OK
-    if not FORMATS[args.format].to_terminal and args.output is None:
-        if args.format == "xlsx":
-            raise UsageError(
-                _("an Excel file cannot go to the screen: give -o FILE.xlsx"), code="cli.binary-to-terminal"
-            )
-        suffix = FORMATS[args.format].suffixes[0]
-        raise UsageError(
-            _(
-                "-f {format} writes a file that cannot go to the screen: give -o FILE{suffix}",
-                format=args.format,
-                suffix=suffix,
-            ),
-            code="cli.binary-to-terminal",
-        )
+    refuse_screen(args)
     sidecar = provenance_json(evaluation, args.period) if args.format == "csv" else ""
     emit(
         _text(evaluation, args.format, args.period, args.excel),
@@ -860,7 +863,8 @@ def cmd_combine(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     the version in effect then (a year can cross a policy change); name@version
     or a path keeps one version for every month.
     """
-    args.format = output_format(args, VIEW_FORMATS, err)
+    args.format = output_format(args, COMBINE_FORMATS, err)
+    refuse_screen(args)
     items = period_inputs(args.inputs, args.sheet, err)
     _refuse_same_bytes(items)
     from .analysis import combineplan  # only for `combine`
@@ -896,14 +900,20 @@ def cmd_combine(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(_("warning: {text}", text=line) + "\n")
     for line in capped(combined.notes, LINES_SHOWN, "notes"):
         err.write(_("note: {text}", text=line) + "\n")
-    view(
-        args,
-        out,
-        err,
-        (*(item.path for item in items), combining.model.path),
-        lambda: combined_json(combined),
-        lambda console: render_combined(combined, console),
-    )
+    inputs = (*(item.path for item in items), combining.model.path)
+    if args.format in ("xlsx", "html", "docx", "pdf"):
+        from .analysis.combine import combined_grid
+        from .outputs import grid
+
+        writers: dict[str, Callable[[grid.Grid], str | bytes]] = {
+            "xlsx": grid.to_xlsx,
+            "html": grid.to_html,
+            "docx": grid.to_docx,
+            "pdf": grid.to_pdf,
+        }
+        emit(writers[args.format](combined_grid(combined)), args.output, out, err, inputs)
+        return OK
+    view(args, out, err, inputs, lambda: combined_json(combined), lambda console: render_combined(combined, console))
     return OK
 
 

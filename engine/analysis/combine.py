@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
@@ -32,6 +32,9 @@ from ..i18n import _, current, n_
 from ..numbers import format_fixed, seen, spreadsheet_decimal
 from ..outputs.machine import dump_json, input_info, ruleset_info
 from ..ruleset.expr import Evaluator, Formula
+
+if TYPE_CHECKING:
+    from ..outputs.grid import Grid
 from ..ruleset.model import Ruleset
 
 FUNCTIONS: dict[str, Callable[[Sequence[float]], float]] = {
@@ -337,45 +340,65 @@ def _row(ruleset: Ruleset, s: Scored, number: int | None) -> Row:
     return Row(name, group, periods, score, format_fixed(score, ruleset.rounding.places, ruleset.rounding.mode), number)
 
 
-def render_combined(c: Combined, console: Console) -> None:
-    table = Table(
-        box=None,
-        pad_edge=False,
-        title=_combined_title(c),
-    )
-    table.add_column("排名", justify="right")
-    table.add_column(c.ruleset.input(c.ruleset.key).label)
+def _header(c: Combined) -> list[tuple[str, bool]]:
+    """The combined table's columns: (label, whether it holds numbers)."""
+    cols = [("排名", True), (c.ruleset.input(c.ruleset.key).label, False)]
     if c.ruleset.group_field:
-        table.add_column(c.ruleset.input(c.ruleset.group_field).label)
-    for label in c.labels:
-        table.add_column(f"{label}（名次）", justify="right")
-    table.add_column("合计" if _method(c) == "sum" else "期间得分", justify="right")
-    for row in c.rows:
-        cells = [
-            "" if row.rank is None else str(row.rank),
-            row.entity,
-            *([row.group or ""] if c.ruleset.group_field else []),
-        ]
-        cells += [f"{p.display['total']} ({p.rank if p.rank is not None else '—'})" if p else "—" for p in row.periods]
-        table.add_row(*(Text(x) for x in (*cells, row.shown)))  # text, not Rich markup
-    console.print(table)
-    if c.by_month:
-        console.print(_versions_line(c), highlight=False, markup=False)
+        cols.append((c.ruleset.input(c.ruleset.group_field).label, False))
+    cols += [(f"{label}（名次）", True) for label in c.labels]
+    return [*cols, ("合计" if _method(c) == "sum" else "期间得分", True)]
+
+
+def _cells(c: Combined, row: Row) -> list[str]:
+    """One unit's printed cells: rank, name, group, each period's total (its rank), the combined score."""
+    cells = [
+        "" if row.rank is None else str(row.rank),
+        row.entity,
+        *([row.group or ""] if c.ruleset.group_field else []),
+    ]
+    cells += [f"{p.display['total']} ({p.rank if p.rank is not None else '—'})" if p else "—" for p in row.periods]
+    return [*cells, row.shown]
+
+
+def _provenance(c: Combined) -> str:
     inputs = ("；" if current() == "zh" else ", ").join(
         _("{label}: {source} (sha256 {sha})", label=label, source=source_name(e.table), sha=e.table.sha256[:12])
         for label, e in zip(c.labels, c.evaluations, strict=False)
     )
-    console.print(
-        _(
-            "{ruleset} (sha256 {sha}) · {inputs} · kaoping {version}",
-            ruleset=c.ruleset.label,
-            sha=c.ruleset.sha256[:12],
-            inputs=inputs,
-            version=__version__,
-        ),
-        style="dim",
-        highlight=False,
-        markup=False,
+    return _(
+        "{ruleset} (sha256 {sha}) · {inputs} · kaoping {version}",
+        ruleset=c.ruleset.label,
+        sha=c.ruleset.sha256[:12],
+        inputs=inputs,
+        version=__version__,
+    )
+
+
+def render_combined(c: Combined, console: Console) -> None:
+    table = Table(box=None, pad_edge=False, title=_combined_title(c))
+    for label, numeric in _header(c):
+        table.add_column(label, justify="right" if numeric else "left")
+    for row in c.rows:
+        table.add_row(*(Text(x) for x in _cells(c, row)))  # text, not Rich markup
+    console.print(table)
+    if c.by_month:
+        console.print(_versions_line(c), highlight=False, markup=False)
+    console.print(_provenance(c), style="dim", highlight=False, markup=False)
+
+
+def combined_grid(c: Combined) -> Grid:
+    """The combined table for the documents (xlsx, html, docx, pdf): the same cells as on screen."""
+    from ..outputs.grid import Grid
+
+    header = _header(c)
+    return Grid(
+        title=_combined_title(c),
+        header=tuple(label for label, _n in header),
+        numeric=tuple(numeric for _l, numeric in header),
+        rows=tuple(tuple(_cells(c, row)) for row in c.rows),
+        notes=(_versions_line(c),) if c.by_month else (),
+        footer=_provenance(c),
+        effective=c.ruleset.effective,
     )
 
 

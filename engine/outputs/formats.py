@@ -112,4 +112,6 @@ def formatted(evaluation: Evaluation, fmt: str, period: str | None) -> str | byt
 
 
 VIEW_FORMATS = ("table", "json")
+COMBINE_FORMATS = ("table", "json", "xlsx", "html", "docx", "pdf")
+"""combine's formats: a year's table is published as the months' are (engine/outputs/grid.py)."""
 """The formats an analysis (diff, combine) is written in: its text as on screen, or JSON."""

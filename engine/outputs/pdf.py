@@ -51,11 +51,16 @@ WHAT_TO_DO = N_(
 
 def to_pdf(evaluation: Evaluation, period: str | None = None) -> bytes:
     """The HTML page of `evaluation` printed to PDF (A4 landscape, by the page's print stylesheet)."""
+    return html_to_pdf(to_html(evaluation, period))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """A self-contained page of kaoping's printed to PDF by the browser (the monthly page, combine's year)."""
     program = browser()
     with tempfile.TemporaryDirectory(prefix="kaoping-pdf-") as folder:
         where = Path(folder)
         page = where / "page.html"
-        page.write_text(to_html(evaluation, period), encoding="utf-8")
+        page.write_text(html, encoding="utf-8")
         out = where / "page.pdf"
         _print(program, page, out, where / "profile")
         return out.read_bytes()
