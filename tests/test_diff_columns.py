@@ -191,6 +191,8 @@ def reference_render(d: Diff, console: Console, rich_draws: bool = False) -> Non
     console.print()
     for u in d.regraded:
         console.print(f"grade: {u.entity} {u.old_grade} -> {u.new_grade}", highlight=False, markup=False)
+    for line in diff_out.membership_lines(d.memberships):  # since issue 13: who entered and left each list
+        console.print(line, highlight=False, markup=False)
     tau = (
         f"Kendall's tau-b between the rankings = {d.tau:.4f}"
         if d.tau is not None

@@ -77,6 +77,69 @@ class Diff:
             return self.units.regraded()
         return tuple(u for u in self.units if u.old_grade != u.new_grade and None not in (u.old_grade, u.new_grade))
 
+    @property
+    def memberships(self) -> tuple[Membership, ...]:
+        """Who entered and who left each list (红榜, 黑榜), each flag and each grade."""
+        return memberships(self.old, self.new)
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    """The units that entered or left one list, flag or grade between two evaluations.
+
+    A leader reading a what-if asks first "who is now on the 黑榜, who is off
+    it": the ranks alone make them work that out.  `kind` is "list", "flag"
+    or "grade"; `id` is the list's or flag's id, or the grade's label; a list
+    or flag declared by one ruleset only has all its units entering or leaving.
+    """
+
+    kind: str
+    id: str
+    label: str
+    entered: tuple[str, ...]
+    left: tuple[str, ...]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.entered or self.left)
+
+
+def memberships(old: Evaluation, new: Evaluation) -> tuple[Membership, ...]:
+    """Every list's, flag's and grade's entries and exits, lists first, each in the order the rulesets declare."""
+    before, after = _members_of(old), _members_of(new)
+    out = []
+    for key in list(before) + [k for k in after if k not in before]:
+        label, was = before.get(key, ("", ()))
+        new_label, now = after.get(key, (label, ()))
+        kept = set(was) & set(now)
+        out.append(
+            Membership(
+                key[0],
+                key[1],
+                new_label or label,
+                tuple(u for u in now if u not in kept),
+                tuple(u for u in was if u not in kept),
+            )
+        )
+    return tuple(out)
+
+
+def _members_of(evaluation: Evaluation) -> dict[tuple[str, str], tuple[str, tuple[str, ...]]]:
+    """(kind, id) -> (label, the units in it in table order) for the evaluation's lists, flags and grades."""
+    members: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}
+    for unit_list, units in evaluation.lists:
+        members[("list", unit_list.id)] = (unit_list.label, tuple(u.entity for u in units))
+    ruleset = evaluation.ruleset
+    if ruleset.flags or ruleset.grades is not None:
+        results = evaluation.results
+        for flag in ruleset.flags:
+            members[("flag", flag.id)] = (flag.label, tuple(r.entity for r in results if flag.id in r.flags))
+        if ruleset.grades is not None:
+            for band in ruleset.grades.bands:
+                grade = str(band.value)
+                members[("grade", grade)] = (grade, tuple(r.entity for r in results if r.grade == grade))
+    return members
+
 
 def diff(old: Evaluation, new: Evaluation) -> Diff:
     """The two evaluations compared: from their columns when both have them over the same units (a diff of

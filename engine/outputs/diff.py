@@ -24,7 +24,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import __version__
-from ..analysis.diff import ColumnChanges, Diff, UnitChange, UnitColumns
+from ..analysis.diff import ColumnChanges, Diff, Membership, UnitChange, UnitColumns
 from ..i18n import N_, _
 from ..numbers import signed_fixed
 from .layout import not_in_effect_line
@@ -69,6 +69,7 @@ def render_diff(d: Diff, console: Console) -> None:
     console.print()
     regraded = [_("grade: {unit} {old} -> {new}", unit=u.entity, old=u.old_grade, new=u.new_grade) for u in d.regraded]
     _print_lines(console, regraded)
+    _print_lines(console, membership_lines(d.memberships))
     tau = (
         _("Kendall's tau-b between the rankings = {tau:.4f}", tau=d.tau)
         if d.tau is not None
@@ -76,6 +77,36 @@ def render_diff(d: Diff, console: Console) -> None:
     )
     moved = _("{moved} of {n} units changed rank; {tau}", moved=d.moved, n=len(d.units), tau=tau)
     console.print(moved, highlight=False, markup=False)
+
+
+KINDS = {"list": N_("list"), "flag": N_("flag"), "grade": N_("grade")}
+"""What a Membership's kind is called on screen and in the documents."""
+
+
+def membership_lines(changes: Sequence[Membership]) -> list[str]:
+    """One line a list, flag or grade: who entered it and who left it, or that no one did."""
+    return [
+        _("{kind} {label}: {changes}", kind=_(KINDS[m.kind]), label=m.label, changes=membership_said(m))
+        for m in changes
+    ]
+
+
+def membership_said(m: Membership) -> str:
+    """'entered: 丙, 丁; left: 乙', or 'no change'."""
+    said = []
+    if m.entered:
+        said.append(_("entered: {units}", units=", ".join(m.entered)))
+    if m.left:
+        said.append(_("left: {units}", units=", ".join(m.left)))
+    return "; ".join(said) if said else _("no change")
+
+
+def membership_items(changes: Sequence[Membership]) -> list[dict[str, Any]]:
+    """The JSON's "changes": each list, flag and grade with the units that entered and left it."""
+    return [
+        {"kind": m.kind, "id": m.id, "label": m.label, "entered": list(m.entered), "left": list(m.left)}
+        for m in changes
+    ]
 
 
 _SAID = {
@@ -396,6 +427,8 @@ def _document(d: Diff, units: list[dict[str, Any]]) -> dict[str, Any]:
         "rules": [{"what": c.what, "old": c.old, "new": c.new} for c in d.rules],
         "units": units,
         "summary": {"moved": d.moved, "units": len(d.units), "kendall_tau_b": d.tau, "regraded": len(d.regraded)},
+        "changes": membership_items(d.memberships),
+        "regraded": [{"entity": u.entity, "old": u.old_grade, "new": u.new_grade} for u in d.regraded],
     }
 
 
