@@ -152,3 +152,80 @@ def test_each_scenario_names_who_enters_and_leaves_each_list_flag_and_grade():
         ("86.00", 3, -2),
         ("94.00", 1, 0),
     ]
+
+
+# -- the documents -------------------------------------------------------------------------------------------
+
+
+def _seed_comparison() -> scenarios.Comparison:
+    return _compared(SEED, SEED_INPUT, PLANS)
+
+
+def test_the_pages_slope_chart_has_one_line_a_unit_a_scenario_and_marks_the_ones_that_move():
+    import re
+
+    page = compare.render(_seed_comparison(), "html")
+    assert isinstance(page, str)
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    lines = re.findall(r'<line class="(\w+)" data-unit="([^"]+)"', svg)
+    assert len(lines) == 2 * 32  # two panels, 32 units each
+    first = dict((unit, way) for way, unit in lines[:32])
+    # 方案一 by hand: 区教育体育局 (55 due, 54 on time) loses 0.09 and drops from 12 to 17;
+    # 中山东路街道 (all on time) keeps 95.41 and passes 金台区城市管理执法局 (95.45 -> 95.40): 4 -> 3
+    assert first["区教育体育局"] == "down" and first["中山东路街道"] == "up"
+    assert first["金台区城市管理执法局"] == "down" and first["区人力资源和社会保障局"] == "same"
+    assert first["长乐塬管委办"] == "same"
+    # the moved lines drawn apart from the others
+    assert "line.down { stroke: #b91c1c; stroke-width: 2.5; }" in page and "line.same { stroke: #c4c4c4" in page
+    assert "<script" not in page and 'http-equiv="Content-Security-Policy"' in page
+
+
+def test_the_workbook_gives_each_scenario_its_own_columns(tmp_path):
+    import openpyxl
+
+    data = compare.render(_seed_comparison(), "xlsx")
+    assert isinstance(data, bytes)
+    (tmp_path / "w.xlsx").write_bytes(data)
+    sheet = openpyxl.load_workbook(tmp_path / "w.xlsx").active
+    assert sheet is not None
+    values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    top = next(i for i, r in enumerate(values) if r[0] == "unit")
+    assert values[top][:8] == ["unit", "adopted", None, "方案一", None, None, None, "方案二"]
+    assert values[top + 1][:7] == [None, "total", "rank", "total", "change", "rank", "moved"]
+    rows = {r[0]: r for r in values[top + 2 : top + 34]}
+    # 区交通运输局 by hand (above): 74.69 rank 31; 方案一 72.19 (-2.50), 31, =; 方案二 69.69 (-5.00), 31, =
+    assert rows["区交通运输局"] == ["区交通运输局", 74.69, 31, 72.19, -2.5, 31, "=", 69.69, -5.0, 31, "="]
+    assert rows["区教育体育局"][5:7] == [17, "↓5"]
+    assert "A1:K1" in {str(m) for m in sheet.merged_cells.ranges}  # the title across all 11 columns
+
+
+def test_the_word_document_has_the_two_level_header_and_a_row_a_unit():
+    import io
+
+    from docx import Document
+
+    data = compare.render(_seed_comparison(), "docx")
+    assert isinstance(data, bytes)
+    (table,) = Document(io.BytesIO(data)).tables
+    assert len(table.rows) == 2 + 32
+    assert [c.text for c in table.rows[1].cells][:7] == ["unit", "total", "rank", "total", "change", "rank", "moved"]
+    assert table.rows[0].cells[3].text == "方案一" and table.rows[0].cells[7].text == "方案二"
+    assert [c.text for c in table.rows[-1].cells] == [
+        "长乐塬管委办", "55.03", "32", "50.03", "-5.00", "32", "=", "45.03", "-10.00", "32", "=",
+    ]  # fmt: skip
+
+
+def test_a_two_ruleset_diff_is_written_as_a_comparison_of_one_scenario():
+    ruleset = api.load(f"{CASE}/lists.yaml")
+    what_if = api.with_overrides(ruleset, {"completion.weight": 30, "satisfaction.weight": 70})
+    d = api.diff(ruleset, what_if, f"{CASE}/lists.csv")
+    document = json.loads(compare.render(d, "json"))
+    assert [s["settings"] for s in document["scenarios"]] == [["completion.weight=30", "satisfaction.weight=70"]]
+    assert [u["scenarios"][0]["rank"] for u in document["units"]] == [1, 3, 2, 4, 5]  # 甲 乙 丙 丁 戊
+    with pytest.raises(KaopingError, match="not csv"):
+        compare.render(d, "csv")
+
+
+def test_the_comparison_prints_to_pdf_through_the_page():
+    data = compare.render(_seed_comparison(), "pdf")
+    assert isinstance(data, bytes) and data.startswith(b"%PDF-")
