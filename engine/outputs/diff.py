@@ -93,12 +93,19 @@ def membership_lines(changes: Sequence[Membership]) -> list[str]:
 
 def membership_said(m: Membership) -> str:
     """'entered: 丙, 丁; left: 乙', or 'no change'."""
-    said = []
-    if m.entered:
-        said.append(_("entered: {units}", units=", ".join(m.entered)))
-    if m.left:
-        said.append(_("left: {units}", units=", ".join(m.left)))
-    return "; ".join(said) if said else _("no change")
+    entered = _("entered: {units}", units=names(m.entered)) if m.entered else ""
+    left = _("left: {units}", units=names(m.left)) if m.left else ""
+    if entered and left:
+        return _("{entered}; {left}", entered=entered, left=left)
+    return entered or left or _("no change")
+
+
+def names(units: Sequence[str]) -> str:
+    """Units named one after another: '丙, 丁' (in Chinese 丙、丁)."""
+    said = units[0] if units else ""
+    for unit in units[1:]:
+        said = _("{names}, {name}", names=said, name=unit)
+    return said
 
 
 def membership_items(changes: Sequence[Membership]) -> list[dict[str, Any]]:
