@@ -15,9 +15,7 @@ the others thin and grey, so the eye goes to what changes; each line has a
 
 from __future__ import annotations
 
-import tempfile
 from html import escape
-from pathlib import Path
 
 from .. import __version__
 from ..analysis.scenarios import Comparison, Outcome
@@ -147,19 +145,6 @@ def _y(rank: int) -> int:
 
 def to_pdf(c: Comparison) -> bytes:
     """The page printed to PDF by the browser outputs/pdf.py finds (A4 landscape, by the page's print stylesheet)."""
+    from .pdf import html_to_pdf
+
     return html_to_pdf(to_html(c))
-
-
-def html_to_pdf(html: str) -> bytes:
-    """Any page of kaoping's printed to PDF as outputs/pdf.py prints the ranked table: the same browser, offline,
-    in a throwaway folder; KaopingError (pdf.no-browser, pdf.browser-failed) when it cannot."""
-    from .pdf import _print, browser
-
-    program = browser()
-    with tempfile.TemporaryDirectory(prefix="kaoping-pdf-") as folder:
-        where = Path(folder)
-        page = where / "page.html"
-        page.write_text(html, encoding="utf-8")
-        out = where / "page.pdf"
-        _print(program, page, out, where / "profile")
-        return out.read_bytes()
