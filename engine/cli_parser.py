@@ -267,7 +267,15 @@ def _diff_arguments(p: argparse.ArgumentParser) -> None:
         help=_("give twice: -r OLD -r NEW; or once with --set"),
     )
     p.add_argument("input", metavar="INPUT", help=_("the month's records, scored under both"))
-    _view_output(p)
+    _view_output(p, COMBINE_FORMATS, COMBINE_FORMATS_HELP)
+    p.add_argument(
+        "--scenario",
+        action="append",
+        metavar=_("'NAME: KEY=VALUE, ...'"),
+        help=_(
+            "a scenario compared with the adopted -r ruleset, its changes as --set takes them, e.g. --scenario '方案一: timeliness.weight=45, completion.weight=30'; again for each scenario"
+        ),
+    )
     p.add_argument(
         "--period",
         metavar="YYYY-MM",

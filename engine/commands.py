@@ -515,6 +515,8 @@ def _text(evaluation: Evaluation, fmt: str, period: str | None, excel: bool = Fa
 
 def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     refs = args.ruleset
+    if args.scenario:
+        return _diff_scenarios(args, out, err)
     if len(refs) > 2 or (len(refs) == 1 and not args.set):
         raise UsageError(
             _(
@@ -522,7 +524,8 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             ),
             code="cli.diff-needs-two",
         )
-    args.format = output_format(args, VIEW_FORMATS, err)
+    args.format = output_format(args, COMBINE_FORMATS, err)  # the documents too (issue 13, item 6)
+    refuse_screen(args)
     old = load(args, refs[0], err, with_overrides=False)
     new = load(args, refs[-1], err, with_overrides=True)
     before = evaluate_input(old, args.input, err, args.sheet, orders=orders_run(args, old))
@@ -533,10 +536,42 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .outputs.diff import diff_json_chunks, render_diff  # the diff's outputs, only for `diff`
 
     inputs = (args.input, old.model.path, new.model.path)
+    if args.format in ("xlsx", "html", "docx", "pdf"):  # the diff as a comparison of one scenario, the new ruleset
+        from .outputs.compare import render as render_comparison
+
+        emit(render_comparison(result, args.format), args.output, out, err, inputs)
+        return OK
     if args.format == "json":  # api.render(result, "json")'s text, a block of units at a time (as evaluate's)
         emit(diff_json_chunks(result), args.output, out, err, inputs)
         return OK
     view(args, out, err, inputs, lambda: api.render(result, "json"), lambda console: render_diff(result, console))
+    return OK
+
+
+def _diff_scenarios(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """`diff -r ADOPTED --scenario 'NAME: KEY=VALUE, ...' ...`: each scenario side by side with the adopted ruleset."""
+    from .analysis import scenarios
+    from .outputs.compare import render as render_comparison
+
+    plans = scenarios.parse(args.scenario)  # a scenario written wrong: exit 2, before anything is read
+    if len(args.ruleset) != 1 or args.set:
+        raise UsageError(
+            _(
+                "--scenario compares scenarios with one adopted ruleset: give -r once, and the changes in each --scenario"
+            ),
+            code="cli.scenario-one-ruleset",
+        )
+    args.format = output_format(args, COMBINE_FORMATS, err)
+    refuse_screen(args)
+    adopted = load(args, args.ruleset[0], err, with_overrides=False)
+    before = evaluate_input(adopted, args.input, err, args.sheet, orders=orders_run(args, adopted))
+    runs = []
+    for plan in plans:
+        ruleset = scenarios.apply(adopted, plan)
+        held, run = len(before.table.records), orders_run(args, ruleset)
+        runs.append((plan, evaluate_input(ruleset, args.input, err, args.sheet, held=held, orders=run)))
+    text = render_comparison(scenarios.compare(before, runs), args.format)
+    emit(text, args.output, out, err, (args.input, adopted.model.path))
     return OK
 
 
