@@ -328,8 +328,9 @@ def output_format(args: argparse.Namespace, allowed: Sequence[str], err: TextIO)
     if fmt not in allowed:
         raise UsageError(
             _(
-                "{command} writes {formats}, not {format} (-o {output}): name the file .json or .txt",
+                "{command} writes {formats}, not {format} (-o {output}): name the file {suffixes}",
                 command=args.command,
+                suffixes=_either([*(FORMATS[f].suffixes[0] for f in allowed if FORMATS[f].suffixes), ".txt"]),
                 formats=_either(allowed),
                 format=fmt,
                 output=args.output,
@@ -353,7 +354,7 @@ def _either(choices: Sequence[str]) -> str:
     """table or json: the choices as one phrase, in the language in use."""
     if len(choices) == 2:
         return _("{first} or {second}", first=choices[0], second=choices[1])
-    return " or ".join(choices)  # not reached: the commands that refuse a format write two
+    return _("{listed} or {last}", listed=_(", ").join(choices[:-1]), last=choices[-1])  # combine's six
 
 
 def estimated_rows(path: Path) -> int:

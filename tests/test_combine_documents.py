@@ -35,7 +35,9 @@ def test_the_workbook_holds_the_year(tmp_path: Path) -> None:
 
     sheet = load_workbook(combined(tmp_path, ".xlsx")).worksheets[0]
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2, max_row=4)]
-    assert rows == [HEADER, BEICHUAN, XICHENG]
+    # ranks and the combined score are numbers (Excel sorts and sums them), shown with their printed decimals
+    assert rows == [HEADER, [1, *BEICHUAN[1:5], 150], [2, *XICHENG[1:5], 145.11]]
+    assert sheet["F4"].number_format == "0.00" and sheet["A4"].number_format == "0"
     assert sheet["A1"].value.startswith("某市12345热线承办单位考评")
     assert sheet.page_setup.paperSize == 9 and sheet.page_setup.orientation == "landscape"
 

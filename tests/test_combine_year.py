@@ -113,6 +113,20 @@ def test_the_table_says_which_version_each_month_used(year: Path):
     assert "76.67" in run.out and "73.33" in run.out
 
 
+def test_every_version_that_scored_a_month_is_named_with_its_files_sha256(year: Path):
+    import hashlib
+
+    folder = year / "rulesets" / "tiny"
+    sha = {v: hashlib.sha256((folder / f"{v}.yaml").read_bytes()).hexdigest() for v in ("2024.01", "2024.03")}
+    doc = json.loads(
+        run_cli("combine", "-r", "tiny", *_months(year), "--rulesets", year / "rulesets", "-f", "json").out
+    )
+    assert [p["ruleset_sha256"] for p in doc["periods"]] == [sha["2024.01"], sha["2024.01"], sha["2024.03"]]
+    table = run_cli("combine", "-r", "tiny", *_months(year), "--rulesets", year / "rulesets").out
+    # the footer: the combining version (the latest) first, then the other, each with its file's sha256
+    assert f"tiny@2024.03 (sha256 {sha['2024.03'][:12]}), tiny@2024.01 (sha256 {sha['2024.01'][:12]}) · " in table
+
+
 def test_a_named_version_scores_every_month(year: Path):
     run = run_cli("combine", "-r", "tiny@2024.01", *_months(year), "--rulesets", year / "rulesets", "-f", "json")
     assert run.code == 0, run.err

@@ -345,7 +345,9 @@ def test_diff_and_combine_refuse_a_file_name_for_a_format_they_cannot_write(tmp_
         "-o",
         tmp_path / "d.csv",
     )
-    assert run.code == 2 and "diff writes table or json, not csv" in run.err
+    assert run.code == 2
+    assert "diff writes table, json, xlsx, html, docx or pdf, not csv" in run.err
+    assert run.err.endswith(": name the file .json, .xlsx, .html, .docx, .pdf or .txt\n")
     assert not (tmp_path / "d.csv").exists()
 
 

@@ -118,7 +118,10 @@ def declared(ruleset: Ruleset) -> How:
         raise fail(
             ruleset.path,
             _("this ruleset does not say how periods are combined"),
-            _("add to it: combine: {{function: mean}}"),
+            _(
+                "declare the combine apart, in a plan (kaoping combine --plan FILE ...: a released file cannot "
+                "change), or, in a draft, add combine: {{function: mean}}"
+            ),
             code="combine.not-declared",
         )
     return How(ruleset.combine.function, ruleset.combine.missing, source=ruleset.path)
@@ -361,17 +364,19 @@ def _cells(c: Combined, row: Row) -> list[str]:
 
 
 def _provenance(c: Combined) -> str:
-    inputs = ("；" if current() == "zh" else ", ").join(
+    """The line naming what the year was derived from: each version that scored a month (the combining one
+    first) with its file's sha256, each period's input with its own, and kaoping's version."""
+    comma = "；" if current() == "zh" else ", "
+    inputs = comma.join(
         _("{label}: {source} (sha256 {sha})", label=label, source=source_name(e.table), sha=e.table.sha256[:12])
         for label, e in zip(c.labels, c.evaluations, strict=False)
     )
-    return _(
-        "{ruleset} (sha256 {sha}) · {inputs} · kaoping {version}",
-        ruleset=c.ruleset.label,
-        sha=c.ruleset.sha256[:12],
-        inputs=inputs,
-        version=__version__,
+    others = {e.ruleset.ref: e.ruleset.sha256 for e in c.evaluations if e.ruleset.ref != c.ruleset.ref}
+    rulesets = comma.join(
+        [_("{ruleset} (sha256 {sha})", ruleset=c.ruleset.label, sha=c.ruleset.sha256[:12])]
+        + [_("{ruleset} (sha256 {sha})", ruleset=ref, sha=sha[:12]) for ref, sha in others.items()]
     )
+    return _("{rulesets} · {inputs} · kaoping {version}", rulesets=rulesets, inputs=inputs, version=__version__)
 
 
 def render_combined(c: Combined, console: Console) -> None:
@@ -477,7 +482,13 @@ def combined_json(c: Combined) -> str:
         "ruleset": ruleset_info(c.ruleset),
         "combine": _how_json(c),
         "periods": [
-            {"label": label, **input_info(e.table), "sheet": sheet_of(e.table), "ruleset": e.ruleset.ref}
+            {
+                "label": label,
+                **input_info(e.table),
+                "sheet": sheet_of(e.table),
+                "ruleset": e.ruleset.ref,
+                "ruleset_sha256": e.ruleset.sha256,  # each month's version's own file, not only the combining one
+            }
             for label, e in zip(c.labels, c.evaluations, strict=False)
         ],
         "results": [

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from html import escape
 
 from rich.cells import cell_len
@@ -21,6 +22,8 @@ from rich.cells import cell_len
 from .. import __version__
 from ..frozen import frozen
 from .layout import Leaf
+
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
 @frozen
@@ -115,9 +118,23 @@ def to_xlsx(grid: Grid) -> bytes:
         sheet.write_string(1, col, label, head)
         widest = max([cell_len(label), *(cell_len(row[col]) for row in grid.rows)])
         sheet.set_column(col, col, min(widest + 2, 60))
+    shapes: dict[int, object] = {}
     for r, row in enumerate(grid.rows, start=2):
         for col, (cell, numeric) in enumerate(zip(row, grid.numeric, strict=True)):
-            sheet.write_string(r, col, cell, number if numeric else text)
+            if numeric and _NUMBER.fullmatch(cell):  # a number as a number, shown with its printed decimals
+                places = len(cell.partition(".")[2])
+                if places not in shapes:
+                    shapes[places] = book.add_format(
+                        {
+                            "border": 1,
+                            "align": "right",
+                            "font_name": "宋体",
+                            "num_format": "0." + "0" * places if places else "0",
+                        }
+                    )
+                sheet.write_number(r, col, float(cell), shapes[places])
+            else:
+                sheet.write_string(r, col, cell, number if numeric else text)
     for offset, line in enumerate([*grid.notes, grid.footer]):
         sheet.write_string(len(grid.rows) + 3 + offset, 0, line)
     sheet.freeze_panes(2, 0)
