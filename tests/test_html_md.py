@@ -291,16 +291,21 @@ def test_the_html_has_exactly_one_bar_per_unit_labelled_and_proportional(seed_pa
     assert len(bars) == 32 and len(chart.all(cls="bar")) == 32
     expected = published()
     assert [w.text for w in chart.all(cls="who")] == [row["department"] for row in expected]
-    assert [v.text for v in chart.all(cls="val")] == [two_places(row["final_score"]) for row in expected]
+    # full marks are 100; the 8th lowest of the 32 totals is 89.27, so the axis starts at 85 (89.27 - 2 = 87.27,
+    # down to a multiple of 5) and a bar's width in per cent of its track is (total - 85) / (100 - 85); the
+    # three totals below 85 (74.69, 75.03, 55.03) are drawn cut: no bar, ◀ beside the printed total
+    cut = {"74.69", "75.03", "55.03"}
+    shown = [two_places(row["final_score"]) for row in expected]
+    assert [v.text for v in chart.all(cls="val")] == [f"◀ {t}" if t in cut else t for t in shown]
+    assert [("cut" in t.attrs["class"]) for t in chart.all(cls="track")] == [t in cut for t in shown]
     widths = [re.fullmatch(r"width: ([0-9.]+)%", b.attrs["style"]).group(1) for b in bars]  # type: ignore[union-attr]
-    # full marks are 100 and the lowest total is 55.03, so the axis starts at 50 (55.03 - 2 = 53.03, down to a
-    # multiple of 5) and a bar's width in per cent of its track is (total - 50) / (100 - 50)
     assert [float(w) for w in widths] == pytest.approx(
-        [(float(row["final_score"]) - 50) * 2 for row in expected], abs=0.0051
+        [max(0.0, (float(t) - 85) / 15 * 100) for t in shown], abs=0.0051
     )
-    assert widths[0] == "99.76" and widths[-1] == "10.06"  # 99.88 and 55.03
-    assert chart.one("h2").text == "最终得分（满分100分）　横轴从 50 分起，不从 0 起"
-    assert [t.text for t in chart.one(cls="scale").all("span")] == ["50", "60", "70", "80", "90", "100"]
+    assert widths[0] == "99.20" and widths[-1] == "0.00"  # 99.88: 14.88 / 15; 55.03: cut
+    # 95.01 and 95.06, 0.05 apart, are a third of a per cent of the track apart (against a tenth from 50)
+    assert chart.one("h2").text == "最终得分（满分100分）　横轴从 85 分起，不从 0 起；标 ◀ 的总分低于起点，不画条形"
+    assert [t.text for t in chart.one(cls="scale").all("span")] == ["85", "90", "95", "100"]
 
 
 def test_the_html_footer_names_the_ruleset_input_and_version(seed_page):
@@ -364,7 +369,12 @@ def test_a_report_without_groups_has_a_one_row_header(tmp_path):
         ([100.0, 100.0], 90.0),  # never above 90: a bar at full marks is still a bar
         ([80.0, -3.0], 0.0),  # never below 0
         ([], 0.0),
+        ([99.0, 98.0, 97.0, 96.0, 50.0], 90.0),  # 5 units: the 2nd lowest (ceil(5/4)), 96 - 2 = 94, down to 90
+        (
+            [55.03, 74.69, 75.03, 86.02, 87.76, 88.42, 88.86, 89.27, *[95.0] * 24],
+            85.0,  # the seed's shape: 32 totals, the 8th lowest 89.27 - 2 = 87.27, down to 85
+        ),
     ],
 )
-def test_the_chart_axis_starts_below_the_lowest_total_at_a_multiple_of_5(percents, start):
+def test_the_chart_axis_starts_below_the_bulk_of_the_totals_at_a_multiple_of_5(percents, start):
     assert axis_start(percents) == start

@@ -82,6 +82,7 @@ td.text { text-align: left; }
 .bars .track::after { content: ""; position: absolute; inset: 0; pointer-events: none;
   background-image: repeating-linear-gradient(to right, transparent 0, transparent calc(var(--tick) - 1px), rgba(0, 0, 0, 0.28) calc(var(--tick) - 1px), rgba(0, 0, 0, 0.28) var(--tick)); }
 .bars .bar { display: block; height: 100%%; background: #2f6db5; }
+.bars .track.cut { background: repeating-linear-gradient(135deg, #eef1f5 0, #eef1f5 4px, #d5dbe3 4px, #d5dbe3 6px); }
 .bars .val { font-variant-numeric: tabular-nums; text-align: right; min-width: 4em; }
 .bars .scale { position: relative; display: block; height: 1.3em; border-bottom: 1px solid #555; font-size: 12px; color: #333; }
 .bars .scale span { position: absolute; bottom: 1px; transform: translateX(-50%%); font-variant-numeric: tabular-nums; }
@@ -235,9 +236,9 @@ def _chart(evaluation: Evaluation) -> list[str]:
     """A bar per ranked unit, in rank order, each section apart, on an axis that starts near the lowest total.
 
     Totals bunch near the top (the seed has 20 units between 94.5 and 95.5):
-    from 0 their bars would all look the same.  The axis starts at the
-    lowest share of full marks, less 2 points, rounded down to a multiple of
-    5 (the seed: 55.03 -> 50), and says so in the heading and on its scale
+    from 0 their bars would all look the same.  The axis starts near the
+    bulk of the totals (axis_start: the seed's 85), a total below it drawn
+    cut, and says so in the heading and on its scale
     (labels every 10 points, grid lines every 5, drawn over the bars so the
     line at 95 splits the seed's bunch; every 5 and 1 when the axis spans 25
     points or less), so no reader takes a bar for the whole score.
@@ -251,13 +252,15 @@ def _chart(evaluation: Evaluation) -> list[str]:
         return []
     maxima = {_full_marks(evaluation, r) for r in evaluation.ranked}
     one = next(iter(maxima)) if len(maxima) == 1 else None
-    start = axis_start([_percent(r.display["total"], r.total, _full_marks(evaluation, r)) for r in evaluation.ranked])
+    percents = [_percent(r.display["total"], r.total, _full_marks(evaluation, r)) for r in evaluation.ranked]
+    start = axis_start(percents)
+    cut = any(p < start for p in percents if p == p)
     said = f"（满分{plain_number(one)}分）" if one is not None else "（占满分的比例）"
     step, grid = (5, 1) if 100 - start <= 25 else (10, 5)
     out = [
         '<section class="chart">',
         f"<h2>{escape(ruleset.total.label)}{escape(said)}"
-        f'<span class="axis-note">{escape(_axis_note(start, one))}</span></h2>',
+        f'<span class="axis-note">{escape(_axis_note(start, one, cut))}</span></h2>',
         f'<div class="bars" style="--tick: {grid / (100 - start) * 100:.4f}%">',
         f"<span></span>{_scale(start, step, one)}<span></span>",
     ]
@@ -273,32 +276,44 @@ def _chart(evaluation: Evaluation) -> list[str]:
 
 
 def _bar(evaluation: Evaluation, result: UnitResult, start: float) -> str:
+    """One unit's bar; a total below the axis start is drawn cut (class "cut": an empty track marked at its
+    left end), so no reader takes it for a total near the start."""
     shown = result.display["total"]
-    width = _width(_percent(shown, result.total, _full_marks(evaluation, result)), start)
+    percent = _percent(shown, result.total, _full_marks(evaluation, result))
+    cut = percent == percent and percent < start
+    width = _width(percent, start)
     return (
         f'<span class="who">{escape(result.entity)}</span>'
-        f'<span class="track"><span class="bar" style="width: {width}%" '
+        f'<span class="track{" cut" if cut else ""}"><span class="bar" style="width: {width}%" '
         f'title="{escape(result.entity)}: {escape(shown)}"></span></span>'
-        f'<span class="val">{escape(shown)}</span>'
+        f'<span class="val">{"◀ " if cut else ""}{escape(shown)}</span>'
     )
 
 
 def axis_start(percents: Sequence[float]) -> float:
-    """Where the chart's axis starts, in per cent of full marks: the lowest total less 2, rounded down to a
-    multiple of 5, never below 0 and never above 90 (so a bar at full marks is still a bar)."""
-    finite = [p for p in percents if p == p]
+    """Where the chart's axis starts, in per cent of full marks: near the bulk of the totals, not the lowest one.
+
+    The reference is the total a quarter of the way up from the bottom (nearest rank: the ceil(n/4)-th
+    lowest; the lowest itself for fewer than 5 units), less 2, rounded down to a multiple of 5, never below 0
+    and never above 90 (a bar at full marks is still a bar).  The seed's 8th lowest of 32 is 89.27, so its
+    axis spans 85..100 and its 20 units between 94.5 and 95.5 lie over a fifteenth of it, not a fiftieth;
+    the few below the start are drawn cut (`_bar`), their printed total beside them.
+    """
+    finite = sorted(p for p in percents if p == p)
     if not finite:
         return 0.0
-    start = math.floor((min(finite) - 2) / 5) * 5
+    reference = finite[math.ceil(len(finite) / 4) - 1]
+    start = math.floor((reference - 2) / 5) * 5
     return float(max(0, min(90, start)))
 
 
-def _axis_note(start: float, one: float | None) -> str:
+def _axis_note(start: float, one: float | None, cut: bool = False) -> str:
     if start == 0:
         return ""
+    below = "；标 ◀ 的总分低于起点，不画条形" if cut else ""
     if one is not None:
-        return f"　横轴从 {plain_number(start * one / 100)} 分起，不从 0 起"
-    return f"　横轴从满分的 {plain_number(start)}% 起，不从 0 起"
+        return f"　横轴从 {plain_number(start * one / 100)} 分起，不从 0 起{below}"
+    return f"　横轴从满分的 {plain_number(start)}% 起，不从 0 起{below}"
 
 
 def _scale(start: float, step: int, one: float | None) -> str:
