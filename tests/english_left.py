@@ -31,7 +31,7 @@ SAME_IN_CHINESE = {
     "markdown", "pdf", "docx", "word", "sql", "duckdb", "spark", "pyspark", "trino", "parquet", "excel", "wps",
     "libreoffice", "python", "pip", "venv", "py", "id", "sha", "url", "java", "jvm", "windows", "linux", "api",
     "zh", "en", "cn", "ok", "rich", "numpy", "ascii", "unicode", "ansi", "xml", "zip", "os", "ram", "gib", "mib", "kib",
-    "mb", "kb", "tb", "ms", "bug",
+    "mb", "kb", "tb", "ms", "bug", "kendall", "tau",  # Kendall tau-b: a statistic named after its author
 }  # fmt: skip
 
 # ALL-CAPS names that are the same in Chinese: line ends, signals, SQL's words (in kaoping sql's comments)

@@ -122,7 +122,7 @@ def test_diff_headings_and_movements_are_chinese() -> None:
     assert "改动的规则：" in lines and "  `indicators[timeliness].weight`：40 -> 45" in lines
     assert "  假设测算：timeliness.weight=45, completion.weight=30" in lines
     assert any(line.split() == ["单位", "原总分", "新总分", "变化", "原排名", "新排名", "名次变动"] for line in lines)
-    assert lines[-1] == "32 个单位中有 10 个名次变了；两次排名的相关系数 `Kendall tau-b` = 0.9718"
+    assert lines[-1] == "32 个单位中有 10 个名次变了；两次排名的相关系数 Kendall tau-b = 0.9718"
 
 
 def test_a_unit_ranked_under_one_side_only_says_so_in_chinese() -> None:
