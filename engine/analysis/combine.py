@@ -401,7 +401,7 @@ def combined_grid(c: Combined) -> Grid:
         header=tuple(label for label, _n in header),
         numeric=tuple(numeric for _l, numeric in header),
         rows=tuple(tuple(_cells(c, row)) for row in c.rows),
-        notes=(_versions_line(c),) if c.by_month else (),
+        notes=((_versions_line(c),) if c.by_month else ()) + c.notes,  # a month skipped, an alias applied
         footer=_provenance(c),
         effective=c.ruleset.effective,
     )
