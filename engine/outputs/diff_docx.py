@@ -10,12 +10,10 @@ docx.py's, so the two documents look alike.
 
 from __future__ import annotations
 
-import io
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 
-from .. import __version__
 from ..analysis.scenarios import Comparison
 from .compare import change_lines, groups, heading, rows, settings_line, summary_line
 from .docx import (
@@ -34,9 +32,10 @@ from .docx import (
     _row_properties,
     _set_widths,
     _styles,
+    saved,
 )
 from .table import footer
-from .xlsx import redated, stamp
+from .xlsx import stamp
 
 if TYPE_CHECKING:
     from docx.table import Table
@@ -81,18 +80,7 @@ def to_docx(c: Comparison) -> bytes:
         _paragraph(document, summary_line(outcome), NOTE_POINTS, align="left", bold=True, before=6)
         for line in change_lines(outcome):
             _paragraph(document, line, NOTE_POINTS, align="left")
-    properties = document.core_properties
-    when = stamp(c.adopted)
-    properties.title, properties.author, properties.created, properties.modified = (
-        title,
-        f"kaoping {__version__}",
-        when,
-        when,
-    )
-    properties.last_modified_by, properties.revision = f"kaoping {__version__}", 1
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return redated(buffer.getvalue(), when)
+    return saved(document, title, stamp(c.adopted))
 
 
 def _header(table: Table, header: list[tuple[str, list[str]]]) -> None:

@@ -17,11 +17,10 @@ from __future__ import annotations
 
 from html import escape
 
-from .. import __version__
 from ..analysis.scenarios import Comparison, Outcome
 from ..i18n import _
 from .compare import change_lines, groups, heading, rows, settings_line, summary_line
-from .html import CSP, STYLE
+from .html import page_head
 from .table import footer
 
 ROW = 18  # pixels between two ranks
@@ -45,17 +44,7 @@ def to_html(c: Comparison) -> str:
     """One HTML5 page: title, rulesets and scenarios, the table, the slope chart, each scenario's changes."""
     title = heading(c)
     out = [
-        "<!DOCTYPE html>",
-        '<html lang="zh-CN">',
-        "<head>",
-        '<meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{escape(CSP)}">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f'<meta name="generator" content="kaoping {escape(__version__)}">',
-        f"<title>{escape(title)}</title>",
-        f"<style>{STYLE}{CHART_STYLE}</style>",
-        "</head>",
-        "<body>",
+        *page_head(title, CHART_STYLE),
         f"<h1>{escape(title)}</h1>",
         f"<p>{escape(_('adopted: {label}', label=c.adopted.ruleset.label))}</p>",
         '<ul class="notes">',

@@ -34,6 +34,7 @@ it writes a .docx.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 from collections.abc import Sequence
@@ -100,10 +101,15 @@ def to_docx(evaluation: Evaluation, period: str | None = None) -> bytes:
     cols = table_leaves(evaluation)
     _table(document, evaluation, cols)
     _under_table(document, around, notes(evaluation), table_notes(evaluation, period))
+    return saved(document, heading, stamp(evaluation))
+
+
+def saved(document: Document, title: str, when: dt.datetime) -> bytes:
+    """The document's bytes, titled and dated `when` (the ruleset's effective date, not the clock: rerunning a
+    month gives the same bytes), every zip entry dated the same."""
     properties = document.core_properties
-    when = stamp(evaluation)
     properties.title, properties.author, properties.created, properties.modified = (
-        heading,
+        title,
         f"kaoping {__version__}",
         when,
         when,

@@ -19,7 +19,6 @@ from html import escape
 
 from rich.cells import cell_len
 
-from .. import __version__
 from ..frozen import frozen
 from .layout import Leaf
 
@@ -48,7 +47,7 @@ def _when(grid: Grid) -> dt.datetime:
 
 def to_html(grid: Grid) -> str:
     """The grid as a self-contained page, with the monthly page's style and print stylesheet."""
-    from .html import CSP, STYLE
+    from .html import page_head
 
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in grid.header)
     body = [
@@ -62,16 +61,7 @@ def to_html(grid: Grid) -> str:
     notes = ['<ul class="notes">', *(f"<li>{escape(line)}</li>" for line in grid.notes), "</ul>"] if grid.notes else []
     return "\n".join(
         [
-            "<!DOCTYPE html>",
-            '<html lang="zh-CN">',
-            "<head>",
-            '<meta charset="utf-8">',
-            f'<meta http-equiv="Content-Security-Policy" content="{escape(CSP)}">',
-            f'<meta name="generator" content="kaoping {escape(__version__)}">',
-            f"<title>{escape(grid.title)}</title>",
-            f"<style>{STYLE}</style>",
-            "</head>",
-            "<body>",
+            *page_head(grid.title),
             f"<h1>{escape(grid.title)}</h1>",
             '<div class="scroll"><table class="report">',
             f"<thead><tr>{head}</tr></thead>",
@@ -179,17 +169,4 @@ def to_docx(grid: Grid) -> bytes:
     monthly._set_widths(table, monthly.column_widths(cols, grid.rows, ()))
     for index, line in enumerate(grid.notes):
         monthly._paragraph(document, line, monthly.NOTE_POINTS, align="left", before=0 if index else 6)
-    when = _when(grid)
-    properties = document.core_properties
-    properties.title, properties.author, properties.created, properties.modified = (
-        grid.title,
-        f"kaoping {__version__}",
-        when,
-        when,
-    )
-    properties.last_modified_by, properties.revision = f"kaoping {__version__}", 1
-    buffer = io.BytesIO()
-    document.save(buffer)
-    from .xlsx import redated
-
-    return redated(buffer.getvalue(), when)
+    return monthly.saved(document, grid.title, _when(grid))

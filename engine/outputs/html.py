@@ -118,6 +118,23 @@ footer .digests { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
 
+def page_head(title: str, style: str = "") -> list[str]:
+    """A kaoping page's head, up to <body>: self-contained (the CSP loads nothing), the house style plus `style`."""
+    return [
+        "<!DOCTYPE html>",
+        '<html lang="zh-CN">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{escape(CSP)}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta name="generator" content="kaoping {escape(__version__)}">',
+        f"<title>{escape(title)}</title>",
+        f"<style>{STYLE}{style}</style>",
+        "</head>",
+        "<body>",
+    ]
+
+
 def to_html(evaluation: Evaluation, period: str | None = None) -> str:
     """One HTML5 page: title, the two-level table, a bar chart of the totals, lists and flags, provenance."""
     ruleset = evaluation.ruleset
@@ -127,19 +144,7 @@ def to_html(evaluation: Evaluation, period: str | None = None) -> str:
         + (_("[NOT IN EFFECT] ") if ruleset.not_in_effect else "")
         + heading
     )
-    out = [
-        "<!DOCTYPE html>",
-        '<html lang="zh-CN">',
-        "<head>",
-        '<meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{escape(CSP)}">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f'<meta name="generator" content="kaoping {escape(__version__)}">',
-        f"<title>{escape(page_title)}</title>",
-        f"<style>{STYLE}</style>",
-        "</head>",
-        "<body>",
-    ]
+    out = page_head(page_title)
     if ruleset.overrides:
         said = _("WHAT-IF, not an adopted ruleset（模拟测算，非正式规则）: {label}", label=escape(ruleset.label))
         out.append(f'<p class="whatif" role="alert">{said}</p>')
