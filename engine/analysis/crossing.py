@@ -1,0 +1,180 @@
+"""The nearest weight, either side of the current one, at which a condition on linear pieces first holds.
+
+A condition between two units (their unrounded totals cross, their printed
+totals tie, the printed order flips, the published order changes) can only
+change where one of its parts does: at a piece's end, at a root of the
+difference of two lines, or where a line crosses a rounding cell's edge
+(k + ½)·10^-places.  `walk` tests the condition exactly at each such
+candidate and once inside each gap between two (where nothing changes), in
+order outward from the current weight, so the first hit is the nearest.
+Candidates for the printed conditions are only looked for where they can
+hold: printed totals can only tie where the totals are less than one cell
+apart, so the walk never steps through thousands of cells.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Callable, Iterable, Sequence
+from fractions import Fraction
+from typing import NamedTuple
+
+from .affine import Aff, NonLinear, printed
+from .pieces import Piece
+
+MAX_CANDIDATES = 50_000  # cells one walk may test before the weight is solved by bisection instead
+
+
+class Found(NamedTuple):
+    """The nearest value; `closed`: the condition holds at it (else just past it, away from the current)."""
+
+    at: Fraction
+    closed: bool
+
+
+class Fn:
+    """One unit's pieces, located fast (most units have one piece)."""
+
+    __slots__ = ("pieces", "his")
+
+    def __init__(self, pieces: Sequence[Piece]) -> None:
+        self.pieces = pieces
+        self.his = [p.hi for p in pieces]
+
+    def piece(self, x: Fraction) -> Piece:
+        """The piece holding x (a jump's own point piece, where x is one)."""
+        if len(self.pieces) == 1:
+            return self.pieces[0]
+        i = bisect.bisect_left(self.his, x)
+        p = self.pieces[min(i, len(self.pieces) - 1)]
+        if p.hi == x and not p.hi_closed:
+            p = self.pieces[i + 1]
+        return p
+
+    def ends(self) -> list[Fraction]:
+        return [p.lo for p in self.pieces] + [self.pieces[-1].hi]
+
+
+def walk(
+    current: Fraction,
+    candidates: Iterable[Fraction],
+    holds: Callable[[Fraction], bool],
+    tolerance: Fraction | None = None,
+) -> tuple[Found | None, Found | None]:
+    """The nearest value below and above `current` where `holds` (each None where it never does).
+
+    `holds` may change only at a candidate; the range's ends must be among the candidates.  With a
+    `tolerance` the candidates are only a grid (a formula that is not piecewise linear in the weight):
+    a hit is then narrowed by bisection to within the tolerance, and the value returned holds."""
+    if holds(current):
+        return Found(current, True), Found(current, True)
+    points = sorted(set(candidates))
+    i = bisect.bisect_right(points, current)
+    up = _first(current, points[i:], holds, tolerance)
+    j = bisect.bisect_left(points, current)
+    down = _first(current, points[:j][::-1], holds, tolerance)
+    return down, up
+
+
+def _first(
+    current: Fraction, points: Sequence[Fraction], holds: Callable[[Fraction], bool], tolerance: Fraction | None
+) -> Found | None:
+    previous = current
+    for x in points:
+        mid = (previous + x) / 2
+        if holds(mid):
+            return Found(previous, False) if tolerance is None else _narrow(previous, mid, holds, tolerance)
+        if holds(x):
+            return Found(x, True) if tolerance is None else _narrow(mid, x, holds, tolerance)
+        previous = x
+    return None
+
+
+def _narrow(no: Fraction, yes: Fraction, holds: Callable[[Fraction], bool], tolerance: Fraction) -> Found:
+    """Bisect between a value where the condition fails and one where it holds, to within the tolerance."""
+    while abs(yes - no) > tolerance:
+        mid = (no + yes) / 2
+        if holds(mid):
+            yes = mid
+        else:
+            no = mid
+    return Found(yes, True)
+
+
+def nearest(down: Found | None, up: Found | None, current: Fraction) -> Found | None:
+    """The nearer of the two (the lower one when they are as near)."""
+    if down is None or up is None:
+        return down or up
+    return down if current - down.at <= up.at - current else up
+
+
+def atoms(a: Fn, b: Fn) -> list[tuple[Fraction, Fraction]]:
+    """The open gaps between the two units' merged piece ends: on each, both are one line."""
+    ends = sorted(set(a.ends()) | set(b.ends()))
+    return list(zip(ends, ends[1:], strict=False))
+
+
+def roots(d: Aff, lo: Fraction, hi: Fraction, levels: Iterable[Fraction] = (Fraction(0),)) -> list[Fraction]:
+    """Where the line d equals each level, inside (lo, hi)."""
+    if d.b == 0:
+        return []
+    found = [(level - d.a) / d.b for level in levels]
+    return [x for x in found if lo < x < hi]
+
+
+def steps(line: Aff, lo: Fraction, hi: Fraction, places: int) -> list[Fraction]:
+    """Where the line crosses a rounding cell's edge (k + ½)·u, inside (lo, hi)."""
+    if line.b == 0:
+        return []
+    u = Fraction(1, 10**places)
+    v1, v2 = sorted((line.at(lo), line.at(hi)))
+    k1, k2 = math.ceil(v1 / u - Fraction(1, 2)), math.floor(v2 / u - Fraction(1, 2))
+    if k2 - k1 > MAX_CANDIDATES:
+        raise NonLinear  # not non-linear, but past what an exact walk should step through
+    found = [((k + Fraction(1, 2)) * u - line.a) / line.b for k in range(k1, k2 + 1)]
+    return [x for x in found if lo < x < hi]
+
+
+def window(d: Aff, lo: Fraction, hi: Fraction, below: Fraction, above: Fraction) -> tuple[Fraction, Fraction] | None:
+    """The part of (lo, hi) where below < d < above, or None where there is none."""
+    if d.b == 0:
+        return (lo, hi) if below < d.a < above else None
+    x1, x2 = sorted(((below - d.a) / d.b, (above - d.a) / d.b))
+    start, end = max(lo, x1), min(hi, x2)
+    return (start, end) if start < end else None
+
+
+def printed_steps(
+    a: Fn, b: Fn, lo: Fraction, hi: Fraction, places: int, current: Fraction, swap: bool = False
+) -> list[Fraction]:
+    """Cell edges of either unit's line where their difference is less than one cell: the only places
+    their printed totals can become equal or change order (at a difference of a cell or more, the
+    printed order is the unrounded one).  For a change of order (`swap`: b's printed total above a's),
+    only where b's total is above a's by less than a cell."""
+    u = Fraction(1, 10**places)
+    top = Fraction(0) if swap else u
+    found: list[Fraction] = []
+    for x, y in atoms(a, b):
+        if y <= lo or x >= hi:
+            continue
+        mid = (x + y) / 2
+        la, lb = a.piece(mid).key, b.piece(mid).key
+        w = window(la - lb, max(x, lo), min(y, hi), -u, top)
+        if w is None:
+            continue
+        start, end = w
+        if la.b == lb.b and la.b != 0:  # parallel: the pattern repeats every u/|b|; two periods nearest the
+            near = min(max(current, start), end)  # current weight hold the nearest change, if there is one
+            period = u / abs(la.b)
+            start, end = max(start, near - 2 * period), min(end, near + 2 * period)
+        found += steps(la, start, end, places) + steps(lb, start, end, places) + [start, end]
+    return found
+
+
+def value(fn: Fn, x: Fraction) -> Fraction:
+    return fn.piece(x).key.at(x)
+
+
+def shown(fn: Fn, x: Fraction, places: int, mode: str) -> Fraction:
+    return printed(fn.piece(x).key.at(x), places, mode)
