@@ -107,9 +107,9 @@ class Units:
             if piece.lo < p or (piece.lo == p and not at_point and piece.lo_closed):
                 piece = piece._replace(lo=p, lo_closed=at_point)
             out.append(piece)
-            if piece.hi >= hi or len(out) > MAX_PIECES:
-                if len(out) > MAX_PIECES:
-                    raise NonLinear
+            if len(out) > MAX_PIECES:
+                raise NonLinear
+            if piece.hi > hi or (piece.hi == hi and piece.hi_closed):
                 return out
             p, at_point = piece.hi, not piece.hi_closed
 
