@@ -282,9 +282,7 @@ def stability_lines(s: Sensitivity, w: WeightResult, places: int) -> list[str]:
             )
         )
     if w.grades_stable is not None:
-        lines.append(
-            _("  every unit keeps its grade for {interval}", interval=interval_text(w.grades_stable, places))
-        )
+        lines.append(_("  every unit keeps its grade for {interval}", interval=interval_text(w.grades_stable, places)))
     return lines
 
 
