@@ -295,7 +295,13 @@ def _print_weight(s: Sensitivity, w: WeightResult, places: int, console: Console
     if not w.pairs:
         console.print(Text(_("  no two ranked units are next to each other")), soft_wrap=True, highlight=False)
         return
-    console.print(Text(_("  the tightest pairs, nearest tipping point first:")), soft_wrap=True, highlight=False)
+    console.print(
+        Text(
+            _("  the tightest pairs, nearest tipping point first (in brackets: how far it is from the current weight):")
+        ),
+        soft_wrap=True,
+        highlight=False,
+    )
     console.print(rich_table(pair_headings(w.pairs), pair_rows(w, places)[:TOP]))
     if len(w.pairs) > TOP:
         more = len(w.pairs) - TOP

@@ -114,7 +114,9 @@ def weight_section(s: Sensitivity, w: WeightResult, places: int) -> list[str]:
     out.append("</ul>")
     out += chart(w, places)
     if w.pairs:
-        out.append(f"<h3>{escape(_('the tightest pairs, nearest tipping point first:').strip())}</h3>")
+        out.append(
+            f"<h3>{escape(_('  the tightest pairs, nearest tipping point first (in brackets: how far it is from the current weight):').strip())}</h3>"
+        )
         names = 3 if any(p.group is not None for p in w.pairs) else 2
         out += html_table(pair_headings(w.pairs), pair_rows(w, places)[:TOP], names)
         out += more_line(len(w.pairs) - TOP)
