@@ -28,7 +28,7 @@ from kaoping.analysis.sensitivity_model import (
     WeightResult,
 )
 from kaoping.evaluate.ranking import Evaluation
-from kaoping.outputs.sensitivity import decimals, render_table, to_json
+from kaoping.outputs.sensitivity import decimals, render_table, to_json, value_text
 from kaoping.outputs.sensitivity_html import to_html
 from rich.console import Console
 
@@ -94,6 +94,12 @@ def test_a_tipping_point_is_rounded_half_up_on_its_exact_fraction() -> None:
     assert decimals(F(-1, 20000), 4) == "-0.0001"
     assert decimals(F(-1, 30000), 4) == "0.0000"  # no -0.0000
     assert decimals(F(40), 4) == "40.0000"
+
+
+def test_a_weight_reads_as_the_ruleset_writes_it() -> None:
+    assert value_text(F(40), 4) == "40"
+    assert value_text(F(25, 2), 4) == "12.5"
+    assert value_text(F(100, 3), 4) == "33.3333"  # no short decimal: the tipping points' decimals
 
 
 # --- JSON ----------------------------------------------------------------------------------------------------------

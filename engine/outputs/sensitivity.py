@@ -69,10 +69,10 @@ def tip_places(s: Sensitivity) -> int:
 
 def value_text(value: Fraction, places: int) -> str:
     """A weight as the ruleset would write it (40, 12.5), or with `places` decimals when it has more."""
-    if value.denominator == 1:
-        return str(value.numerator)
     shown = decimals(value, places)
-    return shown if Fraction(shown) != value else plain_number(float(value))
+    if Fraction(shown) == value:  # exactly so: without its trailing zeros
+        return shown.rstrip("0").rstrip(".") if "." in shown else shown
+    return shown
 
 
 def signed(value: Fraction, places: int) -> str:
