@@ -240,7 +240,9 @@ groups:
   - {value: 市直组}
 ranking: {within: group, ties: shared}
 """
-GROUP_ROWS = "unit,grp,due,completed,overdue\nC1,县区组,100,75,0\nC2,县区组,100,95,12\nM1,市直组,50,40,0\nM2,市直组,50,45,3\n"
+GROUP_ROWS = (
+    "unit,grp,due,completed,overdue\nC1,县区组,100,75,0\nC2,县区组,100,95,12\nM1,市直组,50,40,0\nM2,市直组,50,45,3\n"
+)
 
 
 def test_group_weight_with_its_own_full_marks(tmp_path: Path) -> None:
@@ -299,7 +301,10 @@ def _seed_totals() -> dict[str, tuple[F, F]]:
     completion 35·completed/due, timeliness 40·on_time/due, overdue returns 5·(1 − x/Σx), alerts
     10·(1 − x/Σx), workload 5·completed/max completed, reworks 5 (no reworks in February)."""
     rows = list(csv.DictReader(SEED_INPUT.open(encoding="utf-8-sig")))
-    n = {k: [int(r[k]) for r in rows] for k in ("应办结工单数", "办结工单数", "按期办结工单数", "逾期退单工单数", "告警工单数")}
+    n = {
+        k: [int(r[k]) for r in rows]
+        for k in ("应办结工单数", "办结工单数", "按期办结工单数", "逾期退单工单数", "告警工单数")
+    }
     returns, alerts, most = sum(n["逾期退单工单数"]), sum(n["告警工单数"]), max(n["办结工单数"])
     out = {}
     for i, r in enumerate(rows):
@@ -390,7 +395,8 @@ def test_every_shipped_ruleset_is_solved_exactly(name: str) -> None:
     assert {w.method for w in s.weights} == {"exact"}
     for w in s.weights:
         assert w.order_stable.lo <= w.current <= w.order_stable.hi
-        for p in w.pairs:  # nearer than the unrounded crossing, on one side, comes the printed tie
-            if p.swap_at is not None and p.printed_tie_at is not None and p.printed_swap_at is not None:
-                if p.printed_swap_at > w.current and p.swap_at > w.current:
-                    assert p.printed_tie_at <= p.swap_at <= p.printed_swap_at
+        for p in w.pairs:  # on the side it happens, a printed tie comes no later than the crossing
+            found = (p.printed_tie_at, p.swap_at, p.printed_swap_at)
+            if None not in found and (min(found) > w.current or max(found) < w.current):  # type: ignore[type-var]
+                distances = [abs(x - w.current) for x in found if x is not None]
+                assert distances == sorted(distances), (w.id, p)
