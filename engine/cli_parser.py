@@ -107,6 +107,7 @@ RULESETS_HELP = N_(
 VIEW_FORMATS_HELP = N_(
     "table or json (default: json when -o's name ends in .json, else table; another known extension is refused)"
 )
+SENSITIVITY_FORMATS_HELP = N_("table, json or html (default: from -o's name, else table)")
 COMBINE_FORMATS_HELP = N_(
     "table, json, xlsx, html, docx or pdf (default: from -o's name, else table); xlsx, docx and pdf need -o"
 )
@@ -315,6 +316,37 @@ def _explain_arguments(p: argparse.ArgumentParser) -> None:
     _view_output(p)
 
 
+def _sensitivity_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-r", "--ruleset", required=True, metavar="RULESET")
+    p.add_argument("input", metavar="INPUT", help=_("the month's unit table, or an order export"))
+    p.add_argument(
+        "--weight",
+        action="append",
+        metavar="ID",
+        help=_(
+            "only this indicator's weight (ID@GROUP for a group's own weight); again for each; all weights if not given"
+        ),
+    )
+    p.add_argument(
+        "--rebalance",
+        choices=("proportional", "none"),
+        help=_(
+            "proportional: the other score weights give or take the change in proportion to their size, so full marks stay "
+            "(the default when the score weights add up to full marks); none: only that weight changes"
+        ),
+    )
+    p.add_argument(
+        "--period",
+        metavar="YYYY-MM",
+        type=month,
+        help=_(
+            "the month assessed: with a bare ruleset name, picks the version in effect that month; "
+            "an order export is counted for this month (required for one)"
+        ),
+    )
+    _view_output(p, ("table", "json", "html"), SENSITIVITY_FORMATS_HELP)
+
+
 def _count_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "-r", "--ruleset", required=True, metavar="RULESET", help=_("a ruleset with orders: (e.g. jintai-orders)")
@@ -499,6 +531,13 @@ COMMANDS = (
         N_("how one unit's score and rank came about (for an order export, each count's orders first)"),
         ("chosen", "whatif", "sheet", "orders"),
         _explain_arguments,
+    ),
+    CommandSpec(
+        "sensitivity",
+        commands.cmd_sensitivity,
+        N_("how far each weight and each input can move before the published order, lists or grades change"),
+        ("chosen", "whatif", "sheet", "orders"),
+        _sensitivity_arguments,
     ),
     CommandSpec(
         "count",

@@ -576,6 +576,31 @@ def _diff_scenarios(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return OK
 
 
+SENSITIVITY_FORMATS = ("table", "json", "html")
+
+
+def cmd_sensitivity(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """How far each weight, and each input of the lower unit of each adjacent pair, can move before the
+    published table changes (engine/analysis/sensitivity.py; imported only for this command)."""
+    args.format = output_format(args, SENSITIVITY_FORMATS, err)
+    ruleset = load(args, args.ruleset, err)
+    evaluation = evaluate_input(ruleset, args.input, err, args.sheet, orders=orders_run(args, ruleset))
+    from .analysis.sensitivity import sensitivity
+    from .outputs import sensitivity as shown
+
+    found = sensitivity(ruleset.model, evaluation, args.weight or (), args.rebalance)
+    for line in found.notes:
+        err.write(_("note: {text}", text=line) + "\n")
+    inputs = (args.input, ruleset.model.path)
+    if args.format == "html":
+        from .outputs.sensitivity_html import to_html
+
+        emit(to_html(found), args.output, out, err, inputs)
+        return OK
+    view(args, out, err, inputs, lambda: shown.to_json(found), lambda console: shown.render_table(found, console))
+    return OK
+
+
 def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """How one unit's score came about; for an order export, first how each of its counts came about
     (the funnel), or with --orders MEASURE the orders behind one count."""
