@@ -20,10 +20,8 @@ from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 from typing import NamedTuple
 
-from .affine import Aff, NonLinear, printed
+from .affine import Aff, printed
 from .pieces import Piece
-
-MAX_CANDIDATES = 50_000  # cells one walk may test before the weight is solved by bisection instead
 
 
 class Found(NamedTuple):
@@ -123,19 +121,6 @@ def roots(d: Aff, lo: Fraction, hi: Fraction, levels: Iterable[Fraction] = (Frac
     return [x for x in found if lo < x < hi]
 
 
-def steps(line: Aff, lo: Fraction, hi: Fraction, places: int) -> list[Fraction]:
-    """Where the line crosses a rounding cell's edge (k + ½)·u, inside (lo, hi)."""
-    if line.b == 0:
-        return []
-    u = Fraction(1, 10**places)
-    v1, v2 = sorted((line.at(lo), line.at(hi)))
-    k1, k2 = math.ceil(v1 / u - Fraction(1, 2)), math.floor(v2 / u - Fraction(1, 2))
-    if k2 - k1 > MAX_CANDIDATES:
-        raise NonLinear  # not non-linear, but past what an exact walk should step through
-    found = [((k + Fraction(1, 2)) * u - line.a) / line.b for k in range(k1, k2 + 1)]
-    return [x for x in found if lo < x < hi]
-
-
 def window(d: Aff, lo: Fraction, hi: Fraction, below: Fraction, above: Fraction) -> tuple[Fraction, Fraction] | None:
     """The part of (lo, hi) where below < d < above, or None where there is none."""
     if d.b == 0:
@@ -148,10 +133,16 @@ def window(d: Aff, lo: Fraction, hi: Fraction, below: Fraction, above: Fraction)
 def printed_steps(
     a: Fn, b: Fn, lo: Fraction, hi: Fraction, places: int, current: Fraction, swap: bool = False
 ) -> list[Fraction]:
-    """Cell edges of either unit's line where their difference is less than one cell: the only places
-    their printed totals can become equal or change order (at a difference of a cell or more, the
-    printed order is the unrounded one).  For a change of order (`swap`: b's printed total above a's),
-    only where b's total is above a's by less than a cell."""
+    """The places where the two units' printed totals can become equal, or b's pass a's (`swap`).
+
+    Printed values are cells: G prints as cell floor(G/u + ½), so two print the same exactly when no
+    cell edge (k − ½)·u lies between them.  Where they are a cell or more apart they never print the
+    same, so only the part of each gap where they are less than a cell apart (only where b is above a,
+    for `swap`) is looked at; there at most one edge lies between them.  Walking from where the walk
+    enters (either end of that part, or the current weight), the first change is where that edge
+    leaves (for a tie), or where the next edge enters (for a swap): where a or b crosses an edge
+    within two cells of where it started.  So a handful of candidates per gap, however many cells the
+    totals sweep through."""
     u = Fraction(1, 10**places)
     top = Fraction(0) if swap else u
     found: list[Fraction] = []
@@ -164,11 +155,14 @@ def printed_steps(
         if w is None:
             continue
         start, end = w
-        if la.b == lb.b and la.b != 0:  # parallel: the pattern repeats every u/|b|; two periods nearest the
-            near = min(max(current, start), end)  # current weight hold the nearest change, if there is one
-            period = u / abs(la.b)
-            start, end = max(start, near - 2 * period), min(end, near + 2 * period)
-        found += steps(la, start, end, places) + steps(lb, start, end, places) + [start, end]
+        found += [start, end]
+        entries = [start, end] + ([current] if start < current < end else [])
+        for line in (la, lb):
+            if line.b == 0:
+                continue
+            cells = {math.floor(line.at(e) / u + Fraction(1, 2)) + k for e in entries for k in (-1, 0, 1, 2)}
+            edges = [((c - Fraction(1, 2)) * u - line.a) / line.b for c in cells]
+            found += [e for e in edges if start < e < end]
     return found
 
 
