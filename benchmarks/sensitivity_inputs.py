@@ -21,7 +21,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench import SEED_INPUT, SEED_RULESET, synthetic_csv  # noqa: E402
-
 from kaoping.analysis.input_changes import input_changes  # noqa: E402
 from kaoping.data.table import read_table  # noqa: E402
 from kaoping.evaluate.pipeline import evaluate_table  # noqa: E402

@@ -32,7 +32,7 @@ directions is reported; on a tie, the increase.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
@@ -112,39 +112,56 @@ def decimals(value: float) -> int:
 def steps_of(ruleset: Ruleset, evaluation: Evaluation, item: Input) -> Steps:
     """The input's column in steps, with each unit's bounds (see `limits` for a side without one)."""
     records = evaluation.table.records
-    column = [r.values[item.id] for r in records]
+    column = [_number(r.values[item.id]) for r in records]
     integer = item.type == "integer"
-    places = 0 if integer else min(MAX_DECIMALS, max((decimals(float(v)) for v in column), default=0))  # type: ignore[arg-type]
+    places = 0 if integer else min(MAX_DECIMALS, max((decimals(float(v)) for v in column), default=0))
     scale = Decimal(1).scaleb(places)
-    own = [_scaled(v, scale, ROUND_FLOOR) for v in column]
     high, low = limits(column)
-    up, down = [], []
-    for n, record in enumerate(records):
+    own, up, down = [], [], []
+    for value, record in zip(column, records, strict=True):
         lows, highs = _bounds(ruleset, item, record.values)
-        hi = min(_scaled(b, scale, ROUND_FLOOR) for b in highs) if highs else _scaled(max(high, 2 * column[n]), scale, ROUND_FLOOR) + 100 * int(scale)  # type: ignore[operator]
-        lo = max(_scaled(b, scale, ROUND_CEILING) for b in lows) if lows else _scaled(min(low, 2 * column[n]), scale, ROUND_CEILING) - 100 * int(scale)  # type: ignore[operator]
-        up.append(max(0, hi - own[n]))
-        down.append(max(0, own[n] - lo))
-    as_array = lambda xs: np.array(xs, dtype=np.int64)  # noqa: E731
-    return Steps(places, integer, as_array(own), as_array(up), as_array(down))
+        here = _scaled(value, scale, ROUND_FLOOR)
+        hi = (
+            min(_scaled(b, scale, ROUND_FLOOR) for b in highs)
+            if highs
+            else _scaled(max(high, 2 * value) + 100, scale, ROUND_FLOOR)
+        )
+        lo = (
+            max(_scaled(b, scale, ROUND_CEILING) for b in lows)
+            if lows
+            else _scaled(min(low, 2 * value) - 100, scale, ROUND_CEILING)
+        )
+        own.append(here)
+        up.append(max(0, hi - here))
+        down.append(max(0, here - lo))
+    return Steps(places, integer, _ints(own), _ints(up), _ints(down))
 
 
-def limits(column: Sequence[object]) -> tuple[float, float]:
-    """Where a side without a bound is searched to (before the unit's own value and the 100 are added):
-    twice the column's largest value (at least 0) up, twice its smallest (at most 0) down."""
-    numbers = [float(v) for v in column]  # type: ignore[arg-type]
-    return max(0.0, 2 * max(numbers, default=0.0)), min(0.0, 2 * min(numbers, default=0.0))
+def limits(column: Sequence[int | float]) -> tuple[float, float]:
+    """Where a side without a bound is searched to, before the unit's own value is taken in and 100 added
+    (subtracted): twice the column's largest value (at least 0) up, twice its smallest (at most 0) down."""
+    return max(0.0, 2.0 * max(column, default=0)), min(0.0, 2.0 * min(column, default=0))
+
+
+def _number(value: object) -> int | float:
+    assert isinstance(value, (int, float))  # a numeric input's cells are numbers once read
+    return value
+
+
+def _ints(values: list[int]) -> Ints:
+    return np.array(values, dtype=np.int64)
 
 
 def _scaled(value: object, scale: Decimal, rounding: str) -> int:
-    exact = Decimal(value) if isinstance(value, int) else Decimal(repr(float(value)))  # type: ignore[arg-type]
+    """value * scale as a whole number of steps, rounded the given way (a bound between two steps)."""
+    number = _number(value)
+    exact = Decimal(number) if isinstance(number, int) else Decimal(repr(number))
     return int((exact * scale).to_integral_value(rounding=rounding))
 
 
-def _bounds(ruleset: Ruleset, item: Input, values: object) -> tuple[list[object], list[object]]:
+def _bounds(ruleset: Ruleset, item: Input, row: Mapping[str, object]) -> tuple[list[object], list[object]]:
     """The values the input may not go below and above for this unit: its own min/max (another input's value
     where one is named) and the other inputs whose min/max name it (completed may not go below on_time)."""
-    row: dict[str, object] = dict(values)  # type: ignore[call-overload]
     lows: list[object] = []
     highs: list[object] = []
     for bound, into in ((item.min, lows), (item.max, highs)):
@@ -241,4 +258,3 @@ class _Search:
             hi[at[yes]] = pairs[mine, 1][yes]
             lo[at[~yes]] = pairs[mine, 1][~yes]
         return True
-

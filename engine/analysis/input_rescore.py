@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from types import MappingProxyType
@@ -140,7 +140,7 @@ class Population:
 def plan(ruleset: Ruleset, input_id: str) -> tuple[str, ...] | None:
     """The aggregates a change of this input moves (through the changed unit's own `of` only), or None when
     one of them reads a value the change moves for every unit (the whole table must be scored again)."""
-    mine, everyone, moved = {input_id}, set(), []
+    mine, everyone, moved = {input_id}, set[str](), list[str]()
     derived = {x.id: x.formula for x in ruleset.derived}
     for step in ruleset.steps:
         if any(a.id == step for a in ruleset.aggregates):
@@ -289,7 +289,9 @@ class Rescorer:
             records = list(self.records)
             records[u] = Record(records[u].row, MappingProxyType({**records[u].values, input_id: value}))
             try:
-                evaluation = evaluate_table(self.ruleset, replace(self.table, records=tuple(records), columns=None), _quiet)
+                evaluation = evaluate_table(
+                    self.ruleset, replace(self.table, records=tuple(records), columns=None), _quiet
+                )
             except KaopingError:
                 continue
             reach[c], overtake[c] = self._read(evaluation, u, p)
@@ -318,4 +320,3 @@ def _take(value: Column, rows: Ints) -> Column:
 
 def _values(value: Column | Number, n: int) -> Floats:
     return value.values if isinstance(value, Column) else np.full(n, float(value))
-
