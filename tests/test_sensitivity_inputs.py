@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -376,3 +377,127 @@ def test_what_a_change_moves() -> None:
     assert plan(ruleset, "alerts") == ("total_alerts",)
     assert plan(ruleset, "completed") == ("max_completed",)
     assert plan(ruleset, "on_time") == ()
+
+
+# --- every value tried by evaluate itself: per-group float sums, a max of a rate, a mean ---------------------
+
+MIXED = """\
+schema: 1
+name: mixed-test
+version: "0.1"
+title: per-group float sums, a max of a rate, a mean
+effective: "2024-01-01"
+description: the aggregates the seed does not have
+entity:
+  key: unit
+  group: group
+inputs:
+  - {id: unit, type: text, label: 单位}
+  - {id: group, type: text, label: 分组}
+  - {id: points, type: number, label: 评议分, min: 0, max: 20}
+  - {id: volume, type: integer, label: 工单量, min: 1, max: 60}
+  - {id: cases, type: integer, label: 办结量, min: 0, max: volume}
+derived:
+  - {id: rate, label: 办结率, formula: "ratio(cases, volume, 0) * 100"}
+aggregates:
+  - {id: group_points, label: 组内评议分合计, function: sum, of: points, per: group}
+  - {id: best_rate, label: 组内最高办结率, function: max, of: rate, per: group}
+  - {id: mean_volume, label: 平均工单量, function: mean, of: volume}
+indicators:
+  - {id: share, label: 评议, weight: 30, formula: "weight * ratio(points, group_points, 0)"}
+  - {id: rating, label: 办结, weight: 40, formula: "weight * ratio(rate, best_rate, 0)"}
+  - {id: load, label: 工作量, weight: 30, formula: "weight * min(1, ratio(volume, mean_volume, 0))"}
+total:
+  max: 100
+  label: 得分
+rounding: {places: 2, mode: half_away_from_zero}
+groups:
+  - {value: 甲组}
+  - {value: 乙组}
+ranking: {within: group, by: total, order: descending, ties: sequential, tie_break: [rating]}
+report:
+  title: mixed
+  columns: [{field: rank, label: 名次}, unit, group, points, volume, cases, total]
+"""
+MIXED_CSV = """\
+unit,group,points,volume,cases
+A,甲组,12.5,40,36
+B,甲组,9.3,30,29
+C,甲组,11.1,20,15
+D,乙组,8.7,50,45
+E,乙组,14.2,25,20
+F,乙组,7.9,35,35
+"""
+
+
+def brute_force(
+    ruleset: Ruleset, evaluation: Evaluation, above: str, below: str, input_id: str
+) -> tuple[object, object]:
+    """The smallest change (the increase on a tie) that reaches and that overtakes, every value within the
+    bounds (by hand: points 0..20 by 0.1, volume from cases to 60, cases up to volume) scored by evaluate_table."""
+    records = list(evaluation.table.records)
+    at = next(i for i, r in enumerate(records) if r.values["unit"] == below)
+    row = dict(records[at].values)
+    values: list[int | float] = {
+        "points": [k / 10 for k in range(0, 201)],
+        "volume": list(range(max(1, int(row["cases"])), 61)),
+        "cases": list(range(0, int(row["volume"]) + 1)),
+    }[input_id]
+    own = row[input_id]
+    hits: dict[str, list[int | float]] = {"reach": [], "overtake": []}
+    for value in values:
+        changed = [*records]
+        changed[at] = replace(records[at], values={**row, input_id: value})
+        result = evaluate_table(
+            ruleset, replace(evaluation.table, records=tuple(changed), columns=None), lambda _stage: None
+        )
+        order = [r.entity for r in result.results]
+        printed = {r.entity: float(r.display["total"]) for r in result.results}
+        by = round(value - own, 1) if input_id == "points" else int(value) - int(own)  # type: ignore[operator]
+        if printed[below] >= printed[above]:
+            hits["reach"].append(by)
+        if order.index(below) < order.index(above):
+            hits["overtake"].append(by)
+    smallest = [min(h, key=lambda b: (abs(b), b < 0)) if h else None for h in hits.values()]
+    return smallest[0], smallest[1]
+
+
+# an aggregate over an indicator that reads another aggregate: a change of points moves every unit's share, so
+# the best share is found by scoring the whole changed table, candidate by candidate
+NON_LOCAL = (
+    MIXED.replace(
+        "  - {id: mean_volume,",
+        "  - {id: best_share, label: 最高评议分, function: max, of: share}\n  - {id: mean_volume,",
+    )
+    .replace('weight: 30, formula: "weight * min(', 'weight: 20, formula: "weight * min(')
+    .replace(
+        'formula: "weight * ratio(points, group_points, 0)"}',
+        'formula: "weight * ratio(points, group_points, 0)"}\n'
+        '  - {id: relative, label: 相对评议, weight: 10, formula: "weight * ratio(share, best_share, 0)"}',
+    )
+)
+
+
+@pytest.mark.parametrize("rules_text", [MIXED, NON_LOCAL], ids=["two-rows", "whole-table"])
+def test_every_value_scored_by_evaluate_agrees_with_the_search(tmp_path: Path, rules_text: str) -> None:
+    rules, path = tmp_path / "mixed.yaml", tmp_path / "mixed.csv"
+    rules.write_text(rules_text, encoding="utf-8")
+    path.write_text(MIXED_CSV, encoding="utf-8")
+    ruleset, evaluation = evaluated(rules, path)
+    if rules_text == MIXED:
+        assert plan(ruleset, "points") == ("group_points",) and plan(ruleset, "cases") == ("best_rate",)
+    else:
+        assert plan(ruleset, "points") is None and plan(ruleset, "cases") == ("best_rate",)
+    found = input_changes(ruleset, evaluation)
+    pairs = [("A", "B", "甲组"), ("B", "C", "甲组"), ("F", "D", "乙组"), ("D", "E", "乙组")]
+    if rules_text == NON_LOCAL:  # E's relative share (14.2 is the best) puts it above D
+        pairs[2:] = [("F", "E", "乙组"), ("E", "D", "乙组")]
+    assert [(p.above, p.below, p.group) for p in found] == pairs
+    assert any(p.changes for p in found) and any(p.none for p in found)
+    for p in found:
+        for input_id in ("points", "volume", "cases"):
+            mine = next((c for c in p.changes if c.input == input_id), None)
+            expected = brute_force(ruleset, evaluation, p.above, p.below, input_id)
+            got = (None, None) if mine is None else (mine.by, mine.overtakes_by)
+            assert got == expected, (p.above, p.below, input_id)
+            assert (mine is None) == (input_id in p.none)

@@ -67,6 +67,7 @@ class Population:
     def __init__(self, aggregate: Aggregate, values: list[Number], groups: Sequence[str | None]) -> None:
         self.function = aggregate.function
         self.values = values
+        self.own = np.array([float(v) for v in values])
         self.members: dict[str | None, list[int]] = {}
         for i, g in enumerate(groups if aggregate.per_group else [None] * len(values)):
             self.members.setdefault(g, []).append(i)
@@ -104,7 +105,7 @@ class Population:
             return self.counts[units], np.ones(len(units), np.bool_)
         if self.function in ("max", "min"):
             return self._extreme(units, new)
-        less = self.sums[units] - np.array([float(self.values[i]) for i in units.tolist()])
+        less = self.sums[units] - self.own[units]
         values = less + new.values
         big = np.maximum(np.maximum(np.abs(self.sums[units]), np.abs(less)), np.abs(values)) >= LIMIT
         slow = ~(self.whole & new.whole) | big
