@@ -151,8 +151,32 @@ def test_one_alert_fewer_moves_the_district_total(seed: tuple[PairChanges, ...],
     table = seed_changed(tmp_path, "区住房和城乡建设局", "alerts", 1)
     assert dict(table)["区住房和城乡建设局"] == "90.53" and dict(table)["区林业局"] == "89.27"
     assert standing(table, "区林业局", "区住房和城乡建设局") == (True, True)
-    # the smallest change of the pair comes first: one alert fewer before two more on time
-    assert [c.input for c in pair(seed, "区林业局", "区住房和城乡建设局").changes][:2] == ["alerts", "on_time"]
+    # the smallest change of the pair comes first: one alert fewer, two more on time, four overdue returns fewer
+    found_pair = pair(seed, "区林业局", "区住房和城乡建设局")
+    assert [c.input for c in found_pair.changes] == ["alerts", "on_time", "overdue_returns"]
+    assert found_pair.none == ("due", "completed", "reworks")
+
+
+def test_fewer_overdue_returns_lower_the_district_total_and_both_scores(
+    seed: tuple[PairChanges, ...], tmp_path: Path
+) -> None:
+    # 区住房和城乡建设局 has 8 of the district's 44 overdue returns, 区林业局 1.  With x returns the district
+    # has 36 + x, and each unit's score is 5(1 − own/(36 + x)) — the upper unit's moves too.
+    # x = 5 (−3): 住建 89.16, 林业 89.27: not reached.  x = 4 (−4): 住建 89.27, 林业 89.26: reached and above
+    def totals(x: int) -> tuple[str, str]:
+        housing = seed_total(165, 165, 161, 8, 2, 3) - 5 * (1 - 8 / 44) + 5 * (1 - x / (36 + x))
+        forestry = seed_total(7, 7, 6, 1, 0, 3) - 5 * (1 - 1 / 44) + 5 * (1 - 1 / (36 + x))
+        return f"{housing:.2f}", f"{forestry:.2f}"
+
+    assert totals(5) == ("89.16", "89.27") and totals(4) == ("89.27", "89.26")
+    found = change(seed, "区林业局", "区住房和城乡建设局", "overdue_returns")
+    assert (found.by, found.overtakes_by) == (-4, -4)
+    rows = seed_rows()
+    for x, expected in ((4, (True, True)), (5, (False, False))):
+        next(r for r in rows if r["部门名称"] == "区住房和城乡建设局")["逾期退单工单数"] = str(x)
+        table = published(SEED_RULESET, write_csv(tmp_path / f"overdue-{x}.csv", SEED_HEADER, rows))
+        assert (dict(table)["区住房和城乡建设局"], dict(table)["区林业局"]) == totals(x)
+        assert standing(table, "区林业局", "区住房和城乡建设局") == expected
 
 
 def test_the_market_regulator_needs_its_one_alert_gone(seed: tuple[PairChanges, ...], tmp_path: Path) -> None:
