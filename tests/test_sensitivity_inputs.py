@@ -16,7 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from kaoping.analysis.input_changes import EXHAUSTIVE, input_changes, limits, steps_of
+from kaoping.analysis import input_changes as search
+from kaoping.analysis.input_changes import EXHAUSTIVE, input_changes, limits, one_by_one, steps_of
 from kaoping.analysis.input_rescore import Rescorer, plan
 from kaoping.analysis.sensitivity_model import InputChange, PairChanges
 from kaoping.data.table import read_table
@@ -302,10 +303,14 @@ report:
 """
 
 
-def test_a_band_edge_is_found_past_the_exhaustive_steps(tmp_path: Path) -> None:
+@pytest.mark.parametrize("budget", [search.EXHAUSTIVE_BUDGET, 0], ids=["one-by-one", "doubling"])
+def test_a_band_edge_is_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, budget: int) -> None:
     # B (70 done: 0 points) below A (95: 10 points).  89 done is 6 points, 90 is 10: a tie with A, and B is
-    # first in the file, so the tie puts it above (sequential ties keep the file's order).  20 steps: past the
-    # 16 tried one by one, found by doubling to the bound (30 steps, 100) and halving
+    # first in the file, so the tie puts it above (sequential ties keep the file's order).  20 steps: within
+    # the steps tried one by one for a table this small; with no budget for them, past the 16 always tried,
+    # found by doubling to the bound (30 steps up, to 100) and halving
+    monkeypatch.setattr(search, "EXHAUSTIVE_BUDGET", budget)
+    assert one_by_one(np.array([30, 70])) == (1024 if budget else EXHAUSTIVE)
     rules = tmp_path / "band.yaml"
     rules.write_text(BAND.replace("ORDER", "descending"), encoding="utf-8")
     path = tmp_path / "band.csv"
@@ -502,8 +507,12 @@ NON_LOCAL = (
 )
 
 
+@pytest.mark.parametrize("budget", [search.EXHAUSTIVE_BUDGET, 0], ids=["one-by-one", "doubling"])
 @pytest.mark.parametrize("rules_text", [MIXED, NON_LOCAL], ids=["two-rows", "whole-table"])
-def test_every_value_scored_by_evaluate_agrees_with_the_search(tmp_path: Path, rules_text: str) -> None:
+def test_every_value_scored_by_evaluate_agrees_with_the_search(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rules_text: str, budget: int
+) -> None:
+    monkeypatch.setattr(search, "EXHAUSTIVE_BUDGET", budget)
     rules, path = tmp_path / "mixed.yaml", tmp_path / "mixed.csv"
     rules.write_text(rules_text, encoding="utf-8")
     path.write_text(MIXED_CSV, encoding="utf-8")

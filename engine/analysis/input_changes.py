@@ -15,19 +15,23 @@ the district's total alerts recomputed with the changed value, both units of the
 
 Bounds: the input's `min` and `max` (a bound naming another input is that input's unchanged value), and the
 inputs whose bounds name this one (on_time <= completed <= due: completed may not fall below on_time).
-A side with no bound is searched to a stated limit: up to max(2 * the column's largest value,
-2 * the unit's own value, 0) + 100 steps' worth, and down to min(2 * the column's smallest value,
-2 * the unit's own value, 0) - 100 (see `limits`).
+A side with no bound is searched to a stated limit, in the input's own units: up to max(2 * the column's
+largest value, 2 * the unit's own value, 0) + 100, and down to min(2 * the column's smallest value,
+2 * the unit's own value, 0) - 100 (see `limits`; the seed's alerts, at most 2, are searched up to 104).
 
-How the search goes, in each direction from the unit's own value: every step from 1 to EXHAUSTIVE (16) is
-tried; beyond that, steps are doubled (32, 64, ... and the bound itself) until one reaches, then the
-interval between the last that did not and the first that did is halved down to one step.  So a change of
-up to 16 steps is always the smallest there is.  A larger one is the smallest if the verdict does not go
-from "reaches" back to "does not" between two doubling points: true whenever the pair's gap moves one way
-as the input moves one way, which every construct kaoping has keeps (ratios, shares of a total, bands and
-thresholds are steps that go one way); a formula that rises and falls again in one input (a band table
-whose points go up then down) could hide a smaller change between doubling points.  The smaller of the two
-directions is reported; on a tie, the increase.
+How the search goes, in each direction from the unit's own value: every step from 1 to K is tried, K the
+largest power of two from 16 to 1024 for which one input's candidates stay within EXHAUSTIVE_BUDGET (50,000:
+for the seed that is every value within the bounds, for 10,000 units 16); beyond K, steps are doubled
+(2K, 4K, ... and the bound itself) until one reaches, then the interval between the last that did not and
+the first that did is halved down to one step.  So a change of up to K steps is always the smallest there
+is (in both directions: the other direction was tried as far).
+A larger one is checked to reach, and one step less not to; it is the smallest if the verdict does not go
+from "reaches" back to "does not" between two doubling points.  That holds whenever the pair's gap moves
+one way as the input moves one way, as it does in the shipped rulesets' formulas (ratios, shares of a
+total, caps, floors, bands and thresholds whose points rise one way); a formula that rises and falls again
+in one input (abs(x - target), a band table whose points go up then down) could hide a smaller change
+between doubling points.  tests/test_sensitivity_inputs.py checks the search against evaluate on every
+value within the bounds.  The smaller of the two directions is reported; on a tie, the increase.
 """
 
 from __future__ import annotations
@@ -48,7 +52,9 @@ from .sensitivity_model import InputChange, PairChanges, adjacent_pairs
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 
-EXHAUSTIVE = 16  # every step up to this many is tried, in each direction
+EXHAUSTIVE = 16  # at least every step up to this many is tried one by one, in each direction
+MAX_EXHAUSTIVE = 1024  # and at most this many
+EXHAUSTIVE_BUDGET = 50_000  # candidates of one input tried one by one (the seed: every step of its bounds)
 MAX_DECIMALS = 9  # a number input's step is at least 10**-9
 CHUNK = 100_000  # candidates scored in one batch (memory, not speed)
 
@@ -199,6 +205,15 @@ def _nearer(up: int, down: int) -> int | None:
     return -down if down else None
 
 
+def one_by_one(room: Ints) -> int:
+    """How many steps each search tries one by one: the most (a power of two from EXHAUSTIVE to MAX_EXHAUSTIVE)
+    whose candidates fit EXHAUSTIVE_BUDGET, so a small table is searched over every value of its bounds."""
+    k = MAX_EXHAUSTIVE
+    while k > EXHAUSTIVE and int(np.minimum(room, k).sum()) > EXHAUSTIVE_BUDGET:
+        k //= 2
+    return k
+
+
 class _Search:
     """Every pair's search in both directions at once, as arrays: search s < P goes up, s >= P down."""
 
@@ -222,15 +237,15 @@ class _Search:
 
     def run(self, already: Bools) -> tuple[Ints, Ints]:
         """Each search's smallest steps that reach and that overtake (0: none within its room)."""
-        s, room = len(self.room), self.room
-        first = np.minimum(room, EXHAUSTIVE)
-        searches = np.repeat(np.arange(s), EXHAUSTIVE)
-        t = np.tile(np.arange(1, EXHAUSTIVE + 1), s)
+        s, room, k = len(self.room), self.room, one_by_one(self.room)
+        first = np.minimum(room, k)
+        searches = np.repeat(np.arange(s), k)
+        t = np.tile(np.arange(1, k + 1), s)
         tried = t <= room[searches]
         found = self.probe(searches[tried], t[tried])
         state = []
         for hits in (found.reach, found.overtake):
-            grid = np.zeros((s, EXHAUSTIVE), np.bool_)
+            grid = np.zeros((s, k), np.bool_)
             grid[searches[tried], t[tried] - 1] = hits
             hi = np.where(grid.any(axis=1), grid.argmax(axis=1) + 1, 0).astype(np.int64)
             state.append([np.where(hi > 0, hi - 1, first), hi])
