@@ -27,11 +27,13 @@ the first that did is halved down to one step.  So a change of up to K steps is 
 is (in both directions: the other direction was tried as far).
 A larger one is checked to reach, and one step less not to; it is the smallest if the verdict does not go
 from "reaches" back to "does not" between two doubling points.  That holds whenever the pair's gap moves
-one way as the input moves one way, as it does in the shipped rulesets' formulas (ratios, shares of a
-total, caps, floors, bands and thresholds whose points rise one way); a formula that rises and falls again
-in one input (abs(x - target), a band table whose points go up then down) could hide a smaller change
-between doubling points.  tests/test_sensitivity_inputs.py checks the search against evaluate on every
-value within the bounds.  The smaller of the two directions is reported; on a tie, the increase.
+one way as the input moves one way (ratios, shares of a total, caps, floors, bands and thresholds whose
+points rise one way).  An input on both sides of the scheme may not (city-hotline's `completed` lowers the
+unfinished penalty and is the first-contact rate's denominator), nor abs(x - target) or a band table whose
+points go up then down: a smaller change could then hide between doubling points.  On the shipped examples
+the doubling search gives what trying every value gives, and tests/test_sensitivity_inputs.py checks the
+search against evaluate on every value within the bounds.  The smaller of the two directions is reported;
+on a tie, the increase.
 """
 
 from __future__ import annotations
