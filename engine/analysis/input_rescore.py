@@ -228,18 +228,19 @@ class Rescorer:
         """Both rows of every candidate scored at once, step by step, as score_columns scores a table."""
         ruleset, r, rows = self.ruleset, len(lower), np.concatenate([lower, upper])
         n = len(rows)
-        env: Env = {i.id: _take(self.base[i.id], rows) for i in ruleset.inputs if i.numeric}  # type: ignore[arg-type]
-        env[input_id] = Column(
-            np.concatenate([new.values, env[input_id].values[r:]]),  # type: ignore[union-attr]
-            np.concatenate([new.whole, env[input_id].whole[r:]]),  # type: ignore[union-attr]
-        )
+        inputs = {i.id: _take(_column(self.base[i.id]), rows) for i in ruleset.inputs if i.numeric}
+        kept = inputs[input_id].values[r:], inputs[input_id].whole[r:]  # the upper rows keep their own value
+        inputs[input_id] = Column(np.concatenate([new.values, kept[0]]), np.concatenate([new.whole, kept[1]]))
+        env: Env = dict(inputs)
         group = self.group[rows] if self.group is not None else None
         formulas = formulas_of(ruleset).run()
         derived = {x.id: x.formula for x in ruleset.derived}
         with np.errstate(all="ignore"):
             for step in ruleset.steps:
                 if step in moved:
-                    env[step] = self._moved(step, env, lower, upper, formulas(ruleset.aggregate(step).of)(env, n))  # type: ignore[arg-type]
+                    of = ruleset.aggregate(step).of
+                    assert of is not None  # plan() moves only an aggregate of a value
+                    env[step] = self._moved(step, env, lower, upper, formulas(of)(env, n))
                 elif any(a.id == step for a in ruleset.aggregates):
                     base = self.base[step]
                     env[step] = _take(base, rows) if isinstance(base, Column) else base
@@ -313,6 +314,11 @@ class Rescorer:
 
 def _quiet(_stage: str) -> None:
     """evaluate_table's progress, unheard."""
+
+
+def _column(value: Column | Number) -> Column:
+    assert isinstance(value, Column)  # an input's values, one a unit
+    return value
 
 
 def _take(value: Column, rows: Ints) -> Column:
