@@ -9,8 +9,10 @@ totals reach, at one step less (toward zero) they do not; the same for `overtake
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
+import operator
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,7 +20,7 @@ import numpy as np
 import pytest
 from kaoping.analysis import input_changes as search
 from kaoping.analysis.input_changes import EXHAUSTIVE, input_changes, limits, one_by_one, steps_of
-from kaoping.analysis.input_rescore import Rescorer, plan
+from kaoping.analysis.input_rescore import Rescorer, plan, suffix_folds
 from kaoping.analysis.sensitivity_model import InputChange, PairChanges
 from kaoping.data.table import read_table
 from kaoping.evaluate.pipeline import evaluate_table
@@ -534,3 +536,17 @@ def test_every_value_scored_by_evaluate_agrees_with_the_search(
             got = (None, None) if mine is None else (mine.by, mine.overtakes_by)
             assert got == expected, (p.above, p.below, input_id)
             assert (mine is None) == (input_id in p.none)
+
+
+def test_suffix_folds_add_as_the_reference_folds() -> None:
+    """Floats whose sum depends on the order of the additions: each row exactly Python's left-to-right sum."""
+    rng = np.random.default_rng(7)
+    values = rng.random(300) * 10.0 ** rng.integers(-3, 6, 300)
+    positions = rng.integers(0, 300, 500)
+    starts = rng.random(500) * 1000
+    expected = [
+        functools.reduce(operator.add, values[p + 1 :].tolist(), s) for p, s in zip(positions, starts, strict=True)
+    ]
+    assert suffix_folds(values, positions, starts).tolist() == expected
+    forward = functools.reduce(operator.add, values.tolist(), 0.0)
+    assert forward != functools.reduce(operator.add, values.tolist()[::-1], 0.0)  # the order matters here

@@ -76,6 +76,11 @@ class Population:
         self.sums = np.zeros(len(values))
         self.counts = np.zeros(len(values))
         self.whole = all(type(v) is int and abs(v) < LIMIT for v in values)
+        self.small = all(type(v) is not int or abs(v) < LIMIT for v in values)  # float64 holds each exactly
+        self.group_of = np.zeros(len(values), dtype=np.int64)
+        for number, members in enumerate(self.members.values()):
+            self.group_of[members] = number
+        self._arrays: dict[int, tuple[Floats, Floats]] = {}
         self.extreme = np.full(len(values), np.nan), np.zeros(len(values), np.bool_), np.full(len(values), -1)
         self._prefix: dict[str | None, list[Number]] = {}
         for members in self.members.values():
@@ -109,8 +114,12 @@ class Population:
         values = less + new.values
         big = np.maximum(np.maximum(np.abs(self.sums[units]), np.abs(less)), np.abs(values)) >= LIMIT
         slow = ~(self.whole & new.whole) | big
-        whole = np.ones(len(units), np.bool_)
-        for r in np.flatnonzero(slow).tolist():
+        whole = ~slow
+        by_rows = slow & (big | (not self.small))  # Python's own fold: integers float64 cannot hold
+        if (slow & ~by_rows).any():
+            rows = np.flatnonzero(slow & ~by_rows)
+            values[rows] = self._float_folds(units[rows], new.values[rows])  # a float among them: a float sum
+        for r in np.flatnonzero(by_rows).tolist():
             folded = self._fold(int(units[r]), int(new.values[r]) if new.whole[r] else float(new.values[r]))
             values[r], whole[r] = float(folded), type(folded) is int
             if whole[r] and abs(folded) >= LIMIT:
@@ -130,12 +139,56 @@ class Population:
         at = int(self.position[unit])
         return functools.reduce(operator.add, (self.values[i] for i in members[at + 1 :]), prefix[at] + value)
 
+    def _float_folds(self, units: Ints, new: Floats) -> Floats:
+        """The reference's left-to-right sum of each unit's group with its value replaced, where a float is
+        among them: float64 additions in the fold's order are Python's own (every integer below 2**53)."""
+        out = np.empty(len(units))
+        groups = self.group_of[units]
+        for number in np.unique(groups).tolist():
+            rows = np.flatnonzero(groups == number)
+            found = self._arrays.get(number)
+            if found is None:
+                values = self.own[list(self.members.values())[number]]
+                found = self._arrays[number] = values, np.add.accumulate(np.concatenate([[0.0], values]))
+            positions = self.position[units[rows]]
+            out[rows] = suffix_folds(found[0], positions, found[1][positions] + new[rows])
+        return out
+
     def _extreme(self, units: Ints, new: Column) -> tuple[Floats, Bools]:
         other, other_whole, at = (a[units] for a in self.extreme)
         better = new.values > other if self.function == "max" else new.values < other
         equal_first = (new.values == other) & (units < at)
         take = better | equal_first | (at < 0)
         return np.where(take, new.values, other), np.where(take, new.whole, other_whole)
+
+
+FOLDED = 4_000_000  # additions of one suffix_folds batch (32 MB)
+
+
+def suffix_folds(values: Floats, positions: Ints, starts: Floats) -> Floats:
+    """For each row, starts[r] + values[positions[r] + 1] + ... + values[-1], one IEEE addition at a time.
+
+    A batch of rows is one matrix, each row its suffix padded with zeros at the end (x + 0.0 is x: the
+    running sum of a fold from 0 is never -0.0), its first element added to its start; np.add.accumulate
+    along a row then adds one element at a time, in order, as the reference's fold does (numpy's sum is
+    pairwise and differs).
+    """
+    out = starts.astype(np.float64, copy=True)
+    order = np.argsort(positions, kind="stable")  # the longest suffixes first
+    n, at = len(values), 0
+    padded = np.concatenate([values, np.zeros(n)])
+    while at < len(order):
+        width = n - 1 - int(positions[order[at]])
+        if width == 0:
+            break  # the last of the group: nothing follows, the sum is the start
+        chunk = order[at : at + max(1, FOLDED // width)]
+        windows = np.lib.stride_tricks.sliding_window_view(padded, width)
+        matrix = windows[positions[chunk] + 1]  # a copy: row r is values[p + 1 :], then zeros
+        matrix[:, 0] += out[chunk]
+        np.add.accumulate(matrix, axis=1, out=matrix)
+        out[chunk] = matrix[:, -1]
+        at += len(chunk)
+    return out
 
 
 def plan(ruleset: Ruleset, input_id: str) -> tuple[str, ...] | None:
