@@ -11,15 +11,16 @@ has them.  An aggregate changes only through the changed unit's own value of `of
 - a sum (or mean) of whole numbers is the group's integer sum less the unit's old value plus its new one,
   exact in float64 while every figure stays below 2**53; any other sum is the reference's own left-to-right
   fold, continued from the unit's position with its new value (a spreadsheet's SUM; floats differ in their
-  last bits with any other order, and a last bit decides a printed tie);
+  last bits with any other order, and a last bit decides a printed tie): for every candidate at once by
+  `suffix_folds`, a pass over the rest of the unit's group each (the one cost here that grows with the table);
 - a max (min) is the others' extreme or the new value, the first in table order on equal values, as
   Python's max picks;
 - a count does not change.
 
 Where that is not enough the whole changed table is scored by `evaluate_table` itself, one candidate at a
 time (`Rescorer.slow`): an aggregate whose `of` reads another aggregate that the change moves (every unit's
-value then changes), a table the columns cannot hold, a formula the columns do not compile, or an integer
-past 2**53.  A candidate for which a formula fails (evaluate would refuse the table) counts as not reaching.
+value then changes, e.g. a max of a share of a total), a table the columns cannot hold, a formula the
+columns do not compile, or an integer past 2**53.  A candidate for which a formula fails (evaluate would refuse the table) counts as not reaching.
 """
 
 from __future__ import annotations
