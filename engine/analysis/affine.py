@@ -17,7 +17,9 @@ A product of two w-dependent values or a division by one is not linear;
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable, Mapping
+from copy import deepcopy as copy_tree
 from fractions import Fraction
 
 from simpleeval import SimpleEval  # type: ignore[import-untyped]  # simpleeval ships no type information
@@ -95,6 +97,8 @@ class Aff:
         return self.a + self.b * w
 
     def __add__(self, other: object) -> Aff:
+        if isinstance(other, Fraction):  # the common case: a number that does not move with w
+            return Aff(self.a + other, self.b)
         o = lift(other)
         return Aff(self.a + o.a, self.b + o.b)
 
@@ -114,6 +118,8 @@ class Aff:
         return self
 
     def __mul__(self, other: object) -> Aff:
+        if isinstance(other, Fraction):
+            return Aff(self.a * other, self.b * other)
         o = lift(other)
         if self.b and o.b:
             raise NonLinear
@@ -214,17 +220,41 @@ def _keep(d: Aff, closed: bool, *, positive: bool) -> None:
 
 
 class Tracer:
-    """The ruleset's formulas evaluated on Aff values, under the same allowlist as the engine's Evaluator."""
+    """The ruleset's formulas evaluated exactly, under the same allowlist as the engine's Evaluator.
+
+    Values that do not move with w stay plain Fractions (the formula's own numbers too: `0.5` is 1/2,
+    and `1 / 2` is not the float 0.5), so most of the arithmetic is Fraction's own; only what reads
+    the weight is an Aff."""
 
     def __init__(self, lookups: Mapping[str, Callable[[float], float]]) -> None:
         functions: dict[str, Callable[..., object]] = {name: h.function for name, h in HELPERS.items()}
         functions["round"] = _round
-        functions.update(lookups)
+        for id, lookup in lookups.items():
+            functions[id] = _exactly(lookup)
         self._simple = SimpleEval(operators=dict(OPERATORS), functions=functions, names={})
+        self._trees: dict[int, ast.Expr] = {}
 
-    def value(self, formula: Formula, names: Mapping[str, object]) -> Aff:
+    def value(self, formula: Formula, names: Mapping[str, object]) -> Aff | Fraction:
+        tree = self._trees.get(id(formula))
+        if tree is None:
+            tree = self._trees[id(formula)] = _exact_constants(formula.tree)
         self._simple.names = names
-        return lift(self._simple.eval(formula.text, previously_parsed=formula.tree))
+        got = self._simple.eval(formula.text, previously_parsed=tree)
+        return got if isinstance(got, (Aff, Fraction)) else exact(got)
+
+
+def _exactly(lookup: Callable[[float], float]) -> Callable[[object], Fraction]:
+    """A band lookup giving its points as an exact number (a band's points are written decimals)."""
+    return lambda x: exact(lookup(x))  # type: ignore[arg-type]
+
+
+def _exact_constants(tree: ast.Expr) -> ast.Expr:
+    """A copy of a checked formula's tree with every number written in it as an exact Fraction."""
+    copy = copy_tree(tree)
+    for node in ast.walk(copy):
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+            node.value = exact(node.value)  # type: ignore[assignment]  # simpleeval returns a Constant's value as is
+    return copy
 
 
 class Trace:

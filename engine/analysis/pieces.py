@@ -35,7 +35,7 @@ class Piece(NamedTuple):
     breakers: tuple[Aff, ...]
 
 
-Weights = Mapping[str, Aff]  # indicator id -> its weight as a + b·w, for one unit's group
+Weights = Mapping[str, Aff | Fraction]  # indicator id -> its weight as a + b·w, for one unit's group
 
 
 class Units:
@@ -52,7 +52,7 @@ class Units:
             group = str(record.values[ruleset.group_field]) if ruleset.group_field else None
             for a in ruleset.aggregates:
                 seen = evaluation.aggregates[a.id]
-                env[a.id] = lift(seen[group] if isinstance(seen, Mapping) else seen)  # type: ignore[index]
+                env[a.id] = exact(seen[group] if isinstance(seen, Mapping) else seen)  # type: ignore[index]
             self.fixed.append(env)
             self.groups.append(group)
 
@@ -74,29 +74,30 @@ class Units:
         signed = key if self.sign > 0 else -key
         return Piece(region.lo, region.hi, region.lo_closed, region.hi_closed, signed, total, breakers)
 
-    def _indicator(self, id: str, weights: Weights, env: dict[str, object]) -> Aff:
+    def _indicator(self, id: str, weights: Weights, env: dict[str, object]) -> Aff | Fraction:
         indicator = self.ruleset.indicator(id)
         weight = weights[id]
         value = self.tracer.value(indicator.formula, ChainMap({"weight": weight}, env))
         if indicator.kind == "score":
             return value
-        held = min(max(value, lift(0)), weight)
+        held = min(max(value, Fraction(0)), weight)
         return -held if indicator.kind == "penalty" else held
 
     def _total(self, index: int, env: Mapping[str, object]) -> Aff:
         r = self.ruleset
         group = self.groups[index]
+        total: Aff | Fraction
         if r.total.formula is not None:
             total = self.tracer.value(r.total.formula, env)
         else:
-            total = lift(r.start(group))
+            total = exact(r.start(group))
             for i in r.indicators:
-                total = total + lift(env[i.id])
+                total = total + env[i.id]  # type: ignore[operator]
         if r.total.floor is not None:
-            total = max(total, lift(r.total.floor))
+            total = max(total, exact(r.total.floor))
         if r.total.cap:
-            total = min(total, lift(r.group(group).max if group is not None else r.total.max))
-        return total
+            total = min(total, exact(r.group(group).max if group is not None else r.total.max))
+        return lift(total)
 
     def pieces(self, index: int, weights: Weights, lo: Fraction, hi: Fraction) -> list[Piece]:
         """Every piece of [lo, hi], in order; NonLinear past MAX_PIECES."""
@@ -124,7 +125,7 @@ class Units:
         raise NonLinear
 
 
-def weights_for(ruleset: Ruleset, group: str | None, varied: str, rebalance: str) -> dict[str, Aff]:
+def weights_for(ruleset: Ruleset, group: str | None, varied: str, rebalance: str) -> dict[str, Aff | Fraction]:
     """Every indicator's weight in `group` as a + b·w when `varied` (an id, or ID@GROUP) takes the value w.
 
     proportional: the other score weights of the group share what w takes or gives in proportion to their
@@ -133,7 +134,7 @@ def weights_for(ruleset: Ruleset, group: str | None, varied: str, rebalance: str
     affected = (not only or only == group) and (
         bool(only) or group is None or id not in dict(ruleset.group(group).weights)
     )
-    out: dict[str, Aff] = {}
+    out: dict[str, Aff | Fraction] = {}
     current = exact(_base(ruleset, group, ruleset.indicator(id)))
     full = exact(_full(ruleset, group)) - exact(ruleset.start(group))
     for i in ruleset.indicators:
@@ -143,7 +144,7 @@ def weights_for(ruleset: Ruleset, group: str | None, varied: str, rebalance: str
         elif affected and rebalance == "proportional" and i.kind == "score" and full != current:
             out[i.id] = Aff(base * full / (full - current), -base / (full - current))
         else:
-            out[i.id] = Aff(base)
+            out[i.id] = base
     return out
 
 
@@ -157,6 +158,6 @@ def _full(ruleset: Ruleset, group: str | None) -> float:
 
 def unit_weights(
     ruleset: Ruleset, groups: Sequence[str | None], varied: str, rebalance: str
-) -> dict[str | None, dict[str, Aff]]:
+) -> dict[str | None, dict[str, Aff | Fraction]]:
     """The weights of each group met, as weights_for gives them."""
     return {g: weights_for(ruleset, g, varied, rebalance) for g in dict.fromkeys(groups)}

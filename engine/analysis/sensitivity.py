@@ -60,8 +60,10 @@ def sensitivity(
     chosen = rebalance or default_rebalance(ruleset)
     units = Units(ruleset, evaluation)
     results = tuple(_weight(ruleset, evaluation, units, id, chosen) for id in (list(weights) or known))
+    from .input_changes import input_changes
+
     notes = tuple(r.note for r in results if r.note)
-    return Sensitivity(evaluation, chosen, results, (), notes)
+    return Sensitivity(evaluation, chosen, results, input_changes(ruleset, evaluation), notes)
 
 
 def _range(ruleset: Ruleset, units: Units, varied: str, rebalance: str) -> tuple[Fraction, Fraction]:
@@ -123,7 +125,7 @@ class _Sampled(Fn):
 
     __slots__ = ("units", "index", "weights", "grid", "seen")
 
-    def __init__(self, units: Units, index: int, weights: Mapping[str, Aff], grid: list[Fraction]) -> None:
+    def __init__(self, units: Units, index: int, weights: Mapping[str, Aff | Fraction], grid: list[Fraction]) -> None:
         self.units, self.index, self.weights, self.grid = units, index, weights, grid
         self.seen: dict[Fraction, Piece] = {}
         super().__init__([self.piece(x) for x in grid])
@@ -131,7 +133,7 @@ class _Sampled(Fn):
     def piece(self, x: Fraction) -> Piece:
         found = self.seen.get(x)
         if found is None:
-            fixed = {k: Aff(v.at(x)) for k, v in self.weights.items()}
+            fixed = {k: v.at(x) if isinstance(v, Aff) else v for k, v in self.weights.items()}
             found = self.units.at(self.index, fixed, x, x, x)._replace(lo=x, hi=x)
             self.seen[x] = found
         return found
@@ -140,7 +142,7 @@ class _Sampled(Fn):
         return self.grid
 
 
-def _sampled(units: Units, index: int, weights: Mapping[str, Aff], lo: Fraction, hi: Fraction) -> Fn:
+def _sampled(units: Units, index: int, weights: Mapping[str, Aff | Fraction], lo: Fraction, hi: Fraction) -> Fn:
     return _Sampled(units, index, weights, [lo + (hi - lo) * k / GRID for k in range(GRID + 1)])
 
 
