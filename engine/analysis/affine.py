@@ -21,12 +21,18 @@ import ast
 from collections.abc import Callable, Mapping
 from copy import deepcopy as copy_tree
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from simpleeval import SimpleEval  # type: ignore[import-untyped]  # simpleeval ships no type information
 
 from ..ruleset.expr import HELPERS, OPERATORS, Formula
 
-Real = int | float | Fraction
+if TYPE_CHECKING:
+    Q = Fraction
+else:  # exact rationals as gmpy2's mpq: the same numbers as Fraction's, about ten times faster (C, not Python)
+    from gmpy2 import mpq as Q
+
+Real = int | float | Q
 
 
 class NonLinear(Exception):
@@ -40,16 +46,16 @@ class Region:
 
     __slots__ = ("at", "lo", "hi", "lo_closed", "hi_closed")
 
-    def __init__(self, at: Fraction, lo: Fraction, hi: Fraction) -> None:
+    def __init__(self, at: Q, lo: Q, hi: Q) -> None:
         self.at, self.lo, self.hi = at, lo, hi
         self.lo_closed = self.hi_closed = True
 
-    def above(self, root: Fraction, closed: bool) -> None:
+    def above(self, root: Q, closed: bool) -> None:
         """Keep only w > root (w >= root when closed)."""
         if root > self.lo or (root == self.lo and not closed):
             self.lo, self.lo_closed = root, closed
 
-    def below(self, root: Fraction, closed: bool) -> None:
+    def below(self, root: Q, closed: bool) -> None:
         """Keep only w < root (w <= root when closed)."""
         if root < self.hi or (root == self.hi and not closed):
             self.hi, self.hi_closed = root, closed
@@ -76,13 +82,21 @@ def _sign(d: Aff) -> int:
     return 1 if value > 0 else -1
 
 
-def exact(x: Real) -> Fraction:
+def fraction(q: Q) -> Fraction:
+    """An exact value as the standard library's Fraction, as the result model holds it."""
+    return Fraction(int(q.numerator), int(q.denominator))
+
+
+def exact(x: Real) -> Q:
     """A number as the decimal it was written or read as: 0.1 is 1/10, not the binary float near it."""
-    if isinstance(x, Fraction):
+    if isinstance(x, Q):
         return x
     if isinstance(x, float):
-        return Fraction(repr(x))
-    return Fraction(x)
+        return Q(repr(x))
+    return Q(x)
+
+
+ZERO = Q(0)
 
 
 class Aff:
@@ -90,14 +104,14 @@ class Aff:
 
     __slots__ = ("a", "b")
 
-    def __init__(self, a: Fraction, b: Fraction = Fraction(0)) -> None:
+    def __init__(self, a: Q, b: Q = ZERO) -> None:
         self.a, self.b = a, b
 
-    def at(self, w: Fraction) -> Fraction:
+    def at(self, w: Q) -> Q:
         return self.a + self.b * w
 
     def __add__(self, other: object) -> Aff:
-        if isinstance(other, Fraction):  # the common case: a number that does not move with w
+        if isinstance(other, Q):  # the common case: a number that does not move with w
             return Aff(self.a + other, self.b)
         o = lift(other)
         return Aff(self.a + o.a, self.b + o.b)
@@ -118,7 +132,7 @@ class Aff:
         return self
 
     def __mul__(self, other: object) -> Aff:
-        if isinstance(other, Fraction):
+        if isinstance(other, Q):
             return Aff(self.a * other, self.b * other)
         o = lift(other)
         if self.b and o.b:
@@ -177,12 +191,12 @@ class Aff:
 def lift(x: object) -> Aff:
     if isinstance(x, Aff):
         return x
-    if isinstance(x, (int, float, Fraction)):
+    if isinstance(x, (int, float, Q)):
         return Aff(exact(x))
     raise TypeError("not a number")
 
 
-def printed(q: Fraction, places: int, mode: str) -> Fraction:
+def printed(q: Q, places: int, mode: str) -> Q:
     """q rounded to `places` decimals as the published table rounds: half away from zero, or half to even."""
     scaled = abs(q) * 10**places
     whole, rest = divmod(scaled.numerator, scaled.denominator)
@@ -191,7 +205,7 @@ def printed(q: Fraction, places: int, mode: str) -> Fraction:
         twice == scaled.denominator and (mode == "half_away_from_zero" or whole % 2 == 1)
     ):
         whole += 1
-    return Fraction(whole if q >= 0 else -whole, 10**places)
+    return Q(whole if q >= 0 else -whole, 10**places)
 
 
 def _round(value: object, places: object = 0) -> Aff:
@@ -200,7 +214,7 @@ def _round(value: object, places: object = 0) -> Aff:
     point = x.at(_REGION[-1].at) if x.b else x.a
     cell = printed(point, p, "half_away_from_zero")
     if x.b:
-        half = Fraction(1, 2 * 10**p)
+        half = Q(1, 2 * 10**p)
         low, high = cell - half, cell + half
         lift_low, lift_high = x - low, x - high
         # the cell's ends belong to it when they round to it (half away from zero)
@@ -222,8 +236,8 @@ def _keep(d: Aff, closed: bool, *, positive: bool) -> None:
 class Tracer:
     """The ruleset's formulas evaluated exactly, under the same allowlist as the engine's Evaluator.
 
-    Values that do not move with w stay plain Fractions (the formula's own numbers too: `0.5` is 1/2,
-    and `1 / 2` is not the float 0.5), so most of the arithmetic is Fraction's own; only what reads
+    Values that do not move with w stay plain Qs (the formula's own numbers too: `0.5` is 1/2,
+    and `1 / 2` is not the float 0.5), so most of the arithmetic is Q's own; only what reads
     the weight is an Aff."""
 
     def __init__(self, lookups: Mapping[str, Callable[[float], float]]) -> None:
@@ -234,22 +248,22 @@ class Tracer:
         self._simple = SimpleEval(operators=dict(OPERATORS), functions=functions, names={})
         self._trees: dict[int, ast.Expr] = {}
 
-    def value(self, formula: Formula, names: Mapping[str, object]) -> Aff | Fraction:
+    def value(self, formula: Formula, names: Mapping[str, object]) -> Aff | Q:
         tree = self._trees.get(id(formula))
         if tree is None:
             tree = self._trees[id(formula)] = _exact_constants(formula.tree)
         self._simple.names = names
         got = self._simple.eval(formula.text, previously_parsed=tree)
-        return got if isinstance(got, (Aff, Fraction)) else exact(got)
+        return got if isinstance(got, (Aff, Q)) else exact(got)
 
 
-def _exactly(lookup: Callable[[float], float]) -> Callable[[object], Fraction]:
+def _exactly(lookup: Callable[[float], float]) -> Callable[[object], Q]:
     """A band lookup giving its points as an exact number (a band's points are written decimals)."""
     return lambda x: exact(lookup(x))  # type: ignore[arg-type]
 
 
 def _exact_constants(tree: ast.Expr) -> ast.Expr:
-    """A copy of a checked formula's tree with every number written in it as an exact Fraction."""
+    """A copy of a checked formula's tree with every number written in it as an exact Q."""
     copy = copy_tree(tree)
     for node in ast.walk(copy):
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
@@ -260,7 +274,7 @@ def _exact_constants(tree: ast.Expr) -> ast.Expr:
 class Trace:
     """Run one evaluation at the exact point `at`, inside [lo, hi]: `with Trace(...) as region:`."""
 
-    def __init__(self, at: Fraction, lo: Fraction, hi: Fraction) -> None:
+    def __init__(self, at: Q, lo: Q, hi: Q) -> None:
         self.region = Region(at, lo, hi)
 
     def __enter__(self) -> Region:

@@ -17,17 +17,16 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Callable, Iterable, Sequence
-from fractions import Fraction
 from typing import NamedTuple
 
-from .affine import Aff, printed
+from .affine import Aff, Q, printed
 from .pieces import Piece
 
 
 class Found(NamedTuple):
     """The nearest value; `closed`: the condition holds at it (else just past it, away from the current)."""
 
-    at: Fraction
+    at: Q
     closed: bool
 
 
@@ -40,7 +39,7 @@ class Fn:
         self.pieces = pieces
         self.his = [p.hi for p in pieces]
 
-    def piece(self, x: Fraction) -> Piece:
+    def piece(self, x: Q) -> Piece:
         """The piece holding x (a jump's own point piece, where x is one)."""
         if len(self.pieces) == 1:
             return self.pieces[0]
@@ -50,15 +49,15 @@ class Fn:
             p = self.pieces[i + 1]
         return p
 
-    def ends(self) -> list[Fraction]:
+    def ends(self) -> list[Q]:
         return [p.lo for p in self.pieces] + [self.pieces[-1].hi]
 
 
 def walk(
-    current: Fraction,
-    candidates: Iterable[Fraction],
-    holds: Callable[[Fraction], bool],
-    tolerance: Fraction | None = None,
+    current: Q,
+    candidates: Iterable[Q],
+    holds: Callable[[Q], bool],
+    tolerance: Q | None = None,
 ) -> tuple[Found | None, Found | None]:
     """The nearest value below and above `current` where `holds` (each None where it never does).
 
@@ -76,7 +75,7 @@ def walk(
 
 
 def _first(
-    current: Fraction, points: Sequence[Fraction], holds: Callable[[Fraction], bool], tolerance: Fraction | None
+    current: Q, points: Sequence[Q], holds: Callable[[Q], bool], tolerance: Q | None
 ) -> Found | None:
     previous = current
     for x in points:
@@ -89,7 +88,7 @@ def _first(
     return None
 
 
-def _narrow(no: Fraction, yes: Fraction, holds: Callable[[Fraction], bool], tolerance: Fraction) -> Found:
+def _narrow(no: Q, yes: Q, holds: Callable[[Q], bool], tolerance: Q) -> Found:
     """Bisect between a value where the condition fails and one where it holds, to within the tolerance."""
     while abs(yes - no) > tolerance:
         mid = (no + yes) / 2
@@ -100,20 +99,20 @@ def _narrow(no: Fraction, yes: Fraction, holds: Callable[[Fraction], bool], tole
     return Found(yes, True)
 
 
-def nearest(down: Found | None, up: Found | None, current: Fraction) -> Found | None:
+def nearest(down: Found | None, up: Found | None, current: Q) -> Found | None:
     """The nearer of the two (the lower one when they are as near)."""
     if down is None or up is None:
         return down or up
     return down if current - down.at <= up.at - current else up
 
 
-def atoms(a: Fn, b: Fn) -> list[tuple[Fraction, Fraction]]:
+def atoms(a: Fn, b: Fn) -> list[tuple[Q, Q]]:
     """The open gaps between the two units' merged piece ends: on each, both are one line."""
     ends = sorted(set(a.ends()) | set(b.ends()))
     return list(zip(ends, ends[1:], strict=False))
 
 
-def roots(d: Aff, lo: Fraction, hi: Fraction, levels: Iterable[Fraction] = (Fraction(0),)) -> list[Fraction]:
+def roots(d: Aff, lo: Q, hi: Q, levels: Iterable[Q] = (Q(0),)) -> list[Q]:
     """Where the line d equals each level, inside (lo, hi)."""
     if d.b == 0:
         return []
@@ -121,7 +120,7 @@ def roots(d: Aff, lo: Fraction, hi: Fraction, levels: Iterable[Fraction] = (Frac
     return [x for x in found if lo < x < hi]
 
 
-def window(d: Aff, lo: Fraction, hi: Fraction, below: Fraction, above: Fraction) -> tuple[Fraction, Fraction] | None:
+def window(d: Aff, lo: Q, hi: Q, below: Q, above: Q) -> tuple[Q, Q] | None:
     """The part of (lo, hi) where below < d < above, or None where there is none."""
     if d.b == 0:
         return (lo, hi) if below < d.a < above else None
@@ -131,8 +130,8 @@ def window(d: Aff, lo: Fraction, hi: Fraction, below: Fraction, above: Fraction)
 
 
 def printed_steps(
-    a: Fn, b: Fn, lo: Fraction, hi: Fraction, places: int, current: Fraction, swap: bool = False
-) -> list[Fraction]:
+    a: Fn, b: Fn, lo: Q, hi: Q, places: int, current: Q, swap: bool = False
+) -> list[Q]:
     """The places where the two units' printed totals can become equal, or b's pass a's (`swap`).
 
     Printed values are cells: G prints as cell floor(G/u + ½), so two print the same exactly when no
@@ -143,9 +142,9 @@ def printed_steps(
     leaves (for a tie), or where the next edge enters (for a swap): where a or b crosses an edge
     within two cells of where it started.  So a handful of candidates per gap, however many cells the
     totals sweep through."""
-    u = Fraction(1, 10**places)
-    top = Fraction(0) if swap else u
-    found: list[Fraction] = []
+    u = Q(1, 10**places)
+    top = Q(0) if swap else u
+    found: list[Q] = []
     for x, y in atoms(a, b):
         if y <= lo or x >= hi:
             continue
@@ -156,19 +155,22 @@ def printed_steps(
             continue
         start, end = w
         found += [start, end]
-        entries = [start, end] + ([current] if start < current < end else [])
+        # the walk enters this part from the current weight's side, or at the current weight itself
+        entry = current if start < current < end else (start if start >= current else end)
         for line in (la, lb):
             if line.b == 0:
                 continue
-            cells = {math.floor(line.at(e) / u + Fraction(1, 2)) + k for e in entries for k in (-1, 0, 1, 2)}
-            edges = [((c - Fraction(1, 2)) * u - line.a) / line.b for c in cells]
-            found += [e for e in edges if start < e < end]
+            cell = math.floor(line.at(entry) / u + Q(1, 2))
+            for edge in ((cell - Q(1, 2)) * u, (cell + Q(1, 2)) * u):  # its cell's two edges
+                x = (edge - line.a) / line.b
+                if start < x < end:
+                    found.append(x)
     return found
 
 
-def value(fn: Fn, x: Fraction) -> Fraction:
+def value(fn: Fn, x: Q) -> Q:
     return fn.piece(x).key.at(x)
 
 
-def shown(fn: Fn, x: Fraction, places: int, mode: str) -> Fraction:
+def shown(fn: Fn, x: Q, places: int, mode: str) -> Q:
     return printed(fn.piece(x).key.at(x), places, mode)

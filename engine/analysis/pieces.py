@@ -13,12 +13,11 @@ from __future__ import annotations
 
 from collections import ChainMap
 from collections.abc import Mapping, Sequence
-from fractions import Fraction
 from typing import NamedTuple
 
 from ..evaluate.ranking import Evaluation
 from ..ruleset.model import Indicator, Ruleset
-from .affine import Aff, NonLinear, Trace, Tracer, exact, lift
+from .affine import Aff, NonLinear, Q, Trace, Tracer, exact, lift
 
 MAX_PIECES = 2_000  # past this many pieces for one unit, the weight is solved by bisection instead
 
@@ -26,8 +25,8 @@ MAX_PIECES = 2_000  # past this many pieces for one unit, the weight is solved b
 class Piece(NamedTuple):
     """On [lo, hi] (ends as closed), the unit ranks on `key` (larger is better) then `breakers`."""
 
-    lo: Fraction
-    hi: Fraction
+    lo: Q
+    hi: Q
     lo_closed: bool
     hi_closed: bool
     key: Aff  # the total (or the ranking indicator), negated when the ranking is ascending
@@ -35,7 +34,7 @@ class Piece(NamedTuple):
     breakers: tuple[Aff, ...]
 
 
-Weights = Mapping[str, Aff | Fraction]  # indicator id -> its weight as a + b·w, for one unit's group
+Weights = Mapping[str, Aff | Q]  # indicator id -> its weight as a + b·w, for one unit's group
 
 
 class Units:
@@ -56,7 +55,7 @@ class Units:
             self.fixed.append(env)
             self.groups.append(group)
 
-    def at(self, index: int, weights: Weights, w: Fraction, lo: Fraction, hi: Fraction) -> Piece:
+    def at(self, index: int, weights: Weights, w: Q, lo: Q, hi: Q) -> Piece:
         """The unit's piece around the exact weight value w, within [lo, hi]."""
         r = self.ruleset
         with Trace(w, lo, hi) as region:
@@ -74,19 +73,19 @@ class Units:
         signed = key if self.sign > 0 else -key
         return Piece(region.lo, region.hi, region.lo_closed, region.hi_closed, signed, total, breakers)
 
-    def _indicator(self, id: str, weights: Weights, env: dict[str, object]) -> Aff | Fraction:
+    def _indicator(self, id: str, weights: Weights, env: dict[str, object]) -> Aff | Q:
         indicator = self.ruleset.indicator(id)
         weight = weights[id]
         value = self.tracer.value(indicator.formula, ChainMap({"weight": weight}, env))
         if indicator.kind == "score":
             return value
-        held = min(max(value, Fraction(0)), weight)
+        held = min(max(value, Q(0)), weight)
         return -held if indicator.kind == "penalty" else held
 
     def _total(self, index: int, env: Mapping[str, object]) -> Aff:
         r = self.ruleset
         group = self.groups[index]
-        total: Aff | Fraction
+        total: Aff | Q
         if r.total.formula is not None:
             total = self.tracer.value(r.total.formula, env)
         else:
@@ -99,7 +98,7 @@ class Units:
             total = min(total, exact(r.group(group).max if group is not None else r.total.max))
         return lift(total)
 
-    def pieces(self, index: int, weights: Weights, lo: Fraction, hi: Fraction) -> list[Piece]:
+    def pieces(self, index: int, weights: Weights, lo: Q, hi: Q) -> list[Piece]:
         """Every piece of [lo, hi], in order; NonLinear past MAX_PIECES."""
         out: list[Piece] = []
         p, at_point = lo, True
@@ -114,7 +113,7 @@ class Units:
                 return out
             p, at_point = piece.hi, not piece.hi_closed
 
-    def _just_after(self, index: int, weights: Weights, p: Fraction, lo: Fraction, hi: Fraction) -> Piece:
+    def _just_after(self, index: int, weights: Weights, p: Q, lo: Q, hi: Q) -> Piece:
         """The piece that starts just after p (open at p): halve toward p until the piece found starts there."""
         cap = hi
         for _ in range(MAX_PIECES):
@@ -125,7 +124,7 @@ class Units:
         raise NonLinear
 
 
-def weights_for(ruleset: Ruleset, group: str | None, varied: str, rebalance: str) -> dict[str, Aff | Fraction]:
+def weights_for(ruleset: Ruleset, group: str | None, varied: str, rebalance: str) -> dict[str, Aff | Q]:
     """Every indicator's weight in `group` as a + b·w when `varied` (an id, or ID@GROUP) takes the value w.
 
     proportional: the other score weights of the group share what w takes or gives in proportion to their
@@ -134,13 +133,13 @@ def weights_for(ruleset: Ruleset, group: str | None, varied: str, rebalance: str
     affected = (not only or only == group) and (
         bool(only) or group is None or id not in dict(ruleset.group(group).weights)
     )
-    out: dict[str, Aff | Fraction] = {}
+    out: dict[str, Aff | Q] = {}
     current = exact(_base(ruleset, group, ruleset.indicator(id)))
     full = exact(_full(ruleset, group)) - exact(ruleset.start(group))
     for i in ruleset.indicators:
         base = exact(_base(ruleset, group, i))
         if affected and i.id == id:
-            out[i.id] = Aff(Fraction(0), Fraction(1))
+            out[i.id] = Aff(Q(0), Q(1))
         elif affected and rebalance == "proportional" and i.kind == "score" and full != current:
             out[i.id] = Aff(base * full / (full - current), -base / (full - current))
         else:
@@ -158,6 +157,6 @@ def _full(ruleset: Ruleset, group: str | None) -> float:
 
 def unit_weights(
     ruleset: Ruleset, groups: Sequence[str | None], varied: str, rebalance: str
-) -> dict[str | None, dict[str, Aff | Fraction]]:
+) -> dict[str | None, dict[str, Aff | Q]]:
     """The weights of each group met, as weights_for gives them."""
     return {g: weights_for(ruleset, g, varied, rebalance) for g in dict.fromkeys(groups)}

@@ -19,14 +19,14 @@ from ..errors import UsageError
 from ..evaluate.ranking import Evaluation
 from ..i18n import _
 from ..ruleset.model import Ruleset, UnitList
-from .affine import Aff, NonLinear, exact, printed
+from .affine import Aff, NonLinear, Q, exact, fraction, printed
 from .crossing import Fn, Found, nearest
 from .pieces import Piece, Units, unit_weights
 from .sensitivity_model import Interval, Line, PairTip, Sensitivity, WeightResult, adjacent_pairs
 from .tipping import Pairing, Side
 
 GRID = 256  # grid intervals over the range when the formula is not piecewise linear in the weight
-TOLERANCE = Fraction(1, 10**9)  # of the range: how near bisection comes to a tipping point
+TOLERANCE = Q(1, 10**9)  # of the range: how near bisection comes to a tipping point
 
 
 def default_rebalance(ruleset: Ruleset) -> str:
@@ -66,7 +66,7 @@ def sensitivity(
     return Sensitivity(evaluation, chosen, results, input_changes(ruleset, evaluation), notes)
 
 
-def _range(ruleset: Ruleset, units: Units, varied: str, rebalance: str) -> tuple[Fraction, Fraction]:
+def _range(ruleset: Ruleset, units: Units, varied: str, rebalance: str) -> tuple[Q, Q]:
     """0 up to full marks (less where totals start) of the groups the weight reaches; with proportional,
     up to all the score weights together."""
     only = varied.partition("@")[2]
@@ -75,7 +75,7 @@ def _range(ruleset: Ruleset, units: Units, varied: str, rebalance: str) -> tuple
     for g in groups:
         full = exact(ruleset.group(g).max if g is not None else ruleset.total.max)
         tops.append(full - exact(ruleset.start(g)) if rebalance == "proportional" else full)
-    return Fraction(0), min(tops)
+    return Q(0), min(tops)
 
 
 def _weight(ruleset: Ruleset, evaluation: Evaluation, units: Units, varied: str, rebalance: str) -> WeightResult:
@@ -86,7 +86,7 @@ def _weight(ruleset: Ruleset, evaluation: Evaluation, units: Units, varied: str,
     lo, hi = _range(ruleset, units, varied, mode)
     weights = unit_weights(ruleset, units.groups, varied, mode)
     n = len(units.groups)
-    tolerance: Fraction | None = None
+    tolerance: Q | None = None
     note = ""
     try:
         fns: list[Fn] = [Fn(units.pieces(i, weights[units.groups[i]], lo, hi)) for i in range(n)]
@@ -105,8 +105,8 @@ def _weight(ruleset: Ruleset, evaluation: Evaluation, units: Units, varied: str,
     return WeightResult(
         varied,
         indicator.label,
-        current,
-        Interval(lo, hi),
+        fraction(current),
+        Interval(fraction(lo), fraction(hi)),
         method,
         solved.order_stable(),
         MappingProxyType({x.id: solved.list_stable(x) for x in ruleset.lists}),
@@ -125,12 +125,12 @@ class _Sampled(Fn):
 
     __slots__ = ("units", "index", "weights", "grid", "seen")
 
-    def __init__(self, units: Units, index: int, weights: Mapping[str, Aff | Fraction], grid: list[Fraction]) -> None:
+    def __init__(self, units: Units, index: int, weights: Mapping[str, Aff | Q], grid: list[Q]) -> None:
         self.units, self.index, self.weights, self.grid = units, index, weights, grid
-        self.seen: dict[Fraction, Piece] = {}
+        self.seen: dict[Q, Piece] = {}
         super().__init__([self.piece(x) for x in grid])
 
-    def piece(self, x: Fraction) -> Piece:
+    def piece(self, x: Q) -> Piece:
         found = self.seen.get(x)
         if found is None:
             fixed = {k: v.at(x) if isinstance(v, Aff) else v for k, v in self.weights.items()}
@@ -138,11 +138,11 @@ class _Sampled(Fn):
             self.seen[x] = found
         return found
 
-    def ends(self) -> list[Fraction]:
+    def ends(self) -> list[Q]:
         return self.grid
 
 
-def _sampled(units: Units, index: int, weights: Mapping[str, Aff | Fraction], lo: Fraction, hi: Fraction) -> Fn:
+def _sampled(units: Units, index: int, weights: Mapping[str, Aff | Q], lo: Q, hi: Q) -> Fn:
     return _Sampled(units, index, weights, [lo + (hi - lo) * k / GRID for k in range(GRID + 1)])
 
 
@@ -151,7 +151,7 @@ def _points(fn: Fn) -> tuple[tuple[Fraction, Fraction], ...]:
     out: list[tuple[Fraction, Fraction]] = []
     for p in fn.pieces:
         for x in (p.lo, p.hi) if p.lo != p.hi else (p.lo,):
-            point = (x, p.total.at(x))
+            point = (fraction(x), fraction(p.total.at(x)))
             if not out or out[-1] != point:
                 out.append(point)
     return tuple(out)
@@ -218,12 +218,12 @@ class Solved:
         g = self.ruleset.group_field
         return [str(r.values[g]) if g else None for r in self.evaluation.table.records]
 
-    def _scale(self, unit_list: UnitList, groups: Sequence[str | None]) -> list[Fraction]:
+    def _scale(self, unit_list: UnitList, groups: Sequence[str | None]) -> list[Q]:
         """100/full marks where the list compares units of groups with different full marks (ranking._members)."""
         r = self.ruleset
         maxes = [exact(r.group(g).max if g is not None else r.total.max) for g in groups]
         if unit_list.per_group or len(set(maxes)) <= 1:
-            return [Fraction(1)] * len(groups)
+            return [Q(1)] * len(groups)
         return [100 / m for m in maxes]
 
     def _members(
@@ -231,13 +231,13 @@ class Solved:
         unit_list: UnitList,
         fns: Sequence[Fn],
         groups: Sequence[str | None],
-        scale: Sequence[Fraction],
-        x: Fraction,
+        scale: Sequence[Q],
+        x: Q,
     ) -> frozenset[int]:
         """The list's members at weight x, as ranking._members chooses them (ties with the last one in)."""
         r = self.ruleset
         shares = any(s != 1 for s in scale)
-        keys: list[tuple[Fraction, ...]] = []
+        keys: list[tuple[Q, ...]] = []
         for fn, s in zip(fns, scale, strict=False):
             p = fn.piece(x)
             main = p.key.at(x)
@@ -265,14 +265,14 @@ class Solved:
                 lo, lo_closed = down.at, not down.closed
             if up is not None and (up.at < hi or (up.at == hi and up.closed)):
                 hi, hi_closed = up.at, not up.closed
-        return Interval(lo, hi, lo_closed, hi_closed)
+        return Interval(fraction(lo), fraction(hi), lo_closed, hi_closed)
 
 
 def _at(found: Found | None) -> Fraction | None:
-    return None if found is None else found.at
+    return None if found is None else fraction(found.at)
 
 
-def _distance(tip: PairTip, current: Fraction) -> Fraction:
+def _distance(tip: PairTip, current: Q) -> Fraction:
     """How near the pair's nearest tipping point is; pairs with none come last."""
     found = [abs(x - current) for x in (tip.printed_tie_at, tip.printed_swap_at, tip.swap_at) if x is not None]
     return min(found) if found else Fraction(10**18)

@@ -11,10 +11,9 @@ then each tie-break (highest first), then the input order.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from fractions import Fraction
 
 from ..ruleset.model import Ruleset, UnitList
-from .affine import printed
+from .affine import Q, printed
 from .crossing import Fn, Found, atoms, printed_steps, roots, shown, value, walk
 
 Side = tuple[Found | None, Found | None]
@@ -24,23 +23,23 @@ class Pairing:
     """What the conditions on one weight's pieces need: the range, the current weight, the rounding."""
 
     def __init__(
-        self, ruleset: Ruleset, lo: Fraction, hi: Fraction, current: Fraction, tolerance: Fraction | None = None
+        self, ruleset: Ruleset, lo: Q, hi: Q, current: Q, tolerance: Q | None = None
     ) -> None:
         self.ruleset, self.lo, self.hi, self.current = ruleset, lo, hi, current
         self.tolerance = tolerance  # None: exact; else the pieces are a grid and hits are bisected
         self.places, self.mode = ruleset.rounding.places, ruleset.rounding.mode
 
-    def _walk(self, candidates: list[Fraction], holds: Callable[[Fraction], bool]) -> Side:
+    def _walk(self, candidates: list[Q], holds: Callable[[Q], bool]) -> Side:
         return walk(self.current, candidates, holds, self.tolerance)
 
-    def _base(self, *fns: Fn) -> list[Fraction]:
+    def _base(self, *fns: Fn) -> list[Q]:
         ends = [self.lo, self.hi]
         for fn in fns:
             ends += fn.ends()
         return ends
 
-    def _roots(self, a: Fn, b: Fn) -> list[Fraction]:
-        found: list[Fraction] = []
+    def _roots(self, a: Fn, b: Fn) -> list[Q]:
+        found: list[Q] = []
         for x, y in atoms(a, b):
             mid = (x + y) / 2
             pa, pb = a.piece(mid), b.piece(mid)
@@ -49,7 +48,7 @@ class Pairing:
                 found += roots(ba - bb, x, y)
         return found
 
-    def _printed(self, a: Fn, b: Fn, swap: bool = False) -> list[Fraction]:
+    def _printed(self, a: Fn, b: Fn, swap: bool = False) -> list[Q]:
         return printed_steps(a, b, self.lo, self.hi, self.places, self.current, swap)
 
     def swap(self, a: Fn, b: Fn) -> Side:
@@ -68,11 +67,11 @@ class Pairing:
             lambda x: shown(b, x, self.places, self.mode) > shown(a, x, self.places, self.mode),
         )
 
-    def relation(self, a: Fn, b: Fn, a_first_in_input: bool) -> Callable[[Fraction], tuple[bool, bool]]:
+    def relation(self, a: Fn, b: Fn, a_first_in_input: bool) -> Callable[[Q], tuple[bool, bool]]:
         """(a is ranked before b, their keys are equal) at a weight: what the published table shows of them."""
         display = self.ruleset.ranking.on == "display"
 
-        def at(x: Fraction) -> tuple[bool, bool]:
+        def at(x: Q) -> tuple[bool, bool]:
             pa, pb = a.piece(x), b.piece(x)
             ka = printed(pa.key.at(x), self.places, self.mode) if display else pa.key.at(x)
             kb = printed(pb.key.at(x), self.places, self.mode) if display else pb.key.at(x)
@@ -93,7 +92,7 @@ class Pairing:
         if self.ruleset.ranking.on == "display":
             candidates += self._printed(a, b)
 
-        def changed(x: Fraction) -> bool:
+        def changed(x: Q) -> bool:
             r = relation(x)
             return r[0] != now[0] if sequential else r != now
 
@@ -103,17 +102,17 @@ class Pairing:
         """Where one unit's grade (of its printed total) changes."""
         grades = self.ruleset.grades
         assert grades is not None
-        edges = {Fraction(repr(e)) for b in grades.bands for e in (b.at_least, b.below) if e is not None}
+        edges = {Q(repr(e)) for b in grades.bands for e in (b.at_least, b.below) if e is not None}
         if grades.percent:
-            edges = {e * Fraction(repr(full_marks)) / 100 for e in edges}
-        half = Fraction(1, 2 * 10**self.places)
-        levels = [e + d for e in edges for d in (-half, Fraction(0), half)]
+            edges = {e * Q(repr(full_marks)) / 100 for e in edges}
+        half = Q(1, 2 * 10**self.places)
+        levels = [e + d for e in edges for d in (-half, Q(0), half)]
         candidates = self._base(fn)
         for x, y in zip(fn.ends(), fn.ends()[1:], strict=False):
             total = fn.piece((x + y) / 2).total
             candidates += roots(total, x, y, levels)
 
-        def grade(x: Fraction) -> str:
+        def grade(x: Q) -> str:
             return grades.of(float(printed(fn.piece(x).total.at(x), self.places, self.mode)), full_marks)
 
         now = grade(self.current)
@@ -124,8 +123,8 @@ class Pairing:
         unit_list: UnitList,
         fns: Sequence[Fn],
         groups: Sequence[str | None],
-        scale: Sequence[Fraction],
-        members: Callable[[Fraction], frozenset[int]],
+        scale: Sequence[Q],
+        members: Callable[[Q], frozenset[int]],
     ) -> Side:
         """Where a list's membership changes: only where a member's key meets a non-member's (keys times
         `scale`, 100/full marks, where units of groups with different full marks are compared on shares)."""
