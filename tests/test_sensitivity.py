@@ -10,14 +10,21 @@ from __future__ import annotations
 
 import csv
 import math
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction as F
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine import api
+from engine.analysis.affine import Aff, Q
+from engine.analysis.crossing import Fn
+from engine.analysis.pieces import Piece
 from engine.analysis.sensitivity import sensitivity
 from engine.analysis.sensitivity_model import PairTip, Sensitivity, WeightResult
+from engine.analysis.tipping import Pairing
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "rulesets/jintai-hotline/2024.02.yaml"
@@ -400,3 +407,102 @@ def test_every_shipped_ruleset_is_solved_exactly(name: str) -> None:
             if None not in found and (min(found) > w.current or max(found) < w.current):  # type: ignore[type-var]
                 distances = [abs(x - w.current) for x in found if x is not None]
                 assert distances == sorted(distances), (w.id, p)
+
+
+# --- the walk against brute force ---------------------------------------------------------------
+
+
+def _shown(x: F) -> Decimal:
+    """Two places, half up, computed with Decimal (not kaoping's own rounding)."""
+    with localcontext() as c:
+        c.prec = 80
+        return (Decimal(x.numerator) / Decimal(x.denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _line(a: F, b: F) -> Fn:
+    line = Aff(Q(a), Q(b))
+    return Fn([Piece(Q(0), Q(100), True, True, line, line, ())])
+
+
+hundredths = st.integers(min_value=8000, max_value=9999).map(lambda n: F(n, 100))
+slopes = st.integers(min_value=-300, max_value=300).map(lambda n: F(n, 1000))
+
+
+@settings(max_examples=150, deadline=None)
+@given(hundredths, slopes, st.integers(min_value=0, max_value=40).map(lambda n: F(n, 1000)), slopes)
+def test_printed_tie_and_swap_match_brute_force(ta: F, sa: F, gap: F, sb: F) -> None:
+    """Two lines through the current weight 50 with A above B by `gap`: the nearest printed tie and printed
+    swap found must hold there (or just past it, when open) and at no sampled weight nearer 50."""
+    a = _line(ta - 50 * sa, sa)
+    b = _line(ta - gap - 50 * sb, sb)
+    pairing = Pairing(api.load(SEED).model, Q(0), Q(100), Q(50))  # two places, half away from zero
+
+    def value(fn: Fn, x: F) -> F:
+        k = fn.pieces[0].key
+        return F(int(k.a.numerator), int(k.a.denominator)) + F(int(k.b.numerator), int(k.b.denominator)) * x
+
+    tests = {
+        "tie": (pairing.printed_tie(a, b), lambda x: _shown(value(a, x)) == _shown(value(b, x))),
+        "swap": (pairing.printed_swap(a, b), lambda x: _shown(value(b, x)) > _shown(value(a, x))),
+    }
+    for name, ((down, up), holds) in tests.items():
+        for found, sign in ((down, -1), (up, 1)):
+            end = F(0) if sign < 0 else F(100)
+            stop = end if found is None else F(int(found.at.numerator), int(found.at.denominator))
+            if found is not None:
+                at = stop if found.closed else stop + sign * F(1, 10**9)
+                assert holds(at), (name, sign, found)
+            for k in range(1, 400):  # nothing nearer: weights strictly between 50 and the answer
+                x = F(50) + (stop - 50) * k / 400
+                if x != stop:
+                    assert not holds(x) or (found is not None and not found.closed and x == stop), (name, sign, x)
+
+
+def _order_at(ruleset: api.Ruleset, timeliness: float) -> list[str]:
+    """The engine's published order with timeliness at that weight and the others rebalanced by hand:
+    each other weight × (100 − w)/60, as --rebalance proportional means."""
+    import dataclasses
+
+    from engine.evaluate.pipeline import evaluate_table
+
+    model = ruleset.model
+    scale = (100 - timeliness) / 60
+    indicators = tuple(
+        dataclasses.replace(i, weight=timeliness if i.id == "timeliness" else i.weight * scale)
+        for i in model.indicators
+    )
+    table = api.evaluate(ruleset, SEED_INPUT).evaluation.table
+    evaluation = evaluate_table(
+        dataclasses.replace(model, indicators=indicators), table, lambda _s: None, columnar=False
+    )
+    return [r.entity for r in evaluation.ranked]
+
+
+def test_seed_swaps_happen_in_the_engine_exactly_there() -> None:
+    """Just short of each of the three nearest crossings the engine still ranks the pair as published;
+    just past it, the lower one is above: the tipping point is where the real table changes."""
+    ruleset = api.load(SEED)
+    (w,) = sensitivity(ruleset.model, api.evaluate(ruleset, SEED_INPUT).evaluation, ["timeliness"]).weights
+    crossings = sorted((p for p in w.pairs if p.swap_at is not None), key=lambda p: abs(p.swap_at - 40))[:3]  # type: ignore[operator]
+    for p in crossings:
+        star = float(p.swap_at)  # type: ignore[arg-type]
+        toward = 1e-7 if star > 40 else -1e-7
+        before, after = _order_at(ruleset, star - toward), _order_at(ruleset, star + toward)
+        assert before.index(p.above) < before.index(p.below)
+        assert after.index(p.below) < after.index(p.above)
+
+
+def test_order_export_gives_the_same_tipping_points() -> None:
+    """jintai-orders counts February's export into the seed's own table: the same answers, to the fraction."""
+    import json
+
+    from .conftest import run_cli
+
+    def tips(*args: str) -> dict:
+        run = run_cli("sensitivity", *args, "--weight", "timeliness", "-f", "json")
+        assert run.code == 0, run.err
+        return json.loads(run.out)["weights"]["timeliness"]
+
+    counted = tips("-r", "jintai-orders", "examples/jintai-orders-2024-02.csv", "--period", "2024-02")
+    assert counted == tips("-r", "jintai-hotline", "examples/jintai-hotline-2024-02.csv")
+    assert counted["order_stable"] == [29500 / 757, 93500 / 2307]

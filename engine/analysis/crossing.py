@@ -140,7 +140,7 @@ def printed_steps(
     for `swap`) is looked at; there at most one edge lies between them.  Walking from where the walk
     enters (either end of that part, or the current weight), the first change is where that edge
     leaves (for a tie), or where the next edge enters (for a swap): where a or b crosses an edge
-    within two cells of where it started.  So a handful of candidates per gap, however many cells the
+    within a cell of where it entered.  So a handful of candidates per gap, however many cells the
     totals sweep through."""
     u = Q(1, 10**places)
     top = Q(0) if swap else u
@@ -161,7 +161,9 @@ def printed_steps(
             if line.b == 0:
                 continue
             cell = math.floor(line.at(entry) / u + Q(1, 2))
-            for edge in ((cell - Q(1, 2)) * u, (cell + Q(1, 2)) * u):  # its cell's two edges
+            # its cell's edges and the next cell's either side: at an entry exactly on an edge, the cell it
+            # moves into is a neighbour of the one it is counted in
+            for edge in ((cell + k) * u for k in (Q(-3, 2), Q(-1, 2), Q(1, 2), Q(3, 2))):
                 x = (edge - line.a) / line.b
                 if start < x < end:
                     found.append(x)
