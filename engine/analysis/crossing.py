@@ -74,9 +74,7 @@ def walk(
     return down, up
 
 
-def _first(
-    current: Q, points: Sequence[Q], holds: Callable[[Q], bool], tolerance: Q | None
-) -> Found | None:
+def _first(current: Q, points: Sequence[Q], holds: Callable[[Q], bool], tolerance: Q | None) -> Found | None:
     previous = current
     for x in points:
         mid = (previous + x) / 2
@@ -129,9 +127,7 @@ def window(d: Aff, lo: Q, hi: Q, below: Q, above: Q) -> tuple[Q, Q] | None:
     return (start, end) if start < end else None
 
 
-def printed_steps(
-    a: Fn, b: Fn, lo: Q, hi: Q, places: int, current: Q, swap: bool = False
-) -> list[Q]:
+def printed_steps(a: Fn, b: Fn, lo: Q, hi: Q, places: int, current: Q, swap: bool = False) -> list[Q]:
     """The places where the two units' printed totals can become equal, or b's pass a's (`swap`).
 
     Printed values are cells: G prints as cell floor(G/u + ½), so two print the same exactly when no

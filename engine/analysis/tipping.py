@@ -22,9 +22,7 @@ Side = tuple[Found | None, Found | None]
 class Pairing:
     """What the conditions on one weight's pieces need: the range, the current weight, the rounding."""
 
-    def __init__(
-        self, ruleset: Ruleset, lo: Q, hi: Q, current: Q, tolerance: Q | None = None
-    ) -> None:
+    def __init__(self, ruleset: Ruleset, lo: Q, hi: Q, current: Q, tolerance: Q | None = None) -> None:
         self.ruleset, self.lo, self.hi, self.current = ruleset, lo, hi, current
         self.tolerance = tolerance  # None: exact; else the pieces are a grid and hits are bisected
         self.places, self.mode = ruleset.rounding.places, ruleset.rounding.mode
