@@ -506,3 +506,14 @@ def test_order_export_gives_the_same_tipping_points() -> None:
     counted = tips("-r", "jintai-orders", "examples/jintai-orders-2024-02.csv", "--period", "2024-02")
     assert counted == tips("-r", "jintai-hotline", "examples/jintai-hotline-2024-02.csv")
     assert counted["order_stable"] == [29500 / 757, 93500 / 2307]
+
+
+def test_list_membership_changes_at_a_tie(tmp_path: Path) -> None:
+    """红榜 is the top 1, and a unit tied with the last one is on it too.  At w = 160/3 A and B both score
+    68, so both are on the list: it changes at 160/3 itself (open end), while the sequential order,
+    A first in the input, still holds there (closed end)."""
+    body = TWO.replace("TIES", "sequential") + "lists:\n  - {id: red, label: 红榜, top: 1}\n"
+    w = only(run(tmp_path, body, TWO_ROWS, "s1", "none"))
+    red = w.lists_stable["red"]
+    assert (red.lo, red.lo_closed, red.hi, red.hi_closed) == (F(160, 3), False, 100, True)
+    assert (w.order_stable.lo, w.order_stable.lo_closed) == (F(160, 3), True)
