@@ -517,3 +517,16 @@ def test_list_membership_changes_at_a_tie(tmp_path: Path) -> None:
     red = w.lists_stable["red"]
     assert (red.lo, red.lo_closed, red.hi, red.hi_closed) == (F(160, 3), False, 100, True)
     assert (w.order_stable.lo, w.order_stable.lo_closed) == (F(160, 3), True)
+
+
+def test_a_pair_already_equal_in_print_is_said_once() -> None:
+    """区民政局 and 区退役军人事务局 have the same figures (1 due, 1 completed, 1 on time): no input needs to
+    change, which the screen says in one line rather than "+0" for each of the six inputs."""
+    from .conftest import run_cli
+
+    run = run_cli(
+        "sensitivity", "-r", "jintai-hotline@2024.02", "examples/jintai-hotline-2024-02.csv", "--weight", "timeliness"
+    )
+    assert run.code == 0, run.err
+    assert run.out.count("already equal in print") == 1
+    assert "应办结工单数 +0" not in run.out

@@ -395,6 +395,8 @@ def change_lines(evaluation: Evaluation, p: PairChanges) -> list[str]:
     """'按期办结工单数 +3', one input a line, smallest first; one line saying so when no input can do it."""
     if not p.changes:
         return [_("no single input can do it within its bounds")]
+    if all(c.by == 0 for c in p.changes):  # nothing to change: one line, not "+0" for every input
+        return [_("already equal in print")]
     return [change_text(evaluation, c) for c in p.changes]
 
 
